@@ -1,0 +1,238 @@
+"""Tensor factories with torch's names and dtype rules (Python floats → float32, ints → int64)."""
+
+from __future__ import annotations
+
+import numbers
+import warnings
+from typing import Any
+
+import numpy as np
+
+from minigrad._dtype import from_numpy_dtype, get_default_dtype, to_numpy_dtype
+from minigrad.tensor import Tensor, _shape_arg
+
+__all__ = [
+    "tensor", "as_tensor", "from_numpy", "zeros", "ones", "empty", "full", "zeros_like", "ones_like",
+    "empty_like", "full_like", "arange", "linspace", "eye", "rand", "randn", "randint", "rand_like",
+    "randn_like", "randperm", "manual_seed", "initial_seed", "seed",
+]
+
+
+def _finish(arr: np.ndarray, requires_grad: bool) -> Tensor:
+    t = Tensor._wrap(arr)
+    if requires_grad:
+        if arr.dtype.kind != "f":
+            raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
+        t._requires_grad = True
+    return t
+
+
+def _infer(data: Any) -> np.ndarray:
+    """An array with torch's inferred dtype: NumPy input keeps its dtype, Python floats give the default."""
+    if isinstance(data, np.ndarray | np.generic):
+        arr = np.array(data)
+        from_numpy_dtype(arr.dtype)  # TypeError for types torch lacks
+        return arr
+    if isinstance(data, str) or (isinstance(data, list | tuple) and _has_str(data)):
+        raise TypeError(f"new(): invalid data type '{type(data).__name__ if isinstance(data, str) else 'str'}'")
+    try:
+        arr = np.array(data)
+    except ValueError as e:
+        raise ValueError(f"expected a rectangular nested sequence of numbers: {e}") from None
+    if arr.dtype == object:
+        raise TypeError(f"Could not infer dtype of {type(data).__name__}")
+    if arr.dtype.kind == "f":
+        return arr.astype(get_default_dtype().np, copy=False)
+    if arr.dtype.kind in "iu":
+        return arr.astype(np.int64, copy=False)
+    if arr.dtype.kind == "b":
+        return arr
+    raise TypeError(f"Could not infer dtype of {arr.dtype}")
+
+
+def _has_str(data: Any) -> bool:
+    return any(isinstance(x, str) or (isinstance(x, list | tuple) and _has_str(x)) for x in data)
+
+
+def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    """A new tensor holding a copy of ``data`` (nested lists, numbers, NumPy arrays or tensors)."""
+    if isinstance(data, Tensor):
+        warnings.warn(
+            "To copy construct from a tensor, it is recommended to use sourceTensor.clone().detach() or "
+            "sourceTensor.clone().detach().requires_grad_(True), rather than torch.tensor(sourceTensor).",
+            UserWarning,
+            stacklevel=2,
+        )
+        data = data._data
+    if isinstance(data, list | tuple) and any(isinstance(x, Tensor) for x in data):
+        data = [x._data if isinstance(x, Tensor) else x for x in data]
+    arr = _infer(data) if dtype is None else np.array(data, dtype=to_numpy_dtype(dtype))
+    return _finish(arr, requires_grad)
+
+
+def as_tensor(data: Any, dtype: Any = None) -> Tensor:
+    """Like ``tensor`` but shares memory with a NumPy array or tensor when no conversion is needed."""
+    if isinstance(data, Tensor):
+        return data if dtype is None else data.to(dtype)
+    if isinstance(data, np.ndarray) and (dtype is None or to_numpy_dtype(dtype) == data.dtype):
+        return from_numpy(data)
+    return tensor(data, dtype=dtype)
+
+
+def from_numpy(array: np.ndarray) -> Tensor:
+    """A tensor sharing memory with ``array`` (writes to one show in the other)."""
+    if not isinstance(array, np.ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(array).__name__})")
+    from_numpy_dtype(array.dtype)
+    return Tensor._wrap(array)
+
+
+def _dtype_of(dtype: Any) -> np.dtype:
+    return get_default_dtype().np if dtype is None else to_numpy_dtype(dtype)
+
+
+def _check_size(shape: tuple[int, ...]) -> tuple[int, ...]:
+    for s in shape:
+        if s < 0:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(shape)}")
+    return shape
+
+
+def _alloc(fill: Any, size: tuple[Any, ...], dtype: Any, requires_grad: bool) -> Tensor:
+    shape = _check_size(_shape_arg(size))
+    try:
+        arr = np.full(shape, fill, dtype=_dtype_of(dtype)) if fill is not None else np.empty(shape, _dtype_of(dtype))
+    except (MemoryError, ValueError) as e:
+        raise RuntimeError(f"cannot allocate a tensor of shape {list(shape)}: {e}") from None
+    return _finish(arr, requires_grad)
+
+
+def zeros(*size: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
+    return _alloc(0, size, dtype, requires_grad)
+
+
+def ones(*size: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
+    return _alloc(1, size, dtype, requires_grad)
+
+
+def empty(*size: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
+    return _alloc(None, size, dtype, requires_grad)
+
+
+def full(size: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
+    if dtype is None:
+        dtype = _infer(fill_value).dtype
+    return _alloc(fill_value, (size,), dtype, requires_grad)
+
+
+def _like(t: Tensor, dtype: Any) -> tuple[tuple[int, ...], Any]:
+    return t._data.shape, (t._data.dtype if dtype is None else dtype)
+
+
+def zeros_like(t: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    shape, dt = _like(t, dtype)
+    return _alloc(0, (shape,), dt, requires_grad)
+
+
+def ones_like(t: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    shape, dt = _like(t, dtype)
+    return _alloc(1, (shape,), dt, requires_grad)
+
+
+def empty_like(t: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    shape, dt = _like(t, dtype)
+    return _alloc(None, (shape,), dt, requires_grad)
+
+
+def full_like(t: Tensor, fill_value: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    shape, dt = _like(t, dtype)
+    return _alloc(fill_value, (shape,), dt, requires_grad)
+
+
+def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """Values start, start+step, … below end; int64 when all arguments are ints, else the default float."""
+    if end is None:
+        start, end = 0, start
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if (end - start) / step < 0:
+        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+    ints = all(isinstance(v, numbers.Integral) for v in (start, end, step))
+    dt = _dtype_of(dtype) if dtype is not None else (np.dtype(np.int64) if ints else get_default_dtype().np)
+    values = np.arange(start, end, step, dtype=np.float64 if dt.kind == "f" else None)
+    return _finish(values.astype(dt), requires_grad)
+
+
+def linspace(start: float, end: float, steps: int, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    return _finish(np.linspace(start, end, steps).astype(_dtype_of(dtype)), requires_grad)
+
+
+def eye(n: int, m: int | None = None, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    return _finish(np.eye(n, m, dtype=_dtype_of(dtype)), requires_grad)
+
+
+# ---------------------------------------------------------------------- random (torch's CPU generator)
+def _gen(generator: Any) -> Any:
+    from minigrad import random
+
+    return generator or random.default_generator
+
+
+def rand(*size: Any, generator: Any = None, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """Uniform on [0, 1), the same numbers as torch.rand for the same seed."""
+    shape = _check_size(_shape_arg(size))
+    return _finish(_gen(generator).uniform(shape, _dtype_of(dtype)), requires_grad)
+
+
+def randn(*size: Any, generator: Any = None, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """Standard normal, the same numbers as torch.randn for the same seed."""
+    shape = _check_size(_shape_arg(size))
+    return _finish(_gen(generator).normal(shape, _dtype_of(dtype)), requires_grad)
+
+
+def randint(low: int, high: Any = None, size: Any = None, generator: Any = None, dtype: Any = None,
+            requires_grad: bool = False) -> Tensor:
+    """Integers in [low, high), the same numbers as torch.randint for the same seed."""
+    if size is None:
+        low, high, size = 0, low, high
+    elif high is None:
+        raise TypeError("randint() missing required argument 'size'")
+    if size is None:
+        raise TypeError("randint() missing required argument 'size'")
+    shape = _check_size(_shape_arg((size,)))
+    if high <= low:
+        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
+    dt = np.dtype(np.int64) if dtype is None else to_numpy_dtype(dtype)
+    return _finish(_gen(generator).randint(low, high, shape, dt), requires_grad)
+
+
+def rand_like(t: Tensor, dtype: Any = None, generator: Any = None) -> Tensor:
+    return rand(t._data.shape, dtype=dtype or t.dtype, generator=generator)
+
+
+def randn_like(t: Tensor, dtype: Any = None, generator: Any = None) -> Tensor:
+    return randn(t._data.shape, dtype=dtype or t.dtype, generator=generator)
+
+
+def randperm(n: int, generator: Any = None, dtype: Any = None) -> Tensor:
+    dt = np.dtype(np.int64) if dtype is None else to_numpy_dtype(dtype)
+    return Tensor._wrap(_gen(generator).randperm(n, dt))
+
+
+def manual_seed(seed: int) -> Any:
+    """Seed the default generator (as torch.manual_seed); returns it."""
+    from minigrad import random
+
+    return random.manual_seed(seed)
+
+
+def initial_seed() -> int:
+    from minigrad import random
+
+    return random.initial_seed()
+
+
+def seed() -> int:
+    from minigrad import random
+
+    return random.seed()

@@ -1,0 +1,369 @@
+"""Backward nodes (torch's ``grad_fn`` objects) and ``Function``, the shape every op is written in.
+
+An op is a ``Function`` subclass with two static methods that sit next to each other::
+
+    class Exp(Function):
+        node_name = "ExpBackward0"            # the grad_fn name torch gives the same op
+        formula = "dL/dx = dL/dy · exp(x)"    # its backward rule, shown by the study tools
+
+        @staticmethod
+        def forward(ctx, x):
+            y = np.exp(x)
+            ctx.save_for_backward(y)
+            return y
+
+        @staticmethod
+        def backward(ctx, grad):
+            (y,) = ctx.saved_tensors
+            return grad * y
+
+``Exp.apply(t)`` runs ``forward`` and, when grad mode is on and an input requires grad, records a node of
+class ``ExpBackward0`` whose ``next_functions`` point at the inputs' nodes. That node *is* the ``ctx``.
+
+Built-in ops (``minigrad.ops``) set ``array_api = True``: forward and backward receive and return NumPy
+arrays, so the math reads like the formula and no wrapper objects are made on the hot path. A user-defined
+``Function`` (``array_api = False``, the default) receives Tensors and returns Tensors, exactly as in torch.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import numpy as np
+
+from minigrad.autograd import grad_mode
+
+if TYPE_CHECKING:
+    from minigrad.tensor import Tensor
+else:
+    Tensor = None  # bound by minigrad.tensor when it loads (it imports this module first)
+
+__all__ = [
+    "Node", "BackwardNode", "AccumulateGrad", "Function", "FunctionCtx", "creation_observers", "bump_version", "EPOCH",
+]
+
+# Callables run with each new node when non-empty (anomaly mode records the forward stack here).
+creation_observers: list[Callable[[Node], None]] = []
+
+# Global count of in-place modifications. A tensor's version counter is [its own count, EPOCH at its last
+# in-place change]; a node records EPOCH when made, so "saved value changed since" is one comparison.
+EPOCH = [0]
+_grad_state = grad_mode.state
+
+
+def bump_version(counter: list[int]) -> None:
+    """Record an in-place modification of the tensor owning ``counter``."""
+    EPOCH[0] += 1
+    counter[0] += 1
+    counter[1] = EPOCH[0]
+
+_FREED_MESSAGE = (
+    "Trying to backward through the graph a second time (or directly access saved tensors after they have "
+    "already been freed). Saved intermediate values of the graph are freed when you call .backward() or "
+    "autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or "
+    "if you need to access saved tensors after calling backward."
+)
+
+
+class Node:
+    """One step of the backward graph: takes dL/d(output) and returns dL/d(input) for each input.
+
+    ``next_functions`` is torch's layout: a tuple of ``(node, 0)`` pairs, one per tensor input, where
+    ``node`` is the input's ``grad_fn``, its ``AccumulateGrad`` (a leaf that requires grad) or ``None``.
+    ``_shape``/``_dtype`` describe the tensor this node produced; the engine reduces (unbroadcasts) and casts
+    every incoming gradient to them, in one place.
+    """
+
+    __slots__ = ("__weakref__", "_dtype", "_shape", "next_functions")
+    _name: ClassVar[str] = "Node"
+    _saved: Any = None  # what forward saved (BackwardNode); None once released
+    _released: bool = False
+    _pre_hooks: list[Any] | None = None
+    _post_hooks: list[Any] | None = None
+
+    def name(self) -> str:
+        """torch's name for this node, e.g. ``AddmmBackward0``."""
+        return self._name
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} object at {id(self):#x}>"
+
+    def apply(self, grad: np.ndarray) -> tuple[np.ndarray | None, ...]:
+        raise NotImplementedError
+
+    def release(self) -> None:
+        """Free what forward saved (after a backward without ``retain_graph``)."""
+
+    def register_prehook(self, hook: Callable[[tuple[Any, ...]], Any]) -> None:
+        """``hook((grad_output,))`` runs before this node; it may return a replacement tuple."""
+        if self._pre_hooks is None:
+            self._pre_hooks = []
+        self._pre_hooks.append(hook)  # type: ignore[union-attr]
+
+    def register_hook(self, hook: Callable[[tuple[Any, ...], tuple[Any, ...]], Any]) -> None:
+        """``hook(grad_inputs, grad_outputs)`` runs after this node computed its input gradients."""
+        if self._post_hooks is None:
+            self._post_hooks = []
+        self._post_hooks.append(hook)
+
+
+class BackwardNode(Node):
+    """The node (and ``ctx``) recorded by ``Function.apply``; one subclass per Function, named like torch's."""
+
+    __slots__ = ("__dict__",)
+    _function: ClassVar[type[Function]]
+
+    # -- the ctx API, as in torch.autograd.function.FunctionCtx ------------------------------------
+    def save_for_backward(self, *values: Any) -> None:
+        """Keep ``values`` (arrays in built-in ops, Tensors in user Functions) for ``backward``."""
+        self._saved = values
+
+    @property
+    def saved_tensors(self) -> tuple[Any, ...]:
+        """What forward saved; raises if backward already freed it, or if an in-place op changed it since."""
+        saved = self._saved
+        if saved is None:
+            if self._released:
+                raise RuntimeError(_FREED_MESSAGE)
+            return ()
+        if EPOCH[0] != self.__dict__.get("_epoch", EPOCH[0]):
+            self._check_versions(saved)
+        return saved
+
+    def _check_versions(self, saved: tuple[Any, ...]) -> None:
+        """Raise torch's error if a tensor whose values were saved was modified in place after forward."""
+        d = self.__dict__
+        epoch, inputs, out = d["_epoch"], d.get("_inputs", ()), d.get("_out")
+        for value in saved:
+            counter = None
+            if isinstance(value, Tensor):
+                counter = value._vc
+            elif out is not None and value is out[1]:
+                counter = out[0]
+            else:
+                for a in inputs:
+                    if isinstance(a, Tensor) and a._data is value:
+                        counter = a._vc
+                        break
+            if counter is not None and counter[1] > epoch:
+                shape = list(np.shape(value._data if isinstance(value, Tensor) else value))
+                raise RuntimeError(
+                    "one of the variables needed for gradient computation has been modified by an inplace "
+                    f"operation: [{shape}], which was saved by {self._name}, is at version {counter[0]}; an "
+                    "in-place operation changed it after the forward pass. Hint: the in-place operation must "
+                    "come after backward, or work on a .clone()."
+                )
+
+    @property
+    def needs_input_grad(self) -> tuple[bool, ...]:
+        """One flag per input slot: does that input need a gradient?"""
+        return tuple(fn is not None for fn, _ in self.next_functions)
+
+    @property
+    def formula(self) -> str:
+        return self._function.formula
+
+    # -- the engine's side ---------------------------------------------------------------------------
+    def apply(self, grad: np.ndarray) -> tuple[np.ndarray | None, ...]:
+        fn = self._function
+        if fn.array_api:
+            out = fn.backward(self, grad)
+            return out if type(out) is tuple else (out,)
+        return self._apply_tensors(grad)
+
+    def _apply_tensors(self, grad: np.ndarray) -> tuple[np.ndarray | None, ...]:
+        """Run a user Function's backward on Tensors; keep the gradients of its tensor inputs."""
+        with grad_mode.no_grad():
+            out = self._function.backward(self, Tensor._wrap(grad))
+        out = out if isinstance(out, tuple) else (out,)
+        positions = self.__dict__["_tensor_positions"]
+        if len(out) != len(positions) and len(out) != self.__dict__["_n_args"]:
+            raise RuntimeError(
+                f"function {self._name} returned an incorrect number of gradients "
+                f"(expected {self.__dict__['_n_args']}, got {len(out)})"
+            )
+        if len(out) != len(positions):
+            out = tuple(out[i] for i in positions)
+        return tuple(None if g is None else (g._data if isinstance(g, Tensor) else np.asarray(g)) for g in out)
+
+    def release(self) -> None:
+        if self._saved is not None:
+            self._saved = None
+            self._released = True
+
+
+class AccumulateGrad(Node):
+    """The node of a leaf tensor that requires grad: adds the incoming gradient into ``leaf.grad``."""
+
+    __slots__ = ("_post_hooks", "_pre_hooks", "_variable")
+    _name = "torch::autograd::AccumulateGrad"  # what torch's name() returns for this node
+
+    def __init__(self, leaf: Tensor) -> None:
+        self.next_functions = ()
+        self._variable = weakref.ref(leaf)
+        self._shape = leaf._data.shape
+        self._dtype = leaf._data.dtype
+        self._pre_hooks = self._post_hooks = None
+
+    @property
+    def variable(self) -> Tensor | None:
+        """The leaf tensor this node accumulates into."""
+        return self._variable()
+
+    def apply(self, grad: np.ndarray) -> tuple[np.ndarray | None, ...]:
+        """leaf.grad = grad on first use (a private copy), else leaf.grad += grad, in place."""
+        leaf = self._variable()
+        if leaf is not None:
+            if leaf.grad is None:
+                leaf.grad = Tensor._wrap(grad.copy())
+            else:
+                leaf.grad._data += grad
+        return ()
+
+
+class FunctionCtx(BackwardNode):
+    """The type of ``ctx`` seen by user code (the concrete node class of each Function derives from it)."""
+
+    __slots__ = ()
+
+
+class Function:
+    """Base class of every differentiable op, with torch.autograd.Function's API.
+
+    Subclasses define ``forward(ctx, *args)`` and ``backward(ctx, grad_output)`` as static methods and are
+    called with ``MyFunction.apply(*args)``. ``backward`` returns one gradient per forward argument (``None``
+    where there is none); for built-in ops one per *tensor* argument (``edge_args`` leading arguments).
+    """
+
+    node_name: ClassVar[str] = ""
+    formula: ClassVar[str] = ""
+    array_api: ClassVar[bool] = False
+    edge_args: ClassVar[int | None] = None  # built-ins: number of leading args that are graph inputs
+    broadcasting: ClassVar[bool] = False  # built-ins: translate NumPy's broadcast error into torch's
+    is_view: ClassVar[bool] = False  # built-ins: the output shares memory (and version counter) with input 0
+    _node_cls: ClassVar[type[BackwardNode]]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        name = cls.__dict__.get("node_name") or f"{cls.__name__}Backward"
+        cls.node_name = name
+        cls._node_cls = type(name, (FunctionCtx,), {"__slots__": (), "_function": cls, "_name": name})
+
+    @staticmethod
+    def forward(ctx: Any, *args: Any) -> Any:
+        raise NotImplementedError
+
+    @staticmethod
+    def backward(ctx: Any, *grad_outputs: Any) -> Any:
+        raise NotImplementedError
+
+    @classmethod
+    def apply(cls, *args: Any) -> Tensor:
+        """Run forward; record a backward node when grad mode is on and an input requires grad."""
+        if not cls.array_api:
+            return _apply_tensors(cls, args)
+        node = cls._node_cls()
+        record = _grad_state.enabled
+        n_edges = cls.edge_args  # None: one slot per Tensor argument
+        arrays = []
+        edges = []
+        requires = False
+        i = 0
+        for a in args:
+            if isinstance(a, Tensor):
+                arrays.append(a._data)
+                if n_edges is None or i < n_edges:
+                    if record and a._requires_grad:
+                        requires = True
+                        edges.append((a.grad_fn or a._grad_accumulator(), 0))
+                    else:
+                        edges.append(_NO_EDGE)
+            else:
+                arrays.append(a)
+                if n_edges is not None and i < n_edges:
+                    edges.append(_NO_EDGE)
+            i += 1
+        if cls.broadcasting:
+            try:
+                data = cls.forward(node, *arrays)
+            except ValueError:
+                raise _broadcast_error(arrays[0], arrays[1]) from None
+        else:
+            data = cls.forward(node, *arrays)
+        out = Tensor._wrap(data, node if requires else None)
+        if cls.is_view:
+            out._vc = args[0]._vc  # a view shares its base's version counter, as in torch
+        if not requires:
+            return out
+        node.next_functions = tuple(edges)
+        data = out._data
+        node._shape = data.shape
+        node._dtype = data.dtype
+        saved = node._saved
+        if saved is not None:
+            d = node.__dict__
+            d["_epoch"] = EPOCH[0]
+            d["_inputs"] = args
+            for value in saved:
+                if value is data:
+                    d["_out"] = (out._vc, data)
+        if creation_observers:
+            for observer in creation_observers:
+                observer(node)
+        return out
+
+
+_NO_EDGE = (None, 0)
+
+
+def _broadcast_error(a: Any, b: Any) -> RuntimeError:
+    """torch's message for shapes that do not broadcast (NumPy raises ValueError instead)."""
+    sa, sb = np.shape(a), np.shape(b)
+    n = max(len(sa), len(sb))
+    pa, pb = (1,) * (n - len(sa)) + tuple(sa), (1,) * (n - len(sb)) + tuple(sb)
+    for dim in range(n - 1, -1, -1):
+        if pa[dim] != pb[dim] and pa[dim] != 1 and pb[dim] != 1:
+            return RuntimeError(
+                f"The size of tensor a ({pa[dim]}) must match the size of tensor b ({pb[dim]}) "
+                f"at non-singleton dimension {dim}"
+            )
+    return RuntimeError(f"shapes {list(sa)} and {list(sb)} cannot be broadcast together")
+
+
+def _apply_tensors(cls: type[Function], args: tuple[Any, ...]) -> Tensor:
+    """``Function.apply`` for user-defined Functions: forward sees Tensors, with grad mode off."""
+    node = cls._node_cls()
+    record = grad_mode.state.enabled
+    positions = [i for i, a in enumerate(args) if isinstance(a, Tensor)]
+    edges = []
+    requires = False
+    for i in positions:
+        a = args[i]
+        if record and a._requires_grad:
+            requires = True
+            edges.append((a.grad_fn or a._grad_accumulator(), 0))
+        else:
+            edges.append(_NO_EDGE)
+    node.next_functions = tuple(edges)
+    with grad_mode.no_grad():
+        out = cls.forward(node, *args)
+    if not isinstance(out, Tensor):
+        if isinstance(out, tuple):
+            raise NotImplementedError("minigrad Functions return a single Tensor (multiple outputs are not supported)")
+        out = Tensor(out)
+    if not requires:
+        return out
+    result = Tensor._wrap(out._data, node)
+    result._vc = out._vc  # a saved output stays recognisable to the in-place check
+    out = result
+    node._shape = out._data.shape
+    node._dtype = out._data.dtype
+    node.__dict__["_tensor_positions"] = positions
+    node.__dict__["_n_args"] = len(args)
+    node.__dict__["_epoch"] = EPOCH[0]
+    if creation_observers:
+        for observer in creation_observers:
+            observer(node)
+    return out

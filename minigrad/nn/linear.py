@@ -1,0 +1,56 @@
+"""``Linear``: y = x·Wᵀ + b, weight of shape (out_features, in_features) as in torch."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from minigrad._dtype import get_default_dtype, to_numpy_dtype
+from minigrad.nn import functional as F
+from minigrad.nn import init
+from minigrad.nn.module import Module
+from minigrad.nn.parameter import Parameter
+from minigrad.tensor import Tensor
+
+__all__ = ["Linear", "Identity"]
+
+
+class Linear(Module):
+    """Affine map; weight and bias drawn from U(−1/√in, 1/√in), weight first (torch's order and numbers)."""
+
+    def __init__(self, in_features: int, out_features: int, bias: bool = True, dtype: Any = None,
+                 device: Any = None) -> None:
+        super().__init__()
+        for name, v in (("in_features", in_features), ("out_features", out_features)):
+            if isinstance(v, bool) or not isinstance(v, int | np.integer):
+                raise TypeError(f"Linear(): argument '{name}' must be int, not {type(v).__name__}")
+            if v < 0:
+                raise RuntimeError(
+                    f"Trying to create tensor with negative dimension {v}: [{out_features}, {in_features}]"
+                )
+        self.in_features, self.out_features = int(in_features), int(out_features)
+        dt = get_default_dtype().np if dtype is None else to_numpy_dtype(dtype)
+        self.weight = Parameter(np.empty((self.out_features, self.in_features), dtype=dt))
+        self.bias = Parameter(np.empty(self.out_features, dtype=dt)) if bias else None
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """torch's init: kaiming_uniform_(weight, a=√5) — bound 1/√in — then bias ~ U(−1/√in, 1/√in)."""
+        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
+        if self.bias is not None:
+            fan_in = self.in_features
+            bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
+            init.uniform_(self.bias, -bound, bound)
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.linear(input, self.weight, self.bias)
+
+    def extra_repr(self) -> str:
+        return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
+
+
+class Identity(Module):
+    def forward(self, input: Tensor) -> Tensor:
+        return input

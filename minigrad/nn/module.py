@@ -1,0 +1,267 @@
+"""``Module``: parameters and sub-modules registered by attribute assignment, as in torch.nn.Module."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import numpy as np
+
+from minigrad.autograd.function import bump_version
+from minigrad.nn.parameter import Parameter
+from minigrad.tensor import Tensor
+
+__all__ = ["Module"]
+
+
+class Module:
+    """Base class of models: define ``forward``; call the module to run it."""
+
+    training: bool
+
+    def __init__(self) -> None:
+        object.__setattr__(self, "training", True)
+        object.__setattr__(self, "_parameters", OrderedDict())
+        object.__setattr__(self, "_modules", OrderedDict())
+        object.__setattr__(self, "_buffers", OrderedDict())
+
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required "forward" function')
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.forward(*args, **kwargs)
+
+    # ------------------------------------------------------------------ registration
+    def __setattr__(self, name: str, value: Any) -> None:
+        # Parameters and sub-modules are kept in _parameters/_modules (for traversal) and, for fast attribute
+        # access, in the instance __dict__ too; every assignment and deletion goes through here.
+        params = self.__dict__.get("_parameters")
+        if isinstance(value, Parameter):
+            if params is None:
+                raise AttributeError("cannot assign parameters before Module.__init__() call")
+            self._modules.pop(name, None)
+            params[name] = value
+        elif isinstance(value, Module):
+            if params is None:
+                raise AttributeError("cannot assign module before Module.__init__() call")
+            params.pop(name, None)
+            self._modules[name] = value
+        elif params is not None and name in params:
+            if value is not None:
+                raise TypeError(
+                    f"cannot assign '{type(value).__name__}' as parameter '{name}' (minigrad.nn.Parameter or None "
+                    "expected)"
+                )
+            params[name] = None
+        elif params is not None and name in self._modules:
+            if value is not None:
+                raise TypeError(f"cannot assign '{type(value).__name__}' as child module '{name}'")
+            self._modules[name] = None
+        object.__setattr__(self, name, value)
+
+    def __getattr__(self, name: str) -> Any:
+        d = self.__dict__
+        if "_buffers" in d and name in d["_buffers"]:
+            return d["_buffers"][name]
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
+    def __delattr__(self, name: str) -> None:
+        for store in (self._parameters, self._modules, self._buffers):
+            if name in store:
+                del store[name]
+        object.__delattr__(self, name)
+
+    def register_parameter(self, name: str, param: Parameter | None) -> None:
+        self._parameters[name] = param
+        object.__setattr__(self, name, param)
+
+    def register_buffer(self, name: str, tensor: Tensor | None) -> None:
+        self._buffers[name] = tensor
+
+    def add_module(self, name: str, module: Module | None) -> None:
+        self._modules[name] = module
+        object.__setattr__(self, name, module)
+
+    register_module = add_module
+
+    # ------------------------------------------------------------------ traversal
+    def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
+        """This module and every sub-module, depth first, each once."""
+        seen: set[int] = set()
+        stack: list[tuple[str, Module]] = [(prefix, self)]
+        while stack:
+            name, m = stack.pop()
+            if id(m) in seen:
+                continue
+            seen.add(id(m))
+            yield name, m
+            children = [(f"{name}.{n}" if name else n, c) for n, c in m._modules.items() if c is not None]
+            stack.extend(reversed(children))
+
+    def modules(self) -> Iterator[Module]:
+        for _, m in self.named_modules():
+            yield m
+
+    def named_children(self) -> Iterator[tuple[str, Module]]:
+        for n, m in self._modules.items():
+            if m is not None:
+                yield n, m
+
+    def children(self) -> Iterator[Module]:
+        for _, m in self.named_children():
+            yield m
+
+    def named_parameters(self, prefix: str = "", recurse: bool = True) -> Iterator[tuple[str, Parameter]]:
+        """(qualified name, parameter) pairs, each parameter once, in registration order."""
+        seen: set[int] = set()
+        modules = self.named_modules(prefix) if recurse else iter([(prefix, self)])
+        for mname, m in modules:
+            for pname, p in m._parameters.items():
+                if p is None or id(p) in seen:
+                    continue
+                seen.add(id(p))
+                yield (f"{mname}.{pname}" if mname else pname), p
+
+    def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
+        for _, p in self.named_parameters(recurse=recurse):
+            yield p
+
+    def named_buffers(self) -> Iterator[tuple[str, Tensor]]:
+        for mname, m in self.named_modules():
+            for bname, b in m._buffers.items():
+                if b is not None:
+                    yield (f"{mname}.{bname}" if mname else bname), b
+
+    # ------------------------------------------------------------------ state
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Clear every parameter's ``.grad`` (None by default, as torch 2.x)."""
+        for p in self.parameters():
+            if p.grad is not None:
+                if set_to_none:
+                    p.grad = None
+                else:
+                    p.grad._data[...] = 0
+
+    def train(self, mode: bool = True) -> Module:
+        for m in self.modules():
+            object.__setattr__(m, "training", mode)
+        return self
+
+    def eval(self) -> Module:
+        return self.train(False)
+
+    def requires_grad_(self, requires_grad: bool = True) -> Module:
+        for p in self.parameters():
+            p.requires_grad_(requires_grad)
+        return self
+
+    def state_dict(self) -> OrderedDict[str, Tensor]:
+        """Parameters and buffers by qualified name (detached tensors sharing memory)."""
+        out: OrderedDict[str, Tensor] = OrderedDict()
+        for name, p in self.named_parameters():
+            out[name] = p.detach()
+        for name, b in self.named_buffers():
+            out[name] = b.detach()
+        return out
+
+    def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True) -> Any:
+        """Copy values (minigrad tensors or NumPy arrays) into the parameters; all-or-nothing.
+
+        Every key, shape and dtype is checked before any parameter is written, so a bad state dict leaves the
+        module untouched.
+        """
+        own = dict(self.named_parameters())
+        own.update(dict(self.named_buffers()))
+        missing = [k for k in own if k not in state_dict]
+        unexpected = [k for k in state_dict if k not in own]
+        errors = []
+        if strict and (missing or unexpected):
+            if unexpected:
+                errors.append("Unexpected key(s) in state_dict: " + ", ".join(f'"{k}"' for k in unexpected) + ". ")
+            if missing:
+                errors.append("Missing key(s) in state_dict: " + ", ".join(f'"{k}"' for k in missing) + ". ")
+        staged: list[tuple[Tensor, np.ndarray]] = []
+        for name, target in own.items():
+            if name not in state_dict:
+                continue
+            value = state_dict[name]
+            arr = value._data if isinstance(value, Tensor) else np.asarray(value)
+            if arr.shape != target._data.shape:
+                errors.append(
+                    f"size mismatch for {name}: copying a param with shape {list(arr.shape)} from checkpoint, the "
+                    f"shape in current model is {list(target._data.shape)}."
+                )
+                continue
+            if arr.dtype.kind not in "fiub":
+                errors.append(f"dtype of {name} is {arr.dtype}, which is not numeric.")
+                continue
+            staged.append((target, arr))
+        if errors:
+            raise RuntimeError(
+                f"Error(s) in loading state_dict for {type(self).__name__}:\n\t" + "\n\t".join(errors)
+            )
+        for target, arr in staged:
+            np.copyto(target._data, arr, casting="unsafe")
+            bump_version(target._vc)
+        from collections import namedtuple
+
+        return namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])(missing, unexpected)
+
+    def _apply_dtype(self, dtype: Any) -> Module:
+        from minigrad._dtype import to_numpy_dtype
+
+        dt = to_numpy_dtype(dtype)
+        for m in self.modules():
+            for store in (m._parameters, m._buffers):
+                for p in store.values():
+                    if p is not None and p._data.dtype.kind == "f" and p._data.dtype != dt:
+                        p._data = p._data.astype(dt)
+                        if p._acc is not None:
+                            p._acc._dtype = p._data.dtype
+                        if p.grad is not None:
+                            p.grad._data = p.grad._data.astype(dt)
+        return self
+
+    def to(self, *args: Any, **kwargs: Any) -> Module:
+        """``to(dtype)`` casts floating parameters in place (``to("cpu")`` is a no-op)."""
+        from minigrad._dtype import dtype as dtype_cls
+
+        target = kwargs.get("dtype") or next((a for a in args if isinstance(a, dtype_cls)), None)
+        return self if target is None else self._apply_dtype(target)
+
+    def float(self) -> Module:
+        from minigrad._dtype import float32
+
+        return self._apply_dtype(float32)
+
+    def double(self) -> Module:
+        from minigrad._dtype import float64
+
+        return self._apply_dtype(float64)
+
+    def cpu(self) -> Module:
+        return self
+
+    def apply(self, fn: Any) -> Module:
+        for m in reversed(list(self.modules())):
+            fn(m)
+        return self
+
+    # ------------------------------------------------------------------ printing
+    def extra_repr(self) -> str:
+        return ""
+
+    def __repr__(self) -> str:
+        lines = []
+        for name, m in self._modules.items():
+            body = repr(m).replace("\n", "\n  ")
+            lines.append(f"({name}): {body}")
+        extra = self.extra_repr()
+        if not lines:
+            return f"{type(self).__name__}({extra})"
+        head = f"{type(self).__name__}(" + (f"{extra}" if extra else "")
+        return head + "\n  " + "\n  ".join(lines) + "\n)"
+
+    def __dir__(self) -> list[str]:
+        return sorted(set(super().__dir__()) | set(self._parameters) | set(self._modules))

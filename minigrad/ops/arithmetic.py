@@ -1,0 +1,282 @@
+"""Elementwise arithmetic with broadcasting: + - * / ** and negation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from minigrad._dtype import get_default_dtype, result_type
+from minigrad.autograd.function import Function
+
+__all__ = ["promote", "Add", "Sub", "Rsub", "Mul", "Div", "Neg", "Pow", "PowTensor", "RPow", "Reciprocal", "Where"]
+
+
+def promote(x: np.ndarray, y: Any) -> tuple[Any, Any]:
+    """Cast the operands of a binary op to torch's result dtype where NumPy's promotion would differ."""
+    if type(y) is np.ndarray:
+        if x.dtype == y.dtype:
+            return x, y
+    elif type(y) is float:
+        if x.dtype.kind == "f":
+            return x, y
+    elif type(y) is int and x.dtype.kind in "fiu":
+        return x, y
+    dt = result_type(x, y)
+    if x.dtype != dt:
+        x = x.astype(dt)
+    if isinstance(y, np.ndarray):
+        if y.dtype != dt:
+            y = y.astype(dt)
+    else:
+        y = dt.type(y)
+    return x, y
+
+
+def _float(x: np.ndarray) -> np.ndarray:
+    return x if x.dtype.kind == "f" else x.astype(get_default_dtype().np)
+
+
+class Add(Function):
+    """z = x + alpha·y.   dL/dx = dL/dz,  dL/dy = alpha·dL/dz."""
+
+    node_name = "AddBackward0"
+    formula = "dL/dx = dL/dz ; dL/dy = α·dL/dz"
+    array_api = True
+    broadcasting = True
+    edge_args = 2
+
+    @staticmethod
+    def forward(ctx, x, y, alpha=1):  # type: ignore[no-untyped-def]
+        x, y = promote(x, y)
+        ctx.alpha = alpha
+        return x + y if alpha == 1 else x + alpha * y
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+        return grad, (grad if ctx.alpha == 1 else grad * ctx.alpha)
+
+
+class Sub(Function):
+    """z = x − alpha·y.   dL/dx = dL/dz,  dL/dy = −alpha·dL/dz."""
+
+    node_name = "SubBackward0"
+    formula = "dL/dx = dL/dz ; dL/dy = −α·dL/dz"
+    array_api = True
+    broadcasting = True
+    edge_args = 2
+
+    @staticmethod
+    def forward(ctx, x, y, alpha=1):  # type: ignore[no-untyped-def]
+        x, y = promote(x, y)
+        ctx.alpha = alpha
+        return x - y if alpha == 1 else x - alpha * y
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+        return grad, (-grad if ctx.alpha == 1 else grad * -ctx.alpha)
+
+
+class Rsub(Function):
+    """z = c − alpha·x for a Python number c (``c - tensor``).   dL/dx = −alpha·dL/dz."""
+
+    node_name = "RsubBackward1"
+    formula = "dL/dx = −α·dL/dz"
+    array_api = True
+    edge_args = 1
+
+    @staticmethod
+    def forward(ctx, x, c, alpha=1):  # type: ignore[no-untyped-def]
+        x, c = promote(x, c)
+        ctx.alpha = alpha
+        return c - x if alpha == 1 else c - alpha * x
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+        return -grad if ctx.alpha == 1 else grad * -ctx.alpha
+
+
+class Mul(Function):
+    """z = x·y.   dL/dx = dL/dz·y,  dL/dy = dL/dz·x."""
+
+    node_name = "MulBackward0"
+    formula = "dL/dx = dL/dz·y ; dL/dy = dL/dz·x"
+    array_api = True
+    broadcasting = True
+    edge_args = 2
+
+    @staticmethod
+    def forward(ctx, x, y):  # type: ignore[no-untyped-def]
+        x, y = promote(x, y)
+        ctx.save_for_backward(x, y)
+        return x * y
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+        x, y = ctx.saved_tensors
+        gx = grad * y if ctx.next_functions[0][0] is not None else None
+        gy = grad * x if ctx.next_functions[1][0] is not None else None
+        return gx, gy
+
+
+class Div(Function):
+    """z = x / y.   dL/dx = dL/dz / y,  dL/dy = −dL/dz·x / y²."""
+
+    node_name = "DivBackward0"
+    formula = "dL/dx = dL/dz / y ; dL/dy = −dL/dz·x / y²"
+    array_api = True
+    broadcasting = True
+    edge_args = 2
+
+    @staticmethod
+    def forward(ctx, x, y):  # type: ignore[no-untyped-def]
+        x, y = promote(x, y)
+        x = _float(x)
+        if isinstance(y, np.ndarray):
+            y = _float(y)
+        ctx.save_for_backward(x, y)
+        return x / y
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+        x, y = ctx.saved_tensors
+        gx = grad / y if ctx.next_functions[0][0] is not None else None
+        gy = -grad * x / (y * y) if ctx.next_functions[1][0] is not None else None
+        return gx, gy
+
+
+class Neg(Function):
+    """z = −x.   dL/dx = −dL/dz."""
+
+    node_name = "NegBackward0"
+    formula = "dL/dx = −dL/dz"
+    array_api = True
+
+    @staticmethod
+    def forward(ctx, x):  # type: ignore[no-untyped-def]
+        if x.dtype.kind == "b":
+            raise RuntimeError(
+                "Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a "
+                "mask, use the `~` or `logical_not()` operator instead."
+            )
+        return -x
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+        return -grad
+
+
+class Pow(Function):
+    """z = x^c for a Python number c.   dL/dx = dL/dz · c·x^(c−1)  (0 when c = 0)."""
+
+    node_name = "PowBackward0"
+    formula = "dL/dx = dL/dz · c·x^(c−1)"
+    array_api = True
+    edge_args = 1
+
+    @staticmethod
+    def forward(ctx, x, c):  # type: ignore[no-untyped-def]
+        x, c = promote(x, c)
+        ctx.save_for_backward(x)
+        ctx.exponent = c
+        return x**c
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+        (x,) = ctx.saved_tensors
+        c = ctx.exponent
+        if c == 0:
+            return np.zeros_like(grad)
+        return grad * (c * x ** (c - 1))
+
+
+class PowTensor(Function):
+    """z = x^y for tensors.   dL/dx = dL/dz · y·x^(y−1),  dL/dy = dL/dz · z·ln x  (0 where x = 0, y ≥ 0)."""
+
+    node_name = "PowBackward1"
+    formula = "dL/dx = dL/dz · y·x^(y−1) ; dL/dy = dL/dz · x^y·ln x"
+    array_api = True
+    broadcasting = True
+
+    @staticmethod
+    def forward(ctx, x, y):  # type: ignore[no-untyped-def]
+        x, y = promote(x, y)
+        z = x**y
+        ctx.save_for_backward(x, y, z)
+        return z
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+        x, y, z = ctx.saved_tensors
+        gx = gy = None
+        if ctx.next_functions[0][0] is not None:
+            gx = np.where(y == 0, 0, grad * (y * x ** (y - 1)))
+        if ctx.next_functions[1][0] is not None:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                gy = np.where((x == 0) & (y >= 0), 0, grad * (z * np.log(x)))
+        return gx, gy
+
+
+class RPow(Function):
+    """z = c^x for a Python number c.   dL/dx = dL/dz · z·ln c  (0 where c = 0 and x ≥ 0)."""
+
+    node_name = "PowBackward2"
+    formula = "dL/dx = dL/dz · c^x·ln c"
+    array_api = True
+    edge_args = 1
+
+    @staticmethod
+    def forward(ctx, x, c):  # type: ignore[no-untyped-def]
+        x, c = promote(x, c)
+        z = np.power(c, x)
+        ctx.save_for_backward(x, z)
+        ctx.base = c
+        return z
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+        x, z = ctx.saved_tensors
+        c = ctx.base
+        if c == 0:
+            return np.where(x >= 0, 0, grad * (z * -np.inf))
+        return grad * (z * np.log(c))
+
+
+class Reciprocal(Function):
+    """z = 1/x.   dL/dx = −dL/dz · z²."""
+
+    node_name = "ReciprocalBackward0"
+    formula = "dL/dx = −dL/dz · (1/x)²"
+    array_api = True
+
+    @staticmethod
+    def forward(ctx, x):  # type: ignore[no-untyped-def]
+        z = 1 / _float(x)
+        ctx.save_for_backward(z)
+        return z
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+        (z,) = ctx.saved_tensors
+        return -grad * (z * z)
+
+
+class Where(Function):
+    """z = a where c else b.   dL/da = dL/dz where c else 0,  dL/db = dL/dz where not c else 0."""
+
+    node_name = "WhereBackward0"
+    formula = "dL/da = dL/dz·[c] ; dL/db = dL/dz·[not c]"
+    array_api = True
+    broadcasting = True
+    edge_args = 2
+
+    @staticmethod
+    def forward(ctx, a, b, cond):  # type: ignore[no-untyped-def]
+        a, b = promote(a, b)
+        ctx.cond = cond
+        return np.where(cond, a, b)
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+        c = ctx.cond
+        return np.where(c, grad, 0), np.where(c, 0, grad)

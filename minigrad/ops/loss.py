@@ -1,0 +1,129 @@
+"""Loss functions as single graph nodes with closed-form backward, as in torch."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from minigrad.autograd.function import Function
+from minigrad.ops.unary import sigmoid_array
+
+__all__ = ["MseLoss", "BinaryCrossEntropy", "BinaryCrossEntropyWithLogits", "REDUCTIONS", "reduce"]
+
+REDUCTIONS = ("none", "mean", "sum")
+_EPSILON = 1e-12  # torch's floor on x(1−x) in the BCE gradient
+
+
+def reduce(loss: np.ndarray, reduction: str) -> np.ndarray:
+    """Apply 'mean' | 'sum' | 'none' to elementwise losses."""
+    if reduction == "mean":
+        return np.add.reduce(loss, axis=None) / loss.size  # = loss.mean(), without its Python wrapper
+    if reduction == "sum":
+        return np.add.reduce(loss, axis=None)
+    return loss
+
+
+def _scale(grad: np.ndarray, n: int, reduction: str) -> np.ndarray:
+    return grad / n if reduction == "mean" else grad
+
+
+class MseLoss(Function):
+    """L = reduce((x − t)²).   dL/dx = 2(x − t)·g (/n for 'mean'),  dL/dt = −dL/dx."""
+
+    node_name = "MseLossBackward0"
+    formula = "dL/dx = (2/n)·(x − t)·dL/dℓ ; dL/dt = −dL/dx"
+    array_api = True
+    broadcasting = True
+
+    @staticmethod
+    def forward(ctx, x, t, reduction):  # type: ignore[no-untyped-def]
+        d = x - t
+        ctx.save_for_backward(d)
+        ctx.reduction = reduction
+        return reduce(d * d, reduction)
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+        (d,) = ctx.saved_tensors
+        norm = 2.0 / d.size if ctx.reduction == "mean" else 2.0
+        gx = norm * d * grad  # torch's order: (norm·(x − t))·g
+        return gx, (-gx if ctx.next_functions[1][0] is not None else None)
+
+
+class BinaryCrossEntropy(Function):
+    """ℓ = −w·[t·max(ln x, −100) + (1 − t)·max(ln(1 − x), −100)].
+    dL/dx = w·g·(x − t) / max(x(1 − x), 1e-12)  (/n for 'mean').  torch gives no gradient for t."""
+
+    node_name = "BinaryCrossEntropyBackward0"
+    formula = "dL/dx = dL/dℓ·(x − t) / max(x(1 − x), 1e-12)  (/n for mean)"
+    array_api = True
+    edge_args = 2
+
+    @staticmethod
+    def forward(ctx, x, t, weight, reduction):  # type: ignore[no-untyped-def]
+        if x.size and not (x.min() >= 0 and x.max() <= 1):  # NaN fails both tests, as in torch
+            raise RuntimeError("all elements of input should be between 0 and 1")
+        # log without NumPy's divide-by-zero warning: log(0) is clamped to -100 anyway
+        log_x = np.log(x, out=np.full_like(x, -100.0), where=x > 0)
+        log_1mx = np.log1p(-x, out=np.full_like(x, -100.0), where=x < 1)
+        loss = (t - 1) * np.maximum(log_1mx, -100) - t * np.maximum(log_x, -100)
+        if weight is not None:
+            loss = loss * weight
+        ctx.save_for_backward(x, t, weight)
+        ctx.reduction = reduction
+        return reduce(loss, reduction)
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+        x, t, weight = ctx.saved_tensors
+        gx = grad * (x - t) / np.maximum((1 - x) * x, x.dtype.type(_EPSILON))
+        if weight is not None:
+            gx = gx * weight
+        if ctx.next_functions[1][0] is not None:
+            raise RuntimeError("the derivative for 'target' is not implemented")
+        return _scale(gx, x.size, ctx.reduction), None
+
+
+class BinaryCrossEntropyWithLogits(Function):
+    """ℓ = w·[(1 − t)·z + k·softplus(−z)],  k = 1 + (p − 1)·t,  softplus(−z) = ln(1 + e^−|z|) + max(−z, 0)
+    (stable for any z; p = pos_weight, 1 by default).
+    dL/dz = w·g·(k·σ(z) − p·t),  dL/dt = −w·g·(p·ln σ(z) − ln σ(−z))  (/n for 'mean')."""
+
+    node_name = "BinaryCrossEntropyWithLogitsBackward0"
+    formula = "dL/dz = dL/dℓ·(σ(z) − t)  (with pos_weight p: k·σ(z) − p·t)"
+    array_api = True
+    edge_args = 2
+
+    @staticmethod
+    def forward(ctx, z, t, weight, pos_weight, reduction):  # type: ignore[no-untyped-def]
+        softplus = np.log1p(np.exp(-np.abs(z))) + np.maximum(-z, 0)  # ln(1 + e^−z), stable
+        if pos_weight is not None:
+            k = (pos_weight - 1) * t + 1
+            loss = (1 - t) * z + k * softplus
+        else:
+            loss = (1 - t) * z + softplus
+        if weight is not None:
+            loss = loss * weight
+        ctx.save_for_backward(z, t, weight, pos_weight)
+        ctx.reduction = reduction
+        return reduce(loss, reduction)
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+        z, t, weight, pos_weight = ctx.saved_tensors
+        s = sigmoid_array(z)
+        if pos_weight is not None:
+            gz = grad * (((pos_weight - 1) * t + 1) * s - pos_weight * t)
+        else:
+            gz = grad * (s - t)
+        gt = None
+        if ctx.next_functions[1][0] is not None:
+            log_sig = -(np.log1p(np.exp(-np.abs(z))) + np.maximum(-z, 0))
+            log_sig_neg = -(np.log1p(np.exp(-np.abs(z))) + np.maximum(z, 0))
+            p = 1 if pos_weight is None else pos_weight
+            gt = -grad * (p * log_sig - log_sig_neg)
+            if weight is not None:
+                gt = gt * weight
+            gt = _scale(gt, z.size, ctx.reduction)
+        if weight is not None:
+            gz = gz * weight
+        return _scale(gz, z.size, ctx.reduction), gt

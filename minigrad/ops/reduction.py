@@ -1,0 +1,161 @@
+"""Reductions: sum, mean, max, min (whole tensor or along dims)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from minigrad.autograd.function import Function
+
+__all__ = ["Sum", "SumDim", "Mean", "MeanDim", "MaxAll", "MinAll", "normalize_dims"]
+
+
+def normalize_dims(dim: Any, ndim: int) -> tuple[int, ...]:
+    """Dims as a tuple of non-negative ints; IndexError like torch for a dim out of range."""
+    dims = (dim,) if isinstance(dim, int) else tuple(dim)
+    out = []
+    rank = max(ndim, 1)
+    for d in dims:
+        if not -rank <= d < rank:
+            raise IndexError(
+                f"Dimension out of range (expected to be in range of [{-rank}, {rank - 1}], but got {d})"
+            )
+        out.append(d % rank)
+    return tuple(out)
+
+
+def _expand(grad: np.ndarray, shape: tuple[int, ...], dims: tuple[int, ...], keepdim: bool) -> np.ndarray:
+    """Broadcast the gradient of a reduction back over the reduced dims (a view, no copy)."""
+    if not keepdim and dims and len(shape):
+        grad = np.expand_dims(grad, dims)
+    return np.broadcast_to(grad, shape)
+
+
+def _sum_dtype(x: np.ndarray) -> Any:
+    return np.int64 if x.dtype.kind in "biu" else None
+
+
+class Sum(Function):
+    """y = Σ x.   dL/dx = dL/dy broadcast to x's shape."""
+
+    node_name = "SumBackward0"
+    formula = "dL/dx = dL/dy · 1 (broadcast)"
+    array_api = True
+
+    @staticmethod
+    def forward(ctx, x):  # type: ignore[no-untyped-def]
+        ctx.shape = x.shape
+        return np.asarray(x.sum(dtype=_sum_dtype(x)))
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+        return np.broadcast_to(grad, ctx.shape)
+
+
+class SumDim(Function):
+    """y = Σ over ``dims`` of x.   dL/dx = dL/dy broadcast back over ``dims``."""
+
+    node_name = "SumBackward1"
+    formula = "dL/dx = dL/dy · 1 (broadcast over the summed dims)"
+    array_api = True
+
+    @staticmethod
+    def forward(ctx, x, dims, keepdim):  # type: ignore[no-untyped-def]
+        ctx.shape, ctx.dims, ctx.keepdim = x.shape, dims, keepdim
+        return np.asarray(x.sum(axis=dims if x.ndim else None, keepdims=keepdim, dtype=_sum_dtype(x)))
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+        return _expand(grad, ctx.shape, ctx.dims, ctx.keepdim)
+
+
+def _check_mean_dtype(x: np.ndarray) -> None:
+    if x.dtype.kind != "f":
+        from minigrad._dtype import from_numpy_dtype
+
+        raise RuntimeError(
+            "mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. "
+            f"Got: {from_numpy_dtype(x.dtype).scalar_name}"
+        )
+
+
+class Mean(Function):
+    """y = (1/n) Σ x.   dL/dx = dL/dy / n, broadcast to x's shape."""
+
+    node_name = "MeanBackward0"
+    formula = "dL/dx = dL/dy / n"
+    array_api = True
+
+    @staticmethod
+    def forward(ctx, x):  # type: ignore[no-untyped-def]
+        _check_mean_dtype(x)
+        ctx.shape = x.shape
+        return np.asarray(x.mean())
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+        n = max(int(np.prod(ctx.shape)), 1) if ctx.shape else 1
+        return np.broadcast_to(grad / n, ctx.shape)
+
+
+class MeanDim(Function):
+    """y = mean over ``dims`` of x.   dL/dx = dL/dy / n (n = number of reduced elements), broadcast back."""
+
+    node_name = "MeanBackward1"
+    formula = "dL/dx = dL/dy / n (broadcast over the averaged dims)"
+    array_api = True
+
+    @staticmethod
+    def forward(ctx, x, dims, keepdim):  # type: ignore[no-untyped-def]
+        _check_mean_dtype(x)
+        ctx.shape, ctx.dims, ctx.keepdim = x.shape, dims, keepdim
+        return np.asarray(x.mean(axis=dims if x.ndim else None, keepdims=keepdim))
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+        n = int(np.prod([ctx.shape[d] for d in ctx.dims])) if ctx.shape else 1
+        return _expand(grad / n, ctx.shape, ctx.dims, ctx.keepdim)
+
+
+class MaxAll(Function):
+    """y = max x.   dL/dx = dL/dy / k at the k positions equal to the max (shared evenly, like torch)."""
+
+    node_name = "MaxBackward1"
+    formula = "dL/dx = dL/dy / k where x = max x (k ties), else 0"
+    array_api = True
+
+    @staticmethod
+    def forward(ctx, x):  # type: ignore[no-untyped-def]
+        if x.size == 0:
+            raise RuntimeError(
+                "max(): Expected reduction dim to be specified for input.numel() == 0. "
+                "Specify the reduction dim with the 'dim' argument."
+            )
+        y = np.asarray(x.max())
+        ctx.save_for_backward(x, y)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+        x, y = ctx.saved_tensors
+        mask = (x == y) | (np.isnan(x) & np.isnan(y))
+        return np.where(mask, grad / mask.sum(), 0).astype(grad.dtype, copy=False)
+
+
+class MinAll(MaxAll):
+    """y = min x.   dL/dx = dL/dy / k at the k positions equal to the min."""
+
+    node_name = "MinBackward1"
+    formula = "dL/dx = dL/dy / k where x = min x (k ties), else 0"
+
+    @staticmethod
+    def forward(ctx, x):  # type: ignore[no-untyped-def]
+        if x.size == 0:
+            raise RuntimeError(
+                "min(): Expected reduction dim to be specified for input.numel() == 0. "
+                "Specify the reduction dim with the 'dim' argument."
+            )
+        y = np.asarray(x.min())
+        ctx.save_for_backward(x, y)
+        return y

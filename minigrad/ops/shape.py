@@ -1,0 +1,333 @@
+"""Ops that move or copy elements without arithmetic: view, transpose, indexing, cat, dtype casts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from minigrad.autograd.function import Function
+
+__all__ = [
+    "View", "T", "Permute", "Transpose", "Unsqueeze", "Squeeze", "Select", "Slice", "Index", "CopySlices",
+    "Cat", "Stack", "Clone", "ToCopy", "infer_shape",
+]
+
+
+def infer_shape(shape: tuple[int, ...], size: int) -> tuple[int, ...]:
+    """Resolve one -1 in ``shape``; torch's RuntimeError when the shape can't hold ``size`` elements."""
+    if shape.count(-1) > 1:
+        raise RuntimeError("only one dimension can be inferred")
+    for s in shape:
+        if s < -1:
+            raise RuntimeError(f"invalid shape dimension {s}")
+    known = 1
+    for s in shape:
+        if s != -1:
+            known *= s
+    if -1 in shape:
+        if known == 0 or size % known:
+            raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {size}")
+        return tuple(size // known if s == -1 else s for s in shape)
+    if known != size:
+        raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {size}")
+    return shape
+
+
+class View(Function):
+    """y = x seen with another shape (same elements).   dL/dx = dL/dy reshaped to x's shape."""
+
+    node_name = "ViewBackward0"
+    formula = "dL/dx = reshape(dL/dy, shape of x)"
+    array_api = True
+
+    @staticmethod
+    def forward(ctx, x, shape, copy_ok=False):  # type: ignore[no-untyped-def]
+        shape = infer_shape(shape, x.size)
+        ctx.shape = x.shape
+        if copy_ok:
+            return x.reshape(shape)
+        y = x.view()
+        try:
+            y.shape = shape
+        except AttributeError:
+            raise RuntimeError(
+                "view size is not compatible with input tensor's size and stride (at least one dimension spans "
+                "across two contiguous subspaces). Use .reshape(...) instead."
+            ) from None
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+        return grad.reshape(ctx.shape)
+
+
+class T(Function):
+    """y = xᵀ (a 0-, 1- or 2-d tensor).   dL/dx = (dL/dy)ᵀ."""
+
+    node_name = "TBackward0"
+    formula = "dL/dx = (dL/dy)ᵀ"
+    array_api = True
+
+    @staticmethod
+    def forward(ctx, x):  # type: ignore[no-untyped-def]
+        if x.ndim > 2:
+            raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {x.ndim}D")
+        return x.T
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+        return grad.T
+
+
+class Permute(Function):
+    """y = x with its dims reordered by ``dims``.   dL/dx = dL/dy with the inverse reordering."""
+
+    node_name = "PermuteBackward0"
+    formula = "dL/dx = permute(dL/dy, inverse of dims)"
+    array_api = True
+
+    @staticmethod
+    def forward(ctx, x, dims):  # type: ignore[no-untyped-def]
+        ctx.dims = dims
+        return x.transpose(dims)
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+        return grad.transpose(np.argsort(ctx.dims))
+
+
+class Transpose(Function):
+    """y = x with dims d0 and d1 swapped.   dL/dx = dL/dy with them swapped back."""
+
+    node_name = "TransposeBackward0"
+    formula = "dL/dx = swap dims d0, d1 of dL/dy"
+    array_api = True
+
+    @staticmethod
+    def forward(ctx, x, d0, d1):  # type: ignore[no-untyped-def]
+        ctx.dims = (d0, d1)
+        return np.swapaxes(x, d0, d1)
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+        return np.swapaxes(grad, *ctx.dims)
+
+
+class Unsqueeze(Function):
+    """y = x with a new dim of size 1 at ``dim``.   dL/dx = dL/dy with that dim removed."""
+
+    node_name = "UnsqueezeBackward0"
+    formula = "dL/dx = squeeze(dL/dy, dim)"
+    array_api = True
+
+    @staticmethod
+    def forward(ctx, x, dim):  # type: ignore[no-untyped-def]
+        ctx.dim = dim
+        return np.expand_dims(x, dim)
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+        return np.squeeze(grad, ctx.dim)
+
+
+class Squeeze(Function):
+    """y = x without its size-1 dims (or only ``dim``).   dL/dx = dL/dy reshaped to x's shape."""
+
+    node_name = "SqueezeBackward0"
+    formula = "dL/dx = reshape(dL/dy, shape of x)"
+    array_api = True
+
+    @staticmethod
+    def forward(ctx, x, dim=None):  # type: ignore[no-untyped-def]
+        ctx.shape = x.shape
+        if dim is None:
+            return np.squeeze(x)
+        return np.squeeze(x, dim) if x.ndim and x.shape[dim] == 1 else x.view()
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+        return grad.reshape(ctx.shape)
+
+
+class SqueezeDim(Squeeze):
+    """``squeeze(dim)``: torch names its node SqueezeBackward1."""
+
+    node_name = "SqueezeBackward1"
+
+
+class SqueezeMatmul(Squeeze):
+    """The squeeze that ends ``vector @ matrix`` (torch's SqueezeBackward4)."""
+
+    node_name = "SqueezeBackward4"
+
+
+def _bounds_error(index: int, dim: int, size: int) -> IndexError:
+    return IndexError(f"index {index} is out of bounds for dimension {dim} with size {size}")
+
+
+class Select(Function):
+    """y = x[..., i, ...] (integer index at ``dim``).   dL/dx = zeros with dL/dy placed at index i."""
+
+    node_name = "SelectBackward0"
+    formula = "dL/dx = zeros; dL/dx[i] = dL/dy"
+    array_api = True
+
+    @staticmethod
+    def forward(ctx, x, dim, index):  # type: ignore[no-untyped-def]
+        if x.ndim == 0:
+            raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
+                             "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
+        size = x.shape[dim]
+        if not -size <= index < size:
+            raise _bounds_error(index, dim, size)
+        ctx.shape, ctx.key = x.shape, (slice(None),) * dim + (index,)
+        return x[ctx.key]
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+        out = np.zeros(ctx.shape, dtype=grad.dtype)
+        out[ctx.key] = grad
+        return out
+
+
+class Slice(Function):
+    """y = x[..., a:b:s, ...] at ``dim``.   dL/dx = zeros with dL/dy placed in the slice."""
+
+    node_name = "SliceBackward0"
+    formula = "dL/dx = zeros; dL/dx[a:b:s] = dL/dy"
+    array_api = True
+
+    @staticmethod
+    def forward(ctx, x, dim, sl):  # type: ignore[no-untyped-def]
+        if sl.step is not None and sl.step <= 0:
+            raise ValueError("step must be greater than zero")
+        ctx.shape, ctx.key = x.shape, (slice(None),) * dim + (sl,)
+        return x[ctx.key]
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+        out = np.zeros(ctx.shape, dtype=grad.dtype)
+        out[ctx.key] = grad
+        return out
+
+
+class Index(Function):
+    """y = x[idx] with integer arrays or a boolean mask.   dL/dx = zeros, then dL/dy added at idx
+    (repeated indices add up)."""
+
+    node_name = "IndexBackward0"
+    formula = "dL/dx = zeros; dL/dx[idx] += dL/dy"
+    array_api = True
+
+    @staticmethod
+    def forward(ctx, x, key):  # type: ignore[no-untyped-def]
+        try:
+            y = x[key]
+        except IndexError as e:
+            raise IndexError(str(e)) from None
+        ctx.shape, ctx.key = x.shape, key
+        return np.asarray(y)
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+        out = np.zeros(ctx.shape, dtype=grad.dtype)
+        np.add.at(out, ctx.key, grad)
+        return out
+
+
+class CopySlices(Function):
+    """y = x with y[idx] = v (``x[idx] = v``).   dL/dx = dL/dy with zeros at idx,  dL/dv = dL/dy[idx]."""
+
+    node_name = "CopySlices"
+    formula = "dL/dx = dL/dy, zero at idx ; dL/dv = dL/dy[idx]"
+    array_api = True
+
+    @staticmethod
+    def forward(ctx, x, v, key):  # type: ignore[no-untyped-def]
+        y = x.copy()
+        y[key] = v
+        ctx.key = key
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+        gx = grad.copy()
+        gx[ctx.key] = 0
+        return gx, grad[ctx.key]
+
+
+class Cat(Function):
+    """y = concatenation of the inputs along ``dim``.   dL/dxᵢ = the slice of dL/dy that came from xᵢ."""
+
+    node_name = "CatBackward0"
+    formula = "dL/dxᵢ = dL/dy[offsetᵢ : offsetᵢ + nᵢ]"
+    array_api = True
+
+    @staticmethod
+    def forward(ctx, *args):  # type: ignore[no-untyped-def]
+        *xs, dim = args
+        ctx.dim, ctx.splits = dim, np.cumsum([x.shape[dim] for x in xs])[:-1]
+        return np.concatenate(xs, axis=dim)
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+        return tuple(np.split(grad, ctx.splits, axis=ctx.dim))
+
+
+class Stack(Function):
+    """y = the inputs stacked along a new ``dim``.   dL/dxᵢ = dL/dy indexed at i along ``dim``."""
+
+    node_name = "StackBackward0"
+    formula = "dL/dxᵢ = dL/dy[i] along dim"
+    array_api = True
+
+    @staticmethod
+    def forward(ctx, *args):  # type: ignore[no-untyped-def]
+        *xs, dim = args
+        ctx.dim, ctx.n = dim, len(xs)
+        return np.stack(xs, axis=dim)
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+        return tuple(np.take(grad, i, axis=ctx.dim) for i in range(ctx.n))
+
+
+class Clone(Function):
+    """y = a copy of x.   dL/dx = dL/dy."""
+
+    node_name = "CloneBackward0"
+    formula = "dL/dx = dL/dy"
+    array_api = True
+
+    @staticmethod
+    def forward(ctx, x):  # type: ignore[no-untyped-def]
+        return x.copy()
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+        return grad
+
+
+class ToCopy(Function):
+    """y = x converted to another dtype.   dL/dx = dL/dy converted back to x's dtype."""
+
+    node_name = "ToCopyBackward0"
+    formula = "dL/dx = dL/dy (cast to x's dtype)"
+    array_api = True
+    is_view = True
+    is_view = True
+    is_view = True
+    is_view = True
+    is_view = True
+    is_view = True
+    is_view = True
+    is_view = True
+
+    @staticmethod
+    def forward(ctx, x, dtype: Any):  # type: ignore[no-untyped-def]
+        return x.astype(dtype)
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+        return grad

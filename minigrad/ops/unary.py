@@ -1,0 +1,214 @@
+"""Elementwise functions of one tensor: exp, log, sigmoid, tanh, relu, abs, clamp, round, sqrt."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from minigrad._dtype import get_default_dtype
+from minigrad.autograd.function import Function
+
+__all__ = ["Exp", "Log", "Sigmoid", "Tanh", "Relu", "Abs", "Clamp", "Round", "Sqrt", "sigmoid_array"]
+
+
+def _float(x: np.ndarray) -> np.ndarray:
+    """Integer inputs of a floating function compute in the default float dtype, as in torch."""
+    return x if x.dtype.kind == "f" else x.astype(get_default_dtype().np)
+
+
+# Below these inputs exp(-x) overflows the dtype; sigmoid is then 0 (torch gets there through 1/(1+inf)).
+_SIGMOID_FLOOR = {np.dtype(np.float16): -11.08, np.dtype(np.float32): -88.72, np.dtype(np.float64): -709.78}
+
+
+def sigmoid_array(x: np.ndarray) -> np.ndarray:
+    """σ(x) = 1 / (1 + e^−x), torch's formula, without NumPy's overflow warning for very negative x."""
+    floor = _SIGMOID_FLOOR[x.dtype]
+    if x.size and x.min() < floor:  # NaN compares False and propagates through the plain formula
+        safe = np.maximum(x, floor)
+        return np.where(x < floor, 0, 1 / (1 + np.exp(-safe))).astype(x.dtype, copy=False)
+    return 1 / (1 + np.exp(-x))
+
+
+class Exp(Function):
+    """y = eˣ.   dL/dx = dL/dy · y."""
+
+    node_name = "ExpBackward0"
+    formula = "dL/dx = dL/dy · eˣ"
+    array_api = True
+
+    @staticmethod
+    def forward(ctx, x):  # type: ignore[no-untyped-def]
+        y = np.exp(_float(x))
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+        (y,) = ctx.saved_tensors
+        return grad * y
+
+
+class Log(Function):
+    """y = ln x.   dL/dx = dL/dy / x.  (ln 0 = −inf and ln of a negative = nan, as in torch.)"""
+
+    node_name = "LogBackward0"
+    formula = "dL/dx = dL/dy / x"
+    array_api = True
+
+    @staticmethod
+    def forward(ctx, x):  # type: ignore[no-untyped-def]
+        x = _float(x)
+        ctx.save_for_backward(x)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.log(x)
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+        (x,) = ctx.saved_tensors
+        with np.errstate(divide="ignore"):
+            return grad / x
+
+
+class Sigmoid(Function):
+    """y = σ(x) = 1 / (1 + e^−x).   dL/dx = dL/dy · (1 − y) · y."""
+
+    node_name = "SigmoidBackward0"
+    formula = "dL/dx = dL/dy · (1 − y)·y,  y = σ(x)"
+    array_api = True
+
+    @staticmethod
+    def forward(ctx, x):  # type: ignore[no-untyped-def]
+        y = sigmoid_array(_float(x))
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+        (y,) = ctx.saved_tensors
+        return grad * (1 - y) * y
+
+
+class Tanh(Function):
+    """y = tanh x.   dL/dx = dL/dy · (1 − y²)."""
+
+    node_name = "TanhBackward0"
+    formula = "dL/dx = dL/dy · (1 − y²),  y = tanh x"
+    array_api = True
+
+    @staticmethod
+    def forward(ctx, x):  # type: ignore[no-untyped-def]
+        y = np.tanh(_float(x))
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+        (y,) = ctx.saved_tensors
+        return grad * (1 - y * y)
+
+
+class Relu(Function):
+    """y = max(x, 0).   dL/dx = dL/dy where y > 0, else 0 (torch's choice at x = 0)."""
+
+    node_name = "ReluBackward0"
+    formula = "dL/dx = dL/dy · [y > 0]"
+    array_api = True
+
+    @staticmethod
+    def forward(ctx, x):  # type: ignore[no-untyped-def]
+        if x.dtype.kind == "b":
+            raise RuntimeError('"clamp_min_scalar_cpu" not implemented for \'Bool\'')
+        y = np.maximum(x, 0, dtype=x.dtype)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+        (y,) = ctx.saved_tensors
+        return np.where(y <= 0, 0, grad)
+
+
+class Abs(Function):
+    """y = |x|.   dL/dx = dL/dy · sign(x)."""
+
+    node_name = "AbsBackward0"
+    formula = "dL/dx = dL/dy · sign(x)"
+    array_api = True
+
+    @staticmethod
+    def forward(ctx, x):  # type: ignore[no-untyped-def]
+        ctx.save_for_backward(x)
+        return np.abs(x)
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+        (x,) = ctx.saved_tensors
+        return grad * np.sign(x)
+
+
+class Clamp(Function):
+    """y = min(max(x, lo), hi).   dL/dx = dL/dy where lo ≤ x ≤ hi, else 0."""
+
+    node_name = "ClampBackward1"
+    formula = "dL/dx = dL/dy · [lo ≤ x ≤ hi]"
+    array_api = True
+
+    @staticmethod
+    def forward(ctx, x, lo, hi):  # type: ignore[no-untyped-def]
+        if lo is None and hi is None:
+            raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+        ctx.save_for_backward(x)
+        ctx.bounds = (lo, hi)
+        y = x
+        if lo is not None:
+            y = np.maximum(y, lo)
+        if hi is not None:
+            y = np.minimum(y, hi)
+        return y.astype(x.dtype, copy=False) if x.dtype.kind == "f" else y
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+        (x,) = ctx.saved_tensors
+        lo, hi = ctx.bounds
+        inside = np.ones(x.shape, dtype=bool)
+        if lo is not None:
+            inside &= x >= lo
+        if hi is not None:
+            inside &= x <= hi
+        return np.where(inside, grad, 0)
+
+
+class Round(Function):
+    """y = round(x) (half to even, like torch).   dL/dx = 0."""
+
+    node_name = "RoundBackward0"
+    formula = "dL/dx = 0"
+    array_api = True
+
+    @staticmethod
+    def forward(ctx, x, decimals=0):  # type: ignore[no-untyped-def]
+        return np.round(x, decimals)
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+        return np.zeros_like(grad)
+
+
+class Sqrt(Function):
+    """y = √x.   dL/dx = dL/dy / (2y)."""
+
+    node_name = "SqrtBackward0"
+    formula = "dL/dx = dL/dy / (2√x)"
+    array_api = True
+
+    @staticmethod
+    def forward(ctx, x):  # type: ignore[no-untyped-def]
+        with np.errstate(invalid="ignore"):
+            y = np.sqrt(_float(x))
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+        (y,) = ctx.saved_tensors
+        with np.errstate(divide="ignore"):
+            return grad / (2 * y)

@@ -1,0 +1,938 @@
+"""``Tensor``: an ``np.ndarray`` plus what autograd needs (``grad``, ``requires_grad``, ``grad_fn``).
+
+Every differentiable method calls one ``Function`` from ``minigrad.ops``; this file holds no derivative
+math. In-place methods follow torch's rules: an in-place op on a leaf that requires grad raises (unless under
+``no_grad``); on a tensor in the graph it is recorded like the out-of-place op; views share a version counter,
+and backward refuses to use a saved tensor that an in-place op changed afterwards.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections import namedtuple
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+
+from minigrad import _dtype
+from minigrad._dtype import dtype as _DtypeClass
+from minigrad._dtype import from_numpy_dtype, get_default_dtype, to_numpy_dtype
+from minigrad.autograd import engine as _engine
+from minigrad.autograd import function as _function
+from minigrad.autograd import grad_mode
+from minigrad.autograd.function import AccumulateGrad, Node, bump_version
+from minigrad.ops import arithmetic as _arith
+from minigrad.ops import linalg as _linalg
+from minigrad.ops import reduction as _red
+from minigrad.ops import shape as _shape
+from minigrad.ops import unary as _unary
+
+__all__ = ["Tensor", "Size", "RemovableHandle"]
+
+_state = grad_mode.state
+_new = object.__new__
+_LEAF_INPLACE = "a leaf Variable that requires grad is being used in an in-place operation."
+
+
+class Size(tuple):  # type: ignore[type-arg]
+    """A tensor's shape: a tuple of ints that prints as ``minigrad.Size([4, 1])``."""
+
+    def __repr__(self) -> str:
+        return f"minigrad.Size({list(self)})"
+
+    def numel(self) -> int:
+        n = 1
+        for s in self:
+            n *= s
+        return n
+
+
+class RemovableHandle:
+    """Returned by ``register_hook``; ``remove()`` unregisters the hook."""
+
+    def __init__(self, hooks: list[Any], hook: Any) -> None:
+        self._hooks, self._hook = hooks, hook
+
+    def remove(self) -> None:
+        if self._hook in self._hooks:
+            self._hooks.remove(self._hook)
+
+
+def _shape_arg(shape: tuple[Any, ...]) -> tuple[int, ...]:
+    """Accept ``f(2, 3)``, ``f((2, 3))``, ``f([2, 3])`` or ``f(Size)`` like torch."""
+    if len(shape) == 1 and not isinstance(shape[0], numbers.Integral):
+        shape = tuple(shape[0])
+    for s in shape:
+        if isinstance(s, bool) or not isinstance(s, numbers.Integral):
+            raise TypeError(f"shape must be a sequence of ints, got {shape!r}")
+    return tuple(int(s) for s in shape)
+
+
+def _other(x: Any) -> Any:
+    """The operand a binary op works with: a Tensor, or a Python number; anything else is a TypeError."""
+    if isinstance(x, Tensor):
+        return x
+    if isinstance(x, bool | int | float):
+        return x
+    if isinstance(x, np.ndarray | np.generic):
+        return Tensor._wrap(np.asarray(x))
+    if isinstance(x, numbers.Number):
+        return float(x)
+    raise TypeError(f"unsupported operand type for a Tensor operation: '{type(x).__name__}'")
+
+
+class Tensor:
+    """A multi-dimensional array with autograd. Build one with ``minigrad.tensor(...)``."""
+
+    __slots__ = ("__weakref__", "_acc", "_data", "_requires_grad", "_retains_grad", "_vc", "grad", "grad_fn")
+    __array_priority__ = 1000  # NumPy defers ``ndarray * Tensor`` to Tensor.__rmul__
+
+    _data: np.ndarray
+    grad: Tensor | None
+    grad_fn: Node | None
+
+    def __init__(self, data: Any = (), requires_grad: bool = False) -> None:
+        """``minigrad.Tensor(data)`` builds a tensor of the default float dtype (torch.Tensor's legacy rule)."""
+        arr = np.array(data._data if isinstance(data, Tensor) else data, dtype=get_default_dtype().np)
+        self._data = arr
+        self.grad = None
+        self.grad_fn = None
+        self._requires_grad = False
+        self._vc = [0, 0]
+        self._acc = None
+        self._retains_grad = False
+        if requires_grad:
+            self.requires_grad_(True)
+
+    @staticmethod
+    def _wrap(data: Any, grad_fn: Node | None = None) -> Tensor:
+        """Make a Tensor around ``data`` (no copy), as the output of ``grad_fn`` if given. The hot path."""
+        t = _new(Tensor)
+        t._data = data if type(data) is np.ndarray else np.asarray(data)
+        t.grad = None
+        t.grad_fn = grad_fn
+        t._requires_grad = grad_fn is not None
+        t._vc = [0, 0]
+        t._acc = None
+        t._retains_grad = False
+        return t
+
+    def _view_of(self, data: np.ndarray) -> Tensor:
+        """A Tensor sharing memory and the version counter with ``self`` (no graph)."""
+        t = Tensor._wrap(data)
+        t._vc = self._vc
+        return t
+
+    def _grad_accumulator(self) -> AccumulateGrad:
+        """This leaf's AccumulateGrad node (made once, kept while the tensor lives)."""
+        acc = self._acc
+        if acc is None:
+            acc = self._acc = AccumulateGrad(self)
+        return acc
+
+    # ------------------------------------------------------------------ attributes
+    @property
+    def data(self) -> Tensor:
+        """The same values, detached from the graph (shares memory; a new version counter, as in torch)."""
+        return Tensor._wrap(self._data)
+
+    @data.setter
+    def data(self, value: Tensor) -> None:
+        self._data = value._data if isinstance(value, Tensor) else np.asarray(value)
+        if self._acc is not None:
+            self._acc._shape, self._acc._dtype = self._data.shape, self._data.dtype
+
+    @property
+    def requires_grad(self) -> bool:
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, value: bool) -> None:
+        self.requires_grad_(value)
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for tensors made by the user rather than by an op that recorded a graph."""
+        return self.grad_fn is None
+
+    @property
+    def shape(self) -> Size:
+        return Size(self._data.shape)
+
+    @property
+    def dtype(self) -> _DtypeClass:
+        return from_numpy_dtype(self._data.dtype)
+
+    @property
+    def ndim(self) -> int:
+        return self._data.ndim
+
+    @property
+    def device(self) -> str:
+        return "cpu"
+
+    @property
+    def is_cuda(self) -> bool:
+        return False
+
+    @property
+    def _version(self) -> int:
+        return self._vc[0]
+
+    @property
+    def is_floating_point_type(self) -> bool:
+        return self._data.dtype.kind == "f"
+
+    @property
+    def T(self) -> Tensor:  # noqa: N802 - torch's name
+        """All dims reversed (``PermuteBackward0``); a 0-d or 1-d tensor is returned as is."""
+        if self._data.ndim < 2:
+            return self
+        return self.permute(*reversed(range(self._data.ndim)))
+
+    @property
+    def mT(self) -> Tensor:  # noqa: N802
+        return self.transpose(-2, -1)
+
+    def is_floating_point(self) -> bool:
+        return self._data.dtype.kind == "f"
+
+    def dim(self) -> int:
+        return self._data.ndim
+
+    def size(self, dim: int | None = None) -> Any:
+        if dim is None:
+            return Size(self._data.shape)
+        return self._data.shape[self._dim(dim)]
+
+    def numel(self) -> int:
+        return int(self._data.size)
+
+    nelement = numel
+
+    def element_size(self) -> int:
+        return self._data.itemsize
+
+    def _dim(self, dim: int) -> int:
+        from minigrad.ops.reduction import normalize_dims
+
+        return normalize_dims(dim, self._data.ndim)[0]
+
+    # ------------------------------------------------------------------ autograd
+    def backward(self, gradient: Any = None, retain_graph: bool | None = None, create_graph: bool = False,
+                 inputs: Any = None) -> None:
+        """Accumulate d(self)/d(leaf) (times ``gradient`` for a non-scalar) into every leaf's ``.grad``."""
+        if create_graph:
+            raise NotImplementedError("create_graph=True (higher-order gradients) is not supported by minigrad")
+        if inputs is not None:
+            raise NotImplementedError("backward(inputs=...) is not supported by minigrad; use autograd.grad")
+        _engine.backward(self, gradient, retain_graph)
+
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        """Set ``requires_grad`` on a leaf (only floating tensors can require grad)."""
+        if self.grad_fn is not None:
+            if requires_grad:
+                return self
+            raise RuntimeError(
+                "you can only change requires_grad flags of leaf variables. If you want to use a computed variable "
+                "in a subgraph that doesn't require differentiation use var_no_grad = var.detach()."
+            )
+        if requires_grad and self._data.dtype.kind != "f":
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
+        self._requires_grad = bool(requires_grad)
+        return self
+
+    def detach(self) -> Tensor:
+        """The same values without a graph (shares memory and version counter)."""
+        return self._view_of(self._data)
+
+    def detach_(self) -> Tensor:
+        self.grad_fn = None
+        self._requires_grad = False
+        return self
+
+    def retain_grad(self) -> None:
+        """Keep ``.grad`` on this non-leaf tensor after backward."""
+        if self.grad_fn is None:
+            if not self._requires_grad:
+                raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+            return
+        if self._retains_grad:
+            return
+        self._retains_grad = True
+        import weakref
+
+        ref = weakref.ref(self)
+
+        def keep(grads: tuple[Tensor, ...]) -> None:
+            t = ref()
+            if t is not None:
+                g = grads[0]._data
+                if t.grad is None:
+                    t.grad = Tensor._wrap(np.array(g, copy=True))
+                else:
+                    t.grad._data = t.grad._data + g
+
+        self.grad_fn.register_prehook(keep)
+
+    @property
+    def retains_grad(self) -> bool:
+        return self._retains_grad
+
+    def register_hook(self, hook: Any) -> RemovableHandle:
+        """``hook(grad) -> Tensor | None`` runs when this tensor's gradient is computed; it may replace it."""
+        if not self._requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        node = self.grad_fn or self._grad_accumulator()
+
+        def prehook(grads: tuple[Tensor, ...]) -> Any:
+            out = hook(grads[0])
+            return None if out is None else (out,)
+
+        node.register_prehook(prehook)
+        assert node._pre_hooks is not None
+        return RemovableHandle(node._pre_hooks, prehook)
+
+    # ------------------------------------------------------------------ conversion
+    def item(self) -> Any:
+        """The single value as a Python number."""
+        if self._data.size != 1:
+            raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted to Scalar")
+        return self._data.item()
+
+    def numpy(self, *, force: bool = False) -> np.ndarray:
+        """The underlying array (shared memory). Refused on a tensor that requires grad, as in torch."""
+        if self._requires_grad and not force:
+            raise RuntimeError(
+                "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead."
+            )
+        return self._data
+
+    def tolist(self) -> Any:
+        return self._data.tolist()
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        arr = self.numpy()
+        return arr if dtype is None else arr.astype(dtype)
+
+    def to(self, *args: Any, **kwargs: Any) -> Tensor:
+        """``to(dtype)``, ``to("cpu")``, ``to(other_tensor)``; a cast is recorded as ``ToCopyBackward0``."""
+        target = kwargs.get("dtype")
+        for a in args:
+            if isinstance(a, _DtypeClass):
+                target = a
+            elif isinstance(a, Tensor):
+                target = a.dtype
+            elif isinstance(a, str) and a != "cpu":
+                raise RuntimeError(f"minigrad runs on the CPU only; cannot move a tensor to '{a}'")
+        if target is None or to_numpy_dtype(target) == self._data.dtype:
+            return self
+        return _shape.ToCopy.apply(self, to_numpy_dtype(target))
+
+    def type(self, dtype: Any = None) -> Any:
+        if dtype is None:
+            return f"minigrad.{self.dtype.scalar_name}Tensor"
+        return self.to(dtype)
+
+    def float(self) -> Tensor:
+        return self.to(_dtype.float32)
+
+    def double(self) -> Tensor:
+        return self.to(_dtype.float64)
+
+    def half(self) -> Tensor:
+        return self.to(_dtype.float16)
+
+    def long(self) -> Tensor:
+        return self.to(_dtype.int64)
+
+    def int(self) -> Tensor:
+        return self.to(_dtype.int32)
+
+    def bool(self) -> Tensor:
+        return self.to(_dtype.bool)
+
+    def cpu(self) -> Tensor:
+        return self
+
+    def contiguous(self) -> Tensor:
+        return self
+
+    def clone(self) -> Tensor:
+        return _shape.Clone.apply(self)
+
+    def new_tensor(self, data: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+        from minigrad._creation import tensor
+
+        return tensor(data, dtype=dtype or self.dtype, requires_grad=requires_grad)
+
+    def type_as(self, other: Tensor) -> Tensor:
+        return self.to(other.dtype)
+
+    def __repr__(self) -> str:
+        from minigrad._tensor_str import tensor_repr
+
+        name = self.grad_fn.name() if self.grad_fn is not None else None
+        return tensor_repr(self._data, requires_grad=self._requires_grad and name is None, grad_fn_name=name)
+
+    __str__ = __repr__
+
+    def __format__(self, spec: str) -> str:
+        if self._data.ndim == 0:
+            return self._data.item().__format__(spec)
+        return object.__format__(self, spec)
+
+    def __len__(self) -> int:
+        if self._data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._data.shape[0]
+
+    def __iter__(self) -> Iterator[Tensor]:
+        if self._data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(self._data.shape[0]))
+
+    def __bool__(self) -> bool:
+        if self._data.size != 1:
+            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+        return bool(self._data)
+
+    def __float__(self) -> float:
+        return float(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __index__(self) -> int:
+        if self._data.dtype.kind not in "iu" or self._data.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self._data.item())
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    # ------------------------------------------------------------------ arithmetic
+    def __add__(self, other: Any) -> Tensor:
+        return _arith.Add.apply(self, _other(other))
+
+    def __radd__(self, other: Any) -> Tensor:
+        return _arith.Add.apply(self, _other(other))
+
+    def __sub__(self, other: Any) -> Tensor:
+        return _arith.Sub.apply(self, _other(other))
+
+    def __rsub__(self, other: Any) -> Tensor:
+        other = _other(other)
+        if isinstance(other, Tensor):
+            return _arith.Sub.apply(other, self)
+        return _arith.Rsub.apply(self, other)
+
+    def __mul__(self, other: Any) -> Tensor:
+        return _arith.Mul.apply(self, _other(other))
+
+    def __rmul__(self, other: Any) -> Tensor:
+        return _arith.Mul.apply(self, _other(other))
+
+    def __truediv__(self, other: Any) -> Tensor:
+        return _arith.Div.apply(self, _other(other))
+
+    def __rtruediv__(self, other: Any) -> Tensor:
+        other = _other(other)
+        if isinstance(other, Tensor):
+            return _arith.Div.apply(other, self)
+        return _arith.Mul.apply(self.reciprocal(), other)  # torch: reciprocal(x)·c
+
+    def __floordiv__(self, other: Any) -> Tensor:
+        o = _other(other)
+        return Tensor._wrap(np.floor_divide(self._data, o._data if isinstance(o, Tensor) else o))
+
+    def __mod__(self, other: Any) -> Tensor:
+        o = _other(other)
+        return Tensor._wrap(np.mod(self._data, o._data if isinstance(o, Tensor) else o))
+
+    def __pow__(self, other: Any) -> Tensor:
+        other = _other(other)
+        if isinstance(other, Tensor):
+            return _arith.PowTensor.apply(self, other)
+        return _arith.Pow.apply(self, other)
+
+    def __rpow__(self, other: Any) -> Tensor:
+        other = _other(other)
+        if isinstance(other, Tensor):
+            return _arith.PowTensor.apply(other, self)
+        return _arith.RPow.apply(self, other)
+
+    def __neg__(self) -> Tensor:
+        return _arith.Neg.apply(self)
+
+    def __pos__(self) -> Tensor:
+        return self
+
+    def __abs__(self) -> Tensor:
+        return self.abs()
+
+    def __invert__(self) -> Tensor:
+        if self._data.dtype.kind not in "biu":
+            raise TypeError("~ (bitwise not) is only supported for integer and bool tensors")
+        return Tensor._wrap(~self._data)
+
+    def __and__(self, other: Any) -> Tensor:
+        return Tensor._wrap(self._data & _array(other))
+
+    def __or__(self, other: Any) -> Tensor:
+        return Tensor._wrap(self._data | _array(other))
+
+    def __xor__(self, other: Any) -> Tensor:
+        return Tensor._wrap(self._data ^ _array(other))
+
+    def __matmul__(self, other: Any) -> Tensor:
+        return matmul(self, other)
+
+    def __rmatmul__(self, other: Any) -> Tensor:
+        return matmul(_other(other), self)
+
+    def add(self, other: Any, alpha: Any = 1) -> Tensor:
+        return _arith.Add.apply(self, _other(other), alpha)
+
+    def sub(self, other: Any, alpha: Any = 1) -> Tensor:
+        return _arith.Sub.apply(self, _other(other), alpha)
+
+    def mul(self, other: Any) -> Tensor:
+        return self.__mul__(other)
+
+    def div(self, other: Any) -> Tensor:
+        return self.__truediv__(other)
+
+    def pow(self, exponent: Any) -> Tensor:
+        return self.__pow__(exponent)
+
+    def neg(self) -> Tensor:
+        return self.__neg__()
+
+    def reciprocal(self) -> Tensor:
+        return _arith.Reciprocal.apply(self)
+
+    multiply, divide, subtract, negative = mul, div, sub, neg
+
+    def matmul(self, other: Any) -> Tensor:
+        return matmul(self, other)
+
+    def mm(self, other: Tensor) -> Tensor:
+        return _linalg.Mm.apply(self, other)
+
+    def dot(self, other: Tensor) -> Tensor:
+        return _linalg.Dot.apply(self, other)
+
+    # ------------------------------------------------------------------ elementwise functions
+    def exp(self) -> Tensor:
+        return _unary.Exp.apply(self)
+
+    def log(self) -> Tensor:
+        return _unary.Log.apply(self)
+
+    def sigmoid(self) -> Tensor:
+        return _unary.Sigmoid.apply(self)
+
+    def tanh(self) -> Tensor:
+        return _unary.Tanh.apply(self)
+
+    def relu(self) -> Tensor:
+        return _unary.Relu.apply(self)
+
+    def abs(self) -> Tensor:
+        return _unary.Abs.apply(self)
+
+    def sqrt(self) -> Tensor:
+        return _unary.Sqrt.apply(self)
+
+    def clamp(self, min: Any = None, max: Any = None) -> Tensor:
+        return _unary.Clamp.apply(self, _scalar(min), _scalar(max))
+
+    clip = clamp
+
+    def round(self, decimals: int = 0) -> Tensor:
+        return _unary.Round.apply(self, decimals)
+
+    def sign(self) -> Tensor:
+        return Tensor._wrap(np.sign(self._data))
+
+    # ------------------------------------------------------------------ comparisons (no gradient)
+    def _compare(self, other: Any, op: Any) -> Tensor:
+        o = _other(other)
+        a, b = _arith.promote(self._data, o._data if isinstance(o, Tensor) else o)
+        try:
+            return Tensor._wrap(np.asarray(op(a, b)))
+        except ValueError:
+            from minigrad.autograd.function import _broadcast_error
+
+            raise _broadcast_error(a, b) from None
+
+    def eq(self, other: Any) -> Tensor:
+        return self._compare(other, np.equal)
+
+    def ne(self, other: Any) -> Tensor:
+        return self._compare(other, np.not_equal)
+
+    def lt(self, other: Any) -> Tensor:
+        return self._compare(other, np.less)
+
+    def le(self, other: Any) -> Tensor:
+        return self._compare(other, np.less_equal)
+
+    def gt(self, other: Any) -> Tensor:
+        return self._compare(other, np.greater)
+
+    def ge(self, other: Any) -> Tensor:
+        return self._compare(other, np.greater_equal)
+
+    __eq__ = eq  # type: ignore[assignment]
+    __ne__ = ne  # type: ignore[assignment]
+    __lt__ = lt
+    __le__ = le
+    __gt__ = gt
+    __ge__ = ge
+
+    def equal(self, other: Tensor) -> bool:
+        return self._data.shape == other._data.shape and bool(np.array_equal(self._data, other._data))
+
+    def allclose(self, other: Tensor, rtol: float = 1e-5, atol: float = 1e-8, equal_nan: bool = False) -> bool:
+        return bool(np.allclose(self._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
+
+    def isnan(self) -> Tensor:
+        return Tensor._wrap(np.isnan(self._data))
+
+    def all(self) -> Tensor:
+        return Tensor._wrap(np.asarray(self._data.all()))
+
+    def any(self) -> Tensor:
+        return Tensor._wrap(np.asarray(self._data.any()))
+
+    # ------------------------------------------------------------------ reductions
+    def sum(self, dim: Any = None, keepdim: bool = False, dtype: Any = None) -> Tensor:
+        x = self if dtype is None else self.to(dtype)
+        r = _red
+        if dim is None:
+            return r.Sum.apply(x)
+        return r.SumDim.apply(x, r.normalize_dims(dim, self._data.ndim), keepdim)
+
+    def mean(self, dim: Any = None, keepdim: bool = False, dtype: Any = None) -> Tensor:
+        x = self if dtype is None else self.to(dtype)
+        r = _red
+        if dim is None:
+            return r.Mean.apply(x)
+        return r.MeanDim.apply(x, r.normalize_dims(dim, self._data.ndim), keepdim)
+
+    def max(self, dim: Any = None, keepdim: bool = False) -> Any:
+        if dim is None:
+            return _red.MaxAll.apply(self)
+        return _by_index(self, dim, keepdim, np.argmax)
+
+    def min(self, dim: Any = None, keepdim: bool = False) -> Any:
+        if dim is None:
+            return _red.MinAll.apply(self)
+        return _by_index(self, dim, keepdim, np.argmin)
+
+    def argmax(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
+        if dim is None:
+            return Tensor._wrap(np.asarray(np.argmax(self._data), dtype=np.int64))
+        return Tensor._wrap(np.argmax(self._data, axis=self._dim(dim), keepdims=keepdim).astype(np.int64))
+
+    def argmin(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
+        if dim is None:
+            return Tensor._wrap(np.asarray(np.argmin(self._data), dtype=np.int64))
+        return Tensor._wrap(np.argmin(self._data, axis=self._dim(dim), keepdims=keepdim).astype(np.int64))
+
+    # ------------------------------------------------------------------ shape
+    def view(self, *shape: Any) -> Tensor:
+        if len(shape) == 1 and isinstance(shape[0], _DtypeClass):
+            raise NotImplementedError("view(dtype) is not supported by minigrad")
+        return _shape.View.apply(self, _shape_arg(shape))
+
+    def reshape(self, *shape: Any) -> Tensor:
+        return _shape.View.apply(self, _shape_arg(shape), True)
+
+    def view_as(self, other: Tensor) -> Tensor:
+        return self.view(other._data.shape)
+
+    def reshape_as(self, other: Tensor) -> Tensor:
+        return self.reshape(other._data.shape)
+
+    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+        shape = self._data.shape
+        if not shape:
+            return self.reshape(1)
+        s, e = self._dim(start_dim), self._dim(end_dim)
+        n = 1
+        for d in shape[s : e + 1]:
+            n *= d
+        return self.reshape(*shape[:s], n, *shape[e + 1 :])
+
+    def t(self) -> Tensor:
+        return _shape.T.apply(self)
+
+    def permute(self, *dims: Any) -> Tensor:
+        dims_t = _shape_arg(dims)
+        from minigrad.ops.reduction import normalize_dims
+
+        nd = normalize_dims(dims_t, self._data.ndim)
+        if sorted(nd) != list(range(self._data.ndim)):
+            raise RuntimeError("permute(sparse_coo): number of dimensions in the tensor input does not match the "
+                               "length of the desired ordering of dimensions i.e. input.dim() = "
+                               f"{self._data.ndim} is not equal to len(dims) = {len(dims_t)}")
+        return _shape.Permute.apply(self, nd)
+
+    def transpose(self, dim0: int, dim1: int) -> Tensor:
+        return _shape.Transpose.apply(self, self._dim(dim0), self._dim(dim1))
+
+    def unsqueeze(self, dim: int) -> Tensor:
+        from minigrad.ops.reduction import normalize_dims
+
+        (d,) = normalize_dims(dim, self._data.ndim + 1)
+        return _shape.Unsqueeze.apply(self, d)
+
+    def squeeze(self, dim: int | None = None) -> Tensor:
+        s = _shape
+        if dim is None:
+            return s.Squeeze.apply(self)
+        return s.SqueezeDim.apply(self, self._dim(dim)) if self._data.ndim else self
+
+    def expand(self, *sizes: Any) -> Tensor:
+        shape = _shape_arg(sizes)
+        target = tuple(self._data.shape[i - len(shape) + self._data.ndim] if s == -1 else s
+                       for i, s in enumerate(shape))
+        return self + _zeros_like_shape(target, self._data.dtype)
+
+    # ------------------------------------------------------------------ indexing
+    def __getitem__(self, key: Any) -> Tensor:
+        s = _shape
+        key = key if isinstance(key, tuple) else (key,)
+        key = tuple(_index_part(k) for k in key)
+        if not all(k is None or k is Ellipsis or isinstance(k, int | slice) for k in key):
+            return s.Index.apply(self, key if len(key) > 1 else key[0])
+        n_dims = sum(1 for k in key if isinstance(k, int | slice))
+        if n_dims > self._data.ndim:
+            raise IndexError(f"too many indices for tensor of dimension {self._data.ndim}")
+        if Ellipsis in key:
+            i = key.index(Ellipsis)
+            key = key[:i] + (slice(None),) * (self._data.ndim - n_dims) + key[i + 1 :]
+        out, dim = self, 0
+        for k in key:
+            if isinstance(k, int):
+                out = s.Select.apply(out, dim, k)
+            elif isinstance(k, slice):
+                if k != slice(None):
+                    out = s.Slice.apply(out, dim, k)
+                dim += 1
+            else:  # None: a new axis
+                out = s.Unsqueeze.apply(out, dim)
+                dim += 1
+        if out is self:
+            out = s.View.apply(self, self._data.shape) if self._requires_grad else self._view_of(self._data[()])
+        return out
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        key = tuple(_index_part(k) for k in key) if isinstance(key, tuple) else _index_part(key)
+        value = _other(value)
+        if _state.enabled and (self._requires_grad or (isinstance(value, Tensor) and value._requires_grad)):
+            if self.grad_fn is None and self._requires_grad:
+                raise RuntimeError(_LEAF_INPLACE)
+            v = value if isinstance(value, Tensor) else Tensor._wrap(np.asarray(value, dtype=self._data.dtype))
+            self._rebind(_shape.CopySlices.apply(self, v, key))
+            return
+        self._data[key] = value._data if isinstance(value, Tensor) else value
+        bump_version(self._vc)
+
+    # ------------------------------------------------------------------ in-place
+    def _rebind(self, out: Tensor) -> Tensor:
+        """Make ``self`` the result of a recorded in-place op: new values and ``grad_fn``, version + 1."""
+        if out._data.shape != self._data.shape:
+            raise RuntimeError(
+                f"output with shape {list(self._data.shape)} doesn't match the broadcast shape {list(out._data.shape)}"
+            )
+        self._data = out._data.astype(self._data.dtype, copy=False)
+        self.grad_fn = out.grad_fn
+        self._requires_grad = True
+        bump_version(self._vc)
+        return self
+
+    def _inplace(self, fn: Any, other: Any, ufunc: Any, *extra: Any) -> Tensor:
+        """``self op= other``: recorded in the graph when it must be, else a NumPy in-place update."""
+        other = _other(other)
+        if _state.enabled and (self._requires_grad or (isinstance(other, Tensor) and other._requires_grad)):
+            if self.grad_fn is None and self._requires_grad:
+                raise RuntimeError(_LEAF_INPLACE)
+            return self._rebind(fn.apply(self, other, *extra))
+        o = other._data if isinstance(other, Tensor) else other
+        if extra and extra[0] != 1:
+            o = o * extra[0]
+        try:
+            ufunc(self._data, o, out=self._data, casting="same_kind")
+        except np.exceptions.UFuncTypeError as e:
+            res = from_numpy_dtype(np.result_type(self._data, o)).scalar_name
+            raise RuntimeError(
+                f"result type {res} can't be cast to the desired output type {self.dtype.scalar_name}"
+            ) from e
+        except ValueError:
+            shape = np.broadcast_shapes(self._data.shape, np.shape(o)) if _broadcastable(self._data, o) else None
+            if shape is None:
+                from minigrad.autograd.function import _broadcast_error
+
+                raise _broadcast_error(self._data, o) from None
+            raise RuntimeError(
+                f"output with shape {list(self._data.shape)} doesn't match the broadcast shape {list(shape)}"
+            ) from None
+        bump_version(self._vc)
+        return self
+
+    def add_(self, other: Any, alpha: Any = 1) -> Tensor:
+        return self._inplace(_arith.Add, other, np.add, alpha)
+
+    def sub_(self, other: Any, alpha: Any = 1) -> Tensor:
+        return self._inplace(_arith.Sub, other, np.subtract, alpha)
+
+    def mul_(self, other: Any) -> Tensor:
+        return self._inplace(_arith.Mul, other, np.multiply)
+
+    def div_(self, other: Any) -> Tensor:
+        return self._inplace(_arith.Div, other, np.true_divide)
+
+    __iadd__ = add_
+    __isub__ = sub_
+    __imul__ = mul_
+    __itruediv__ = div_
+
+    def _overwrite(self, values: np.ndarray | Any) -> Tensor:
+        if _state.enabled and self._requires_grad and self.grad_fn is None:
+            raise RuntimeError(_LEAF_INPLACE)
+        if _state.enabled and self._requires_grad:
+            src = Tensor._wrap(np.broadcast_to(np.asarray(values, dtype=self._data.dtype), self._data.shape))
+            return self._rebind(_shape.CopySlices.apply(self, src, (Ellipsis,)))
+        self._data[...] = values
+        bump_version(self._vc)
+        return self
+
+    def zero_(self) -> Tensor:
+        return self._overwrite(0)
+
+    def fill_(self, value: Any) -> Tensor:
+        return self._overwrite(value._data if isinstance(value, Tensor) else value)
+
+    def copy_(self, src: Any) -> Tensor:
+        """Copy ``src``'s values (broadcast, cast) into this tensor; gradients flow to ``src``."""
+        src = src if isinstance(src, Tensor) else Tensor._wrap(np.asarray(src))
+        if _state.enabled and (self._requires_grad or src._requires_grad):
+            if self.grad_fn is None and self._requires_grad:
+                raise RuntimeError(_LEAF_INPLACE)
+            cast = src.to(self.dtype) if src._data.dtype != self._data.dtype else src
+            return self._rebind(_shape.CopySlices.apply(self, cast, (Ellipsis,)))
+        try:
+            np.copyto(self._data, src._data, casting="unsafe")
+        except ValueError:
+            from minigrad.autograd.function import _broadcast_error
+
+            raise _broadcast_error(self._data, src._data) from None
+        bump_version(self._vc)
+        return self
+
+    def clamp_(self, min: Any = None, max: Any = None) -> Tensor:
+        if _state.enabled and self._requires_grad:
+            if self.grad_fn is None:
+                raise RuntimeError(_LEAF_INPLACE)
+            return self._rebind(self.clamp(min, max))
+        np.clip(self._data, _scalar(min), _scalar(max), out=self._data)
+        bump_version(self._vc)
+        return self
+
+    def uniform_(self, a: float = 0.0, b: float = 1.0, generator: Any = None) -> Tensor:
+        from minigrad import random
+
+        gen = generator or random.default_generator
+        return self._overwrite(gen.uniform(self._data.shape, self._data.dtype, a, b))
+
+    def normal_(self, mean: float = 0.0, std: float = 1.0, generator: Any = None) -> Tensor:
+        from minigrad import random
+
+        gen = generator or random.default_generator
+        return self._overwrite(gen.normal(self._data.shape, self._data.dtype, mean, std))
+
+
+def _scalar(x: Any) -> Any:
+    return x.item() if isinstance(x, Tensor) else x
+
+
+def _array(x: Any) -> Any:
+    return x._data if isinstance(x, Tensor) else x
+
+
+def _broadcastable(a: np.ndarray, b: Any) -> bool:
+    try:
+        np.broadcast_shapes(a.shape, np.shape(b))
+    except ValueError:
+        return False
+    return True
+
+
+def _zeros_like_shape(shape: tuple[int, ...], dt: np.dtype) -> Tensor:
+    return Tensor._wrap(np.zeros(shape, dtype=dt))
+
+
+def _index_part(k: Any) -> Any:
+    """One element of an index: Tensors become arrays (int or bool), numpy ints become ints."""
+    if isinstance(k, Tensor):
+        return int(k._data) if k._data.ndim == 0 and k._data.dtype.kind in "iu" else k._data
+    if isinstance(k, np.integer):
+        return int(k)
+    if isinstance(k, bool):
+        return np.asarray(k)
+    if isinstance(k, list):
+        return np.asarray(k)
+    return k
+
+
+_MaxMin = namedtuple("_MaxMin", ["values", "indices"])
+
+
+def _by_index(t: Tensor, dim: int, keepdim: bool, arg: Any) -> Any:
+    """``max(dim)``/``min(dim)``: (values, indices), gradient to the chosen index only."""
+    d = t._dim(dim)
+    idx = arg(t._data, axis=d, keepdims=True)
+    values = _take(t, d, idx)
+    if not keepdim:
+        values = values.squeeze(d)
+        idx = np.squeeze(idx, d)
+    return _MaxMin(values, Tensor._wrap(idx.astype(np.int64)))
+
+
+def _take(t: Tensor, dim: int, idx: np.ndarray) -> Tensor:
+    grids = list(np.indices(idx.shape, sparse=True))
+    grids[dim] = idx
+    return _shape.Index.apply(t, tuple(grids))
+
+
+def matmul(a: Any, b: Any) -> Tensor:
+    """torch.matmul: dot (1-d·1-d), mv, mm, vector·matrix (unsqueeze → mm → squeeze) and batched."""
+    a, b = _other(a), _other(b)
+    if not isinstance(a, Tensor) or not isinstance(b, Tensor):
+        raise TypeError("matmul(): argument 'other' must be Tensor")
+    la = _linalg
+    na, nb = a._data.ndim, b._data.ndim
+    if na == 0 or nb == 0:
+        raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {na}D and {nb}D")
+    if na == 1 and nb == 1:
+        return la.Dot.apply(a, b)
+    if na == 2 and nb == 1:
+        return la.Mv.apply(a, b)
+    if na == 2 and nb == 2:
+        return la.Mm.apply(a, b)
+    if na == 1 and nb == 2:
+        return _shape.SqueezeMatmul.apply(la.Mm.apply(a.unsqueeze(0), b), 0)
+    if na == 1:
+        return la.Bmm.apply(a.unsqueeze(0), b).squeeze(-2)
+    if nb == 1:
+        return la.Bmm.apply(a, b.unsqueeze(-1)).squeeze(-1)
+    return la.Bmm.apply(a, b)
+
+
+_function.Tensor = Tensor
+_engine.Tensor = Tensor
