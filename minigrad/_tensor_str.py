@@ -138,9 +138,7 @@ def _dtype_info(dtype: np.dtype, default_float_dtype: Any) -> _DtypeInfo:
         if dtype not in _SUPPORTED:
             raise TypeError(f"cannot print an array of dtype {dtype}")
         default = np.dtype(default_float_dtype)
-        default_complex = np.dtype(
-            np.complex128 if default == np.float64 else np.complex64
-        )
+        default_complex = np.dtype(np.complex128 if default == np.float64 else np.complex64)
         defaults = (default, default_complex, np.dtype(np.int64), np.dtype(np.bool_))
         info = _DtypeInfo(dtype.kind, dtype.name, dtype in defaults, dtype == default)
         _DTYPE_CACHE[key] = info
@@ -184,9 +182,7 @@ def _float_cells(values: np.ndarray, precision: int) -> tuple[list[str], int]:
     return cells, width
 
 
-def _padded_cells(
-    values: np.ndarray, kind: str, precision: int
-) -> tuple[list[str], int]:
+def _padded_cells(values: np.ndarray, kind: str, precision: int) -> tuple[list[str], int]:
     """Format every element (C order), right-aligned to a common width.
 
     Returns the cells and the column width used for line wrapping.
@@ -262,9 +258,7 @@ def _layout(
             if elided[axis]:
                 row[edgeitems:edgeitems] = [" ..."]
             per_line = max(1, math.floor((linewidth - indent) / element_length))
-            lines = [
-                ", ".join(row[i : i + per_line]) for i in range(0, len(row), per_line)
-            ]
+            lines = [", ".join(row[i : i + per_line]) for i in range(0, len(row), per_line)]
             return "[" + (",\n" + " " * (indent + 1)).join(lines) + "]"
         stride = strides[axis]
         parts = [block(start + i * stride, axis + 1, indent + 1) for i in range(size)]

@@ -374,9 +374,11 @@ class Tensor:
         from minigrad._tensor_str import tensor_repr
 
         name = self.grad_fn.name() if self.grad_fn is not None else None
-        return tensor_repr(self._data, requires_grad=self._requires_grad and name is None, grad_fn_name=name)
+        return tensor_repr(self._data, requires_grad=self._requires_grad, grad_fn_name=name,
+                           default_float_dtype=get_default_dtype().np)
 
-    __str__ = __repr__
+    def __str__(self) -> str:
+        return self.__repr__()
 
     def __format__(self, spec: str) -> str:
         if self._data.ndim == 0:

@@ -62,9 +62,7 @@ def float_values(dtype: np.dtype) -> st.SearchStrategy[float]:
     """Floats exactly representable in ``dtype``: magnitudes 1e-8..1e8, integers,
     zeros, nan/inf, and boundary values of torch's formatting rules."""
     scaled = st.builds(
-        lambda mantissa, exponent, negative: (
-            (-1 if negative else 1) * mantissa * 10.0**exponent
-        ),
+        lambda mantissa, exponent, negative: (-1 if negative else 1) * mantissa * 10.0**exponent,
         st.floats(1.0, 10.0, exclude_max=True),
         st.integers(-8, 8),
         st.booleans(),
@@ -170,12 +168,8 @@ GRAD_OPS: list[Callable[[torch.Tensor], torch.Tensor]] = [
 
 
 @settings(deadline=None)
-@given(
-    any_array(FLOAT_DTYPES + COMPLEX_DTYPES), st.sampled_from(GRAD_OPS), st.booleans()
-)
-def test_grad_fn_matches_torch(
-    array: np.ndarray, op: Callable[[torch.Tensor], torch.Tensor], also_flag: bool
-) -> None:
+@given(any_array(FLOAT_DTYPES + COMPLEX_DTYPES), st.sampled_from(GRAD_OPS), st.booleans())
+def test_grad_fn_matches_torch(array: np.ndarray, op: Callable[[torch.Tensor], torch.Tensor], also_flag: bool) -> None:
     out = op(torch.tensor(array, requires_grad=True))
     assert out.grad_fn is not None
     ours = tensor_repr(
@@ -208,9 +202,7 @@ def test_printoptions_match_torch(array: np.ndarray, options: dict[str, Any]) ->
         assert tensor_repr(array, module_name="torch") == torch_repr(array)
         if array.dtype.kind in "fc":
             out = torch.tensor(array, requires_grad=True).sum()
-            ours = tensor_repr(
-                out.detach().numpy(), grad_fn_name="SumBackward0", module_name="torch"
-            )
+            ours = tensor_repr(out.detach().numpy(), grad_fn_name="SumBackward0", module_name="torch")
             assert ours == repr(out)
 
 
@@ -218,9 +210,7 @@ def test_printoptions_match_torch(array: np.ndarray, options: dict[str, Any]) ->
 @given(any_array(FLOAT_DTYPES + COMPLEX_DTYPES + [np.dtype(np.int64)]))
 def test_default_dtype_float64_matches_torch(array: np.ndarray) -> None:
     with torch_default_dtype(torch.float64):
-        ours = tensor_repr(
-            array, default_float_dtype=np.dtype(np.float64), module_name="torch"
-        )
+        ours = tensor_repr(array, default_float_dtype=np.dtype(np.float64), module_name="torch")
         assert ours == torch_repr(array)
 
 
@@ -282,9 +272,7 @@ def test_wrapping_and_three_d_layout() -> None:
     assert "\n        0.3750" in tensor_repr(long_row)  # 7-char indent + 1
 
 
-@pytest.mark.parametrize(
-    "shape", [(2000,), (50, 40), (10, 20, 10), (3, 400), (1001, 1), (6, 200)]
-)
+@pytest.mark.parametrize("shape", [(2000,), (50, 40), (10, 20, 10), (3, 400), (1001, 1), (6, 200)])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int64, np.bool_])
 def test_summarization_matches_torch(shape: tuple[int, ...], dtype: type) -> None:
     rng = np.random.default_rng(sum(shape))
@@ -366,17 +354,13 @@ def test_suffix_wraps_past_linewidth() -> None:
     out = torch.tensor(array, requires_grad=True) * 1
     ours = tensor_repr(array, grad_fn_name="MulBackward0", module_name="torch")
     assert ours == repr(out)
-    assert ours.endswith(
-        "1.0000],\n       dtype=torch.float16, grad_fn=<MulBackward0>)"
-    )
+    assert ours.endswith("1.0000],\n       dtype=torch.float16, grad_fn=<MulBackward0>)")
 
 
 @pytest.mark.parametrize("shape", [(), (4, 1), (0,), (2, 0, 3)])
 def test_format_size(shape: tuple[int, ...]) -> None:
     assert format_size(shape, module_name="torch") == repr(torch.Size(shape))
-    assert format_size(np.array(shape, dtype=np.int64)) == repr(
-        torch.Size(shape)
-    ).replace("torch", "minigrad")
+    assert format_size(np.array(shape, dtype=np.int64)) == repr(torch.Size(shape)).replace("torch", "minigrad")
     assert format_size([4, 1]) == "minigrad.Size([4, 1])"
 
 
@@ -391,9 +375,7 @@ def test_accepts_numpy_scalars() -> None:
     assert tensor_repr(np.int64(7)) == "tensor(7)"
 
 
-@pytest.mark.parametrize(
-    "array", [np.array(["a"]), np.array([1], np.longdouble), np.array([None])]
-)
+@pytest.mark.parametrize("array", [np.array(["a"]), np.array([1], np.longdouble), np.array([None])])
 def test_unsupported_dtype_raises(array: np.ndarray) -> None:
     with pytest.raises(TypeError):
         tensor_repr(array)
@@ -402,15 +384,8 @@ def test_unsupported_dtype_raises(array: np.ndarray) -> None:
 def test_module_does_not_import_torch() -> None:
     tree = ast.parse(Path(_tensor_str.__file__).read_text())
     imported = {
-        alias.name.split(".")[0]
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Import)
-        for alias in node.names
-    } | {
-        node.module.split(".")[0]
-        for node in ast.walk(tree)
-        if isinstance(node, ast.ImportFrom) and node.module
-    }
+        alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names
+    } | {node.module.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
     assert "torch" not in imported
     assert imported <= {
         "__future__",
@@ -434,3 +409,10 @@ def test_scalar_repr_is_fast() -> None:
             tensor_repr(scalar, grad_fn_name="MseLossBackward0")
         best = min(best, (time.perf_counter() - start) / calls)
     assert best < 50e-6, f"0-d repr took {best * 1e6:.1f} us"
+
+
+def test_non_contiguous_views() -> None:
+    base = np.arange(60, dtype=np.float64).reshape(3, 4, 5) / 3
+    for view in (base.T, base[::-1, :, ::2], base[:, 1], base.transpose(1, 0, 2)):
+        expected = torch_repr(np.ascontiguousarray(view))
+        assert tensor_repr(view, module_name="torch") == expected
