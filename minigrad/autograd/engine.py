@@ -83,28 +83,29 @@ def _run(
             buffers[node] = g
             ready.append(node)
     deps = _dependencies(ready[0]) if len(ready) == 1 else _merged_dependencies(ready)
-    ready = [n for n in ready if n not in deps]  # a root that another root feeds waits for it
+    if len(ready) > 1:
+        ready = [n for n in ready if n not in deps]  # a root that another root feeds waits for it
     captured: list[np.ndarray | None] = [None] * (len(capture) if capture else 0)
     observers = node_observers
     pop = buffers.pop
+    get = buffers.get
     while ready:
         node = ready.pop()
         g = pop(node, None)
-        if capture is not None and node in capture:
-            captured[capture[node]] = g
+        if capture is not None:  # autograd.grad: record, and never accumulate into a leaf's .grad
+            if node in capture:
+                captured[capture[node]] = g
             if isinstance(node, AccumulateGrad):
                 continue
-        if node._pre_hooks is not None and g is not None:
-            g = _run_pre_hooks(node, g)
         if g is None:
             grads: tuple[np.ndarray | None, ...] = (None,) * len(node.next_functions)
-        elif capture is not None and isinstance(node, AccumulateGrad):
-            grads = ()
         else:
+            if node._pre_hooks is not None:
+                g = _run_pre_hooks(node, g)
             grads = node.apply(g)
             if node._post_hooks is not None:
                 grads = _run_post_hooks(node, grads, g)
-        if not retain_graph and node._saved is not None:
+        if node._saved is not None and not retain_graph:
             node.release()
         if observers:
             for observer in observers:
@@ -115,9 +116,9 @@ def _run(
             if gi is not None:
                 if gi.shape != nxt._shape:
                     gi = sum_to(gi, nxt._shape)
-                if gi.dtype != nxt._dtype:
-                    gi = gi.astype(nxt._dtype)
-                prev = buffers.get(nxt)
+                if gi.dtype is not nxt._dtype:
+                    gi = gi.astype(nxt._dtype, copy=False)
+                prev = get(nxt)
                 buffers[nxt] = gi if prev is None else prev + gi
             left = deps[nxt] - 1
             deps[nxt] = left

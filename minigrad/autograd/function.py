@@ -112,7 +112,7 @@ class Node:
 class BackwardNode(Node):
     """The node (and ``ctx``) recorded by ``Function.apply``; one subclass per Function, named like torch's."""
 
-    __slots__ = ("__dict__",)
+    __slots__ = ("_saved", "_epoch", "_inputs", "_out", "__dict__")  # ctx attributes set by ops go in __dict__
     _function: ClassVar[type[Function]]
 
     # -- the ctx API, as in torch.autograd.function.FunctionCtx ------------------------------------
@@ -128,14 +128,13 @@ class BackwardNode(Node):
             if self._released:
                 raise RuntimeError(_FREED_MESSAGE)
             return ()
-        if EPOCH[0] != self.__dict__.get("_epoch", EPOCH[0]):
+        if EPOCH[0] != self._epoch:  # something was modified in place since forward: check what
             self._check_versions(saved)
         return saved
 
     def _check_versions(self, saved: tuple[Any, ...]) -> None:
         """Raise torch's error if a tensor whose values were saved was modified in place after forward."""
-        d = self.__dict__
-        epoch, inputs, out = d["_epoch"], d.get("_inputs", ()), d.get("_out")
+        epoch, inputs, out = self._epoch, self._inputs, self._out
         for value in saved:
             counter = None
             if isinstance(value, Tensor):
@@ -265,6 +264,7 @@ class Function:
         if not cls.array_api:
             return _apply_tensors(cls, args)
         node = cls._node_cls()
+        node._saved = None
         record = _grad_state.enabled
         n_edges = cls.edge_args  # None: one slot per Tensor argument
         arrays = []
@@ -302,13 +302,13 @@ class Function:
         node._shape = data.shape
         node._dtype = data.dtype
         saved = node._saved
-        if saved is not None:
-            d = node.__dict__
-            d["_epoch"] = EPOCH[0]
-            d["_inputs"] = args
+        if saved is not None:  # remember whose values were saved, for the in-place check
+            node._epoch = EPOCH[0]
+            node._inputs = args
+            node._out = None
             for value in saved:
                 if value is data:
-                    d["_out"] = (out._vc, data)
+                    node._out = (out._vc, data)
         if creation_observers:
             for observer in creation_observers:
                 observer(node)
@@ -335,6 +335,7 @@ def _broadcast_error(a: Any, b: Any) -> RuntimeError:
 def _apply_tensors(cls: type[Function], args: tuple[Any, ...]) -> Tensor:
     """``Function.apply`` for user-defined Functions: forward sees Tensors, with grad mode off."""
     node = cls._node_cls()
+    node._saved = None
     record = grad_mode.state.enabled
     positions = [i for i, a in enumerate(args) if isinstance(a, Tensor)]
     edges = []
@@ -362,7 +363,9 @@ def _apply_tensors(cls: type[Function], args: tuple[Any, ...]) -> Tensor:
     node._dtype = out._data.dtype
     node.__dict__["_tensor_positions"] = positions
     node.__dict__["_n_args"] = len(args)
-    node.__dict__["_epoch"] = EPOCH[0]
+    node._epoch = EPOCH[0]
+    node._inputs = ()
+    node._out = None
     if creation_observers:
         for observer in creation_observers:
             observer(node)
