@@ -27,6 +27,7 @@ arrays, so the math reads like the formula and no wrapper objects are made on th
 
 from __future__ import annotations
 
+import itertools
 import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -50,6 +51,8 @@ creation_observers: list[Callable[[Node], None]] = []
 # Global count of in-place modifications. A tensor's version counter is [its own count, EPOCH at its last
 # in-place change]; a node records EPOCH when made, so "saved value changed since" is one comparison.
 EPOCH = [0]
+# Creation order of nodes: a node's inputs always have smaller numbers (the engine's visiting order).
+SEQUENCE = itertools.count()
 _grad_state = grad_mode.state
 
 
@@ -76,7 +79,7 @@ class Node:
     every incoming gradient to them, in one place.
     """
 
-    __slots__ = ("__weakref__", "_dtype", "_shape", "next_functions")
+    __slots__ = ("next_functions", "_shape", "_dtype", "_seq", "__weakref__")
     _name: ClassVar[str] = "Node"
     _saved: Any = None  # what forward saved (BackwardNode); None once released
     _released: bool = False
@@ -200,6 +203,7 @@ class AccumulateGrad(Node):
     _name = "torch::autograd::AccumulateGrad"  # what torch's name() returns for this node
 
     def __init__(self, leaf: Tensor) -> None:
+        self._seq = next(SEQUENCE)
         self.next_functions = ()
         self._variable = weakref.ref(leaf)
         self._shape = leaf._data.shape
@@ -248,7 +252,10 @@ class Function:
         super().__init_subclass__(**kwargs)
         name = cls.__dict__.get("node_name") or f"{cls.__name__}Backward"
         cls.node_name = name
-        cls._node_cls = type(name, (FunctionCtx,), {"__slots__": (), "_function": cls, "_name": name})
+        namespace: dict[str, Any] = {"__slots__": (), "_function": cls, "_name": name}
+        if cls.array_api:
+            namespace["apply"] = _array_backward(cls.backward)
+        cls._node_cls = type(name, (FunctionCtx,), namespace)
 
     @staticmethod
     def forward(ctx: Any, *args: Any) -> Any:
@@ -298,6 +305,7 @@ class Function:
         if not requires:
             return out
         node.next_functions = tuple(edges)
+        node._seq = next(SEQUENCE)
         data = out._data
         node._shape = data.shape
         node._dtype = data.dtype
@@ -316,6 +324,16 @@ class Function:
 
 
 _NO_EDGE = (None, 0)
+
+
+def _array_backward(backward: Callable[..., Any]) -> Callable[[BackwardNode, np.ndarray], tuple[Any, ...]]:
+    """The node's ``apply`` for a built-in op: its ``backward``, with a single gradient made a 1-tuple."""
+
+    def apply(node: BackwardNode, grad: np.ndarray) -> tuple[Any, ...]:
+        out = backward(node, grad)
+        return out if type(out) is tuple else (out,)
+
+    return apply
 
 
 def _broadcast_error(a: Any, b: Any) -> RuntimeError:
@@ -348,6 +366,7 @@ def _apply_tensors(cls: type[Function], args: tuple[Any, ...]) -> Tensor:
         else:
             edges.append(_NO_EDGE)
     node.next_functions = tuple(edges)
+    node._seq = next(SEQUENCE)
     with grad_mode.no_grad():
         out = cls.forward(node, *args)
     if not isinstance(out, Tensor):

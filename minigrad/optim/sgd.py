@@ -37,15 +37,22 @@ class SGD(Optimizer):
         super().__init__(params, defaults)
 
     def step(self, closure: Any = None) -> Any:
-        """One update of every parameter that has a gradient. All new values are computed first and then
-        written, so an error part-way leaves every parameter unchanged."""
+        """One update of every parameter that has a gradient. Every gradient is checked before any parameter
+        is written, so a bad one leaves all parameters unchanged."""
         loss = None
         if closure is not None:
             from minigrad.autograd.grad_mode import enable_grad
 
             with enable_grad():
                 loss = closure()
-        updates: list[tuple[Tensor, np.ndarray, np.ndarray | None]] = []
+        # Check every gradient first, so that a bad one raises before any parameter has changed.
+        for group in self.param_groups:
+            for p in group["params"]:
+                if p.grad is not None and p.grad._data.shape != p._data.shape:
+                    raise RuntimeError(
+                        f"gradient of shape {list(p.grad._data.shape)} does not match parameter of shape "
+                        f"{list(p._data.shape)}"
+                    )
         for group in self.param_groups:
             lr, momentum, dampening = group["lr"], group["momentum"], group["dampening"]
             weight_decay, nesterov, maximize = group["weight_decay"], group["nesterov"], group["maximize"]
@@ -55,29 +62,27 @@ class SGD(Optimizer):
                 if grad is None:
                     continue
                 g = grad._data
-                if g.shape != p._data.shape:
-                    raise RuntimeError(
-                        f"gradient of shape {list(g.shape)} does not match parameter of shape {list(p._data.shape)}"
-                    )
-                if plain:
-                    updates.append((p, lr * g, None))
-                    continue
-                if maximize:
-                    g = -g
-                if weight_decay:
-                    g = g + weight_decay * p._data
-                buf = None
-                if momentum:
-                    state = self.state.get(p)
-                    if state is None or state.get("momentum_buffer") is None:
-                        buf = np.array(g, copy=True)
-                    else:
-                        buf = momentum * state["momentum_buffer"]._data + (1 - dampening) * g
-                    g = g + momentum * buf if nesterov else buf
-                updates.append((p, lr * g, buf))
-        for p, delta, buf in updates:
-            p._data -= delta
-            bump_version(p._vc)
-            if buf is not None:
-                self.state.setdefault(p, {})["momentum_buffer"] = Tensor._wrap(buf)
+                if not plain:
+                    g = self._direction(p, g, momentum, dampening, weight_decay, nesterov, maximize)
+                p._data -= lr * g
+                bump_version(p._vc)
         return loss
+
+    def _direction(self, p: Tensor, g: np.ndarray, momentum: float, dampening: float, weight_decay: float,
+                   nesterov: bool, maximize: bool) -> np.ndarray:
+        """The step direction v for one parameter (torch's rule, see the class docstring); updates the
+        momentum buffer."""
+        if maximize:
+            g = -g
+        if weight_decay:
+            g = g + weight_decay * p._data
+        if momentum:
+            state = self.state.setdefault(p, {})
+            buf = state.get("momentum_buffer")
+            if buf is None:
+                buf = Tensor._wrap(np.array(g, copy=True))
+            else:
+                buf = Tensor._wrap(momentum * buf._data + (1 - dampening) * g)
+            state["momentum_buffer"] = buf
+            g = g + momentum * buf._data if nesterov else buf._data
+        return g
