@@ -46,8 +46,8 @@ def sum_to(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     lead = grad.ndim - len(shape)
     if lead:
         grad = np.add.reduce(grad, axis=tuple(range(lead)) if lead > 1 else 0)
-    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
-    if stretched:
+    if grad.shape != shape:
+        stretched = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
         grad = np.add.reduce(grad, axis=stretched, keepdims=True)
     return grad
 
