@@ -1,25 +1,22 @@
-"""The backward engine: runs the graph from the root to the leaves, without recursion.
+"""The backward engine: runs the graph from the root to the leaves, without recursion — torch's algorithm.
 
-Every node gets a sequence number when forward creates it, and a node can only point at nodes that existed
-before it (its inputs). So visiting nodes from the highest sequence number down is a reverse topological
-order: when a node runs, every node that sends it a gradient has already run. That is how torch orders its
-ready queue too.
-
-1. Start from the root with dL/dL = 1 (or the given ``gradient``), in a max-heap keyed by sequence number.
-2. Pop the newest node, run its backward on the summed gradient in its buffer, and send each input's
-   gradient to that input's node: the first gradient a node receives puts it on the heap; later ones are
-   added into its buffer.
+1. Count, for each node reachable from the root, how many edges point at it (an iterative graph walk).
+2. Start from the root with dL/dL = 1 (or the given ``gradient``). A node becomes ready once every node that
+   feeds it has run; meanwhile the gradients it receives are summed in its buffer. Among ready nodes, the
+   newest runs first (every node has a creation sequence number; a leaf's ``AccumulateGrad`` counts as newest
+   of all, so a leaf's ``.grad`` is written as soon as it is complete). This is torch's ready-queue order, so
+   a trace of minigrad's backward lists the nodes in the same order as torch's.
 3. Each gradient a node sends is reduced to the shape (``sum_to``) and cast to the dtype of the tensor it
    belongs to: broadcasting is undone here, in one place, for every op.
 
-A node that receives no gradient is never run. Time is O(N log W) for N nodes and a heap never wider than
-W nodes (W = 1 for a chain), so a chain of 100,000 ops takes linear time, with no recursion.
+Time is O(N log W) for N nodes with at most W ready at once (W = 1 for a chain, so a chain of 100,000 ops
+takes linear time), and nothing recurses.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from heapq import heappop, heappush
+from heapq import heapify, heappop, heappush
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -66,49 +63,67 @@ def _run(
     """Run backward from ``roots``; with ``capture``, return the gradients arriving at those nodes instead
     of accumulating into leaves (``autograd.grad``)."""
     buffers: dict[Node, np.ndarray] = {}
-    heap: list[tuple[int, Node]] = []
     for node, g in roots:
-        if node in buffers:
-            buffers[node] = buffers[node] + g
-        else:
-            buffers[node] = g
-            heappush(heap, (-node._seq, node))
+        buffers[node] = buffers[node] + g if node in buffers else g
+    deps = _dependencies(list(buffers))
+    ready = [(-node._seq, node) for node in buffers if node not in deps]  # a root fed by another root waits
+    heapify(ready)
     captured: list[np.ndarray | None] = [None] * (len(capture) if capture else 0)
-    observers = node_observers
+    observers = tuple(node_observers)  # a snapshot: another thread may (un)register meanwhile
     pop = buffers.pop
     get = buffers.get
-    while heap:
-        node = heappop(heap)[1]
-        g = pop(node)
+    while ready:
+        node = heappop(ready)[1]
+        g = pop(node, None)
         if capture is not None:  # autograd.grad: record, and never accumulate into a leaf's .grad
             if node in capture:
                 captured[capture[node]] = g
             if isinstance(node, AccumulateGrad):
                 continue
-        if node._pre_hooks is not None:
-            g = _run_pre_hooks(node, g)
-        grads = node.apply(g)
-        if node._post_hooks is not None:
-            grads = _run_post_hooks(node, grads, g)
+        if g is None:  # nothing flowed here: run nothing, but release the nodes below
+            grads: tuple[np.ndarray | None, ...] = (None,) * len(node.next_functions)
+        else:
+            if node._pre_hooks is not None:
+                g = _run_pre_hooks(node, g)
+            grads = node.apply(g)
+            if node._post_hooks is not None:
+                grads = _run_post_hooks(node, grads, g)
         if node._saved is not None and not retain_graph:
             node.release()
         if observers:
             for observer in observers:
                 observer(node, g, grads)
         for (nxt, _), gi in zip(node.next_functions, grads):
-            if nxt is None or gi is None:
+            if nxt is None:
                 continue
-            if gi.shape != nxt._shape:
-                gi = sum_to(gi, nxt._shape)
-            if gi.dtype is not nxt._dtype:
-                gi = gi.astype(nxt._dtype, copy=False)
-            prev = get(nxt)
-            if prev is None:
-                buffers[nxt] = gi
-                heappush(heap, (-nxt._seq, nxt))
-            else:
-                buffers[nxt] = prev + gi
+            if gi is not None:
+                if gi.shape != nxt._shape:
+                    gi = sum_to(gi, nxt._shape)
+                if gi.dtype is not nxt._dtype:
+                    gi = gi.astype(nxt._dtype, copy=False)
+                prev = get(nxt)
+                buffers[nxt] = gi if prev is None else prev + gi
+            left = deps[nxt] - 1
+            deps[nxt] = left
+            if not left:
+                heappush(ready, (-nxt._seq, nxt))
     return captured
+
+
+def _dependencies(roots: list[Node]) -> dict[Node, int]:
+    """How many edges point at each node reachable from ``roots`` (iterative walk)."""
+    deps: dict[Node, int] = {}
+    stack = list(roots)
+    while stack:
+        node = stack.pop()
+        for nxt, _ in node.next_functions:
+            if nxt is not None:
+                if nxt in deps:
+                    deps[nxt] += 1
+                else:
+                    deps[nxt] = 1
+                    stack.append(nxt)
+    return deps
 
 
 def _run_pre_hooks(node: Node, g: np.ndarray) -> np.ndarray:

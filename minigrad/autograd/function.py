@@ -53,6 +53,7 @@ creation_observers: list[Callable[[Node], None]] = []
 EPOCH = [0]
 # Creation order of nodes: a node's inputs always have smaller numbers (the engine's visiting order).
 SEQUENCE = itertools.count()
+ACCUMULATE_PRIORITY = 2**62  # torch numbers AccumulateGrad UINT64_MAX: first among the ready nodes
 _grad_state = grad_mode.state
 
 
@@ -203,7 +204,7 @@ class AccumulateGrad(Node):
     _name = "torch::autograd::AccumulateGrad"  # what torch's name() returns for this node
 
     def __init__(self, leaf: Tensor) -> None:
-        self._seq = next(SEQUENCE)
+        self._seq = ACCUMULATE_PRIORITY + next(SEQUENCE)  # runs as soon as it is ready, as in torch
         self.next_functions = ()
         self._variable = weakref.ref(leaf)
         self._shape = leaf._data.shape

@@ -114,14 +114,14 @@ def _mismatch_report(i: int, k: int, a: np.ndarray, n: np.ndarray, in_shape: tup
     lines = [
         f"Jacobian mismatch for output {k} with respect to input {i},",
         f"at input index {_index(r, in_shape)}, output index {_index(c, out_shape)}: "
-        f"analytical {a[r, c]!r}, numerical {n[r, c]!r} "
+        f"analytical {float(a[r, c])!r}, numerical {float(n[r, c])!r} "
         f"(|Δ| = {abs(a[r, c] - n[r, c]):.6g} > atol + rtol·|numerical| = {allowed[r, c]:.6g}).",
         f"{len(order)} of {a.size} Jacobian entries differ "
         f"(input {i} has shape {tuple(in_shape)}, output {k} has shape {tuple(out_shape)}):",
     ]
     for rr, cc in order[:10]:
         lines.append(f"  d output{k}{list(_index(cc, out_shape))} / d input{i}{list(_index(rr, in_shape))}: "
-                     f"analytical {a[rr, cc]!r}, numerical {n[rr, cc]!r}")
+                     f"analytical {float(a[rr, cc])!r}, numerical {float(n[rr, cc])!r}")
     if len(order) > 10:
         lines.append(f"  ... and {len(order) - 10} more")
     if a.size <= 64:

@@ -30,7 +30,9 @@ import numpy as np
 from minigrad.autograd import engine
 from minigrad.autograd.function import AccumulateGrad, Node
 
-__all__ = ["trace", "Trace", "TraceRecord", "ACCUMULATE_FORMULA", "format_array", "leaf_names", "short_name", "shape_str"]
+__all__ = [
+    "trace", "Trace", "TraceRecord", "ACCUMULATE_FORMULA", "format_array", "leaf_names", "short_name", "shape_str",
+]
 
 ACCUMULATE_FORMULA = "x.grad += dL/dx  (x.grad = a copy of dL/dx when it was None)"
 
@@ -51,7 +53,7 @@ def format_array(a: Any, max_elems: int = SMALL, precision: int = 4) -> str:
 
 
 def _one_line(text: str) -> str:
-    return re.sub(r"\s+\]", "]", re.sub(r"\[\s+", "[", " ".join(text.split())))
+    return re.sub(r"\s+([],])", r"\1", re.sub(r"\[\s+", "[", " ".join(text.split())))
 
 
 def shape_str(shape: Any) -> str:

@@ -1,0 +1,466 @@
+"""minigrad.autograd.gradcheck: torch's semantics; passes on every built-in op, catches a wrong backward.
+
+Every ``Function`` subclass defined in ``minigrad.ops`` must have a case below (a new op without one fails
+``test_every_builtin_op_has_a_case``); each case draws float64 inputs with ``hypothesis.extra.numpy`` from a
+domain where the op is differentiable (positive for log/sqrt, (0, 1) for BCE, away from kinks and ties).
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+import re
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+import minigrad
+import minigrad.ops
+from minigrad.autograd import Function, GradcheckError, gradcheck
+from minigrad.autograd.gradcheck import analytical_jacobian, numerical_jacobian
+from minigrad.ops import arithmetic as A
+from minigrad.ops import linalg as L
+from minigrad.ops import loss as LS
+from minigrad.ops import reduction as R
+from minigrad.ops import shape as S
+from minigrad.ops import unary as U
+from minigrad.testing import assert_close
+
+F64 = np.float64
+Case = tuple[Callable[..., Any], tuple[Any, ...]]
+
+
+def builtin_ops() -> dict[str, type[Function]]:
+    """Every Function subclass defined in a module of minigrad.ops, by class name."""
+    found = {}
+    for info in pkgutil.iter_modules(minigrad.ops.__path__):
+        module = importlib.import_module(f"minigrad.ops.{info.name}")
+        for name, obj in vars(module).items():
+            if inspect.isclass(obj) and issubclass(obj, Function) and obj.__module__ == module.__name__:
+                found[name] = obj
+    return found
+
+
+# ---------------------------------------------------------------------------------------------- strategies
+def floats(lo: float = -2.0, hi: float = 2.0) -> st.SearchStrategy[float]:
+    return st.floats(lo, hi, allow_nan=False, allow_infinity=False)
+
+
+def away_from_zero(lo: float = 0.05, hi: float = 2.0) -> st.SearchStrategy[float]:
+    """|x| in [lo, hi], either sign: away from the kinks of abs/relu and the poles of 1/x."""
+    return st.one_of(floats(-hi, -lo), floats(lo, hi))
+
+
+def shapes(min_dims: int = 1, max_dims: int = 2, min_side: int = 1) -> st.SearchStrategy[tuple[int, ...]]:
+    return hnp.array_shapes(min_dims=min_dims, max_dims=max_dims, min_side=min_side, max_side=3)
+
+
+def arr(draw: st.DrawFn, shape: Any, elements: st.SearchStrategy[float] | None = None) -> np.ndarray:
+    return draw(hnp.arrays(F64, shape, elements=elements if elements is not None else floats()))
+
+
+def leaf(a: np.ndarray) -> minigrad.Tensor:
+    return minigrad.tensor(a, dtype=minigrad.float64, requires_grad=True)
+
+
+def const(a: np.ndarray) -> minigrad.Tensor:
+    return minigrad.tensor(a, dtype=minigrad.float64)
+
+
+def distinct(draw: st.DrawFn, shape: Any) -> np.ndarray:
+    """Values at least 0.1 apart (no ties for max/min)."""
+    n = int(np.prod(shape))
+    ints = draw(hnp.arrays(np.int64, (n,), elements=st.integers(-40, 40), unique=True))
+    return (ints * 0.1).reshape(shape)
+
+
+def two_broadcastable(draw: st.DrawFn, elements: st.SearchStrategy[float] | None = None) -> tuple[np.ndarray, ...]:
+    bs = draw(hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=2, max_side=3))
+    return arr(draw, bs.input_shapes[0]), arr(draw, bs.input_shapes[1], elements)
+
+
+# ---------------------------------------------------------------------------------------------- one case per op
+def _unary(op: type[Function], elements: st.SearchStrategy[float] | None = None, *extra: Any
+           ) -> Callable[[st.DrawFn], Case]:
+    def make(draw: st.DrawFn) -> Case:
+        return (lambda x: op.apply(x, *extra)), (leaf(arr(draw, shapes(0), elements)),)
+    return make
+
+
+def _binary(op: type[Function], elements: st.SearchStrategy[float] | None = None) -> Callable[[st.DrawFn], Case]:
+    def make(draw: st.DrawFn) -> Case:
+        a, b = two_broadcastable(draw, elements)
+        return op.apply, (leaf(a), leaf(b))
+    return make
+
+
+def _alpha(op: type[Function]) -> Callable[[st.DrawFn], Case]:
+    def make(draw: st.DrawFn) -> Case:
+        a, b = two_broadcastable(draw)
+        alpha = draw(st.sampled_from([1, 2.5, -0.5]))
+        return (lambda x, y: op.apply(x, y, alpha)), (leaf(a), leaf(b))
+    return make
+
+
+def _rsub(draw: st.DrawFn) -> Case:
+    c, alpha = draw(floats()), draw(st.sampled_from([1, 3.0]))
+    return (lambda x: A.Rsub.apply(x, c, alpha)), (leaf(arr(draw, shapes(0))),)
+
+
+def _pow(draw: st.DrawFn) -> Case:
+    c = draw(st.sampled_from([0, 1, 2, 3, 0.5, -1.5]))
+    return (lambda x: A.Pow.apply(x, c)), (leaf(arr(draw, shapes(0), floats(0.5, 2))),)
+
+
+def _pow_tensor(draw: st.DrawFn) -> Case:
+    bs = draw(hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=2, max_side=3))
+    return A.PowTensor.apply, (leaf(arr(draw, bs.input_shapes[0], floats(0.5, 2))), leaf(arr(draw, bs.input_shapes[1])))
+
+
+def _rpow(draw: st.DrawFn) -> Case:
+    c = draw(st.sampled_from([0.5, 2.0, 3.0]))
+    return (lambda x: A.RPow.apply(x, c)), (leaf(arr(draw, shapes(0))),)
+
+
+def _where(draw: st.DrawFn) -> Case:
+    a, b = two_broadcastable(draw)
+    cond = draw(hnp.arrays(np.bool_, np.broadcast_shapes(a.shape, b.shape)))
+    return (lambda x, y: A.Where.apply(x, y, cond)), (leaf(a), leaf(b))
+
+
+def _addmm(draw: st.DrawFn) -> Case:
+    n, k, m = draw(st.integers(1, 3)), draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    bias_shape = draw(st.sampled_from([(m,), (n, m), (1, m)]))
+    return L.Addmm.apply, (leaf(arr(draw, bias_shape)), leaf(arr(draw, (n, k))), leaf(arr(draw, (k, m))))
+
+
+def _mm(draw: st.DrawFn) -> Case:
+    n, k, m = draw(st.integers(1, 3)), draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    return L.Mm.apply, (leaf(arr(draw, (n, k))), leaf(arr(draw, (k, m))))
+
+
+def _mv(draw: st.DrawFn) -> Case:
+    n, k = draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    return L.Mv.apply, (leaf(arr(draw, (n, k))), leaf(arr(draw, (k,))))
+
+
+def _dot(draw: st.DrawFn) -> Case:
+    k = draw(st.integers(1, 4))
+    return L.Dot.apply, (leaf(arr(draw, (k,))), leaf(arr(draw, (k,))))
+
+
+def _bmm(draw: st.DrawFn) -> Case:
+    b, n, k, m = (draw(st.integers(1, 2)) for _ in range(4))
+    a_batch = draw(st.sampled_from([(b,), (1,), ()]))
+    return L.Bmm.apply, (leaf(arr(draw, (*a_batch, n, k))), leaf(arr(draw, (b, k, m))))
+
+
+def _mse(draw: st.DrawFn) -> Case:
+    shape = draw(shapes(0))
+    reduction = draw(st.sampled_from(LS.REDUCTIONS))
+    return (lambda x, t: LS.MseLoss.apply(x, t, reduction)), (leaf(arr(draw, shape)), leaf(arr(draw, shape)))
+
+
+def _bce(draw: st.DrawFn) -> Case:
+    shape = draw(shapes(0))
+    reduction = draw(st.sampled_from(LS.REDUCTIONS))
+    t = arr(draw, shape, floats(0, 1))
+    t_ = leaf(t) if draw(st.booleans()) else const(t)  # with or without dL/dt
+    w = draw(st.none() | hnp.arrays(F64, shape, elements=floats(0.1, 2)))
+    return ((lambda x, t: LS.BinaryCrossEntropy.apply(x, t, w, reduction)),
+            (leaf(arr(draw, shape, floats(0.05, 0.95))), t_))
+
+
+def _bce_logits(draw: st.DrawFn) -> Case:
+    shape = draw(shapes(0))
+    reduction = draw(st.sampled_from(LS.REDUCTIONS))
+    w = draw(st.none() | hnp.arrays(F64, shape, elements=floats(0.1, 2)))
+    pw = draw(st.none() | hnp.arrays(F64, shape, elements=floats(0.1, 3)))
+    return ((lambda z, t: LS.BinaryCrossEntropyWithLogits.apply(z, t, w, pw, reduction)),
+            (leaf(arr(draw, shape, floats(-4, 4))), leaf(arr(draw, shape, floats(0, 1)))))
+
+
+def _dims(draw: st.DrawFn, ndim: int) -> tuple[int, ...]:
+    return tuple(sorted(draw(st.sets(st.integers(0, ndim - 1), min_size=1, max_size=ndim))))
+
+
+def _sum_dim(op: type[Function]) -> Callable[[st.DrawFn], Case]:
+    def make(draw: st.DrawFn) -> Case:
+        x = arr(draw, shapes(1, 3))
+        dims, keep = _dims(draw, x.ndim), draw(st.booleans())
+        return (lambda t: op.apply(t, dims, keep)), (leaf(x),)
+    return make
+
+
+def _extreme(op: type[Function]) -> Callable[[st.DrawFn], Case]:
+    def make(draw: st.DrawFn) -> Case:
+        return op.apply, (leaf(distinct(draw, draw(shapes(0)))),)
+    return make
+
+
+def _view(draw: st.DrawFn) -> Case:
+    x = arr(draw, shapes(1, 3))
+    target = draw(st.sampled_from([(-1,), (x.size, 1), (1, -1), x.shape[::-1]]))
+    return (lambda t: S.View.apply(t, target)), (leaf(x),)
+
+
+def _permute(draw: st.DrawFn) -> Case:
+    x = arr(draw, shapes(1, 3))
+    dims = tuple(draw(st.permutations(range(x.ndim))))
+    return (lambda t: S.Permute.apply(t, dims)), (leaf(x),)
+
+
+def _transpose(draw: st.DrawFn) -> Case:
+    x = arr(draw, shapes(2, 3))
+    d0, d1 = draw(st.integers(0, x.ndim - 1)), draw(st.integers(0, x.ndim - 1))
+    return (lambda t: S.Transpose.apply(t, d0, d1)), (leaf(x),)
+
+
+def _unsqueeze(draw: st.DrawFn) -> Case:
+    x = arr(draw, shapes(0))
+    dim = draw(st.integers(0, x.ndim))
+    return (lambda t: S.Unsqueeze.apply(t, dim)), (leaf(x),)
+
+
+def _squeeze(op: type[Function], with_dim: bool) -> Callable[[st.DrawFn], Case]:
+    def make(draw: st.DrawFn) -> Case:
+        shape = draw(hnp.array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=2))
+        x = arr(draw, shape)
+        dim = draw(st.integers(0, x.ndim - 1)) if with_dim else None
+        return (lambda t: op.apply(t, dim)), (leaf(x),)
+    return make
+
+
+def _unsafe_view(draw: st.DrawFn) -> Case:
+    x = arr(draw, shapes(1, 3))
+    return (lambda t: S.UnsafeView.apply(t, (-1,))), (leaf(x),)
+
+
+def _copy(draw: st.DrawFn) -> Case:
+    bs = draw(hnp.mutually_broadcastable_shapes(num_shapes=1, min_dims=0, max_dims=2, max_side=3))
+    return S.Copy.apply, (leaf(arr(draw, bs.result_shape)), leaf(arr(draw, bs.input_shapes[0])))
+
+
+def _fill(draw: st.DrawFn) -> Case:
+    c = draw(floats())
+    return (lambda t: S.Fill.apply(t, c)), (leaf(arr(draw, shapes(0))),)
+
+
+def _fill_tensor(draw: st.DrawFn) -> Case:
+    return S.FillTensor.apply, (leaf(arr(draw, shapes(0))), leaf(arr(draw, ())))
+
+
+def _select(draw: st.DrawFn) -> Case:
+    x = arr(draw, shapes(1, 2))
+    dim = draw(st.integers(0, x.ndim - 1))
+    index = draw(st.integers(-x.shape[dim], x.shape[dim] - 1))
+    return (lambda t: S.Select.apply(t, dim, index)), (leaf(x),)
+
+
+def _slice(draw: st.DrawFn) -> Case:
+    x = arr(draw, shapes(1, 2))
+    dim = draw(st.integers(0, x.ndim - 1))
+    sl = slice(draw(st.integers(0, 2)), draw(st.none() | st.integers(0, 3)), draw(st.integers(1, 2)))
+    return (lambda t: S.Slice.apply(t, dim, sl)), (leaf(x),)
+
+
+def _index(draw: st.DrawFn) -> Case:
+    x = arr(draw, shapes(1, 1))
+    key = draw(hnp.arrays(np.int64, st.integers(1, 5), elements=st.integers(0, x.shape[0] - 1)))  # repeats add up
+    return (lambda t: S.Index.apply(t, key)), (leaf(x),)
+
+
+def _copy_slices(draw: st.DrawFn) -> Case:
+    x = arr(draw, shapes(1, 1, min_side=2))
+    key = slice(0, draw(st.integers(1, x.shape[0])))
+    v = arr(draw, x[key].shape)
+    return (lambda a, b: S.CopySlices.apply(a, b, key)), (leaf(x), leaf(v))
+
+
+def _cat(draw: st.DrawFn) -> Case:
+    base = draw(shapes(1, 2))
+    dim = draw(st.integers(0, len(base) - 1))
+    other = (*base[:dim], draw(st.integers(1, 3)), *base[dim + 1:])
+    return (lambda a, b: S.Cat.apply(a, b, dim)), (leaf(arr(draw, base)), leaf(arr(draw, other)))
+
+
+def _stack(draw: st.DrawFn) -> Case:
+    shape = draw(shapes(0))
+    dim = draw(st.integers(0, len(shape)))
+    return (lambda a, b: S.Stack.apply(a, b, dim)), (leaf(arr(draw, shape)), leaf(arr(draw, shape)))
+
+
+def _clamp(draw: st.DrawFn) -> Case:
+    lo, hi = draw(st.sampled_from([(-1.0, 1.0), (None, 0.5), (-0.5, None)]))
+    bounds = [b for b in (lo, hi) if b is not None]
+    x = draw(hnp.arrays(F64, shapes(0), elements=floats(-2, 2).filter(
+        lambda v: all(abs(v - b) > 0.01 for b in bounds))))
+    return (lambda t: U.Clamp.apply(t, lo, hi)), (leaf(x),)
+
+
+def _round(draw: st.DrawFn) -> Case:
+    shape = draw(shapes(0))
+    whole = draw(hnp.arrays(F64, shape, elements=st.integers(-3, 3).map(float)))
+    frac = draw(hnp.arrays(F64, shape, elements=floats(-0.4, 0.4)))  # never near a .5 jump
+    return U.Round.apply, (leaf(whole + frac),)
+
+
+CASES: dict[str, Callable[[st.DrawFn], Case]] = {
+    "Add": _alpha(A.Add), "Sub": _alpha(A.Sub), "Rsub": _rsub, "Mul": _binary(A.Mul),
+    "Div": _binary(A.Div, away_from_zero(0.5)), "Neg": _unary(A.Neg), "Pow": _pow, "PowTensor": _pow_tensor,
+    "RPow": _rpow, "Reciprocal": _unary(A.Reciprocal, away_from_zero(0.5)), "Where": _where,
+    "Addmm": _addmm, "Mm": _mm, "Mv": _mv, "Dot": _dot, "Bmm": _bmm,
+    "MseLoss": _mse, "BinaryCrossEntropy": _bce, "BinaryCrossEntropyWithLogits": _bce_logits,
+    "Sum": _unary(R.Sum), "SumDim": _sum_dim(R.SumDim), "Mean": _unary(R.Mean), "MeanDim": _sum_dim(R.MeanDim),
+    "MaxAll": _extreme(R.MaxAll), "MinAll": _extreme(R.MinAll),
+    "View": _view, "UnsafeView": _unsafe_view, "Alias": _unary(S.Alias), "Copy": _copy, "Zero": _unary(S.Zero),
+    "Fill": _fill, "FillTensor": _fill_tensor, "T": _unary(S.T), "Permute": _permute, "Transpose": _transpose,
+    "Unsqueeze": _unsqueeze,
+    "Squeeze": _squeeze(S.Squeeze, False), "SqueezeDim": _squeeze(S.SqueezeDim, True),
+    "SqueezeMatmul": _squeeze(S.SqueezeMatmul, True), "Select": _select, "Slice": _slice, "Index": _index,
+    "CopySlices": _copy_slices, "Cat": _cat, "Stack": _stack, "Clone": _unary(S.Clone),
+    "ToCopy": _unary(S.ToCopy, None, np.float64),
+    "Exp": _unary(U.Exp), "Log": _unary(U.Log, floats(0.2, 3)), "Sigmoid": _unary(U.Sigmoid, floats(-4, 4)),
+    "Tanh": _unary(U.Tanh), "Relu": _unary(U.Relu, away_from_zero()), "Abs": _unary(U.Abs, away_from_zero()),
+    "Clamp": _clamp, "Round": _round, "Sqrt": _unary(U.Sqrt, floats(0.2, 3)),
+}
+
+
+def test_every_builtin_op_has_a_case() -> None:
+    ops = builtin_ops()
+    assert len(ops) >= 40
+    missing = sorted(set(ops) - set(CASES))
+    assert not missing, f"built-in ops without a gradcheck case (add one to CASES): {missing}"
+    assert not sorted(set(CASES) - set(ops)), "a case names an op that no longer exists"
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+@settings(max_examples=12)  # lowered: ~50 ops × finite differences; each op's domain is small and covered
+@given(data=st.data())
+def test_gradcheck_passes_on_builtin_op(name: str, data: st.DataObject) -> None:
+    fn, inputs = data.draw(st.composite(CASES[name])())
+    assert gradcheck(fn, inputs)
+
+
+# ---------------------------------------------------------------------------------------------- a wrong backward
+class SquareWrongAt(Function):
+    """y = x², with a backward that is right everywhere except at one element (scaled by 1.5 there)."""
+
+    wrong_at = 2
+
+    @staticmethod
+    def forward(ctx: Any, x: Any) -> Any:
+        ctx.save_for_backward(x)
+        return x * x
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> Any:
+        (x,) = ctx.saved_tensors
+        g = (grad * x * 2).numpy().copy()
+        g.reshape(-1)[SquareWrongAt.wrong_at] *= 1.5
+        return minigrad.tensor(g)
+
+
+@given(hnp.arrays(F64, hnp.array_shapes(min_dims=1, max_dims=2, min_side=1, max_side=4).filter(
+    lambda s: int(np.prod(s)) >= 3), elements=floats(0.5, 2)), st.data())
+def test_gradcheck_names_the_wrong_element(x: np.ndarray, data: st.DataObject) -> None:
+    k = data.draw(st.integers(0, x.size - 1), label="wrong flat index")
+    SquareWrongAt.wrong_at = k
+    idx = tuple(int(i) for i in np.unravel_index(k, x.shape))
+    with pytest.raises(GradcheckError) as err:
+        gradcheck(SquareWrongAt.apply, (leaf(x),))
+    msg = str(err.value)
+    assert f"with respect to input 0,\nat input index {idx}, output index {idx}:" in msg
+    analytical, numerical = 1.5 * 2 * x[idx], 2 * x[idx]
+    reported = re.search(r"analytical (\S+), numerical (\S+) ", msg)
+    assert reported is not None
+    assert float(reported.group(1)) == pytest.approx(analytical, rel=1e-12)
+    assert float(reported.group(2)) == pytest.approx(numerical, rel=1e-6)
+    assert f"1 of {x.size ** 2} Jacobian entries differ" in msg
+    assert isinstance(err.value, RuntimeError)
+    assert gradcheck(SquareWrongAt.apply, (leaf(x),), raise_exception=False) is False
+
+
+def test_torch_agrees_on_the_wrong_function() -> None:
+    class TorchSquareWrongAt2(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx: Any, x: Any) -> Any:
+            ctx.save_for_backward(x)
+            return x * x
+
+        @staticmethod
+        def backward(ctx: Any, grad: Any) -> Any:
+            (x,) = ctx.saved_tensors
+            g = grad * x * 2
+            g[2] = g[2] * 1.5
+            return g
+
+    x = np.array([0.5, 1.0, 1.5, 2.0])
+    SquareWrongAt.wrong_at = 2
+    assert torch.autograd.gradcheck(TorchSquareWrongAt2.apply, (torch.tensor(x, requires_grad=True),),
+                                    raise_exception=False) is False
+    assert gradcheck(SquareWrongAt.apply, (leaf(x),), raise_exception=False) is False
+
+
+# ---------------------------------------------------------------------------------------------- semantics
+class Square(Function):
+    @staticmethod
+    def forward(ctx: Any, x: Any) -> Any:
+        ctx.save_for_backward(x)
+        return x * x
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> Any:
+        (x,) = ctx.saved_tensors
+        return grad * x * 2
+
+
+@given(hnp.arrays(F64, hnp.array_shapes(min_dims=1, max_dims=2, max_side=3), elements=floats()),
+       hnp.arrays(F64, (2, 3), elements=floats()))
+def test_jacobians_are_torchs(x: np.ndarray, m: np.ndarray) -> None:
+    """Layout and values: J[input element, output element], as torch.autograd.functional.jacobian (transposed)."""
+    def mg_fn(a: Any) -> Any:
+        return (Square.apply(a).sum() * minigrad.tensor(m)).tanh()
+
+    def t_fn(a: Any) -> Any:
+        return ((a * a).sum() * torch.tensor(m)).tanh()
+
+    a = leaf(x)
+    expected = torch.autograd.functional.jacobian(t_fn, torch.tensor(x)).numpy().reshape(m.size, x.size).T
+    analytical = analytical_jacobian((mg_fn(a),), (a,))[(0, 0)]
+    numerical = numerical_jacobian(mg_fn, (a,))[(0, 0)]
+    assert_close(analytical, expected, dtype=np.float64, n_ops=8, what="analytical Jacobian")
+    np.testing.assert_allclose(numerical, expected, rtol=1e-3, atol=1e-5)  # gradcheck's own default tolerance
+    np.testing.assert_array_equal(a.detach().numpy(), x)  # every perturbed element restored exactly
+
+
+def test_several_inputs_outputs_and_non_tensor_arguments() -> None:
+    x, y = leaf(np.array([0.5, 1.0, 2.0])), leaf(np.array([[1.0, -1.0, 0.5]]))
+    assert gradcheck(lambda a, b, c: (a * b * c, (a + b).exp().sum()), (x, y, 3.0))
+    y_const = const(np.array([[1.0, -1.0, 0.5]]))
+    assert gradcheck(lambda a, b: a * b, (x, y_const))  # only inputs that require grad are perturbed
+
+
+def test_float32_input_warns_like_torch() -> None:
+    x = minigrad.tensor([0.5, 1.0], requires_grad=True)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        gradcheck(lambda a: a * 2, (x,), raise_exception=False)
+    assert any("Input #0 requires gradient and is not a double precision" in str(w.message) for w in caught)
+
+
+def test_errors_like_torch() -> None:
+    with pytest.raises(ValueError, match="at least one input tensor to require gradient"):
+        gradcheck(lambda a: a * 2, (const(np.ones(2)),))
+    x = leaf(np.array([1.0, 2.0]))
+    with pytest.raises(GradcheckError, match="Numerical gradient for function expected to be zero"):
+        gradcheck(lambda a: a.detach() * 2, (x,))
+    assert gradcheck(lambda a: a.detach() * 0, (x,))  # truly constant: passes
