@@ -55,5 +55,6 @@ def kaiming_uniform_(tensor: Tensor, a: float = 0.0, mode: str = "fan_in", nonli
         gain = math.sqrt(2.0)
     else:
         gain = 1.0
-    bound = gain * math.sqrt(3.0 / fan) if fan else 0.0
+    # torch's order of operations (std = gain/√fan, bound = √3·std): gain·√(3/fan) rounds differently in float64
+    bound = math.sqrt(3.0) * (gain / math.sqrt(fan)) if fan else 0.0
     return uniform_(tensor, -bound, bound)

@@ -20,13 +20,14 @@ magnitude of the operands (so a result that cancels to near zero is judged again
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 __all__ = ["Tolerance", "TOLERANCES", "tolerance", "assert_close", "ulp_distance", "max_ulp_distance",
-           "max_abs_diff", "max_rel_diff"]
+           "max_abs_diff", "max_rel_diff", "training_ops", "training_tolerance"]
 
 EPS32 = float(np.finfo(np.float32).eps)  # 2^-23
 EPS64 = float(np.finfo(np.float64).eps)  # 2^-52
@@ -69,6 +70,17 @@ def tolerance(dtype: Any, n_ops: int = 1, scale: float = 1.0) -> Tolerance:
         rtol = 4 * eps * max(n_ops, 1)
         return Tolerance(rtol, rtol * max(scale, 1e-30), f"float32, {n_ops} dependent op(s): 4·ε·n_ops")
     return Tolerance(0.0, 0.0, "integers and booleans must match exactly")
+
+
+def finite_difference_tolerance(scale: float = 1.0) -> Tolerance:
+    """An autograd gradient against float64 central differences (F(x + h) − F(x − h)) / 2h, h = ε^(1/3)·max(1, |x|).
+
+    The difference quotient is off by truncation h²/6·|F'''| plus rounding ε·|F|/h, each ≈ 4e-11 for unit-scale
+    F and F''' (ε^(2/3) = 3.7e-11); rtol = atol = 1e-6 leaves room for |F'''| up to ~1e4 times the gradient and
+    ``scale`` (the magnitude of F's values) scales atol for the rounding term.
+    """
+    return Tolerance(1e-6, 1e-6 * max(scale, 1.0),
+                     "float64 central differences: h²/6·|F'''| + ε·|F|/h ≈ 4e-11·(|F'''| + |F|), 1e-6 with headroom")
 
 
 def _np(x: Any) -> np.ndarray:
@@ -151,3 +163,50 @@ def assert_close(actual: Any, expected: Any, *, dtype: Any = None, n_ops: int = 
             f"(|Δ| = {abs(a64[idx] - e64[idx]):.3g}, allowed {tol.atol:.3g} + {tol.rtol:.3g}·|expected|; "
             f"{int((~ok).sum())} of {ok.size} elements out; max ulp {max_ulp_distance(a, e)}). Policy: {tol.reason}"
         )
+
+
+
+# --------------------------------------------------------------------------- whole training runs
+def training_ops(n_samples: int, n_features: int) -> int:
+    """Dependent floating-point operations that one SGD step of a linear model (Linear, then an optional
+    elementwise activation, then a reduced loss) adds to the chain behind each result.
+
+    A reduction of m terms counts as ⌈log2 m⌉ levels (the depth of a pairwise sum; NumPy sums pairwise, torch
+    in vectorised blocks): forward ``x·Wᵀ + b`` is ⌈log2 F⌉ + 1 ops, the activation and the elementwise loss 3,
+    the loss's reduction over the n samples ⌈log2 n⌉ + 1, the backward's elementwise chain 3, the gradient's
+    reduction over the samples (``Xᵀ·g``, and Σ g for the bias) ⌈log2 n⌉ + 1, the update ``p − lr·g`` 2, and 1
+    for the propagation of the previous step's error through the new gradient.
+    """
+    log_n = math.ceil(math.log2(n_samples)) if n_samples > 1 else 0
+    log_f = math.ceil(math.log2(n_features)) if n_features > 1 else 0
+    return (log_f + 1) + 3 + (log_n + 1) + 3 + (log_n + 1) + 2 + 1
+
+
+def training_tolerance(dtype: Any, steps: int, ops_per_step: int, scale: float) -> Tolerance:
+    """The tolerance for a loss, gradient or parameter after ``steps`` SGD steps of ``ops_per_step`` ops each
+    (see :func:`training_ops`), for a tensor whose magnitude reaches ``scale`` during the run.
+
+    Why linear in the step count: the two engines' parameters differ after step t by Δₜ, and one more step gives
+    Δₜ₊₁ = (I − lr·H)·Δₜ + δₜ, where H is the loss's Hessian and δₜ the fresh rounding of step t (≤ 4·ε per op
+    of the step, as for one result). While SGD is stable (lr·λmax(H) < 2) the factor (I − lr·H) does not grow
+    errors, so |Δₜ| ≤ Σₛ|δₛ|: at most t·ops_per_step ops' worth — the policy's 4·ε·n_ops with
+    n_ops = steps·ops_per_step. (Rounding errors of different steps have random signs, so the measured
+    differences stay far below this bound; it is a bound, not an estimate.) The absolute part is rtol·scale: a
+    gradient computed while it was large keeps its absolute error when it shrinks toward the minimum.
+    float64 keeps its policy (rtol 1e-10, atol 1e-12 per unit of scale) while 4·ε64·n_ops stays below
+    1e-10 (up to ~10⁵ ops) and widens both in proportion beyond.
+    """
+    n_ops = max(steps, 1) * max(ops_per_step, 1)
+    name = np.dtype(getattr(dtype, "np", dtype)).name
+    if name == "float64":
+        base = TOLERANCES["float64"]
+        growth = max(1.0, 4 * EPS64 * n_ops / base.rtol)
+        return Tolerance(base.rtol * growth, base.atol * growth * max(scale, 1.0),
+                         f"float64, {steps} SGD step(s) × {ops_per_step} ops: the float64 policy (rtol 1e-10, atol "
+                         f"1e-12·{max(scale, 1.0):.3g}, the tensor's largest magnitude in the run), widened only "
+                         "when 4·ε·n_ops exceeds it")
+    tol = tolerance(dtype, n_ops=n_ops, scale=scale)
+    return Tolerance(tol.rtol, tol.atol,
+                     f"{name}, {steps} SGD step(s) × {ops_per_step} dependent ops: rtol 4·ε·steps·ops_per_step "
+                     f"= {tol.rtol:.3g}, atol rtol·{scale:.3g} (largest magnitude of the tensor in the run); errors "
+                     "of a stable SGD run add up at most linearly over steps")
