@@ -8,30 +8,33 @@ transformation (and floating-point rounding) that ATen applies:
 
 * ``random()`` is one 32-bit word; ``random64()`` is two words ``(first << 32) | second``.
 * uniform float32 ``u = (w & (2**24 - 1)) * 2**-24`` from one word, float64
-  ``u = (w64 & (2**53 - 1)) * 2**-53`` from two; then ``fma(u, to - from, from)``
+  ``u = (w64 & (2**53 - 1)) * 2**-53`` from two; then ``u * (to - from) + from``
   in the tensor's precision, mapping a result equal to ``to`` back to ``from``.
-* normal with 16 or more elements: fill with uniforms, then a Box-Muller per
-  block of 16 (``u1 = 1 - u[i]``, ``u2 = u[i + 8]``); if the size is not a
-  multiple of 16 the last 16 outputs are recomputed from 16 fresh uniforms.
-* normal with fewer than 16 elements: double-precision Box-Muller on 53-bit
-  uniforms; the sine twin is cached on the generator for the next such draw.
+* normal, 16 or more elements of a contiguous tensor: fill with uniforms, then a
+  Box-Muller per block of 16 (``u1 = 1 - u[i]``, ``u2 = u[i + 8]``, outputs
+  ``r cos`` at i and ``r sin`` at i + 8); if the size is not a multiple of 16 the
+  last 16 outputs are recomputed from 16 fresh uniforms.
+* normal otherwise: double-precision Box-Muller per pair of 53-bit uniforms; the
+  sine twin is cached on the generator (and in its state) for the next draw.
 * randint: ``w % range + low`` with ``w`` a 32-bit word, or a 64-bit one when
   ``range >= 2**28``.  randperm: Fisher-Yates with ``random() % (n - i)``.
 
-Floating-point details that depend on how ATen was compiled are mirrored per
-``cpu_capability`` (detected like ATen's dispatcher, overridable through the
-``ATEN_CPU_CAPABILITY`` environment variable or by assigning the module attribute):
+Floating-point details that depend on how ATen was compiled follow ``cpu_capability``,
+detected like ATen's dispatcher (the ``ATEN_CPU_CAPABILITY`` environment variable
+wins; the module attribute may also be assigned):
 
 * ``"avx2"`` / ``"avx512"``: GCC contracts ``a * b + c`` into fused multiply-adds,
-  so the affine steps of uniform and of the small normal path are fused.
+  so the affine steps of uniform and of the per-element normal are fused.
 * ``"avx2"``: float32 normal blocks use the Cephes-style ``log256_ps`` and
   ``sincos256_ps`` of ATen's ``avx_mathfun.h``, emulated operation by operation
   (including the multiply-adds the compiler fused).
 * ``"default"`` / ``"avx512"``: float32 normal blocks call the C library's
-  ``logf``/``cosf``/``sinf`` (reached here through ``ctypes``).
+  ``logf``/``cosf``/``sinf`` (reached through ``ctypes``).
 
-Double-precision transcendental functions always come from the C library through
-:mod:`math`, as in ATen.  Nothing here imports torch.
+Double-precision ``log``/``log1p``/``cos``/``sin`` come from the C library through
+:mod:`math`, as in ATen.  Verified against torch 2.13 on Linux x86-64 for the
+``avx2`` and ``default`` kernels; ``avx512`` and other platforms follow the same
+reading of ATen's source but are unverified.  Nothing here imports torch.
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ import platform
 import secrets
 import struct
 from collections.abc import Callable, Sequence
+from fractions import Fraction
 from functools import cache
 
 import numpy as np
@@ -89,7 +93,7 @@ def _detect_cpu_capability() -> str:
     env = os.environ.get("ATEN_CPU_CAPABILITY", "").lower()
     if env in ("default", "avx2", "avx512"):
         return env
-    if platform.machine().lower() not in ("x86_64", "amd64", "i386", "i686", "x86"):
+    if platform.machine().lower() not in ("x86_64", "amd64"):
         return "default"
     features: dict[str, bool] = {}
     try:
@@ -108,6 +112,13 @@ def _detect_cpu_capability() -> str:
 
 
 cpu_capability: str = _detect_cpu_capability()
+_X86 = platform.machine().lower() in ("x86_64", "amd64", "i386", "i686", "x86")
+
+
+def _fused() -> bool:
+    """Whether ATen's kernels contract ``a * b + c`` into an FMA: GCC does so wherever FMA
+    instructions exist (the AVX2/AVX512 kernels; every kernel on AArch64)."""
+    return cpu_capability != "default" or not _X86
 
 
 # --------------------------------------------------------------------------- exact arithmetic helpers
@@ -155,8 +166,8 @@ def _fma64(a: np.ndarray, b: float, c: float) -> np.ndarray:
     """Correctly rounded float64 ``a * b + c`` (Boldo & Melquiond's emulated FMA).
 
     ``a*b = uh + ul`` exactly (Dekker), ``c + uh = th + tl`` exactly (TwoSum),
-    ``v = round_to_odd(tl + ul)``, result ``th + v``.  Exact unless a product
-    overflows (|values| around 1e300); non-finite inputs fall back to ``a*b + c``.
+    ``v = round_to_odd(tl + ul)``, result ``th + v``.  Products too large or too
+    small for Dekker's split (beyond about 2**+-960) are done in exact rationals.
     """
     a = np.asarray(a, _f64)
     b64 = np.full_like(a, b)
@@ -171,23 +182,34 @@ def _fma64(a: np.ndarray, b: float, c: float) -> np.ndarray:
     fix = (e != 0) & ((bits & 1) == 0)
     v = np.where(fix, bits + np.where((e > 0) == (v > 0), 1, -1), bits).view(_f64)
     out = th + v
-    bad = ~np.isfinite(out) | ~np.isfinite(uh)
-    if bad.any():
-        out = np.where(bad, uh + c64, out)
+    finite = np.isfinite(a) & math.isfinite(b) & math.isfinite(c)
+    mag = np.abs(uh)
+    exotic = finite & (~np.isfinite(out) | (mag > 2.0**960) | ((mag < 2.0**-960) & (a != 0) & (b != 0)))
+    # exact zeros take their sign from a*b + c (IEEE); non-finite inputs need no rounding care
+    plain = ~finite | (out == 0) & ~exotic
+    if plain.any():
+        out = np.where(plain, uh + c64, out)
+    for i in zip(*np.nonzero(exotic)):
+        exact = Fraction(float(a[i])) * Fraction(b) + Fraction(c)
+        try:
+            out[i] = float(exact) if exact else float(a[i]) * b + c
+        except OverflowError:
+            out[i] = math.inf if exact > 0 else -math.inf
     return out
 
 
 def _affine(x: np.ndarray, scale: float, shift: float, fused: bool) -> np.ndarray:
     """``x * scale + shift`` in x's precision, fused (one rounding) or not (two)."""
     if scale == 1 and shift == 0:
-        return x + x.dtype.type(0)  # exact; only turns -0 into +0 like the FMA would
-    if x.dtype == _f32:
+        return x + x.dtype.type(shift)  # exact, with the FMA's signed-zero rule
+    with np.errstate(over="ignore", invalid="ignore"):  # inf/nan results are torch's too
+        if x.dtype == _f32:
+            if fused:
+                return _fma32(x, _f32(scale), _f32(shift))
+            return x * _f32(scale) + _f32(shift)
         if fused:
-            return _fma32(x, _f32(scale), _f32(shift))
-        return x * _f32(scale) + _f32(shift)
-    if fused:
-        return _fma64(x, float(scale), float(shift))
-    return x * scale + shift
+            return _fma64(x, float(scale), float(shift))
+        return x * scale + shift
 
 
 # --------------------------------------------------------------------------- Box-Muller blocks of 16
@@ -393,10 +415,9 @@ class Generator:
         buf = bytearray(_STATE_BYTES)
         _LEGACY_HEADER.pack_into(buf, 0, self._seed, _N + 1 - pos, 1, nxt)
         buf[_LEGACY_HEADER.size : _NORMAL_OFFSET] = np.asarray(st["key"], "<u8").tobytes()
-        valid = self._next_double_normal is not None
-        _NORMAL_FIELDS.pack_into(buf, _NORMAL_OFFSET, 0.0, self._next_double_normal or 0.0, 0.0, valid)
-        fvalid = self._next_float_normal is not None
-        _FLOAT_FIELDS.pack_into(buf, _FLOAT_OFFSET, self._next_float_normal or 0.0, fvalid)
+        cached, cached_f = self._next_double_normal, self._next_float_normal
+        _NORMAL_FIELDS.pack_into(buf, _NORMAL_OFFSET, 0.0, 0.0 if cached is None else cached, 0.0, cached is not None)
+        _FLOAT_FIELDS.pack_into(buf, _FLOAT_OFFSET, 0.0 if cached_f is None else cached_f, cached_f is not None)
         return np.frombuffer(bytes(buf), np.uint8).copy()
 
     def set_state(self, state: object) -> Generator:
@@ -459,41 +480,55 @@ class Generator:
             raise ValueError(f"uniform expects a [from, to) range, but found from={low} > to={high}")
         if high - low > fmax:
             raise ValueError(f"uniform expects to - from <= {fmax}, got to={high}, from={low}")
-        n = math.prod(shape)
-        x = self._uniform01(n, dt)
         lo, hi = dt.type(low), dt.type(high)
+        with np.errstate(over="ignore"):
+            width = hi - lo  # the kernel's own check, in the tensor's precision
+        if not np.isfinite(width):
+            raise ValueError(f"uniform expects to - from <= {fmax} in {dt}, got to={high}, from={low}")
+        x = self._uniform01(math.prod(shape), dt)
         if lo == 0 and hi == 1:
             return x.reshape(shape)  # x * 1 + 0 is exact and never reaches 1
-        v = _affine(x, hi - lo, lo, fused=cpu_capability != "default")
+        v = _affine(x, width, lo, fused=_fused())
         v[v == hi] = lo
         return v.reshape(shape)
 
-    def normal(self, shape: Shape, dtype: object = _f32, mean: float = 0.0, std: float = 1.0) -> np.ndarray:
+    def normal(self, shape: Shape, dtype: object = _f32, mean: float = 0.0, std: float = 1.0,
+               contiguous: bool = True) -> np.ndarray:
         """``torch.randn`` / ``Tensor.normal_(mean, std)``.
 
-        16+ elements: blocks of 16 Box-Muller pairs from float uniforms (see module doc).
-        Fewer: per element, double Box-Muller ``r = sqrt(-2 log1p(-u2))``, ``theta = 2 pi u1``,
-        returning ``r cos(theta)`` and caching ``r sin(theta)`` for the next element/call.
+        16+ elements of a contiguous tensor: uniforms transformed by blocks of 16
+        (see the module docstring).  Otherwise (fewer elements, or ``contiguous=False``:
+        torch's path for non-contiguous tensors, which it fills in memory order) each
+        element is ``mean + std * z`` for ``z`` from a double Box-Muller pair
+        ``r = sqrt(-2 log1p(-u2))``, ``theta = 2 pi u1``: ``r cos(theta)`` first, then
+        ``r sin(theta)``, which is cached on the generator if the call ends first.
         """
         dt, shape = _float_dtype(dtype), _as_shape(shape)
         mean, std = float(mean), float(std)
         if not std >= 0.0:
             raise ValueError(f"normal expects std >= 0.0, but found std {std}")
         n = math.prod(shape)
-        if n >= 16:
+        if n >= 16 and contiguous:
             return self._normal_fill(n, dt, mean, std).reshape(shape)
-        out = np.empty(n, _f64)
-        for i in range(n):
-            if self._next_double_normal is not None:
-                z, self._next_double_normal = self._next_double_normal, None
-            else:
-                u1, u2 = (self._random64(2) & _u64(2**53 - 1)).astype(_f64) * 2.0**-53
-                r = math.sqrt(-2.0 * math.log1p(-float(u2)))
-                theta = 2.0 * math.pi * float(u1)
-                self._next_double_normal = r * math.sin(theta)
-                z = r * math.cos(theta)
-            out[i] = z
-        return _affine(out, std, mean, fused=cpu_capability != "default").astype(dt).reshape(shape)
+        z = self._standard_normals(n)
+        with np.errstate(over="ignore"):
+            return _affine(z, std, mean, fused=_fused()).astype(dt).reshape(shape)
+
+    def _standard_normals(self, n: int) -> np.ndarray:
+        """``n`` doubles from ``normal_distribution<double>``, consuming and refilling the cache."""
+        head = []
+        if n and self._next_double_normal is not None:
+            head, self._next_double_normal = [self._next_double_normal], None
+        pairs = (n - len(head) + 1) // 2
+        u = (self._random64(2 * pairs) & _u64(2**53 - 1)).astype(_f64) * 2.0**-53
+        radius = np.sqrt(-2.0 * _map_float(math.log1p, -u[1::2], _f64))
+        theta = (2.0 * math.pi) * u[0::2]
+        z = np.empty(2 * pairs)
+        z[0::2] = radius * _map_float(math.cos, theta, _f64)
+        z[1::2] = radius * _map_float(math.sin, theta, _f64)
+        if (n - len(head)) % 2:
+            self._next_double_normal = float(z[-1])
+        return np.concatenate([head, z[: n - len(head)]])
 
     def _normal_fill(self, n: int, dt: np.dtype, mean: float, std: float) -> np.ndarray:
         data = self._uniform01(n, dt)
@@ -512,17 +547,14 @@ class Generator:
             raise ValueError(f"randint expects low < high, but got low={low} >= high={high}")
         if not -(2**63) <= low or not high <= 2**63 - 1:
             raise ValueError("randint bounds must fit in int64")
-        if dt == np.bool_:
-            vmin, vmax = 0, 1
-        elif dt.kind in "iu":
-            vmin, vmax = int(np.iinfo(dt).min), int(np.iinfo(dt).max)
-        elif dt.kind == "f":
-            vmax = 2 ** np.finfo(dt).nmant * 2  # torch only warns beyond +-2**digits
-            vmin = -vmax
-        else:
+        if dt.kind not in "biuf":
             raise TypeError(f"unsupported dtype {dt}")
-        if dt.kind != "f" and not (vmin <= low and high - 1 <= vmax):
-            raise ValueError(f"randint range [{low}, {high}) does not fit in {dt}")
+        if dt.kind == "f":  # torch only warns when the bounds exceed 2**digits
+            low, high = _float_randint_bounds(low, high, dt)
+        else:
+            vmin, vmax = (0, 1) if dt.kind == "b" else (int(np.iinfo(dt).min), int(np.iinfo(dt).max))
+            if not vmin <= low <= high - 1 <= vmax:
+                raise ValueError(f"randint range [{low}, {high}) does not fit in {dt}")
         n = math.prod(shape)
         span = high - low
         words = self._random64(n) if span >= 2**28 else self._random32(n)
@@ -543,6 +575,24 @@ class Generator:
         steps = np.arange(max(n - 1, 0), dtype=np.int64)
         targets = steps + (self._random32(steps.size) % (n - steps).astype(_u64)).astype(np.int64)
         return _apply_swaps(targets, n).astype(dt)
+
+
+def _float_randint_bounds(low: int, high: int, dt: np.dtype) -> tuple[int, int]:
+    """ATen's ``update_from``/``update_to``: move ``low`` up and ``high`` down to the next
+    integers for which no draw in ``[low, high)`` rounds outside the range in the float type."""
+
+    def through_float(v: int) -> int:  # static_cast<int64_t>(static_cast<T>(v)), as on x86
+        f = float(np.array(v, np.int64).astype(dt))
+        return int(f) if f < 2.0**63 else -(2**63)
+
+    digits = np.finfo(dt).nmant + 1
+    if (up := through_float(low + 1)) < low:
+        low = up + (1 << (abs(low + 1).bit_length() - 1 - digits + 1))
+    if (down := through_float(high - 1)) >= high:
+        high = down - (1 << (abs(high - 1).bit_length() - 1 - digits + 1))
+    if not low < high:
+        raise ValueError(f"randint bounds collapse in {dt}: from={low} >= to={high}")
+    return low, high
 
 
 def _apply_swaps(targets: np.ndarray, n: int) -> np.ndarray:
