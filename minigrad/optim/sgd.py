@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 from typing import Any
 
 import numpy as np
@@ -21,7 +22,11 @@ class SGD(Optimizer):
     """
 
     def __init__(self, params: Any, lr: float = 1e-3, momentum: float = 0, dampening: float = 0,
-                 weight_decay: float = 0, nesterov: bool = False, *, maximize: bool = False) -> None:
+                 weight_decay: float = 0, nesterov: bool = False, *, maximize: bool = False,
+                 foreach: bool | None = None, differentiable: bool = False, fused: bool | None = None) -> None:
+        """``foreach``/``fused`` pick torch kernels with the same math; minigrad has one implementation and only
+        records them (so the param groups and ``print(optimizer)`` match torch's). ``differentiable=True``
+        (autograd through ``step``) is not supported."""
         if isinstance(lr, Tensor):
             lr = lr.item()
         if lr < 0.0:
@@ -32,8 +37,13 @@ class SGD(Optimizer):
             raise ValueError(f"Invalid weight_decay value: {weight_decay}")
         if nesterov and (momentum <= 0 or dampening != 0):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
+        if fused and foreach:
+            raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
+        if differentiable:
+            raise NotImplementedError("SGD(differentiable=True) is not supported by minigrad")
         defaults = dict(lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay,
-                        nesterov=nesterov, maximize=maximize)
+                        nesterov=nesterov, maximize=maximize, foreach=foreach, differentiable=differentiable,
+                        fused=fused)
         super().__init__(params, defaults)
 
     def step(self, closure: Any = None) -> Any:
@@ -45,13 +55,28 @@ class SGD(Optimizer):
 
             with enable_grad():
                 loss = closure()
-        # Check every gradient first, so that a bad one raises before any parameter has changed.
+        # Check every gradient (and hyper-parameter) first, so that a bad one raises before any parameter has
+        # changed: after these checks the updates below cannot fail.
         for group in self.param_groups:
+            for key in ("lr", "momentum", "dampening", "weight_decay"):
+                if not isinstance(group[key], numbers.Real):
+                    raise TypeError(f"SGD: '{key}' must be a real number, got {type(group[key]).__name__}")
             for p in group["params"]:
-                if p.grad is not None and p.grad._data.shape != p._data.shape:
+                grad = p.grad
+                if grad is None:
+                    continue
+                if not isinstance(grad, Tensor):
+                    raise TypeError(
+                        f"assigned grad expected to be a Tensor or None but got grad of type {type(grad).__name__}"
+                    )
+                if grad._data.shape != p._data.shape:
                     raise RuntimeError(
-                        f"gradient of shape {list(p.grad._data.shape)} does not match parameter of shape "
+                        f"gradient of shape {list(grad._data.shape)} does not match parameter of shape "
                         f"{list(p._data.shape)}"
+                    )
+                if p._data.dtype.kind != "f":
+                    raise RuntimeError(
+                        f"result type Float can't be cast to the desired output type {p.dtype.scalar_name}"
                     )
         for group in self.param_groups:
             lr, momentum, dampening = group["lr"], group["momentum"], group["dampening"]
