@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import math
 import numbers
 import warnings
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -40,7 +43,7 @@ def _infer(data: Any) -> np.ndarray:
     except ValueError as e:
         raise ValueError(f"expected a rectangular nested sequence of numbers: {e}") from None
     if arr.dtype == object:
-        raise TypeError(f"Could not infer dtype of {type(data).__name__}")
+        raise RuntimeError(f"Could not infer dtype of {type(data).__name__}")
     if arr.dtype.kind == "f":
         return arr.astype(get_default_dtype().np, copy=False)
     if arr.dtype.kind in "iu":
@@ -65,6 +68,8 @@ def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool
         )
         data = data._data
     if isinstance(data, list | tuple) and any(isinstance(x, Tensor) for x in data):
+        if any(isinstance(x, Tensor) and x._data.size != 1 for x in data):
+            raise ValueError("only one element tensors can be converted to Python scalars")
         data = [x._data if isinstance(x, Tensor) else x for x in data]
     arr = _infer(data) if dtype is None else np.array(data, dtype=to_numpy_dtype(dtype))
     return _finish(arr, requires_grad)
@@ -108,6 +113,8 @@ def _alloc(fill: Any, size: tuple[Any, ...], dtype: Any, requires_grad: bool) ->
 
 
 def zeros(*size: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
+    if any(s < 0 for s in _shape_arg(size)):
+        raise RuntimeError("zeros: Dimension size must be non-negative.")  # torch's wording for zeros only
     return _alloc(0, size, dtype, requires_grad)
 
 
@@ -125,34 +132,45 @@ def full(size: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = Fa
     return _alloc(fill_value, (size,), dtype, requires_grad)
 
 
-def _like(t: Tensor, dtype: Any) -> tuple[tuple[int, ...], Any]:
+def _like(t: Tensor, dtype: Any, name: str) -> tuple[tuple[int, ...], Any]:
+    """Shape and dtype of ``t`` for ``name`` (``zeros_like``...); torch's TypeError if ``t`` is no Tensor."""
+    if not isinstance(t, Tensor):
+        raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(t).__name__}")
     return t._data.shape, (t._data.dtype if dtype is None else dtype)
 
 
 def zeros_like(t: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    shape, dt = _like(t, dtype)
+    shape, dt = _like(t, dtype, "zeros_like")
     return _alloc(0, (shape,), dt, requires_grad)
 
 
 def ones_like(t: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    shape, dt = _like(t, dtype)
+    shape, dt = _like(t, dtype, "ones_like")
     return _alloc(1, (shape,), dt, requires_grad)
 
 
 def empty_like(t: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    shape, dt = _like(t, dtype)
+    shape, dt = _like(t, dtype, "empty_like")
     return _alloc(None, (shape,), dt, requires_grad)
 
 
 def full_like(t: Tensor, fill_value: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    shape, dt = _like(t, dtype)
+    shape, dt = _like(t, dtype, "full_like")
     return _alloc(fill_value, (shape,), dt, requires_grad)
+
+
+def _num(v: Any) -> str:
+    """A number as torch prints it in range errors (0 for 0.0, nan, inf)."""
+    return str(int(v)) if isinstance(v, numbers.Real) and math.isfinite(v) and v == int(v) else str(v)
 
 
 def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """Values start, start+step, … below end; int64 when all arguments are ints, else the default float."""
     if end is None:
         start, end = 0, start
+    for v in (start, end, step):
+        if isinstance(v, numbers.Real) and not math.isfinite(v):
+            raise RuntimeError(f"unsupported range: {_num(start)} -> {_num(end)}")
     if step == 0:
         raise RuntimeError("step must be nonzero")
     if (end - start) / step < 0:
@@ -164,6 +182,8 @@ def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None, requir
 
 
 def linspace(start: float, end: float, steps: int, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    if isinstance(steps, int) and steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
     return _finish(np.linspace(start, end, steps).astype(_dtype_of(dtype)), requires_grad)
 
 
@@ -173,21 +193,43 @@ def eye(n: int, m: int | None = None, dtype: Any = None, requires_grad: bool = F
 
 # ---------------------------------------------------------------------- random (torch's CPU generator)
 def _gen(generator: Any) -> Any:
-    from minigrad import random
+    from minigrad.tensor import _generator
 
-    return generator or random.default_generator
+    return _generator(generator)
+
+
+@contextlib.contextmanager
+def _allocation(shape: tuple[int, ...]) -> Iterator[None]:
+    """NumPy's MemoryError / "array is too big" ValueError as torch's RuntimeError (fast: nothing is filled)."""
+    try:
+        yield
+    except (MemoryError, ValueError) as e:
+        raise RuntimeError(f"cannot allocate a tensor of shape {list(shape)}: {e}") from None
+
+
+def _check_float(dtype: Any, kernel: str) -> None:
+    """rand/randn draw float32 or float64: torch's error for other dtypes (float16: minigrad's own)."""
+    dt = _dtype_of(dtype)
+    if dt.kind != "f":
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{from_numpy_dtype(dt).scalar_name}\'')
+    if dt.itemsize < 4:
+        raise NotImplementedError("minigrad's generator draws float32 and float64 values only, not float16")
 
 
 def rand(*size: Any, generator: Any = None, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """Uniform on [0, 1), the same numbers as torch.rand for the same seed."""
     shape = _check_size(_shape_arg(size))
-    return _finish(_gen(generator).uniform(shape, _dtype_of(dtype)), requires_grad)
+    _check_float(dtype, "check_uniform_bounds")
+    with _allocation(shape):
+        return _finish(_gen(generator).uniform(shape, _dtype_of(dtype)), requires_grad)
 
 
 def randn(*size: Any, generator: Any = None, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """Standard normal, the same numbers as torch.randn for the same seed."""
     shape = _check_size(_shape_arg(size))
-    return _finish(_gen(generator).normal(shape, _dtype_of(dtype)), requires_grad)
+    _check_float(dtype, "normal_kernel_cpu")
+    with _allocation(shape):
+        return _finish(_gen(generator).normal(shape, _dtype_of(dtype)), requires_grad)
 
 
 def randint(low: int, high: Any = None, size: Any = None, generator: Any = None, dtype: Any = None,
@@ -207,10 +249,12 @@ def randint(low: int, high: Any = None, size: Any = None, generator: Any = None,
 
 
 def rand_like(t: Tensor, dtype: Any = None, generator: Any = None) -> Tensor:
+    _like(t, dtype, "rand_like")
     return rand(t._data.shape, dtype=dtype or t.dtype, generator=generator)
 
 
 def randn_like(t: Tensor, dtype: Any = None, generator: Any = None) -> Tensor:
+    _like(t, dtype, "randn_like")
     return randn(t._data.shape, dtype=dtype or t.dtype, generator=generator)
 
 

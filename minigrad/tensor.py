@@ -9,6 +9,7 @@ and backward refuses to use a saved tensor that an in-place op changed afterward
 from __future__ import annotations
 
 import numbers
+import operator
 from collections import namedtuple
 from collections.abc import Iterator
 from typing import Any
@@ -33,13 +34,39 @@ __all__ = ["Tensor", "Size", "RemovableHandle"]
 _state = grad_mode.state
 _new = object.__new__
 _LEAF_INPLACE = "a leaf Variable that requires grad is being used in an in-place operation."
+_KIND_RANK = {"b": 0, "u": 1, "i": 1, "f": 2}  # bool < integer < floating: an in-place result may not climb
+_VIEW_OF_LEAF_INPLACE = "a view of a leaf Variable that requires grad is being used in an in-place operation."
+_T_DEPRECATED_0D = "Tensor.T is deprecated on 0-D tensors. This function is the identity in these cases."
+_T_DEPRECATED = (
+    "The use of `x.T` on tensors of dimension other than 2 to reverse their shape is deprecated and it will throw an "
+    "error in a future release. Consider `x.mT` to transpose batches of matrices or `x.permute(*torch.arange(x.ndim - "
+    "1, -1, -1))` to reverse the dimensions of a tensor."
+)
+# The package name reprs show (``minigrad.Size([4, 1])``, ``dtype=minigrad.int64``). ``minigrad run-as-torch``
+# (minigrad.torch_compat) sets it to "torch" so that a torch script prints what torch prints.
+display_module = "minigrad"
 
 
 class Size(tuple):  # type: ignore[type-arg]
     """A tensor's shape: a tuple of ints that prints as ``minigrad.Size([4, 1])``."""
 
     def __repr__(self) -> str:
-        return f"minigrad.Size({list(self)})"
+        return f"{display_module}.Size({list(self)})"
+
+    def __getitem__(self, key: Any) -> Any:
+        out = tuple.__getitem__(self, key)
+        return Size(out) if isinstance(key, slice) else out
+
+    def __add__(self, other: Any) -> Any:
+        return Size(tuple(self) + other) if isinstance(other, tuple) else NotImplemented
+
+    def __radd__(self, other: Any) -> Any:
+        return Size(other + tuple(self)) if isinstance(other, tuple) else NotImplemented
+
+    def __mul__(self, n: Any) -> Any:
+        return Size(tuple(self) * n) if isinstance(n, int) else NotImplemented
+
+    __rmul__ = __mul__
 
     def numel(self) -> int:
         n = 1
@@ -60,13 +87,59 @@ class RemovableHandle:
 
 
 def _shape_arg(shape: tuple[Any, ...]) -> tuple[int, ...]:
-    """Accept ``f(2, 3)``, ``f((2, 3))``, ``f([2, 3])`` or ``f(Size)`` like torch."""
-    if len(shape) == 1 and not isinstance(shape[0], numbers.Integral):
+    """Accept ``f(2, 3)``, ``f((2, 3))``, ``f([2, 3])`` or ``f(Size)`` like torch (``f()`` is a TypeError:
+    a 0-d shape is spelled ``f(())``)."""
+    if not shape:
+        raise TypeError('missing 1 required positional arguments: "size"')
+    if len(shape) == 1 and not isinstance(shape[0], numbers.Integral) and not _is_index(shape[0]):
         shape = tuple(shape[0])
     for s in shape:
-        if isinstance(s, bool) or not isinstance(s, numbers.Integral):
+        if isinstance(s, bool) or not (isinstance(s, numbers.Integral) or _is_index(s)):
             raise TypeError(f"shape must be a sequence of ints, got {shape!r}")
-    return tuple(int(s) for s in shape)
+    return tuple(operator.index(s) for s in shape)
+
+
+def _is_index(s: Any) -> bool:
+    """An integer scalar that is not a Python int, e.g. a 0-d integer tensor (torch takes those as sizes)."""
+    try:
+        operator.index(s)
+    except TypeError:
+        return False
+    return True
+
+
+def _tensor_arg(x: Any, fn: str, name: str = "other", position: int = 1) -> Tensor:
+    """``x`` if it is a Tensor, else torch's TypeError for a Tensor argument of ``fn``."""
+    if not isinstance(x, Tensor):
+        raise TypeError(f"{fn}(): argument '{name}' (position {position}) must be Tensor, not {type(x).__name__}")
+    return x
+
+
+def _check_reduction_dim(t: Tensor, name: str) -> None:
+    """torch's IndexError for ``argmax()``/``argmin()`` of an empty tensor without a ``dim``."""
+    if t._data.size == 0:
+        raise IndexError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0.")
+
+
+def _check_random_dtype(t: Tensor, kernel: str) -> None:
+    """In-place random fills are for float32/float64 here: torch's error for other types (float16, which
+    torch supports, is unsupported by minigrad's generator)."""
+    dt = t._data.dtype
+    if dt.kind != "f":
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{from_numpy_dtype(dt).scalar_name}\'')
+    if dt.itemsize < 4:
+        raise NotImplementedError("minigrad's generator fills float32 and float64 tensors only, not float16")
+
+
+def _generator(generator: Any) -> Any:
+    """The generator to draw from: ``generator``, or the default one; TypeError for anything else."""
+    from minigrad import random
+
+    if generator is None:
+        return random.default_generator
+    if not isinstance(generator, random.Generator):
+        raise TypeError(f"expected a minigrad.Generator as 'generator', got {type(generator).__name__}")
+    return generator
 
 
 def _other(x: Any) -> Any:
@@ -139,7 +212,9 @@ class Tensor:
 
     @data.setter
     def data(self, value: Tensor) -> None:
-        self._data = value._data if isinstance(value, Tensor) else np.asarray(value)
+        if not isinstance(value, Tensor):
+            raise TypeError(f"Variable data has to be a tensor, but got {type(value).__name__}")
+        self._data = value._data
         if self._acc is not None:
             self._acc._shape, self._acc._dtype = self._data.shape, self._data.dtype
 
@@ -149,6 +224,10 @@ class Tensor:
 
     @requires_grad.setter
     def requires_grad(self, value: bool) -> None:
+        if not isinstance(value, bool):
+            raise RuntimeError("requires_grad must be a bool")
+        if value and self._data.dtype.kind != "f":  # the attribute's wording differs from requires_grad_()'s
+            raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
         self.requires_grad_(value)
 
     @property
@@ -186,10 +265,13 @@ class Tensor:
 
     @property
     def T(self) -> Tensor:  # noqa: N802 - torch's name
-        """All dims reversed (``PermuteBackward0``); a 0-d or 1-d tensor is returned as is."""
-        if self._data.ndim < 2:
-            return self
-        return self.permute(*reversed(range(self._data.ndim)))
+        """All dims reversed (``PermuteBackward0``); like torch, deprecated (with a warning) unless 2-d."""
+        nd = self._data.ndim
+        if nd != 2:
+            import warnings
+
+            warnings.warn(_T_DEPRECATED_0D if nd == 0 else _T_DEPRECATED, UserWarning, stacklevel=2)
+        return _shape.Permute.apply(self, tuple(range(nd - 1, -1, -1)))
 
     @property
     def mT(self) -> Tensor:  # noqa: N802
@@ -223,6 +305,14 @@ class Tensor:
     def backward(self, gradient: Any = None, retain_graph: bool | None = None, create_graph: bool = False,
                  inputs: Any = None) -> None:
         """Accumulate d(self)/d(leaf) (times ``gradient`` for a non-scalar) into every leaf's ``.grad``."""
+        if isinstance(gradient, list | tuple):  # torch takes a sequence holding the one gradient
+            if len(gradient) != 1:
+                raise RuntimeError(f"got 1 tensors and {len(gradient)} gradients")
+            gradient = gradient[0]
+        if gradient is not None and not isinstance(gradient, Tensor):
+            raise TypeError(f"gradients can be either Tensors or None, but got {type(gradient).__name__}")
+        elif gradient is not None and gradient._data.dtype != self._data.dtype:  # torch casts it to the output's
+            gradient = Tensor._wrap(gradient._data.astype(self._data.dtype))
         if create_graph:
             raise NotImplementedError("create_graph=True (higher-order gradients) is not supported by minigrad")
         if inputs is not None:
@@ -231,6 +321,9 @@ class Tensor:
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         """Set ``requires_grad`` on a leaf (only floating tensors can require grad)."""
+        if not isinstance(requires_grad, bool | np.bool_):
+            raise TypeError("requires_grad_(): argument 'requires_grad' (position 1) must be bool, not "
+                            f"{type(requires_grad).__name__}")
         if self.grad_fn is not None:
             if requires_grad:
                 return self
@@ -328,11 +421,14 @@ class Tensor:
                 raise RuntimeError(f"minigrad runs on the CPU only; cannot move a tensor to '{a}'")
         if target is None or to_numpy_dtype(target) == self._data.dtype:
             return self
-        return _shape.ToCopy.apply(self, to_numpy_dtype(target))
+        dt = to_numpy_dtype(target)
+        if dt.kind != "f":  # only floating tensors can require grad: a cast to ints or bool leaves the graph
+            return Tensor._wrap(self._data.astype(dt))
+        return _shape.ToCopy.apply(self, dt)
 
     def type(self, dtype: Any = None) -> Any:
         if dtype is None:
-            return f"minigrad.{self.dtype.scalar_name}Tensor"
+            return f"{display_module}.{self.dtype.scalar_name}Tensor"
         return self.to(dtype)
 
     def float(self) -> Tensor:
@@ -368,14 +464,14 @@ class Tensor:
         return tensor(data, dtype=dtype or self.dtype, requires_grad=requires_grad)
 
     def type_as(self, other: Tensor) -> Tensor:
-        return self.to(other.dtype)
+        return self.to(_tensor_arg(other, "type_as").dtype)
 
     def __repr__(self) -> str:
         from minigrad._tensor_str import tensor_repr
 
         name = self.grad_fn.name() if self.grad_fn is not None else None
         return tensor_repr(self._data, requires_grad=self._requires_grad, grad_fn_name=name,
-                           default_float_dtype=get_default_dtype().np)
+                           default_float_dtype=get_default_dtype().np, module_name=display_module)
 
     def __str__(self) -> str:
         return self.__repr__()
@@ -401,13 +497,17 @@ class Tensor:
         return bool(self._data)
 
     def __float__(self) -> float:
+        if self._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
         return float(self.item())
 
     def __int__(self) -> int:
+        if self._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
         return int(self.item())
 
     def __index__(self) -> int:
-        if self._data.dtype.kind not in "iu" or self._data.size != 1:
+        if self._data.dtype.kind not in "biu" or self._data.size != 1:
             raise TypeError("only integer tensors of a single element can be converted to an index")
         return int(self._data.item())
 
@@ -445,13 +545,36 @@ class Tensor:
             return _arith.Div.apply(other, self)
         return _arith.Mul.apply(self.reciprocal(), other)  # torch: reciprocal(x)·c
 
-    def __floordiv__(self, other: Any) -> Tensor:
+    def _floor_or_mod(self, other: Any, ufunc: Any, kernel: str, reflected: bool = False) -> Tensor:
+        """``//`` and ``%`` (floor division, Python-style remainder) in torch's result dtype, with torch's
+        errors: integer division by zero, bool operands. No graph is recorded."""
         o = _other(other)
-        return Tensor._wrap(np.floor_divide(self._data, o._data if isinstance(o, Tensor) else o))
+        x, y = _arith.promote(self._data, o._data if isinstance(o, Tensor) else o)
+        if reflected:
+            x, y = y, x
+        dt = np.result_type(x, y)
+        if dt.kind == "b":
+            raise NotImplementedError(f'"{kernel}" not implemented for \'Bool\'')
+        try:
+            with np.errstate(divide="ignore", invalid="ignore"):  # x // 0. is ±inf or nan, silently, as in torch
+                out = np.asarray(ufunc(x, y))
+        except ValueError:
+            raise _function._broadcast_error(x, y) from None
+        if dt.kind in "iu" and out.size and np.any(np.asarray(y) == 0):
+            raise RuntimeError("ZeroDivisionError")
+        return Tensor._wrap(out)
+
+    def __floordiv__(self, other: Any) -> Tensor:
+        return self._floor_or_mod(other, np.floor_divide, "div_floor_cpu")
+
+    def __rfloordiv__(self, other: Any) -> Tensor:
+        return self._floor_or_mod(other, np.floor_divide, "div_floor_cpu", reflected=True)
 
     def __mod__(self, other: Any) -> Tensor:
-        o = _other(other)
-        return Tensor._wrap(np.mod(self._data, o._data if isinstance(o, Tensor) else o))
+        return self._floor_or_mod(other, np.mod, "remainder_cpu")
+
+    def __rmod__(self, other: Any) -> Tensor:
+        return self._floor_or_mod(other, np.mod, "remainder_cpu", reflected=True)
 
     def __pow__(self, other: Any) -> Tensor:
         other = _other(other)
@@ -479,14 +602,28 @@ class Tensor:
             raise TypeError("~ (bitwise not) is only supported for integer and bool tensors")
         return Tensor._wrap(~self._data)
 
+    def _bitwise(self, other: Any, ufunc: Any, kernel: str) -> Tensor:
+        """``&``, ``|``, ``^`` of integer or bool operands, in torch's result dtype (no gradient)."""
+        o = _other(other)
+        a, b = _arith.promote(self._data, o._data if isinstance(o, Tensor) else o)
+        dt = np.result_type(a, b)
+        if dt.kind == "f":
+            raise NotImplementedError(f'"{kernel}" not implemented for \'{from_numpy_dtype(dt).scalar_name}\'')
+        try:
+            return Tensor._wrap(np.asarray(ufunc(a, b)))
+        except ValueError:
+            raise _function._broadcast_error(a, b) from None
+
     def __and__(self, other: Any) -> Tensor:
-        return Tensor._wrap(self._data & _array(other))
+        return self._bitwise(other, np.bitwise_and, "bitwise_and_cpu")
 
     def __or__(self, other: Any) -> Tensor:
-        return Tensor._wrap(self._data | _array(other))
+        return self._bitwise(other, np.bitwise_or, "bitwise_or_cpu")
 
     def __xor__(self, other: Any) -> Tensor:
-        return Tensor._wrap(self._data ^ _array(other))
+        return self._bitwise(other, np.bitwise_xor, "bitwise_xor_cpu")
+
+    __rand__, __ror__, __rxor__ = __and__, __or__, __xor__
 
     def __matmul__(self, other: Any) -> Tensor:
         return matmul(self, other)
@@ -521,9 +658,12 @@ class Tensor:
         return matmul(self, other)
 
     def mm(self, other: Tensor) -> Tensor:
-        return _linalg.Mm.apply(self, other)
+        return _linalg.Mm.apply(self, _tensor_arg(other, "mm", "mat2"))
 
     def dot(self, other: Tensor) -> Tensor:
+        _tensor_arg(other, "dot", "tensor")
+        if self._data.ndim != 1 or other._data.ndim != 1:
+            raise RuntimeError(f"1D tensors expected, but got {self._data.ndim}D and {other._data.ndim}D tensors")
         return _linalg.Dot.apply(self, other)
 
     # ------------------------------------------------------------------ elementwise functions
@@ -554,10 +694,23 @@ class Tensor:
     clip = clamp
 
     def round(self, decimals: int = 0) -> Tensor:
+        if isinstance(decimals, bool) or not isinstance(decimals, int):
+            raise TypeError(f"round(): argument 'decimals' must be int, not {type(decimals).__name__}")
+        if not -(2**63) <= decimals < 2**63:
+            raise ValueError("Overflow when unpacking long long")
+        if not -(2**31) <= decimals < 2**31:  # NumPy's limit (torch returns NaN: 10**decimals overflows)
+            raise NotImplementedError("minigrad's round() supports |decimals| < 2**31")
         return _unary.Round.apply(self, decimals)
 
     def sign(self) -> Tensor:
-        return Tensor._wrap(np.sign(self._data))
+        """−1, 0 or 1 (bool stays bool); sign(NaN) is 0 as in torch (NumPy gives NaN)."""
+        x = self._data
+        if x.dtype.kind == "b":
+            return Tensor._wrap(x.copy())
+        s = np.sign(x)
+        if x.dtype.kind == "f":
+            s = np.where(np.isnan(s), s.dtype.type(0), s)
+        return Tensor._wrap(s)
 
     # ------------------------------------------------------------------ comparisons (no gradient)
     def _compare(self, other: Any, op: Any) -> Tensor:
@@ -588,27 +741,43 @@ class Tensor:
     def ge(self, other: Any) -> Tensor:
         return self._compare(other, np.greater_equal)
 
-    __eq__ = eq  # type: ignore[assignment]
-    __ne__ = ne  # type: ignore[assignment]
+    def __eq__(self, other: Any) -> Any:  # type: ignore[override]
+        """Elementwise ``==``; against a non-numeric object (None, a string, a list) Python's fallback decides
+        (False), as with torch."""
+        if not isinstance(other, Tensor | numbers.Number | np.ndarray | np.generic):
+            return NotImplemented
+        return self.eq(other)
+
+    def __ne__(self, other: Any) -> Any:  # type: ignore[override]
+        if not isinstance(other, Tensor | numbers.Number | np.ndarray | np.generic):
+            return NotImplemented
+        return self.ne(other)
     __lt__ = lt
     __le__ = le
     __gt__ = gt
     __ge__ = ge
 
     def equal(self, other: Tensor) -> bool:
+        _tensor_arg(other, "equal")
         return self._data.shape == other._data.shape and bool(np.array_equal(self._data, other._data))
 
     def allclose(self, other: Tensor, rtol: float = 1e-5, atol: float = 1e-8, equal_nan: bool = False) -> bool:
+        if _tensor_arg(other, "allclose")._data.dtype != self._data.dtype:
+            raise RuntimeError(f"{self.dtype.scalar_name} did not match {other.dtype.scalar_name}")
         return bool(np.allclose(self._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
 
     def isnan(self) -> Tensor:
         return Tensor._wrap(np.isnan(self._data))
 
     def all(self) -> Tensor:
-        return Tensor._wrap(np.asarray(self._data.all()))
+        """True if every element is non-zero (a uint8 tensor gives uint8 0/1, as in torch)."""
+        out = np.asarray(self._data.all())
+        return Tensor._wrap(out.astype(np.uint8) if self._data.dtype == np.uint8 else out)
 
     def any(self) -> Tensor:
-        return Tensor._wrap(np.asarray(self._data.any()))
+        """True if some element is non-zero (a uint8 tensor gives uint8 0/1, as in torch)."""
+        out = np.asarray(self._data.any())
+        return Tensor._wrap(out.astype(np.uint8) if self._data.dtype == np.uint8 else out)
 
     # ------------------------------------------------------------------ reductions
     def sum(self, dim: Any = None, keepdim: bool = False, dtype: Any = None) -> Tensor:
@@ -637,11 +806,13 @@ class Tensor:
 
     def argmax(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
         if dim is None:
+            _check_reduction_dim(self, "argmax")
             return Tensor._wrap(np.asarray(np.argmax(self._data), dtype=np.int64))
         return Tensor._wrap(np.argmax(self._data, axis=self._dim(dim), keepdims=keepdim).astype(np.int64))
 
     def argmin(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
         if dim is None:
+            _check_reduction_dim(self, "argmin")
             return Tensor._wrap(np.asarray(np.argmin(self._data), dtype=np.int64))
         return Tensor._wrap(np.argmin(self._data, axis=self._dim(dim), keepdims=keepdim).astype(np.int64))
 
@@ -652,19 +823,28 @@ class Tensor:
         return _shape.View.apply(self, _shape_arg(shape))
 
     def reshape(self, *shape: Any) -> Tensor:
-        return _shape.View.apply(self, _shape_arg(shape), True)
+        """A view with the new shape when the memory layout allows one, else a copy (torch's rule and nodes)."""
+        shape = _shape_arg(shape)
+        try:
+            return _shape.View.apply(self, shape)
+        except RuntimeError as e:
+            if not str(e).startswith("view size is not compatible"):
+                raise
+        return _shape.UnsafeView.apply(_shape.Clone.apply(self), shape)
 
     def view_as(self, other: Tensor) -> Tensor:
-        return self.view(other._data.shape)
+        return self.view(_tensor_arg(other, "view_as")._data.shape)
 
     def reshape_as(self, other: Tensor) -> Tensor:
-        return self.reshape(other._data.shape)
+        return self.reshape(_tensor_arg(other, "reshape_as")._data.shape)
 
     def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
         shape = self._data.shape
         if not shape:
             return self.reshape(1)
         s, e = self._dim(start_dim), self._dim(end_dim)
+        if s == e:
+            return self  # torch returns the input itself
         n = 1
         for d in shape[s : e + 1]:
             n *= d
@@ -677,8 +857,8 @@ class Tensor:
         dims_t = _shape_arg(dims)
         from minigrad.ops.reduction import normalize_dims
 
-        nd = normalize_dims(dims_t, self._data.ndim)
-        if sorted(nd) != list(range(self._data.ndim)):
+        nd = normalize_dims(dims_t, self._data.ndim) if len(dims_t) == self._data.ndim else ()
+        if len(dims_t) != self._data.ndim or sorted(nd) != list(range(self._data.ndim)):
             raise RuntimeError("permute(sparse_coo): number of dimensions in the tensor input does not match the "
                                "length of the desired ordering of dimensions i.e. input.dim() = "
                                f"{self._data.ndim} is not equal to len(dims) = {len(dims_t)}")
@@ -697,17 +877,46 @@ class Tensor:
         s = _shape
         if dim is None:
             return s.Squeeze.apply(self)
+        if isinstance(dim, tuple | list):
+            raise NotImplementedError("squeeze(dims) with a tuple of dims is not supported by minigrad")
         return s.SqueezeDim.apply(self, self._dim(dim)) if self._data.ndim else self
 
     def expand(self, *sizes: Any) -> Tensor:
+        """The tensor broadcast to ``sizes`` (-1 keeps a dim), computed as self + zeros: torch's checks first, and
+        a size too large to allocate is a RuntimeError (torch's expand is a view and allocates nothing)."""
         shape = _shape_arg(sizes)
-        target = tuple(self._data.shape[i - len(shape) + self._data.ndim] if s == -1 else s
-                       for i, s in enumerate(shape))
-        return self + _zeros_like_shape(target, self._data.dtype)
+        have, lead = self._data.shape, len(shape) - self._data.ndim
+        if lead < 0:
+            raise RuntimeError(
+                f"expand({self.type()}{{{list(have)}}}, size={list(shape)}): the number of sizes provided "
+                f"({len(shape)}) must be greater or equal to the number of dimensions in the tensor ({len(have)})"
+            )
+        target = []
+        for i, s in enumerate(shape):
+            if i < lead:
+                if s < 0:
+                    raise RuntimeError(
+                        f"The expanded size of the tensor ({s}) isn't allowed in a leading, non-existing dimension {i}"
+                    )
+            elif s == -1:
+                s = have[i - lead]
+            elif have[i - lead] != 1 and s != have[i - lead]:
+                raise RuntimeError(
+                    f"The expanded size of the tensor ({s}) must match the existing size ({have[i - lead]}) at "
+                    f"non-singleton dimension {i}.  Target sizes: {list(shape)}.  Tensor sizes: {list(have)}"
+                )
+            if s < 0:
+                raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(shape)}")
+            target.append(s)
+        try:
+            return self + _zeros_like_shape(tuple(target), self._data.dtype)
+        except (MemoryError, ValueError) as e:
+            raise RuntimeError(f"cannot allocate a tensor of shape {target}: {e}") from None
 
     # ------------------------------------------------------------------ indexing
     def __getitem__(self, key: Any) -> Tensor:
         s = _shape
+        single_slice = isinstance(key, slice)  # torch records SliceBackward0 even for x[:]
         key = key if isinstance(key, tuple) else (key,)
         key = tuple(_index_part(k) for k in key)
         if not all(k is None or k is Ellipsis or isinstance(k, int | slice) for k in key):
@@ -723,36 +932,77 @@ class Tensor:
             if isinstance(k, int):
                 out = s.Select.apply(out, dim, k)
             elif isinstance(k, slice):
-                if k != slice(None):
+                # torch skips a slice inside a tuple when it is literally the whole dim: start 0, stop ≥ size, step 1
+                whole = k.start in (None, 0) and k.step in (None, 1) and (k.stop is None or k.stop >= out.shape[dim])
+                if single_slice or not whole:
                     out = s.Slice.apply(out, dim, k)
                 dim += 1
             else:  # None: a new axis
                 out = s.Unsqueeze.apply(out, dim)
                 dim += 1
         if out is self:
-            out = s.View.apply(self, self._data.shape) if self._requires_grad else self._view_of(self._data[()])
+            out = s.Alias.apply(self)
         return out
 
     def __setitem__(self, key: Any, value: Any) -> None:
         key = tuple(_index_part(k) for k in key) if isinstance(key, tuple) else _index_part(key)
         value = _other(value)
-        if _state.enabled and (self._requires_grad or (isinstance(value, Tensor) and value._requires_grad)):
+        if _state.enabled and (self._requires_grad or (isinstance(value, Tensor) and value._requires_grad
+                                                        and self._data.dtype.kind == "f")):
             if self.grad_fn is None and self._requires_grad:
-                raise RuntimeError(_LEAF_INPLACE)
+                raise RuntimeError(_VIEW_OF_LEAF_INPLACE)  # x[key] = v is a copy_ into the view x[key]
+            self._check_inplace()
             v = value if isinstance(value, Tensor) else Tensor._wrap(np.asarray(value, dtype=self._data.dtype))
             self._rebind(_shape.CopySlices.apply(self, v, key))
             return
-        self._data[key] = value._data if isinstance(value, Tensor) else value
+        if any(isinstance(k, slice) and k.step is not None and k.step <= 0
+               for k in (key if isinstance(key, tuple) else (key,))):
+            raise ValueError("step must be greater than zero")
+        try:
+            self._data[key] = value._data if isinstance(value, Tensor) else value
+        except OverflowError:
+            raise RuntimeError(f"value cannot be converted to type {self._data.dtype.name} without overflow") from None
+        except ValueError as e:  # a value that does not broadcast to the selection
+            v = np.asarray(value._data if isinstance(value, Tensor) else value)
+            if v.dtype == object or v.size != 1:
+                raise RuntimeError(str(e)) from None
+            self._data[key] = v.reshape(())  # torch fits a one-element value into a single element
         bump_version(self._vc)
 
     # ------------------------------------------------------------------ in-place
+    def _check_inplace(self) -> None:
+        """torch's refusals before an in-place op that autograd records: on a leaf that requires grad, or on a
+        view of one. A view of a non-leaf would need torch's view rebasing, which minigrad does not implement."""
+        node = self.grad_fn
+        if node is None:
+            if self._requires_grad:
+                raise RuntimeError(_LEAF_INPLACE)
+            return
+        if not getattr(node, "_function", _function.Function).is_view:
+            return
+        while getattr(node, "_function", _function.Function).is_view:
+            node = node.next_functions[0][0]
+        if isinstance(node, AccumulateGrad):
+            raise RuntimeError(_VIEW_OF_LEAF_INPLACE)
+        raise NotImplementedError(
+            f"in-place modification of a view ({self.grad_fn.name()}) of a tensor that requires grad is not "
+            "supported by minigrad; use the out-of-place op or modify a .clone()"
+        )
+
+    def _snapshot(self) -> Tensor:
+        """The input a recorded in-place op computes from: a copy of ``self`` at the same place in the graph
+        (torch keeps the original values too), so writing the result into ``self`` cannot alter what the op saved."""
+        return Tensor._wrap(self._data.copy(), self.grad_fn)
+
     def _rebind(self, out: Tensor) -> Tensor:
-        """Make ``self`` the result of a recorded in-place op: new values and ``grad_fn``, version + 1."""
+        """Make ``self`` the result of a recorded in-place op: the new values are written into its own memory (so
+        views see them, and a node that saved the old values detects the change) and ``grad_fn`` becomes the
+        op's node; version + 1."""
         if out._data.shape != self._data.shape:
             raise RuntimeError(
                 f"output with shape {list(self._data.shape)} doesn't match the broadcast shape {list(out._data.shape)}"
             )
-        self._data = out._data.astype(self._data.dtype, copy=False)
+        self._data[...] = out._data
         self.grad_fn = out.grad_fn
         self._requires_grad = True
         bump_version(self._vc)
@@ -762,16 +1012,29 @@ class Tensor:
         """``self op= other``: recorded in the graph when it must be, else a NumPy in-place update."""
         other = _other(other)
         if _state.enabled and (self._requires_grad or (isinstance(other, Tensor) and other._requires_grad)):
-            if self.grad_fn is None and self._requires_grad:
-                raise RuntimeError(_LEAF_INPLACE)
-            return self._rebind(fn.apply(self, other, *extra))
+            self._check_inplace()
+            out = fn.apply(self._snapshot(), other, *extra)
+            if _KIND_RANK[out._data.dtype.kind] > _KIND_RANK[self._data.dtype.kind]:  # int_t *= float_t_with_grad
+                raise RuntimeError(
+                    f"result type {out.dtype.scalar_name} can't be cast to the desired output type "
+                    f"{self.dtype.scalar_name}"
+                )
+            return self._rebind(out)
         o = other._data if isinstance(other, Tensor) else other
         if extra and extra[0] != 1:
             o = o * extra[0]
         try:
             ufunc(self._data, o, out=self._data, casting="same_kind")
-        except np.exceptions.UFuncTypeError as e:
-            res = from_numpy_dtype(np.result_type(self._data, o)).scalar_name
+        except TypeError as e:  # NumPy's UFuncTypeError: the result type can't be cast to self's dtype
+            res_dt = _dtype.result_type(self._data, o)
+            if (ufunc is not np.true_divide and self._data.dtype.kind in "iu" and res_dt.kind in "biu"
+                    and _broadcastable(self._data, o)
+                    and np.broadcast_shapes(self._data.shape, np.shape(o)) == self._data.shape):
+                # torch casts between integer types in place (wrapping around); NumPy's same_kind refuses
+                ufunc(self._data, o, out=self._data, casting="unsafe")
+                bump_version(self._vc)
+                return self
+            res = from_numpy_dtype(res_dt).scalar_name
             raise RuntimeError(
                 f"result type {res} can't be cast to the desired output type {self.dtype.scalar_name}"
             ) from e
@@ -791,6 +1054,8 @@ class Tensor:
         return self._inplace(_arith.Add, other, np.add, alpha)
 
     def sub_(self, other: Any, alpha: Any = 1) -> Tensor:
+        o = _other(other)
+        _arith._check_sub(self._data, o._data if isinstance(o, Tensor) else o)
         return self._inplace(_arith.Sub, other, np.subtract, alpha)
 
     def mul_(self, other: Any) -> Tensor:
@@ -805,29 +1070,52 @@ class Tensor:
     __itruediv__ = div_
 
     def _overwrite(self, values: np.ndarray | Any) -> Tensor:
-        if _state.enabled and self._requires_grad and self.grad_fn is None:
-            raise RuntimeError(_LEAF_INPLACE)
         if _state.enabled and self._requires_grad:
+            self._check_inplace()
             src = Tensor._wrap(np.broadcast_to(np.asarray(values, dtype=self._data.dtype), self._data.shape))
-            return self._rebind(_shape.CopySlices.apply(self, src, (Ellipsis,)))
-        self._data[...] = values
+            return self._rebind(_shape.Copy.apply(self, src))
+        try:
+            self._data[...] = values
+        except OverflowError:  # NumPy refuses an out-of-range Python int, with torch's words
+            ctype = {"int32": "int"}.get(self._data.dtype.name, f"{self._data.dtype.name}_t")
+            raise RuntimeError(f"value cannot be converted to type {ctype} without overflow") from None
         bump_version(self._vc)
         return self
 
     def zero_(self) -> Tensor:
+        """Set every element to 0 (``ZeroBackward0`` when recorded)."""
+        if _state.enabled and self._requires_grad:
+            self._check_inplace()
+            return self._rebind(_shape.Zero.apply(self))
         return self._overwrite(0)
 
     def fill_(self, value: Any) -> Tensor:
+        """Set every element to ``value``, a number or a 0-d tensor (``FillBackward2``/``FillBackward3``)."""
+        if not isinstance(value, Tensor | numbers.Number | np.generic):
+            raise TypeError(f"fill_(): argument 'value' (position 1) must be Number, not {type(value).__name__}")
+        if isinstance(value, Tensor) and value._data.ndim:
+            raise RuntimeError(
+                f"fill_ only supports 0-dimension value tensor but got tensor with {value._data.ndim} dimensions."
+            )
+        if _state.enabled and (self._requires_grad or (isinstance(value, Tensor) and value._requires_grad)):
+            self._check_inplace()
+            if isinstance(value, Tensor):
+                return self._rebind(_shape.FillTensor.apply(self, value))
+            return self._rebind(_shape.Fill.apply(self, value))
         return self._overwrite(value._data if isinstance(value, Tensor) else value)
 
     def copy_(self, src: Any) -> Tensor:
         """Copy ``src``'s values (broadcast, cast) into this tensor; gradients flow to ``src``."""
         src = src if isinstance(src, Tensor) else Tensor._wrap(np.asarray(src))
+        if _broadcastable(self._data, src._data):
+            shape = np.broadcast_shapes(self._data.shape, src._data.shape)
+            if shape != self._data.shape:
+                raise RuntimeError(
+                    f"output with shape {list(self._data.shape)} doesn't match the broadcast shape {list(shape)}"
+                )
         if _state.enabled and (self._requires_grad or src._requires_grad):
-            if self.grad_fn is None and self._requires_grad:
-                raise RuntimeError(_LEAF_INPLACE)
-            cast = src.to(self.dtype) if src._data.dtype != self._data.dtype else src
-            return self._rebind(_shape.CopySlices.apply(self, cast, (Ellipsis,)))
+            self._check_inplace()
+            return self._rebind(_shape.Copy.apply(self, src))  # CopyBackwards: casts and unbroadcasts itself
         try:
             np.copyto(self._data, src._data, casting="unsafe")
         except ValueError:
@@ -838,24 +1126,30 @@ class Tensor:
         return self
 
     def clamp_(self, min: Any = None, max: Any = None) -> Tensor:
+        if min is None and max is None:
+            raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
         if _state.enabled and self._requires_grad:
-            if self.grad_fn is None:
-                raise RuntimeError(_LEAF_INPLACE)
-            return self._rebind(self.clamp(min, max))
-        np.clip(self._data, _scalar(min), _scalar(max), out=self._data)
+            self._check_inplace()
+            return self._rebind(self._snapshot().clamp(min, max))
+        try:
+            np.clip(self._data, _scalar(min), _scalar(max), out=self._data)
+        except TypeError as e:  # NumPy's UFuncTypeError: a float bound into an integer tensor
+            raise RuntimeError(
+                f"result type Float can't be cast to the desired output type {self.dtype.scalar_name}"
+            ) from e
         bump_version(self._vc)
         return self
 
     def uniform_(self, a: float = 0.0, b: float = 1.0, generator: Any = None) -> Tensor:
-        from minigrad import random
-
-        gen = generator or random.default_generator
+        _check_random_dtype(self, "check_uniform_bounds")
+        gen = _generator(generator)
         return self._overwrite(gen.uniform(self._data.shape, self._data.dtype, a, b))
 
     def normal_(self, mean: float = 0.0, std: float = 1.0, generator: Any = None) -> Tensor:
-        from minigrad import random
-
-        gen = generator or random.default_generator
+        _check_random_dtype(self, "normal_kernel_cpu")
+        if isinstance(std, numbers.Real) and not std >= 0:  # (NaN too)
+            raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
+        gen = _generator(generator)
         return self._overwrite(gen.normal(self._data.shape, self._data.dtype, mean, std))
 
 
@@ -888,11 +1182,23 @@ def _index_part(k: Any) -> Any:
     if isinstance(k, bool):
         return np.asarray(k)
     if isinstance(k, list):
-        return np.asarray(k)
+        return np.asarray(k) if k else np.zeros(0, dtype=np.int64)  # [] selects nothing (NumPy: a float array)
     return k
 
 
-_MaxMin = namedtuple("_MaxMin", ["values", "indices"])
+class _MaxMin(namedtuple("_MaxMin", ["values", "indices"])):
+    """(values, indices) of ``max(dim)``/``min(dim)``; prints like torch's ``torch.return_types.max(...)``."""
+
+    __slots__ = ()
+    _op = "max"
+
+    def __repr__(self) -> str:
+        return f"{display_module}.return_types.{self._op}(\nvalues={self.values!r},\nindices={self.indices!r})"
+
+
+class _Min(_MaxMin):
+    __slots__ = ()
+    _op = "min"
 
 
 def _by_index(t: Tensor, dim: int, keepdim: bool, arg: Any) -> Any:
@@ -903,7 +1209,7 @@ def _by_index(t: Tensor, dim: int, keepdim: bool, arg: Any) -> Any:
     if not keepdim:
         values = values.squeeze(d)
         idx = np.squeeze(idx, d)
-    return _MaxMin(values, Tensor._wrap(idx.astype(np.int64)))
+    return (_MaxMin if arg is np.argmax else _Min)(values, Tensor._wrap(idx.astype(np.int64)))
 
 
 def _take(t: Tensor, dim: int, idx: np.ndarray) -> Tensor:
@@ -929,6 +1235,16 @@ def matmul(a: Any, b: Any) -> Tensor:
         return la.Mm.apply(a, b)
     if na == 1 and nb == 2:
         return _shape.SqueezeMatmul.apply(la.Mm.apply(a.unsqueeze(0), b), 0)
+    if na >= 3 and nb <= 2 and (b._requires_grad or a._data.flags.c_contiguous or not a._data.size):
+        # torch folds the batch into the rows: reshape (ViewBackward0), one mm or mv, then UnsafeViewBackward0
+        lead = a._data.shape[:-1]
+        rows = 1
+        for s in lead:
+            rows *= s
+        folded = a.reshape(rows, a._data.shape[-1])
+        if nb == 2:
+            return _shape.UnsafeView.apply(la.Mm.apply(folded, b), (*lead, b._data.shape[1]))
+        return _shape.UnsafeView.apply(la.Mv.apply(folded, b), lead)
     if na == 1:
         return la.Bmm.apply(a.unsqueeze(0), b).squeeze(-2)
     if nb == 1:
@@ -938,3 +1254,4 @@ def matmul(a: Any, b: Any) -> Tensor:
 
 _function.Tensor = Tensor
 _engine.Tensor = Tensor
+_function._wrap = Tensor._wrap

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from minigrad.autograd.function import AccumulateGrad, Node
+from minigrad.autograd.function import FREED, AccumulateGrad, Node
 
 if TYPE_CHECKING:
     from minigrad.tensor import Tensor
@@ -63,12 +63,18 @@ def _run(
     """Run backward from ``roots``; with ``capture``, return the gradients arriving at those nodes instead
     of accumulating into leaves (``autograd.grad``)."""
     buffers: dict[Node, np.ndarray] = {}
-    for node, g in roots:
-        buffers[node] = buffers[node] + g if node in buffers else g
-    deps = _dependencies(list(buffers))
-    ready = [(-node._seq, node) for node in buffers if node not in deps]  # a root fed by another root waits
-    heapify(ready)
-    captured: list[np.ndarray | None] = [None] * (len(capture) if capture else 0)
+    if len(roots) == 1:
+        node, g = roots[0]
+        buffers[node] = g
+        deps = _dependencies((node,))
+        ready = [(-node._seq, node)]
+    else:
+        for node, g in roots:
+            buffers[node] = buffers[node] + g if node in buffers else g
+        deps = _dependencies(tuple(buffers))
+        ready = [(-node._seq, node) for node in buffers if node not in deps]  # a root fed by another root waits
+        heapify(ready)
+    captured: list[np.ndarray | None] = [None] * len(capture) if capture else []
     observers = tuple(node_observers)  # a snapshot: another thread may (un)register meanwhile
     pop = buffers.pop
     get = buffers.get
@@ -89,7 +95,7 @@ def _run(
             if node._post_hooks is not None:
                 grads = _run_post_hooks(node, grads, g)
         if node._saved is not None and not retain_graph:
-            node.release()
+            node._saved = FREED  # release what forward saved (a second backward raises torch's error)
         if observers:
             for observer in observers:
                 observer(node, g, grads)
@@ -98,7 +104,7 @@ def _run(
                 continue
             if gi is not None:
                 if gi.shape != nxt._shape:
-                    gi = sum_to(gi, nxt._shape)
+                    gi = _unbroadcast(gi, nxt._shape, node, grads)
                 if gi.dtype is not nxt._dtype:
                     gi = gi.astype(nxt._dtype, copy=False)
                 prev = get(nxt)
@@ -110,7 +116,20 @@ def _run(
     return captured
 
 
-def _dependencies(roots: list[Node]) -> dict[Node, int]:
+def _unbroadcast(grad: np.ndarray, shape: tuple[int, ...], node: Node, grads: tuple[Any, ...]) -> np.ndarray:
+    """``sum_to`` for a gradient whose shape differs from its input's; torch's error when the input's shape
+    could not have been broadcast to it (a backward that returned a wrong shape)."""
+    lead = grad.ndim - len(shape)
+    if lead < 0 or any(n != 1 and n != g for n, g in zip(shape, grad.shape[lead:])):
+        index = next(i for i, g in enumerate(grads) if g is grad)
+        raise RuntimeError(
+            f"Function {node.name()} returned an invalid gradient at index {index} - got {list(grad.shape)} but "
+            f"expected shape compatible with {list(shape)}"
+        )
+    return sum_to(grad, shape)
+
+
+def _dependencies(roots: Sequence[Node]) -> dict[Node, int]:
     """How many edges point at each node reachable from ``roots`` (iterative walk)."""
     deps: dict[Node, int] = {}
     stack = list(roots)

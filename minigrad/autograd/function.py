@@ -42,7 +42,8 @@ else:
     Tensor = None  # bound by minigrad.tensor when it loads (it imports this module first)
 
 __all__ = [
-    "Node", "BackwardNode", "AccumulateGrad", "Function", "FunctionCtx", "creation_observers", "bump_version", "EPOCH",
+    "Node", "BackwardNode", "AccumulateGrad", "Function", "FunctionCtx", "creation_observers", "bump_version",
+    "EPOCH", "FREED",
 ]
 
 # Callables run with each new node when non-empty (anomaly mode records the forward stack here).
@@ -63,6 +64,11 @@ def bump_version(counter: list[int]) -> None:
     counter[0] += 1
     counter[1] = EPOCH[0]
 
+class _Freed(tuple):  # type: ignore[type-arg]
+    """The type of ``FREED``: what a node holds in place of its saved values once backward released them."""
+
+
+FREED = _Freed()
 _FREED_MESSAGE = (
     "Trying to backward through the graph a second time (or directly access saved tensors after they have "
     "already been freed). Saved intermediate values of the graph are freed when you call .backward() or "
@@ -83,7 +89,6 @@ class Node:
     __slots__ = ("next_functions", "_shape", "_dtype", "_seq", "__weakref__")
     _name: ClassVar[str] = "Node"
     _saved: Any = None  # what forward saved (BackwardNode); None once released
-    _released: bool = False
     _pre_hooks: list[Any] | None = None
     _post_hooks: list[Any] | None = None
 
@@ -99,6 +104,12 @@ class Node:
 
     def release(self) -> None:
         """Free what forward saved (after a backward without ``retain_graph``)."""
+        if self._saved is not None:
+            self._saved = FREED
+
+    @property
+    def _released(self) -> bool:
+        return self._saved is FREED
 
     def register_prehook(self, hook: Callable[[tuple[Any, ...]], Any]) -> None:
         """``hook((grad_output,))`` runs before this node; it may return a replacement tuple."""
@@ -129,9 +140,9 @@ class BackwardNode(Node):
         """What forward saved; raises if backward already freed it, or if an in-place op changed it since."""
         saved = self._saved
         if saved is None:
-            if self._released:
-                raise RuntimeError(_FREED_MESSAGE)
             return ()
+        if saved is FREED:
+            raise RuntimeError(_FREED_MESSAGE)
         if EPOCH[0] != self._epoch:  # something was modified in place since forward: check what
             self._check_versions(saved)
         return saved
@@ -191,10 +202,6 @@ class BackwardNode(Node):
             out = tuple(out[i] for i in positions)
         return tuple(None if g is None else (g._data if isinstance(g, Tensor) else np.asarray(g)) for g in out)
 
-    def release(self) -> None:
-        if self._saved is not None:
-            self._saved = None
-            self._released = True
 
 
 class AccumulateGrad(Node):
@@ -278,21 +285,19 @@ class Function:
         arrays = []
         edges = []
         requires = False
-        i = 0
-        for a in args:
+        for i, a in enumerate(args):
             if isinstance(a, Tensor):
                 arrays.append(a._data)
                 if n_edges is None or i < n_edges:
                     if record and a._requires_grad:
                         requires = True
-                        edges.append((a.grad_fn or a._grad_accumulator(), 0))
+                        edges.append((a.grad_fn or a._acc or a._grad_accumulator(), 0))
                     else:
                         edges.append(_NO_EDGE)
             else:
                 arrays.append(a)
                 if n_edges is not None and i < n_edges:
                     edges.append(_NO_EDGE)
-            i += 1
         if cls.broadcasting:
             try:
                 data = cls.forward(node, *arrays)
@@ -300,7 +305,7 @@ class Function:
                 raise _broadcast_error(arrays[0], arrays[1]) from None
         else:
             data = cls.forward(node, *arrays)
-        out = Tensor._wrap(data, node if requires else None)
+        out = _wrap(data, node if requires else None)
         if cls.is_view:
             out._vc = args[0]._vc  # a view shares its base's version counter, as in torch
         if not requires:
@@ -325,6 +330,10 @@ class Function:
 
 
 _NO_EDGE = (None, 0)
+
+
+def _wrap(data: Any, grad_fn: Node | None = None) -> Tensor:  # replaced by Tensor._wrap when minigrad.tensor loads
+    raise RuntimeError("minigrad.tensor is not loaded")
 
 
 def _array_backward(backward: Callable[..., Any]) -> Callable[[BackwardNode, np.ndarray], tuple[Any, ...]]:

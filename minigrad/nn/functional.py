@@ -5,7 +5,7 @@ from __future__ import annotations
 import warnings
 
 from minigrad.ops import linalg, loss, shape, unary
-from minigrad.tensor import Tensor, matmul
+from minigrad.tensor import Tensor, _tensor_arg, matmul
 
 __all__ = ["linear", "mse_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits", "sigmoid", "relu",
            "tanh"]
@@ -13,19 +13,29 @@ __all__ = ["linear", "mse_loss", "binary_cross_entropy", "binary_cross_entropy_w
 
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """y = x·Wᵀ + b with W of shape (out, in). On 2-d input one ``AddmmBackward0`` node (W enters through
-    ``TBackward0``), as in torch; a 1-d input is viewed as one row and the result viewed back."""
+    ``TBackward0``), as in torch; any other contiguous input (1-d, 3-d...) is viewed as rows
+    (``ViewBackward0``), multiplied by one addmm and viewed back, as torch's linear does."""
     if not isinstance(input, Tensor):
         raise TypeError(f"linear(): argument 'input' must be Tensor, not {type(input).__name__}")
-    wt = shape.T.apply(weight)
+    if not isinstance(weight, Tensor) or not (bias is None or isinstance(bias, Tensor)):
+        _tensor_arg(weight, "linear", "weight", 2)
+        _tensor_arg(bias, "linear", "bias", 3)
     nd = input._data.ndim
-    if nd == 2 and bias is not None:
-        return linalg.Addmm.apply(bias, input, wt)
-    if nd == 1:
-        if bias is None:
-            return matmul(input, wt)
-        row = shape.View.apply(input, (1, input._data.shape[0]))
-        out = linalg.Addmm.apply(bias, row, wt)
-        return shape.View.apply(out, (weight._data.shape[0],))
+    if nd == 0:
+        raise RuntimeError(
+            f"both arguments to linear need to be at least 1D, but they are 0D and {weight._data.ndim}D"
+        )
+    wt = shape.T.apply(weight)
+    if bias is not None:
+        if nd == 2:
+            return linalg.Addmm.apply(bias, input, wt)
+        if input._data.flags.c_contiguous:
+            lead = input._data.shape[:-1]
+            rows = 1
+            for s in lead:
+                rows *= s
+            out = linalg.Addmm.apply(bias, shape.View.apply(input, (rows, input._data.shape[-1])), wt)
+            return shape.View.apply(out, (*lead, out._data.shape[1]))
     out = matmul(input, wt)
     return out if bias is None else out + bias
 
@@ -46,7 +56,7 @@ def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
             f"Using a target size ({target.size()}) that is different to the input size ({input.size()}). "
             "This will likely lead to incorrect results due to broadcasting. Please ensure they have the same size.",
             UserWarning,
-            stacklevel=3,
+            stacklevel=2,  # torch's: the line that called mse_loss (nn.MSELoss's forward for the module)
         )
     return loss.MseLoss.apply(input, target, reduction)
 
@@ -62,7 +72,7 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
             f"Using a target size ({target.size()}) that is different to the input size ({input.size()}) is "
             "deprecated. Please ensure they have the same size."
         )
-    if weight is not None and weight._requires_grad:
+    if weight is not None and _tensor_arg(weight, "binary_cross_entropy", "weight", 3)._requires_grad:
         raise RuntimeError(
             "The function 'binary_cross_entropy' is not differentiable with respect to argument 'weight'. "
             "This input cannot have requires_grad True."
@@ -75,6 +85,16 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
                                      reduction: str = "mean", pos_weight: Tensor | None = None) -> Tensor:
     """sigmoid + binary cross-entropy in one numerically stable node."""
     _check_reduction(reduction)
+    name = "binary_cross_entropy_with_logits"
+    _tensor_arg(input, name, "input", 1)
+    _tensor_arg(target, name, "target", 2)
+    if weight is not None and _tensor_arg(weight, name, "weight", 3)._requires_grad:
+        raise RuntimeError(
+            f"The function '{name}' is not differentiable with respect to argument 'weight'. This input cannot have "
+            "requires_grad True."
+        )
+    if pos_weight is not None:
+        _tensor_arg(pos_weight, name, "pos_weight", 5)
     if target._data.shape != input._data.shape:
         raise ValueError(
             f"Target size ({target.size()}) must be the same as input size ({input.size()})"
@@ -85,14 +105,20 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
 
 
 def sigmoid(input: Tensor) -> Tensor:
+    if not isinstance(input, Tensor):
+        _tensor_arg(input, "sigmoid", "input")
     return unary.Sigmoid.apply(input)
 
 
 def relu(input: Tensor, inplace: bool = False) -> Tensor:
+    if not isinstance(input, Tensor):
+        _tensor_arg(input, "relu", "input")
     return unary.Relu.apply(input)
 
 
 def tanh(input: Tensor) -> Tensor:
+    if not isinstance(input, Tensor):
+        _tensor_arg(input, "tanh", "input")
     return unary.Tanh.apply(input)
 
 

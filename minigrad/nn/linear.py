@@ -52,5 +52,10 @@ class Linear(Module):
 
 
 class Identity(Module):
+    """Returns its input; any constructor arguments are ignored, as in torch."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__()
+
     def forward(self, input: Tensor) -> Tensor:
         return input

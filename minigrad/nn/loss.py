@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import warnings
+from typing import Any
+
 from minigrad.nn import functional as F
 from minigrad.nn.module import Module
 from minigrad.tensor import Tensor
@@ -9,11 +12,33 @@ from minigrad.tensor import Tensor
 __all__ = ["MSELoss", "BCELoss", "BCEWithLogitsLoss"]
 
 
+def _legacy_reduction(size_average: Any, reduce: Any, reduction: str) -> str:
+    """torch's deprecated ``size_average``/``reduce`` arguments, turned into a reduction with its warning:
+    reduce=False gives 'none', else size_average=False gives 'sum', else 'mean'."""
+    if size_average is None and reduce is None:
+        return reduction
+    size_average = True if size_average is None else size_average
+    reduce = True if reduce is None else reduce
+    result = "none" if not reduce else "mean" if size_average else "sum"
+    warnings.warn(f"size_average and reduce args will be deprecated, please use reduction='{result}' instead.",
+                  UserWarning, stacklevel=3)
+    return result
+
+
+def _tensor_or_none(value: Any, name: str) -> Any:
+    if value is not None and not isinstance(value, Tensor):
+        raise TypeError(f"cannot assign '{type(value).__name__}' object to buffer '{name}' (minigrad Tensor or None "
+                        "required)")
+    return value
+
+
 class _Loss(Module):
-    def __init__(self, reduction: str = "mean") -> None:
+    """``reduction`` is checked when called, as torch does; ``size_average``/``reduce`` are torch's deprecated
+    spellings of it (positional first, as in torch's signatures)."""
+
+    def __init__(self, size_average: Any = None, reduce: Any = None, reduction: str = "mean") -> None:
         super().__init__()
-        F._check_reduction(reduction)
-        self.reduction = reduction
+        self.reduction = _legacy_reduction(size_average, reduce, reduction)
 
 
 class MSELoss(_Loss):
@@ -26,9 +51,10 @@ class MSELoss(_Loss):
 class BCELoss(_Loss):
     """−mean(t·ln x + (1 − t)·ln(1 − x)), log terms clamped at −100; input must lie in [0, 1]."""
 
-    def __init__(self, weight: Tensor | None = None, reduction: str = "mean") -> None:
-        super().__init__(reduction)
-        self.weight = weight
+    def __init__(self, weight: Tensor | None = None, size_average: Any = None, reduce: Any = None,
+                 reduction: str = "mean") -> None:
+        super().__init__(size_average, reduce, reduction)
+        self.weight = _tensor_or_none(weight, "weight")
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.binary_cross_entropy(input, target, weight=self.weight, reduction=self.reduction)
@@ -37,9 +63,11 @@ class BCELoss(_Loss):
 class BCEWithLogitsLoss(_Loss):
     """BCE of sigmoid(input), computed stably from the logits in one node."""
 
-    def __init__(self, weight: Tensor | None = None, reduction: str = "mean", pos_weight: Tensor | None = None) -> None:
-        super().__init__(reduction)
-        self.weight, self.pos_weight = weight, pos_weight
+    def __init__(self, weight: Tensor | None = None, size_average: Any = None, reduce: Any = None,
+                 reduction: str = "mean", pos_weight: Tensor | None = None) -> None:
+        super().__init__(size_average, reduce, reduction)
+        self.weight = _tensor_or_none(weight, "weight")
+        self.pos_weight = _tensor_or_none(pos_weight, "pos_weight")
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.binary_cross_entropy_with_logits(input, target, self.weight, self.reduction, self.pos_weight)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
+from collections import OrderedDict, namedtuple
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -10,9 +10,37 @@ import numpy as np
 
 from minigrad.autograd.function import bump_version
 from minigrad.nn.parameter import Parameter
-from minigrad.tensor import Tensor
+from minigrad.tensor import Size, Tensor
 
 __all__ = ["Module"]
+
+
+class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
+    """What ``load_state_dict`` returns; prints ``<All keys matched successfully>`` when both lists are empty."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        if not self.missing_keys and not self.unexpected_keys:
+            return "<All keys matched successfully>"
+        return f"_IncompatibleKeys(missing_keys={self.missing_keys!r}, unexpected_keys={self.unexpected_keys!r})"
+
+    __str__ = __repr__
+
+
+def _typename(value: Any) -> str:
+    """How torch names a value's type in its errors: ``minigrad.FloatTensor`` for a tensor, else the class."""
+    return value.type() if isinstance(value, Tensor) else type(value).__name__
+
+
+def _check_name(kind: str, name: Any) -> None:
+    """torch's checks on the name of a registered parameter, buffer or module."""
+    if not isinstance(name, str):
+        raise TypeError(f"{kind} name should be a string. Got {_typename(name)}")
+    if "." in name:
+        raise KeyError(f'{kind} name can\'t contain "."' + (f", got: {name}" if kind == "module" else ""))
+    if name == "":
+        raise KeyError(f'{kind} name can\'t be empty string ""')
 
 
 class Module:
@@ -73,28 +101,46 @@ class Module:
         object.__delattr__(self, name)
 
     def register_parameter(self, name: str, param: Parameter | None) -> None:
+        _check_name("parameter", name)
+        if param is not None and not isinstance(param, Parameter):
+            raise TypeError(
+                f"cannot assign '{_typename(param)}' object to parameter '{name}' (minigrad.nn.Parameter or None "
+                "required)"
+            )
         self._parameters[name] = param
         object.__setattr__(self, name, param)
 
     def register_buffer(self, name: str, tensor: Tensor | None) -> None:
+        _check_name("buffer", name)
+        if tensor is not None and not isinstance(tensor, Tensor):
+            raise TypeError(
+                f"cannot assign '{_typename(tensor)}' object to buffer '{name}' (minigrad Tensor or None required)"
+            )
         self._buffers[name] = tensor
 
     def add_module(self, name: str, module: Module | None) -> None:
+        if module is not None and not isinstance(module, Module):
+            raise TypeError(f"{_typename(module)} is not a Module subclass")
+        _check_name("module", name)
         self._modules[name] = module
         object.__setattr__(self, name, module)
 
     register_module = add_module
 
     # ------------------------------------------------------------------ traversal
-    def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
-        """This module and every sub-module, depth first, each once."""
-        seen: set[int] = set()
+    def named_modules(self, memo: set[Module] | None = None, prefix: str = "",
+                      remove_duplicate: bool = True) -> Iterator[tuple[str, Module]]:
+        """This module and every sub-module, depth first, each once (torch's signature: modules in ``memo``
+        are skipped and added to it)."""
+        seen: set[int] = {id(m) for m in memo} if memo is not None else set()
         stack: list[tuple[str, Module]] = [(prefix, self)]
         while stack:
             name, m = stack.pop()
-            if id(m) in seen:
+            if remove_duplicate and id(m) in seen:
                 continue
             seen.add(id(m))
+            if memo is not None:
+                memo.add(m)
             yield name, m
             children = [(f"{name}.{n}" if name else n, c) for n, c in m._modules.items() if c is not None]
             stack.extend(reversed(children))
@@ -115,7 +161,7 @@ class Module:
     def named_parameters(self, prefix: str = "", recurse: bool = True) -> Iterator[tuple[str, Parameter]]:
         """(qualified name, parameter) pairs, each parameter once, in registration order."""
         seen: set[int] = set()
-        modules = self.named_modules(prefix) if recurse else iter([(prefix, self)])
+        modules = self.named_modules(prefix=prefix) if recurse else iter([(prefix, self)])
         for mname, m in modules:
             for pname, p in m._parameters.items():
                 if p is None or id(p) in seen:
@@ -144,6 +190,8 @@ class Module:
                     p.grad._data[...] = 0
 
     def train(self, mode: bool = True) -> Module:
+        if not isinstance(mode, bool):
+            raise ValueError("training mode is expected to be boolean")
         for m in self.modules():
             object.__setattr__(m, "training", mode)
         return self
@@ -171,6 +219,8 @@ class Module:
         Every key, shape and dtype is checked before any parameter is written, so a bad state dict leaves the
         module untouched.
         """
+        if not isinstance(state_dict, Mapping):
+            raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
         own = dict(self.named_parameters())
         own.update(dict(self.named_buffers()))
         missing = [k for k in own if k not in state_dict]
@@ -186,11 +236,17 @@ class Module:
             if name not in state_dict:
                 continue
             value = state_dict[name]
+            if not isinstance(value, Tensor | np.ndarray) and not hasattr(value, "__array__"):
+                errors.append(
+                    f'While copying the parameter named "{name}", expected minigrad.Tensor or Tensor-like object '
+                    f"from checkpoint but received {type(value)}"
+                )
+                continue
             arr = value._data if isinstance(value, Tensor) else np.asarray(value)
             if arr.shape != target._data.shape:
                 errors.append(
-                    f"size mismatch for {name}: copying a param with shape {list(arr.shape)} from checkpoint, the "
-                    f"shape in current model is {list(target._data.shape)}."
+                    f"size mismatch for {name}: copying a param with shape {Size(arr.shape)!r} from checkpoint, the "
+                    f"shape in current model is {Size(target._data.shape)!r}."
                 )
                 continue
             if arr.dtype.kind not in "fiub":
@@ -204,9 +260,7 @@ class Module:
         for target, arr in staged:
             np.copyto(target._data, arr, casting="unsafe")
             bump_version(target._vc)
-        from collections import namedtuple
-
-        return namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])(missing, unexpected)
+        return _IncompatibleKeys(missing, unexpected)
 
     def _apply_dtype(self, dtype: Any) -> Module:
         from minigrad._dtype import to_numpy_dtype
@@ -227,7 +281,15 @@ class Module:
         """``to(dtype)`` casts floating parameters in place (``to("cpu")`` is a no-op)."""
         from minigrad._dtype import dtype as dtype_cls
 
-        target = kwargs.get("dtype") or next((a for a in args if isinstance(a, dtype_cls)), None)
+        target = kwargs.get("dtype") or next((a.dtype if isinstance(a, Tensor) else a for a in args
+                                              if isinstance(a, dtype_cls | Tensor)), None)
+        for a in (*args, kwargs.get("device")):
+            if isinstance(a, str) and a != "cpu":
+                raise RuntimeError(f"minigrad runs on the CPU only; cannot move a module to '{a}'")
+        if target is not None and not getattr(target, "is_floating_point", False):
+            raise TypeError(
+                f"nn.Module.to only accepts floating point or complex dtypes, but got desired dtype={target!r}"
+            )
         return self if target is None else self._apply_dtype(target)
 
     def float(self) -> Module:

@@ -28,6 +28,8 @@ class Parameter(Tensor):
         self._acc = None
         self._retains_grad = False
         if requires_grad:
+            if arr.dtype.kind != "f":  # torch.nn.Parameter's wording (requires_grad_ says it differently)
+                raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
             self.requires_grad_(True)
 
     def __repr__(self) -> str:

@@ -20,7 +20,7 @@ def promote(x: np.ndarray, y: Any) -> tuple[Any, Any]:
     elif type(y) is float:
         if x.dtype.kind == "f":
             return x, y
-    elif type(y) is int and x.dtype.kind in "fiu":
+    elif type(y) is int and (x.dtype.kind == "f" or (x.dtype.kind in "iu" and _fits(y, x.dtype))):
         return x, y
     dt = result_type(x, y)
     if x.dtype != dt:
@@ -29,12 +29,54 @@ def promote(x: np.ndarray, y: Any) -> tuple[Any, Any]:
         if y.dtype != dt:
             y = y.astype(dt)
     else:
-        y = dt.type(y)
+        try:
+            y = dt.type(y)
+        except OverflowError:  # a Python int outside the integer dtype: torch wraps it (two's complement)
+            if not -(2**63) <= y < 2**64:
+                raise
+            y = np.array(y % 2**64, dtype=np.uint64).astype(dt)[()]
     return x, y
+
+
+_INT_LIMITS = {np.dtype(t): (int(np.iinfo(t).min), int(np.iinfo(t).max))
+               for t in (np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32, np.uint64)}
+
+
+def _fits(y: int, dt: np.dtype) -> bool:
+    """Does the Python int ``y`` fit the integer dtype ``dt`` (else NumPy raises; torch wraps)?"""
+    low, high = _INT_LIMITS[dt]
+    return low <= y <= high
 
 
 def _float(x: np.ndarray) -> np.ndarray:
     return x if x.dtype.kind == "f" else x.astype(get_default_dtype().np)
+
+
+def _int_pow(x: Any, y: Any) -> np.ndarray:
+    """x**y for integers with torch's rule for negative exponents: 1 for x = 1, ±1 for x = −1, else 0."""
+    y = np.asarray(y)
+    neg = y < 0
+    z = np.power(x, np.where(neg, 0, y))
+    if neg.any():
+        ones = np.where(x == -1, np.where(y % 2 == 0, 1, -1), np.where(x == 1, 1, 0))
+        z = np.where(neg, ones, z).astype(z.dtype, copy=False)
+    return z
+
+
+def _check_sub(x: Any, y: Any) -> None:
+    """torch refuses ``-`` when an operand (tensor or Python scalar) is bool."""
+    bx = x.dtype.kind == "b" if isinstance(x, np.ndarray) else type(x) is bool
+    by = y.dtype.kind == "b" if isinstance(y, np.ndarray) else type(y) is bool
+    if bx and by:
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` "
+            "operator instead."
+        )
+    if bx or by:
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, "
+            "use the `~` or `logical_not()` operator instead."
+        )
 
 
 class Add(Function):
@@ -68,6 +110,8 @@ class Sub(Function):
 
     @staticmethod
     def forward(ctx, x, y, alpha=1):  # type: ignore[no-untyped-def]
+        if x.dtype.kind == "b" or type(y) is bool or (type(y) is np.ndarray and y.dtype.kind == "b"):
+            _check_sub(x, y)
         x, y = promote(x, y)
         ctx.alpha = alpha
         return x - y if alpha == 1 else x - alpha * y
@@ -87,6 +131,8 @@ class Rsub(Function):
 
     @staticmethod
     def forward(ctx, x, c, alpha=1):  # type: ignore[no-untyped-def]
+        if x.dtype.kind == "b" or type(c) is bool:
+            _check_sub(c, x)
         x, c = promote(x, c)
         ctx.alpha = alpha
         return c - x if alpha == 1 else c - alpha * x
@@ -134,6 +180,8 @@ class Div(Function):
         x = _float(x)
         if isinstance(y, np.ndarray):
             y = _float(y)
+        elif type(y) is not float:
+            y = float(y)  # a Python float stays "weak" in NumPy: int tensor / 3 divides in float32, not float64
         ctx.save_for_backward(x, y)
         return x / y
 
@@ -177,6 +225,8 @@ class Pow(Function):
     @staticmethod
     def forward(ctx, x, c):  # type: ignore[no-untyped-def]
         x, c = promote(x, c)
+        if x.dtype.kind in "iu" and c < 0:
+            raise RuntimeError("Integers to negative integer powers are not allowed.")
         ctx.save_for_backward(x)
         ctx.exponent = c
         return x**c
@@ -201,7 +251,7 @@ class PowTensor(Function):
     @staticmethod
     def forward(ctx, x, y):  # type: ignore[no-untyped-def]
         x, y = promote(x, y)
-        z = x**y
+        z = _int_pow(x, y) if x.dtype.kind in "iu" else x**y
         ctx.save_for_backward(x, y, z)
         return z
 
@@ -228,7 +278,7 @@ class RPow(Function):
     @staticmethod
     def forward(ctx, x, c):  # type: ignore[no-untyped-def]
         x, c = promote(x, c)
-        z = np.power(c, x)
+        z = _int_pow(c, x) if x.dtype.kind in "iu" else np.power(c, x)
         ctx.save_for_backward(x, z)
         ctx.base = c
         return z

@@ -14,6 +14,17 @@ def _scalar_names(a: np.ndarray, b: np.ndarray) -> tuple[str, str]:
     return from_numpy_dtype(a.dtype).scalar_name, from_numpy_dtype(b.dtype).scalar_name
 
 
+# the C++ type names torch's mm/bmm dtype error prints ("got: float != double")
+_CPP_NAMES = {"float16": "c10::Half", "float32": "float", "float64": "double", "int8": "signed char",
+              "int16": "short int", "int32": "int", "int64": "long int", "uint8": "unsigned char", "bool": "bool"}
+
+
+def _dtype_mismatch(a: np.ndarray, b: np.ndarray) -> RuntimeError:
+    return RuntimeError(
+        f"expected m1 and m2 to have the same dtype, but got: {_CPP_NAMES[a.dtype.name]} != {_CPP_NAMES[b.dtype.name]}"
+    )
+
+
 def check_mm(a: np.ndarray, b: np.ndarray, *, linear: bool) -> None:
     """torch's errors for a 2-d matrix product: shapes first, then dtypes (as addmm/mm word them)."""
     if a.ndim != 2 or b.ndim != 2:
@@ -26,7 +37,7 @@ def check_mm(a: np.ndarray, b: np.ndarray, *, linear: bool) -> None:
         na, nb = _scalar_names(a, b)
         if linear:
             raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {na} and {nb}")
-        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {a.dtype} != {b.dtype}")
+        raise _dtype_mismatch(a, b)
 
 
 class Addmm(Function):
@@ -88,7 +99,8 @@ class Mv(Function):
                 f"size mismatch, got input ({a.shape[0]}), mat ({a.shape[0]}x{a.shape[1]}), vec ({v.shape[0]})"
             )
         if a.dtype != v.dtype:
-            raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {a.dtype} != {v.dtype}")
+            nv, na = _scalar_names(v, a)
+            raise RuntimeError(f"addmv input tensors must have the same dtype, but got {nv}, {na}, and {nv}")
         ctx.save_for_backward(a, v)
         return a @ v
 

@@ -10,7 +10,9 @@ from minigrad.ops.unary import sigmoid_array
 __all__ = ["MseLoss", "BinaryCrossEntropy", "BinaryCrossEntropyWithLogits", "REDUCTIONS", "reduce"]
 
 REDUCTIONS = ("none", "mean", "sum")
-_EPSILON = 1e-12  # torch's floor on x(1−x) in the BCE gradient
+# torch's floor on x(1−x) in the BCE gradient. torch keeps it as a C++ float, so in float64 it is float32(1e-12)
+# = 9.99999996e-13 (the gradient at x = 0 or 1 differs from −g/1e-12 by 4e-9 relative).
+_EPSILON = float(np.float32(1e-12))
 
 
 def reduce(loss: np.ndarray, reduction: str) -> np.ndarray:
@@ -44,17 +46,17 @@ class MseLoss(Function):
     @staticmethod
     def backward(ctx, grad):  # type: ignore[no-untyped-def]
         (d,) = ctx.saved_tensors
-        norm = 2.0 / d.size if ctx.reduction == "mean" else 2.0
+        norm = 2.0 / d.size if ctx.reduction == "mean" and d.size else 2.0  # (no elements: an empty gradient)
         gx = norm * d * grad  # torch's order: (norm·(x − t))·g
         return gx, (-gx if ctx.next_functions[1][0] is not None else None)
 
 
 class BinaryCrossEntropy(Function):
     """ℓ = −w·[t·max(ln x, −100) + (1 − t)·max(ln(1 − x), −100)].
-    dL/dx = w·g·(x − t) / max(x(1 − x), 1e-12)  (/n for 'mean').  torch gives no gradient for t."""
+    dL/dx = w·g·(x − t) / max(x(1 − x), 1e-12),  dL/dt = −w·g·logit(x) = −w·g·ln(x / (1 − x))  (/n for 'mean')."""
 
     node_name = "BinaryCrossEntropyBackward0"
-    formula = "dL/dx = dL/dℓ·(x − t) / max(x(1 − x), 1e-12)  (/n for mean)"
+    formula = "dL/dx = dL/dℓ·(x − t) / max(x(1 − x), 1e-12) ; dL/dt = −dL/dℓ·ln(x / (1 − x))  (/n for mean)"
     array_api = True
     edge_args = 2
 
@@ -75,12 +77,19 @@ class BinaryCrossEntropy(Function):
     @staticmethod
     def backward(ctx, grad):  # type: ignore[no-untyped-def]
         x, t, weight = ctx.saved_tensors
-        gx = grad * (x - t) / np.maximum((1 - x) * x, x.dtype.type(_EPSILON))
-        if weight is not None:
-            gx = gx * weight
+        gx = gt = None
+        if ctx.next_functions[0][0] is not None:
+            gx = grad * (x - t) / np.maximum((1 - x) * x, x.dtype.type(_EPSILON))
+            if weight is not None:
+                gx = gx * weight
+            gx = _scale(gx, x.size, ctx.reduction)
         if ctx.next_functions[1][0] is not None:
-            raise RuntimeError("the derivative for 'target' is not implemented")
-        return _scale(gx, x.size, ctx.reduction), None
+            with np.errstate(divide="ignore"):  # logit(0) = −inf and logit(1) = inf, as in torch
+                gt = -np.log(x / (1 - x)) * grad
+            if weight is not None:
+                gt = gt * weight
+            gt = _scale(gt, t.size, ctx.reduction)
+        return gx, gt
 
 
 class BinaryCrossEntropyWithLogits(Function):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from typing import Any
 
 import numpy as np
@@ -12,17 +13,27 @@ __all__ = ["Sum", "SumDim", "Mean", "MeanDim", "MaxAll", "MinAll", "normalize_di
 
 
 def normalize_dims(dim: Any, ndim: int) -> tuple[int, ...]:
-    """Dims as a tuple of non-negative ints; IndexError like torch for a dim out of range."""
-    dims = (dim,) if isinstance(dim, int) else tuple(dim)
+    """Dims as a tuple of non-negative ints; IndexError like torch for a dim out of range, TypeError for a
+    dim that is not an int (or an integer scalar such as a 0-d int tensor)."""
+    dims = (dim,) if isinstance(dim, int) else tuple(dim) if isinstance(dim, tuple | list) else (_as_dim(dim),)
     out = []
     rank = max(ndim, 1)
     for d in dims:
+        if type(d) is not int:
+            d = _as_dim(d)
         if not -rank <= d < rank:
             raise IndexError(
                 f"Dimension out of range (expected to be in range of [{-rank}, {rank - 1}], but got {d})"
             )
         out.append(d % rank)
     return tuple(out)
+
+
+def _as_dim(d: Any) -> int:
+    try:
+        return operator.index(d)
+    except TypeError:
+        raise TypeError(f"dim must be an int or a tuple of ints, not {type(d).__name__}") from None
 
 
 def _expand(grad: np.ndarray, shape: tuple[int, ...], dims: tuple[int, ...], keepdim: bool) -> np.ndarray:

@@ -10,7 +10,7 @@ from minigrad.autograd.function import Function
 
 __all__ = [
     "View", "T", "Permute", "Transpose", "Unsqueeze", "Squeeze", "Select", "Slice", "Index", "CopySlices",
-    "Cat", "Stack", "Clone", "ToCopy", "infer_shape",
+    "Cat", "Stack", "Clone", "ToCopy", "infer_shape", "Alias", "UnsafeView", "Copy", "Zero", "Fill", "FillTensor",
 ]
 
 
@@ -40,6 +40,7 @@ class View(Function):
     node_name = "ViewBackward0"
     formula = "dL/dx = reshape(dL/dy, shape of x)"
     array_api = True
+    is_view = True
 
     @staticmethod
     def forward(ctx, x, shape, copy_ok=False):  # type: ignore[no-untyped-def]
@@ -62,12 +63,48 @@ class View(Function):
         return grad.reshape(ctx.shape)
 
 
+class UnsafeView(Function):
+    """``reshape`` of a tensor that no view can reshape: a copy (``CloneBackward0``) seen with the new shape.
+    dL/dx = dL/dy reshaped to x's shape."""
+
+    node_name = "UnsafeViewBackward0"
+    formula = "dL/dx = reshape(dL/dy, shape of x)"
+    array_api = True
+
+    @staticmethod
+    def forward(ctx, x, shape):  # type: ignore[no-untyped-def]
+        ctx.shape = x.shape
+        return x.reshape(infer_shape(shape, x.size))
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+        return grad.reshape(ctx.shape)
+
+
+class Alias(Function):
+    """y = x, a new view of all of it (``x[...]``, ``x[:, :]``).   dL/dx = dL/dy."""
+
+    node_name = "AliasBackward0"
+    formula = "dL/dx = dL/dy"
+    array_api = True
+    is_view = True
+
+    @staticmethod
+    def forward(ctx, x):  # type: ignore[no-untyped-def]
+        return x.view()
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+        return grad
+
+
 class T(Function):
     """y = xᵀ (a 0-, 1- or 2-d tensor).   dL/dx = (dL/dy)ᵀ."""
 
     node_name = "TBackward0"
     formula = "dL/dx = (dL/dy)ᵀ"
     array_api = True
+    is_view = True
 
     @staticmethod
     def forward(ctx, x):  # type: ignore[no-untyped-def]
@@ -86,6 +123,7 @@ class Permute(Function):
     node_name = "PermuteBackward0"
     formula = "dL/dx = permute(dL/dy, inverse of dims)"
     array_api = True
+    is_view = True
 
     @staticmethod
     def forward(ctx, x, dims):  # type: ignore[no-untyped-def]
@@ -103,6 +141,7 @@ class Transpose(Function):
     node_name = "TransposeBackward0"
     formula = "dL/dx = swap dims d0, d1 of dL/dy"
     array_api = True
+    is_view = True
 
     @staticmethod
     def forward(ctx, x, d0, d1):  # type: ignore[no-untyped-def]
@@ -120,6 +159,7 @@ class Unsqueeze(Function):
     node_name = "UnsqueezeBackward0"
     formula = "dL/dx = squeeze(dL/dy, dim)"
     array_api = True
+    is_view = True
 
     @staticmethod
     def forward(ctx, x, dim):  # type: ignore[no-untyped-def]
@@ -137,6 +177,7 @@ class Squeeze(Function):
     node_name = "SqueezeBackward0"
     formula = "dL/dx = reshape(dL/dy, shape of x)"
     array_api = True
+    is_view = True
 
     @staticmethod
     def forward(ctx, x, dim=None):  # type: ignore[no-untyped-def]
@@ -160,6 +201,7 @@ class SqueezeMatmul(Squeeze):
     """The squeeze that ends ``vector @ matrix`` (torch's SqueezeBackward4)."""
 
     node_name = "SqueezeBackward4"
+    is_view = False  # torch squeezes its own fresh mm result in place: no view of a user's tensor
 
 
 def _bounds_error(index: int, dim: int, size: int) -> IndexError:
@@ -172,6 +214,7 @@ class Select(Function):
     node_name = "SelectBackward0"
     formula = "dL/dx = zeros; dL/dx[i] = dL/dy"
     array_api = True
+    is_view = True
 
     @staticmethod
     def forward(ctx, x, dim, index):  # type: ignore[no-untyped-def]
@@ -197,6 +240,7 @@ class Slice(Function):
     node_name = "SliceBackward0"
     formula = "dL/dx = zeros; dL/dx[a:b:s] = dL/dy"
     array_api = True
+    is_view = True
 
     @staticmethod
     def forward(ctx, x, dim, sl):  # type: ignore[no-untyped-def]
@@ -257,6 +301,74 @@ class CopySlices(Function):
         return gx, grad[ctx.key]
 
 
+class Copy(Function):
+    """y = src broadcast and cast into x's shape and dtype (``x.copy_(src)``).   dL/dx = 0,  dL/dsrc = dL/dy
+    (summed over the broadcast copies and cast back to src's dtype by the engine)."""
+
+    node_name = "CopyBackwards"
+    formula = "dL/dx = 0 ; dL/dsrc = dL/dy"
+    array_api = True
+
+    @staticmethod
+    def forward(ctx, x, src):  # type: ignore[no-untyped-def]
+        y = np.empty_like(x)
+        np.copyto(y, src, casting="unsafe")
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+        return np.zeros_like(grad), grad
+
+
+class Zero(Function):
+    """y = 0 everywhere (``x.zero_()``).   dL/dx = 0."""
+
+    node_name = "ZeroBackward0"
+    formula = "dL/dx = 0"
+    array_api = True
+
+    @staticmethod
+    def forward(ctx, x):  # type: ignore[no-untyped-def]
+        return np.zeros_like(x)
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+        return np.zeros_like(grad)
+
+
+class Fill(Function):
+    """y = c everywhere, c a Python number (``x.fill_(c)``).   dL/dx = 0."""
+
+    node_name = "FillBackward2"
+    formula = "dL/dx = 0"
+    array_api = True
+    edge_args = 1
+
+    @staticmethod
+    def forward(ctx, x, value):  # type: ignore[no-untyped-def]
+        return np.full_like(x, value)
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+        return np.zeros_like(grad)
+
+
+class FillTensor(Function):
+    """y = v everywhere, v a 0-d tensor (``x.fill_(v)``).   dL/dx = 0,  dL/dv = Σ dL/dy."""
+
+    node_name = "FillBackward3"
+    formula = "dL/dx = 0 ; dL/dv = Σ dL/dy"
+    array_api = True
+
+    @staticmethod
+    def forward(ctx, x, value):  # type: ignore[no-untyped-def]
+        return np.full_like(x, value)
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+        return np.zeros_like(grad), np.asarray(grad.sum())
+
+
 class Cat(Function):
     """y = concatenation of the inputs along ``dim``.   dL/dxᵢ = the slice of dL/dy that came from xᵢ."""
 
@@ -315,14 +427,6 @@ class ToCopy(Function):
     node_name = "ToCopyBackward0"
     formula = "dL/dx = dL/dy (cast to x's dtype)"
     array_api = True
-    is_view = True
-    is_view = True
-    is_view = True
-    is_view = True
-    is_view = True
-    is_view = True
-    is_view = True
-    is_view = True
 
     @staticmethod
     def forward(ctx, x, dtype: Any):  # type: ignore[no-untyped-def]
@@ -331,3 +435,9 @@ class ToCopy(Function):
     @staticmethod
     def backward(ctx, grad):  # type: ignore[no-untyped-def]
         return grad
+
+
+# torch defines these two nodes in C++ and their name() is qualified (the Python class name stays short)
+for _f in (Copy, CopySlices):
+    _f._node_cls._name = "torch::autograd::" + _f.node_name
+del _f

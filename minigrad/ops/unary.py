@@ -156,6 +156,11 @@ class Clamp(Function):
     def forward(ctx, x, lo, hi):  # type: ignore[no-untyped-def]
         if lo is None and hi is None:
             raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+        if x.dtype.kind != "f":  # torch promotes: an integer tensor with a float bound gives the default float
+            if type(lo) is float or type(hi) is float:
+                x = _float(x)
+            elif x.dtype.kind == "b":
+                x = x.astype(np.int64)
         ctx.save_for_backward(x)
         ctx.bounds = (lo, hi)
         y = x

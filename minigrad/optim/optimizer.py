@@ -20,7 +20,7 @@ class Optimizer:
         if isinstance(params, Tensor):
             raise TypeError(
                 "params argument given to the optimizer should be an iterable of Tensors or dicts, but got "
-                f"{type(params).__name__}"
+                f"{params.type()}"
             )
         self.defaults = defaults
         self.state: dict[Tensor, dict[str, Any]] = {}

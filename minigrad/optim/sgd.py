@@ -13,6 +13,27 @@ from minigrad.tensor import Tensor
 
 __all__ = ["SGD"]
 
+_REAL = frozenset({float, int})  # the hyper-parameter types checked without isinstance (the common case)
+
+
+def _check_real(group: dict[str, Any]) -> None:
+    for key in ("lr", "momentum", "dampening", "weight_decay"):
+        if not isinstance(group[key], numbers.Real) or isinstance(group[key], bool):
+            raise TypeError(f"SGD: '{key}' must be a real number, got {type(group[key]).__name__}")
+
+
+def _check_grad(p: Tensor, grad: Any) -> None:
+    """The checks on ``p.grad`` that make the write pass unable to fail."""
+    if not isinstance(grad, Tensor):
+        raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type {type(grad).__name__}")
+    g = grad._data
+    if g.shape != p._data.shape:
+        raise RuntimeError(
+            f"gradient of shape {list(g.shape)} does not match parameter of shape {list(p._data.shape)}"
+        )
+    if p._data.dtype.kind != "f":
+        raise RuntimeError(f"result type Float can't be cast to the desired output type {p.dtype.scalar_name}")
+
 
 class SGD(Optimizer):
     """p ← p − lr·v, where (torch.optim.SGD's rule):
@@ -47,67 +68,52 @@ class SGD(Optimizer):
         super().__init__(params, defaults)
 
     def step(self, closure: Any = None) -> Any:
-        """One update of every parameter that has a gradient. Every gradient is checked before any parameter
-        is written, so a bad one leaves all parameters unchanged."""
+        """One update of every parameter that has a gradient, in two passes: the first checks everything and
+        computes every new step (and momentum buffer); the second only writes them. So an error anywhere
+        leaves every parameter and buffer unchanged."""
         loss = None
         if closure is not None:
             from minigrad.autograd.grad_mode import enable_grad
 
             with enable_grad():
                 loss = closure()
-        # Check every gradient (and hyper-parameter) first, so that a bad one raises before any parameter has
-        # changed: after these checks the updates below cannot fail.
-        for group in self.param_groups:
-            for key in ("lr", "momentum", "dampening", "weight_decay"):
-                if not isinstance(group[key], numbers.Real):
-                    raise TypeError(f"SGD: '{key}' must be a real number, got {type(group[key]).__name__}")
-            for p in group["params"]:
-                grad = p.grad
-                if grad is None:
-                    continue
-                if not isinstance(grad, Tensor):
-                    raise TypeError(
-                        f"assigned grad expected to be a Tensor or None but got grad of type {type(grad).__name__}"
-                    )
-                if grad._data.shape != p._data.shape:
-                    raise RuntimeError(
-                        f"gradient of shape {list(grad._data.shape)} does not match parameter of shape "
-                        f"{list(p._data.shape)}"
-                    )
-                if p._data.dtype.kind != "f":
-                    raise RuntimeError(
-                        f"result type Float can't be cast to the desired output type {p.dtype.scalar_name}"
-                    )
+        staged: list[tuple[Tensor, np.ndarray, np.ndarray | None]] = []
         for group in self.param_groups:
             lr, momentum, dampening = group["lr"], group["momentum"], group["dampening"]
             weight_decay, nesterov, maximize = group["weight_decay"], group["nesterov"], group["maximize"]
+            if (lr.__class__ not in _REAL or momentum.__class__ not in _REAL or dampening.__class__ not in _REAL
+                    or weight_decay.__class__ not in _REAL):
+                _check_real(group)
             plain = not (momentum or weight_decay or maximize)
             for p in group["params"]:
                 grad = p.grad
                 if grad is None:
                     continue
+                if grad.__class__ is not Tensor or grad._data.shape != p._data.shape or p._data.dtype.kind != "f":
+                    _check_grad(p, grad)  # raises with the right message (or accepts a Tensor subclass)
                 g = grad._data
+                buf = None
                 if not plain:
-                    g = self._direction(p, g, momentum, dampening, weight_decay, nesterov, maximize)
-                p._data -= lr * g
-                bump_version(p._vc)
+                    g, buf = self._direction(p, g, momentum, dampening, weight_decay, nesterov, maximize)
+                staged.append((p, lr * g, buf))
+        for p, delta, buf in staged:
+            p._data -= delta
+            bump_version(p._vc)
+            if buf is not None:
+                self.state.setdefault(p, {})["momentum_buffer"] = Tensor._wrap(buf)
         return loss
 
     def _direction(self, p: Tensor, g: np.ndarray, momentum: float, dampening: float, weight_decay: float,
-                   nesterov: bool, maximize: bool) -> np.ndarray:
-        """The step direction v for one parameter (torch's rule, see the class docstring); updates the
-        momentum buffer."""
+                   nesterov: bool, maximize: bool) -> tuple[np.ndarray, np.ndarray | None]:
+        """The step direction v for one parameter (torch's rule, see the class docstring) and the new momentum
+        buffer (None without momentum); nothing is written here."""
         if maximize:
             g = -g
         if weight_decay:
             g = g + weight_decay * p._data
-        if momentum:
-            state = self.state.setdefault(p, {})
-            buf = state.get("momentum_buffer")
-            if buf is None:
-                buf = Tensor._wrap(np.array(g, copy=True))
-            else:
-                buf = Tensor._wrap(momentum * buf._data + (1 - dampening) * g)
-            state["momentum_buffer"] = buf
-            g = g + momentum * buf._data if nesterov else buf._data
-        return g
+        if not momentum:
+            return g, None
+        state = self.state.get(p)
+        old = None if state is None else state.get("momentum_buffer")
+        buf = np.array(g, copy=True) if old is None else momentum * old._data + (1 - dampening) * g
+        return (g + momentum * buf if nesterov else buf), buf
