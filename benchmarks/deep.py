@@ -1,0 +1,102 @@
+"""Deep-graph scaling: backward over a chain of N elementwise ops, N from 10 to 100,000.
+
+The chain cycles through ``y * 1.001``, ``y + 0.001`` and ``tanh(y)`` on a small float64 vector, so the graph is
+N nodes deep and the per-node arithmetic is negligible: what is timed is the engine's per-node cost. The
+backward time should be linear in N: the harness reports time/N per size and the slope of a least-squares
+fit of log(time) on log(N) (1.0 = linear)."""
+
+from __future__ import annotations
+
+import gc
+import math
+import time
+from typing import Any
+
+import numpy as np
+
+__all__ = ["run_deep_chain", "loglog_slope"]
+
+_VECTOR = 8  # elements of the chained tensor
+
+
+def _chain(lib: Any, n: int) -> tuple[float, float, float]:
+    """Build a chain of ``n`` ops, run backward; (forward s, backward s, teardown s)."""
+    x = lib.ones(_VECTOR, dtype=lib.float64, requires_grad=True)
+    t0 = time.perf_counter()
+    y = x
+    for i in range(n):
+        k = i % 3
+        if k == 0:
+            y = y * 1.001
+        elif k == 1:
+            y = y + 0.001
+        else:
+            y = lib.tanh(y)
+    loss = y.sum()
+    t1 = time.perf_counter()
+    loss.backward()
+    t2 = time.perf_counter()
+    del y, loss
+    t3 = time.perf_counter()
+    assert x.grad is not None
+    return t1 - t0, t2 - t1, t3 - t2
+
+
+def loglog_slope(ns: list[int], times: list[float]) -> float:
+    """Least-squares slope of log(time) against log(N)."""
+    if len(ns) < 2:
+        return math.nan
+    return float(np.polyfit(np.log(np.asarray(ns, dtype=float)), np.log(np.asarray(times, dtype=float)), 1)[0])
+
+
+def run_deep_chain(sizes: list[int], subjects: tuple[str, ...] = ("minigrad", "torch"),
+                   min_repeats: int = 3, budget_s: float = 2.0) -> dict[str, Any]:
+    """Time forward and backward of the chain for each N and subject (interleaved per repeat, at 1 thread as
+    the caller arranges). Returns per-subject series, medians, time/N and the fitted log-log slopes."""
+    import torch
+
+    import minigrad
+
+    libs = {"minigrad": minigrad, "torch": torch}
+    for lib in libs.values():  # import lazily loaded parts, then exclude the libraries' objects from the GC
+        _chain(lib, 3)
+    gc.collect()
+    gc.freeze()
+    out: dict[str, Any] = {"op_cycle": ["mul 1.001", "add 0.001", "tanh"], "vector_elements": _VECTOR,
+                           "dtype": "float64", "sizes": list(sizes), "subjects": {}}
+    series: dict[str, dict[str, list[Any]]] = {
+        s: {"n": [], "forward_samples_s": [], "backward_samples_s": [], "teardown_samples_s": []} for s in subjects
+    }
+    for n in sizes:
+        for s in subjects:  # one untimed warm-up per size
+            _chain(libs[s], min(n, 1000))
+        repeats = 0
+        start = time.perf_counter()
+        samples: dict[str, list[tuple[float, float, float]]] = {s: [] for s in subjects}
+        while repeats < min_repeats or (time.perf_counter() - start < budget_s and repeats < 50):
+            for j in range(len(subjects)):
+                s = subjects[(repeats + j) % len(subjects)]
+                gc.collect()
+                samples[s].append(_chain(libs[s], n))
+            repeats += 1
+        for s in subjects:
+            f, b, t = zip(*samples[s])
+            series[s]["n"].append(n)
+            series[s]["forward_samples_s"].append(list(f))
+            series[s]["backward_samples_s"].append(list(b))
+            series[s]["teardown_samples_s"].append(list(t))
+    for s in subjects:
+        ser = series[s]
+        bwd = [float(np.median(v)) for v in ser["backward_samples_s"]]
+        fwd = [float(np.median(v)) for v in ser["forward_samples_s"]]
+        ser["backward_median_s"] = bwd
+        ser["forward_median_s"] = fwd
+        ser["backward_per_node_s"] = [b / n for b, n in zip(bwd, ser["n"])]
+        ser["forward_per_node_s"] = [f / n for f, n in zip(fwd, ser["n"])]
+        big = [(n, b) for n, b in zip(ser["n"], bwd) if n >= 100]
+        ser["backward_loglog_slope"] = loglog_slope([n for n, _ in big], [b for _, b in big])
+        ser["backward_loglog_slope_all"] = loglog_slope(ser["n"], bwd)
+        big = [(n, b) for n, b in zip(ser["n"], bwd) if n >= 1000]
+        ser["backward_loglog_slope_1000"] = loglog_slope([n for n, _ in big], [b for _, b in big])
+        out["subjects"][s] = ser
+    return out

@@ -1,0 +1,128 @@
+"""What every result is recorded with: machine, versions, BLAS and thread settings, load, git revision."""
+
+from __future__ import annotations
+
+import os
+import platform
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+__all__ = ["collect_metadata", "thread_settings", "thread_mode", "load_average", "BLAS_ENV_PREFIXES"]
+
+# Environment variables that change how BLAS / OpenMP libraries pick kernels and threads.
+BLAS_ENV_PREFIXES = ("OPENBLAS", "GOTO", "OMP", "MKL", "KMP", "GOMP", "BLIS", "NVPL", "VECLIB", "NUMEXPR", "ATEN")
+_WATCHED = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+REPO = Path(__file__).resolve().parent.parent
+
+
+def cpu_model() -> str:
+    """The CPU's model name from /proc/cpuinfo (falls back to ``platform.processor()``)."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def load_average() -> list[float] | None:
+    """1-, 5- and 15-minute load averages: other processes on the machine make timings noisy."""
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        return None
+
+
+def blas_environment() -> dict[str, Any]:
+    """BLAS/OpenMP environment variables, and whether the ones known to slow NumPy are set."""
+    found = {k: v for k, v in sorted(os.environ.items()) if k.startswith(BLAS_ENV_PREFIXES)}
+    return {"variables": found, "set": {k: k in os.environ for k in _WATCHED}}
+
+
+def thread_settings() -> dict[str, Any]:
+    """threadpoolctl's view of every loaded BLAS/OpenMP pool, plus torch's intra-op threads if torch is loaded."""
+    from threadpoolctl import threadpool_info
+
+    pools = [
+        {k: info.get(k) for k in ("user_api", "internal_api", "prefix", "version", "num_threads", "architecture",
+                                  "threading_layer", "filepath")}
+        for info in threadpool_info()
+    ]
+    out: dict[str, Any] = {"threadpoolctl": pools}
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        out["torch_num_threads"] = torch.get_num_threads()
+        out["torch_num_interop_threads"] = torch.get_num_interop_threads()
+    return out
+
+
+@contextmanager
+def thread_mode(mode: str):  # type: ignore[no-untyped-def]
+    """``"1thread"``: every library at one thread (threadpoolctl for BLAS/OpenMP, ``torch.set_num_threads(1)``);
+    ``"default"``: whatever the libraries chose at start-up."""
+    import torch
+    from threadpoolctl import threadpool_limits
+
+    if mode == "default":
+        yield
+        return
+    before = torch.get_num_threads()
+    with threadpool_limits(limits=1):
+        torch.set_num_threads(1)
+        try:
+            yield
+        finally:
+            torch.set_num_threads(before)
+
+
+def _git(*args: str) -> str | None:
+    try:
+        out = subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True, timeout=10, check=True)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip()
+
+
+def collect_metadata() -> dict[str, Any]:
+    """Everything a reader needs to judge a result: versions, CPU, BLAS, threads, load, git state."""
+    import numpy as np
+    import torch
+
+    import minigrad
+
+    status = _git("status", "--porcelain", "--untracked-files=no")
+    meta: dict[str, Any] = {
+        "timestamp_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "versions": {
+            "python": platform.python_version(),
+            "numpy": np.__version__,
+            "torch": torch.__version__,
+            "minigrad": minigrad.__version__,
+        },
+        "python_implementation": platform.python_implementation(),
+        "platform": platform.platform(),
+        "cpu_model": cpu_model(),
+        "cpu_count": os.cpu_count(),
+        "affinity": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
+        "load_average_start": load_average(),
+        "blas_env": blas_environment(),
+        "threads_default": thread_settings(),
+        "torch_parallel_info": torch.__config__.parallel_info(),
+        "numpy_blas": _numpy_blas(np),
+        "git": {"commit": _git("rev-parse", "HEAD"), "dirty": bool(status) if status is not None else None},
+        "argv": sys.argv,
+    }
+    return meta
+
+
+def _numpy_blas(np: Any) -> dict[str, Any]:
+    try:
+        cfg = np.show_config(mode="dicts")
+        return dict(cfg.get("Build Dependencies", {}).get("blas", {}))
+    except Exception:  # show_config's format is not a stable API
+        return {}

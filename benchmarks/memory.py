@@ -1,0 +1,159 @@
+"""Peak memory of a training step, one subject per fresh process.
+
+In the child: import the libraries, note the resident set (baseline), build data, model and optimizer,
+warm up, note the resident set again (state: data + parameters), reset the kernel's high-water mark
+(``/proc/self/clear_refs``), run a few steps and read the high-water mark (``VmHWM``). ``ru_maxrss`` from
+``resource.getrusage`` is recorded too (it cannot be reset, so it also covers set-up). For the NumPy-based
+subjects ``tracemalloc`` also gives the exact peak of NumPy buffers allocated during a step (torch's
+allocator is invisible to it).
+
+    python -m benchmarks.memory '{"workload": {...}, "subject": "minigrad"}'   # prints one JSON line
+"""
+
+from __future__ import annotations
+
+import ctypes
+import gc
+import json
+import os
+import resource
+import subprocess
+import sys
+import tracemalloc
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+__all__ = ["measure", "measure_many"]
+
+_PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def _status_kb(field: str) -> int | None:
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return None
+
+
+def _rss() -> int:
+    """Current resident set size in bytes."""
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * _PAGE
+
+
+def _reset_hwm() -> bool:
+    """Reset the kernel's peak-RSS counter to the current RSS (Linux ≥ 4.0)."""
+    try:
+        with open("/proc/self/clear_refs", "w") as fh:
+            fh.write("5")
+        return True
+    except OSError:
+        return False
+
+
+def _trim() -> None:
+    """Give freed heap memory back to the OS (glibc), so the baseline is not inflated by set-up garbage."""
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
+def _child(spec: dict[str, Any]) -> dict[str, Any]:
+    import numpy as np
+    from threadpoolctl import threadpool_limits
+
+    from benchmarks.subjects import build_subject
+    from benchmarks.workloads import Workload, initial_params, make_data
+
+    name = spec["subject"]
+    steps = int(spec.get("steps", 3))
+    if name == "torch":
+        import torch
+
+        torch.set_num_threads(1)
+    else:
+        import minigrad  # noqa: F401  (its import is part of the baseline, not of the step)
+    w = Workload(**spec["workload"])
+    with threadpool_limits(limits=1):
+        if w.kind == "seed":
+            import sklearn.datasets  # noqa: F401
+        # A tiny problem of the same kind first: lazy library set-up (kernels, thread pools, caches) lands in
+        # the baseline, not in the workload's numbers.
+        tiny = replace(w, kind="sweep", name="tiny", n_samples=8, n_features=2)
+        tx, ty = make_data(tiny)
+        tiny_subject = build_subject(name, tiny, tx, ty, *initial_params(tiny))
+        for _ in range(3):
+            tiny_subject.step()
+        del tiny_subject, tx, ty
+        _trim()
+        baseline = _rss()
+        x, y = make_data(w)
+        weight, bias = initial_params(w)
+        subject = build_subject(name, w, x, y, weight, bias)
+        for _ in range(2):
+            subject.step()
+        _trim()
+        before = _rss()
+        hwm_reset = _reset_hwm()
+        for _ in range(steps):
+            subject.step()
+        hwm = _status_kb("VmHWM") if hwm_reset else None
+        after = _rss()
+        traced = None
+        if name != "torch":
+            tracemalloc.start()
+            subject.step()
+            tracemalloc.reset_peak()
+            current0 = tracemalloc.get_traced_memory()[0]
+            subject.step()
+            traced = tracemalloc.get_traced_memory()[1] - current0
+            tracemalloc.stop()
+    maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    return {
+        "subject": name,
+        "steps": steps,
+        "data_bytes": int(x.nbytes + y.nbytes),
+        "baseline_rss_bytes": baseline,
+        "state_rss_bytes": before - baseline,
+        "step_peak_rss_bytes": None if hwm is None else hwm - before,
+        "total_peak_rss_bytes": None if hwm is None else hwm - baseline,
+        "rss_after_steps_minus_before_bytes": after - before,
+        "step_peak_traced_bytes": traced,
+        "ru_maxrss_bytes": maxrss,
+        "hwm_reset": hwm_reset,
+        "dtype": str(np.dtype(w.dtype)),
+    }
+
+
+def measure(workload: dict[str, Any], subject: str, steps: int = 3, timeout: float = 900) -> dict[str, Any]:
+    """Run the child for one subject on one workload; its JSON result (or an ``error`` entry)."""
+    spec = json.dumps({"workload": workload, "subject": subject, "steps": steps})
+    env = dict(os.environ)
+    root = str(Path(__file__).resolve().parent.parent)
+    env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    try:
+        proc = subprocess.run([sys.executable, "-m", "benchmarks.memory", spec], capture_output=True, text=True,
+                              timeout=timeout, env=env)
+    except subprocess.TimeoutExpired:
+        return {"subject": subject, "error": f"timed out after {timeout:.0f} s"}
+    if proc.returncode != 0:
+        return {"subject": subject, "error": proc.stderr.strip().splitlines()[-1] if proc.stderr else "failed"}
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def measure_many(jobs: list[tuple[dict[str, Any], str]], workers: int = 2) -> list[dict[str, Any]]:
+    """``measure`` for each (workload, subject), ``workers`` processes at a time (memory does not depend on
+    what else runs; this phase runs after all timings)."""
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        return list(pool.map(lambda job: measure(*job), jobs))
+
+
+if __name__ == "__main__":
+    print(json.dumps(_child(json.loads(sys.argv[1]))))
