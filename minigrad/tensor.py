@@ -121,6 +121,29 @@ def _check_reduction_dim(t: Tensor, name: str) -> None:
         raise IndexError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0.")
 
 
+def _overflow_error(dt: np.dtype) -> RuntimeError:
+    """torch's error for a scalar that does not fit an integer dtype."""
+    ctype = {"int32": "int"}.get(dt.name, f"{dt.name}_t")
+    return RuntimeError(f"value cannot be converted to type {ctype} without overflow")
+
+
+def _check_alpha(t: Tensor, other: Any, alpha: Any) -> None:
+    """torch refuses a floating ``alpha`` when both operands are integral (or bool)."""
+    o_kind = other._data.dtype.kind if isinstance(other, Tensor) else ("f" if isinstance(other, float) else "i")
+    if isinstance(alpha, float) and t._data.dtype.kind in "biu" and o_kind in "biu":
+        raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
+    if isinstance(alpha, bool) and not (t._data.dtype.kind == "b" and o_kind == "b"):
+        raise RuntimeError("Boolean alpha only supported for Boolean results.")
+
+
+def _nonempty_dim(t: Tensor, dim: Any, name: str) -> int:
+    """``dim`` normalised; torch's IndexError when that dim has no elements to reduce."""
+    d = t._dim(dim)
+    if t._data.ndim and t._data.shape[d] == 0:
+        raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+    return d
+
+
 def _check_random_dtype(t: Tensor, kernel: str) -> None:
     """In-place random fills are for float32/float64 here: torch's error for other types (float16, which
     torch supports, is unsupported by minigrad's generator)."""
@@ -632,10 +655,16 @@ class Tensor:
         return matmul(_other(other), self)
 
     def add(self, other: Any, alpha: Any = 1) -> Tensor:
-        return _arith.Add.apply(self, _other(other), alpha)
+        other = _other(other)
+        if alpha != 1:
+            _check_alpha(self, other, alpha)
+        return _arith.Add.apply(self, other, alpha)
 
     def sub(self, other: Any, alpha: Any = 1) -> Tensor:
-        return _arith.Sub.apply(self, _other(other), alpha)
+        other = _other(other)
+        if alpha != 1:
+            _check_alpha(self, other, alpha)
+        return _arith.Sub.apply(self, other, alpha)
 
     def mul(self, other: Any) -> Tensor:
         return self.__mul__(other)
@@ -762,6 +791,9 @@ class Tensor:
         return self._data.shape == other._data.shape and bool(np.array_equal(self._data, other._data))
 
     def allclose(self, other: Tensor, rtol: float = 1e-5, atol: float = 1e-8, equal_nan: bool = False) -> bool:
+        for name, tol in (("rtol", rtol), ("atol", atol)):
+            if isinstance(tol, numbers.Real) and tol < 0:
+                raise RuntimeError(f"{name} must be greater than or equal to zero, but got {tol}")
         if _tensor_arg(other, "allclose")._data.dtype != self._data.dtype:
             raise RuntimeError(f"{self.dtype.scalar_name} did not match {other.dtype.scalar_name}")
         return bool(np.allclose(self._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
@@ -808,13 +840,15 @@ class Tensor:
         if dim is None:
             _check_reduction_dim(self, "argmax")
             return Tensor._wrap(np.asarray(np.argmax(self._data), dtype=np.int64))
-        return Tensor._wrap(np.argmax(self._data, axis=self._dim(dim), keepdims=keepdim).astype(np.int64))
+        return Tensor._wrap(np.argmax(self._data, axis=_nonempty_dim(self, dim, "argmax"),
+                                      keepdims=keepdim).astype(np.int64))
 
     def argmin(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
         if dim is None:
             _check_reduction_dim(self, "argmin")
             return Tensor._wrap(np.asarray(np.argmin(self._data), dtype=np.int64))
-        return Tensor._wrap(np.argmin(self._data, axis=self._dim(dim), keepdims=keepdim).astype(np.int64))
+        return Tensor._wrap(np.argmin(self._data, axis=_nonempty_dim(self, dim, "argmin"),
+                                      keepdims=keepdim).astype(np.int64))
 
     # ------------------------------------------------------------------ shape
     def view(self, *shape: Any) -> Tensor:
@@ -841,6 +875,7 @@ class Tensor:
     def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
         shape = self._data.shape
         if not shape:
+            self._dim(start_dim), self._dim(end_dim)  # (torch's IndexError for a dim out of [-1, 0])
             return self.reshape(1)
         s, e = self._dim(start_dim), self._dim(end_dim)
         if s == e:
@@ -879,7 +914,8 @@ class Tensor:
             return s.Squeeze.apply(self)
         if isinstance(dim, tuple | list):
             raise NotImplementedError("squeeze(dims) with a tuple of dims is not supported by minigrad")
-        return s.SqueezeDim.apply(self, self._dim(dim)) if self._data.ndim else self
+        d = self._dim(dim)  # torch's IndexError for a dim out of range, 0-d tensors included
+        return s.SqueezeDim.apply(self, d) if self._data.ndim else self
 
     def expand(self, *sizes: Any) -> Tensor:
         """The tensor broadcast to ``sizes`` (-1 keeps a dim), computed as self + zeros: torch's checks first, and
@@ -953,7 +989,10 @@ class Tensor:
                 raise RuntimeError(_VIEW_OF_LEAF_INPLACE)  # x[key] = v is a copy_ into the view x[key]
             self._check_inplace()
             v = value if isinstance(value, Tensor) else Tensor._wrap(np.asarray(value, dtype=self._data.dtype))
-            self._rebind(_shape.CopySlices.apply(self, v, key))
+            try:
+                self._rebind(_shape.CopySlices.apply(self, v, key))
+            except ValueError as e:  # NumPy: the value does not broadcast to the selection
+                raise RuntimeError(str(e)) from None
             return
         if any(isinstance(k, slice) and k.step is not None and k.step <= 0
                for k in (key if isinstance(key, tuple) else (key,))):
@@ -1023,6 +1062,8 @@ class Tensor:
         o = other._data if isinstance(other, Tensor) else other
         if extra and extra[0] != 1:
             o = o * extra[0]
+        if type(o) is int and self._data.dtype.kind in "iu" and not _arith._fits(o, self._data.dtype):
+            o = _arith.promote(self._data, o)[1]  # an out-of-range Python int wraps, as in torch
         try:
             ufunc(self._data, o, out=self._data, casting="same_kind")
         except TypeError as e:  # NumPy's UFuncTypeError: the result type can't be cast to self's dtype
@@ -1074,11 +1115,16 @@ class Tensor:
             self._check_inplace()
             src = Tensor._wrap(np.broadcast_to(np.asarray(values, dtype=self._data.dtype), self._data.shape))
             return self._rebind(_shape.Copy.apply(self, src))
+        low, high = _arith._INT_LIMITS.get(self._data.dtype, (None, None))
+        if type(values) is float and low is not None and not low <= values <= high:  # (NaN too)
+            raise _overflow_error(self._data.dtype)  # NumPy would cast it silently
         try:
             self._data[...] = values
         except OverflowError:  # NumPy refuses an out-of-range Python int, with torch's words
-            ctype = {"int32": "int"}.get(self._data.dtype.name, f"{self._data.dtype.name}_t")
-            raise RuntimeError(f"value cannot be converted to type {ctype} without overflow") from None
+            if self._data.dtype.kind == "u" and isinstance(values, int) and -high <= values < 0:
+                self._data[...] = values % (high + 1)  # torch wraps a negative int into an unsigned type
+            else:
+                raise _overflow_error(self._data.dtype) from None
         bump_version(self._vc)
         return self
 
@@ -1142,6 +1188,8 @@ class Tensor:
 
     def uniform_(self, a: float = 0.0, b: float = 1.0, generator: Any = None) -> Tensor:
         _check_random_dtype(self, "check_uniform_bounds")
+        if isinstance(a, numbers.Real) and isinstance(b, numbers.Real) and a > b:
+            raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={a:g} > to={b:g}")
         gen = _generator(generator)
         return self._overwrite(gen.uniform(self._data.shape, self._data.dtype, a, b))
 

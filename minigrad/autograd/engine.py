@@ -76,6 +76,9 @@ def _run(
         heapify(ready)
     captured: list[np.ndarray | None] = [None] * len(capture) if capture else []
     observers = tuple(node_observers)  # a snapshot: another thread may (un)register meanwhile
+    # A leaf's AccumulateGrad runs first among ready nodes (torch's priority): so, when nobody watches the
+    # traversal, it can run the moment its last gradient arrives instead of going through the ready queue.
+    inline_leaves = capture is None and not observers
     pop = buffers.pop
     get = buffers.get
     while ready:
@@ -112,7 +115,12 @@ def _run(
             left = deps[nxt] - 1
             deps[nxt] = left
             if not left:
-                heappush(ready, (-nxt._seq, nxt))
+                if inline_leaves and nxt.__class__ is AccumulateGrad and nxt._pre_hooks is nxt._post_hooks is None:
+                    g_leaf = pop(nxt, None)
+                    if g_leaf is not None:
+                        nxt.apply(g_leaf)
+                else:
+                    heappush(ready, (-nxt._seq, nxt))
     return captured
 
 

@@ -305,14 +305,17 @@ class Function:
                 raise _broadcast_error(arrays[0], arrays[1]) from None
         else:
             data = cls.forward(node, *arrays)
-        out = _wrap(data, node if requires else None)
-        if cls.is_view:
-            out._vc = args[0]._vc  # a view shares its base's version counter, as in torch
         if not requires:
+            out = _wrap(data)
+            if cls.is_view:
+                out._vc = args[0]._vc  # a view shares its base's version counter, as in torch
             return out
+        out = _wrap(data, node)
+        if cls.is_view:
+            out._vc = args[0]._vc
+        data = out._data
         node.next_functions = tuple(edges)
         node._seq = next(SEQUENCE)
-        data = out._data
         node._shape = data.shape
         node._dtype = data.dtype
         saved = node._saved
@@ -330,6 +333,10 @@ class Function:
 
 
 _NO_EDGE = (None, 0)
+
+
+def _wrap(data: Any, grad_fn: Node | None = None) -> Tensor:  # replaced by Tensor._wrap when minigrad.tensor loads
+    raise RuntimeError("minigrad.tensor is not loaded")
 
 
 def _wrap(data: Any, grad_fn: Node | None = None) -> Tensor:  # replaced by Tensor._wrap when minigrad.tensor loads
