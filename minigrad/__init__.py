@@ -94,6 +94,7 @@ from minigrad.functional_api import (
     unsqueeze,
     where,
 )
+from minigrad.serialization import load, save
 from minigrad.tensor import Size, Tensor, matmul
 
 __version__ = "0.1.0"
@@ -109,4 +110,5 @@ __all__ = [
     "relu", "sigmoid", "sqrt", "stack", "sum", "tanh", "transpose", "unsqueeze", "squeeze", "flatten", "reshape",
     "t", "mm", "dot", "round", "where", "allclose", "equal", "is_tensor", "numel", "argmax", "argmin", "isnan",
     "maximum", "minimum", "add", "sub", "mul", "div", "pow", "neg", "reciprocal",
+    "save", "load",
 ]

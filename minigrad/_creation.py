@@ -177,18 +177,25 @@ def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None, requir
         raise RuntimeError("upper bound and larger bound inconsistent with step sign")
     ints = all(isinstance(v, numbers.Integral) for v in (start, end, step))
     dt = _dtype_of(dtype) if dtype is not None else (np.dtype(np.int64) if ints else get_default_dtype().np)
-    values = np.arange(start, end, step, dtype=np.float64 if dt.kind == "f" else None)
+    try:
+        values = np.arange(start, end, step, dtype=np.float64 if dt.kind == "f" else None)
+    except (MemoryError, ValueError) as e:  # far too many values: fail fast, as torch's allocator does
+        raise RuntimeError(f"arange({start}, {end}, {step}): cannot allocate the result: {e}") from None
     return _finish(values.astype(dt), requires_grad)
 
 
 def linspace(start: float, end: float, steps: int, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    if isinstance(steps, int) and steps < 0:
+    if isinstance(steps, numbers.Integral) and steps < 0:
         raise RuntimeError("number of steps must be non-negative")
     return _finish(np.linspace(start, end, steps).astype(_dtype_of(dtype)), requires_grad)
 
 
 def eye(n: int, m: int | None = None, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    return _finish(np.eye(n, m, dtype=_dtype_of(dtype)), requires_grad)
+    for name, v in (("n", n), ("m", m)):
+        if isinstance(v, numbers.Integral) and v < 0:
+            raise RuntimeError(f"{name} must be greater or equal to 0, got {v}")
+    with _allocation((n, n if m is None else m)):
+        return _finish(np.eye(n, m, dtype=_dtype_of(dtype)), requires_grad)
 
 
 # ---------------------------------------------------------------------- random (torch's CPU generator)

@@ -1251,7 +1251,7 @@ class _Min(_MaxMin):
 
 def _by_index(t: Tensor, dim: int, keepdim: bool, arg: Any) -> Any:
     """``max(dim)``/``min(dim)``: (values, indices), gradient to the chosen index only."""
-    d = t._dim(dim)
+    d = _nonempty_dim(t, dim, "max" if arg is np.argmax else "min")
     idx = arg(t._data, axis=d, keepdims=True)
     values = _take(t, d, idx)
     if not keepdim:

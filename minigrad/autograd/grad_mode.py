@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import inspect
 import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -39,7 +40,27 @@ class _GradModeContext:
         state.enabled = self._prev
 
     def __call__(self, fn: F) -> F:
+        """Decorate ``fn`` to run in this mode (for a generator function: every resumption, as torch does)."""
         mode = self._mode
+
+        if inspect.isgeneratorfunction(fn):
+
+            @functools.wraps(fn)
+            def generator(*args: Any, **kwargs: Any) -> Any:
+                gen = fn(*args, **kwargs)
+                value: Any = None
+                while True:
+                    prev = state.enabled
+                    state.enabled = mode
+                    try:
+                        item = gen.send(value)
+                    except StopIteration as stop:
+                        return stop.value
+                    finally:
+                        state.enabled = prev
+                    value = yield item
+
+            return generator  # type: ignore[return-value]
 
         @functools.wraps(fn)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -54,9 +75,15 @@ class _GradModeContext:
 
 
 class no_grad(_GradModeContext):  # noqa: N801 - torch's name
-    """``with no_grad():`` (or ``@no_grad()``): ops inside record no graph; results don't require grad."""
+    """``with no_grad():`` (or ``@no_grad()`` / ``@no_grad``): ops inside record no graph; results don't
+    require grad."""
 
     _mode = False
+
+    def __new__(cls, orig_func: Any = None) -> Any:
+        if orig_func is None:
+            return super().__new__(cls)
+        return cls()(orig_func)  # the bare decorator form, as torch allows
 
 
 class enable_grad(_GradModeContext):  # noqa: N801
@@ -69,9 +96,15 @@ class set_grad_enabled(_GradModeContext):  # noqa: N801
     """``set_grad_enabled(mode)`` sets grad mode at once; used with ``with`` it restores it on exit."""
 
     def __init__(self, mode: bool) -> None:
+        if not isinstance(mode, bool):
+            raise TypeError(f"set_grad_enabled(): argument 'mode' must be bool, not {type(mode).__name__}")
         self._prev = state.enabled
-        self._mode = bool(mode)
-        state.enabled = self._mode
+        self._mode = mode
+        state.enabled = mode
+
+    def __call__(self, fn: F) -> F:
+        state.enabled = self._prev  # used as a decorator: the mode applies inside fn only (torch restores it)
+        return super().__call__(fn)
 
     def __enter__(self) -> None:
         pass

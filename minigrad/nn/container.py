@@ -21,7 +21,7 @@ class Sequential(Module):
                 self.add_module(name, m)
         else:
             for i, m in enumerate(args):
-                if not isinstance(m, Module):
+                if m is not None and not isinstance(m, Module):  # (None is a placeholder, as in torch)
                     raise TypeError(f"{type(m).__name__} is not a Module subclass")
                 self.add_module(str(i), m)
 

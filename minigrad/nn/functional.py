@@ -88,16 +88,18 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
     name = "binary_cross_entropy_with_logits"
     _tensor_arg(input, name, "input", 1)
     _tensor_arg(target, name, "target", 2)
-    if weight is not None and _tensor_arg(weight, name, "weight", 3)._requires_grad:
-        raise RuntimeError(
-            f"The function '{name}' is not differentiable with respect to argument 'weight'. This input cannot have "
-            "requires_grad True."
-        )
+    if weight is not None:
+        _tensor_arg(weight, name, "weight", 3)
     if pos_weight is not None:
         _tensor_arg(pos_weight, name, "pos_weight", 5)
     if target._data.shape != input._data.shape:
         raise ValueError(
             f"Target size ({target.size()}) must be the same as input size ({input.size()})"
+        )
+    if weight is not None and weight._requires_grad:
+        raise RuntimeError(
+            f"The function '{name}' is not differentiable with respect to argument 'weight'. This input cannot have "
+            "requires_grad True."
         )
     w = None if weight is None else weight._data
     pw = None if pos_weight is None else pos_weight._data

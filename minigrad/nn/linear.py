@@ -17,6 +17,11 @@ from minigrad.tensor import Tensor
 __all__ = ["Linear", "Identity"]
 
 
+def _is_int_tensor(v: Any) -> bool:
+    """A one-element integer tensor, which torch accepts as a size."""
+    return isinstance(v, Tensor) and v._data.dtype.kind in "iu" and v._data.size == 1
+
+
 class Linear(Module):
     """Affine map; weight and bias drawn from U(−1/√in, 1/√in), weight first (torch's order and numbers)."""
 
@@ -24,16 +29,22 @@ class Linear(Module):
                  device: Any = None) -> None:
         super().__init__()
         for name, v in (("in_features", in_features), ("out_features", out_features)):
-            if isinstance(v, bool) or not isinstance(v, int | np.integer):
+            if isinstance(v, bool) or not (isinstance(v, int | np.integer) or _is_int_tensor(v)):
                 raise TypeError(f"Linear(): argument '{name}' must be int, not {type(v).__name__}")
+            v = int(v)
             if v < 0:
                 raise RuntimeError(
                     f"Trying to create tensor with negative dimension {v}: [{out_features}, {in_features}]"
                 )
         self.in_features, self.out_features = int(in_features), int(out_features)
         dt = get_default_dtype().np if dtype is None else to_numpy_dtype(dtype)
-        self.weight = Parameter(np.empty((self.out_features, self.in_features), dtype=dt))
-        self.bias = Parameter(np.empty(self.out_features, dtype=dt)) if bias else None
+        try:
+            self.weight = Parameter(np.empty((self.out_features, self.in_features), dtype=dt))
+            self.bias = Parameter(np.empty(self.out_features, dtype=dt)) if bias else None
+        except (MemoryError, ValueError) as e:  # far too large: fail fast, as torch's allocator does
+            raise RuntimeError(
+                f"cannot allocate a weight of shape [{self.out_features}, {self.in_features}]: {e}"
+            ) from None
         self.reset_parameters()
 
     def reset_parameters(self) -> None:

@@ -132,6 +132,8 @@ class Module:
                       remove_duplicate: bool = True) -> Iterator[tuple[str, Module]]:
         """This module and every sub-module, depth first, each once (torch's signature: modules in ``memo``
         are skipped and added to it)."""
+        if memo is not None and not isinstance(memo, set):
+            raise TypeError(f"named_modules(): memo must be a set of modules, not {type(memo).__name__}")
         seen: set[int] = {id(m) for m in memo} if memo is not None else set()
         stack: list[tuple[str, Module]] = [(prefix, self)]
         while stack:

@@ -189,7 +189,7 @@ class Div(Function):
     def backward(ctx, grad):  # type: ignore[no-untyped-def]
         x, y = ctx.saved_tensors
         gx = grad / y if ctx.next_functions[0][0] is not None else None
-        gy = -grad * x / (y * y) if ctx.next_functions[1][0] is not None else None
+        gy = -grad * ((x / y) / y) if ctx.next_functions[1][0] is not None else None  # torch's order: no y² overflow
         return gx, gy
 
 
@@ -224,6 +224,8 @@ class Pow(Function):
 
     @staticmethod
     def forward(ctx, x, c):  # type: ignore[no-untyped-def]
+        if x.dtype.kind in "biu" and type(c) is int and c < 0:  # (before promote: it may wrap c into uint8)
+            raise RuntimeError("Integers to negative integer powers are not allowed.")
         x, c = promote(x, c)
         if x.dtype.kind in "iu" and c < 0:
             raise RuntimeError("Integers to negative integer powers are not allowed.")

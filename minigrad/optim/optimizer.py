@@ -111,6 +111,10 @@ class Optimizer:
                             f"state '{k}' of parameter {key} has shape {arr.shape}, expected {p._data.shape}"
                         )
                     entry[k] = Tensor._wrap(np.array(arr, dtype=p._data.dtype, copy=True))
+                elif k == "momentum_buffer" and v is not None:  # step() would fail on it later
+                    raise TypeError(
+                        f"state '{k}' of parameter {key} must be a tensor or None, got {type(v).__name__}"
+                    )
                 else:
                     entry[k] = copy.deepcopy(v)
             new_state[p] = entry
