@@ -70,8 +70,15 @@ def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool
     if isinstance(data, list | tuple) and any(isinstance(x, Tensor) for x in data):
         if any(isinstance(x, Tensor) and x._data.size != 1 for x in data):
             raise ValueError("only one element tensors can be converted to Python scalars")
-        data = [x._data if isinstance(x, Tensor) else x for x in data]
-    arr = _infer(data) if dtype is None else np.array(data, dtype=to_numpy_dtype(dtype))
+        data = [x._data.reshape(()) if isinstance(x, Tensor) else x for x in data]  # one-element: a number
+    try:
+        arr = _infer(data) if dtype is None else np.array(data, dtype=to_numpy_dtype(dtype))
+    except (ValueError, OverflowError) as e:
+        if "cannot convert float" not in str(e) and not isinstance(e, OverflowError):
+            raise
+        arr = _wrapped_unsigned(data, to_numpy_dtype(dtype))
+        if arr is None:
+            raise RuntimeError(f"value cannot be converted to type {to_numpy_dtype(dtype)} without overflow") from None
     return _finish(arr, requires_grad)
 
 
@@ -90,6 +97,21 @@ def from_numpy(array: np.ndarray) -> Tensor:
         raise TypeError(f"expected np.ndarray (got {type(array).__name__})")
     from_numpy_dtype(array.dtype)
     return Tensor._wrap(array)
+
+
+def _wrapped_unsigned(data: Any, dt: np.dtype) -> np.ndarray | None:
+    """Integers for an unsigned dtype, a negative one wrapping around as torch allows (-1 is 255 in uint8, down
+    to -255); None if some value does not fit."""
+    if dt.kind != "u":
+        return None
+    try:
+        wide = np.array(data, dtype=np.int64)
+    except (ValueError, OverflowError, TypeError):
+        return None
+    high = int(np.iinfo(dt).max)
+    if wide.size and not ((wide >= -high) & (wide <= high)).all():
+        return None
+    return wide.astype(dt)
 
 
 def _dtype_of(dtype: Any) -> np.dtype:
@@ -187,7 +209,8 @@ def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None, requir
 def linspace(start: float, end: float, steps: int, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     if isinstance(steps, numbers.Integral) and steps < 0:
         raise RuntimeError("number of steps must be non-negative")
-    return _finish(np.linspace(start, end, steps).astype(_dtype_of(dtype)), requires_grad)
+    with _allocation((steps,)):
+        return _finish(np.linspace(start, end, steps).astype(_dtype_of(dtype)), requires_grad)
 
 
 def eye(n: int, m: int | None = None, dtype: Any = None, requires_grad: bool = False) -> Tensor:
@@ -252,7 +275,8 @@ def randint(low: int, high: Any = None, size: Any = None, generator: Any = None,
     if high <= low:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
     dt = np.dtype(np.int64) if dtype is None else to_numpy_dtype(dtype)
-    return _finish(_gen(generator).randint(low, high, shape, dt), requires_grad)
+    with _allocation(shape):
+        return _finish(_gen(generator).randint(low, high, shape, dt), requires_grad)
 
 
 def rand_like(t: Tensor, dtype: Any = None, generator: Any = None) -> Tensor:
@@ -267,7 +291,10 @@ def randn_like(t: Tensor, dtype: Any = None, generator: Any = None) -> Tensor:
 
 def randperm(n: int, generator: Any = None, dtype: Any = None) -> Tensor:
     dt = np.dtype(np.int64) if dtype is None else to_numpy_dtype(dtype)
-    return Tensor._wrap(_gen(generator).randperm(n, dt))
+    if isinstance(n, numbers.Integral) and n < 0:
+        raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
+    with _allocation((n,)):
+        return Tensor._wrap(_gen(generator).randperm(n, dt))
 
 
 def manual_seed(seed: int) -> Any:

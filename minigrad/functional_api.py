@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from minigrad.ops import shape as _shape
-from minigrad.tensor import Tensor, _other
+from minigrad.tensor import ALL_DIMS, Tensor, _deprecated_alpha, _other, _tensor_arg
 
 __all__ = [
     "abs", "cat", "clamp", "clip", "exp", "log", "max", "mean", "min", "relu", "sigmoid", "sqrt", "stack", "sum",
@@ -70,20 +70,48 @@ def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
 clip = clamp
 
 
-def add(input: Tensor, other: Any, alpha: Any = 1) -> Tensor:
-    return _t(input, "add").add(other, alpha=alpha)
+def _tensor_list(tensors: Any, name: str) -> list[Tensor]:
+    """The ``tensors`` argument of cat/stack: a list or tuple of Tensors (torch's TypeErrors otherwise)."""
+    if not isinstance(tensors, list | tuple):
+        raise TypeError(f"{name}(): argument 'tensors' (position 1) must be tuple of Tensors, not "
+                        f"{type(tensors).__name__}")
+    for i, x in enumerate(tensors):
+        if not isinstance(x, Tensor):
+            raise TypeError(f"expected Tensor as element {i} in argument 0, but got {type(x).__name__}")
+    return list(tensors)
 
 
-def sub(input: Tensor, other: Any, alpha: Any = 1) -> Tensor:
-    return _t(input, "sub").sub(other, alpha=alpha)
+def _t_or_number(x: Any, name: str) -> Tensor:
+    """``input`` of add/sub/mul/div: a Tensor, or a Python number that torch takes as a 0-d tensor."""
+    if isinstance(x, bool | int | float) and not isinstance(x, Tensor):
+        from minigrad._creation import tensor
+
+        if type(x) is int and not -(2**63) <= x < 2**63:  # torch: a uint64 tensor, or an overflow
+            raise NotImplementedError(f"{name}(): a Python int beyond int64 as 'input' is not supported by minigrad")
+        return tensor(x)
+    return _t(x, name)
 
 
-def mul(input: Tensor, other: Any) -> Tensor:
-    return _t(input, "mul") * other
+def add(input: Any, other: Any, *deprecated: Any, alpha: Any = 1) -> Tensor:
+    """``input + alpha·other``; ``add(input, alpha, other)`` is torch's deprecated spelling."""
+    if deprecated:
+        other, alpha = _deprecated_alpha("add", other, deprecated, alpha)
+    return _t_or_number(input, "add").add(other, alpha=alpha)
 
 
-def div(input: Tensor, other: Any) -> Tensor:
-    return _t(input, "div") / other
+def sub(input: Any, other: Any, *deprecated: Any, alpha: Any = 1) -> Tensor:
+    """``input − alpha·other``; ``sub(input, alpha, other)`` is torch's deprecated spelling."""
+    if deprecated:
+        other, alpha = _deprecated_alpha("sub", other, deprecated, alpha)
+    return _t_or_number(input, "sub").sub(other, alpha=alpha)
+
+
+def mul(input: Any, other: Any) -> Tensor:
+    return _t_or_number(input, "mul") * other
+
+
+def div(input: Any, other: Any) -> Tensor:
+    return _t_or_number(input, "div") / other
 
 
 def pow(input: Any, exponent: Any) -> Tensor:
@@ -92,11 +120,11 @@ def pow(input: Any, exponent: Any) -> Tensor:
     return _t(exponent, "pow").__rpow__(input)
 
 
-def sum(input: Tensor, dim: Any = None, keepdim: bool = False, dtype: Any = None) -> Tensor:
+def sum(input: Tensor, dim: Any = ALL_DIMS, keepdim: bool = False, dtype: Any = None) -> Tensor:
     return _t(input, "sum").sum(dim, keepdim, dtype=dtype)
 
 
-def mean(input: Tensor, dim: Any = None, keepdim: bool = False, dtype: Any = None) -> Tensor:
+def mean(input: Tensor, dim: Any = ALL_DIMS, keepdim: bool = False, dtype: Any = None) -> Tensor:
     return _t(input, "mean").mean(dim, keepdim, dtype=dtype)
 
 
@@ -150,18 +178,26 @@ def dot(input: Tensor, other: Tensor) -> Tensor:
 
 def cat(tensors: Any, dim: int = 0) -> Tensor:
     """Concatenate along ``dim`` (``CatBackward0``)."""
-    tensors = list(tensors)
+    tensors = _tensor_list(tensors, "cat")
     if not tensors:
-        raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")
+        raise ValueError("torch.cat(): expected a non-empty list of Tensors")
+    for i, x in enumerate(tensors):
+        if not x._data.ndim:
+            raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
     d = tensors[0]._dim(dim)
     return _shape.Cat.apply(*tensors, d)
 
 
 def stack(tensors: Any, dim: int = 0) -> Tensor:
     """Stack along a new ``dim`` (``StackBackward0``)."""
-    tensors = list(tensors)
+    tensors = _tensor_list(tensors, "stack")
     if not tensors:
         raise RuntimeError("stack expects a non-empty TensorList")
+    first = tensors[0]._data.shape
+    for i, x in enumerate(tensors):
+        if x._data.shape != first:
+            raise RuntimeError(f"stack expects each tensor to be equal size, but got {list(first)} at entry 0 and "
+                               f"{list(x._data.shape)} at entry {i}")
     return _shape.Stack.apply(*tensors, dim)
 
 
@@ -169,25 +205,32 @@ def where(condition: Tensor, input: Any, other: Any) -> Tensor:
     """Elementwise choice: ``input`` where ``condition`` else ``other`` (``WhereBackward0``)."""
     from minigrad.ops.arithmetic import Where
 
+    if not isinstance(condition, Tensor):
+        raise TypeError(f"where(): argument 'condition' (position 1) must be Tensor, not {type(condition).__name__}")
+    if condition._data.dtype.kind != "b" and condition._data.dtype != np.uint8:  # (uint8: torch's deprecated mask)
+        raise RuntimeError("where expected condition to be a boolean tensor, but got a tensor with dtype "
+                           f"{condition.dtype.scalar_name}")
     a, b = _other(input), _other(other)
     a = a if isinstance(a, Tensor) else Tensor._wrap(np.asarray(a))
     return Where.apply(a, b, condition._data.astype(bool))
 
 
 def maximum(input: Tensor, other: Tensor) -> Tensor:
+    _t(input, "maximum"), _tensor_arg(other, "maximum", "other", 2)
     return where(input >= other, input, other)
 
 
 def minimum(input: Tensor, other: Tensor) -> Tensor:
+    _t(input, "minimum"), _tensor_arg(other, "minimum", "other", 2)
     return where(input <= other, input, other)
 
 
 def allclose(input: Tensor, other: Tensor, rtol: float = 1e-5, atol: float = 1e-8, equal_nan: bool = False) -> bool:
-    return input.allclose(other, rtol, atol, equal_nan)
+    return _t(input, "allclose").allclose(other, rtol, atol, equal_nan)
 
 
 def equal(input: Tensor, other: Tensor) -> bool:
-    return input.equal(other)
+    return _t(input, "equal").equal(other)
 
 
 def is_tensor(obj: Any) -> bool:
@@ -195,8 +238,8 @@ def is_tensor(obj: Any) -> bool:
 
 
 def numel(input: Tensor) -> int:
-    return input.numel()
+    return _t(input, "numel").numel()
 
 
 def isnan(input: Tensor) -> Tensor:
-    return input.isnan()
+    return _t(input, "isnan").isnan()

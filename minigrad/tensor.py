@@ -8,6 +8,7 @@ and backward refuses to use a saved tensor that an in-place op changed afterward
 
 from __future__ import annotations
 
+import math
 import numbers
 import operator
 from collections import namedtuple
@@ -93,14 +94,19 @@ def _shape_arg(shape: tuple[Any, ...]) -> tuple[int, ...]:
         raise TypeError('missing 1 required positional arguments: "size"')
     if len(shape) == 1 and not isinstance(shape[0], numbers.Integral) and not _is_index(shape[0]):
         shape = tuple(shape[0])
+    if shape and isinstance(shape[0], bool):  # torch's parser: a bool is a size after the first one
+        raise TypeError(f"shape must be a sequence of ints, got {shape!r}")
     for s in shape:
-        if isinstance(s, bool) or not (isinstance(s, numbers.Integral) or _is_index(s)):
+        if not (isinstance(s, numbers.Integral) or _is_index(s)):
             raise TypeError(f"shape must be a sequence of ints, got {shape!r}")
     return tuple(operator.index(s) for s in shape)
 
 
 def _is_index(s: Any) -> bool:
-    """An integer scalar that is not a Python int, e.g. a 0-d integer tensor (torch takes those as sizes)."""
+    """An integer scalar that is not a Python int, e.g. a 0-d integer tensor (torch takes those as sizes; a bool
+    tensor is a RuntimeError)."""
+    if isinstance(s, Tensor) and s._data.dtype.kind == "b":
+        raise RuntimeError("Expected scalar.isIntegral( false) to be true, but got false.")
     try:
         operator.index(s)
     except TypeError:
@@ -122,18 +128,59 @@ def _check_reduction_dim(t: Tensor, name: str) -> None:
 
 
 def _overflow_error(dt: np.dtype) -> RuntimeError:
-    """torch's error for a scalar that does not fit an integer dtype."""
-    ctype = {"int32": "int"}.get(dt.name, f"{dt.name}_t")
+    """torch's error for a scalar that does not fit the dtype (its C++ type names)."""
+    ctype = _CTYPES.get(dt.name, f"{dt.name}_t")
     return RuntimeError(f"value cannot be converted to type {ctype} without overflow")
 
 
-def _check_alpha(t: Tensor, other: Any, alpha: Any) -> None:
-    """torch refuses a floating ``alpha`` when both operands are integral (or bool)."""
-    o_kind = other._data.dtype.kind if isinstance(other, Tensor) else ("f" if isinstance(other, float) else "i")
+_CTYPES = {"int32": "int", "float16": "c10::Half", "float32": "float", "float64": "double"}
+
+
+_FLAGS = (bool, type(None))  # retain_graph values that need no conversion
+
+
+def _check_alpha(t: Tensor, other: Any, alpha: Any, name: str = "add") -> Any:
+    """``alpha`` as a number (a 0-d tensor gives its value, as in torch). torch refuses a floating ``alpha`` when
+    both operands are integral (or bool), and a bool ``alpha`` unless the result is bool."""
+    if isinstance(alpha, Tensor | np.generic):
+        if isinstance(alpha, Tensor) and alpha._data.ndim:
+            raise TypeError(f"{name}(): argument 'alpha' must be Number, not {type(alpha).__name__}")
+        alpha = alpha.item()
+    elif not isinstance(alpha, numbers.Number):
+        raise TypeError(f"{name}(): argument 'alpha' must be Number, not {type(alpha).__name__}")
+    o_kind = (other._data.dtype.kind if isinstance(other, Tensor)
+              else "b" if isinstance(other, bool) else "f" if isinstance(other, float) else "i")
     if isinstance(alpha, float) and t._data.dtype.kind in "biu" and o_kind in "biu":
         raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
-    if isinstance(alpha, bool) and not (t._data.dtype.kind == "b" and o_kind == "b"):
-        raise RuntimeError("Boolean alpha only supported for Boolean results.")
+    if isinstance(alpha, bool):
+        o = other._data if isinstance(other, Tensor) else other
+        if _dtype.result_type(t._data, o).kind != "b":
+            raise RuntimeError("Boolean alpha only supported for Boolean results.")
+    elif isinstance(alpha, int | float) and math.isfinite(alpha) and abs(alpha) > 65504:  # float16's largest
+        res = _dtype.result_type(t._data, other._data if isinstance(other, Tensor) else other)
+        if res.kind == "f" and res.itemsize < 8 and abs(alpha) > float(np.finfo(res).max):
+            raise _overflow_error(res)
+    return alpha
+
+
+def _deprecated_alpha(name: str, alpha: Any, rest: tuple[Any, ...], keyword_alpha: Any) -> tuple[Any, Any]:
+    """torch's deprecated ``add(alpha, other)`` overload (two positional arguments): ``(other, alpha)``."""
+    if len(rest) > 1 or keyword_alpha is not _NO_ALPHA:
+        raise TypeError(f"{name}() received an invalid combination of arguments")
+    if (isinstance(alpha, Tensor) and alpha._data.ndim) or not isinstance(alpha, Tensor | numbers.Number):
+        raise TypeError(f"{name}() takes 1 positional argument but 2 were given")
+    return rest[0], alpha
+
+
+class _AllDims:
+    """The default ``dim`` of sum/mean: no dim given (torch's full reduction, a different node from dim=None)."""
+
+    def __repr__(self) -> str:
+        return "<all dims>"
+
+
+ALL_DIMS: Any = _AllDims()
+_NO_ALPHA: Any = 1  # the default alpha: an alpha keyword besides the deprecated overload is refused unless it is 1
 
 
 def _nonempty_dim(t: Tensor, dim: Any, name: str) -> int:
@@ -237,6 +284,8 @@ class Tensor:
     def data(self, value: Tensor) -> None:
         if not isinstance(value, Tensor):
             raise TypeError(f"Variable data has to be a tensor, but got {type(value).__name__}")
+        if self._requires_grad and value._data.dtype.kind != "f":
+            raise RuntimeError("data set to a tensor that requires gradients must be floating point or complex dtype")
         self._data = value._data
         if self._acc is not None:
             self._acc._shape, self._acc._dtype = self._data.shape, self._data.dtype
@@ -249,6 +298,8 @@ class Tensor:
     def requires_grad(self, value: bool) -> None:
         if not isinstance(value, bool):
             raise RuntimeError("requires_grad must be a bool")
+        if self.grad_fn is not None:
+            raise RuntimeError("you can only change requires_grad flags of leaf variables.")
         if value and self._data.dtype.kind != "f":  # the attribute's wording differs from requires_grad_()'s
             raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
         self.requires_grad_(value)
@@ -328,6 +379,9 @@ class Tensor:
     def backward(self, gradient: Any = None, retain_graph: bool | None = None, create_graph: bool = False,
                  inputs: Any = None) -> None:
         """Accumulate d(self)/d(leaf) (times ``gradient`` for a non-scalar) into every leaf's ``.grad``."""
+        if gradient is None and inputs is None and create_graph is False and retain_graph.__class__ in _FLAGS:
+            _engine.backward(self, None, retain_graph)  # the common call: loss.backward()
+            return
         if isinstance(gradient, list | tuple):  # torch takes a sequence holding the one gradient
             if len(gradient) != 1:
                 raise RuntimeError(f"got 1 tensors and {len(gradient)} gradients")
@@ -336,6 +390,21 @@ class Tensor:
             raise TypeError(f"gradients can be either Tensors or None, but got {type(gradient).__name__}")
         elif gradient is not None and gradient._data.dtype != self._data.dtype:  # torch casts it to the output's
             gradient = Tensor._wrap(gradient._data.astype(self._data.dtype))
+        if type(create_graph) is not bool or (retain_graph is not None and type(retain_graph) is not bool):
+            # torch's parser reads these flags as integers: 1 is True; 0.5, "a", None (create_graph) are TypeErrors,
+            # raised after the gradient's own checks
+            try:
+                create_graph = bool(operator.index(create_graph))
+                retain_graph = None if retain_graph is None else bool(operator.index(retain_graph))
+            except TypeError:
+                if gradient is not None and gradient._data.shape != self._data.shape:
+                    raise RuntimeError(
+                        f"Mismatch in shape: grad_output[0] has a shape of {_engine._size(gradient._data.shape)} and "
+                        f"output[0] has a shape of {_engine._size(self._data.shape)}."
+                    ) from None
+                if gradient is None and self._requires_grad and self._data.size != 1:
+                    raise RuntimeError("grad can be implicitly created only for scalar outputs") from None
+                raise
         if create_graph:
             raise NotImplementedError("create_graph=True (higher-order gradients) is not supported by minigrad")
         if inputs is not None:
@@ -452,6 +521,12 @@ class Tensor:
     def type(self, dtype: Any = None) -> Any:
         if dtype is None:
             return f"{display_module}.{self.dtype.scalar_name}Tensor"
+        if isinstance(dtype, str):  # "torch.DoubleTensor" / "minigrad.DoubleTensor"
+            name = dtype.split(".")[-1].removesuffix("Tensor")
+            match = [d for d in _dtype._FROM_NP.values() if d.scalar_name == name and dtype.count(".") == 1]
+            if not match:
+                raise ValueError(f"invalid type: '{dtype}'")
+            dtype = match[0]
         return self.to(dtype)
 
     def float(self) -> Tensor:
@@ -654,16 +729,22 @@ class Tensor:
     def __rmatmul__(self, other: Any) -> Tensor:
         return matmul(_other(other), self)
 
-    def add(self, other: Any, alpha: Any = 1) -> Tensor:
+    def add(self, other: Any, *deprecated: Any, alpha: Any = 1) -> Tensor:
+        """``self + alpha·other``; ``add(alpha, other)`` is torch's deprecated spelling."""
+        if deprecated:
+            other, alpha = _deprecated_alpha("add", other, deprecated, alpha)
         other = _other(other)
-        if alpha != 1:
-            _check_alpha(self, other, alpha)
+        if type(alpha) is not int or alpha != 1:
+            alpha = _check_alpha(self, other, alpha, "add")
         return _arith.Add.apply(self, other, alpha)
 
-    def sub(self, other: Any, alpha: Any = 1) -> Tensor:
+    def sub(self, other: Any, *deprecated: Any, alpha: Any = 1) -> Tensor:
+        """``self − alpha·other``; ``sub(alpha, other)`` is torch's deprecated spelling."""
+        if deprecated:
+            other, alpha = _deprecated_alpha("sub", other, deprecated, alpha)
         other = _other(other)
-        if alpha != 1:
-            _check_alpha(self, other, alpha)
+        if type(alpha) is not int or alpha != 1:
+            alpha = _check_alpha(self, other, alpha, "sub")
         return _arith.Sub.apply(self, other, alpha)
 
     def mul(self, other: Any) -> Tensor:
@@ -712,13 +793,15 @@ class Tensor:
         return _unary.Relu.apply(self)
 
     def abs(self) -> Tensor:
+        if self._data.dtype.kind == "b":
+            raise NotImplementedError('"abs_cpu" not implemented for \'Bool\'')
         return _unary.Abs.apply(self)
 
     def sqrt(self) -> Tensor:
         return _unary.Sqrt.apply(self)
 
     def clamp(self, min: Any = None, max: Any = None) -> Tensor:
-        return _unary.Clamp.apply(self, _scalar(min), _scalar(max))
+        return _unary.Clamp.apply(self, *_clamp_bounds(self, min, max))
 
     clip = clamp
 
@@ -729,6 +812,8 @@ class Tensor:
             raise ValueError("Overflow when unpacking long long")
         if not -(2**31) <= decimals < 2**31:  # NumPy's limit (torch returns NaN: 10**decimals overflows)
             raise NotImplementedError("minigrad's round() supports |decimals| < 2**31")
+        if self._data.dtype.kind == "b":
+            raise NotImplementedError('"round_vml_cpu" not implemented for \'Bool\'')
         return _unary.Round.apply(self, decimals)
 
     def sign(self) -> Tensor:
@@ -796,7 +881,10 @@ class Tensor:
                 raise RuntimeError(f"{name} must be greater than or equal to zero, but got {tol}")
         if _tensor_arg(other, "allclose")._data.dtype != self._data.dtype:
             raise RuntimeError(f"{self.dtype.scalar_name} did not match {other.dtype.scalar_name}")
-        return bool(np.allclose(self._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
+        try:
+            return bool(np.allclose(self._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
+        except ValueError:
+            raise _function._broadcast_error(self._data, other._data) from None
 
     def isnan(self) -> Tensor:
         return Tensor._wrap(np.isnan(self._data))
@@ -812,47 +900,61 @@ class Tensor:
         return Tensor._wrap(out.astype(np.uint8) if self._data.dtype == np.uint8 else out)
 
     # ------------------------------------------------------------------ reductions
-    def sum(self, dim: Any = None, keepdim: bool = False, dtype: Any = None) -> Tensor:
+    def sum(self, dim: Any = ALL_DIMS, keepdim: bool = False, dtype: Any = None) -> Tensor:
+        """The sum over every dim (``SumBackward0``) or over ``dim`` (``SumBackward1``; an explicit None or ()
+        means every dim, as in torch)."""
         x = self if dtype is None else self.to(dtype)
         r = _red
-        if dim is None:
+        if dim is ALL_DIMS:
             return r.Sum.apply(x)
-        return r.SumDim.apply(x, r.normalize_dims(dim, self._data.ndim), keepdim)
+        dims = (None if dim is None else r.normalize_dims(dim, self._data.ndim)) or tuple(range(self._data.ndim))
+        return r.SumDim.apply(x, dims, keepdim)
 
-    def mean(self, dim: Any = None, keepdim: bool = False, dtype: Any = None) -> Tensor:
+    def mean(self, dim: Any = ALL_DIMS, keepdim: bool = False, dtype: Any = None) -> Tensor:
+        """The mean over every dim (``MeanBackward0``) or over ``dim`` (``MeanBackward1``; None or () means every
+        dim)."""
         x = self if dtype is None else self.to(dtype)
         r = _red
-        if dim is None:
+        if dim is ALL_DIMS:
             return r.Mean.apply(x)
-        return r.MeanDim.apply(x, r.normalize_dims(dim, self._data.ndim), keepdim)
+        dims = (None if dim is None else r.normalize_dims(dim, self._data.ndim)) or tuple(range(self._data.ndim))
+        return r.MeanDim.apply(x, dims, keepdim)
 
     def max(self, dim: Any = None, keepdim: bool = False) -> Any:
         if dim is None:
             return _red.MaxAll.apply(self)
+        if isinstance(dim, Tensor):
+            raise NotImplementedError("max(other) (elementwise) is not supported by minigrad; use minigrad.maximum")
         return _by_index(self, dim, keepdim, np.argmax)
 
     def min(self, dim: Any = None, keepdim: bool = False) -> Any:
         if dim is None:
             return _red.MinAll.apply(self)
+        if isinstance(dim, Tensor):
+            raise NotImplementedError("min(other) (elementwise) is not supported by minigrad; use minigrad.minimum")
         return _by_index(self, dim, keepdim, np.argmin)
 
     def argmax(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
         if dim is None:
             _check_reduction_dim(self, "argmax")
-            return Tensor._wrap(np.asarray(np.argmax(self._data), dtype=np.int64))
+            out = np.asarray(np.argmax(self._data), dtype=np.int64)
+            return Tensor._wrap(out.reshape((1,) * self._data.ndim) if keepdim else out)
         return Tensor._wrap(np.argmax(self._data, axis=_nonempty_dim(self, dim, "argmax"),
                                       keepdims=keepdim).astype(np.int64))
 
     def argmin(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
         if dim is None:
             _check_reduction_dim(self, "argmin")
-            return Tensor._wrap(np.asarray(np.argmin(self._data), dtype=np.int64))
+            out = np.asarray(np.argmin(self._data), dtype=np.int64)
+            return Tensor._wrap(out.reshape((1,) * self._data.ndim) if keepdim else out)
         return Tensor._wrap(np.argmin(self._data, axis=_nonempty_dim(self, dim, "argmin"),
                                       keepdims=keepdim).astype(np.int64))
 
     # ------------------------------------------------------------------ shape
-    def view(self, *shape: Any) -> Tensor:
-        if len(shape) == 1 and isinstance(shape[0], _DtypeClass):
+    def view(self, *shape: Any, dtype: Any = None) -> Tensor:
+        if dtype is not None or (len(shape) == 1 and isinstance(shape[0], _DtypeClass)):
+            if dtype is not None and (shape or not isinstance(dtype, _DtypeClass)):
+                raise TypeError("view() received an invalid combination of arguments")
             raise NotImplementedError("view(dtype) is not supported by minigrad")
         return _shape.View.apply(self, _shape_arg(shape))
 
@@ -878,6 +980,8 @@ class Tensor:
             self._dim(start_dim), self._dim(end_dim)  # (torch's IndexError for a dim out of [-1, 0])
             return self.reshape(1)
         s, e = self._dim(start_dim), self._dim(end_dim)
+        if s > e:
+            raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
         if s == e:
             return self  # torch returns the input itself
         n = 1
@@ -900,7 +1004,10 @@ class Tensor:
         return _shape.Permute.apply(self, nd)
 
     def transpose(self, dim0: int, dim1: int) -> Tensor:
-        return _shape.Transpose.apply(self, self._dim(dim0), self._dim(dim1))
+        d0, d1 = self._dim(dim0), self._dim(dim1)
+        if not self._data.ndim:  # a 0-d tensor: dims 0 and -1 are allowed, and nothing moves
+            return _shape.View.apply(self, ())
+        return _shape.Transpose.apply(self, d0, d1)
 
     def unsqueeze(self, dim: int) -> Tensor:
         from minigrad.ops.reduction import normalize_dims
@@ -908,11 +1015,14 @@ class Tensor:
         (d,) = normalize_dims(dim, self._data.ndim + 1)
         return _shape.Unsqueeze.apply(self, d)
 
-    def squeeze(self, dim: int | None = None) -> Tensor:
+    def squeeze(self, dim: int | None = None, *more_dims: int) -> Tensor:
         s = _shape
+        if more_dims:  # squeeze(0, 1): torch's dims as separate arguments
+            dim = (dim, *more_dims)
         if dim is None:
             return s.Squeeze.apply(self)
         if isinstance(dim, tuple | list):
+            _red.normalize_dims(dim, self._data.ndim)  # torch's IndexError first
             raise NotImplementedError("squeeze(dims) with a tuple of dims is not supported by minigrad")
         d = self._dim(dim)  # torch's IndexError for a dim out of range, 0-d tensors included
         return s.SqueezeDim.apply(self, d) if self._data.ndim else self
@@ -997,6 +1107,8 @@ class Tensor:
         if any(isinstance(k, slice) and k.step is not None and k.step <= 0
                for k in (key if isinstance(key, tuple) else (key,))):
             raise ValueError("step must be greater than zero")
+        if type(value) is float:
+            _check_float_fits(self._data.dtype, value, floats=False)  # (x[k] = 1e10 is inf in float16, as in torch)
         try:
             self._data[key] = value._data if isinstance(value, Tensor) else value
         except OverflowError:
@@ -1061,7 +1173,7 @@ class Tensor:
             return self._rebind(out)
         o = other._data if isinstance(other, Tensor) else other
         if extra and extra[0] != 1:
-            o = o * extra[0]
+            o = _arith.scaled(_dtype.result_type(self._data, o), o, extra[0])
         if type(o) is int and self._data.dtype.kind in "iu" and not _arith._fits(o, self._data.dtype):
             o = _arith.promote(self._data, o)[1]  # an out-of-range Python int wraps, as in torch
         try:
@@ -1091,12 +1203,20 @@ class Tensor:
         bump_version(self._vc)
         return self
 
-    def add_(self, other: Any, alpha: Any = 1) -> Tensor:
+    def add_(self, other: Any, *deprecated: Any, alpha: Any = 1) -> Tensor:
+        if deprecated:
+            other, alpha = _deprecated_alpha("add_", other, deprecated, alpha)
+        if type(alpha) is not int or alpha != 1:
+            alpha = _check_alpha(self, _other(other), alpha, "add_")
         return self._inplace(_arith.Add, other, np.add, alpha)
 
-    def sub_(self, other: Any, alpha: Any = 1) -> Tensor:
+    def sub_(self, other: Any, *deprecated: Any, alpha: Any = 1) -> Tensor:
+        if deprecated:
+            other, alpha = _deprecated_alpha("sub_", other, deprecated, alpha)
         o = _other(other)
         _arith._check_sub(self._data, o._data if isinstance(o, Tensor) else o)
+        if type(alpha) is not int or alpha != 1:
+            alpha = _check_alpha(self, o, alpha, "sub_")
         return self._inplace(_arith.Sub, other, np.subtract, alpha)
 
     def mul_(self, other: Any) -> Tensor:
@@ -1115,12 +1235,12 @@ class Tensor:
             self._check_inplace()
             src = Tensor._wrap(np.broadcast_to(np.asarray(values, dtype=self._data.dtype), self._data.shape))
             return self._rebind(_shape.Copy.apply(self, src))
-        low, high = _arith._INT_LIMITS.get(self._data.dtype, (None, None))
-        if type(values) is float and low is not None and not low <= values <= high:  # (NaN too)
-            raise _overflow_error(self._data.dtype)  # NumPy would cast it silently
+        if type(values) is float:
+            _check_float_fits(self._data.dtype, values)
         try:
             self._data[...] = values
         except OverflowError:  # NumPy refuses an out-of-range Python int, with torch's words
+            high = _arith._INT_LIMITS.get(self._data.dtype, (0, 0))[1]
             if self._data.dtype.kind == "u" and isinstance(values, int) and -high <= values < 0:
                 self._data[...] = values % (high + 1)  # torch wraps a negative int into an unsigned type
             else:
@@ -1150,7 +1270,7 @@ class Tensor:
             return self._rebind(_shape.Fill.apply(self, value))
         return self._overwrite(value._data if isinstance(value, Tensor) else value)
 
-    def copy_(self, src: Any) -> Tensor:
+    def copy_(self, src: Any, non_blocking: bool = False) -> Tensor:
         """Copy ``src``'s values (broadcast, cast) into this tensor; gradients flow to ``src``."""
         src = src if isinstance(src, Tensor) else Tensor._wrap(np.asarray(src))
         if _broadcastable(self._data, src._data):
@@ -1159,7 +1279,9 @@ class Tensor:
                 raise RuntimeError(
                     f"output with shape {list(self._data.shape)} doesn't match the broadcast shape {list(shape)}"
                 )
-        if _state.enabled and (self._requires_grad or src._requires_grad):
+        else:
+            raise _function._broadcast_error(self._data, src._data)
+        if _state.enabled and (self._requires_grad or (src._requires_grad and self._data.dtype.kind == "f")):
             self._check_inplace()
             return self._rebind(_shape.Copy.apply(self, src))  # CopyBackwards: casts and unbroadcasts itself
         try:
@@ -1178,23 +1300,33 @@ class Tensor:
             self._check_inplace()
             return self._rebind(self._snapshot().clamp(min, max))
         try:
-            np.clip(self._data, _scalar(min), _scalar(max), out=self._data)
-        except TypeError as e:  # NumPy's UFuncTypeError: a float bound into an integer tensor
+            np.clip(self._data, *_clamp_bounds(self, min, max, inplace=True), out=self._data)
+        except TypeError as e:  # NumPy's UFuncTypeError: a float bound into an integer tensor, an int into bool
+            res = "Float" if float in (type(_scalar(min)), type(_scalar(max))) else "Long"
             raise RuntimeError(
-                f"result type Float can't be cast to the desired output type {self.dtype.scalar_name}"
+                f"result type {res} can't be cast to the desired output type {self.dtype.scalar_name}"
             ) from e
         bump_version(self._vc)
         return self
 
     def uniform_(self, a: float = 0.0, b: float = 1.0, generator: Any = None) -> Tensor:
         _check_random_dtype(self, "check_uniform_bounds")
-        if isinstance(a, numbers.Real) and isinstance(b, numbers.Real) and a > b:
-            raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={a:g} > to={b:g}")
+        if isinstance(a, Tensor) or isinstance(b, Tensor):
+            a, b = _float_arg(a, "uniform_", "from", 1), _float_arg(b, "uniform_", "to", 2)
+        if isinstance(a, numbers.Real) and isinstance(b, numbers.Real):
+            if a > b:
+                raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={a:g} > to={b:g}")
+            biggest = float(np.finfo(self._data.dtype).max)
+            for name, v in (("from", a), ("to", b)):
+                if not -biggest <= v <= biggest:
+                    raise RuntimeError(f"{name} is out of bounds for {_CTYPES[self._data.dtype.name]}")
         gen = _generator(generator)
         return self._overwrite(gen.uniform(self._data.shape, self._data.dtype, a, b))
 
     def normal_(self, mean: float = 0.0, std: float = 1.0, generator: Any = None) -> Tensor:
         _check_random_dtype(self, "normal_kernel_cpu")
+        if isinstance(mean, Tensor) or isinstance(std, Tensor):
+            mean, std = _float_arg(mean, "normal_", "mean", 1), _float_arg(std, "normal_", "std", 2)
         if isinstance(std, numbers.Real) and not std >= 0:  # (NaN too)
             raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
         gen = _generator(generator)
@@ -1203,6 +1335,54 @@ class Tensor:
 
 def _scalar(x: Any) -> Any:
     return x.item() if isinstance(x, Tensor) else x
+
+
+def _check_float_fits(dt: np.dtype, v: float, floats: bool = True) -> None:
+    """torch's overflow error for a Python float written into ``dt`` that cannot hold it: outside an integer
+    dtype's range (NaN too), or finite beyond a float dtype's range (NumPy would cast silently)."""
+    limits = _arith._INT_LIMITS.get(dt)
+    if limits is not None and not limits[0] <= v <= limits[1]:
+        raise _overflow_error(dt)
+    if floats and dt.kind == "f" and math.isfinite(v) and abs(v) > float(np.finfo(dt).max):
+        raise _overflow_error(dt)
+
+
+def _float_arg(v: Any, fn: str, name: str, position: int) -> Any:
+    """A float argument given as a tensor: a 0-d one is its value (torch's parser); others are a TypeError."""
+    if not isinstance(v, Tensor):
+        return v
+    if v._data.ndim:
+        raise TypeError(f"{fn}(): argument '{name}' (position {position}) must be float, not {type(v).__name__}")
+    return v._data.item()
+
+
+def _clamp_bounds(t: Tensor, lo: Any, hi: Any, inplace: bool = False) -> tuple[Any, Any]:
+    """clamp's bounds as numbers, converted to the result dtype as torch converts them: an integer outside an
+    integer dtype is an overflow error (a negative one wraps into an unsigned type), and so is a finite number
+    beyond a float dtype's range. (An integer tensor with a float bound computes in the default float dtype.)"""
+    if isinstance(lo, Tensor) or isinstance(hi, Tensor):
+        return _scalar(lo), _scalar(hi)  # (tensor bounds: read as numbers, unchecked)
+    dt = t._data.dtype
+    if dt.kind != "f" and (type(lo) is float or type(hi) is float):
+        if inplace:
+            return lo, hi  # torch refuses to cast the float result into the tensor
+        dt = get_default_dtype().np
+    elif dt.kind == "b":
+        dt = np.dtype(np.int64)
+    return _checked_bound(dt, lo), _checked_bound(dt, hi)
+
+
+def _checked_bound(dt: np.dtype, v: Any) -> Any:
+    if type(v) is int and dt.kind in "iu":
+        low, high = _arith._INT_LIMITS[dt]
+        if not low <= v <= high:
+            if dt.kind == "u" and -high <= v < 0:
+                return v % (high + 1)
+            raise _overflow_error(dt)
+    elif type(v) in (int, float) and dt.kind == "f" and dt.itemsize < 8 and math.isfinite(v) and (
+            abs(v) > float(np.finfo(dt).max)):
+        raise _overflow_error(dt)
+    return v
 
 
 def _array(x: Any) -> Any:
@@ -1266,6 +1446,31 @@ def _take(t: Tensor, dim: int, idx: np.ndarray) -> Tensor:
     return _shape.Index.apply(t, tuple(grids))
 
 
+def _batched_dtypes(a: Tensor, b: Tensor, na: int) -> Tensor:
+    """torch's dtype rules for a batched matmul of different (or bool) dtypes: a vector times an empty batch is
+    an mv (same dtypes required); with an empty operand the result takes ``b``'s dtype (``a`` is returned cast);
+    otherwise bmm refuses (different dtypes; bool)."""
+    sa, sb = a._data.shape, b._data.shape
+    if sa[-1] != sb[-2]:
+        return a  # torch's size errors come first (raised by the product)
+    try:
+        np.broadcast_shapes(sa[:-2], sb[:-2])
+    except ValueError:
+        return a
+    da, db = a._data.dtype, b._data.dtype
+    name_a, name_b = from_numpy_dtype(da).scalar_name, from_numpy_dtype(db).scalar_name
+    if na == 1 and not b._data.size:
+        if da != db:
+            raise RuntimeError(
+                f"addmv input tensors must have the same dtype, but got {name_a}, {name_b}, and {name_a}")
+        return a
+    if not a._data.size or not b._data.size:
+        return a if da == db else a.to(b.dtype)
+    if da != db:
+        raise RuntimeError(f"expected scalar type {name_a} but found {name_b}")
+    raise NotImplementedError('"bmm" not implemented for \'Bool\'')
+
+
 def matmul(a: Any, b: Any) -> Tensor:
     """torch.matmul: dot (1-d·1-d), mv, mm, vector·matrix (unsqueeze → mm → squeeze) and batched."""
     a, b = _other(a), _other(b)
@@ -1293,13 +1498,24 @@ def matmul(a: Any, b: Any) -> Tensor:
         if nb == 2:
             return _shape.UnsafeView.apply(la.Mm.apply(folded, b), (*lead, b._data.shape[1]))
         return _shape.UnsafeView.apply(la.Mv.apply(folded, b), lead)
-    if na == 1:
-        return la.Bmm.apply(a.unsqueeze(0), b).squeeze(-2)
-    if nb == 1:
-        return la.Bmm.apply(a, b.unsqueeze(-1)).squeeze(-1)
-    return la.Bmm.apply(a, b)
+    if a._data.dtype != b._data.dtype or a._data.dtype.kind == "b":
+        a = _batched_dtypes(a, b, na)
+    try:
+        if na == 1:
+            if a._requires_grad or b._requires_grad or not b._data.size:  # torch folds the batch: one mv, a view
+                rows = b._data.shape[:-2] + b._data.shape[-1:]
+                n = 1
+                for s in rows:
+                    n *= s
+                return _shape.UnsafeView.apply(la.Mv.apply(b.mT.reshape(n, b._data.shape[-2]), a), rows)
+            return la.Bmm.apply(a.unsqueeze(0), b).squeeze(-2)
+        if nb == 1:
+            return la.Bmm.apply(a, b.unsqueeze(-1)).squeeze(-1)
+        return la.Bmm.apply(a, b)
+    except ValueError:  # NumPy: the batch dims do not broadcast
+        raise _function._broadcast_error(*(np.broadcast_to(np.empty((), bool), t._data.shape[:-2])
+                                           for t in (a, b))) from None
 
 
 _function.Tensor = Tensor
 _engine.Tensor = Tensor
-_function._wrap = Tensor._wrap

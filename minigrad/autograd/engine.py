@@ -95,6 +95,8 @@ def _run(
             if node._pre_hooks is not None:
                 g = _run_pre_hooks(node, g)
             grads = node.apply(g)
+            if grads.__class__ is not tuple:  # a built-in op's backward may return its one gradient bare
+                grads = (grads,)
             if node._post_hooks is not None:
                 grads = _run_post_hooks(node, grads, g)
         if node._saved is not None and not retain_graph:
@@ -127,11 +129,18 @@ def _run(
 def _unbroadcast(grad: np.ndarray, shape: tuple[int, ...], node: Node, grads: tuple[Any, ...]) -> np.ndarray:
     """``sum_to`` for a gradient whose shape differs from its input's; torch's error when the input's shape
     could not have been broadcast to it (a backward that returned a wrong shape)."""
-    lead = grad.ndim - len(shape)
-    if lead < 0 or any(n != 1 and n != g for n, g in zip(shape, grad.shape[lead:])):
+    gshape = grad.shape
+    lead = len(gshape) - len(shape)
+    ok = lead >= 0
+    if ok:
+        for i, n in enumerate(shape):
+            if n != 1 and n != gshape[lead + i]:
+                ok = False
+                break
+    if not ok:
         index = next(i for i, g in enumerate(grads) if g is grad)
         raise RuntimeError(
-            f"Function {node.name()} returned an invalid gradient at index {index} - got {list(grad.shape)} but "
+            f"Function {node.name()} returned an invalid gradient at index {index} - got {list(gshape)} but "
             f"expected shape compatible with {list(shape)}"
         )
     return sum_to(grad, shape)

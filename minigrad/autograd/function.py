@@ -56,6 +56,7 @@ EPOCH = [0]
 SEQUENCE = itertools.count()
 ACCUMULATE_PRIORITY = 2**62  # torch numbers AccumulateGrad UINT64_MAX: first among the ready nodes
 _grad_state = grad_mode.state
+_new = object.__new__
 
 
 def bump_version(counter: list[int]) -> None:
@@ -99,7 +100,9 @@ class Node:
     def __repr__(self) -> str:
         return f"<{type(self).__name__} object at {id(self):#x}>"
 
-    def apply(self, grad: np.ndarray) -> tuple[np.ndarray | None, ...]:
+    def apply(self, grad: np.ndarray) -> Any:
+        """dL/d(inputs) from dL/d(output): a tuple with one entry per ``next_functions`` slot (a built-in op's
+        backward, which the node class runs directly, may return its single gradient bare)."""
         raise NotImplementedError
 
     def release(self) -> None:
@@ -261,8 +264,8 @@ class Function:
         name = cls.__dict__.get("node_name") or f"{cls.__name__}Backward"
         cls.node_name = name
         namespace: dict[str, Any] = {"__slots__": (), "_function": cls, "_name": name}
-        if cls.array_api:
-            namespace["apply"] = _array_backward(cls.backward)
+        if cls.array_api:  # the node runs the op's backward itself (it may return one array or a tuple)
+            namespace["apply"] = cls.backward
         cls._node_cls = type(name, (FunctionCtx,), namespace)
 
     @staticmethod
@@ -281,23 +284,18 @@ class Function:
         node = cls._node_cls()
         node._saved = None
         record = _grad_state.enabled
-        n_edges = cls.edge_args  # None: one slot per Tensor argument
         arrays = []
-        edges = []
         requires = False
-        for i, a in enumerate(args):
+        for a in args:
             if isinstance(a, Tensor):
                 arrays.append(a._data)
-                if n_edges is None or i < n_edges:
-                    if record and a._requires_grad:
-                        requires = True
-                        edges.append((a.grad_fn or a._acc or a._grad_accumulator(), 0))
-                    else:
-                        edges.append(_NO_EDGE)
+                if record and a._requires_grad:
+                    requires = True
             else:
                 arrays.append(a)
-                if n_edges is not None and i < n_edges:
-                    edges.append(_NO_EDGE)
+        n_edges = cls.edge_args  # None: every Tensor argument is a graph input; else the first n_edges arguments
+        if requires and n_edges is not None:
+            requires = any(isinstance(a, Tensor) and a._requires_grad for a in args[:n_edges])
         if cls.broadcasting:
             try:
                 data = cls.forward(node, *arrays)
@@ -305,17 +303,29 @@ class Function:
                 raise _broadcast_error(arrays[0], arrays[1]) from None
         else:
             data = cls.forward(node, *arrays)
+        # the output Tensor (Tensor._wrap, inlined: this is the hottest path of the library)
+        out = _new(Tensor)
+        out._data = data if type(data) is np.ndarray else np.asarray(data)
+        out.grad = None
+        out._acc = None
+        out._retains_grad = False
+        out._vc = args[0]._vc if cls.is_view else [0, 0]  # a view shares its base's version counter, as torch
         if not requires:
-            out = _wrap(data)
-            if cls.is_view:
-                out._vc = args[0]._vc  # a view shares its base's version counter, as in torch
+            out.grad_fn = None
+            out._requires_grad = False
             return out
-        out = _wrap(data, node)
-        if cls.is_view:
-            out._vc = args[0]._vc
-        data = out._data
+        out.grad_fn = node
+        out._requires_grad = True
+        edges = []
+        for i, a in enumerate(args):
+            if isinstance(a, Tensor):
+                if n_edges is None or i < n_edges:
+                    edges.append((a.grad_fn or a._acc or a._grad_accumulator(), 0) if a._requires_grad else _NO_EDGE)
+            elif n_edges is not None and i < n_edges:
+                edges.append(_NO_EDGE)
         node.next_functions = tuple(edges)
         node._seq = next(SEQUENCE)
+        data = out._data
         node._shape = data.shape
         node._dtype = data.dtype
         saved = node._saved
@@ -333,24 +343,6 @@ class Function:
 
 
 _NO_EDGE = (None, 0)
-
-
-def _wrap(data: Any, grad_fn: Node | None = None) -> Tensor:  # replaced by Tensor._wrap when minigrad.tensor loads
-    raise RuntimeError("minigrad.tensor is not loaded")
-
-
-def _wrap(data: Any, grad_fn: Node | None = None) -> Tensor:  # replaced by Tensor._wrap when minigrad.tensor loads
-    raise RuntimeError("minigrad.tensor is not loaded")
-
-
-def _array_backward(backward: Callable[..., Any]) -> Callable[[BackwardNode, np.ndarray], tuple[Any, ...]]:
-    """The node's ``apply`` for a built-in op: its ``backward``, with a single gradient made a 1-tuple."""
-
-    def apply(node: BackwardNode, grad: np.ndarray) -> tuple[Any, ...]:
-        out = backward(node, grad)
-        return out if type(out) is tuple else (out,)
-
-    return apply
 
 
 def _broadcast_error(a: Any, b: Any) -> RuntimeError:

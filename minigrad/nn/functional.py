@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from typing import Any
 
 from minigrad.ops import linalg, loss, shape, unary
 from minigrad.tensor import Tensor, _tensor_arg, matmul
@@ -45,12 +46,31 @@ def _check_reduction(reduction: str) -> None:
         raise ValueError(f"{reduction} is not a valid value for reduction")
 
 
-def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
+def _legacy_reduction(size_average: Any, reduce: Any, reduction: str) -> str:
+    """torch's deprecated ``size_average``/``reduce`` arguments, turned into a reduction with its warning:
+    reduce=False gives 'none', else size_average=False gives 'sum', else 'mean'."""
+    if size_average is None and reduce is None:
+        return reduction
+    size_average = True if size_average is None else size_average
+    reduce = True if reduce is None else reduce
+    result = "none" if not reduce else "mean" if size_average else "sum"
+    warnings.warn(f"size_average and reduce args will be deprecated, please use reduction='{result}' instead.",
+                  UserWarning, stacklevel=3)
+    return result
+
+
+def mse_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any = None, reduction: str = "mean",
+             weight: Tensor | None = None) -> Tensor:
     """Mean (or sum, or elementwise) squared error; a target of another shape is broadcast with torch's
-    UserWarning."""
+    UserWarning. torch's signature (``size_average``/``reduce`` are its deprecated spellings of ``reduction``)."""
+    reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
     if not isinstance(target, Tensor) or not isinstance(input, Tensor):
         raise TypeError("mse_loss(): input and target must be Tensors")
+    if weight is not None:
+        raise NotImplementedError("mse_loss(weight=...) is not supported by minigrad")
+    if input._data.dtype.kind != "f" and target._data.dtype.kind != "f":
+        raise NotImplementedError(f'"mse_cpu" not implemented for \'{input.dtype.scalar_name}\'')
     if target._data.shape != input._data.shape:
         warnings.warn(
             f"Using a target size ({target.size()}) that is different to the input size ({input.size()}). "
@@ -61,9 +81,11 @@ def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
     return loss.MseLoss.apply(input, target, reduction)
 
 
-def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
-                         reduction: str = "mean") -> Tensor:
-    """Binary cross-entropy of probabilities ``input`` in [0, 1] against ``target`` (log terms ≥ −100)."""
+def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average: Any = None,
+                         reduce: Any = None, reduction: str = "mean") -> Tensor:
+    """Binary cross-entropy of probabilities ``input`` in [0, 1] against ``target`` (log terms ≥ −100), with
+    torch's signature. ``target`` must have ``input``'s dtype, as in torch."""
+    reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
     if not isinstance(target, Tensor) or not isinstance(input, Tensor):
         raise TypeError("binary_cross_entropy(): input and target must be Tensors")
@@ -72,6 +94,8 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
             f"Using a target size ({target.size()}) that is different to the input size ({input.size()}) is "
             "deprecated. Please ensure they have the same size."
         )
+    if target._data.dtype != input._data.dtype:
+        raise RuntimeError(f"Found dtype {target.dtype.scalar_name} but expected {input.dtype.scalar_name}")
     if weight is not None and _tensor_arg(weight, "binary_cross_entropy", "weight", 3)._requires_grad:
         raise RuntimeError(
             "The function 'binary_cross_entropy' is not differentiable with respect to argument 'weight'. "
@@ -88,6 +112,8 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
     name = "binary_cross_entropy_with_logits"
     _tensor_arg(input, name, "input", 1)
     _tensor_arg(target, name, "target", 2)
+    if input._data.dtype.kind != "f":
+        raise NotImplementedError(f'"log_sigmoid_cpu" not implemented for \'{input.dtype.scalar_name}\'')
     if weight is not None:
         _tensor_arg(weight, name, "weight", 3)
     if pos_weight is not None:

@@ -2,27 +2,14 @@
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 from minigrad.nn import functional as F
+from minigrad.nn.functional import _legacy_reduction
 from minigrad.nn.module import Module
 from minigrad.tensor import Tensor
 
 __all__ = ["MSELoss", "BCELoss", "BCEWithLogitsLoss"]
-
-
-def _legacy_reduction(size_average: Any, reduce: Any, reduction: str) -> str:
-    """torch's deprecated ``size_average``/``reduce`` arguments, turned into a reduction with its warning:
-    reduce=False gives 'none', else size_average=False gives 'sum', else 'mean'."""
-    if size_average is None and reduce is None:
-        return reduction
-    size_average = True if size_average is None else size_average
-    reduce = True if reduce is None else reduce
-    result = "none" if not reduce else "mean" if size_average else "sum"
-    warnings.warn(f"size_average and reduce args will be deprecated, please use reduction='{result}' instead.",
-                  UserWarning, stacklevel=3)
-    return result
 
 
 def _tensor_or_none(value: Any, name: str) -> Any:

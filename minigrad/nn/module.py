@@ -102,6 +102,8 @@ class Module:
 
     def register_parameter(self, name: str, param: Parameter | None) -> None:
         _check_name("parameter", name)
+        if hasattr(self, name) and name not in self._parameters:
+            raise KeyError(f"attribute '{name}' already exists")
         if param is not None and not isinstance(param, Parameter):
             raise TypeError(
                 f"cannot assign '{_typename(param)}' object to parameter '{name}' (minigrad.nn.Parameter or None "
@@ -112,6 +114,8 @@ class Module:
 
     def register_buffer(self, name: str, tensor: Tensor | None) -> None:
         _check_name("buffer", name)
+        if hasattr(self, name) and name not in self._buffers:
+            raise KeyError(f"attribute '{name}' already exists")
         if tensor is not None and not isinstance(tensor, Tensor):
             raise TypeError(
                 f"cannot assign '{_typename(tensor)}' object to buffer '{name}' (minigrad Tensor or None required)"
@@ -122,6 +126,8 @@ class Module:
         if module is not None and not isinstance(module, Module):
             raise TypeError(f"{_typename(module)} is not a Module subclass")
         _check_name("module", name)
+        if hasattr(self, name) and name not in self._modules:
+            raise KeyError(f"attribute '{name}' already exists")
         self._modules[name] = module
         object.__setattr__(self, name, module)
 

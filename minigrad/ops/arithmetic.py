@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -9,7 +10,8 @@ import numpy as np
 from minigrad._dtype import get_default_dtype, result_type
 from minigrad.autograd.function import Function
 
-__all__ = ["promote", "Add", "Sub", "Rsub", "Mul", "Div", "Neg", "Pow", "PowTensor", "RPow", "Reciprocal", "Where"]
+__all__ = ["promote", "scaled", "Add", "Sub", "Rsub", "Mul", "Div", "Neg", "Pow", "PowTensor", "RPow", "Reciprocal",
+           "Where"]
 
 
 def promote(x: np.ndarray, y: Any) -> tuple[Any, Any]:
@@ -46,6 +48,26 @@ def _fits(y: int, dt: np.dtype) -> bool:
     """Does the Python int ``y`` fit the integer dtype ``dt`` (else NumPy raises; torch wraps)?"""
     low, high = _INT_LIMITS[dt]
     return low <= y <= high
+
+
+_F32 = np.dtype(np.float32)
+_F32_MAX = float(np.finfo(np.float32).max)
+
+
+def _inexact_in_float32(c: float) -> bool:
+    """Does the Python float ``c`` change when rounded to float32 (NaN included; ±inf does not)?"""
+    if abs(c) > _F32_MAX:
+        return not math.isinf(c)
+    return float(np.float32(c)) != c  # (NaN too)
+
+
+def scaled(dt: np.dtype, y: Any, alpha: Any) -> np.ndarray:
+    """alpha·y in the result dtype ``dt``, as torch computes it: alpha is converted to ``dt`` first (a float rounds:
+    5e-324·inf is nan in float32; an integer wraps), so the product neither climbs a type nor leaves int64."""
+    if dt.kind in "iu" and type(alpha) is int and not _fits(alpha, dt):
+        alpha = promote(np.zeros((), dt), alpha)[1]
+    with np.errstate(over="ignore", invalid="ignore"):
+        return np.multiply(np.asarray(y, dtype=dt), dt.type(alpha))  # (a float16 alpha beyond its range: inf)
 
 
 def _float(x: np.ndarray) -> np.ndarray:
@@ -92,7 +114,10 @@ class Add(Function):
     def forward(ctx, x, y, alpha=1):  # type: ignore[no-untyped-def]
         x, y = promote(x, y)
         ctx.alpha = alpha
-        return x + y if alpha == 1 else x + alpha * y
+        if alpha == 1:
+            return x + y
+        z = x + scaled(x.dtype, y, alpha)
+        return z if z.dtype == x.dtype else z.astype(x.dtype)
 
     @staticmethod
     def backward(ctx, grad):  # type: ignore[no-untyped-def]
@@ -114,7 +139,10 @@ class Sub(Function):
             _check_sub(x, y)
         x, y = promote(x, y)
         ctx.alpha = alpha
-        return x - y if alpha == 1 else x - alpha * y
+        if alpha == 1:
+            return x - y
+        z = x - scaled(x.dtype, y, alpha)
+        return z if z.dtype == x.dtype else z.astype(x.dtype)
 
     @staticmethod
     def backward(ctx, grad):  # type: ignore[no-untyped-def]
@@ -176,6 +204,8 @@ class Div(Function):
 
     @staticmethod
     def forward(ctx, x, y):  # type: ignore[no-untyped-def]
+        if type(y) is int:  # true division: a Python int divides as a number, never cast to an integer dtype first
+            y = float(y)
         x, y = promote(x, y)
         x = _float(x)
         if isinstance(y, np.ndarray):
@@ -226,10 +256,18 @@ class Pow(Function):
     def forward(ctx, x, c):  # type: ignore[no-untyped-def]
         if x.dtype.kind in "biu" and type(c) is int and c < 0:  # (before promote: it may wrap c into uint8)
             raise RuntimeError("Integers to negative integer powers are not allowed.")
+        c0 = c
+        if type(c) is int and x.dtype.kind in "iu" and not _fits(c, x.dtype):
+            name = {"int32": "int"}.get(x.dtype.name, f"{x.dtype.name}_t")
+            raise RuntimeError(f"value cannot be converted to type {name} without overflow")
         x, c = promote(x, c)
         if x.dtype.kind in "iu" and c < 0:
             raise RuntimeError("Integers to negative integer powers are not allowed.")
         ctx.save_for_backward(x)
+        if type(c0) is float and x.dtype == _F32 and _inexact_in_float32(c0):
+            ctx.exponent = c0  # torch raises float32 values to the double exponent (0 ** 1e-155 is 0, not 0 ** 0)
+            with np.errstate(over="ignore", under="ignore"):  # (x ** 1e39 is inf, as in float32)
+                return (x.astype(np.float64) ** c0).astype(_F32)
         ctx.exponent = c
         return x**c
 

@@ -47,7 +47,8 @@ class MseLoss(Function):
     def backward(ctx, grad):  # type: ignore[no-untyped-def]
         (d,) = ctx.saved_tensors
         norm = 2.0 / d.size if ctx.reduction == "mean" and d.size else 2.0  # (no elements: an empty gradient)
-        gx = norm * d * grad  # torch's order: (norm·(x − t))·g
+        gx = np.asarray(np.multiply(norm, d))  # torch's order: (norm·(x − t))·g
+        gx *= grad
         return gx, (-gx if ctx.next_functions[1][0] is not None else None)
 
 
@@ -62,12 +63,21 @@ class BinaryCrossEntropy(Function):
 
     @staticmethod
     def forward(ctx, x, t, weight, reduction):  # type: ignore[no-untyped-def]
-        if x.size and not (x.min() >= 0 and x.max() <= 1):  # NaN fails both tests, as in torch
-            raise RuntimeError("all elements of input should be between 0 and 1")
-        # log without NumPy's divide-by-zero warning: log(0) is clamped to -100 anyway
-        log_x = np.log(x, out=np.full_like(x, -100.0), where=x > 0)
-        log_1mx = np.log1p(-x, out=np.full_like(x, -100.0), where=x < 1)
-        loss = (t - 1) * np.maximum(log_1mx, -100) - t * np.maximum(log_x, -100)
+        exact_0_or_1 = False
+        if x.size:
+            lo, hi = np.minimum.reduce(x, axis=None), np.maximum.reduce(x, axis=None)
+            if not (lo >= 0 and hi <= 1):  # NaN fails both tests, as in torch
+                raise RuntimeError("all elements of input should be between 0 and 1")
+            exact_0_or_1 = lo == 0 or hi == 1
+        if exact_0_or_1:  # ln 0 = −inf is clamped to −100 below: no divide-by-zero warning
+            with np.errstate(divide="ignore"):
+                log_x, log_1mx = _clamped_logs(x)
+        else:
+            log_x, log_1mx = _clamped_logs(x)
+        # torch's (t − 1)·max(ln(1 − x), −100) − t·max(ln x, −100), computed in place
+        loss = np.asarray(np.subtract(t, 1, dtype=log_x.dtype))  # (asarray: a 0-d result is a scalar)
+        loss *= log_1mx
+        loss -= np.multiply(t, log_x, out=log_x)
         if weight is not None:
             loss = loss * weight
         ctx.save_for_backward(x, t, weight)
@@ -79,10 +89,16 @@ class BinaryCrossEntropy(Function):
         x, t, weight = ctx.saved_tensors
         gx = gt = None
         if ctx.next_functions[0][0] is not None:
-            gx = grad * (x - t) / np.maximum((1 - x) * x, x.dtype.type(_EPSILON))
+            # torch's g·(x − t) / max((1 − x)·x, ε), computed in place
+            gx = np.asarray(np.subtract(x, t))  # (asarray: a 0-d result is a scalar)
+            np.multiply(grad, gx, out=gx)
+            den = np.asarray(np.subtract(1, x))
+            den *= x
+            gx /= np.maximum(den, x.dtype.type(_EPSILON), out=den)
             if weight is not None:
                 gx = gx * weight
-            gx = _scale(gx, x.size, ctx.reduction)
+            if ctx.reduction == "mean":
+                gx /= x.size
         if ctx.next_functions[1][0] is not None:
             with np.errstate(divide="ignore"):  # logit(0) = −inf and logit(1) = inf, as in torch
                 gt = -np.log(x / (1 - x)) * grad
@@ -90,6 +106,16 @@ class BinaryCrossEntropy(Function):
                 gt = gt * weight
             gt = _scale(gt, t.size, ctx.reduction)
         return gx, gt
+
+
+def _clamped_logs(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """max(ln x, −100) and max(ln(1 − x), −100), each in one new array."""
+    log_x = np.asarray(np.log(x))  # (asarray: a 0-d result is a scalar, and the buffers are reused)
+    np.maximum(log_x, -100, out=log_x)
+    log_1mx = np.asarray(np.negative(x))
+    np.log1p(log_1mx, out=log_1mx)
+    np.maximum(log_1mx, -100, out=log_1mx)
+    return log_x, log_1mx
 
 
 class BinaryCrossEntropyWithLogits(Function):

@@ -26,6 +26,9 @@ def normalize_dims(dim: Any, ndim: int) -> tuple[int, ...]:
                 f"Dimension out of range (expected to be in range of [{-rank}, {rank - 1}], but got {d})"
             )
         out.append(d % rank)
+    if len(out) > 1 and len(set(out)) < len(out):  # (after every dim's range check, as torch's reductions)
+        raise RuntimeError(f"dim {next(d for i, d in enumerate(out) if d in out[:i])} appears multiple times in the "
+                           "list of dims")
     return tuple(out)
 
 

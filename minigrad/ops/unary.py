@@ -22,10 +22,13 @@ _SIGMOID_FLOOR = {np.dtype(np.float16): -11.08, np.dtype(np.float32): -88.72, np
 def sigmoid_array(x: np.ndarray) -> np.ndarray:
     """σ(x) = 1 / (1 + e^−x), torch's formula, without NumPy's overflow warning for very negative x."""
     floor = _SIGMOID_FLOOR[x.dtype]
-    if x.size and x.min() < floor:  # NaN compares False and propagates through the plain formula
+    if x.size and np.minimum.reduce(x, axis=None) < floor:  # NaN compares False, propagates through the formula
         safe = np.maximum(x, floor)
         return np.where(x < floor, 0, 1 / (1 + np.exp(-safe))).astype(x.dtype, copy=False)
-    return 1 / (1 + np.exp(-x))
+    y = np.asarray(np.negative(x))  # 1 / (1 + e^−x) in one buffer (asarray: a 0-d result is a scalar)
+    np.exp(y, out=y)
+    y += 1
+    return np.divide(1, y, out=y)
 
 
 class Exp(Function):
@@ -84,7 +87,10 @@ class Sigmoid(Function):
     @staticmethod
     def backward(ctx, grad):  # type: ignore[no-untyped-def]
         (y,) = ctx.saved_tensors
-        return grad * (1 - y) * y
+        g = np.asarray(np.subtract(1, y))  # torch's order, (g·(1 − y))·y, in one buffer
+        np.multiply(grad, g, out=g)
+        g *= y
+        return g
 
 
 class Tanh(Function):
@@ -116,7 +122,7 @@ class Relu(Function):
     @staticmethod
     def forward(ctx, x):  # type: ignore[no-untyped-def]
         if x.dtype.kind == "b":
-            raise RuntimeError('"clamp_min_scalar_cpu" not implemented for \'Bool\'')
+            raise RuntimeError("Boolean inputs not supported for relu")
         y = np.maximum(x, 0, dtype=x.dtype)
         ctx.save_for_backward(y)
         return y
