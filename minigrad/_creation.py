@@ -190,13 +190,15 @@ def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None, requir
     """Values start, start+step, … below end; int64 when all arguments are ints, else the default float."""
     if end is None:
         start, end = 0, start
+    # a 0-d tensor is read as its number, as torch's Scalar arguments are (the bound check then runs in double)
+    start, end, step = (v.item() if isinstance(v, Tensor) and v._data.ndim == 0 else v for v in (start, end, step))
     for v in (start, end, step):
         if isinstance(v, numbers.Real) and not math.isfinite(v):
             raise RuntimeError(f"unsupported range: {_num(start)} -> {_num(end)}")
     if step == 0:
         raise RuntimeError("step must be nonzero")
     if (end - start) / step < 0:
-        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     ints = all(isinstance(v, numbers.Integral) for v in (start, end, step))
     dt = _dtype_of(dtype) if dtype is not None else (np.dtype(np.int64) if ints else get_default_dtype().np)
     try:

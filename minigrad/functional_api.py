@@ -184,6 +184,10 @@ def cat(tensors: Any, dim: int = 0) -> Tensor:
     for i, x in enumerate(tensors):
         if not x._data.ndim:
             raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
+    if len(tensors) > 1 and any(x._data.shape == (0,) for x in tensors):
+        # torch's legacy rule: a 1-d empty tensor is skipped, whatever the others' shapes
+        kept = [x for x in tensors if x._data.shape != (0,)]
+        tensors = kept or tensors[:1]
     d = tensors[0]._dim(dim)
     return _shape.Cat.apply(*tensors, d)
 

@@ -1066,6 +1066,8 @@ class Tensor:
         key = key if isinstance(key, tuple) else (key,)
         key = tuple(_index_part(k) for k in key)
         if not all(k is None or k is Ellipsis or isinstance(k, int | slice) for k in key):
+            if any(isinstance(k, slice) and k.step is not None and k.step <= 0 for k in key):
+                raise ValueError("step must be greater than zero")  # (NumPy would reverse)
             return s.Index.apply(self, key if len(key) > 1 else key[0])
         n_dims = sum(1 for k in key if isinstance(k, int | slice))
         if n_dims > self._data.ndim:
@@ -1093,6 +1095,9 @@ class Tensor:
     def __setitem__(self, key: Any, value: Any) -> None:
         key = tuple(_index_part(k) for k in key) if isinstance(key, tuple) else _index_part(key)
         value = _other(value)
+        if any(isinstance(k, slice) and k.step is not None and k.step <= 0
+               for k in (key if isinstance(key, tuple) else (key,))):
+            raise ValueError("step must be greater than zero")
         if _state.enabled and (self._requires_grad or (isinstance(value, Tensor) and value._requires_grad
                                                         and self._data.dtype.kind == "f")):
             if self.grad_fn is None and self._requires_grad:
@@ -1104,11 +1109,10 @@ class Tensor:
             except ValueError as e:  # NumPy: the value does not broadcast to the selection
                 raise RuntimeError(str(e)) from None
             return
-        if any(isinstance(k, slice) and k.step is not None and k.step <= 0
-               for k in (key if isinstance(key, tuple) else (key,))):
-            raise ValueError("step must be greater than zero")
         if type(value) is float:
             _check_float_fits(self._data.dtype, value, floats=False)  # (x[k] = 1e10 is inf in float16, as in torch)
+        elif type(value) is int and self._data.dtype.kind == "i" and not _arith._fits(value, self._data.dtype):
+            raise _overflow_error(self._data.dtype)  # (before the index is checked, as in torch)
         try:
             self._data[key] = value._data if isinstance(value, Tensor) else value
         except OverflowError:
@@ -1290,6 +1294,16 @@ class Tensor:
             from minigrad.autograd.function import _broadcast_error
 
             raise _broadcast_error(self._data, src._data) from None
+        bump_version(self._vc)
+        return self
+
+    def relu_(self) -> Tensor:
+        """max(x, 0) in place (ReluBackward0 when recorded, as torch)."""
+        if _state.enabled and self._requires_grad:
+            self._check_inplace()
+            return self._rebind(self._snapshot().relu())
+        out = self.relu()  # (its dtype checks)
+        self._data[...] = out._data
         bump_version(self._vc)
         return self
 

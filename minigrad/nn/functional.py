@@ -112,8 +112,6 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
     name = "binary_cross_entropy_with_logits"
     _tensor_arg(input, name, "input", 1)
     _tensor_arg(target, name, "target", 2)
-    if input._data.dtype.kind != "f":
-        raise NotImplementedError(f'"log_sigmoid_cpu" not implemented for \'{input.dtype.scalar_name}\'')
     if weight is not None:
         _tensor_arg(weight, name, "weight", 3)
     if pos_weight is not None:
@@ -122,6 +120,8 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
         raise ValueError(
             f"Target size ({target.size()}) must be the same as input size ({input.size()})"
         )
+    if input._data.dtype.kind != "f":  # (after the size check, as in torch)
+        raise NotImplementedError(f'"log_sigmoid_cpu" not implemented for \'{input.dtype.scalar_name}\'')
     if weight is not None and weight._requires_grad:
         raise RuntimeError(
             f"The function '{name}' is not differentiable with respect to argument 'weight'. This input cannot have "
@@ -141,7 +141,7 @@ def sigmoid(input: Tensor) -> Tensor:
 def relu(input: Tensor, inplace: bool = False) -> Tensor:
     if not isinstance(input, Tensor):
         _tensor_arg(input, "relu", "input")
-    return unary.Relu.apply(input)
+    return input.relu_() if inplace else unary.Relu.apply(input)
 
 
 def tanh(input: Tensor) -> Tensor:

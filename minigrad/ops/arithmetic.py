@@ -257,6 +257,7 @@ class Pow(Function):
         if x.dtype.kind in "biu" and type(c) is int and c < 0:  # (before promote: it may wrap c into uint8)
             raise RuntimeError("Integers to negative integer powers are not allowed.")
         c0 = c
+        ctx.bool_exponent = type(c) is bool
         if type(c) is int and x.dtype.kind in "iu" and not _fits(c, x.dtype):
             name = {"int32": "int"}.get(x.dtype.name, f"{x.dtype.name}_t")
             raise RuntimeError(f"value cannot be converted to type {name} without overflow")
@@ -264,6 +265,9 @@ class Pow(Function):
         if x.dtype.kind in "iu" and c < 0:
             raise RuntimeError("Integers to negative integer powers are not allowed.")
         ctx.save_for_backward(x)
+        if x.dtype.kind == "b":  # bool ** bool stays bool in torch: x^1 = x, x^0 = 1 (NumPy gives int8)
+            ctx.exponent = c
+            return np.logical_or(x, not c)
         if type(c0) is float and x.dtype == _F32 and _inexact_in_float32(c0):
             ctx.exponent = c0  # torch raises float32 values to the double exponent (0 ** 1e-155 is 0, not 0 ** 0)
             with np.errstate(over="ignore", under="ignore"):  # (x ** 1e39 is inf, as in float32)
@@ -275,9 +279,10 @@ class Pow(Function):
     def backward(ctx, grad):  # type: ignore[no-untyped-def]
         (x,) = ctx.saved_tensors
         c = ctx.exponent
-        if c == 0:
+        if c == 0 and not ctx.bool_exponent:  # torch's special case; x ** False takes the formula (0·0⁻¹ = nan)
             return np.zeros_like(grad)
-        return grad * (c * x ** (c - 1))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return grad * (c * x ** (c - 1))
 
 
 class PowTensor(Function):
@@ -290,6 +295,8 @@ class PowTensor(Function):
 
     @staticmethod
     def forward(ctx, x, y):  # type: ignore[no-untyped-def]
+        if x.dtype.kind == "b" and y.dtype.kind == "b":
+            raise NotImplementedError('"pow" not implemented for \'Bool\'')
         x, y = promote(x, y)
         z = _int_pow(x, y) if x.dtype.kind in "iu" else x**y
         ctx.save_for_backward(x, y, z)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from minigrad.autograd.function import Function
+from minigrad.ops.arithmetic import promote
 from minigrad.ops.unary import sigmoid_array
 
 __all__ = ["MseLoss", "BinaryCrossEntropy", "BinaryCrossEntropyWithLogits", "REDUCTIONS", "reduce"]
@@ -38,6 +39,8 @@ class MseLoss(Function):
 
     @staticmethod
     def forward(ctx, x, t, reduction):  # type: ignore[no-untyped-def]
+        if x.dtype != t.dtype:  # torch's promotion (float32 input, int64 target: float32)
+            x, t = promote(x, t)
         d = x - t
         ctx.save_for_backward(d)
         ctx.reduction = reduction
