@@ -70,6 +70,9 @@ def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool
     if isinstance(data, list | tuple) and any(isinstance(x, Tensor) for x in data):
         if any(isinstance(x, Tensor) and x._data.size != 1 for x in data):
             raise ValueError("only one element tensors can be converted to Python scalars")
+        dtypes = {x._data.dtype for x in data if isinstance(x, Tensor)}
+        if dtype is None and len(dtypes) == 1 and all(isinstance(x, Tensor) for x in data):
+            dtype = from_numpy_dtype(dtypes.pop())  # torch keeps the elements' dtype (tensor([int32 0-d]) is int32)
         data = [x._data.reshape(()) if isinstance(x, Tensor) else x for x in data]  # one-element: a number
     try:
         arr = _infer(data) if dtype is None else np.array(data, dtype=to_numpy_dtype(dtype))

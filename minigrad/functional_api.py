@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from minigrad._dtype import from_numpy_dtype, result_type
 from minigrad.ops import shape as _shape
 from minigrad.tensor import ALL_DIMS, Tensor, _deprecated_alpha, _other, _tensor_arg
 
@@ -81,13 +82,16 @@ def _tensor_list(tensors: Any, name: str) -> list[Tensor]:
     return list(tensors)
 
 
-def _t_or_number(x: Any, name: str) -> Tensor:
-    """``input`` of add/sub/mul/div: a Tensor, or a Python number that torch takes as a 0-d tensor."""
+def _t_or_number(x: Any, name: str, other: Any = None) -> Tensor:
+    """``input`` of add/sub/mul/div: a Tensor, or a Python number that torch takes as a 0-d "wrapped number"
+    tensor, which does not decide the result dtype (it is made in the dtype the op will produce)."""
     if isinstance(x, bool | int | float) and not isinstance(x, Tensor):
         from minigrad._creation import tensor
 
         if type(x) is int and not -(2**63) <= x < 2**63:  # torch: a uint64 tensor, or an overflow
             raise NotImplementedError(f"{name}(): a Python int beyond int64 as 'input' is not supported by minigrad")
+        if isinstance(other, Tensor):
+            return tensor(x, dtype=from_numpy_dtype(result_type(other._data, x)))
         return tensor(x)
     return _t(x, name)
 
@@ -96,22 +100,22 @@ def add(input: Any, other: Any, *deprecated: Any, alpha: Any = 1) -> Tensor:
     """``input + alpha·other``; ``add(input, alpha, other)`` is torch's deprecated spelling."""
     if deprecated:
         other, alpha = _deprecated_alpha("add", other, deprecated, alpha)
-    return _t_or_number(input, "add").add(other, alpha=alpha)
+    return _t_or_number(input, "add", other).add(other, alpha=alpha)
 
 
 def sub(input: Any, other: Any, *deprecated: Any, alpha: Any = 1) -> Tensor:
     """``input − alpha·other``; ``sub(input, alpha, other)`` is torch's deprecated spelling."""
     if deprecated:
         other, alpha = _deprecated_alpha("sub", other, deprecated, alpha)
-    return _t_or_number(input, "sub").sub(other, alpha=alpha)
+    return _t_or_number(input, "sub", other).sub(other, alpha=alpha)
 
 
 def mul(input: Any, other: Any) -> Tensor:
-    return _t_or_number(input, "mul") * other
+    return _t_or_number(input, "mul", other) * other
 
 
 def div(input: Any, other: Any) -> Tensor:
-    return _t_or_number(input, "div") / other
+    return _t_or_number(input, "div", other) / other
 
 
 def pow(input: Any, exponent: Any) -> Tensor:

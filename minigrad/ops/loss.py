@@ -82,6 +82,7 @@ class BinaryCrossEntropy(Function):
         loss *= log_1mx
         loss -= np.multiply(t, log_x, out=log_x)
         if weight is not None:
+            weight = weight.astype(loss.dtype, copy=False)  # torch reads the weight in the input's dtype
             loss = loss * weight
         ctx.save_for_backward(x, t, weight)
         ctx.reduction = reduction

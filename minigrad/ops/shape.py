@@ -380,6 +380,10 @@ class Cat(Function):
     def forward(ctx, *args):  # type: ignore[no-untyped-def]
         *xs, dim = args
         ctx.dim, ctx.splits = dim, np.cumsum([x.shape[dim] for x in xs])[:-1]
+        dtypes = {x.dtype for x in xs}
+        if len(dtypes) > 1:  # torch's promotion: the floating dtypes decide when there are any (f32 + i64: f32)
+            floats = [d for d in dtypes if d.kind == "f"]
+            return np.concatenate(xs, axis=dim, dtype=np.result_type(*(floats or dtypes)))
         return np.concatenate(xs, axis=dim)
 
     @staticmethod
