@@ -29,7 +29,9 @@ class Linear(Module):
                  device: Any = None) -> None:
         super().__init__()
         for name, v in (("in_features", in_features), ("out_features", out_features)):
-            if isinstance(v, bool) or not (isinstance(v, int | np.integer) or _is_int_tensor(v)):
+            # a bool is refused only as out_features, the first entry of torch's weight size (out, in)
+            if (isinstance(v, bool) and name == "out_features") or not (
+                    isinstance(v, int | np.integer) or _is_int_tensor(v)):
                 raise TypeError(f"Linear(): argument '{name}' must be int, not {type(v).__name__}")
             v = int(v)
             if v < 0:
