@@ -99,9 +99,15 @@ class Optimizer:
                 raise ValueError(
                     "loaded state dict contains a parameter group that doesn't match the size of optimizer's group"
                 )
-        new_state: dict[Tensor, dict[str, Any]] = {}
+        # torch maps the saved ids (in the saved groups' order) onto this optimizer's parameters; state under an
+        # id that no group lists is kept as it is
+        id_map = {old: p for old, p in zip((i for g in groups for i in g["params"]), params)}
+        new_state: dict[Any, Any] = {}
         for key, value in state_dict["state"].items():
-            p = params[int(key)]
+            if key not in id_map:
+                new_state[key] = copy.deepcopy(value)
+                continue
+            p = id_map[key]
             entry = {}
             for k, v in value.items():
                 arr = v._data if isinstance(v, Tensor) else v
