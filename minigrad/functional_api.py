@@ -91,7 +91,10 @@ def _t_or_number(x: Any, name: str, other: Any = None) -> Tensor:
         if type(x) is int and not -(2**63) <= x < 2**63:  # torch: a uint64 tensor, or an overflow
             raise NotImplementedError(f"{name}(): a Python int beyond int64 as 'input' is not supported by minigrad")
         if isinstance(other, Tensor):
-            return tensor(x, dtype=from_numpy_dtype(result_type(other._data, x)))
+            dt = result_type(other._data, x)
+            if type(x) is int and dt.kind in "iu" and not np.iinfo(dt).min <= x <= np.iinfo(dt).max:
+                return Tensor._wrap(np.array(x % 2**64, dtype=np.uint64).astype(dt))  # torch wraps it around
+            return tensor(x, dtype=from_numpy_dtype(dt))
         return tensor(x)
     return _t(x, name)
 
