@@ -58,31 +58,51 @@ def _time_plot(plt: Any, results: dict[str, Any], dtype: str, path: Path) -> boo
             cells = groups.get((loss, d), [])
             for mode in results["config"]["modes"]:
                 for s in ("minigrad", "torch", "numpy"):
-                    xs, ys = [], []
-                    for c in cells:
-                        e = c["modes"].get(mode)
-                        if e:
-                            xs.append(c["workload"]["n_samples"])
-                            ys.append(e["step"]["stats"][s]["median_s"] * 1e3)
+                    xs, ys = _series(cells, mode, lambda e, s=s: e["step"]["stats"][s]["median_s"] * 1e3)
                     if xs:
-                        ax.plot(xs, ys, STYLES[mode], color=COLORS[s], marker="o", ms=3.5,
-                                lw=1.8 if mode == "1thread" else 1.0, alpha=1.0 if mode == "1thread" else 0.6,
-                                label=f"{SUBJECT_LABELS[s]} ({MODE_NAMES[mode]})")
+                        ax.plot(xs, ys, STYLES[mode], color=COLORS[s],
+                                label=f"{SUBJECT_LABELS[s]} ({MODE_NAMES[mode]})", **_line_style(mode))
             _log_axes(ax)
             ax.grid(True, which="major", alpha=0.3)
-            ax.set_title(_title(loss, d), fontsize=10)
-            if i == len(losses) - 1:
-                ax.set_xlabel("n_samples")
-            if j == 0:
-                ax.set_ylabel("median time per step (ms)")
+            _label_panel(ax, loss, d, i == len(losses) - 1, j == 0, "median time per step (ms)")
+    _save(plt, fig, axes, path, f"Time per training step vs problem size ({dtype}) — solid: every library at 1 "
+                                "thread; dashed: default threads")
+    return True
+
+
+def _series(cells: list[dict[str, Any]], mode: str, value: Any) -> tuple[list[int], list[float]]:
+    """(n_samples, value of the mode's entry) for every cell measured in ``mode``."""
+    xs, ys = [], []
+    for c in cells:
+        e = c["modes"].get(mode)
+        if e:
+            xs.append(c["workload"]["n_samples"])
+            ys.append(value(e))
+    return xs, ys
+
+
+def _line_style(mode: str) -> dict[str, Any]:
+    """Markers for every line; 1 thread (the headline) drawn bold, default threads light."""
+    headline = mode == "1thread"
+    return {"marker": "o", "ms": 3.5, "lw": 1.8 if headline else 1.0, "alpha": 1.0 if headline else 0.6}
+
+
+def _label_panel(ax: Any, loss: str, d: int, bottom: bool, left: bool, ylabel: str) -> None:
+    ax.set_title(_title(loss, d), fontsize=10)
+    if bottom:
+        ax.set_xlabel("n_samples")
+    if left:
+        ax.set_ylabel(ylabel)
+
+
+def _save(plt: Any, fig: Any, axes: Any, path: Path, title: str) -> None:
+    """One legend for the figure (from the first panel), the title, and the PNG."""
     handles, labels = axes[0][0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="lower center", ncol=3, fontsize=9, frameon=False)
-    fig.suptitle(f"Time per training step vs problem size ({dtype}) — solid: every library at 1 thread; "
-                 "dashed: default threads", fontsize=12)
+    fig.suptitle(title, fontsize=12)
     _layout(fig, legend_rows=2)
     fig.savefig(path, dpi=90)
     plt.close(fig)
-    return True
 
 
 def _minor_label(v: float, suffix: str = "") -> str:
@@ -118,33 +138,18 @@ def _ratio_plot(plt: Any, results: dict[str, Any], dtype: str, path: Path) -> bo
             cells = groups.get((loss, d), [])
             for mode in results["config"]["modes"]:
                 for key in ("minigrad/torch", "minigrad/numpy"):
-                    xs, ys = [], []
-                    for c in cells:
-                        e = c["modes"].get(mode)
-                        if e:
-                            xs.append(c["workload"]["n_samples"])
-                            ys.append(e["step"]["ratios"][key]["median"])
+                    xs, ys = _series(cells, mode, lambda e, key=key: e["step"]["ratios"][key]["median"])
                     if xs:
-                        ax.plot(xs, ys, STYLES[mode], color=RATIO_COLORS[key], marker="o", ms=3.5,
-                                lw=1.8 if mode == "1thread" else 1.0, alpha=1.0 if mode == "1thread" else 0.6,
-                                label=f"{RATIO_LABELS[key]} ({MODE_NAMES[mode]})")
+                        ax.plot(xs, ys, STYLES[mode], color=RATIO_COLORS[key],
+                                label=f"{RATIO_LABELS[key]} ({MODE_NAMES[mode]})", **_line_style(mode))
             ax.axhline(1.0, color="black", lw=0.8)
             ax.axhline(1.1, color="gray", lw=0.8, ls=":", label="1.1× (large-size target vs floor)")
             ax.axhline(2.0, color="gray", lw=0.8, ls="-.", label="2× (seed target vs floor)")
             _log_axes(ax, "×")
             ax.grid(True, which="both", alpha=0.25)
-            ax.set_title(_title(loss, d), fontsize=10)
-            if i == len(losses) - 1:
-                ax.set_xlabel("n_samples")
-            if j == 0:
-                ax.set_ylabel("time ratio (below 1: minigrad faster)")
-    handles, labels = axes[0][0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncol=3, fontsize=9, frameon=False)
-    fig.suptitle(f"minigrad's time per step relative to torch eager and to the NumPy floor ({dtype}), "
-                 "pairwise per round", fontsize=12)
-    _layout(fig, legend_rows=2)
-    fig.savefig(path, dpi=90)
-    plt.close(fig)
+            _label_panel(ax, loss, d, i == len(losses) - 1, j == 0, "time ratio (below 1: minigrad faster)")
+    _save(plt, fig, axes, path, f"minigrad's time per step relative to torch eager and to the NumPy floor ({dtype}), "
+                                "pairwise per round")
     return True
 
 

@@ -731,21 +731,19 @@ class Tensor:
 
     def add(self, other: Any, *deprecated: Any, alpha: Any = 1) -> Tensor:
         """``self + alpha·other``; ``add(alpha, other)`` is torch's deprecated spelling."""
-        if deprecated:
-            other, alpha = _deprecated_alpha("add", other, deprecated, alpha)
-        other = _other(other)
-        if type(alpha) is not int or alpha != 1:
-            alpha = _check_alpha(self, other, alpha, "add")
-        return _arith.Add.apply(self, other, alpha)
+        return self._with_alpha(_arith.Add, "add", other, deprecated, alpha)
 
     def sub(self, other: Any, *deprecated: Any, alpha: Any = 1) -> Tensor:
         """``self − alpha·other``; ``sub(alpha, other)`` is torch's deprecated spelling."""
+        return self._with_alpha(_arith.Sub, "sub", other, deprecated, alpha)
+
+    def _with_alpha(self, fn: Any, name: str, other: Any, deprecated: tuple[Any, ...], alpha: Any) -> Tensor:
         if deprecated:
-            other, alpha = _deprecated_alpha("sub", other, deprecated, alpha)
+            other, alpha = _deprecated_alpha(name, other, deprecated, alpha)
         other = _other(other)
         if type(alpha) is not int or alpha != 1:
-            alpha = _check_alpha(self, other, alpha, "sub")
-        return _arith.Sub.apply(self, other, alpha)
+            alpha = _check_alpha(self, other, alpha, name)
+        return fn.apply(self, other, alpha)
 
     def mul(self, other: Any) -> Tensor:
         return self.__mul__(other)

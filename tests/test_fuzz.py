@@ -532,7 +532,6 @@ KNOWN: list[Known] = [
           "tensor has no elements"),
     Known("x[key]", "error kind differs", r"step must be greater than zero", "the index is checked before the "
           "slice step"),
-    Known("nn.ReLU(...)(x)", "different effect on inputs", r"values", "ReLU(inplace=True) computes out of place"),
     Known("Module.named_modules", "error kind differs", r"memo must be a set", "a memo that is not a set: "
           "TypeError (torch fails later, on the value)"),
     Known("*.to", "accepts what torch refuses", r"Device index", "an int argument of to() (a device index for torch) "
@@ -550,8 +549,6 @@ KNOWN: list[Known] = [
           "index then a squeeze"),
     Known("Tensor.squeeze", "different result", r"identity differs", "squeeze of a 0-d tensor returns the tensor "
           "itself (torch: a new view)"),
-    Known("arange", "different result", r"dtype float32 != torch's int64", "0-d integer tensors as bounds are read "
-          "as numbers of the default float type"),
     Known("*", "*", r"For integral input tensors, argument alpha", "alpha given as a tensor or NumPy scalar is "
           "classified differently from torch's Python-number rule"),
     Known("x[key] = value", "refuses what torch accepts", r"out of bounds for axis", "torch skips the bounds check "
