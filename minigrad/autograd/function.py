@@ -184,14 +184,8 @@ class BackwardNode(Node):
 
     # -- the engine's side ---------------------------------------------------------------------------
     def apply(self, grad: np.ndarray) -> tuple[np.ndarray | None, ...]:
-        fn = self._function
-        if fn.array_api:
-            out = fn.backward(self, grad)
-            return out if type(out) is tuple else (out,)
-        return self._apply_tensors(grad)
-
-    def _apply_tensors(self, grad: np.ndarray) -> tuple[np.ndarray | None, ...]:
-        """Run a user Function's backward on Tensors; keep the gradients of its tensor inputs."""
+        """Run a user Function's backward on Tensors; keep the gradients of its tensor inputs. (A built-in op's
+        node class replaces this with the op's own array ``backward``.)"""
         with grad_mode.no_grad():
             out = self._function.backward(self, Tensor._wrap(grad))
         out = out if isinstance(out, tuple) else (out,)
@@ -204,7 +198,6 @@ class BackwardNode(Node):
         if len(out) != len(positions):
             out = tuple(out[i] for i in positions)
         return tuple(None if g is None else (g._data if isinstance(g, Tensor) else np.asarray(g)) for g in out)
-
 
 
 class AccumulateGrad(Node):
