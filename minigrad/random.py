@@ -25,15 +25,16 @@ wins; the module attribute may also be assigned):
 
 * ``"avx2"`` / ``"avx512"``: GCC contracts ``a * b + c`` into fused multiply-adds,
   so the affine steps of uniform and of the per-element normal are fused.
-* ``"avx2"``: float32 normal blocks use the Cephes-style ``log256_ps`` and
-  ``sincos256_ps`` of ATen's ``avx_mathfun.h``, emulated operation by operation
-  (including the multiply-adds the compiler fused).
-* ``"default"`` / ``"avx512"``: float32 normal blocks call the C library's
-  ``logf``/``cosf``/``sinf`` (reached through ``ctypes``).
+* ``"avx2"`` / ``"avx512"``: float32 normal blocks use the Cephes-style ``log256_ps``
+  and ``sincos256_ps`` of ATen's ``avx_mathfun.h``, emulated operation by operation
+  (including the multiply-adds the compiler fused). The AVX512 build of the kernel
+  is compiled with ``__AVX2__`` defined too, so it takes the same 256-bit path.
+* ``"default"``: float32 normal blocks call the C library's ``logf``/``cosf``/``sinf``
+  (reached through ``ctypes``).
 
 Double-precision ``log``/``log1p``/``cos``/``sin`` come from the C library through
 :mod:`math`, as in ATen.  Verified against torch 2.13 on Linux x86-64 for the
-``avx2`` and ``default`` kernels; ``avx512`` and other platforms follow the same
+``avx512``, ``avx2`` and ``default`` kernels; other platforms follow the same
 reading of ATen's source but are unverified.  Nothing here imports torch.
 """
 
@@ -308,7 +309,7 @@ def _normal_blocks(u: np.ndarray, mean: float, std: float, capability: str) -> n
         out[:, 8:] = radius * _map_float(math.sin, theta, _f64)
         return _affine(out, std, mean, fused=True)  # explicit std::fma
     u1 = _f32(1) - first
-    if capability == "avx2":
+    if capability in ("avx2", "avx512"):  # ATen's AVX512 kernel is built with __AVX2__ defined
         radius = np.sqrt(_f32(-2) * _log256_ps(u1))
         sin, cos = _sincos256_ps(_f32(2.0 * math.pi) * second)
     else:
