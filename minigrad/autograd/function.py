@@ -28,6 +28,7 @@ arrays, so the math reads like the formula and no wrapper objects are made on th
 from __future__ import annotations
 
 import itertools
+import re
 import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -130,7 +131,8 @@ class Node:
 class BackwardNode(Node):
     """The node (and ``ctx``) recorded by ``Function.apply``; one subclass per Function, named like torch's."""
 
-    __slots__ = ("_saved", "_epoch", "_inputs", "_out", "__dict__")  # ctx attributes set by ops go in __dict__
+    # what forward saved, and what the in-place check needs; ctx attributes set by ops go in __dict__
+    __slots__ = ("_saved", "_epoch", "_inputs", "_versions", "_out", "__dict__")
     _function: ClassVar[type[Function]]
 
     # -- the ctx API, as in torch.autograd.function.FunctionCtx ------------------------------------
@@ -152,26 +154,25 @@ class BackwardNode(Node):
 
     def _check_versions(self, saved: tuple[Any, ...]) -> None:
         """Raise torch's error if a tensor whose values were saved was modified in place after forward."""
-        epoch, inputs, out = self._epoch, self._inputs, self._out
-        for value in saved:
-            counter = None
-            if isinstance(value, Tensor):
-                counter = value._vc
+        epoch, out = self._epoch, self._out
+        for i, value in enumerate(saved):
+            if value is None:
+                continue
+            tensor = counter = None
+            if isinstance(value, Tensor):  # a user Function saved Tensors: versions recorded by save_for_backward
+                tensor, counter, expected = value, value._vc, self.__dict__["_saved_versions"][i]
             elif out is not None and value is out[1]:
-                counter = out[0]
+                counter, expected = out[0], out[2]
             else:
-                for a in inputs:
+                for a, version in zip(self._inputs, self._versions):
                     if isinstance(a, Tensor) and a._data is value:
-                        counter = a._vc
+                        tensor, counter, expected = a, a._vc, version
                         break
             if counter is not None and counter[1] > epoch:
-                shape = list(np.shape(value._data if isinstance(value, Tensor) else value))
-                raise RuntimeError(
-                    "one of the variables needed for gradient computation has been modified by an inplace "
-                    f"operation: [{shape}], which was saved by {self._name}, is at version {counter[0]}; an "
-                    "in-place operation changed it after the forward pass. Hint: the in-place operation must "
-                    "come after backward, or work on a .clone()."
-                )
+                # torch names the node the value is an output of: this one for a saved output, else the tensor's
+                # grad_fn now (none for a leaf)
+                node = self if tensor is None else tensor.grad_fn
+                raise RuntimeError(_modified_message(np.asarray(value), counter[0], expected, node))
 
     @property
     def needs_input_grad(self) -> tuple[bool, ...]:
@@ -235,6 +236,11 @@ class FunctionCtx(BackwardNode):
 
     __slots__ = ()
 
+    def save_for_backward(self, *values: Any) -> None:
+        """Keep ``values`` (Tensors) for ``backward``, with their versions for the in-place check."""
+        self._saved = values
+        self.__dict__["_saved_versions"] = [v._vc[0] if isinstance(v, Tensor) else 0 for v in values]
+
 
 class Function:
     """Base class of every differentiable op, with torch.autograd.Function's API.
@@ -259,6 +265,7 @@ class Function:
         namespace: dict[str, Any] = {"__slots__": (), "_function": cls, "_name": name}
         if cls.array_api:  # the node runs the op's backward itself (it may return one array or a tuple)
             namespace["apply"] = cls.backward
+            namespace["save_for_backward"] = BackwardNode.save_for_backward  # arrays: no versions to record
         cls._node_cls = type(name, (FunctionCtx,), namespace)
 
     @staticmethod
@@ -276,19 +283,25 @@ class Function:
             return _apply_tensors(cls, args)
         node = cls._node_cls()
         node._saved = None
-        record = _grad_state.enabled
-        arrays = []
+        # the edges, one per graph input, point at the inputs' nodes (None where no gradient is needed); they are
+        # known to forward, as in torch (``ctx.needs_input_grad``), so that it saves only what backward will use
         requires = False
-        for a in args:
-            if isinstance(a, Tensor):
-                arrays.append(a._data)
-                if record and a._requires_grad:
-                    requires = True
-            else:
-                arrays.append(a)
-        n_edges = cls.edge_args  # None: every Tensor argument is a graph input; else the first n_edges arguments
-        if requires and n_edges is not None:
-            requires = any(isinstance(a, Tensor) and a._requires_grad for a in args[:n_edges])
+        if _grad_state.enabled:
+            n_edges = cls.edge_args  # None: every Tensor argument is a graph input; else the first n_edges
+            edges = []
+            for a in (args if n_edges is None else args[:n_edges]):
+                if isinstance(a, Tensor):
+                    if a._requires_grad:
+                        requires = True
+                        edges.append((a.grad_fn or a._acc or a._grad_accumulator(), 0))
+                    else:
+                        edges.append(_NO_EDGE)
+                elif n_edges is not None:
+                    edges.append(_NO_EDGE)
+            node.next_functions = tuple(edges) if requires else ()
+        else:
+            node.next_functions = ()
+        arrays = [a._data if isinstance(a, Tensor) else a for a in args]
         if cls.broadcasting:
             try:
                 data = cls.forward(node, *arrays)
@@ -298,37 +311,30 @@ class Function:
             data = cls.forward(node, *arrays)
         # the output Tensor (Tensor._wrap, inlined: this is the hottest path of the library)
         out = _new(Tensor)
-        out._data = data if type(data) is np.ndarray else np.asarray(data)
+        out._data = data if data.__class__ is np.ndarray else np.asarray(data)
         out.grad = None
         out._acc = None
         out._retains_grad = False
-        out._vc = args[0]._vc if cls.is_view else [0, 0]  # a view shares its base's version counter, as torch
+        out._vc = vc = args[0]._vc if cls.is_view else [0, 0]  # a view shares its base's version counter
         if not requires:
             out.grad_fn = None
             out._requires_grad = False
             return out
         out.grad_fn = node
         out._requires_grad = True
-        edges = []
-        for i, a in enumerate(args):
-            if isinstance(a, Tensor):
-                if n_edges is None or i < n_edges:
-                    edges.append((a.grad_fn or a._acc or a._grad_accumulator(), 0) if a._requires_grad else _NO_EDGE)
-            elif n_edges is not None and i < n_edges:
-                edges.append(_NO_EDGE)
-        node.next_functions = tuple(edges)
         node._seq = next(SEQUENCE)
         data = out._data
         node._shape = data.shape
         node._dtype = data.dtype
         saved = node._saved
-        if saved is not None:  # remember whose values were saved, for the in-place check
+        if saved is not None:  # remember whose values were saved, at which versions, for the in-place check
             node._epoch = EPOCH[0]
             node._inputs = args
+            node._versions = [a._vc[0] if isinstance(a, Tensor) else 0 for a in args]
             node._out = None
             for value in saved:
                 if value is data:
-                    node._out = (out._vc, data)
+                    node._out = (vc, data, vc[0])
         if creation_observers:
             for observer in creation_observers:
                 observer(node)
@@ -336,6 +342,27 @@ class Function:
 
 
 _NO_EDGE = (None, 0)
+
+
+def _modified_message(value: np.ndarray, version: int, expected: int, node: Node | None) -> str:
+    """torch's words for a saved value that an in-place op changed (SavedVariable::unpack)."""
+    from minigrad._dtype import from_numpy_dtype
+    from minigrad.autograd.anomaly import is_anomaly_enabled
+    from minigrad.tensor import display_module
+
+    kind = f"{display_module}.{from_numpy_dtype(value.dtype).scalar_name}Tensor"
+    of = "" if node is None else f", which is output 0 of {re.sub(r'Backward[0-9]*$', '', node.name())},"
+    hint = (
+        "the backtrace further above shows the operation that failed to compute its gradient. The variable in "
+        "question was changed in there or anywhere later. Good luck!"
+        if is_anomaly_enabled()
+        else "enable anomaly detection to find the operation that failed to compute its gradient, with "
+        f"{display_module}.autograd.set_detect_anomaly(True, check_nan=False)."
+    )
+    return (
+        "one of the variables needed for gradient computation has been modified by an inplace operation: "
+        f"[{kind} {list(value.shape)}]{of} is at version {version}; expected version {expected} instead. Hint: {hint}"
+    )
 
 
 def _broadcast_error(a: Any, b: Any) -> RuntimeError:
@@ -385,7 +412,7 @@ def _apply_tensors(cls: type[Function], args: tuple[Any, ...]) -> Tensor:
     node.__dict__["_tensor_positions"] = positions
     node.__dict__["_n_args"] = len(args)
     node._epoch = EPOCH[0]
-    node._inputs = ()
+    node._inputs = node._versions = ()
     node._out = None
     if creation_observers:
         for observer in creation_observers:

@@ -51,7 +51,9 @@ class Addmm(Function):
     @staticmethod
     def forward(ctx, bias, x, w):  # type: ignore[no-untyped-def]
         check_mm(x, w, linear=True)
-        ctx.save_for_backward(x, w)
+        nf = ctx.next_functions  # as torch: X only if W needs a gradient, W only if X does
+        if nf:
+            ctx.save_for_backward(x if nf[2][0] is not None else None, w if nf[1][0] is not None else None)
         # With one input feature the product is an outer product: x * w gives the same bits as BLAS's gemm,
         # which is ~10x slower on an (n, 1) matrix.
         y = x * w if x.shape[1] == 1 else x @ w

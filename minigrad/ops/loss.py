@@ -39,16 +39,17 @@ class MseLoss(Function):
 
     @staticmethod
     def forward(ctx, x, t, reduction):  # type: ignore[no-untyped-def]
-        if x.dtype != t.dtype:  # torch's promotion (float32 input, int64 target: float32)
-            x, t = promote(x, t)
-        d = x - t
-        ctx.save_for_backward(d)
+        xp, tp = promote(x, t) if x.dtype != t.dtype else (x, t)  # torch's promotion (f32 input, i64 target: f32)
+        d = xp - tp
+        # backward needs x − t only; x and t are kept too so that, as in torch, changing either in place before
+        # backward is an error
+        ctx.save_for_backward(d, x, t)
         ctx.reduction = reduction
         return reduce(d * d, reduction)
 
     @staticmethod
     def backward(ctx, grad):  # type: ignore[no-untyped-def]
-        (d,) = ctx.saved_tensors
+        d = ctx.saved_tensors[0]
         norm = 2.0 / d.size if ctx.reduction == "mean" and d.size else 2.0  # (no elements: an empty gradient)
         gx = np.asarray(np.multiply(norm, d))  # torch's order: (norm·(x − t))·g
         gx *= grad

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from minigrad.autograd.function import bump_version
+from minigrad.autograd.function import EPOCH
 from minigrad.optim.optimizer import Optimizer
 from minigrad.tensor import Tensor
 
@@ -96,9 +96,14 @@ class SGD(Optimizer):
                 if not plain:
                     g, buf = self._direction(p, g, momentum, dampening, weight_decay, nesterov, maximize)
                 staged.append((p, lr * g, buf))
+        if staged:
+            EPOCH[0] += 1  # one in-place modification per parameter (function.bump_version, for all at once)
+            epoch = EPOCH[0]
         for p, delta, buf in staged:
             p._data -= delta
-            bump_version(p._vc)
+            vc = p._vc
+            vc[0] += 1
+            vc[1] = epoch
             if buf is not None:
                 self.state.setdefault(p, {})["momentum_buffer"] = Tensor._wrap(buf)
         return loss
