@@ -106,15 +106,16 @@ def _category(kind: str) -> builtins.int:
     return {"b": 0, "u": 1, "i": 1, "f": 2}[kind]
 
 
-def result_type(a: Any, b: Any) -> np.dtype:
-    """torch's type promotion for a binary op between arrays and/or Python scalars.
+def result_type(*operands: Any) -> np.dtype:
+    """torch's type promotion for an op between arrays and/or Python scalars.
 
     Operands rank as dimensioned arrays > zero-dim arrays > Python scalars: a lower rank only decides the
-    result when its category (bool < integer < floating) is higher. A Python float meeting an integer or
-    bool tensor gives the default float dtype (NumPy would give float64).
+    result when its category (bool < integer < floating) is higher. Within a rank only the highest category
+    counts (int64 with float32 is float32). A Python float meeting an integer or bool tensor gives the default
+    float dtype (NumPy would give float64).
     """
     groups: list[list[np.dtype]] = [[], [], []]
-    for x in (a, b):
+    for x in operands:
         if isinstance(x, np.ndarray):
             groups[0 if x.ndim else 1].append(x.dtype)
         elif isinstance(x, builtins.bool | np.bool_):
@@ -127,9 +128,8 @@ def result_type(a: Any, b: Any) -> np.dtype:
     for group in groups:
         if not group:
             continue
-        g = np.result_type(*group)
-        if g.kind == "f" and len(group) == 2 and {t.kind for t in group} != {"f"}:
-            g = next(t for t in group if t.kind == "f")  # int64 + float32 -> float32, as torch
+        top = max(_category(t.kind) for t in group)
+        g = np.result_type(*(t for t in group if _category(t.kind) == top))
         if result is None:
             result = g
         elif _category(g.kind) > _category(result.kind):

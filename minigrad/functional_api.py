@@ -8,7 +8,7 @@ import numpy as np
 
 from minigrad._dtype import from_numpy_dtype, result_type
 from minigrad.ops import shape as _shape
-from minigrad.tensor import ALL_DIMS, Tensor, _deprecated_alpha, _other, _tensor_arg
+from minigrad.tensor import _UNSET, ALL_DIMS, Tensor, _deprecated_alpha, _other, _tensor_arg
 
 __all__ = [
     "abs", "cat", "clamp", "clip", "exp", "log", "max", "mean", "min", "relu", "sigmoid", "sqrt", "stack", "sum",
@@ -135,12 +135,12 @@ def mean(input: Tensor, dim: Any = ALL_DIMS, keepdim: bool = False, dtype: Any =
     return _t(input, "mean").mean(dim, keepdim, dtype=dtype)
 
 
-def max(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
-    return _t(input, "max").max(dim, keepdim)
+def max(input: Tensor, dim_or_other: Any = None, /, keepdim: Any = _UNSET, *, dim: Any = _UNSET) -> Any:
+    return _t(input, "max").max(dim_or_other, keepdim, dim=dim)
 
 
-def min(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
-    return _t(input, "min").min(dim, keepdim)
+def min(input: Tensor, dim_or_other: Any = None, /, keepdim: Any = _UNSET, *, dim: Any = _UNSET) -> Any:
+    return _t(input, "min").min(dim_or_other, keepdim, dim=dim)
 
 
 def argmax(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:

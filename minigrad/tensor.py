@@ -180,6 +180,7 @@ class _AllDims:
 
 
 ALL_DIMS: Any = _AllDims()
+_UNSET: Any = object()  # a keyword argument not given (where its default cannot tell)
 _NO_ALPHA: Any = 1  # the default alpha: an alpha keyword besides the deprecated overload is refused unless it is 1
 
 
@@ -518,7 +519,12 @@ class Tensor:
             return Tensor._wrap(self._data.astype(dt))
         return _shape.ToCopy.apply(self, dt)
 
-    def type(self, dtype: Any = None) -> Any:
+    def type(self, dtype: Any = None, non_blocking: bool = False) -> Any:
+        """The type name (``minigrad.FloatTensor``), or a copy of another dtype; ``non_blocking`` (a copy to a
+        device in torch) changes nothing on the CPU."""
+        if type(non_blocking) is not bool:
+            kind = type(non_blocking).__name__
+            raise TypeError(f"type(): argument 'non_blocking' (position 2) must be bool, not {kind}")
         if dtype is None:
             return f"{display_module}.{self.dtype.scalar_name}Tensor"
         if isinstance(dtype, str):  # "torch.DoubleTensor" / "minigrad.DoubleTensor"
@@ -760,7 +766,18 @@ class Tensor:
     def reciprocal(self) -> Tensor:
         return _arith.Reciprocal.apply(self)
 
-    multiply, divide, subtract, negative = mul, div, sub, neg
+    multiply, divide, negative = mul, div, neg
+
+    def subtract(self, other: Any, *positional_alpha: Any, alpha: Any = _UNSET) -> Tensor:
+        """``self − alpha·other``. Unlike ``sub``, torch's ``subtract`` has no deprecated ``(alpha, other)`` form: a
+        second positional argument is ``alpha`` (a number, or a 0-d tensor read as one)."""
+        if positional_alpha:
+            a = positional_alpha[0]
+            if len(positional_alpha) > 1 or alpha is not _UNSET or not (
+                    isinstance(a, numbers.Number) or (isinstance(a, Tensor) and not a._data.ndim)):
+                raise TypeError("subtract() received an invalid combination of arguments")
+            alpha = _scalar(a)
+        return self._with_alpha(_arith.Sub, "subtract", other, (), 1 if alpha is _UNSET else alpha)
 
     def matmul(self, other: Any) -> Tensor:
         return matmul(self, other)
@@ -799,6 +816,9 @@ class Tensor:
         return _unary.Sqrt.apply(self)
 
     def clamp(self, min: Any = None, max: Any = None) -> Tensor:
+        tensor_bounds, min, max = _clamp_overload(min, max)
+        if tensor_bounds:  # torch's clamp.Tensor overload: elementwise bounds, with gradients
+            return _unary.ClampTensor.apply(self, min, max)
         return _unary.Clamp.apply(self, *_clamp_bounds(self, min, max))
 
     clip = clamp
@@ -918,19 +938,13 @@ class Tensor:
         dims = (None if dim is None else r.normalize_dims(dim, self._data.ndim)) or tuple(range(self._data.ndim))
         return r.MeanDim.apply(x, dims, keepdim)
 
-    def max(self, dim: Any = None, keepdim: bool = False) -> Any:
-        if dim is None:
-            return _red.MaxAll.apply(self)
-        if isinstance(dim, Tensor):
-            raise NotImplementedError("max(other) (elementwise) is not supported by minigrad; use minigrad.maximum")
-        return _by_index(self, dim, keepdim, np.argmax)
+    def max(self, dim_or_other: Any = None, /, keepdim: Any = _UNSET, *, dim: Any = _UNSET) -> Any:
+        """The largest value, or (values, indices) along ``dim``; ``max(other)`` (elementwise) is not supported."""
+        return _max_min(self, "max", dim_or_other, keepdim, dim)
 
-    def min(self, dim: Any = None, keepdim: bool = False) -> Any:
-        if dim is None:
-            return _red.MinAll.apply(self)
-        if isinstance(dim, Tensor):
-            raise NotImplementedError("min(other) (elementwise) is not supported by minigrad; use minigrad.minimum")
-        return _by_index(self, dim, keepdim, np.argmin)
+    def min(self, dim_or_other: Any = None, /, keepdim: Any = _UNSET, *, dim: Any = _UNSET) -> Any:
+        """The smallest value, or (values, indices) along ``dim``; ``min(other)`` (elementwise) is not supported."""
+        return _max_min(self, "min", dim_or_other, keepdim, dim)
 
     def argmax(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
         if dim is None:
@@ -1308,6 +1322,34 @@ class Tensor:
     def clamp_(self, min: Any = None, max: Any = None) -> Tensor:
         if min is None and max is None:
             raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+        tensor_bounds, min, max = _clamp_overload(min, max)
+        if tensor_bounds:
+            record = _state.enabled and (self._requires_grad or any(
+                isinstance(b, Tensor) and b._requires_grad for b in (min, max)))
+            try:
+                shape = np.broadcast_shapes(*(b._data.shape for b in (self, min, max) if b is not None))
+            except ValueError:
+                shape = self._data.shape  # (the op raises torch's broadcast error)
+            if shape != self._data.shape:  # checked before the dtypes, as torch does
+                raise RuntimeError(
+                    f"output with shape {list(self._data.shape)} doesn't match the broadcast shape {list(shape)}"
+                )
+            if record:
+                self._check_inplace()
+                out = _unary.ClampTensor.apply(self._snapshot(), min, max)
+            else:
+                with grad_mode.no_grad():
+                    out = _unary.ClampTensor.apply(self, min, max)
+            if _KIND_RANK[out._data.dtype.kind] > _KIND_RANK[self._data.dtype.kind]:
+                raise RuntimeError(
+                    f"result type {out.dtype.scalar_name} can't be cast to the desired output type "
+                    f"{self.dtype.scalar_name}"
+                )
+            if record:
+                return self._rebind(out)
+            self._data[...] = out._data
+            bump_version(self._vc)
+            return self
         if _state.enabled and self._requires_grad:
             self._check_inplace()
             return self._rebind(self._snapshot().clamp(min, max))
@@ -1368,12 +1410,26 @@ def _float_arg(v: Any, fn: str, name: str, position: int) -> Any:
     return v._data.item()
 
 
+def _clamp_overload(lo: Any, hi: Any) -> tuple[bool, Any, Any]:
+    """Which of torch's clamp overloads the bounds select, and the bounds for it: Tensors (or None) give the Tensor
+    overload (elementwise bounds, with gradients); a number with a 0-d Tensor gives the Number one (the Tensor read
+    as its value, as torch's parser does); a number with any other Tensor matches neither (torch's TypeError)."""
+    tensors = [b for b in (lo, hi) if isinstance(b, Tensor)]
+    if not tensors:
+        return False, lo, hi
+    if all(b is None or isinstance(b, Tensor) for b in (lo, hi)):
+        return True, lo, hi
+    if all(t._data.ndim == 0 for t in tensors):
+        return False, _scalar(lo), _scalar(hi)
+    got = ", ".join("Tensor" if isinstance(b, Tensor) else type(b).__name__ for b in (lo, hi))
+    raise TypeError(f"clamp() received an invalid combination of arguments - got ({got}), but expected one of:\n"
+                    " * (Tensor min = None, Tensor max = None)\n * (Number min = None, Number max = None)")
+
+
 def _clamp_bounds(t: Tensor, lo: Any, hi: Any, inplace: bool = False) -> tuple[Any, Any]:
     """clamp's bounds as numbers, converted to the result dtype as torch converts them: an integer outside an
     integer dtype is an overflow error (a negative one wraps into an unsigned type), and so is a finite number
     beyond a float dtype's range. (An integer tensor with a float bound computes in the default float dtype.)"""
-    if isinstance(lo, Tensor) or isinstance(hi, Tensor):
-        return _scalar(lo), _scalar(hi)  # (tensor bounds: read as numbers, unchecked)
     dt = t._data.dtype
     if dt.kind != "f" and (type(lo) is float or type(hi) is float):
         if inplace:
@@ -1439,6 +1495,28 @@ class _MaxMin(namedtuple("_MaxMin", ["values", "indices"])):
 class _Min(_MaxMin):
     __slots__ = ()
     _op = "min"
+
+
+def _max_min(t: Tensor, name: str, first: Any, keepdim: Any, dim: Any) -> Any:
+    """torch's overloads of max/min: ``()`` (all elements), ``(Tensor other)`` (elementwise: not supported), and
+    ``(int dim, bool keepdim=False)`` — chosen by a keyword ``dim`` or a ``keepdim``, where an integer 0-d Tensor
+    is read as the dim."""
+    if dim is not _UNSET:
+        if first is not None:
+            raise TypeError(f"{name}() got multiple values for argument 'dim'")
+        first = dim
+    elif first is None:
+        if keepdim is not _UNSET:
+            raise TypeError(f"{name}() received an invalid combination of arguments - got (keepdim=bool)")
+        return (_red.MaxAll if name == "max" else _red.MinAll).apply(t)
+    if isinstance(first, Tensor):
+        if dim is _UNSET and keepdim is _UNSET:
+            other = "maximum" if name == "max" else "minimum"
+            raise NotImplementedError(f"{name}(other) (elementwise) is not supported by minigrad; use minigrad.{other}")
+        if first._data.ndim or first._data.dtype.kind not in "iu":
+            raise TypeError(f"{name}() received an invalid combination of arguments - got (dim={first.type()})")
+        first = int(first._data)
+    return _by_index(t, first, keepdim is not _UNSET and keepdim, np.argmax if name == "max" else np.argmin)
 
 
 def _by_index(t: Tensor, dim: int, keepdim: bool, arg: Any) -> Any:

@@ -306,7 +306,7 @@ class Function:
             try:
                 data = cls.forward(node, *arrays)
             except ValueError:
-                raise _broadcast_error(arrays[0], arrays[1]) from None
+                raise _broadcast_error(*arrays[: max(cls.edge_args or 2, 2)]) from None
         else:
             data = cls.forward(node, *arrays)
         # the output Tensor (Tensor._wrap, inlined: this is the hottest path of the library)
@@ -365,18 +365,22 @@ def _modified_message(value: np.ndarray, version: int, expected: int, node: Node
     )
 
 
-def _broadcast_error(a: Any, b: Any) -> RuntimeError:
-    """torch's message for shapes that do not broadcast (NumPy raises ValueError instead)."""
-    sa, sb = np.shape(a), np.shape(b)
-    n = max(len(sa), len(sb))
-    pa, pb = (1,) * (n - len(sa)) + tuple(sa), (1,) * (n - len(sb)) + tuple(sb)
-    for dim in range(n - 1, -1, -1):
-        if pa[dim] != pb[dim] and pa[dim] != 1 and pb[dim] != 1:
-            return RuntimeError(
-                f"The size of tensor a ({pa[dim]}) must match the size of tensor b ({pb[dim]}) "
-                f"at non-singleton dimension {dim}"
-            )
-    return RuntimeError(f"shapes {list(sa)} and {list(sb)} cannot be broadcast together")
+def _broadcast_error(*operands: Any) -> RuntimeError:
+    """torch's message for shapes that do not broadcast (NumPy raises ValueError instead): the operands are
+    broadcast one after the other, and the first that does not fit is "tensor b" (None operands are skipped)."""
+    shape: tuple[int, ...] = ()
+    for i, b in enumerate(x for x in operands if x is not None):
+        sa, sb = shape, tuple(np.shape(b))
+        n = max(len(sa), len(sb))
+        pa, pb = (1,) * (n - len(sa)) + sa, (1,) * (n - len(sb)) + sb
+        for dim in range(n - 1, -1, -1):
+            if i and pa[dim] != pb[dim] and pa[dim] != 1 and pb[dim] != 1:
+                return RuntimeError(
+                    f"The size of tensor a ({pa[dim]}) must match the size of tensor b ({pb[dim]}) "
+                    f"at non-singleton dimension {dim}"
+                )
+        shape = tuple(max(p, q) if p != 0 and q != 0 else 0 for p, q in zip(pa, pb)) if i else sb
+    return RuntimeError(f"shapes {[list(np.shape(x)) for x in operands if x is not None]} cannot be broadcast together")
 
 
 def _apply_tensors(cls: type[Function], args: tuple[Any, ...]) -> Tensor:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from minigrad._dtype import get_default_dtype
+from minigrad._dtype import get_default_dtype, result_type
 from minigrad.autograd.function import Function
 
 __all__ = ["Exp", "Log", "Sigmoid", "Tanh", "Relu", "Abs", "Clamp", "Round", "Sqrt", "sigmoid_array"]
@@ -186,6 +186,55 @@ class Clamp(Function):
         if hi is not None:
             inside &= x <= hi
         return np.where(inside, grad, 0)
+
+
+class ClampTensor(Function):
+    """y = min(max(x, lo), hi) with tensor bounds (either may be None), broadcast, in the promoted dtype.
+    dL/dx = dL/dy where lo ≤ x ≤ hi;  dL/dlo = dL/dy where x < lo (and lo < hi);
+    dL/dhi = dL/dy where x > hi (or hi < lo), each 0 elsewhere (torch's clamp_backward and
+    clamp_backward_min_max)."""
+
+    node_name = "ClampBackward0"
+    formula = "dL/dx = dL/dy · [lo ≤ x ≤ hi] ; dL/dlo = dL/dy · [x < lo < hi] ; dL/dhi = dL/dy · [x > hi or hi < lo]"
+    array_api = True
+    broadcasting = True
+    edge_args = 3
+
+    @staticmethod
+    def forward(ctx, x, lo, hi):  # type: ignore[no-untyped-def]
+        given = [v for v in (x, lo, hi) if v is not None]
+        np.broadcast_shapes(*(v.shape for v in given))  # shapes first (a ValueError: torch's broadcast error)
+        dt = result_type(*given)
+        if dt.kind == "b" and lo is not None and hi is not None:
+            raise NotImplementedError('"clamp_cpu" not implemented for \'Bool\'')
+        x, lo, hi = (None if v is None else v.astype(dt, copy=False) for v in (x, lo, hi))
+        ctx.save_for_backward(x, lo, hi)
+        y = x if lo is None else np.maximum(x, lo)
+        return y if hi is None else np.minimum(y, hi)  # (a bound is given: y is a new array)
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+        x, lo, hi = ctx.saved_tensors
+        need = [fn is not None for fn, _ in ctx.next_functions]
+        both = lo is not None and hi is not None
+        masks = [None, None, None]
+        if need[0]:
+            masks[0] = _in_place(np.logical_and, x >= lo, x <= hi) if both else (x >= lo if hi is None else x <= hi)
+        if need[1]:
+            masks[1] = _in_place(np.logical_and, x < lo, lo < hi) if both else x < lo
+        if need[2]:
+            masks[2] = _in_place(np.logical_or, x > hi, hi < lo) if both else x > hi
+        zero = grad.dtype.type(0)
+        return tuple(None if m is None else np.where(m, grad, zero) for m in masks)
+
+
+def _in_place(op: np.ufunc, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``a.logical_and_(b)`` / ``a.logical_or_(b)`` as torch's clamp backward computes them: in place into ``a``,
+    so ``b`` may not broadcast ``a`` to a larger shape (torch's error, raised by its backward)."""
+    shape = np.broadcast_shapes(a.shape, b.shape)
+    if shape != a.shape:
+        raise RuntimeError(f"output with shape {list(a.shape)} doesn't match the broadcast shape {list(shape)}")
+    return op(a, b)  # (a 0-d comparison is a NumPy bool, not an array: no out=)
 
 
 class Round(Function):
