@@ -894,9 +894,10 @@ class Tensor:
         return self._data.shape == other._data.shape and bool(np.array_equal(self._data, other._data))
 
     def allclose(self, other: Tensor, rtol: float = 1e-5, atol: float = 1e-8, equal_nan: bool = False) -> bool:
+        rtol, atol = _float_arg(rtol, "allclose", "rtol", 2), _float_arg(atol, "allclose", "atol", 3)
         for name, tol in (("rtol", rtol), ("atol", atol)):
-            if isinstance(tol, numbers.Real) and tol < 0:
-                raise RuntimeError(f"{name} must be greater than or equal to zero, but got {tol}")
+            if isinstance(tol, numbers.Real) and not tol >= 0:  # (NaN too)
+                raise RuntimeError(f"{name} must be greater than or equal to zero, but got {tol:g}")
         if _tensor_arg(other, "allclose")._data.dtype != self._data.dtype:
             raise RuntimeError(f"{self.dtype.scalar_name} did not match {other.dtype.scalar_name}")
         try:
@@ -1188,6 +1189,11 @@ class Tensor:
                 )
             return self._rebind(out)
         o = other._data if isinstance(other, Tensor) else other
+        if o.__class__ is np.ndarray and o.dtype != self._data.dtype:  # torch computes in the promoted dtype
+            common = _dtype.result_type(self._data, o)
+            if o.dtype != common:
+                with np.errstate(over="ignore"):  # an integer beyond a float16's range is inf, as in torch
+                    o = o.astype(common)
         if extra and extra[0] != 1:
             o = _arith.scaled(_dtype.result_type(self._data, o), o, extra[0])
         if type(o) is int and self._data.dtype.kind in "iu" and not _arith._fits(o, self._data.dtype):
