@@ -188,7 +188,8 @@ def render_lower_bound(res: dict[str, Any], markdown: bool = False) -> str:
         rows.append([_label(c["workload"]) + ("" if c["check"]["ok"] else " (!)"),
                      *(_t(b, k) for k in LB_SUBJECTS), *(_r(b, f"{a}/{d}") for a, d in LB_RATIOS),
                      "—" if util is None else f"{util:.2f}"])
-    caption = ("Every library at 1 thread, interleaved as the step table; 'bare' = `benchmarks/lower_bound.py`, "
+    caption = ("Every library at 1 thread, interleaved and sampled in bursts as the step table, each sample "
+               "starting from the seed's initial parameters; 'bare' = `benchmarks/lower_bound.py`, "
                "torch's graph node for node with minigrad's NumPy calls and no bookkeeping: bare/floor is what "
                "the graph itself costs, mg/bare what minigrad adds to it. '(!)' = the bare engine's losses, "
                "parameters or graph differ from minigrad's. "
@@ -196,6 +197,12 @@ def render_lower_bound(res: dict[str, Any], markdown: bool = False) -> str:
                f"{res['timestamp_utc']}.")
     table = _markdown if markdown else _plain
     return "\n".join([caption, "", table(LB_HEADER, rows)])
+
+
+def _pool(p: dict[str, Any]) -> str:
+    n = p["num_threads"]
+    arch = f", {p['architecture']}" if p.get("architecture") else ""
+    return f"{p['internal_api']} {p['version']} ({p['prefix']}, {n} thread{'' if n == 1 else 's'}{arch})"
 
 
 def run_lower_bound(cfg: Config) -> int:
@@ -206,9 +213,7 @@ def run_lower_bound(cfg: Config) -> int:
     from benchmarks.env import cpu_model
 
     res = measure_lower_bound(cfg)
-    pools = ", ".join(f"{p['internal_api']} {p['version']} ({p['prefix']}, {p['num_threads']} threads"
-                      f"{', ' + p['architecture'] if p.get('architecture') else ''})"
-                      for p in res["cells"][0]["threads"]["threadpoolctl"]) if res["cells"] else "—"
+    pools = ", ".join(_pool(p) for p in res["cells"][0]["threads"]["threadpoolctl"]) if res["cells"] else "—"
     print()
     print(f"machine: {cpu_model()}; python {platform.python_version()}, numpy {np.__version__}, "
           f"minigrad {minigrad.__version__}")
