@@ -83,8 +83,8 @@ def check_bare(w: Workload, steps: int = 3) -> dict[str, Any]:
     float64, as ``agreement``); also says whether they are bitwise equal. Parameters are restored after."""
     x, y = make_data(w)
     weight, bias = initial_params(w)
-    subjects = {"minigrad": build_subject("minigrad", w, x, y, weight, bias), "bare": bare_subject(w, x, y, weight,
-                                                                                                  bias)}
+    subjects = {"minigrad": build_subject("minigrad", w, x, y, weight, bias),
+                "bare": bare_subject(w, x, y, weight, bias)}
     out = agreement(subjects, weight, bias, steps)  # reference: minigrad (the first subject)
     mg, bl = (np.asarray(out["losses"][k]) for k in ("minigrad", "bare"))
     loss_diff = float(np.max(np.abs(bl - mg) / np.maximum(np.abs(mg), 1e-30)))
@@ -111,10 +111,8 @@ def _time_workload(w: Workload, cfg: Config, reset: bool = True) -> dict[str, An
     weight, bias = initial_params(w)
     gc.collect()
     gc.freeze()  # what is alive now is out of the GC's way, as in the benchmark
-    builders: dict[str, Callable[..., Subject]] = {"numpy": lambda *a: build_subject("numpy", *a),
-                                                   "bare": bare_subject,
-                                                   "minigrad": lambda *a: build_subject("minigrad", *a)}
-    subjects = {k: builders[k](w, x, y, weight, bias) for k in LB_SUBJECTS}
+    subjects = {"numpy": build_subject("numpy", w, x, y, weight, bias), "bare": bare_subject(w, x, y, weight, bias),
+                "minigrad": build_subject("minigrad", w, x, y, weight, bias)}
     steps = {k: s.step for k, s in subjects.items()}
     entry: dict[str, Any] = {"workload": w.to_json(), "check": check_bare(w), "threads": thread_settings(),
                              "load_average": load_average(), "floor_products": subjects["numpy"].notes}
