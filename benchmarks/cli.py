@@ -56,6 +56,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-readme", action="store_true",
                    help="do not rewrite the results section of benchmarks/README.md (only a full run into the "
                         "default directory rewrites it)")
+    p.add_argument("--lower-bound", action="store_true",
+                   help="instead of benchmarking, time the NumPy floor, the bare engine (benchmarks/lower_bound.py: "
+                        "torch's graph with no bookkeeping) and minigrad on the seeds at 1 thread, and print the "
+                        "table (with --quick: shorter budgets)")
+    p.add_argument("--no-lower-bound", action="store_true", help="skip the lower-bound table in a full run")
     p.add_argument("--profile", metavar="WORKLOAD", default=None,
                    help="instead of benchmarking, cProfile minigrad's step on WORKLOAD (ex1, ex2, ex3 or "
                         "LOSS-NxD-DTYPE such as mse-100000x100-float32) and print the hot spots")
@@ -79,6 +84,7 @@ def _config(args: argparse.Namespace) -> Any:
     cfg.seeds = not args.no_seeds
     cfg.memory = cfg.memory and not args.no_memory
     cfg.deep = cfg.deep and not args.no_deep
+    cfg.lower_bound = cfg.lower_bound and not args.no_lower_bound
     cfg.plots = cfg.plots and not args.no_plots
     if args.budget_scale != 1.0:
         for name in ("seed_step_budget_s", "step_budget_s", "run_budget_s", "deep_budget_s", "warmup_s"):
@@ -90,12 +96,17 @@ def _config(args: argparse.Namespace) -> Any:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the benchmark (or the profiler) as ``args`` say; print the table; write JSON, PNGs, README."""
+    """Run the benchmark as ``args`` say (or only the profiler, or only the lower bound); print the table; write
+    JSON, PNGs, README."""
     if args.profile:
         from benchmarks.profiling import profile_workload
 
         profile_workload(args.profile)
         return 0
+    if args.lower_bound:
+        from benchmarks.lower_bound_bench import run_lower_bound
+
+        return run_lower_bound(_config(args))
     from benchmarks.report import evaluate_targets, render, update_readme
     from benchmarks.runner import run_benchmark
 

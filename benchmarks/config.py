@@ -39,6 +39,7 @@ class Config:
     memory_seeds: bool = True  # and the seed examples
     memory_max_cells: int | None = None  # at most this many sweep cells (the largest), None = all
     memory_workers: int = 2
+    lower_bound: bool = True  # the seeds again: floor, bare engine and minigrad at 1 thread (lower_bound_bench)
     deep: bool = True
     deep_sizes: list[int] = field(default_factory=lambda: [10, 30, 100, 300, 1_000, 3_000, 10_000, 30_000,
                                                            100_000])

@@ -240,7 +240,7 @@ def _meta_lines(results: dict[str, Any]) -> list[str]:
 
 
 def render(results: dict[str, Any], markdown: bool = False) -> str:
-    """The whole report: metadata, step table, run table, memory, deep chain, targets, skipped."""
+    """The whole report: metadata, step table, run table, memory, lower bound, deep chain, targets, skipped."""
     table = _markdown if markdown else _plain
     out: list[str] = []
     meta = _meta_lines(results)
@@ -273,6 +273,11 @@ def render(results: dict[str, Any], markdown: bool = False) -> str:
                 "temporaries); 'step' = high-water RSS during steps minus RSS just before them (the step's "
                 "temporaries alone).", ""]
         out.append(table(MEMORY_HEADER, mem_rows))
+    if results.get("lower_bound"):
+        from benchmarks.lower_bound_bench import render_lower_bound
+
+        out += ["", f"{'### ' if markdown else '== '}Lower bound: the seeds on a bare engine (1 thread)", ""]
+        out.append(render_lower_bound(results["lower_bound"], markdown))
     deep_rows = _deep_rows(results)
     if deep_rows:
         d = results["deep_chain"]

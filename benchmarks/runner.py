@@ -139,7 +139,7 @@ def run_benchmark(cfg: Config, log: Callable[[str], None] = print,
     t_start = time.perf_counter()
     meta = collect_metadata()
     results: dict[str, Any] = {"schema": SCHEMA, "meta": meta, "config": cfg.to_json(), "cells": [],
-                               "skipped": [], "deep_chain": None}
+                               "skipped": [], "lower_bound": None, "deep_chain": None}
     log(f"minigrad bench: {meta['cpu_model']}, {meta['cpu_count']} CPUs, load {meta['load_average_start']}, "
         f"numpy {meta['versions']['numpy']}, torch {meta['versions']['torch']}")
     for w in workloads_for(cfg):
@@ -152,6 +152,13 @@ def run_benchmark(cfg: Config, log: Callable[[str], None] = print,
         cell = run_cell(w, cfg)
         results["cells"].append(cell)
         _progress(cell, log, time.perf_counter() - t0)
+
+    if cfg.lower_bound and cfg.seeds:
+        from benchmarks.lower_bound_bench import measure_lower_bound
+
+        t0 = time.perf_counter()
+        results["lower_bound"] = measure_lower_bound(cfg, log=log)
+        log(f"lower bound: done in {time.perf_counter() - t0:.1f}s")
 
     if cfg.deep:
         from benchmarks.deep import run_deep_chain

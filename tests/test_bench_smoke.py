@@ -82,7 +82,7 @@ def test_cells_have_samples_ratios_and_agree(quick_run: tuple[Path, dict]) -> No
                 assert entry["run"]["epochs"] == data["config"]["epochs"] == 10
 
 
-def test_memory_deep_chain_and_targets(quick_run: tuple[Path, dict]) -> None:
+def test_memory_lower_bound_deep_chain_and_targets(quick_run: tuple[Path, dict]) -> None:
     _, data = quick_run
     # --quick: no seeds; of the sweep cells with >= 64 elements, only the largest (--memory-max-cells 1)
     measured = [c for c in data["cells"] if "memory" in c]
@@ -92,6 +92,12 @@ def test_memory_deep_chain_and_targets(quick_run: tuple[Path, dict]) -> None:
         for m in cell["memory"].values():
             assert "error" not in m, m
             assert m["data_bytes"] > 0 and m["total_peak_rss_bytes"] is not None
+    lower = data["lower_bound"]  # the seeds on the bare engine, beside the floor and minigrad
+    assert [c["workload"]["name"] for c in lower["cells"]] == ["ex1", "ex2", "ex3"]
+    for cell in lower["cells"]:
+        assert cell["check"]["ok"] and cell["check"]["same_graph"], cell["check"]
+        assert set(cell["step"]["samples_ns"]) == {"numpy", "bare", "minigrad"}
+        assert set(cell["step"]["ratios"]) == {"bare/numpy", "minigrad/numpy", "minigrad/bare"}
     deep = data["deep_chain"]
     assert deep["sizes"] == [10, 100, 300]
     for series in deep["subjects"].values():
