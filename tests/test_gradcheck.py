@@ -306,6 +306,19 @@ def _clamp(draw: st.DrawFn) -> Case:
     return (lambda t: U.Clamp.apply(t, lo, hi)), (leaf(x),)
 
 
+def _clamp_tensor(draw: st.DrawFn) -> Case:
+    """Tensor bounds (either may be None); x, lo and hi at least 0.1 apart, so no element sits on a kink (lo > hi
+    included: the result is hi there)."""
+    shape = draw(shapes(0))
+    x, lo, hi = distinct(draw, (3, *shape))
+    which = draw(st.sampled_from(["both", "min", "max"]))
+    if which == "min":
+        return (lambda a, b: U.ClampTensor.apply(a, b, None)), (leaf(x), leaf(lo))
+    if which == "max":
+        return (lambda a, c: U.ClampTensor.apply(a, None, c)), (leaf(x), leaf(hi))
+    return (lambda a, b, c: U.ClampTensor.apply(a, b, c)), (leaf(x), leaf(lo), leaf(hi))
+
+
 def _round(draw: st.DrawFn) -> Case:
     shape = draw(shapes(0))
     whole = draw(hnp.arrays(F64, shape, elements=st.integers(-3, 3).map(float)))
@@ -330,7 +343,7 @@ CASES: dict[str, Callable[[st.DrawFn], Case]] = {
     "ToCopy": _unary(S.ToCopy, None, np.float64),
     "Exp": _unary(U.Exp), "Log": _unary(U.Log, floats(0.2, 3)), "Sigmoid": _unary(U.Sigmoid, floats(-4, 4)),
     "Tanh": _unary(U.Tanh), "Relu": _unary(U.Relu, away_from_zero()), "Abs": _unary(U.Abs, away_from_zero()),
-    "Clamp": _clamp, "Round": _round, "Sqrt": _unary(U.Sqrt, floats(0.2, 3)),
+    "Clamp": _clamp, "ClampTensor": _clamp_tensor, "Round": _round, "Sqrt": _unary(U.Sqrt, floats(0.2, 3)),
 }
 
 

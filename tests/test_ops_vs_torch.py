@@ -29,7 +29,13 @@ from _torch_compare import (
 )
 from hypothesis import assume, given
 from hypothesis import strategies as st
-from hypothesis.extra.numpy import array_shapes, arrays, basic_indices, mutually_broadcastable_shapes
+from hypothesis.extra.numpy import (
+    array_shapes,
+    arrays,
+    basic_indices,
+    broadcastable_shapes,
+    mutually_broadcastable_shapes,
+)
 
 import minigrad
 from minigrad.testing.tolerances import assert_close
@@ -241,6 +247,32 @@ def test_binary_broadcasting_matches_torch(name: str, data: st.DataObject, dtype
     res = check_op(lambda L, a, b: fn(a, b), [x, y], dtype, seed, n_ops=n_ops, requires_grad=rg, scale=25.0,
                    grad_n_ops=grad_n_ops + sum_ops(n), grad_scale=n * 2.0 * dz)
     assert res["mg_out"].grad_fn.name() == res["th_out"].grad_fn.name()
+
+
+@given(data=st.data(), dtype=st.sampled_from(FLOATS), seed=st.integers(0, 2**32 - 1))
+def test_clamp_with_tensor_bounds_matches_torch(data: st.DataObject, dtype: str, seed: int) -> None:
+    """torch's clamp.Tensor overload (ClampBackward0): bounds broadcast into x, either may be None, lo > hi allowed;
+    small integer values make ties (x == lo, x == hi, lo == hi) common, where the gradient masks must agree."""
+    shape = data.draw(array_shapes(min_dims=0, max_dims=3, min_side=1, max_side=3), label="shape")
+    small = st.integers(-3, 3).map(float)
+    x = data.draw(arrays(np.dtype(dtype), shape, elements=small), label="x")
+    which = data.draw(st.sampled_from(["both", "min", "max"]), label="bounds")
+    bounds = []
+    for _ in range(2 if which == "both" else 1):
+        bshape = data.draw(broadcastable_shapes(shape, min_dims=0, max_dims=len(shape)), label="bound shape")
+        assume(np.broadcast_shapes(shape, bshape) == shape)
+        bounds.append(data.draw(arrays(np.dtype(dtype), bshape, elements=small), label="bound"))
+    rg = data.draw(st.lists(st.booleans(), min_size=1 + len(bounds), max_size=1 + len(bounds)), label="requires_grad")
+    assume(any(rg))
+    method = data.draw(st.booleans(), label="method")
+
+    def clamp(L: Any, a: Any, *b: Any) -> Any:
+        lo, hi = (b[0], b[1]) if which == "both" else (b[0], None) if which == "min" else (None, b[0])
+        return a.clamp(lo, hi) if method else L.clamp(a, min=lo, max=hi)
+
+    n = max(1, math.prod(shape))
+    res = check_op(clamp, [x, *bounds], dtype, seed, n_ops=1, grad_n_ops=sum_ops(n), requires_grad=rg)
+    assert res["mg_out"].grad_fn.name() == res["th_out"].grad_fn.name() == "ClampBackward0"
 
 
 @given(data=st.data(), dtype=st.sampled_from(FLOATS), seed=st.integers(0, 2**32 - 1))
