@@ -284,14 +284,14 @@ def randint(low: int, high: Any = None, size: Any = None, generator: Any = None,
         return _finish(_gen(generator).randint(low, high, shape, dt), requires_grad)
 
 
-def rand_like(t: Tensor, dtype: Any = None, generator: Any = None) -> Tensor:
+def rand_like(t: Tensor, dtype: Any = None, generator: Any = None, requires_grad: bool = False) -> Tensor:
     _like(t, dtype, "rand_like")
-    return rand(t._data.shape, dtype=dtype or t.dtype, generator=generator)
+    return rand(t._data.shape, dtype=dtype or t.dtype, generator=generator, requires_grad=requires_grad)
 
 
-def randn_like(t: Tensor, dtype: Any = None, generator: Any = None) -> Tensor:
+def randn_like(t: Tensor, dtype: Any = None, generator: Any = None, requires_grad: bool = False) -> Tensor:
     _like(t, dtype, "randn_like")
-    return randn(t._data.shape, dtype=dtype or t.dtype, generator=generator)
+    return randn(t._data.shape, dtype=dtype or t.dtype, generator=generator, requires_grad=requires_grad)
 
 
 def randperm(n: int, generator: Any = None, dtype: Any = None) -> Tensor:

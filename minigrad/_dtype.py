@@ -106,6 +106,13 @@ def _category(kind: str) -> builtins.int:
     return {"b": 0, "u": 1, "i": 1, "f": 2}[kind]
 
 
+def promote_types(*dtypes: np.dtype) -> np.dtype:
+    """torch.promote_types over several dtypes: only the highest category (bool < integer < floating) counts, so
+    int64 with float32 is float32 (NumPy would give float64)."""
+    top = max(_category(t.kind) for t in dtypes)
+    return np.result_type(*(t for t in dtypes if _category(t.kind) == top))
+
+
 def result_type(*operands: Any) -> np.dtype:
     """torch's type promotion for an op between arrays and/or Python scalars.
 
@@ -128,8 +135,7 @@ def result_type(*operands: Any) -> np.dtype:
     for group in groups:
         if not group:
             continue
-        top = max(_category(t.kind) for t in group)
-        g = np.result_type(*(t for t in group if _category(t.kind) == top))
+        g = promote_types(*group)
         if result is None:
             result = g
         elif _category(g.kind) > _category(result.kind):

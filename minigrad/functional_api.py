@@ -205,6 +205,9 @@ def stack(tensors: Any, dim: int = 0) -> Tensor:
     if not tensors:
         raise RuntimeError("stack expects a non-empty TensorList")
     first = tensors[0]._data.shape
+    from minigrad.ops.reduction import normalize_dims
+
+    normalize_dims(dim, len(first) + 1)  # the dim's range first, as torch (a new axis: one more than the inputs')
     for i, x in enumerate(tensors):
         if x._data.shape != first:
             raise RuntimeError(f"stack expects each tensor to be equal size, but got {list(first)} at entry 0 and "

@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from minigrad._dtype import promote_types
 from minigrad.autograd.function import Function
 
 __all__ = [
@@ -380,11 +381,7 @@ class Cat(Function):
     def forward(ctx, *args):  # type: ignore[no-untyped-def]
         *xs, dim = args
         ctx.dim, ctx.splits = dim, np.cumsum([x.shape[dim] for x in xs])[:-1]
-        dtypes = {x.dtype for x in xs}
-        if len(dtypes) > 1:  # torch's promotion: the floating dtypes decide when there are any (f32 + i64: f32)
-            floats = [d for d in dtypes if d.kind == "f"]
-            return np.concatenate(xs, axis=dim, dtype=np.result_type(*(floats or dtypes)))
-        return np.concatenate(xs, axis=dim)
+        return np.concatenate(xs, axis=dim, dtype=promote_types(*(x.dtype for x in xs)))  # (f32 + i64: f32)
 
     @staticmethod
     def backward(ctx, grad):  # type: ignore[no-untyped-def]
@@ -402,7 +399,7 @@ class Stack(Function):
     def forward(ctx, *args):  # type: ignore[no-untyped-def]
         *xs, dim = args
         ctx.dim, ctx.n = dim, len(xs)
-        return np.stack(xs, axis=dim)
+        return np.stack(xs, axis=dim, dtype=promote_types(*(x.dtype for x in xs)))  # as cat
 
     @staticmethod
     def backward(ctx, grad):  # type: ignore[no-untyped-def]
