@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from minigrad._dtype import promote_types
 from minigrad.autograd.function import Function
-from minigrad.ops.arithmetic import promote
 from minigrad.ops.unary import sigmoid_array
 
 __all__ = ["MseLoss", "BinaryCrossEntropy", "BinaryCrossEntropyWithLogits", "REDUCTIONS", "reduce"]
@@ -39,7 +39,11 @@ class MseLoss(Function):
 
     @staticmethod
     def forward(ctx, x, t, reduction):  # type: ignore[no-untyped-def]
-        xp, tp = promote(x, t) if x.dtype != t.dtype else (x, t)  # torch's promotion (f32 input, i64 target: f32)
+        if x.dtype != t.dtype:  # torch promotes the two dtypes alone (f32 input, i64 target: f32; 0-d or not)
+            dt = promote_types(x.dtype, t.dtype)
+            xp, tp = x.astype(dt, copy=False), t.astype(dt, copy=False)
+        else:
+            xp, tp = x, t
         d = xp - tp
         # backward needs x − t only; x and t are kept too so that, as in torch, changing either in place before
         # backward is an error

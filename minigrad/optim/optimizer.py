@@ -111,11 +111,7 @@ class Optimizer:
             entry = {}
             for k, v in value.items():
                 arr = v._data if isinstance(v, Tensor) else v
-                if isinstance(arr, np.ndarray):
-                    if arr.shape != p._data.shape and k == "momentum_buffer":
-                        raise ValueError(
-                            f"state '{k}' of parameter {key} has shape {arr.shape}, expected {p._data.shape}"
-                        )
+                if isinstance(arr, np.ndarray):  # (torch checks no shape here: a wrong one fails at step())
                     entry[k] = Tensor._wrap(np.array(arr, dtype=p._data.dtype, copy=True))
                 elif k == "momentum_buffer" and v is not None:  # step() would fail on it later
                     raise TypeError(

@@ -120,5 +120,8 @@ class SGD(Optimizer):
             return g, None
         state = self.state.get(p)
         old = None if state is None else state.get("momentum_buffer")
+        if old is not None and old._data.shape != g.shape:  # (a loaded state of another shape; torch fails too)
+            raise RuntimeError(f"momentum_buffer of shape {list(old._data.shape)} does not match the parameter's "
+                               f"shape {list(g.shape)}")
         buf = np.array(g, copy=True) if old is None else momentum * old._data + (1 - dampening) * g
         return (g + momentum * buf if nesterov else buf), buf
