@@ -1063,6 +1063,8 @@ class Tensor:
         single_slice = isinstance(key, slice)  # torch records SliceBackward0 even for x[:]
         key = key if isinstance(key, tuple) else (key,)
         key = tuple(_index_part(k) for k in key)
+        if len(key) > 1 and sum(k is Ellipsis for k in key) > 1:
+            key = _one_ellipsis(key, self._data.ndim)
         if not all(k is None or k is Ellipsis or isinstance(k, int | slice) for k in key):
             if any(isinstance(k, slice) and k.step is not None and k.step <= 0 for k in key):
                 raise ValueError("step must be greater than zero")  # (NumPy would reverse)
@@ -1092,10 +1094,14 @@ class Tensor:
 
     def __setitem__(self, key: Any, value: Any) -> None:
         key = tuple(_index_part(k) for k in key) if isinstance(key, tuple) else _index_part(key)
+        if type(key) is tuple and len(key) > 1 and sum(k is Ellipsis for k in key) > 1:
+            key = _one_ellipsis(key, self._data.ndim)
         value = _other(value)
         if any(isinstance(k, slice) and k.step is not None and k.step <= 0
                for k in (key if isinstance(key, tuple) else (key,))):
             raise ValueError("step must be greater than zero")
+        if type(value) is int and not -(2**63) <= value < 2**63:
+            raise ValueError("Overflow when unpacking long long")  # (torch reads the value as an int64 first)
         if _state.enabled and (self._requires_grad or (isinstance(value, Tensor) and value._requires_grad
                                                         and self._data.dtype.kind == "f")):
             if self.grad_fn is None and self._requires_grad:
@@ -1109,8 +1115,9 @@ class Tensor:
             return
         if type(value) is float:
             _check_float_fits(self._data.dtype, value, floats=False)  # (x[k] = 1e10 is inf in float16, as in torch)
-        elif type(value) is int and self._data.dtype.kind == "i" and not _arith._fits(value, self._data.dtype):
-            raise _overflow_error(self._data.dtype)  # (before the index is checked, as in torch)
+        elif type(value) is int and self._data.dtype.kind in "iu":
+            # (before the index is checked, as in torch; -255..-1 wraps into uint8 as torch's checked cast allows)
+            value = _checked_bound(self._data.dtype, value)
         try:
             self._data[key] = value._data if isinstance(value, Tensor) else value
         except OverflowError:
@@ -1411,6 +1418,35 @@ def _broadcastable(a: np.ndarray, b: Any) -> bool:
 
 def _zeros_like_shape(shape: tuple[int, ...], dt: np.dtype) -> Tensor:
     return Tensor._wrap(np.zeros(shape, dtype=dt))
+
+
+def _one_ellipsis(key: tuple[Any, ...], ndim: int) -> tuple[Any, ...]:
+    """An index with several Ellipses, as torch reads it (NumPy allows one): each Ellipsis skips the dims the other
+    parts leave unindexed, so the later ones point past the last dim. They select nothing, and a part after them is
+    out of range (torch's IndexError); the key is returned with its first Ellipsis only."""
+
+    def width(k: Any) -> int:  # the dims a part indexes
+        if k is None or k is Ellipsis:
+            return 0
+        return k.ndim if isinstance(k, np.ndarray) and k.dtype == np.bool_ else 1
+
+    extra = ndim - sum(width(k) for k in key)
+    dim, nd = 0, ndim  # torch's position in the result, and the result's dims so far
+    for k in key:
+        if k is Ellipsis:
+            dim += max(extra, 0)
+            continue
+        top = nd if k is None else nd - 1
+        if dim > top:
+            raise IndexError(f"Dimension out of range (expected to be in range of [{-top - 1}, {top}], but got {dim})")
+        if k is None:
+            nd, dim = nd + 1, dim + 1
+        elif isinstance(k, int):
+            nd -= 1
+        else:
+            dim += 1
+    first = key.index(Ellipsis)
+    return key[: first + 1] + tuple(k for k in key[first + 1 :] if k is not Ellipsis)
 
 
 def _index_part(k: Any) -> Any:

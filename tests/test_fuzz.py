@@ -1244,6 +1244,19 @@ REGRESSIONS: list[tuple[str, Callable[..., Any], list[Any], dict[str, Any]]] = [
     # torch's backward subtracts 1 from a bool exponent tensor, and fails
     ("Tensor.pow", lambda lib, t, o: t.pow(o), [_t([], requires_grad=True), _t([], np.bool_)], {}),
     ("x ** y", lambda lib, t, o: t ** o, [_t([2.0], requires_grad=True), _t([True, False], np.bool_)], {}),
+    # several Ellipses: torch reads each (the later ones point past the last dim); NumPy allows one
+    ("x[key]", lambda lib, t: t[..., ...], [_t([], np.int64)], {}),
+    ("x[key]", lambda lib, t: t[..., 0, ...], [_t(np.arange(24.0).reshape(2, 3, 4), requires_grad=True)], {}),
+    ("x[key]", lambda lib, t: t[..., None, ...], [_t([[1.0, 2.0]])], {}),
+    ("x[key]", lambda lib, t: t[..., ..., ..., 0], [_t(np.ones((2, 3, 4)))], {}),
+    ("x[key] = value", lambda lib, t: t.__setitem__((..., 0, ...), 1.5), [_t(np.zeros((2, 3)))], {}),
+    # a one-element value for a single element, recording a graph (NumPy refuses the array as an element)
+    ("x[key] = value", lambda lib, t, v: t.__setitem__(0, v), [_t([0.0]), _t([2.0], requires_grad=True)], {}),
+    # -255..-1 wraps into uint8 (torch's checked cast allows it); an int beyond int64 is torch's ValueError
+    ("x[key] = value", lambda lib, t: t.__setitem__(0, -1), [_t([0, 1], np.uint8)], {}),
+    ("x[key] = value", lambda lib, t: t.__setitem__(1, -129), [_t([0, 1], np.uint8)], {}),
+    ("x[key] = value", lambda lib, t: t.__setitem__(0, 2**63), [_t([0, 1], np.int64)], {}),
+    ("x[key] = value", lambda lib, t: t.__setitem__(0, -(2**63) - 1), [_t([True], np.bool_)], {}),
 ]
 
 

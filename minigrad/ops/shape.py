@@ -290,7 +290,12 @@ class CopySlices(Function):
     @staticmethod
     def forward(ctx, x, v, key):  # type: ignore[no-untyped-def]
         y = x.copy()
-        y[key] = v
+        try:
+            y[key] = v
+        except ValueError:  # (NumPy refuses a one-element array for a single element; torch fits it in)
+            if v.size != 1:
+                raise
+            y[key] = v.reshape(())
         ctx.key = key
         return y
 
