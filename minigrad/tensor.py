@@ -156,7 +156,20 @@ def _check_alpha(t: Tensor, other: Any, alpha: Any, name: str = "add") -> Any:
         o = other._data if isinstance(other, Tensor) else other
         if _dtype.result_type(t._data, o).kind != "b":
             raise RuntimeError("Boolean alpha only supported for Boolean results.")
-    elif isinstance(alpha, int | float) and math.isfinite(alpha) and abs(alpha) > 65504:  # float16's largest
+        return alpha
+    if type(alpha) is int and not -127 <= alpha <= 127:
+        sub = name.startswith("sub")
+        if sub and not -(2**63) < alpha < 2**63:
+            # torch's sub adds other·(−alpha), negated in int64 (two's complement: −(−2**63) is −2**63 and
+            # −(2**64 − 1) is 1)
+            alpha = -((2**63 - alpha) % 2**64 - 2**63)
+        res = _dtype.result_type(t._data, other._data if isinstance(other, Tensor) else other)
+        if res.kind in "iu":  # torch's checked cast to the result dtype (-255..-1 wraps into uint8)
+            if sub:
+                _checked_bound(res, -alpha)
+            else:
+                alpha = _checked_bound(res, alpha)
+    if isinstance(alpha, int | float) and math.isfinite(alpha) and abs(alpha) > 65504:  # float16's largest
         res = _dtype.result_type(t._data, other._data if isinstance(other, Tensor) else other)
         if res.kind == "f" and res.itemsize < 8 and abs(alpha) > float(np.finfo(res).max):
             raise _overflow_error(res)

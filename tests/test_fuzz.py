@@ -1237,6 +1237,16 @@ REGRESSIONS: list[tuple[str, Callable[..., Any], list[Any], dict[str, Any]]] = [
     # tensor ** tensor: the backward's masks (y == 0, x == 0) see the operands before their cast to the result dtype
     ("x ** y (reflected)", lambda lib, t, o: o ** t, [_t(7.65342119e-107, np.float64), _t([0.0], requires_grad=True)],
      {}),
+    # alpha goes through torch's checked cast to the result dtype; sub negates it in int64 first
+    ("add", lambda lib, t: lib.add(t, 1, alpha=300), [_t([1, 2], np.int8)], {}),
+    ("Tensor.add", lambda lib, t, o: t.add(o, alpha=2**63), [_t([1, 2]), _t([1, 2])], {}),
+    ("Tensor.add", lambda lib, t: t.add(1, alpha=2**63), [_t([1, 2], np.int64)], {}),
+    ("Tensor.add", lambda lib, t: t.add(1, alpha=-255), [_t([1, 2], np.uint8)], {}),
+    ("Tensor.sub", lambda lib, t: t.sub(1, alpha=-128), [_t([1, 2], np.int8)], {}),
+    ("Tensor.sub", lambda lib, t: t.sub(1, alpha=2**63), [_t([1, 2], np.int64)], {}),
+    ("sub", lambda lib, t: lib.sub(t, 1, alpha=-(2**63)), [_t([1.0, 2.0], requires_grad=True)], {}),
+    ("Tensor.sub_", lambda lib, t: t.sub_(1, alpha=2**64 - 1), [_t([1.0, 2.0])], {}),
+    ("Tensor.add_", lambda lib, t: t.add_(300, alpha=2), [_t([1, 2], np.int8)], {}),
     # float32 pow is computed in double and rounded once, as torch's (seen through a float64 input's gradient)
     ("x ** y", lambda lib, t, o: t ** o, [_t(2.125, np.float64, requires_grad=True), _t([2.125])], {}),
     ("x ** y", lambda lib, t, o: t ** o, [_t(np.linspace(0.1, 4, 12), np.float64, requires_grad=True),

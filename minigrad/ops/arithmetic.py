@@ -91,6 +91,8 @@ def scaled(dt: np.dtype, y: Any, alpha: Any) -> np.ndarray:
     5e-324·inf is nan in float32; an integer wraps), so the product neither climbs a type nor leaves int64."""
     if dt.kind in "iu" and type(alpha) is int and not _fits(alpha, dt):
         alpha = promote(np.zeros((), dt), alpha)[1]
+    if dt.kind in "iu" and type(y) is int and not _fits(y, dt):
+        y = promote(np.zeros((), dt), y)[1]  # (an out-of-range Python int operand wraps too)
     with np.errstate(over="ignore", invalid="ignore"):
         return np.multiply(np.asarray(y, dtype=dt), dt.type(alpha))  # (a float16 alpha beyond its range: inf)
 
