@@ -1124,6 +1124,7 @@ class Tensor:
             try:
                 self._rebind(_shape.CopySlices.apply(self, v, key))
             except ValueError as e:  # NumPy: the value does not broadcast to the selection
+                _check_index(self._data, key)
                 raise RuntimeError(str(e)) from None
             return
         if type(value) is float:
@@ -1138,6 +1139,7 @@ class Tensor:
         except ValueError as e:  # a value that does not broadcast to the selection
             v = np.asarray(value._data if isinstance(value, Tensor) else value)
             if v.dtype == object or v.size != 1:
+                _check_index(self._data, key)
                 raise RuntimeError(str(e)) from None
             self._data[key] = v.reshape(())  # torch fits a one-element value into a single element
         bump_version(self._vc)
@@ -1431,6 +1433,19 @@ def _broadcastable(a: np.ndarray, b: Any) -> bool:
 
 def _zeros_like_shape(shape: tuple[int, ...], dt: np.dtype) -> Tensor:
     return Tensor._wrap(np.zeros(shape, dtype=dt))
+
+
+def _check_index(a: np.ndarray, key: Any) -> None:
+    """torch's IndexError for an index into a dim of size 0, which it reports before a value that does not
+    broadcast (NumPy checks the value first; in a tensor with elements torch checks the value first too)."""
+    if a.size:
+        return
+    try:
+        a[key]
+    except IndexError as e:
+        raise IndexError(str(e)) from None
+    except Exception:
+        pass
 
 
 def _one_ellipsis(key: tuple[Any, ...], ndim: int) -> tuple[Any, ...]:
