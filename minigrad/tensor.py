@@ -1443,7 +1443,8 @@ def _check_index(a: np.ndarray, key: Any) -> None:
     try:
         a[key]
     except IndexError as e:
-        raise IndexError(str(e)) from None
+        if str(e).endswith("with size 0"):  # (an index out of another dim: torch reports the value first)
+            raise IndexError(str(e)) from None
     except Exception:
         pass
 

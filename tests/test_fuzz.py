@@ -1265,6 +1265,7 @@ REGRESSIONS: list[tuple[str, Callable[..., Any], list[Any], dict[str, Any]]] = [
     # an index into a dim of size 0 is torch's IndexError before a value that does not broadcast
     ("x[key] = value", lambda lib, t, v: t.__setitem__([0], v), [_t([], np.int64), _t([], np.int64)], {}),
     ("x[key] = value", lambda lib, t, v: t.__setitem__((0, [5]), v), [_t(np.zeros((2, 0))), _t([1.0, 2.0])], {}),
+    ("x[key] = value", lambda lib, t, v: t.__setitem__([2], v), [_t(np.zeros((2, 0))), _t(np.zeros((2, 0)))], {}),
     # -255..-1 wraps into uint8 (torch's checked cast allows it); an int beyond int64 is torch's ValueError
     ("x[key] = value", lambda lib, t: t.__setitem__(0, -1), [_t([0, 1], np.uint8)], {}),
     ("x[key] = value", lambda lib, t: t.__setitem__(1, -129), [_t([0, 1], np.uint8)], {}),
