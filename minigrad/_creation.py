@@ -200,15 +200,64 @@ def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None, requir
             raise RuntimeError(f"unsupported range: {_num(start)} -> {_num(end)}")
     if step == 0:
         raise RuntimeError("step must be nonzero")
-    if (end - start) / step < 0:
+    fstart, fend, fstep = float(start), float(end), float(step)  # (torch compares the bounds as doubles)
+    if not ((fstep > 0 and fend >= fstart) or (fstep < 0 and fend <= fstart)):
         raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     ints = all(isinstance(v, numbers.Integral) for v in (start, end, step))
     dt = _dtype_of(dtype) if dtype is not None else (np.dtype(np.int64) if ints else get_default_dtype().np)
+    if dt.kind == "b":
+        raise NotImplementedError('"arange_cpu" not implemented for \'Bool\'')
+    # torch's kernel: integer results compute in int64 from start and step truncated to int64 (checked), floats in
+    # double (float16 in float); the size is ceil((end − start) / step) in double, except for int64 results,
+    # where it is (end − start + step − sign(step)) / step in int64 (which wraps around: arange(-2**63, 2**63 - 1,
+    # 2**62) is empty)
+    if dt.kind in "iu":
+        xstart, xstep = _to_int64(start), _to_int64(step)
+        if dt == np.int64:
+            xend = _to_int64(end)
+            if xstep == 0:
+                raise ValueError("step must be nonzero")
+            sign = 1 if xstep > 0 else -1
+            num = _wrap64(xend - xstart + xstep - sign)
+            size = abs(num) // abs(xstep) * (1 if (num >= 0) == (xstep > 0) else -1)  # (C's division)
+        else:
+            size = _arange_size(start, end, step)
+    else:
+        size = _arange_size(start, end, step)
+    if size < 0:
+        raise RuntimeError("invalid size, possible overflow?")
+    if float(size) >= 2**63:  # (torch casts the size as a double, 2**63, to int64)
+        raise RuntimeError("IntArrayRef contains an int that cannot be represented as a SymInt: -9223372036854775808")
     try:
-        values = np.arange(start, end, step, dtype=np.float64 if dt.kind == "f" else None)
+        if dt.kind in "iu":
+            with np.errstate(over="ignore"):
+                values = np.int64(xstart) + np.int64(xstep) * np.arange(size, dtype=np.int64)
+        else:
+            acc = np.float32 if dt.itemsize < 4 else np.float64
+            values = acc(start) + acc(step) * np.arange(size, dtype=acc)
     except (MemoryError, ValueError) as e:  # far too many values: fail fast, as torch's allocator does
         raise RuntimeError(f"arange({start}, {end}, {step}): cannot allocate the result: {e}") from None
-    return _finish(values.astype(dt), requires_grad)
+    with np.errstate(over="ignore"):
+        return _finish(values.astype(dt), requires_grad)
+
+
+def _to_int64(v: Any) -> int:
+    """A bound converted to int64 as torch's checked cast does (a float truncates toward zero)."""
+    i = int(v)
+    if not -(2**63) <= i < 2**63:
+        raise RuntimeError("value cannot be converted to type int64_t without overflow")
+    return i
+
+
+def _wrap64(v: int) -> int:
+    return (v + 2**63) % 2**64 - 2**63
+
+
+def _arange_size(start: Any, end: Any, step: Any) -> int:
+    size = math.ceil((float(end) - float(start)) / float(step))
+    if not 0 <= size <= 2**63:
+        raise RuntimeError("invalid size, possible overflow?")
+    return size
 
 
 def linspace(start: float, end: float, steps: int, dtype: Any = None, requires_grad: bool = False) -> Tensor:

@@ -1254,6 +1254,17 @@ REGRESSIONS: list[tuple[str, Callable[..., Any], list[Any], dict[str, Any]]] = [
     # torch's backward subtracts 1 from a bool exponent tensor, and fails
     ("Tensor.pow", lambda lib, t, o: t.pow(o), [_t([], requires_grad=True), _t([], np.bool_)], {}),
     ("x ** y", lambda lib, t, o: t ** o, [_t([2.0], requires_grad=True), _t([True, False], np.bool_)], {}),
+    # arange: int64's size is (end - start + step - sign) / step in int64 (it wraps), then a double; bounds as doubles
+    ("arange", lambda lib: lib.arange(2**63 - 1), [], {}),
+    ("arange", lambda lib: lib.arange(2**63), [], {}),
+    ("arange", lambda lib: lib.arange(-(2**63), 2**63 - 1, 2**62), [], {}),
+    ("arange", lambda lib: lib.arange(4, 0, -(2**63)), [], {}),
+    ("arange", lambda lib: lib.arange(0, 2**63, dtype=lib.float32), [], {}),
+    ("arange", lambda lib: lib.arange(5e-324, 0, 3), [], {}),
+    ("arange", lambda lib: lib.arange(0.5, 3.7, dtype=lib.int64), [], {}),
+    ("arange", lambda lib: lib.arange(0, 4, 0.5, dtype=lib.int32), [], {}),
+    ("arange", lambda lib: lib.arange(0.5, 3.7, 0.5, dtype=lib.int64), [], {}),
+    ("arange", lambda lib: lib.arange(0, 3, dtype=lib.bool), [], {}),
     # several Ellipses: torch reads each (the later ones point past the last dim); NumPy allows one
     ("x[key]", lambda lib, t: t[..., ...], [_t([], np.int64)], {}),
     ("x[key]", lambda lib, t: t[..., 0, ...], [_t(np.arange(24.0).reshape(2, 3, 4), requires_grad=True)], {}),
