@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import math
 import numbers
+import operator
 import warnings
 from collections.abc import Iterator
 from typing import Any
@@ -195,7 +196,7 @@ def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None, requir
         start, end = 0, start
     # a 0-d tensor is read as its number, as torch's Scalar arguments are (the bound check then runs in double)
     start, end, step = (v.item() if isinstance(v, Tensor) and v._data.ndim == 0 else v for v in (start, end, step))
-    for v in (start, end, step):
+    for v in (start, end):  # (an infinite step is taken: arange(0, 1, inf) is empty)
         if isinstance(v, numbers.Real) and not math.isfinite(v):
             raise RuntimeError(f"unsupported range: {_num(start)} -> {_num(end)}")
     if step == 0:
@@ -261,10 +262,55 @@ def _arange_size(start: Any, end: Any, step: Any) -> int:
 
 
 def linspace(start: float, end: float, steps: int, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """``steps`` values from start to end, as torch's kernel computes them: 0-d tensor bounds are read as numbers
+    (no graph); one step is start; more convert both bounds to the dtype (checked: float16 refuses 1e30, uint8
+    wraps -1 to 255), then step = (end − start)/(steps − 1) in the dtype (double for integers), the first half
+    counting up from start and the second down from end."""
+    if isinstance(start, Tensor) or isinstance(end, Tensor):
+        dims = [f"{name} with {v._data.ndim} dimension(s)" for name, v in (("start", start), ("end", end))
+                if isinstance(v, Tensor) and v._data.ndim]
+        if dims:
+            raise RuntimeError(
+                f"linspace only supports 0-dimensional start and end tensors, but got {' and '.join(dims)}."
+            )
+        start, end = (v.item() if isinstance(v, Tensor) else v for v in (start, end))
     if isinstance(steps, numbers.Integral) and steps < 0:
         raise RuntimeError("number of steps must be non-negative")
+    dt = _dtype_of(dtype)
     with _allocation((steps,)):
-        return _finish(np.linspace(start, end, steps).astype(_dtype_of(dtype)), requires_grad)
+        if steps == 0:
+            values = np.empty(0, dtype=dt)
+        elif steps == 1:
+            values = np.full(1, _linspace_bound(dt, start, fill=True), dtype=dt)
+        else:
+            n = operator.index(steps)
+            lo, hi = _linspace_bound(dt, start), _linspace_bound(dt, end)
+            acc = np.float64 if dt.kind != "f" else np.float32 if dt.itemsize < 4 else dt.type
+            with np.errstate(over="ignore", invalid="ignore"):
+                lo, hi = acc(lo), acc(hi)
+                step = (hi - lo) / acc(n - 1)
+                i = np.arange(n, dtype=acc)
+                half = n // 2
+                values = np.concatenate([lo + step * i[:half], hi - step * (acc(n - 1) - i[half:])])
+                if dt.kind in "iu":
+                    values = np.trunc(values).astype(np.int64)
+                values = values.astype(dt)
+    return _finish(values, requires_grad)
+
+
+def _linspace_bound(dt: np.dtype, v: Any, fill: bool = False) -> Any:
+    """A bound converted to ``dt`` by torch's checked cast."""
+    from minigrad.tensor import _check_float_fits, _checked_bound
+
+    if dt.kind == "b":
+        return bool(v)
+    if isinstance(v, numbers.Integral) and not isinstance(v, bool):
+        return _checked_bound(dt, int(v)) if dt.kind in "iu" else v
+    if isinstance(v, numbers.Real):
+        if not (fill and dt == np.float16):  # (fill_ takes any float for float16: 1e300 is inf)
+            _check_float_fits(dt, float(v))
+        return int(v) if dt.kind in "iu" else v
+    return v
 
 
 def eye(n: int, m: int | None = None, dtype: Any = None, requires_grad: bool = False) -> Tensor:

@@ -1265,6 +1265,16 @@ REGRESSIONS: list[tuple[str, Callable[..., Any], list[Any], dict[str, Any]]] = [
     ("arange", lambda lib: lib.arange(0, 4, 0.5, dtype=lib.int32), [], {}),
     ("arange", lambda lib: lib.arange(0.5, 3.7, 0.5, dtype=lib.int64), [], {}),
     ("arange", lambda lib: lib.arange(0, 3, dtype=lib.bool), [], {}),
+    ("arange", lambda lib, e: lib.arange(0, e, math.inf), [_t(0.0)], {}),
+    # linspace reads 0-d tensor bounds as numbers (they may require grad: no graph, as in torch), refuses others;
+    # bounds go through the dtype's checked cast only when used (steps ≥ 2; one step is start)
+    ("linspace", lambda lib, a, b: lib.linspace(a, b, 3), [_t(0.0, requires_grad=True), _t(2.0, np.float64)], {}),
+    ("linspace", lambda lib, a: lib.linspace(a, 1, 3), [_t([0.0])], {}),
+    ("linspace", lambda lib: lib.linspace(0, -1, 3, dtype=lib.uint8), [], {}),
+    ("linspace", lambda lib: lib.linspace(0, 1e30, 3, dtype=lib.float16), [], {}),
+    ("linspace", lambda lib: lib.linspace(0, 1e30, 1, dtype=lib.float16), [], {}),
+    ("linspace", lambda lib: lib.linspace(0, math.nan, 3, dtype=lib.int64), [], {}),
+    ("linspace", lambda lib: lib.linspace(1e30, 0, 0, dtype=lib.int64), [], {}),
     # several Ellipses: torch reads each (the later ones point past the last dim); NumPy allows one
     ("x[key]", lambda lib, t: t[..., ...], [_t([], np.int64)], {}),
     ("x[key]", lambda lib, t: t[..., 0, ...], [_t(np.arange(24.0).reshape(2, 3, 4), requires_grad=True)], {}),
