@@ -110,6 +110,10 @@ def sub(input: Any, other: Any, *deprecated: Any, alpha: Any = 1) -> Tensor:
     """``input − alpha·other``; ``sub(input, alpha, other)`` is torch's deprecated spelling."""
     if deprecated:
         other, alpha = _deprecated_alpha("sub", other, deprecated, alpha)
+    if type(input) is bool:  # (a wrapped bool input is refused before it takes the result dtype)
+        from minigrad.ops.arithmetic import _check_sub
+
+        _check_sub(input, other._data if isinstance(other, Tensor) else other)
     return _t_or_number(input, "sub", other).sub(other, alpha=alpha)
 
 

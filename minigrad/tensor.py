@@ -1120,6 +1120,8 @@ class Tensor:
             if self.grad_fn is None and self._requires_grad:
                 raise RuntimeError(_VIEW_OF_LEAF_INPLACE)  # x[key] = v is a copy_ into the view x[key]
             self._check_inplace()
+            if isinstance(value, Tensor) and value._data.dtype != self._data.dtype:
+                _check_index_put_dtype(self, key, value)
             v = value if isinstance(value, Tensor) else Tensor._wrap(np.asarray(value, dtype=self._data.dtype))
             try:
                 self._rebind(_shape.CopySlices.apply(self, v, key))
@@ -1127,6 +1129,8 @@ class Tensor:
                 _check_index(self._data, key)
                 raise RuntimeError(str(e)) from None
             return
+        if isinstance(value, Tensor) and value._data.dtype != self._data.dtype:
+            _check_index_put_dtype(self, key, value)
         if type(value) is float:
             _check_float_fits(self._data.dtype, value, floats=False)  # (x[k] = 1e10 is inf in float16, as in torch)
         elif type(value) is int and self._data.dtype.kind in "iu":
@@ -1433,6 +1437,17 @@ def _broadcastable(a: np.ndarray, b: Any) -> bool:
 
 def _zeros_like_shape(shape: tuple[int, ...], dt: np.dtype) -> Tensor:
     return Tensor._wrap(np.zeros(shape, dtype=dt))
+
+
+def _check_index_put_dtype(t: Tensor, key: Any, value: Tensor) -> None:
+    """torch's index_put_ (an integer-array index, or a bool mask with a value of several elements) requires the
+    value tensor to have the destination's dtype; basic indexing and a mask filled with one value cast it."""
+    arrays = [k for k in (key if type(key) is tuple else (key,)) if isinstance(k, np.ndarray)]
+    if arrays and not (value._data.size == 1 and all(k.dtype == np.bool_ for k in arrays)):
+        raise RuntimeError(
+            f"Index put requires the source and destination dtypes match, got {t.dtype.scalar_name} for the "
+            f"destination and {value.dtype.scalar_name} for the source."
+        )
 
 
 def _check_index(a: np.ndarray, key: Any) -> None:

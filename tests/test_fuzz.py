@@ -566,8 +566,6 @@ KNOWN: list[Known] = [
           "operand beyond float16's range becomes inf (torch refuses the scalar)"),
     Known("nn.BCE*", "accepts what torch refuses", r"doesn't match the broadcast shape", "a weight that broadcasts "
           "the loss to a larger shape (torch refuses)"),
-    Known("x[key] = value", "accepts what torch refuses", r"Index put requires the source and destination dtypes "
-          "match", "an advanced-index assignment casts the value (torch requires the same dtype)"),
     Known("x[key] = value", "error kind differs", r"too many indices", "the index is checked before the value"),
     Known("*", "different result", r"grad_fn BmmBackward0 != torch's UnsafeViewBackward0", "batched matmul is one "
           "BmmBackward0 node (torch: bmm on a view, then an unsafe view)"),
@@ -1275,6 +1273,13 @@ REGRESSIONS: list[tuple[str, Callable[..., Any], list[Any], dict[str, Any]]] = [
     ("linspace", lambda lib: lib.linspace(0, 1e30, 1, dtype=lib.float16), [], {}),
     ("linspace", lambda lib: lib.linspace(0, math.nan, 3, dtype=lib.int64), [], {}),
     ("linspace", lambda lib: lib.linspace(1e30, 0, 0, dtype=lib.int64), [], {}),
+    # a bool input of sub is refused before it is wrapped in the result dtype
+    ("sub", lambda lib, t: lib.sub(False, t), [_t([])], {}),
+    # index_put_ (an integer-array index) requires the value's dtype; a mask filled with one value casts it
+    ("x[key] = value", lambda lib, t, v: t.__setitem__([2], v), [_t([False, False], np.bool_), _t(0.0)], {}),
+    ("x[key] = value", lambda lib, t, v: t.__setitem__([0], v), [_t([1.0, 2.0]), _t([3.0], np.float64)], {}),
+    ("x[key] = value", lambda lib, t, k, v: t.__setitem__(k, v), [_t([1.0, 2.0]), _t([True, False], np.bool_),
+                                                                  _t(3, np.int64)], {}),
     # several Ellipses: torch reads each (the later ones point past the last dim); NumPy allows one
     ("x[key]", lambda lib, t: t[..., ...], [_t([], np.int64)], {}),
     ("x[key]", lambda lib, t: t[..., 0, ...], [_t(np.arange(24.0).reshape(2, 3, 4), requires_grad=True)], {}),
