@@ -42,6 +42,9 @@ def _infer(data: Any) -> np.ndarray:
     try:
         arr = np.array(data)
     except ValueError as e:
+        shape = _ragged_shape(data)
+        if shape is not None:
+            return np.zeros(shape, dtype=get_default_dtype().np)
         raise ValueError(f"expected a rectangular nested sequence of numbers: {e}") from None
     if arr.dtype == object:
         raise RuntimeError(f"Could not infer dtype of {type(data).__name__}")
@@ -52,6 +55,39 @@ def _infer(data: Any) -> np.ndarray:
     if arr.dtype.kind == "b":
         return arr
     raise TypeError(f"Could not infer dtype of {arr.dtype}")
+
+
+def _ragged_shape(data: Any) -> tuple[int, ...] | None:
+    """A ragged nested list read as torch reads it: the sizes come from the chain of first elements (stopping at an
+    empty one), then every element must match them: torch's ValueError ("expected sequence of length 2 at dim 1
+    (got 1)") or TypeError (a number where a list should be, or a list where a number should be). A shape with no
+    elements needs no element at all ([[], [1]] is a (2, 0) tensor): returned. None if ``data`` is not ragged."""
+    if not isinstance(data, list | tuple):
+        return None
+    sizes: list[int] = []
+    seq = data
+    while isinstance(seq, list | tuple):
+        sizes.append(len(seq))
+        if not seq:
+            break
+        seq = seq[0]
+    if math.prod(sizes) == 0:
+        return tuple(sizes)
+
+    def walk(obj: Any, dim: int) -> None:
+        if dim == len(sizes):
+            if isinstance(obj, list | tuple):
+                raise TypeError(f"'{type(obj).__name__}' object cannot be interpreted as an integer")
+            return
+        if not isinstance(obj, list | tuple):
+            raise TypeError("not a sequence")
+        if len(obj) != sizes[dim]:
+            raise ValueError(f"expected sequence of length {sizes[dim]} at dim {dim} (got {len(obj)})")
+        for x in obj:
+            walk(x, dim + 1)
+
+    walk(data, 0)
+    return None
 
 
 def _has_str(data: Any) -> bool:
@@ -78,6 +114,8 @@ def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool
     try:
         arr = _infer(data) if dtype is None else np.array(data, dtype=to_numpy_dtype(dtype))
     except (ValueError, OverflowError) as e:
+        if dtype is not None and isinstance(e, ValueError) and (shape := _ragged_shape(data)) is not None:
+            return _finish(np.zeros(shape, dtype=to_numpy_dtype(dtype)), requires_grad)
         if "cannot convert float" not in str(e) and not isinstance(e, OverflowError):
             raise
         arr = _wrapped_unsigned(data, to_numpy_dtype(dtype))

@@ -639,8 +639,6 @@ KNOWN: list[Known] = [
           "minigrad computes the gradient"),
     Known("*pow", "different backward", r"values \[?(-inf,? ?)+\]? != torch's \[?(-0\.0,? ?)+\]?", "an int64 "
           "exponent of -2**63: torch computes y - 1 in int64, which wraps around to 2**63 - 1"),
-    Known("Tensor.new_tensor", "refuses what torch accepts", r"inhomogeneous shape", "a ragged list with an empty "
-          "row ([[], [1]]): torch builds a (2, 0) tensor, minigrad refuses the ragged list"),
     Known("Tensor.subtract", "different result", r"grad_fn SubBackward0 != torch's SubBackward1", "torch's "
           "deprecated subtract(alpha, other) overload records SubBackward1 (its sub(alpha, other) records "
           "SubBackward0, as minigrad does for both)"),
@@ -1280,6 +1278,13 @@ REGRESSIONS: list[tuple[str, Callable[..., Any], list[Any], dict[str, Any]]] = [
     ("x[key] = value", lambda lib, t, v: t.__setitem__([0], v), [_t([1.0, 2.0]), _t([3.0], np.float64)], {}),
     ("x[key] = value", lambda lib, t, k, v: t.__setitem__(k, v), [_t([1.0, 2.0]), _t([True, False], np.bool_),
                                                                   _t(3, np.int64)], {}),
+    # a ragged list, read as torch reads it: sizes from the first elements, then each element checked
+    ("as_tensor", lambda lib: lib.as_tensor([1, [2]]), [], {}),
+    ("as_tensor", lambda lib: lib.as_tensor([[[1]], [2]]), [], {}),
+    ("as_tensor", lambda lib: lib.as_tensor([[1, 2], [3]], dtype=lib.float64), [], {}),
+    ("tensor", lambda lib: lib.tensor([[], [1]]), [], {}),
+    ("Tensor.new_tensor", lambda lib, t: t.new_tensor([[], [1]]), [_t([1.0])], {}),
+    ("tensor", lambda lib: lib.tensor([[[], []], [[1]]], dtype=lib.int8), [], {}),
     # several Ellipses: torch reads each (the later ones point past the last dim); NumPy allows one
     ("x[key]", lambda lib, t: t[..., ...], [_t([], np.int64)], {}),
     ("x[key]", lambda lib, t: t[..., 0, ...], [_t(np.arange(24.0).reshape(2, 3, 4), requires_grad=True)], {}),
