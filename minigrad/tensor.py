@@ -1444,6 +1444,7 @@ def _check_index_put_dtype(t: Tensor, key: Any, value: Tensor) -> None:
     value tensor to have the destination's dtype; basic indexing and a mask filled with one value cast it."""
     arrays = [k for k in (key if type(key) is tuple else (key,)) if isinstance(k, np.ndarray)]
     if arrays and not (value._data.size == 1 and all(k.dtype == np.bool_ for k in arrays)):
+        _check_index(t._data, key)  # (an index into a dim of size 0 is reported first)
         raise RuntimeError(
             f"Index put requires the source and destination dtypes match, got {t.dtype.scalar_name} for the "
             f"destination and {value.dtype.scalar_name} for the source."

@@ -1276,6 +1276,7 @@ REGRESSIONS: list[tuple[str, Callable[..., Any], list[Any], dict[str, Any]]] = [
     # index_put_ (an integer-array index) requires the value's dtype; a mask filled with one value casts it
     ("x[key] = value", lambda lib, t, v: t.__setitem__([2], v), [_t([False, False], np.bool_), _t(0.0)], {}),
     ("x[key] = value", lambda lib, t, v: t.__setitem__([0], v), [_t([1.0, 2.0]), _t([3.0], np.float64)], {}),
+    ("x[key] = value", lambda lib, t, v: t.__setitem__([0], v), [_t([], np.int64), _t([])], {}),
     ("x[key] = value", lambda lib, t, k, v: t.__setitem__(k, v), [_t([1.0, 2.0]), _t([True, False], np.bool_),
                                                                   _t(3, np.int64)], {}),
     # a ragged list, read as torch reads it: sizes from the first elements, then each element checked
