@@ -195,12 +195,29 @@ def cat(tensors: Any, dim: int = 0) -> Tensor:
     for i, x in enumerate(tensors):
         if not x._data.ndim:
             raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
-    if len(tensors) > 1 and any(x._data.shape == (0,) for x in tensors):
-        # torch's legacy rule: a 1-d empty tensor is skipped, whatever the others' shapes
-        kept = [x for x in tensors if x._data.shape != (0,)]
-        tensors = kept or tensors[:1]
+    numbered = list(enumerate(tensors))
+    if any(x._data.shape == (0,) for x in tensors):
+        # torch's legacy rule: a 1-d empty tensor is skipped, whatever the others' shapes (and dim, when all are)
+        numbered = [(i, x) for i, x in numbered if x._data.shape != (0,)]
+        if not numbered:
+            return _shape.Cat.apply(*tensors, 0)
+        tensors = [x for _, x in numbered]
     d = tensors[0]._dim(dim)
-    return _shape.Cat.apply(*tensors, d)
+    try:
+        return _shape.Cat.apply(*tensors, d)
+    except ValueError:  # NumPy's shape errors, as torch words them (in its order)
+        ref = tensors[0]._data.shape
+        for i, x in numbered:
+            shape = x._data.shape
+            if len(shape) != len(ref):
+                raise RuntimeError(
+                    f"Tensors must have same number of dimensions: got {len(ref)} and {len(shape)}"
+                ) from None
+            for k, (a, b) in enumerate(zip(ref, shape)):
+                if k != d and a != b:
+                    raise RuntimeError(f"Sizes of tensors must match except in dimension {d}. Expected size {a} but "
+                                       f"got size {b} for tensor number {i} in the list.") from None
+        raise
 
 
 def stack(tensors: Any, dim: int = 0) -> Tensor:

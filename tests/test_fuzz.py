@@ -1286,6 +1286,12 @@ REGRESSIONS: list[tuple[str, Callable[..., Any], list[Any], dict[str, Any]]] = [
     ("tensor", lambda lib: lib.tensor([[], [1]]), [], {}),
     ("Tensor.new_tensor", lambda lib, t: t.new_tensor([[], [1]]), [_t([1.0])], {}),
     ("tensor", lambda lib: lib.tensor([[[], []], [[1]]], dtype=lib.int8), [], {}),
+    # cat: shape mismatches are torch's RuntimeErrors (were NumPy's ValueErrors); all-legacy-empty inputs take any dim
+    ("cat", lambda lib, a, b: lib.cat([a, b]), [_t(np.ones((2, 2))), _t(np.ones((2, 3)))], {}),
+    ("cat", lambda lib, a, b: lib.cat([a, b]), [_t(np.ones((2, 2))), _t(np.ones(2))], {}),
+    ("cat", lambda lib, a, b, c: lib.cat([a, b, c], dim=1), [_t(np.ones((2, 2))), _t([]), _t(np.ones((3, 2)))], {}),
+    ("cat", lambda lib, a, b: lib.cat([a, b], dim=1), [_t([]), _t([], requires_grad=True)], {}),
+    ("cat", lambda lib, a: lib.cat([a], dim=5), [_t([], np.int64)], {}),
     # several Ellipses: torch reads each (the later ones point past the last dim); NumPy allows one
     ("x[key]", lambda lib, t: t[..., ...], [_t([], np.int64)], {}),
     ("x[key]", lambda lib, t: t[..., 0, ...], [_t(np.arange(24.0).reshape(2, 3, 4), requires_grad=True)], {}),
