@@ -90,6 +90,19 @@ def _ragged_shape(data: Any) -> tuple[int, ...] | None:
     return None
 
 
+def _check_floats_fit(data: Any, dt: np.dtype) -> None:
+    """torch's checked cast of each Python float into an integer dtype: NaN, or a value beyond the dtype's range
+    (below 0 for unsigned: -1.0 is refused where the int -1 wraps to 255), is an overflow error."""
+    from minigrad.tensor import _check_float_fits
+
+    if type(data) is float:
+        _check_float_fits(dt, data)
+    elif isinstance(data, list | tuple):
+        for x in data:
+            if type(x) is float or isinstance(x, list | tuple):
+                _check_floats_fit(x, dt)
+
+
 def _has_str(data: Any) -> bool:
     return any(isinstance(x, str) or (isinstance(x, list | tuple) and _has_str(x)) for x in data)
 
@@ -111,6 +124,8 @@ def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool
         if dtype is None and len(dtypes) == 1 and all(isinstance(x, Tensor) for x in data):
             dtype = from_numpy_dtype(dtypes.pop())  # torch keeps the elements' dtype (tensor([int32 0-d]) is int32)
         data = [x._data.reshape(()) if isinstance(x, Tensor) else x for x in data]  # one-element: a number
+    if dtype is not None and isinstance(data, list | tuple | float) and to_numpy_dtype(dtype).kind in "iu":
+        _check_floats_fit(data, to_numpy_dtype(dtype))
     try:
         arr = _infer(data) if dtype is None else np.array(data, dtype=to_numpy_dtype(dtype))
     except (ValueError, OverflowError) as e:

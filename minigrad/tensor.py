@@ -1106,6 +1106,7 @@ class Tensor:
         return out
 
     def __setitem__(self, key: Any, value: Any) -> None:
+        raw_key = key
         key = tuple(_index_part(k) for k in key) if isinstance(key, tuple) else _index_part(key)
         if type(key) is tuple and len(key) > 1 and sum(k is Ellipsis for k in key) > 1:
             key = _one_ellipsis(key, self._data.ndim)
@@ -1121,7 +1122,7 @@ class Tensor:
                 raise RuntimeError(_VIEW_OF_LEAF_INPLACE)  # x[key] = v is a copy_ into the view x[key]
             self._check_inplace()
             if isinstance(value, Tensor) and value._data.dtype != self._data.dtype:
-                _check_index_put_dtype(self, key, value)
+                _check_index_put_dtype(self, raw_key, key, value)
             v = value if isinstance(value, Tensor) else Tensor._wrap(np.asarray(value, dtype=self._data.dtype))
             try:
                 self._rebind(_shape.CopySlices.apply(self, v, key))
@@ -1130,7 +1131,7 @@ class Tensor:
                 raise RuntimeError(str(e)) from None
             return
         if isinstance(value, Tensor) and value._data.dtype != self._data.dtype:
-            _check_index_put_dtype(self, key, value)
+            _check_index_put_dtype(self, raw_key, key, value)
         if type(value) is float:
             _check_float_fits(self._data.dtype, value, floats=False)  # (x[k] = 1e10 is inf in float16, as in torch)
         elif type(value) is int and self._data.dtype.kind in "iu":
@@ -1439,10 +1440,12 @@ def _zeros_like_shape(shape: tuple[int, ...], dt: np.dtype) -> Tensor:
     return Tensor._wrap(np.zeros(shape, dtype=dt))
 
 
-def _check_index_put_dtype(t: Tensor, key: Any, value: Tensor) -> None:
+def _check_index_put_dtype(t: Tensor, raw_key: Any, key: Any, value: Tensor) -> None:
     """torch's index_put_ (an integer-array index, or a bool mask with a value of several elements) requires the
-    value tensor to have the destination's dtype; basic indexing and a mask filled with one value cast it."""
-    arrays = [k for k in (key if type(key) is tuple else (key,)) if isinstance(k, np.ndarray)]
+    value tensor to have the destination's dtype; basic indexing (a Python bool too) and a mask filled with one
+    value cast it."""
+    raw, parts = (raw_key, key) if type(key) is tuple and type(raw_key) is tuple else ((raw_key,), (key,))
+    arrays = [k for r, k in zip(raw, parts) if isinstance(k, np.ndarray) and not isinstance(r, bool)]
     if arrays and not (value._data.size == 1 and all(k.dtype == np.bool_ for k in arrays)):
         _check_index(t._data, key)  # (an index into a dim of size 0 is reported first)
         raise RuntimeError(

@@ -1292,6 +1292,15 @@ REGRESSIONS: list[tuple[str, Callable[..., Any], list[Any], dict[str, Any]]] = [
     ("cat", lambda lib, a, b, c: lib.cat([a, b, c], dim=1), [_t(np.ones((2, 2))), _t([]), _t(np.ones((3, 2)))], {}),
     ("cat", lambda lib, a, b: lib.cat([a, b], dim=1), [_t([]), _t([], requires_grad=True)], {}),
     ("cat", lambda lib, a: lib.cat([a], dim=5), [_t([], np.int64)], {}),
+    # a Python float into an integer dtype goes through torch's checked cast (-1.0 is refused for uint8; -1 wraps)
+    ("Tensor.new_tensor", lambda lib, t: t.new_tensor([-1.0]), [_t(0, np.uint8)], {}),
+    ("tensor", lambda lib: lib.tensor([127.5], dtype=lib.int8), [], {}),
+    ("tensor", lambda lib: lib.tensor([[1.0], [math.nan]], dtype=lib.int64), [], {}),
+    # a Python bool index is basic indexing (the value is cast); a 0-d bool tensor goes through index_put_
+    ("x[key] = value", lambda lib, t, v: t.__setitem__(False, v), [_t([], np.int64), _t([], requires_grad=True)],
+     {}),
+    ("x[key] = value", lambda lib, t, k, v: t.__setitem__(k, v), [_t([1, 2], np.int64), _t(True, np.bool_),
+                                                                  _t([5.0, 6.0])], {}),
     # several Ellipses: torch reads each (the later ones point past the last dim); NumPy allows one
     ("x[key]", lambda lib, t: t[..., ...], [_t([], np.int64)], {}),
     ("x[key]", lambda lib, t: t[..., 0, ...], [_t(np.arange(24.0).reshape(2, 3, 4), requires_grad=True)], {}),
