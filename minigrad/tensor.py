@@ -1036,7 +1036,7 @@ class Tensor:
             _red.normalize_dims(dim, self._data.ndim)  # torch's IndexError first
             raise NotImplementedError("squeeze(dims) with a tuple of dims is not supported by minigrad")
         d = self._dim(dim)  # torch's IndexError for a dim out of range, 0-d tensors included
-        return s.SqueezeDim.apply(self, d) if self._data.ndim else self
+        return s.SqueezeDim.apply(self, d)  # (a 0-d tensor too: a new view, SqueezeBackward1, as in torch)
 
     def expand(self, *sizes: Any) -> Tensor:
         """The tensor broadcast to ``sizes`` (-1 keeps a dim), computed as self + zeros: torch's checks first, and

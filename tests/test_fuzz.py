@@ -543,8 +543,6 @@ KNOWN: list[Known] = [
           "index then a squeeze"),
     Known("Tensor.min", "different result", r"grad_fn SqueezeBackward1 != torch's MinBackward0", "min(dim) is an "
           "index then a squeeze"),
-    Known("Tensor.squeeze", "different result", r"identity differs", "squeeze of a 0-d tensor returns the tensor "
-          "itself (torch: a new view)"),
     Known("*", "*", r"For integral input tensors, argument alpha", "alpha given as a tensor or NumPy scalar is "
           "classified differently from torch's Python-number rule"),
     Known("x[key] = value", "refuses what torch accepts", r"out of bounds for axis", "torch skips the bounds check "
@@ -1301,6 +1299,10 @@ REGRESSIONS: list[tuple[str, Callable[..., Any], list[Any], dict[str, Any]]] = [
      {}),
     ("x[key] = value", lambda lib, t, k, v: t.__setitem__(k, v), [_t([1, 2], np.int64), _t(True, np.bool_),
                                                                   _t([5.0, 6.0])], {}),
+    # squeeze(dim) of a 0-d tensor is a new view (SqueezeBackward1), not the tensor itself
+    ("squeeze", lambda lib, t: lib.squeeze(t, 0), [_t(3.0)], {}),
+    ("Tensor.squeeze", lambda lib, t: t.squeeze(-1), [_t(3.0, requires_grad=True)], {}),
+    ("Tensor.squeeze", lambda lib, t: t.squeeze(0), [_t(3.0, requires_grad=True, kind="nonleaf")], {}),
     # several Ellipses: torch reads each (the later ones point past the last dim); NumPy allows one
     ("x[key]", lambda lib, t: t[..., ...], [_t([], np.int64)], {}),
     ("x[key]", lambda lib, t: t[..., 0, ...], [_t(np.arange(24.0).reshape(2, 3, 4), requires_grad=True)], {}),
