@@ -656,6 +656,12 @@ KNOWN: list[Known] = [
     Known("m*imum", "different backward", r"values", "functional_api: where sends a tie's gradient to one side "
           "(torch splits it in halves)"),
     # -- found by the deep profile, not fixed yet (each listed in the README's known differences)
+    Known("nn.functional.binary_cross_entropy_with_logits", "different *", r"values .*\[mixed float dtypes\]$",
+          "logits of a lower float precision than the target (float32 logits, float64 target): torch computes "
+          "log_sigmoid(logits) in the logits' dtype with its own (SLEEF) exp/log1p, then the rest in the target's "
+          "float64; minigrad takes the same steps in the same dtypes, but its float32 log_sigmoid (computed in double, "
+          "rounded once) differs from SLEEF's in the last bit for ~15% of values, which the float64 result shows"),
+    Known("nn.BCEWithLogitsLoss(...)(x)", "different *", r"values .*\[mixed float dtypes\]$", "the same"),
     Known("x % y*", "different result", r"values .*nan", "remainder where x / y overflows (1e308 % 0.5): NumPy's "
           "fmod-based remainder is exact (0), torch's kernel gives nan"),
     Known("x @ y*", "accepts what torch refuses", r"expected m1 and m2 to have the same dtype", "an empty batched "
@@ -730,12 +736,16 @@ def _check(target: str, build: Callable[[ModuleType, Made], Callable[[], Any]], 
         if not isinstance(e, NotImplementedError):
             add("refuses what torch accepts", f"{type(e).__name__}: {e}")
     elif compare_values:
+        # values computed from inputs of several float dtypes may carry the lower precision's rounding (torch's
+        # own kernels for it): tagged, so that KNOWN can name such cases and only them
+        mixed = len({t.dtype for t in made_t.tensors if t.is_floating_point()}) > 1
+        tag = " [mixed float dtypes]" if mixed else ""
         for p in _safe(lambda: compare(out_t.value, out_m.value, made_t, made_m), "result"):
-            add("different result", p)
+            add("different result", p + (tag if ": values " in p else ""))
         for p in _safe(lambda: compare_made(made_t, made_m, "after the call"), "inputs"):
             add("different effect on inputs", p)
         for p in _safe(lambda: _backward_check(out_t.value, out_m.value, made_t, made_m), "backward"):
-            add("different backward", p)
+            add("different backward", p + (tag if ": values " in p else ""))
     return findings
 
 
@@ -1303,6 +1313,24 @@ REGRESSIONS: list[tuple[str, Callable[..., Any], list[Any], dict[str, Any]]] = [
     ("squeeze", lambda lib, t: lib.squeeze(t, 0), [_t(3.0)], {}),
     ("Tensor.squeeze", lambda lib, t: t.squeeze(-1), [_t(3.0, requires_grad=True)], {}),
     ("Tensor.squeeze", lambda lib, t: t.squeeze(0), [_t(3.0, requires_grad=True, kind="nonleaf")], {}),
+    # BCE with logits of mixed dtypes, step by step as torch computes it in place: the loss has the target's dtype
+    ("nn.functional.binary_cross_entropy_with_logits", lambda lib, z, t: lib.nn.functional.
+     binary_cross_entropy_with_logits(z, t), [_t([0.25, -1.5], requires_grad=True), _t([1.0, 0.0], np.float16)], {}),
+    ("nn.functional.binary_cross_entropy_with_logits", lambda lib, z, t: lib.nn.functional.
+     binary_cross_entropy_with_logits(z, t), [_t([0.0], requires_grad=True), _t([1.0], np.float64)], {}),
+    ("nn.functional.binary_cross_entropy_with_logits", lambda lib, z, t, p: lib.nn.functional.
+     binary_cross_entropy_with_logits(z, t, pos_weight=p), [_t([0.3, -1.2], np.float64, requires_grad=True),
+                                                            _t([1.0, 0.0]), _t([1.5, 0.5])], {}),
+    ("nn.functional.binary_cross_entropy_with_logits", lambda lib, z, t, w: lib.nn.functional.
+     binary_cross_entropy_with_logits(z, t, weight=w, reduction="sum"),
+     [_t([0.3, -1.2], np.float16, requires_grad=True), _t([1.0, 0.0], requires_grad=True), _t([2.0, 0.5], np.float64)],
+     {}),
+    ("nn.functional.binary_cross_entropy_with_logits", lambda lib, z, t: lib.nn.functional.
+     binary_cross_entropy_with_logits(z, t), [_t([0.3, -1.2]), _t([1, 0], np.int64)], {}),
+    ("nn.functional.binary_cross_entropy_with_logits", lambda lib, z, t, p: lib.nn.functional.
+     binary_cross_entropy_with_logits(z, t, pos_weight=p), [_t([0.3]), _t([1.0]), _t([True], np.bool_)], {}),
+    ("nn.BCEWithLogitsLoss(...)(x)", lambda lib, z, t: lib.nn.BCEWithLogitsLoss()(z, t),
+     [_t([0.25, -1.5], np.float64, requires_grad=True), _t([1.0, 0.0], np.float16)], {}),
     # several Ellipses: torch reads each (the later ones point past the last dim); NumPy allows one
     ("x[key]", lambda lib, t: t[..., ...], [_t([], np.int64)], {}),
     ("x[key]", lambda lib, t: t[..., 0, ...], [_t(np.arange(24.0).reshape(2, 3, 4), requires_grad=True)], {}),
