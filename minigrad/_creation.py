@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from minigrad._dtype import from_numpy_dtype, get_default_dtype, to_numpy_dtype
+from minigrad._dtype import from_numpy_dtype, get_default_dtype, result_type, to_numpy_dtype
 from minigrad.tensor import Tensor, _shape_arg
 
 __all__ = [
@@ -103,6 +103,17 @@ def _check_floats_fit(data: Any, dt: np.dtype) -> None:
                 _check_floats_fit(x, dt)
 
 
+def _scalar_dtype(x: Any) -> np.dtype | None:
+    """The dtype torch infers for a Python number in a list (None for anything else: a nested list...)."""
+    if isinstance(x, bool):
+        return np.dtype(np.bool_)
+    if isinstance(x, int):
+        return np.dtype(np.int64)
+    if isinstance(x, float):
+        return get_default_dtype().np
+    return None
+
+
 def _has_str(data: Any) -> bool:
     return any(isinstance(x, str) or (isinstance(x, list | tuple) and _has_str(x)) for x in data)
 
@@ -120,9 +131,14 @@ def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool
     if isinstance(data, list | tuple) and any(isinstance(x, Tensor) for x in data):
         if any(isinstance(x, Tensor) and x._data.size != 1 for x in data):
             raise ValueError("only one element tensors can be converted to Python scalars")
-        dtypes = {x._data.dtype for x in data if isinstance(x, Tensor)}
-        if dtype is None and len(dtypes) == 1 and all(isinstance(x, Tensor) for x in data):
-            dtype = from_numpy_dtype(dtypes.pop())  # torch keeps the elements' dtype (tensor([int32 0-d]) is int32)
+        if dtype is None:  # torch promotes the elements' dtypes (tensor([int32 0-d]) is int32; f64 with f32: f64)
+            dt = None
+            for x in data:
+                d = x._data.dtype if isinstance(x, Tensor) else _scalar_dtype(x)
+                if d is not None:
+                    dt = d if dt is None else result_type(np.empty(1, dt), np.empty(1, d))
+            if dt is not None:
+                dtype = from_numpy_dtype(dt)
         data = [x._data.reshape(()) if isinstance(x, Tensor) else x for x in data]  # one-element: a number
     if dtype is not None and isinstance(data, list | tuple | float) and to_numpy_dtype(dtype).kind in "iu":
         _check_floats_fit(data, to_numpy_dtype(dtype))

@@ -196,15 +196,17 @@ def cat(tensors: Any, dim: int = 0) -> Tensor:
         if not x._data.ndim:
             raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
     numbered = list(enumerate(tensors))
+    everything = tensors
     if any(x._data.shape == (0,) for x in tensors):
-        # torch's legacy rule: a 1-d empty tensor is skipped, whatever the others' shapes (and dim, when all are)
+        # torch's legacy rule: a 1-d empty tensor is skipped, whatever the others' shapes (and dim, when all are);
+        # it still takes part in the result dtype and in the graph (Cat skips it)
         numbered = [(i, x) for i, x in numbered if x._data.shape != (0,)]
         if not numbered:
             return _shape.Cat.apply(*tensors, 0)
         tensors = [x for _, x in numbered]
     d = tensors[0]._dim(dim)
     try:
-        return _shape.Cat.apply(*tensors, d)
+        return _shape.Cat.apply(*everything, d)
     except ValueError:  # NumPy's shape errors, as torch words them (in its order)
         ref = tensors[0]._data.shape
         for i, x in numbered:

@@ -1116,6 +1116,8 @@ class Tensor:
             raise ValueError("step must be greater than zero")
         if type(value) is int and not -(2**63) <= value < 2**63:
             raise ValueError("Overflow when unpacking long long")  # (torch reads the value as an int64 first)
+        if raw_key is False:
+            return  # torch does nothing for x[False] = v (no graph, no in-place check)
         if _state.enabled and (self._requires_grad or (isinstance(value, Tensor) and value._requires_grad
                                                         and self._data.dtype.kind == "f")):
             if self.grad_fn is None and self._requires_grad:

@@ -1331,6 +1331,16 @@ REGRESSIONS: list[tuple[str, Callable[..., Any], list[Any], dict[str, Any]]] = [
      binary_cross_entropy_with_logits(z, t, pos_weight=p), [_t([0.3]), _t([1.0]), _t([True], np.bool_)], {}),
     ("nn.BCEWithLogitsLoss(...)(x)", lambda lib, z, t: lib.nn.BCEWithLogitsLoss()(z, t),
      [_t([0.25, -1.5], np.float64, requires_grad=True), _t([1.0, 0.0], np.float16)], {}),
+    # a legacy 1-d empty cat input is skipped, but takes part in the dtype and the graph
+    ("cat", lambda lib, a, b: lib.cat([a, b]), [_t(np.zeros((0, 0))), _t([], requires_grad=True)], {}),
+    ("cat", lambda lib, a, b: lib.cat([a, b]), [_t([], np.float64), _t(np.ones((2, 2)), requires_grad=True)], {}),
+    # a list of 0-d tensors and numbers: torch promotes the elements' dtypes
+    ("as_tensor", lambda lib, a, b: lib.as_tensor([a, b]), [_t(0.0, np.float64), _t(0.0)], {}),
+    ("tensor", lambda lib, a: lib.tensor([a, 5]), [_t(1, np.int32)], {}),
+    ("tensor", lambda lib, a, b: lib.tensor([a, b]), [_t(1, np.uint8), _t(1, np.int8)], {}),
+    # x[False] = v does nothing in torch (no graph, no in-place check)
+    ("x[key] = value", lambda lib, t, v: t.__setitem__(False, v), [_t([]), _t([], requires_grad=True)], {}),
+    ("x[key] = value", lambda lib, t: t.__setitem__(False, 1.0), [_t([1.0, 2.0], requires_grad=True)], {}),
     # several Ellipses: torch reads each (the later ones point past the last dim); NumPy allows one
     ("x[key]", lambda lib, t: t[..., ...], [_t([], np.int64)], {}),
     ("x[key]", lambda lib, t: t[..., 0, ...], [_t(np.arange(24.0).reshape(2, 3, 4), requires_grad=True)], {}),

@@ -384,8 +384,12 @@ class Cat(Function):
     @staticmethod
     def forward(ctx, *args):  # type: ignore[no-untyped-def]
         *xs, dim = args
-        ctx.dim, ctx.splits = dim, np.cumsum([x.shape[dim] for x in xs])[:-1]
         dtypes = {x.dtype for x in xs}
+        ctx.skipped = None
+        if len(xs) > 1 and any(x.shape == (0,) for x in xs) and any(x.shape != (0,) for x in xs):
+            ctx.skipped = [x.shape == (0,) for x in xs]  # torch's legacy 1-d empty inputs: skipped (but promoted)
+            xs = [x for x in xs if x.shape != (0,)]
+        ctx.dim, ctx.splits = dim, np.cumsum([x.shape[dim] for x in xs])[:-1]
         if len(dtypes) > 1:  # torch's promotion: the floating dtypes decide when there are any (f32 + i64: f32)
             floats = [d for d in dtypes if d.kind == "f"]
             return np.concatenate(xs, axis=dim, dtype=np.result_type(*(floats or dtypes)))
@@ -393,7 +397,11 @@ class Cat(Function):
 
     @staticmethod
     def backward(ctx, grad):  # type: ignore[no-untyped-def]
-        return tuple(np.split(grad, ctx.splits, axis=ctx.dim))
+        parts = np.split(grad, ctx.splits, axis=ctx.dim)
+        if ctx.skipped is None:
+            return tuple(parts)
+        kept = iter(parts)
+        return tuple(np.zeros(0, grad.dtype) if s else next(kept) for s in ctx.skipped)
 
 
 class Stack(Function):
