@@ -1329,6 +1329,8 @@ REGRESSIONS: list[tuple[str, Callable[..., Any], list[Any], dict[str, Any]]] = [
      binary_cross_entropy_with_logits(z, t), [_t([0.3, -1.2]), _t([1, 0], np.int64)], {}),
     ("nn.functional.binary_cross_entropy_with_logits", lambda lib, z, t, p: lib.nn.functional.
      binary_cross_entropy_with_logits(z, t, pos_weight=p), [_t([0.3]), _t([1.0]), _t([True], np.bool_)], {}),
+    ("nn.functional.binary_cross_entropy_with_logits", lambda lib, z, t: lib.nn.functional.
+     binary_cross_entropy_with_logits(z, t, 0), [_t([0.0, 0.0]), _t(0.0)], {}),
     ("nn.BCEWithLogitsLoss(...)(x)", lambda lib, z, t: lib.nn.BCEWithLogitsLoss()(z, t),
      [_t([0.25, -1.5], np.float64, requires_grad=True), _t([1.0, 0.0], np.float16)], {}),
     # a legacy 1-d empty cat input is skipped, but takes part in the dtype and the graph

@@ -112,14 +112,14 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
     name = "binary_cross_entropy_with_logits"
     _tensor_arg(input, name, "input", 1)
     _tensor_arg(target, name, "target", 2)
+    if target._data.shape != input._data.shape:  # (before weight's type: torch's Python wrapper checks it first)
+        raise ValueError(
+            f"Target size ({target.size()}) must be the same as input size ({input.size()})"
+        )
     if weight is not None:
         _tensor_arg(weight, name, "weight", 3)
     if pos_weight is not None:
         _tensor_arg(pos_weight, name, "pos_weight", 5)
-    if target._data.shape != input._data.shape:
-        raise ValueError(
-            f"Target size ({target.size()}) must be the same as input size ({input.size()})"
-        )
     if input._data.dtype.kind != "f":  # (after the size check, as in torch)
         raise NotImplementedError(f'"log_sigmoid_cpu" not implemented for \'{input.dtype.scalar_name}\'')
     if weight is not None and weight._requires_grad:
