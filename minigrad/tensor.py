@@ -1294,6 +1294,17 @@ class Tensor:
             raise RuntimeError(
                 f"fill_ only supports 0-dimension value tensor but got tensor with {value._data.ndim} dimensions."
             )
+        if type(value) in (float, int) and self._data.dtype.kind == "f" and self._data.dtype.itemsize < 8 and (
+                math.isfinite(value) and abs(value) > 65504):
+            # torch's checked cast to the dtype (10**5 into float16 is an overflow error), except that a
+            # one-element float16 tensor takes torch's fast path, unchecked (10**5 and 1e39 give inf)
+            if abs(value) > float(np.finfo(self._data.dtype).max):
+                if not (self._data.size == 1 and self._data.dtype == np.float16):
+                    raise _overflow_error(self._data.dtype)
+                with np.errstate(over="ignore"):
+                    value = np.float16(np.float32(value))  # (65519.9 rounds to 65504; beyond, inf)
+        elif type(value) is float:
+            _check_float_fits(self._data.dtype, value)  # (into an integer dtype: range and NaN)
         if _state.enabled and (self._requires_grad or (isinstance(value, Tensor) and value._requires_grad)):
             self._check_inplace()
             if isinstance(value, Tensor):

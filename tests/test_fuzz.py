@@ -1343,6 +1343,14 @@ REGRESSIONS: list[tuple[str, Callable[..., Any], list[Any], dict[str, Any]]] = [
     # x[False] = v does nothing in torch (no graph, no in-place check)
     ("x[key] = value", lambda lib, t, v: t.__setitem__(False, v), [_t([]), _t([], requires_grad=True)], {}),
     ("x[key] = value", lambda lib, t: t.__setitem__(False, 1.0), [_t([1.0, 2.0], requires_grad=True)], {}),
+    # fill_ / nn.init.constant_: a Python int beyond float16's range is refused (torch's checked cast), in a
+    # graph-recording fill too
+    ("nn.init.constant_", lambda lib, t: lib.nn.init.constant_(t, 10**5), [_t([1.0, 2.0], np.float16)], {}),
+    ("nn.init.constant_", lambda lib, t: lib.nn.init.constant_(t, -(2**40)), [_t([1.0], np.float16, True, "param")],
+     {}),  # (a one-element float16 tensor takes torch's unchecked fast path: -inf)
+    ("nn.init.constant_", lambda lib, t: lib.nn.init.constant_(t, 1e39), [_t([[1.0]], np.float16)], {}),
+    ("nn.init.constant_", lambda lib, t: lib.nn.init.constant_(t, 65519.9), [_t([1.0], np.float16)], {}),
+    ("Tensor.fill_", lambda lib, t: t.fill_(1e5), [_t([1.0, 2.0], np.float16, True, "nonleaf")], {}),
     # several Ellipses: torch reads each (the later ones point past the last dim); NumPy allows one
     ("x[key]", lambda lib, t: t[..., ...], [_t([], np.int64)], {}),
     ("x[key]", lambda lib, t: t[..., 0, ...], [_t(np.arange(24.0).reshape(2, 3, 4), requires_grad=True)], {}),
