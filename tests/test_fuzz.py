@@ -1340,6 +1340,10 @@ REGRESSIONS: list[tuple[str, Callable[..., Any], list[Any], dict[str, Any]]] = [
     ("as_tensor", lambda lib, a, b: lib.as_tensor([a, b]), [_t(0.0, np.float64), _t(0.0)], {}),
     ("tensor", lambda lib, a: lib.tensor([a, 5]), [_t(1, np.int32)], {}),
     ("tensor", lambda lib, a, b: lib.tensor([a, b]), [_t(1, np.uint8), _t(1, np.int8)], {}),
+    # a Python float value beyond float32 is refused before the index (float16: inf)
+    ("x[key] = value", lambda lib, t: t.__setitem__(0, 1e308), [_t([])], {}),
+    ("x[key] = value", lambda lib, t: t.__setitem__(0, 1e308), [_t([1.0], np.float16)], {}),
+    ("x[key] = value", lambda lib, t: t.__setitem__(0, -1e39), [_t([1.0], requires_grad=True, kind="nonleaf")], {}),
     # x[False] = v does nothing in torch (no graph, no in-place check)
     ("x[key] = value", lambda lib, t, v: t.__setitem__(False, v), [_t([]), _t([], requires_grad=True)], {}),
     ("x[key] = value", lambda lib, t: t.__setitem__(False, 1.0), [_t([1.0, 2.0], requires_grad=True)], {}),
