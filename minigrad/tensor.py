@@ -1116,9 +1116,9 @@ class Tensor:
             raise ValueError("step must be greater than zero")
         if type(value) is int and not -(2**63) <= value < 2**63:
             raise ValueError("Overflow when unpacking long long")  # (torch reads the value as an int64 first)
-        if type(value) is float and self._data.dtype == np.float32 and math.isfinite(value) and abs(value) > 3.5e38:
-            if abs(value) > float(np.finfo(np.float32).max):  # (torch makes the value a float32 tensor first; a
-                raise _overflow_error(self._data.dtype)      # float16 one is made unchecked: inf)
+        if type(value) is float and self._data.dtype == np.float32 and math.isfinite(value) and (
+                abs(value) > float(np.finfo(np.float32).max)):
+            raise _overflow_error(self._data.dtype)  # (torch makes the value a float32 tensor first; float16: inf)
         if raw_key is False:
             return  # torch does nothing for x[False] = v (no graph, no in-place check)
         if _state.enabled and (self._requires_grad or (isinstance(value, Tensor) and value._requires_grad
