@@ -592,6 +592,14 @@ class Tensor:
             return self._data.item().__format__(spec)
         return object.__format__(self, spec)
 
+    def __contains__(self, element: Any) -> bool:
+        """``element in t``: any element equal to it (torch's rule: a Tensor or a number only)."""
+        if isinstance(element, Tensor | numbers.Number):
+            return bool((element == self).any().item())
+        raise RuntimeError(
+            f"Tensor.__contains__ only supports Tensor or scalar, but you passed in a {type(element)}."
+        )
+
     def __len__(self) -> int:
         if self._data.ndim == 0:
             raise TypeError("len() of a 0-d tensor")

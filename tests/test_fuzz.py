@@ -494,7 +494,6 @@ KNOWN: list[Known] = [
           "truth value, minigrad ignores or reads it otherwise"),
     Known("*", "accepts what torch refuses", r"accelerator device", "torch reads an int argument of to() as a "
           "device index"),
-    Known("Module.named_modules", "error kind differs", r"Tensor.__contains__", "a tensor as named_modules' memo"),
     Known("Tensor.clamp*", "different result", r"grad_fn ClampBackward1 != torch's ClampBackward0", "tensor bounds "
           "are read as numbers (torch records ClampBackward0 for tensor bounds)"),
     Known("*", "accepts what torch refuses", r"torch RuntimeError: Boolean value of Tensor", "a tensor passed as "
@@ -530,8 +529,6 @@ KNOWN: list[Known] = [
           "tensor has no elements"),
     Known("x[key]", "error kind differs", r"step must be greater than zero", "the index is checked before the "
           "slice step"),
-    Known("Module.named_modules", "error kind differs", r"memo must be a set", "a memo that is not a set: "
-          "TypeError (torch fails later, on the value)"),
     Known("*.to", "accepts what torch refuses", r"Device index", "an int argument of to() (a device index for torch) "
           "is ignored"),
     Known("*", "*", r"INTERNAL ASSERT FAILED", "torch's own bug (an internal assert: in its backward, or in its "
@@ -1226,6 +1223,11 @@ def _t(values: Any, dtype: Any = np.float32, requires_grad: bool = False, kind: 
     return TensorRecipe(np.array(values, dtype=dtype), requires_grad, kind)
 
 
+def tf_model(lib: ModuleType) -> Any:
+    """``_model_pair``'s model in ``lib``."""
+    return _model_pair()[0 if lib is torch else 1]
+
+
 # (target, call(lib, *args, **kwargs), args, kwargs): deep-run findings, checked by the same rules as the fuzz
 # targets (their draws take ``st.data()``, so hypothesis' @example cannot pin them)
 REGRESSIONS: list[tuple[str, Callable[..., Any], list[Any], dict[str, Any]]] = [
@@ -1372,6 +1374,12 @@ REGRESSIONS: list[tuple[str, Callable[..., Any], list[Any], dict[str, Any]]] = [
     ("nn.functional.linear", lambda lib, x, w, b: lib.nn.functional.linear(x, w, b),
      [_t(np.ones(2), np.int64), _t(np.ones(2), np.int64), _t(1.0)], {}),
     ("nn.functional.linear", lambda lib, x, w: lib.nn.functional.linear(x, w), [_t(np.ones(2)), _t(1.0)], {}),
+    # named_modules runs torch's code: any container as memo (a list is fine without remove_duplicate)
+    ("Module.named_modules", lambda lib: [n for n, _ in tf_model(lib).named_modules([], "p", False)], [], {}),
+    ("Module.named_modules", lambda lib: [n for n, _ in tf_model(lib).named_modules({}, "", False)], [], {}),
+    ("Module.named_modules", lambda lib, t: [n for n, _ in tf_model(lib).named_modules(t, "p", False)],
+     [_t(3, np.int64)], {}),
+    ("in", lambda lib, t: 2.0 in t, [_t([1.0, 2.0])], {}),
     # several Ellipses: torch reads each (the later ones point past the last dim); NumPy allows one
     ("x[key]", lambda lib, t: t[..., ...], [_t([], np.int64)], {}),
     ("x[key]", lambda lib, t: t[..., 0, ...], [_t(np.arange(24.0).reshape(2, 3, 4), requires_grad=True)], {}),

@@ -136,22 +136,19 @@ class Module:
     # ------------------------------------------------------------------ traversal
     def named_modules(self, memo: set[Module] | None = None, prefix: str = "",
                       remove_duplicate: bool = True) -> Iterator[tuple[str, Module]]:
-        """This module and every sub-module, depth first, each once (torch's signature: modules in ``memo``
-        are skipped and added to it)."""
-        if memo is not None and not isinstance(memo, set):
-            raise TypeError(f"named_modules(): memo must be a set of modules, not {type(memo).__name__}")
-        seen: set[int] = {id(m) for m in memo} if memo is not None else set()
-        stack: list[tuple[str, Module]] = [(prefix, self)]
-        while stack:
-            name, m = stack.pop()
-            if remove_duplicate and id(m) in seen:
-                continue
-            seen.add(id(m))
-            if memo is not None:
-                memo.add(m)
-            yield name, m
-            children = [(f"{name}.{n}" if name else n, c) for n, c in m._modules.items() if c is not None]
-            stack.extend(reversed(children))
+        """This module and every sub-module, depth first, each once: torch's code, so ``memo`` may be any
+        container (modules in it are skipped; with ``remove_duplicate`` each one yielded is added to it, which
+        needs a set)."""
+        if memo is None:
+            memo = set()
+        if self not in memo:
+            if remove_duplicate:
+                memo.add(self)
+            yield prefix, self
+            for name, module in self._modules.items():
+                if module is None:
+                    continue
+                yield from module.named_modules(memo, prefix + ("." if prefix else "") + name, remove_duplicate)
 
     def modules(self) -> Iterator[Module]:
         for _, m in self.named_modules():
