@@ -515,17 +515,16 @@ class Tensor:
         return arr if dtype is None else arr.astype(dtype)
 
     def to(self, *args: Any, **kwargs: Any) -> Tensor:
-        """``to(dtype)``, ``to("cpu")``, ``to(other_tensor)``; a cast is recorded as ``ToCopyBackward0``."""
-        target = kwargs.get("dtype")
-        for a in args:
-            if isinstance(a, _DtypeClass):
-                target = a
-            elif isinstance(a, Tensor):
-                target = a.dtype
-            elif isinstance(a, str) and a != "cpu":
-                raise RuntimeError(f"minigrad runs on the CPU only; cannot move a tensor to '{a}'")
+        """``to(dtype)``, ``to("cpu")``, ``to(other_tensor)``, ``copy=True``; a cast is recorded as
+        ``ToCopyBackward0``. The arguments are read as torch's parser reads them (``parse_to``)."""
+        if len(args) == 1 and not kwargs and isinstance(args[0], _DtypeClass):
+            target, copy = args[0], False
+        else:
+            target, copy, _ = parse_to(args, kwargs)
         if target is None or to_numpy_dtype(target) == self._data.dtype:
-            return self
+            if not copy:
+                return self
+            target = self.dtype
         dt = to_numpy_dtype(target)
         if dt.kind != "f":  # only floating tensors can require grad: a cast to ints or bool leaves the graph
             return Tensor._wrap(self._data.astype(dt))
@@ -1490,6 +1489,69 @@ def _check_index(a: np.ndarray, key: Any) -> None:
             raise IndexError(str(e)) from None
     except Exception:
         pass
+
+
+_PYTHON_TYPE_DTYPES = {bool: "bool", int: "int64", float: "float64"}
+
+
+def _to_dtype(a: Any, first: bool = False) -> Any:
+    """A dtype argument of to() as torch's parser reads it: a dtype, the Python types bool/int/float (and, as the
+    first argument, a bool or float value: to(0.0) is float64, to(True) bool); None if it is none of these."""
+    if isinstance(a, _DtypeClass):
+        return a
+    if a in _PYTHON_TYPE_DTYPES and isinstance(a, type):
+        return getattr(_dtype, _PYTHON_TYPE_DTYPES[a])
+    if first and isinstance(a, bool):
+        return _dtype.bool
+    if first and isinstance(a, float):
+        return _dtype.float64
+    return None
+
+
+def parse_to(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, bool, bool]:
+    """(dtype or None, copy, whether copy was given) from the arguments of ``Tensor.to``/``Module.to``, read like
+    torch's parser: (device, dtype, non_blocking, copy), (dtype, non_blocking, copy) or (tensor, non_blocking,
+    copy), with device/dtype/non_blocking/copy/memory_format keywords. A device must be the CPU: an int device
+    index is torch's error when no accelerator is available. Other argument combinations are torch's TypeError."""
+    def invalid() -> TypeError:
+        got = ", ".join([type(a).__name__ for a in args] + [f"{k}={type(v).__name__}" for k, v in kwargs.items()])
+        return TypeError(f"to() received an invalid combination of arguments - got ({got})")
+
+    if set(kwargs) - {"device", "dtype", "non_blocking", "copy", "memory_format"}:
+        raise invalid()
+    device, dtype, flags = kwargs.get("device"), None, list(args)
+    if "dtype" in kwargs and kwargs["dtype"] is not None:
+        dtype = _to_dtype(kwargs["dtype"])
+        if dtype is None:
+            raise invalid()
+    if flags:
+        a = flags.pop(0)
+        if isinstance(a, Tensor):
+            dtype = a.dtype
+        elif _to_dtype(a, first=True) is not None:
+            dtype = _to_dtype(a, first=True)
+        elif a is None or isinstance(a, str) or (isinstance(a, int | np.integer) and not isinstance(a, bool)):
+            device = a
+            if flags:  # (after a device comes the dtype, or None)
+                d = flags.pop(0)
+                if d is not None and _to_dtype(d) is None:
+                    raise invalid()
+                dtype = dtype if d is None else _to_dtype(d)
+        else:
+            raise invalid()
+    if len(flags) > 2 or not all(isinstance(f, bool) for f in flags):
+        raise invalid()
+    for name in ("non_blocking", "copy"):
+        if name in kwargs and not isinstance(kwargs[name], bool):
+            raise invalid()
+    if isinstance(device, int | np.integer) and not isinstance(device, bool):
+        raise RuntimeError("Device index must not be negative" if device < 0 else
+                           "Cannot access accelerator device when none is available.")
+    if isinstance(device, str) and device != "cpu":
+        raise RuntimeError(f"minigrad runs on the CPU only; cannot move to '{device}'")
+    if len(flags) == 2:
+        return dtype, flags[1], True
+    return dtype, kwargs.get("copy", False), "copy" in kwargs
 
 
 def _one_ellipsis(key: tuple[Any, ...], ndim: int) -> tuple[Any, ...]:

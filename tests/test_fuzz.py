@@ -492,8 +492,6 @@ KNOWN: list[Known] = [
     Known("*", "accepts what torch refuses", r"torch (RuntimeError|ValueError): (Boolean value of Tensor|The "
           r"truth value of an)", "a tensor or array passed as a flag (inplace=, size_average=...): torch takes its "
           "truth value, minigrad ignores or reads it otherwise"),
-    Known("*", "accepts what torch refuses", r"accelerator device", "torch reads an int argument of to() as a "
-          "device index"),
     Known("Tensor.clamp*", "different result", r"grad_fn ClampBackward1 != torch's ClampBackward0", "tensor bounds "
           "are read as numbers (torch records ClampBackward0 for tensor bounds)"),
     Known("*", "accepts what torch refuses", r"torch RuntimeError: Boolean value of Tensor", "a tensor passed as "
@@ -529,8 +527,6 @@ KNOWN: list[Known] = [
           "tensor has no elements"),
     Known("x[key]", "error kind differs", r"step must be greater than zero", "the index is checked before the "
           "slice step"),
-    Known("*.to", "accepts what torch refuses", r"Device index", "an int argument of to() (a device index for torch) "
-          "is ignored"),
     Known("*", "*", r"INTERNAL ASSERT FAILED", "torch's own bug (an internal assert: in its backward, or in its "
           "argument parser given a NumPy array as a list of dims)"),
     Known("*", "different *", r"values .*nan.* != torch's .*(-?0\.0|inf)", "a Python float beyond the tensor's "
@@ -544,8 +540,6 @@ KNOWN: list[Known] = [
           "classified differently from torch's Python-number rule"),
     Known("x[key] = value", "refuses what torch accepts", r"out of bounds for axis", "torch skips the bounds check "
           "when nothing is selected or the tensor is empty"),
-    Known("*.to", "*", r"(does not accept copy argument|identity differs)", "to(copy=...) is ignored (minigrad "
-          "returns the tensor itself when nothing changes)"),
     Known("*", "error kind differs", r"does not support bool input", "torch checks for bool before the dim"),
     Known("*", "error kind differs", r"torch RuntimeError: Expected scalar.isIntegral", "a bool tensor as a size "
           "(torch's own type check, RuntimeError)"),
@@ -555,8 +549,6 @@ KNOWN: list[Known] = [
           "torch and minigrad mask the edge differently)"),
     Known("Tensor.add*", "different result", r"dtype", "alpha given as a tensor takes no part in type promotion"),
     Known("Tensor.sub*", "different result", r"dtype", "alpha given as a tensor takes no part in type promotion"),
-    Known("*.to", "*", r"(dtype .* != torch's|desired dtype=torch\.bool)", "torch's to() parser maps the Python "
-          "types bool/int/float (and float values) to dtypes; minigrad ignores them"),
     Known("*", "accepts what torch refuses", r"cannot be converted to type c10::Half without overflow", "a float16 "
           "operand beyond float16's range becomes inf (torch refuses the scalar)"),
     Known("nn.BCE*", "accepts what torch refuses", r"doesn't match the broadcast shape", "a weight that broadcasts "
@@ -619,9 +611,6 @@ KNOWN: list[Known] = [
           "ReLU(inplace=True) computes out of place, so it does not hit torch's in-place rule"),
     Known("nn.functional.relu", "accepts what torch refuses", r"leaf Variable that requires grad is being used in an "
           r"in-place", "relu(inplace=True): the same"),
-    Known("*.to", "different *", r"(dtype float32 != torch's (float64|bool)|grad_fn None != torch's ToCopyBackward0|"
-          r"requires_grad True != torch's False)", "torch's to() parser reads a Python float or bool "
-          "value as a dtype (to(0.0) casts to float64, to(False) to bool); minigrad ignores it"),
     Known("Tensor.backward", "error kind differs", r"got \d+ tensors and \d+ gradients", "torch iterates a string "
           "gradient as a sequence of gradients"),
     Known("nn.Parameter(...)", "accepts what torch refuses", r"has no attribute 'detach'", "Parameter(data) also "
@@ -1380,6 +1369,20 @@ REGRESSIONS: list[tuple[str, Callable[..., Any], list[Any], dict[str, Any]]] = [
     ("Module.named_modules", lambda lib, t: [n for n, _ in tf_model(lib).named_modules(t, "p", False)],
      [_t(3, np.int64)], {}),
     ("in", lambda lib, t: 2.0 in t, [_t([1.0, 2.0])], {}),
+    # to() reads its arguments as torch's parser: an int is a device index (no accelerator: torch's error), a
+    # Python float or bool value first is a dtype (float64, bool), the types int/float/bool are dtypes;
+    # Module.to refuses a copy argument, Tensor.to(copy=True) copies
+    ("Module.to", lambda lib: tf_model(lib).to(0), [], {}),
+    ("Module.to", lambda lib: tf_model(lib).to(-1), [], {}),
+    ("Module.to", lambda lib: [p.dtype for p in tf_model(lib).to(True).parameters()], [], {}),
+    ("Module.to", lambda lib: [p.dtype for p in tf_model(lib).to(0.0).parameters()], [], {}),
+    ("Module.to", lambda lib: [p.dtype for p in tf_model(lib).to(int).parameters()], [], {}),
+    ("Module.to", lambda lib: [p.dtype for p in tf_model(lib).to(float, True).parameters()], [], {}),
+    ("Module.to", lambda lib: tf_model(lib).to(copy=False), [], {}),
+    ("Tensor.to", lambda lib, t: t.to(copy=True), [_t([1.0, 2.0], requires_grad=True)], {}),
+    ("Tensor.to", lambda lib, t: t.to(False), [_t([1.0, 2.0], requires_grad=True)], {}),
+    ("Tensor.to", lambda lib, t: t.to(1.5), [_t([1, 2], np.int64)], {}),
+    ("Tensor.to", lambda lib, t: t.to(2**40), [_t([1.0])], {}),
     # several Ellipses: torch reads each (the later ones point past the last dim); NumPy allows one
     ("x[key]", lambda lib, t: t[..., ...], [_t([], np.int64)], {}),
     ("x[key]", lambda lib, t: t[..., 0, ...], [_t(np.arange(24.0).reshape(2, 3, 4), requires_grad=True)], {}),

@@ -10,7 +10,7 @@ import numpy as np
 
 from minigrad.autograd.function import bump_version
 from minigrad.nn.parameter import Parameter
-from minigrad.tensor import Size, Tensor
+from minigrad.tensor import Size, Tensor, parse_to
 
 __all__ = ["Module"]
 
@@ -283,14 +283,11 @@ class Module:
         return self
 
     def to(self, *args: Any, **kwargs: Any) -> Module:
-        """``to(dtype)`` casts floating parameters in place (``to("cpu")`` is a no-op)."""
-        from minigrad._dtype import dtype as dtype_cls
-
-        target = kwargs.get("dtype") or next((a.dtype if isinstance(a, Tensor) else a for a in args
-                                              if isinstance(a, dtype_cls | Tensor)), None)
-        for a in (*args, kwargs.get("device")):
-            if isinstance(a, str) and a != "cpu":
-                raise RuntimeError(f"minigrad runs on the CPU only; cannot move a module to '{a}'")
+        """``to(dtype)`` casts floating parameters in place (``to("cpu")`` is a no-op); the arguments are read as
+        torch's parser reads them (``Tensor.to``'s), and a copy argument is refused, as in torch."""
+        target, _, copy_given = parse_to(args, kwargs)
+        if copy_given:
+            raise RuntimeError(".to() does not accept copy argument")
         if target is not None and not getattr(target, "is_floating_point", False):
             raise TypeError(
                 f"nn.Module.to only accepts floating point or complex dtypes, but got desired dtype={target!r}"
