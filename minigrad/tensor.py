@@ -895,8 +895,8 @@ class Tensor:
 
     def allclose(self, other: Tensor, rtol: float = 1e-5, atol: float = 1e-8, equal_nan: bool = False) -> bool:
         for name, tol in (("rtol", rtol), ("atol", atol)):
-            if isinstance(tol, numbers.Real) and tol < 0:
-                raise RuntimeError(f"{name} must be greater than or equal to zero, but got {tol}")
+            if isinstance(tol, numbers.Real) and not tol >= 0:  # (NaN too)
+                raise RuntimeError(f"{name} must be greater than or equal to zero, but got {_num_str(tol)}")
         if _tensor_arg(other, "allclose")._data.dtype != self._data.dtype:
             raise RuntimeError(f"{self.dtype.scalar_name} did not match {other.dtype.scalar_name}")
         try:
@@ -1418,12 +1418,24 @@ def _float_arg(v: Any, fn: str, name: str, position: int) -> Any:
     return v._data.item()
 
 
+def _num_str(v: Any) -> str:
+    """A number as torch prints it in messages (-1 for -1.0)."""
+    return str(int(v)) if isinstance(v, float) and math.isfinite(v) and v == int(v) else str(v)
+
+
 def _clamp_bounds(t: Tensor, lo: Any, hi: Any, inplace: bool = False) -> tuple[Any, Any]:
     """clamp's bounds as numbers, converted to the result dtype as torch converts them: an integer outside an
     integer dtype is an overflow error (a negative one wraps into an unsigned type), and so is a finite number
     beyond a float dtype's range. (An integer tensor with a float bound computes in the default float dtype.)"""
     if isinstance(lo, Tensor) or isinstance(hi, Tensor):
-        return _scalar(lo), _scalar(hi)  # (tensor bounds: read as numbers, unchecked)
+        lo, hi = _scalar(lo), _scalar(hi)  # (tensor bounds: read as numbers, unchecked)
+        if t._data.dtype.kind in "iu":  # (an integer bound beyond the dtype wraps into it, as torch casts it)
+            low, high = _arith._INT_LIMITS[t._data.dtype]
+            lo, hi = (int(np.array(v % 2**64, dtype=np.uint64).astype(t._data.dtype))
+                      if type(v) is int and not low <= v <= high else v for v in (lo, hi))
+        return lo, hi
+    if (type(lo) is float and math.isnan(lo)) or (type(hi) is float and math.isnan(hi)):
+        return lo, hi  # (a NaN bound: every value is NaN, and torch checks neither bound)
     dt = t._data.dtype
     if dt.kind != "f" and (type(lo) is float or type(hi) is float):
         if inplace:

@@ -642,6 +642,9 @@ KNOWN: list[Known] = [
     Known("m*imum", "different backward", r"values", "functional_api: where sends a tie's gradient to one side "
           "(torch splits it in halves)"),
     # -- found by the deep profile, not fixed yet (each listed in the README's known differences)
+    Known("Tensor.expand", "refuses what torch accepts", r"isn't allowed in a leading, non-existing dimension",
+          "torch's expand of a 0-d tensor to sizes with a 0 among them skips its negative-size check and returns a "
+          "tensor with a negative dimension (expand(-5, 0) has shape [-5, 0]); NumPy has no negative dims"),
     Known("nn.functional.binary_cross_entropy_with_logits", "different *", r"values .*\[mixed float dtypes\]$",
           "logits of a lower float precision than the target (float32 logits, float64 target): torch computes "
           "log_sigmoid(logits) in the logits' dtype with its own (SLEEF) exp/log1p, then the rest in the target's "
@@ -1383,6 +1386,14 @@ REGRESSIONS: list[tuple[str, Callable[..., Any], list[Any], dict[str, Any]]] = [
     ("Tensor.to", lambda lib, t: t.to(False), [_t([1.0, 2.0], requires_grad=True)], {}),
     ("Tensor.to", lambda lib, t: t.to(1.5), [_t([1, 2], np.int64)], {}),
     ("Tensor.to", lambda lib, t: t.to(2**40), [_t([1.0])], {}),
+    # allclose refuses a NaN tolerance; clamp with a NaN bound checks neither bound; an integer tensor bound beyond
+    # the dtype wraps into it
+    ("Tensor.allclose", lambda lib, t: t.allclose(t, math.nan), [_t(0.0)], {}),
+    ("Tensor.allclose", lambda lib, t: t.allclose(t, 1e-5, -1.0), [_t(0.0)], {}),
+    ("Tensor.clip", lambda lib, t: t.clip(math.nan, 1e308), [_t([], np.int32)], {}),
+    ("Tensor.clamp", lambda lib, t, b: t.clamp(b), [_t([], np.int32), _t(-(2**63), np.int64)], {}),
+    ("Tensor.clamp", lambda lib, t, b: t.clamp(b), [_t([1, 2], np.int32), _t(2**40, np.int64)], {}),
+    ("Tensor.clamp_", lambda lib, t, b: t.clamp_(None, b), [_t([1, 2], np.uint8), _t(-(2**63), np.int64)], {}),
     # several Ellipses: torch reads each (the later ones point past the last dim); NumPy allows one
     ("x[key]", lambda lib, t: t[..., ...], [_t([], np.int64)], {}),
     ("x[key]", lambda lib, t: t[..., 0, ...], [_t(np.arange(24.0).reshape(2, 3, 4), requires_grad=True)], {}),
