@@ -780,7 +780,17 @@ class Tensor:
     def reciprocal(self) -> Tensor:
         return _arith.Reciprocal.apply(self)
 
-    multiply, divide, subtract, negative = mul, div, sub, neg
+    multiply, divide, negative = mul, div, neg
+
+    def subtract(self, other: Any, *rest: Any, alpha: Any = 1) -> Tensor:
+        """``self − alpha·other``. Unlike sub, two positional arguments are torch's subtract(Scalar other, Scalar
+        alpha) overload (no deprecated alpha-first spelling)."""
+        if rest:
+            if len(rest) > 1 or alpha is not _NO_ALPHA or isinstance(other, Tensor) or not isinstance(
+                    rest[0], Tensor | numbers.Number):
+                raise TypeError("subtract() received an invalid combination of arguments")
+            alpha = rest[0]
+        return self._with_alpha(_arith.Sub, "subtract", other, (), alpha)
 
     def matmul(self, other: Any) -> Tensor:
         return matmul(self, other)
@@ -1023,9 +1033,7 @@ class Tensor:
 
     def transpose(self, dim0: int, dim1: int) -> Tensor:
         d0, d1 = self._dim(dim0), self._dim(dim1)
-        if not self._data.ndim:  # a 0-d tensor: dims 0 and -1 are allowed, and nothing moves
-            return _shape.View.apply(self, ())
-        return _shape.Transpose.apply(self, d0, d1)
+        return _shape.Transpose.apply(self, d0, d1)  # (a 0-d tensor: dims 0 and -1 are allowed, nothing moves)
 
     def unsqueeze(self, dim: int) -> Tensor:
         from minigrad.ops.reduction import normalize_dims

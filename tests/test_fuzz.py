@@ -624,8 +624,8 @@ KNOWN: list[Known] = [
     Known("*pow", "different backward", r"values \[?(-inf,? ?)+\]? != torch's \[?(-0\.0,? ?)+\]?", "an int64 "
           "exponent of -2**63: torch computes y - 1 in int64, which wraps around to 2**63 - 1"),
     Known("Tensor.subtract", "different result", r"grad_fn SubBackward0 != torch's SubBackward1", "torch's "
-          "deprecated subtract(alpha, other) overload records SubBackward1 (its sub(alpha, other) records "
-          "SubBackward0, as minigrad does for both)"),
+          "subtract(Scalar other, Scalar alpha) overload (two positional numbers) records SubBackward1; minigrad "
+          "records SubBackward0, as for sub"),
     Known("*matmul", "different result", r"grad_fn BmmBackward0 != torch's (UnsafeView|Clone|Transpose)Backward0",
           "a matrix times a batch (2-d @ ≥3-d) with gradients: torch folds the batch through transposes (its node "
           "depends on strides), minigrad records one bmm; the same values and gradients"),
@@ -1394,6 +1394,11 @@ REGRESSIONS: list[tuple[str, Callable[..., Any], list[Any], dict[str, Any]]] = [
     ("Tensor.clamp", lambda lib, t, b: t.clamp(b), [_t([], np.int32), _t(-(2**63), np.int64)], {}),
     ("Tensor.clamp", lambda lib, t, b: t.clamp(b), [_t([1, 2], np.int32), _t(2**40, np.int64)], {}),
     ("Tensor.clamp_", lambda lib, t, b: t.clamp_(None, b), [_t([1, 2], np.uint8), _t(-(2**63), np.int64)], {}),
+    # subtract(other, alpha) with two positional numbers is torch's Scalar overload (sub's is alpha-first)
+    ("Tensor.subtract", lambda lib, t: t.subtract(0, 2**40), [_t(0, np.int32)], {}),
+    ("Tensor.subtract", lambda lib, t: t.subtract(2, 3), [_t([1, 2], np.int64)], {}),
+    # transpose of a 0-d tensor is a TransposeBackward0 view
+    ("Tensor.transpose", lambda lib, t: t.transpose(0, -1), [_t(0.0, requires_grad=True)], {}),
     # several Ellipses: torch reads each (the later ones point past the last dim); NumPy allows one
     ("x[key]", lambda lib, t: t[..., ...], [_t([], np.int64)], {}),
     ("x[key]", lambda lib, t: t[..., 0, ...], [_t(np.arange(24.0).reshape(2, 3, 4), requires_grad=True)], {}),

@@ -146,11 +146,11 @@ class Transpose(Function):
     @staticmethod
     def forward(ctx, x, d0, d1):  # type: ignore[no-untyped-def]
         ctx.dims = (d0, d1)
-        return np.swapaxes(x, d0, d1)
+        return np.swapaxes(x, d0, d1) if x.ndim else x.view()  # (a 0-d tensor: nothing moves)
 
     @staticmethod
     def backward(ctx, grad):  # type: ignore[no-untyped-def]
-        return np.swapaxes(grad, *ctx.dims)
+        return np.swapaxes(grad, *ctx.dims) if grad.ndim else grad
 
 
 class Unsqueeze(Function):
