@@ -673,11 +673,19 @@ class Tensor:
         dt = np.result_type(x, y)
         if dt.kind == "b":
             raise NotImplementedError(f'"{kernel}" not implemented for \'Bool\'')
+        yo = o._data if isinstance(o, Tensor) else o
+        if dt == np.float16 and ufunc is np.floor_divide and not reflected and np.ndim(yo) == 0 and not isinstance(
+                yo, bool) and np.asarray(yo).dtype.kind in "fiu":
+            # torch's div_floor kernel reads a float16 op's 0-d second operand in float32, unrounded (0.4683 // a
+            # float32 0.46827602 is 0, not float16's 0.4683 // 0.4683 = 1); its remainder rounds it
+            x, y = x.astype(np.float32), np.float32(yo)
         try:
             with np.errstate(divide="ignore", invalid="ignore"):  # x // 0. is ±inf or nan, silently, as in torch
                 out = np.asarray(ufunc(x, y))
         except ValueError:
             raise _function._broadcast_error(x, y) from None
+        if out.dtype != dt:
+            out = out.astype(dt)
         if dt.kind in "iu" and out.size and np.any(np.asarray(y) == 0):
             raise RuntimeError("ZeroDivisionError")
         return Tensor._wrap(out)
@@ -1667,6 +1675,8 @@ def _batched_dtypes(a: Tensor, b: Tensor, na: int) -> Tensor:
                 f"addmv input tensors must have the same dtype, but got {name_a}, {name_b}, and {name_a}")
         return a
     if not a._data.size or not b._data.size:
+        if da != db and db.kind != "f" and _state.enabled and (a._requires_grad or b._requires_grad):
+            raise RuntimeError(f"Autograd not support dtype: {name_b}")  # (the result, b's dtype, needs a graph)
         return a if da == db else a.to(b.dtype)
     if da != db:
         raise RuntimeError(f"expected scalar type {name_a} but found {name_b}")

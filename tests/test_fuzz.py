@@ -1397,6 +1397,15 @@ REGRESSIONS: list[tuple[str, Callable[..., Any], list[Any], dict[str, Any]]] = [
     # subtract(other, alpha) with two positional numbers is torch's Scalar overload (sub's is alpha-first)
     ("Tensor.subtract", lambda lib, t: t.subtract(0, 2**40), [_t(0, np.int32)], {}),
     ("Tensor.subtract", lambda lib, t: t.subtract(2, 3), [_t([1, 2], np.int64)], {}),
+    # an empty batched product takes the second operand's dtype: an integer one cannot require grad
+    ("x @ y (reflected)", lambda lib, t, o: o @ t, [_t(np.zeros((0, 0, 0)), np.int64),
+                                                    _t(np.zeros((0, 0, 0)), requires_grad=True)], {}),
+    ("x @ y", lambda lib, t, o: t @ o, [_t(np.zeros((0, 2, 2)), np.int64), _t(np.zeros((0, 2, 2)), requires_grad=True)],
+     {}),
+    # float16 // a 0-d float32 operand: torch's kernel reads the operand in float32, unrounded
+    ("x // y", lambda lib, t, o: t // o, [_t([0.4683, -1.5], np.float16), _t(0.46827602)], {}),
+    ("x // y", lambda lib, t: t // 0.46827602, [_t([0.4683, -1.5], np.float16)], {}),
+    ("x % y", lambda lib, t, o: t % o, [_t([0.4683, -1.5], np.float16), _t(0.46827602)], {}),
     # transpose of a 0-d tensor is a TransposeBackward0 view
     ("Tensor.transpose", lambda lib, t: t.transpose(0, -1), [_t(0.0, requires_grad=True)], {}),
     # several Ellipses: torch reads each (the later ones point past the last dim); NumPy allows one
