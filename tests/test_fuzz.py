@@ -1400,7 +1400,7 @@ REGRESSIONS: list[tuple[str, Callable[..., Any], list[Any], dict[str, Any]]] = [
     # an empty batched product takes the second operand's dtype: an integer one cannot require grad
     ("x @ y (reflected)", lambda lib, t, o: o @ t, [_t(np.zeros((0, 0, 0)), np.int64),
                                                     _t(np.zeros((0, 0, 0)), requires_grad=True)], {}),
-    ("x @ y", lambda lib, t, o: t @ o, [_t(np.zeros((0, 2, 2)), np.int64), _t(np.zeros((0, 2, 2)), requires_grad=True)],
+    ("x @ y", lambda lib, t, o: t @ o, [_t(np.zeros((0, 2, 2)), requires_grad=True), _t(np.zeros((0, 2, 2)), np.int64)],
      {}),
     # float16 // a 0-d float32 operand: torch's kernel reads the operand in float32, unrounded
     ("x // y", lambda lib, t, o: t // o, [_t([0.4683, -1.5], np.float16), _t(0.46827602)], {}),
