@@ -5,13 +5,14 @@ from __future__ import annotations
 import contextlib
 import math
 import numbers
+import operator
 import warnings
 from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 
-from minigrad._dtype import from_numpy_dtype, get_default_dtype, to_numpy_dtype
+from minigrad._dtype import from_numpy_dtype, get_default_dtype, result_type, to_numpy_dtype
 from minigrad.tensor import Tensor, _shape_arg
 
 __all__ = [
@@ -41,6 +42,9 @@ def _infer(data: Any) -> np.ndarray:
     try:
         arr = np.array(data)
     except ValueError as e:
+        shape = _ragged_shape(data)
+        if shape is not None:
+            return np.zeros(shape, dtype=get_default_dtype().np)
         raise ValueError(f"expected a rectangular nested sequence of numbers: {e}") from None
     if arr.dtype == object:
         raise RuntimeError(f"Could not infer dtype of {type(data).__name__}")
@@ -51,6 +55,63 @@ def _infer(data: Any) -> np.ndarray:
     if arr.dtype.kind == "b":
         return arr
     raise TypeError(f"Could not infer dtype of {arr.dtype}")
+
+
+def _ragged_shape(data: Any) -> tuple[int, ...] | None:
+    """A ragged nested list read as torch reads it: the sizes come from the chain of first elements (stopping at an
+    empty one), then every element must match them: torch's ValueError ("expected sequence of length 2 at dim 1
+    (got 1)") or TypeError (a number where a list should be, or a list where a number should be). A shape with no
+    elements needs no element at all ([[], [1]] is a (2, 0) tensor): returned. None if ``data`` is not ragged."""
+    if not isinstance(data, list | tuple):
+        return None
+    sizes: list[int] = []
+    seq = data
+    while isinstance(seq, list | tuple):
+        sizes.append(len(seq))
+        if not seq:
+            break
+        seq = seq[0]
+    if math.prod(sizes) == 0:
+        return tuple(sizes)
+
+    def walk(obj: Any, dim: int) -> None:
+        if dim == len(sizes):
+            if isinstance(obj, list | tuple):
+                raise TypeError(f"'{type(obj).__name__}' object cannot be interpreted as an integer")
+            return
+        if not isinstance(obj, list | tuple):
+            raise TypeError("not a sequence")
+        if len(obj) != sizes[dim]:
+            raise ValueError(f"expected sequence of length {sizes[dim]} at dim {dim} (got {len(obj)})")
+        for x in obj:
+            walk(x, dim + 1)
+
+    walk(data, 0)
+    return None
+
+
+def _check_floats_fit(data: Any, dt: np.dtype) -> None:
+    """torch's checked cast of each Python float into an integer dtype: NaN, or a value beyond the dtype's range
+    (below 0 for unsigned: -1.0 is refused where the int -1 wraps to 255), is an overflow error."""
+    from minigrad.tensor import _check_float_fits
+
+    if type(data) is float:
+        _check_float_fits(dt, data)
+    elif isinstance(data, list | tuple):
+        for x in data:
+            if type(x) is float or isinstance(x, list | tuple):
+                _check_floats_fit(x, dt)
+
+
+def _scalar_dtype(x: Any) -> np.dtype | None:
+    """The dtype torch infers for a Python number in a list (None for anything else: a nested list...)."""
+    if isinstance(x, bool):
+        return np.dtype(np.bool_)
+    if isinstance(x, int):
+        return np.dtype(np.int64)
+    if isinstance(x, float):
+        return get_default_dtype().np
+    return None
 
 
 def _has_str(data: Any) -> bool:
@@ -70,13 +131,22 @@ def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool
     if isinstance(data, list | tuple) and any(isinstance(x, Tensor) for x in data):
         if any(isinstance(x, Tensor) and x._data.size != 1 for x in data):
             raise ValueError("only one element tensors can be converted to Python scalars")
-        dtypes = {x._data.dtype for x in data if isinstance(x, Tensor)}
-        if dtype is None and len(dtypes) == 1 and all(isinstance(x, Tensor) for x in data):
-            dtype = from_numpy_dtype(dtypes.pop())  # torch keeps the elements' dtype (tensor([int32 0-d]) is int32)
+        if dtype is None:  # torch promotes the elements' dtypes (tensor([int32 0-d]) is int32; f64 with f32: f64)
+            dt = None
+            for x in data:
+                d = x._data.dtype if isinstance(x, Tensor) else _scalar_dtype(x)
+                if d is not None:
+                    dt = d if dt is None else result_type(np.empty(1, dt), np.empty(1, d))
+            if dt is not None:
+                dtype = from_numpy_dtype(dt)
         data = [x._data.reshape(()) if isinstance(x, Tensor) else x for x in data]  # one-element: a number
+    if dtype is not None and isinstance(data, list | tuple | float) and to_numpy_dtype(dtype).kind in "iu":
+        _check_floats_fit(data, to_numpy_dtype(dtype))
     try:
         arr = _infer(data) if dtype is None else np.array(data, dtype=to_numpy_dtype(dtype))
     except (ValueError, OverflowError) as e:
+        if dtype is not None and isinstance(e, ValueError) and (shape := _ragged_shape(data)) is not None:
+            return _finish(np.zeros(shape, dtype=to_numpy_dtype(dtype)), requires_grad)
         if "cannot convert float" not in str(e) and not isinstance(e, OverflowError):
             raise
         arr = _wrapped_unsigned(data, to_numpy_dtype(dtype))
@@ -195,27 +265,121 @@ def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None, requir
         start, end = 0, start
     # a 0-d tensor is read as its number, as torch's Scalar arguments are (the bound check then runs in double)
     start, end, step = (v.item() if isinstance(v, Tensor) and v._data.ndim == 0 else v for v in (start, end, step))
-    for v in (start, end, step):
+    for v in (start, end):  # (an infinite step is taken: arange(0, 1, inf) is empty)
         if isinstance(v, numbers.Real) and not math.isfinite(v):
             raise RuntimeError(f"unsupported range: {_num(start)} -> {_num(end)}")
     if step == 0:
         raise RuntimeError("step must be nonzero")
-    if (end - start) / step < 0:
+    fstart, fend, fstep = float(start), float(end), float(step)  # (torch compares the bounds as doubles)
+    if not ((fstep > 0 and fend >= fstart) or (fstep < 0 and fend <= fstart)):
         raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     ints = all(isinstance(v, numbers.Integral) for v in (start, end, step))
     dt = _dtype_of(dtype) if dtype is not None else (np.dtype(np.int64) if ints else get_default_dtype().np)
+    if dt.kind == "b":
+        raise NotImplementedError('"arange_cpu" not implemented for \'Bool\'')
+    # torch's kernel: integer results compute in int64 from start and step truncated to int64 (checked), floats in
+    # double (float16 in float); the size is ceil((end − start) / step) in double, except for int64 results,
+    # where it is (end − start + step − sign(step)) / step in int64 (which wraps around: arange(-2**63, 2**63 - 1,
+    # 2**62) is empty)
+    if dt.kind in "iu":
+        xstart, xstep = _to_int64(start), _to_int64(step)
+        if dt == np.int64:
+            xend = _to_int64(end)
+            if xstep == 0:
+                raise ValueError("step must be nonzero")
+            sign = 1 if xstep > 0 else -1
+            num = _wrap64(xend - xstart + xstep - sign)
+            size = abs(num) // abs(xstep) * (1 if (num >= 0) == (xstep > 0) else -1)  # (C's division)
+        else:
+            size = _arange_size(start, end, step)
+    else:
+        size = _arange_size(start, end, step)
+    if size < 0:
+        raise RuntimeError("invalid size, possible overflow?")
+    if float(size) >= 2**63:  # (torch casts the size as a double, 2**63, to int64)
+        raise RuntimeError("IntArrayRef contains an int that cannot be represented as a SymInt: -9223372036854775808")
     try:
-        values = np.arange(start, end, step, dtype=np.float64 if dt.kind == "f" else None)
+        if dt.kind in "iu":
+            with np.errstate(over="ignore"):
+                values = np.int64(xstart) + np.int64(xstep) * np.arange(size, dtype=np.int64)
+        else:
+            acc = np.float32 if dt.itemsize < 4 else np.float64
+            values = acc(start) + acc(step) * np.arange(size, dtype=acc)
     except (MemoryError, ValueError) as e:  # far too many values: fail fast, as torch's allocator does
         raise RuntimeError(f"arange({start}, {end}, {step}): cannot allocate the result: {e}") from None
-    return _finish(values.astype(dt), requires_grad)
+    with np.errstate(over="ignore"):
+        return _finish(values.astype(dt), requires_grad)
+
+
+def _to_int64(v: Any) -> int:
+    """A bound converted to int64 as torch's checked cast does (a float truncates toward zero)."""
+    i = int(v)
+    if not -(2**63) <= i < 2**63:
+        raise RuntimeError("value cannot be converted to type int64_t without overflow")
+    return i
+
+
+def _wrap64(v: int) -> int:
+    return (v + 2**63) % 2**64 - 2**63
+
+
+def _arange_size(start: Any, end: Any, step: Any) -> int:
+    size = math.ceil((float(end) - float(start)) / float(step))
+    if not 0 <= size <= 2**63:
+        raise RuntimeError("invalid size, possible overflow?")
+    return size
 
 
 def linspace(start: float, end: float, steps: int, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """``steps`` values from start to end, as torch's kernel computes them: 0-d tensor bounds are read as numbers
+    (no graph); one step is start; more convert both bounds to the dtype (checked: float16 refuses 1e30, uint8
+    wraps -1 to 255), then step = (end − start)/(steps − 1) in the dtype (double for integers), the first half
+    counting up from start and the second down from end."""
+    if isinstance(start, Tensor) or isinstance(end, Tensor):
+        dims = [f"{name} with {v._data.ndim} dimension(s)" for name, v in (("start", start), ("end", end))
+                if isinstance(v, Tensor) and v._data.ndim]
+        if dims:
+            raise RuntimeError(
+                f"linspace only supports 0-dimensional start and end tensors, but got {' and '.join(dims)}."
+            )
+        start, end = (v.item() if isinstance(v, Tensor) else v for v in (start, end))
     if isinstance(steps, numbers.Integral) and steps < 0:
         raise RuntimeError("number of steps must be non-negative")
+    dt = _dtype_of(dtype)
     with _allocation((steps,)):
-        return _finish(np.linspace(start, end, steps).astype(_dtype_of(dtype)), requires_grad)
+        if steps == 0:
+            values = np.empty(0, dtype=dt)
+        elif steps == 1:
+            values = np.full(1, _linspace_bound(dt, start, fill=True), dtype=dt)
+        else:
+            n = operator.index(steps)
+            lo, hi = _linspace_bound(dt, start), _linspace_bound(dt, end)
+            acc = np.float64 if dt.kind != "f" else np.float32 if dt.itemsize < 4 else dt.type
+            with np.errstate(over="ignore", invalid="ignore"):
+                lo, hi = acc(lo), acc(hi)
+                step = (hi - lo) / acc(n - 1)
+                i = np.arange(n, dtype=acc)
+                half = n // 2
+                values = np.concatenate([lo + step * i[:half], hi - step * (acc(n - 1) - i[half:])])
+                if dt.kind in "iu":
+                    values = np.trunc(values).astype(np.int64)
+                values = values.astype(dt)
+    return _finish(values, requires_grad)
+
+
+def _linspace_bound(dt: np.dtype, v: Any, fill: bool = False) -> Any:
+    """A bound converted to ``dt`` by torch's checked cast."""
+    from minigrad.tensor import _check_float_fits, _checked_bound
+
+    if dt.kind == "b":
+        return bool(v)
+    if isinstance(v, numbers.Integral) and not isinstance(v, bool):
+        return _checked_bound(dt, int(v)) if dt.kind in "iu" else v
+    if isinstance(v, numbers.Real):
+        if not (fill and dt == np.float16):  # (fill_ takes any float for float16: 1e300 is inf)
+            _check_float_fits(dt, float(v))
+        return int(v) if dt.kind in "iu" else v
+    return v
 
 
 def eye(n: int, m: int | None = None, dtype: Any = None, requires_grad: bool = False) -> Tensor:

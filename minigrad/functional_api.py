@@ -110,6 +110,10 @@ def sub(input: Any, other: Any, *deprecated: Any, alpha: Any = 1) -> Tensor:
     """``input − alpha·other``; ``sub(input, alpha, other)`` is torch's deprecated spelling."""
     if deprecated:
         other, alpha = _deprecated_alpha("sub", other, deprecated, alpha)
+    if type(input) is bool:  # (a wrapped bool input is refused before it takes the result dtype)
+        from minigrad.ops.arithmetic import _check_sub
+
+        _check_sub(input, other._data if isinstance(other, Tensor) else other)
     return _t_or_number(input, "sub", other).sub(other, alpha=alpha)
 
 
@@ -191,12 +195,31 @@ def cat(tensors: Any, dim: int = 0) -> Tensor:
     for i, x in enumerate(tensors):
         if not x._data.ndim:
             raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
-    if len(tensors) > 1 and any(x._data.shape == (0,) for x in tensors):
-        # torch's legacy rule: a 1-d empty tensor is skipped, whatever the others' shapes
-        kept = [x for x in tensors if x._data.shape != (0,)]
-        tensors = kept or tensors[:1]
+    numbered = list(enumerate(tensors))
+    everything = tensors
+    if any(x._data.shape == (0,) for x in tensors):
+        # torch's legacy rule: a 1-d empty tensor is skipped, whatever the others' shapes (and dim, when all are);
+        # it still takes part in the result dtype and in the graph (Cat skips it)
+        numbered = [(i, x) for i, x in numbered if x._data.shape != (0,)]
+        if not numbered:
+            return _shape.Cat.apply(*tensors, 0)
+        tensors = [x for _, x in numbered]
     d = tensors[0]._dim(dim)
-    return _shape.Cat.apply(*tensors, d)
+    try:
+        return _shape.Cat.apply(*everything, d)
+    except ValueError:  # NumPy's shape errors, as torch words them (in its order)
+        ref = tensors[0]._data.shape
+        for i, x in numbered:
+            shape = x._data.shape
+            if len(shape) != len(ref):
+                raise RuntimeError(
+                    f"Tensors must have same number of dimensions: got {len(ref)} and {len(shape)}"
+                ) from None
+            for k, (a, b) in enumerate(zip(ref, shape)):
+                if k != d and a != b:
+                    raise RuntimeError(f"Sizes of tensors must match except in dimension {d}. Expected size {a} but "
+                                       f"got size {b} for tensor number {i} in the list.") from None
+        raise
 
 
 def stack(tensors: Any, dim: int = 0) -> Tensor:

@@ -156,7 +156,20 @@ def _check_alpha(t: Tensor, other: Any, alpha: Any, name: str = "add") -> Any:
         o = other._data if isinstance(other, Tensor) else other
         if _dtype.result_type(t._data, o).kind != "b":
             raise RuntimeError("Boolean alpha only supported for Boolean results.")
-    elif isinstance(alpha, int | float) and math.isfinite(alpha) and abs(alpha) > 65504:  # float16's largest
+        return alpha
+    if type(alpha) is int and not -127 <= alpha <= 127:
+        sub = name.startswith("sub")
+        if sub and not -(2**63) < alpha < 2**63:
+            # torch's sub adds other·(−alpha), negated in int64 (two's complement: −(−2**63) is −2**63 and
+            # −(2**64 − 1) is 1)
+            alpha = -((2**63 - alpha) % 2**64 - 2**63)
+        res = _dtype.result_type(t._data, other._data if isinstance(other, Tensor) else other)
+        if res.kind in "iu":  # torch's checked cast to the result dtype (-255..-1 wraps into uint8)
+            if sub:
+                _checked_bound(res, -alpha)
+            else:
+                alpha = _checked_bound(res, alpha)
+    if isinstance(alpha, int | float) and math.isfinite(alpha) and abs(alpha) > 65504:  # float16's largest
         res = _dtype.result_type(t._data, other._data if isinstance(other, Tensor) else other)
         if res.kind == "f" and res.itemsize < 8 and abs(alpha) > float(np.finfo(res).max):
             raise _overflow_error(res)
@@ -503,17 +516,16 @@ class Tensor:
         return arr if dtype is None else arr.astype(dtype)
 
     def to(self, *args: Any, **kwargs: Any) -> Tensor:
-        """``to(dtype)``, ``to("cpu")``, ``to(other_tensor)``; a cast is recorded as ``ToCopyBackward0``."""
-        target = kwargs.get("dtype")
-        for a in args:
-            if isinstance(a, _DtypeClass):
-                target = a
-            elif isinstance(a, Tensor):
-                target = a.dtype
-            elif isinstance(a, str) and a != "cpu":
-                raise RuntimeError(f"minigrad runs on the CPU only; cannot move a tensor to '{a}'")
+        """``to(dtype)``, ``to("cpu")``, ``to(other_tensor)``, ``copy=True``; a cast is recorded as
+        ``ToCopyBackward0``. The arguments are read as torch's parser reads them (``parse_to``)."""
+        if len(args) == 1 and not kwargs and isinstance(args[0], _DtypeClass):
+            target, copy = args[0], False
+        else:
+            target, copy, _ = parse_to(args, kwargs)
         if target is None or to_numpy_dtype(target) == self._data.dtype:
-            return self
+            if not copy:
+                return self
+            target = self.dtype
         dt = to_numpy_dtype(target)
         if dt.kind != "f":  # only floating tensors can require grad: a cast to ints or bool leaves the graph
             return Tensor._wrap(self._data.astype(dt))
@@ -584,6 +596,14 @@ class Tensor:
         if self._data.ndim == 0:
             return self._data.item().__format__(spec)
         return object.__format__(self, spec)
+
+    def __contains__(self, element: Any) -> bool:
+        """``element in t``: any element equal to it (torch's rule: a Tensor or a number only)."""
+        if isinstance(element, Tensor | numbers.Number):
+            return bool((element == self).any().item())
+        raise RuntimeError(
+            f"Tensor.__contains__ only supports Tensor or scalar, but you passed in a {type(element)}."
+        )
 
     def __len__(self) -> int:
         if self._data.ndim == 0:
@@ -659,11 +679,19 @@ class Tensor:
         dt = np.result_type(x, y)
         if dt.kind == "b":
             raise NotImplementedError(f'"{kernel}" not implemented for \'Bool\'')
+        yo = o._data if isinstance(o, Tensor) else o
+        if dt == np.float16 and ufunc is np.floor_divide and not reflected and np.ndim(yo) == 0 and not isinstance(
+                yo, bool) and np.asarray(yo).dtype.kind in "fiu":
+            # torch's div_floor kernel reads a float16 op's 0-d second operand in float32, unrounded (0.4683 // a
+            # float32 0.46827602 is 0, not float16's 0.4683 // 0.4683 = 1); its remainder rounds it
+            x, y = x.astype(np.float32), np.float32(yo)
         try:
             with np.errstate(divide="ignore", invalid="ignore"):  # x // 0. is ±inf or nan, silently, as in torch
                 out = np.asarray(ufunc(x, y))
         except ValueError:
             raise _function._broadcast_error(x, y) from None
+        if out.dtype != dt:
+            out = out.astype(dt)
         if dt.kind in "iu" and out.size and np.any(np.asarray(y) == 0):
             raise RuntimeError("ZeroDivisionError")
         return Tensor._wrap(out)
@@ -816,8 +844,7 @@ class Tensor:
         return _unary.Sqrt.apply(self)
 
     def clamp(self, min: Any = None, max: Any = None) -> Tensor:
-        tensor_bounds, min, max = _clamp_overload(min, max)
-        if tensor_bounds:  # torch's clamp.Tensor overload: elementwise bounds, with gradients
+        if _clamp_overload(min, max):  # torch's clamp.Tensor overload: elementwise bounds, with gradients
             return _unary.ClampTensor.apply(self, min, max)
         return _unary.Clamp.apply(self, *_clamp_bounds(self, min, max))
 
@@ -1018,9 +1045,7 @@ class Tensor:
 
     def transpose(self, dim0: int, dim1: int) -> Tensor:
         d0, d1 = self._dim(dim0), self._dim(dim1)
-        if not self._data.ndim:  # a 0-d tensor: dims 0 and -1 are allowed, and nothing moves
-            return _shape.View.apply(self, ())
-        return _shape.Transpose.apply(self, d0, d1)
+        return _shape.Transpose.apply(self, d0, d1)  # (a 0-d tensor: dims 0 and -1 are allowed, nothing moves)
 
     def unsqueeze(self, dim: int) -> Tensor:
         from minigrad.ops.reduction import normalize_dims
@@ -1038,7 +1063,7 @@ class Tensor:
             _red.normalize_dims(dim, self._data.ndim)  # torch's IndexError first
             raise NotImplementedError("squeeze(dims) with a tuple of dims is not supported by minigrad")
         d = self._dim(dim)  # torch's IndexError for a dim out of range, 0-d tensors included
-        return s.SqueezeDim.apply(self, d) if self._data.ndim else self
+        return s.SqueezeDim.apply(self, d)  # (a 0-d tensor too: a new view, SqueezeBackward1, as in torch)
 
     def expand(self, *sizes: Any) -> Tensor:
         """The tensor broadcast to ``sizes`` (-1 keeps a dim), computed as self + zeros: torch's checks first, and
@@ -1078,6 +1103,8 @@ class Tensor:
         single_slice = isinstance(key, slice)  # torch records SliceBackward0 even for x[:]
         key = key if isinstance(key, tuple) else (key,)
         key = tuple(_index_part(k) for k in key)
+        if len(key) > 1 and sum(k is Ellipsis for k in key) > 1:
+            key = _one_ellipsis(key, self._data.ndim)
         if not all(k is None or k is Ellipsis or isinstance(k, int | slice) for k in key):
             if any(isinstance(k, slice) and k.step is not None and k.step <= 0 for k in key):
                 raise ValueError("step must be greater than zero")  # (NumPy would reverse)
@@ -1106,26 +1133,42 @@ class Tensor:
         return out
 
     def __setitem__(self, key: Any, value: Any) -> None:
+        raw_key = key
         key = tuple(_index_part(k) for k in key) if isinstance(key, tuple) else _index_part(key)
+        if type(key) is tuple and len(key) > 1 and sum(k is Ellipsis for k in key) > 1:
+            key = _one_ellipsis(key, self._data.ndim)
         value = _other(value)
         if any(isinstance(k, slice) and k.step is not None and k.step <= 0
                for k in (key if isinstance(key, tuple) else (key,))):
             raise ValueError("step must be greater than zero")
+        if type(value) is int and not -(2**63) <= value < 2**63:
+            raise ValueError("Overflow when unpacking long long")  # (torch reads the value as an int64 first)
+        if type(value) is float and self._data.dtype == np.float32 and math.isfinite(value) and (
+                abs(value) > float(np.finfo(np.float32).max)):
+            raise _overflow_error(self._data.dtype)  # (torch makes the value a float32 tensor first; float16: inf)
+        if raw_key is False:
+            return  # torch does nothing for x[False] = v (no graph, no in-place check)
         if _state.enabled and (self._requires_grad or (isinstance(value, Tensor) and value._requires_grad
                                                         and self._data.dtype.kind == "f")):
             if self.grad_fn is None and self._requires_grad:
                 raise RuntimeError(_VIEW_OF_LEAF_INPLACE)  # x[key] = v is a copy_ into the view x[key]
             self._check_inplace()
+            if isinstance(value, Tensor) and value._data.dtype != self._data.dtype:
+                _check_index_put_dtype(self, raw_key, key, value)
             v = value if isinstance(value, Tensor) else Tensor._wrap(np.asarray(value, dtype=self._data.dtype))
             try:
                 self._rebind(_shape.CopySlices.apply(self, v, key))
             except ValueError as e:  # NumPy: the value does not broadcast to the selection
+                _check_index(self._data, key)
                 raise RuntimeError(str(e)) from None
             return
+        if isinstance(value, Tensor) and value._data.dtype != self._data.dtype:
+            _check_index_put_dtype(self, raw_key, key, value)
         if type(value) is float:
             _check_float_fits(self._data.dtype, value, floats=False)  # (x[k] = 1e10 is inf in float16, as in torch)
-        elif type(value) is int and self._data.dtype.kind == "i" and not _arith._fits(value, self._data.dtype):
-            raise _overflow_error(self._data.dtype)  # (before the index is checked, as in torch)
+        elif type(value) is int and self._data.dtype.kind in "iu":
+            # (before the index is checked, as in torch; -255..-1 wraps into uint8 as torch's checked cast allows)
+            value = _checked_bound(self._data.dtype, value)
         try:
             self._data[key] = value._data if isinstance(value, Tensor) else value
         except OverflowError:
@@ -1133,6 +1176,7 @@ class Tensor:
         except ValueError as e:  # a value that does not broadcast to the selection
             v = np.asarray(value._data if isinstance(value, Tensor) else value)
             if v.dtype == object or v.size != 1:
+                _check_index(self._data, key)
                 raise RuntimeError(str(e)) from None
             self._data[key] = v.reshape(())  # torch fits a one-element value into a single element
         bump_version(self._vc)
@@ -1285,6 +1329,17 @@ class Tensor:
             raise RuntimeError(
                 f"fill_ only supports 0-dimension value tensor but got tensor with {value._data.ndim} dimensions."
             )
+        if type(value) in (float, int) and self._data.dtype.kind == "f" and self._data.dtype.itemsize < 8 and (
+                math.isfinite(value) and abs(value) > 65504):
+            # torch's checked cast to the dtype (10**5 into float16 is an overflow error), except that a
+            # one-element float16 tensor takes torch's fast path, unchecked (10**5 and 1e39 give inf)
+            if abs(value) > float(np.finfo(self._data.dtype).max):
+                if not (self._data.size == 1 and self._data.dtype == np.float16):
+                    raise _overflow_error(self._data.dtype)
+                with np.errstate(over="ignore"):
+                    value = np.float16(np.float32(value))  # (65519.9 rounds to 65504; beyond, inf)
+        elif type(value) is float:
+            _check_float_fits(self._data.dtype, value)  # (into an integer dtype: range and NaN)
         if _state.enabled and (self._requires_grad or (isinstance(value, Tensor) and value._requires_grad)):
             self._check_inplace()
             if isinstance(value, Tensor):
@@ -1328,8 +1383,7 @@ class Tensor:
     def clamp_(self, min: Any = None, max: Any = None) -> Tensor:
         if min is None and max is None:
             raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
-        tensor_bounds, min, max = _clamp_overload(min, max)
-        if tensor_bounds:
+        if _clamp_overload(min, max):
             record = _state.enabled and (self._requires_grad or any(
                 isinstance(b, Tensor) and b._requires_grad for b in (min, max)))
             try:
@@ -1416,17 +1470,17 @@ def _float_arg(v: Any, fn: str, name: str, position: int) -> Any:
     return v._data.item()
 
 
-def _clamp_overload(lo: Any, hi: Any) -> tuple[bool, Any, Any]:
-    """Which of torch's clamp overloads the bounds select, and the bounds for it: Tensors (or None) give the Tensor
-    overload (elementwise bounds, with gradients); a number with a 0-d Tensor gives the Number one (the Tensor read
-    as its value, as torch's parser does); a number with any other Tensor matches neither (torch's TypeError)."""
+def _clamp_overload(lo: Any, hi: Any) -> bool:
+    """Whether the bounds select torch's Tensor overload of clamp (elementwise bounds, with gradients): Tensors or
+    None. A number with a 0-d Tensor selects the Number overload (the Tensor read as its value, as torch's parser
+    does: ``_clamp_bounds``); a number with any other Tensor matches neither (torch's TypeError)."""
     tensors = [b for b in (lo, hi) if isinstance(b, Tensor)]
     if not tensors:
-        return False, lo, hi
+        return False
     if all(b is None or isinstance(b, Tensor) for b in (lo, hi)):
-        return True, lo, hi
+        return True
     if all(t._data.ndim == 0 for t in tensors):
-        return False, _scalar(lo), _scalar(hi)
+        return False
     got = ", ".join("Tensor" if isinstance(b, Tensor) else type(b).__name__ for b in (lo, hi))
     raise TypeError(f"clamp() received an invalid combination of arguments - got ({got}), but expected one of:\n"
                     " * (Tensor min = None, Tensor max = None)\n * (Number min = None, Number max = None)")
@@ -1436,6 +1490,15 @@ def _clamp_bounds(t: Tensor, lo: Any, hi: Any, inplace: bool = False) -> tuple[A
     """clamp's bounds as numbers, converted to the result dtype as torch converts them: an integer outside an
     integer dtype is an overflow error (a negative one wraps into an unsigned type), and so is a finite number
     beyond a float dtype's range. (An integer tensor with a float bound computes in the default float dtype.)"""
+    if isinstance(lo, Tensor) or isinstance(hi, Tensor):
+        lo, hi = _scalar(lo), _scalar(hi)  # (0-d tensor bounds: read as numbers, unchecked)
+        if t._data.dtype.kind in "iu":  # (an integer bound beyond the dtype wraps into it, as torch casts it)
+            low, high = _arith._INT_LIMITS[t._data.dtype]
+            lo, hi = (int(np.array(v % 2**64, dtype=np.uint64).astype(t._data.dtype))
+                      if type(v) is int and not low <= v <= high else v for v in (lo, hi))
+        return lo, hi
+    if (type(lo) is float and math.isnan(lo)) or (type(hi) is float and math.isnan(hi)):
+        return lo, hi  # (a NaN bound: every value is NaN, and torch checks neither bound)
     dt = t._data.dtype
     if dt.kind != "f" and (type(lo) is float or type(hi) is float):
         if inplace:
@@ -1473,6 +1536,134 @@ def _broadcastable(a: np.ndarray, b: Any) -> bool:
 
 def _zeros_like_shape(shape: tuple[int, ...], dt: np.dtype) -> Tensor:
     return Tensor._wrap(np.zeros(shape, dtype=dt))
+
+
+def _check_index_put_dtype(t: Tensor, raw_key: Any, key: Any, value: Tensor) -> None:
+    """torch's index_put_ (an integer-array index, or a bool mask with a value of several elements) requires the
+    value tensor to have the destination's dtype; basic indexing (a Python bool too) and a mask filled with one
+    value cast it."""
+    raw, parts = (raw_key, key) if type(key) is tuple and type(raw_key) is tuple else ((raw_key,), (key,))
+    arrays = [k for r, k in zip(raw, parts) if isinstance(k, np.ndarray) and not isinstance(r, bool)]
+    if arrays and not (value._data.size == 1 and all(k.dtype == np.bool_ for k in arrays)):
+        _check_index(t._data, key)  # (an index into a dim of size 0 is reported first)
+        raise RuntimeError(
+            f"Index put requires the source and destination dtypes match, got {t.dtype.scalar_name} for the "
+            f"destination and {value.dtype.scalar_name} for the source."
+        )
+
+
+def _check_index(a: np.ndarray, key: Any) -> None:
+    """torch's IndexError for an index into a dim of size 0, which it reports before a value that does not
+    broadcast (NumPy checks the value first; in a tensor with elements torch checks the value first too)."""
+    if a.size:
+        return
+    try:
+        a[key]
+    except IndexError as e:
+        if str(e).endswith("with size 0"):  # (an index out of another dim: torch reports the value first)
+            raise IndexError(str(e)) from None
+    except Exception:
+        pass
+
+
+_PYTHON_TYPE_DTYPES = {bool: "bool", int: "int64", float: "float64"}
+
+
+def _to_dtype(a: Any, first: bool = False) -> Any:
+    """A dtype argument of to() as torch's parser reads it: a dtype, the Python types bool/int/float (and, as the
+    first argument, a bool or float value: to(0.0) is float64, to(True) bool); None if it is none of these."""
+    if isinstance(a, _DtypeClass):
+        return a
+    if a in _PYTHON_TYPE_DTYPES and isinstance(a, type):
+        return getattr(_dtype, _PYTHON_TYPE_DTYPES[a])
+    if first and isinstance(a, bool):
+        return _dtype.bool
+    if first and isinstance(a, float):
+        return _dtype.float64
+    return None
+
+
+def parse_to(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, bool, bool]:
+    """(dtype or None, copy, whether copy was given) from the arguments of ``Tensor.to``/``Module.to``, read like
+    torch's parser: (device, dtype, non_blocking, copy), (dtype, non_blocking, copy) or (tensor, non_blocking,
+    copy), with device/dtype/non_blocking/copy/memory_format keywords. A device must be the CPU: an int device
+    index is torch's error when no accelerator is available. Other argument combinations are torch's TypeError."""
+    def invalid() -> TypeError:
+        got = ", ".join([type(a).__name__ for a in args] + [f"{k}={type(v).__name__}" for k, v in kwargs.items()])
+        return TypeError(f"to() received an invalid combination of arguments - got ({got})")
+
+    if set(kwargs) - {"device", "dtype", "non_blocking", "copy", "memory_format"}:
+        raise invalid()
+    device, dtype, flags = kwargs.get("device"), None, list(args)
+    if "dtype" in kwargs and kwargs["dtype"] is not None:
+        dtype = _to_dtype(kwargs["dtype"])
+        if dtype is None:
+            raise invalid()
+    if flags:
+        a = flags.pop(0)
+        if isinstance(a, Tensor):
+            dtype = a.dtype
+        elif _to_dtype(a, first=True) is not None:
+            dtype = _to_dtype(a, first=True)
+        elif a is None or isinstance(a, str) or _is_device(a) or (
+                isinstance(a, int | np.integer) and not isinstance(a, bool)):
+            device = a
+            if flags:  # (after a device comes the dtype, or None)
+                d = flags.pop(0)
+                if d is not None and _to_dtype(d) is None:
+                    raise invalid()
+                dtype = dtype if d is None else _to_dtype(d)
+        else:
+            raise invalid()
+    if len(flags) > 2 or not all(isinstance(f, bool) for f in flags):
+        raise invalid()
+    for name in ("non_blocking", "copy"):
+        if name in kwargs and not isinstance(kwargs[name], bool):
+            raise invalid()
+    if isinstance(device, int | np.integer) and not isinstance(device, bool):
+        raise RuntimeError("Device index must not be negative" if device < 0 else
+                           "Cannot access accelerator device when none is available.")
+    if _is_device(device):  # a device object (torch_compat's torch.device: always the CPU)
+        device = str(device)
+    if isinstance(device, str) and device != "cpu":
+        raise RuntimeError(f"minigrad runs on the CPU only; cannot move to '{device}'")
+    if len(flags) == 2:
+        return dtype, flags[1], True
+    return dtype, kwargs.get("copy", False), "copy" in kwargs
+
+
+def _is_device(a: Any) -> bool:
+    """A device object such as ``torch_compat``'s ``torch.device("cpu")`` (it has torch's ``type`` and ``index``)."""
+    return hasattr(a, "type") and hasattr(a, "index") and not isinstance(a, Tensor | str | type)
+
+
+def _one_ellipsis(key: tuple[Any, ...], ndim: int) -> tuple[Any, ...]:
+    """An index with several Ellipses, as torch reads it (NumPy allows one): each Ellipsis skips the dims the other
+    parts leave unindexed, so the later ones point past the last dim. They select nothing, and a part after them is
+    out of range (torch's IndexError); the key is returned with its first Ellipsis only."""
+
+    def width(k: Any) -> int:  # the dims a part indexes
+        if k is None or k is Ellipsis:
+            return 0
+        return k.ndim if isinstance(k, np.ndarray) and k.dtype == np.bool_ else 1
+
+    extra = ndim - sum(width(k) for k in key)
+    dim, nd = 0, ndim  # torch's position in the result, and the result's dims so far
+    for k in key:
+        if k is Ellipsis:
+            dim += max(extra, 0)
+            continue
+        top = nd if k is None else nd - 1
+        if dim > top:
+            raise IndexError(f"Dimension out of range (expected to be in range of [{-top - 1}, {top}], but got {dim})")
+        if k is None:
+            nd, dim = nd + 1, dim + 1
+        elif isinstance(k, int):
+            nd -= 1
+        else:
+            dim += 1
+    first = key.index(Ellipsis)
+    return key[: first + 1] + tuple(k for k in key[first + 1 :] if k is not Ellipsis)
 
 
 def _index_part(k: Any) -> Any:
@@ -1561,6 +1752,8 @@ def _batched_dtypes(a: Tensor, b: Tensor, na: int) -> Tensor:
                 f"addmv input tensors must have the same dtype, but got {name_a}, {name_b}, and {name_a}")
         return a
     if not a._data.size or not b._data.size:
+        if da != db and db.kind != "f" and _state.enabled and (a._requires_grad or b._requires_grad):
+            raise RuntimeError(f"Autograd not support dtype: {name_b}")  # (the result, b's dtype, needs a graph)
         return a if da == db else a.to(b.dtype)
     if da != db:
         raise RuntimeError(f"expected scalar type {name_a} but found {name_b}")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
+import numpy as np
+
 from minigrad.ops import linalg, loss, shape, unary
 from minigrad.tensor import Tensor, _tensor_arg, matmul
 
@@ -14,31 +16,66 @@ __all__ = ["linear", "mse_loss", "binary_cross_entropy", "binary_cross_entropy_w
 
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """y = x·Wᵀ + b with W of shape (out, in). On 2-d input one ``AddmmBackward0`` node (W enters through
-    ``TBackward0``), as in torch; any other contiguous input (1-d, 3-d...) is viewed as rows
-    (``ViewBackward0``), multiplied by one addmm and viewed back, as torch's linear does."""
+    ``TBackward0``), as in torch; other contiguous input (1-d, 3-d...) with a bias of one non-1 dim is viewed as
+    rows (``ViewBackward0``), multiplied by one addmm and viewed back, as torch's linear does; otherwise a matmul,
+    then the bias added in place (it may not widen the output or change its dtype)."""
     if not isinstance(input, Tensor):
         raise TypeError(f"linear(): argument 'input' must be Tensor, not {type(input).__name__}")
     if not isinstance(weight, Tensor) or not (bias is None or isinstance(bias, Tensor)):
         _tensor_arg(weight, "linear", "weight", 2)
         _tensor_arg(bias, "linear", "bias", 3)
     nd = input._data.ndim
-    if nd == 0:
+    if nd == 0 or weight._data.ndim == 0:
         raise RuntimeError(
-            f"both arguments to linear need to be at least 1D, but they are 0D and {weight._data.ndim}D"
+            f"both arguments to linear need to be at least 1D, but they are {nd}D and {weight._data.ndim}D"
         )
     wt = shape.T.apply(weight)
     if bias is not None:
+        b = bias._data
+        if b.dtype is not weight._data.dtype and b.dtype != weight._data.dtype:  # (addmm's check, before shapes)
+            if nd == 2 or (input._data.flags.c_contiguous and _flattens(b)):
+                raise RuntimeError(f"self and mat2 must have the same dtype, but got {bias.dtype.scalar_name} and "
+                                   f"{weight.dtype.scalar_name}")
         if nd == 2:
-            return linalg.Addmm.apply(bias, input, wt)
-        if input._data.flags.c_contiguous:
+            try:
+                return linalg.Addmm.apply(bias, input, wt)
+            except ValueError:  # NumPy: the bias does not broadcast to (rows, out)
+                raise _addmm_bias_error(bias, input, wt) from None
+        if input._data.flags.c_contiguous and _flattens(b):
             lead = input._data.shape[:-1]
             rows = 1
             for s in lead:
                 rows *= s
-            out = linalg.Addmm.apply(bias, shape.View.apply(input, (rows, input._data.shape[-1])), wt)
+            x2 = shape.View.apply(input, (rows, input._data.shape[-1]))
+            try:
+                out = linalg.Addmm.apply(bias, x2, wt)
+            except ValueError:
+                raise _addmm_bias_error(bias, x2, wt) from None
             return shape.View.apply(out, (*lead, out._data.shape[1]))
-    out = matmul(input, wt)
-    return out if bias is None else out + bias
+        return matmul(input, wt).add_(bias)  # (torch adds in place: the output's shape and dtype stay)
+    return matmul(input, wt)
+
+
+def _flattens(b: np.ndarray) -> bool:
+    """torch's linear folds n-d input into one addmm when the bias has a single non-1 dim."""
+    return b.ndim == 1 or sum(n != 1 for n in b.shape) == 1
+
+
+def _addmm_bias_error(bias: Tensor, x: Tensor, wt: Tensor) -> Exception:
+    """torch's error for an addmm bias that does not broadcast to the product's (rows, out)."""
+    b, w = bias._data, wt._data
+    target = [x._data.shape[0], w.shape[1]] if x._data.ndim == 2 and w.ndim == 2 else None
+    if target is not None:
+        if b.ndim > 2:
+            return RuntimeError(f"expand({bias.type()}{{{list(b.shape)}}}, size={target}): the number of sizes "
+                                f"provided (2) must be greater or equal to the number of dimensions in the tensor "
+                                f"({b.ndim})")
+        for i in range(1, b.ndim + 1):
+            if b.shape[-i] not in (1, target[-i]):
+                return RuntimeError(f"The expanded size of the tensor ({target[-i]}) must match the existing size "
+                                    f"({b.shape[-i]}) at non-singleton dimension {2 - i}.  Target sizes: {target}.  "
+                                    f"Tensor sizes: {list(b.shape)}")
+    return RuntimeError(f"linear: the bias of shape {list(b.shape)} does not broadcast to the product")
 
 
 def _check_reduction(reduction: str) -> None:
@@ -112,14 +149,14 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
     name = "binary_cross_entropy_with_logits"
     _tensor_arg(input, name, "input", 1)
     _tensor_arg(target, name, "target", 2)
+    if target._data.shape != input._data.shape:  # (before weight's type: torch's Python wrapper checks it first)
+        raise ValueError(
+            f"Target size ({target.size()}) must be the same as input size ({input.size()})"
+        )
     if weight is not None:
         _tensor_arg(weight, name, "weight", 3)
     if pos_weight is not None:
         _tensor_arg(pos_weight, name, "pos_weight", 5)
-    if target._data.shape != input._data.shape:
-        raise ValueError(
-            f"Target size ({target.size()}) must be the same as input size ({input.size()})"
-        )
     if input._data.dtype.kind != "f":  # (after the size check, as in torch)
         raise NotImplementedError(f'"log_sigmoid_cpu" not implemented for \'{input.dtype.scalar_name}\'')
     if weight is not None and weight._requires_grad:

@@ -10,7 +10,7 @@ import numpy as np
 
 from minigrad.autograd.function import bump_version
 from minigrad.nn.parameter import Parameter
-from minigrad.tensor import Size, Tensor
+from minigrad.tensor import Size, Tensor, parse_to
 
 __all__ = ["Module"]
 
@@ -136,22 +136,19 @@ class Module:
     # ------------------------------------------------------------------ traversal
     def named_modules(self, memo: set[Module] | None = None, prefix: str = "",
                       remove_duplicate: bool = True) -> Iterator[tuple[str, Module]]:
-        """This module and every sub-module, depth first, each once (torch's signature: modules in ``memo``
-        are skipped and added to it)."""
-        if memo is not None and not isinstance(memo, set):
-            raise TypeError(f"named_modules(): memo must be a set of modules, not {type(memo).__name__}")
-        seen: set[int] = {id(m) for m in memo} if memo is not None else set()
-        stack: list[tuple[str, Module]] = [(prefix, self)]
-        while stack:
-            name, m = stack.pop()
-            if remove_duplicate and id(m) in seen:
-                continue
-            seen.add(id(m))
-            if memo is not None:
-                memo.add(m)
-            yield name, m
-            children = [(f"{name}.{n}" if name else n, c) for n, c in m._modules.items() if c is not None]
-            stack.extend(reversed(children))
+        """This module and every sub-module, depth first, each once: torch's code, so ``memo`` may be any
+        container (modules in it are skipped; with ``remove_duplicate`` each one yielded is added to it, which
+        needs a set)."""
+        if memo is None:
+            memo = set()
+        if self not in memo:
+            if remove_duplicate:
+                memo.add(self)
+            yield prefix, self
+            for name, module in self._modules.items():
+                if module is None:
+                    continue
+                yield from module.named_modules(memo, prefix + ("." if prefix else "") + name, remove_duplicate)
 
     def modules(self) -> Iterator[Module]:
         for _, m in self.named_modules():
@@ -286,14 +283,11 @@ class Module:
         return self
 
     def to(self, *args: Any, **kwargs: Any) -> Module:
-        """``to(dtype)`` casts floating parameters in place (``to("cpu")`` is a no-op)."""
-        from minigrad._dtype import dtype as dtype_cls
-
-        target = kwargs.get("dtype") or next((a.dtype if isinstance(a, Tensor) else a for a in args
-                                              if isinstance(a, dtype_cls | Tensor)), None)
-        for a in (*args, kwargs.get("device")):
-            if isinstance(a, str) and a != "cpu":
-                raise RuntimeError(f"minigrad runs on the CPU only; cannot move a module to '{a}'")
+        """``to(dtype)`` casts floating parameters in place (``to("cpu")`` is a no-op); the arguments are read as
+        torch's parser reads them (``Tensor.to``'s), and a copy argument is refused, as in torch."""
+        target, _, copy_given = parse_to(args, kwargs)
+        if copy_given:
+            raise RuntimeError(".to() does not accept copy argument")
         if target is not None and not getattr(target, "is_floating_point", False):
             raise TypeError(
                 f"nn.Module.to only accepts floating point or complex dtypes, but got desired dtype={target!r}"

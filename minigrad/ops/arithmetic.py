@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
@@ -51,14 +50,40 @@ def _fits(y: int, dt: np.dtype) -> bool:
 
 
 _F32 = np.dtype(np.float32)
-_F32_MAX = float(np.finfo(np.float32).max)
 
 
-def _inexact_in_float32(c: float) -> bool:
-    """Does the Python float ``c`` change when rounded to float32 (NaN included; ±inf does not)?"""
-    if abs(c) > _F32_MAX:
-        return not math.isinf(c)
-    return float(np.float32(c)) != c  # (NaN too)
+_F16 = np.dtype(np.float16)
+_INT64_MAX = 2**63 - 1
+
+
+def _pow_float(x: np.ndarray, e: Any) -> np.ndarray:
+    """x ** e for a float array and a Python number, as torch's pow(Tensor, Scalar) computes it: float32 is raised
+    to the double exponent in double (0 ** 1e-155 is 0, not 0 ** 0; (-1) ** 2.000000001 is nan), -0.5 is rsqrt in
+    float32 and float64 ((-inf) ** -0.5 is nan), 3 and -2 are products, float16 takes C's pow with no sqrt
+    shortcut ((-inf) ** 0.5 is inf)."""
+    dt = x.dtype
+    if dt == _F16:
+        return np.power(x, e)
+    if e == -0.5:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return 1 / np.sqrt(x)
+    if e == 3 or e == -2:  # torch's x·x·x and 1/(x·x)
+        with np.errstate(over="ignore", under="ignore", divide="ignore"):
+            return x * x * x if e == 3 else 1 / (x * x)
+    if dt == _F32 and e not in _EXACT_POWERS:
+        return _pow32(x, e)
+    return x**e
+
+
+_EXACT_POWERS = (2.0, 0.5, 1.0, -1.0, 0.0)  # NumPy's float32 square, sqrt, copy and reciprocal: exact like torch's
+
+
+def _pow32(x: np.ndarray, e: Any) -> np.ndarray:
+    """float32 x ** e (e a number or a float32 array) computed in double and rounded once, which is what torch's pow
+    gives element by element (NumPy's float32 pow is off by an ulp for ~20% of the values); a float exponent
+    stays a double (0 ** 1e-155 is 0, not 0 ** 0)."""
+    with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):  # (x ** 1e39 is inf)
+        return (x.astype(np.float64) ** (e.astype(np.float64) if isinstance(e, np.ndarray) else e)).astype(_F32)
 
 
 def scaled(dt: np.dtype, y: Any, alpha: Any) -> np.ndarray:
@@ -66,6 +91,8 @@ def scaled(dt: np.dtype, y: Any, alpha: Any) -> np.ndarray:
     5e-324·inf is nan in float32; an integer wraps), so the product neither climbs a type nor leaves int64."""
     if dt.kind in "iu" and type(alpha) is int and not _fits(alpha, dt):
         alpha = promote(np.zeros((), dt), alpha)[1]
+    if dt.kind in "iu" and type(y) is int and not _fits(y, dt):
+        y = promote(np.zeros((), dt), y)[1]  # (an out-of-range Python int operand wraps too)
     with np.errstate(over="ignore", invalid="ignore"):
         return np.multiply(np.asarray(y, dtype=dt), dt.type(alpha))  # (a float16 alpha beyond its range: inf)
 
@@ -268,10 +295,9 @@ class Pow(Function):
         if x.dtype.kind == "b":  # bool ** bool stays bool in torch: x^1 = x, x^0 = 1 (NumPy gives int8)
             ctx.exponent = c
             return np.logical_or(x, not c)
-        if type(c0) is float and x.dtype == _F32 and _inexact_in_float32(c0):
-            ctx.exponent = c0  # torch raises float32 values to the double exponent (0 ** 1e-155 is 0, not 0 ** 0)
-            with np.errstate(over="ignore", under="ignore"):  # (x ** 1e39 is inf, as in float32)
-                return (x.astype(np.float64) ** c0).astype(_F32)
+        if type(c0) is float or (type(c0) is int and c0 != 2 and x.dtype.kind == "f"):
+            ctx.exponent = c0  # (an integer x was cast to float; the exponent stays a double, as in torch)
+            return _pow_float(x, c0)
         ctx.exponent = c
         return x**c
 
@@ -281,8 +307,14 @@ class Pow(Function):
         c = ctx.exponent
         if c == 0 and not ctx.bool_exponent:  # torch's special case; x ** False takes the formula (0·0⁻¹ = nan)
             return np.zeros_like(grad)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return grad * (c * x ** (c - 1))
+        # torch: grad · (c · x.pow(c − 1)), c − 1 computed in double and the product in the op-math type (float32
+        # for float16); the pow as forward's
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            e = c - 1
+            p = _pow_float(x, e) if type(e) in (float, int) else x**e
+            if x.dtype == _F16:
+                return grad * (np.float32(c) * p.astype(_F32)).astype(_F16)
+            return grad * (c * p)
 
 
 class PowTensor(Function):
@@ -297,20 +329,32 @@ class PowTensor(Function):
     def forward(ctx, x, y):  # type: ignore[no-untyped-def]
         if x.dtype.kind == "b" and y.dtype.kind == "b":
             raise NotImplementedError('"pow" not implemented for \'Bool\'')
+        x0, y0 = x, y
         x, y = promote(x, y)
-        z = _int_pow(x, y) if x.dtype.kind in "iu" else x**y
+        z = _int_pow(x, y) if x.dtype.kind in "iu" else _pow32(x, y) if x.dtype == _F32 else x**y
         ctx.save_for_backward(x, y, z)
+        # torch's backward tests x == 0 and y == 0, and computes y - 1, before the cast to the result dtype (a 0-d
+        # float64 exponent 1e-100 is not 0, though it is 0 in float32)
+        ctx.original = (x0, y0) if (x0.dtype != x.dtype or y0.dtype != y.dtype) else None
         return z
 
     @staticmethod
     def backward(ctx, grad):  # type: ignore[no-untyped-def]
         x, y, z = ctx.saved_tensors
+        x0, y0 = (x, y) if ctx.original is None else ctx.original
         gx = gy = None
-        if ctx.next_functions[0][0] is not None:
-            gx = np.where(y == 0, 0, grad * (y * x ** (y - 1)))
-        if ctx.next_functions[1][0] is not None:
-            with np.errstate(divide="ignore", invalid="ignore"):
-                gy = np.where((x == 0) & (y >= 0), 0, grad * (z * np.log(x)))
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            if ctx.next_functions[0][0] is not None:
+                if y0.dtype == np.bool_:  # torch's backward computes y - 1 on the bool tensor
+                    raise RuntimeError(
+                        "Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to "
+                        "invert a mask, use the `~` or `logical_not()` operator instead."
+                    )
+                e = y0 - 1
+                e = e if e.dtype == y.dtype else e.astype(y.dtype)
+                gx = np.where(y0 == 0, 0, grad * (y * (_pow32(x, e) if x.dtype == _F32 else x**e)))
+            if ctx.next_functions[1][0] is not None:
+                gy = np.where((x0 == 0) & (y0 >= 0), 0, grad * (z * np.log(x)))
         return gx, gy
 
 
@@ -336,6 +380,8 @@ class RPow(Function):
         c = ctx.base
         if c == 0:
             return np.where(x >= 0, 0, grad * (z * -np.inf))
+        if type(c) is int and c > _INT64_MAX:  # torch takes the log of a uint64 base as of an int64: nan
+            return grad * (z * np.nan)
         return grad * (z * np.log(c))
 
 

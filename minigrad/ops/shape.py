@@ -147,11 +147,11 @@ class Transpose(Function):
     @staticmethod
     def forward(ctx, x, d0, d1):  # type: ignore[no-untyped-def]
         ctx.dims = (d0, d1)
-        return np.swapaxes(x, d0, d1)
+        return np.swapaxes(x, d0, d1) if x.ndim else x.view()  # (a 0-d tensor: nothing moves)
 
     @staticmethod
     def backward(ctx, grad):  # type: ignore[no-untyped-def]
-        return np.swapaxes(grad, *ctx.dims)
+        return np.swapaxes(grad, *ctx.dims) if grad.ndim else grad
 
 
 class Unsqueeze(Function):
@@ -291,7 +291,12 @@ class CopySlices(Function):
     @staticmethod
     def forward(ctx, x, v, key):  # type: ignore[no-untyped-def]
         y = x.copy()
-        y[key] = v
+        try:
+            y[key] = v
+        except ValueError:  # (NumPy refuses a one-element array for a single element; torch fits it in)
+            if v.size != 1:
+                raise
+            y[key] = v.reshape(())
         ctx.key = key
         return y
 
@@ -380,12 +385,21 @@ class Cat(Function):
     @staticmethod
     def forward(ctx, *args):  # type: ignore[no-untyped-def]
         *xs, dim = args
+        dt = promote_types(*(x.dtype for x in xs))  # torch's promotion, skipped inputs included (f32 + i64: f32)
+        ctx.skipped = None
+        if len(xs) > 1 and any(x.shape == (0,) for x in xs) and any(x.shape != (0,) for x in xs):
+            ctx.skipped = [x.shape == (0,) for x in xs]  # torch's legacy 1-d empty inputs: skipped (but promoted)
+            xs = [x for x in xs if x.shape != (0,)]
         ctx.dim, ctx.splits = dim, np.cumsum([x.shape[dim] for x in xs])[:-1]
-        return np.concatenate(xs, axis=dim, dtype=promote_types(*(x.dtype for x in xs)))  # (f32 + i64: f32)
+        return np.concatenate(xs, axis=dim, dtype=dt)
 
     @staticmethod
     def backward(ctx, grad):  # type: ignore[no-untyped-def]
-        return tuple(np.split(grad, ctx.splits, axis=ctx.dim))
+        parts = np.split(grad, ctx.splits, axis=ctx.dim)
+        if ctx.skipped is None:
+            return tuple(parts)
+        kept = iter(parts)
+        return tuple(np.zeros(0, grad.dtype) if s else next(kept) for s in ctx.skipped)
 
 
 class Stack(Function):
