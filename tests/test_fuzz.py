@@ -1153,8 +1153,9 @@ def test_sgd_step_with_a_wrong_shaped_grad_in_the_middle_changes_nothing() -> No
 
 
 def test_sgd_load_state_dict_refuses_a_buffer_step_could_not_use() -> None:
-    """A momentum buffer that is not a tensor (or has the wrong shape) is refused by load_state_dict, which
-    then changes nothing; torch accepts it and fails in step()."""
+    """A momentum buffer that is not a tensor is refused by load_state_dict, which then changes nothing (torch
+    accepts it and fails in step()). One of the wrong shape is accepted, as torch does (a step without momentum
+    never reads it); a step with momentum then refuses it with torch's RuntimeError and changes nothing."""
     params = [mg.nn.Parameter(mg.ones(2)) for _ in range(3)]
     opt = mg.optim.SGD(params, lr=0.1, momentum=0.9)
     for p in params:
@@ -1162,13 +1163,19 @@ def test_sgd_load_state_dict_refuses_a_buffer_step_could_not_use() -> None:
     opt.step()
     good = opt.state_dict()
     before = _sgd_state(params, opt)
-    for bad in (3.0, "x", mg.ones(5)):
+    for bad in (3.0, "x"):
         state = {"state": {**good["state"], 2: {"momentum_buffer": bad}}, "param_groups": good["param_groups"]}
         with pytest.raises((TypeError, ValueError)):
             opt.load_state_dict(state)
         assert _sgd_state(params, opt) == before
         opt.step()  # still usable
         before = _sgd_state(params, opt)
+    opt.load_state_dict({"state": {**good["state"], 2: {"momentum_buffer": mg.ones(5)}},
+                         "param_groups": good["param_groups"]})
+    loaded = _sgd_state(params, opt)
+    with pytest.raises(RuntimeError):
+        opt.step()
+    assert _sgd_state(params, opt) == loaded
 
 
 # ----------------------------------------------------------------------------------------- save / load
