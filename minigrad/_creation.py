@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from minigrad._dtype import from_numpy_dtype, get_default_dtype, result_type, to_numpy_dtype
+from minigrad._dtype import from_numpy_dtype, get_default_dtype, promote_types, to_numpy_dtype
 from minigrad.tensor import Tensor, _shape_arg
 
 __all__ = [
@@ -136,7 +136,7 @@ def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool
             for x in data:
                 d = x._data.dtype if isinstance(x, Tensor) else _scalar_dtype(x)
                 if d is not None:
-                    dt = d if dt is None else result_type(np.empty(1, dt), np.empty(1, d))
+                    dt = d if dt is None else promote_types(dt, d)
             if dt is not None:
                 dtype = from_numpy_dtype(dt)
         data = [x._data.reshape(()) if isinstance(x, Tensor) else x for x in data]  # one-element: a number

@@ -949,22 +949,22 @@ class Tensor:
     def sum(self, dim: Any = ALL_DIMS, keepdim: bool = False, dtype: Any = None) -> Tensor:
         """The sum over every dim (``SumBackward0``) or over ``dim`` (``SumBackward1``; an explicit None or ()
         means every dim, as in torch)."""
-        x = self if dtype is None else self.to(dtype)
+        dt = None if dtype is None else to_numpy_dtype(dtype)  # one node, as torch: the input is cast inside it
         r = _red
         if dim is ALL_DIMS:
-            return r.Sum.apply(x)
+            return r.Sum.apply(self, dt)
         dims = (None if dim is None else r.normalize_dims(dim, self._data.ndim)) or tuple(range(self._data.ndim))
-        return r.SumDim.apply(x, dims, keepdim)
+        return r.SumDim.apply(self, dims, keepdim, dt)
 
     def mean(self, dim: Any = ALL_DIMS, keepdim: bool = False, dtype: Any = None) -> Tensor:
         """The mean over every dim (``MeanBackward0``) or over ``dim`` (``MeanBackward1``; None or () means every
         dim)."""
-        x = self if dtype is None else self.to(dtype)
+        dt = None if dtype is None else to_numpy_dtype(dtype)
         r = _red
         if dim is ALL_DIMS:
-            return r.Mean.apply(x)
+            return r.Mean.apply(self, dt)
         dims = (None if dim is None else r.normalize_dims(dim, self._data.ndim)) or tuple(range(self._data.ndim))
-        return r.MeanDim.apply(x, dims, keepdim)
+        return r.MeanDim.apply(self, dims, keepdim, dt)
 
     def max(self, dim_or_other: Any = None, /, keepdim: Any = _UNSET, *, dim: Any = _UNSET) -> Any:
         """The largest value, or (values, indices) along ``dim``; ``max(other)`` (elementwise) is not supported."""
@@ -1717,20 +1717,13 @@ def _max_min(t: Tensor, name: str, first: Any, keepdim: Any, dim: Any) -> Any:
 
 
 def _by_index(t: Tensor, dim: int, keepdim: bool, arg: Any) -> Any:
-    """``max(dim)``/``min(dim)``: (values, indices), gradient to the chosen index only."""
+    """``max(dim)``/``min(dim)``: (values, indices); one ``MaxBackward0``/``MinBackward0`` node, as in torch."""
     d = _nonempty_dim(t, dim, "max" if arg is np.argmax else "min")
-    idx = arg(t._data, axis=d, keepdims=True)
-    values = _take(t, d, idx)
-    if not keepdim:
-        values = values.squeeze(d)
-        idx = np.squeeze(idx, d)
-    return (_MaxMin if arg is np.argmax else _Min)(values, Tensor._wrap(idx.astype(np.int64)))
-
-
-def _take(t: Tensor, dim: int, idx: np.ndarray) -> Tensor:
-    grids = list(np.indices(idx.shape, sparse=True))
-    grids[dim] = idx
-    return _shape.Index.apply(t, tuple(grids))
+    x = t._data.reshape(1) if t._data.ndim == 0 else t._data  # (a 0-d tensor reduces over its one element)
+    idx = arg(x, axis=d, keepdims=True)
+    values = (_red.MaxDim if arg is np.argmax else _red.MinDim).apply(t, d, keepdim, idx)
+    indices = Tensor._wrap(idx.reshape(values._data.shape).astype(np.int64))
+    return (_MaxMin if arg is np.argmax else _Min)(values, indices)
 
 
 def _batched_dtypes(a: Tensor, b: Tensor, na: int) -> Tensor:

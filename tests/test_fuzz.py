@@ -492,8 +492,6 @@ KNOWN: list[Known] = [
     Known("*", "accepts what torch refuses", r"torch (RuntimeError|ValueError): (Boolean value of Tensor|The "
           r"truth value of an)", "a tensor or array passed as a flag (inplace=, size_average=...): torch takes its "
           "truth value, minigrad ignores or reads it otherwise"),
-    Known("Tensor.clamp*", "different result", r"grad_fn ClampBackward1 != torch's ClampBackward0", "tensor bounds "
-          "are read as numbers (torch records ClampBackward0 for tensor bounds)"),
     Known("*", "accepts what torch refuses", r"torch RuntimeError: Boolean value of Tensor", "a tensor passed as "
           "a flag (inplace=, size_average=...): torch takes its truth value, minigrad ignores or reads it otherwise"),
     Known("*", "error kind differs", _BOOL_OF_TENSOR, "the truth value of a many-element tensor or array: "
@@ -511,15 +509,6 @@ KNOWN: list[Known] = [
           "(inside losses too)"),
     Known("x * y*", "refuses what torch accepts", r"operand type for a Tensor operation: '(list|tuple|str)'",
           "a sequence times a 0-d integer tensor: torch defers to Python's sequence repetition, minigrad raises"),
-    Known("Tensor.clamp*", "different *", r"(dtype|grad None != torch's|shape)", "tensor bounds are read as "
-          "numbers: no type promotion or broadcasting with them and no (zero) gradient for them"),
-    Known("Tensor.clamp_", "accepts what torch refuses", r"doesn't match the broadcast shape", "the same: a "
-          "one-element tensor bound does not broadcast"),
-    Known("Tensor.clip", "different *", r"(dtype|grad None != torch's|shape|ClampBackward0)", "the same (clip is "
-          "clamp)"),
-    Known("clamp", "different *", r"(dtype|grad None != torch's|shape|ClampBackward0|requires_grad)", "the same"),
-    Known("clip", "different *", r"(dtype|grad None != torch's|shape|ClampBackward0|requires_grad)", "the same"),
-    Known("Tensor.cl*", "different *", r"requires_grad", "the same: a bound that requires grad is read as a number"),
     Known("*", "refuses what torch accepts", r"cannot allocate", "minigrad needs more temporary memory than torch "
           "for the same result (e.g. arange computes in float64, then casts): under the fuzz's memory cap it may "
           "fail where torch just fits"),
@@ -532,10 +521,6 @@ KNOWN: list[Known] = [
     Known("*", "different *", r"values .*nan.* != torch's .*(-?0\.0|inf)", "a Python float beyond the tensor's "
           "float range (float16/float32) is rounded to inf first; torch computes with it in double (0·1e308 is "
           "nan here, -0.0 in torch)"),
-    Known("Tensor.max", "different result", r"grad_fn SqueezeBackward1 != torch's MaxBackward0", "max(dim) is an "
-          "index then a squeeze"),
-    Known("Tensor.min", "different result", r"grad_fn SqueezeBackward1 != torch's MinBackward0", "min(dim) is an "
-          "index then a squeeze"),
     Known("*", "*", r"For integral input tensors, argument alpha", "alpha given as a tensor or NumPy scalar is "
           "classified differently from torch's Python-number rule"),
     Known("x[key] = value", "refuses what torch accepts", r"out of bounds for axis", "torch skips the bounds check "
@@ -551,8 +536,6 @@ KNOWN: list[Known] = [
     Known("Tensor.sub*", "different result", r"dtype", "alpha given as a tensor takes no part in type promotion"),
     Known("*", "accepts what torch refuses", r"cannot be converted to type c10::Half without overflow", "a float16 "
           "operand beyond float16's range becomes inf (torch refuses the scalar)"),
-    Known("nn.BCE*", "accepts what torch refuses", r"doesn't match the broadcast shape", "a weight that broadcasts "
-          "the loss to a larger shape (torch refuses)"),
     Known("x[key] = value", "error kind differs", r"too many indices", "the index is checked before the value"),
     Known("*", "different result", r"grad_fn BmmBackward0 != torch's UnsafeViewBackward0", "batched matmul is one "
           "BmmBackward0 node (torch: bmm on a view, then an unsafe view)"),

@@ -206,6 +206,16 @@ def _extreme(op: type[Function]) -> Callable[[st.DrawFn], Case]:
     return make
 
 
+def _extreme_dim(op: type[Function], arg: Callable[..., np.ndarray]) -> Callable[[st.DrawFn], Case]:
+    """max/min along a dim: distinct values (no ties), the positions computed as the Tensor method does."""
+    def make(draw: st.DrawFn) -> Case:
+        x = distinct(draw, draw(shapes(1)))
+        dim, keepdim = draw(st.integers(0, x.ndim - 1)), draw(st.booleans())
+        idx = arg(x, axis=dim, keepdims=True)
+        return (lambda t: op.apply(t, dim, keepdim, idx)), (leaf(x),)
+    return make
+
+
 def _view(draw: st.DrawFn) -> Case:
     x = arr(draw, shapes(1, 3))
     target = draw(st.sampled_from([(-1,), (x.size, 1), (1, -1), x.shape[::-1]]))
@@ -334,6 +344,7 @@ CASES: dict[str, Callable[[st.DrawFn], Case]] = {
     "MseLoss": _mse, "BinaryCrossEntropy": _bce, "BinaryCrossEntropyWithLogits": _bce_logits,
     "Sum": _unary(R.Sum), "SumDim": _sum_dim(R.SumDim), "Mean": _unary(R.Mean), "MeanDim": _sum_dim(R.MeanDim),
     "MaxAll": _extreme(R.MaxAll), "MinAll": _extreme(R.MinAll),
+    "MaxDim": _extreme_dim(R.MaxDim, np.argmax), "MinDim": _extreme_dim(R.MinDim, np.argmin),
     "View": _view, "UnsafeView": _unsafe_view, "Alias": _unary(S.Alias), "Copy": _copy, "Zero": _unary(S.Zero),
     "Fill": _fill, "FillTensor": _fill_tensor, "T": _unary(S.T), "Permute": _permute, "Transpose": _transpose,
     "Unsqueeze": _unsqueeze,

@@ -89,6 +89,13 @@ class BinaryCrossEntropy(Function):
         loss -= np.multiply(t, log_x, out=log_x)
         if weight is not None:
             weight = weight.astype(loss.dtype, copy=False)  # torch reads the weight in the input's dtype
+            try:
+                shape = np.broadcast_shapes(loss.shape, weight.shape)
+            except ValueError:
+                raise _weight_broadcast_error(weight.shape, loss.shape) from None
+            if shape != loss.shape:  # torch multiplies in place: the weight may not enlarge the loss
+                raise RuntimeError(f"output with shape {list(loss.shape)} doesn't match the broadcast shape "
+                                   f"{list(shape)}")
             loss = loss * weight
         ctx.save_for_backward(x, t, weight)
         ctx.reduction = reduction
@@ -116,6 +123,17 @@ class BinaryCrossEntropy(Function):
                 gt = gt * weight
             gt = _scale(gt, t.size, ctx.reduction)
         return gx, gt
+
+
+def _weight_broadcast_error(weight: tuple[int, ...], loss: tuple[int, ...]) -> RuntimeError:
+    """torch's error for a BCE weight that does not broadcast to the loss (its expand of the weight)."""
+    from minigrad.tensor import Size
+
+    dim = next(-i for i in range(1, min(len(weight), len(loss)) + 1)
+               if weight[-i] != 1 and weight[-i] != loss[-i])
+    return RuntimeError(f"Attempting to broadcast a dimension of length {weight[dim]} at {dim}! Mismatching argument "
+                        f"at index 1 had {Size(weight)!r}; but expected shape should be broadcastable to "
+                        f"{[1] * (len(weight) - len(loss)) + list(loss)}")
 
 
 def _clamped_logs(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -9,7 +9,7 @@ import numpy as np
 
 from minigrad.autograd.function import Function
 
-__all__ = ["Sum", "SumDim", "Mean", "MeanDim", "MaxAll", "MinAll", "normalize_dims"]
+__all__ = ["Sum", "SumDim", "Mean", "MeanDim", "MaxAll", "MinAll", "MaxDim", "MinDim", "normalize_dims"]
 
 
 def normalize_dims(dim: Any, ndim: int) -> tuple[int, ...]:
@@ -46,8 +46,17 @@ def _expand(grad: np.ndarray, shape: tuple[int, ...], dims: tuple[int, ...], kee
     return np.broadcast_to(grad, shape)
 
 
-def _sum_dtype(x: np.ndarray) -> Any:
-    return np.int64 if x.dtype.kind in "biu" else None
+def _in_dtype(ctx: Any, x: np.ndarray, dtype: np.dtype | None) -> tuple[np.ndarray, Any]:
+    """The input of a sum and the dtype it is summed in: ``dtype`` when given (torch casts the input first, and
+    int32 stays int32; an integer one for an input that needs a gradient is torch's error), else int64 for bool
+    and integer inputs (torch's accumulation) and x's own otherwise."""
+    if dtype is None:
+        return x, (np.int64 if x.dtype.kind in "biu" else None)
+    if ctx.next_functions and dtype.kind != "f":  # (recording: the result would need a gradient)
+        from minigrad._dtype import from_numpy_dtype
+
+        raise RuntimeError(f"Autograd not support dtype: {from_numpy_dtype(dtype).scalar_name}")
+    return x.astype(dtype, copy=False), dtype
 
 
 class Sum(Function):
@@ -58,9 +67,10 @@ class Sum(Function):
     array_api = True
 
     @staticmethod
-    def forward(ctx, x):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, dtype=None):  # type: ignore[no-untyped-def]
         ctx.shape = x.shape
-        return np.asarray(x.sum(dtype=_sum_dtype(x)))
+        x, dt = _in_dtype(ctx, x, dtype)
+        return np.asarray(x.sum(dtype=dt))
 
     @staticmethod
     def backward(ctx, grad):  # type: ignore[no-untyped-def]
@@ -75,23 +85,28 @@ class SumDim(Function):
     array_api = True
 
     @staticmethod
-    def forward(ctx, x, dims, keepdim):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, dims, keepdim, dtype=None):  # type: ignore[no-untyped-def]
         ctx.shape, ctx.dims, ctx.keepdim = x.shape, dims, keepdim
-        return np.asarray(x.sum(axis=dims if x.ndim else None, keepdims=keepdim, dtype=_sum_dtype(x)))
+        x, dt = _in_dtype(ctx, x, dtype)
+        return np.asarray(x.sum(axis=dims if x.ndim else None, keepdims=keepdim, dtype=dt))
 
     @staticmethod
     def backward(ctx, grad):  # type: ignore[no-untyped-def]
         return _expand(grad, ctx.shape, ctx.dims, ctx.keepdim)
 
 
-def _check_mean_dtype(x: np.ndarray) -> None:
-    if x.dtype.kind != "f":
+def _mean_input(x: np.ndarray, dtype: np.dtype | None) -> np.ndarray:
+    """The input of a mean, in ``dtype`` when given; torch's error unless the dtype it averages in is floating."""
+    kind = (x.dtype if dtype is None else dtype).kind
+    if kind != "f":
         from minigrad._dtype import from_numpy_dtype
 
+        which = "Input" if dtype is None else "Optional"
         raise RuntimeError(
-            "mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. "
-            f"Got: {from_numpy_dtype(x.dtype).scalar_name}"
+            f"mean(): could not infer output dtype. {which} dtype must be either a floating point or complex dtype. "
+            f"Got: {from_numpy_dtype(x.dtype if dtype is None else dtype).scalar_name}"
         )
+    return x if dtype is None else x.astype(dtype, copy=False)
 
 
 class Mean(Function):
@@ -102,8 +117,8 @@ class Mean(Function):
     array_api = True
 
     @staticmethod
-    def forward(ctx, x):  # type: ignore[no-untyped-def]
-        _check_mean_dtype(x)
+    def forward(ctx, x, dtype=None):  # type: ignore[no-untyped-def]
+        x = _mean_input(x, dtype)
         ctx.shape = x.shape
         return np.asarray(x.mean())
 
@@ -121,8 +136,8 @@ class MeanDim(Function):
     array_api = True
 
     @staticmethod
-    def forward(ctx, x, dims, keepdim):  # type: ignore[no-untyped-def]
-        _check_mean_dtype(x)
+    def forward(ctx, x, dims, keepdim, dtype=None):  # type: ignore[no-untyped-def]
+        x = _mean_input(x, dtype)
         ctx.shape, ctx.dims, ctx.keepdim = x.shape, dims, keepdim
         return np.asarray(x.mean(axis=dims if x.ndim else None, keepdims=keepdim))
 
@@ -173,3 +188,33 @@ class MinAll(MaxAll):
         y = np.asarray(x.min())
         ctx.save_for_backward(x, y)
         return y
+
+
+class MaxDim(Function):
+    """values = max of x along ``dim`` (at the positions ``idx``, which are also the returned indices).
+    dL/dx = dL/dvalues at the chosen position along ``dim``, 0 elsewhere."""
+
+    node_name = "MaxBackward0"
+    formula = "dL/dx = dL/dy at argmax along dim, else 0"
+    array_api = True
+
+    @staticmethod
+    def forward(ctx, x, dim, keepdim, idx):  # type: ignore[no-untyped-def]
+        ctx.shape, ctx.dim, ctx.idx = x.shape, dim, idx
+        values = np.take_along_axis(x.reshape(1) if x.ndim == 0 else x, idx, axis=dim)  # idx keeps the dim
+        return values.reshape(()) if x.ndim == 0 else values if keepdim else np.squeeze(values, dim)
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+        idx = ctx.idx
+        gx = np.zeros(ctx.shape or (1,), grad.dtype)  # (a 0-d input as its one element)
+        np.put_along_axis(gx, idx, grad.reshape(idx.shape), axis=ctx.dim)
+        return gx.reshape(ctx.shape)
+
+
+class MinDim(MaxDim):
+    """values = min of x along ``dim``.   dL/dx = dL/dvalues at the chosen position along ``dim``, 0 elsewhere."""
+
+    node_name = "MinBackward0"
+    formula = "dL/dx = dL/dy at argmin along dim, else 0"
+
