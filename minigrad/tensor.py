@@ -1033,6 +1033,10 @@ class Tensor:
         return _shape.T.apply(self)
 
     def permute(self, *dims: Any) -> Tensor:
+        if len(dims) == 1 and isinstance(dims[0], Tensor):  # torch's dims parser: a one-element tensor (bool too)
+            if dims[0]._data.size != 1:                     # is one dim, any other tensor a TypeError
+                raise TypeError("permute(): argument 'dims' (position 1) must be tuple of ints, not Tensor")
+            dims = (int(dims[0]._data.reshape(())),)
         dims_t = _shape_arg(dims)
         from minigrad.ops.reduction import normalize_dims
 
