@@ -1495,9 +1495,13 @@ def _check_index_put_dtype(t: Tensor, raw_key: Any, key: Any, value: Tensor) -> 
     """torch's index_put_ (an integer-array index, or a bool mask with a value of several elements) requires the
     value tensor to have the destination's dtype; basic indexing (a Python bool too) and a mask filled with one
     value cast it."""
-    raw, parts = (raw_key, key) if type(key) is tuple and type(raw_key) is tuple else ((raw_key,), (key,))
-    arrays = [k for r, k in zip(raw, parts) if isinstance(k, np.ndarray) and not isinstance(r, bool)]
-    if arrays and not (value._data.size == 1 and all(k.dtype == np.bool_ for k in arrays)):
+    python_bool = False
+    if type(key) is tuple:  # (a Python bool in a tuple is an index_put_ mask, whatever the value's size)
+        arrays = [k for k in key if isinstance(k, np.ndarray)]
+        python_bool = type(raw_key) is tuple and any(isinstance(r, bool) for r in raw_key)
+    else:  # (a bare Python bool is basic indexing)
+        arrays = [key] if isinstance(key, np.ndarray) and not isinstance(raw_key, bool) else []
+    if arrays and (python_bool or not (value._data.size == 1 and all(k.dtype == np.bool_ for k in arrays))):
         _check_index(t._data, key)  # (an index into a dim of size 0 is reported first)
         raise RuntimeError(
             f"Index put requires the source and destination dtypes match, got {t.dtype.scalar_name} for the "
@@ -1607,7 +1611,7 @@ def _one_ellipsis(key: tuple[Any, ...], ndim: int) -> tuple[Any, ...]:
             nd -= 1
         else:
             dim += 1
-    first = key.index(Ellipsis)
+    first = next(i for i, k in enumerate(key) if k is Ellipsis)  # (key.index compares arrays with ==)
     return key[: first + 1] + tuple(k for k in key[first + 1 :] if k is not Ellipsis)
 
 

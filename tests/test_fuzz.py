@@ -1408,6 +1408,12 @@ REGRESSIONS: list[tuple[str, Callable[..., Any], list[Any], dict[str, Any]]] = [
     ("x % y", lambda lib, t, o: t % o, [_t([0.4683, -1.5], np.float16), _t(0.46827602)], {}),
     # transpose of a 0-d tensor is a TransposeBackward0 view
     ("Tensor.transpose", lambda lib, t: t.transpose(0, -1), [_t(0.0, requires_grad=True)], {}),
+    # a Python bool inside a tuple index is an index_put_ mask (the value's dtype must match); several Ellipses
+    # next to an advanced index; linspace reads a 0-d tensor steps as its number
+    ("x[key] = value", lambda lib, t, v: t.__setitem__((True,), v), [_t([]), _t([], np.float64)], {}),
+    ("x[key] = value", lambda lib, t, v: t.__setitem__((0, True), v), [_t([1.0, 2.0]), _t(3.0, np.float64)], {}),
+    ("x[key]", lambda lib, t: t[[], ..., ...], [_t([])], {}),
+    ("linspace", lambda lib, s: lib.linspace(0, 1, s), [_t(-(2**63), np.int64)], {}),
     # several Ellipses: torch reads each (the later ones point past the last dim); NumPy allows one
     ("x[key]", lambda lib, t: t[..., ...], [_t([], np.int64)], {}),
     ("x[key]", lambda lib, t: t[..., 0, ...], [_t(np.arange(24.0).reshape(2, 3, 4), requires_grad=True)], {}),
