@@ -1414,6 +1414,15 @@ REGRESSIONS: list[tuple[str, Callable[..., Any], list[Any], dict[str, Any]]] = [
     ("x[key] = value", lambda lib, t, v: t.__setitem__((0, True), v), [_t([1.0, 2.0]), _t(3.0, np.float64)], {}),
     ("x[key]", lambda lib, t: t[[], ..., ...], [_t([])], {}),
     ("linspace", lambda lib, s: lib.linspace(0, 1, s), [_t(-(2**63), np.int64)], {}),
+    # set_default_dtype takes float16; stack promotes like cat; Linear takes a 0-d NumPy int as a size; mse_loss
+    # promotes after broadcasting (a 0-d float64 input with a float32 target: float64)
+    ("set_default_dtype", lambda lib: (lib.set_default_dtype(lib.float16), lib.tensor(1.5).dtype,
+                                       lib.set_default_dtype(lib.float32))[1], [], {}),
+    ("stack", lambda lib, a, b: lib.stack([a, b]), [_t([], np.int64), _t([])], {}),
+    ("nn.Linear(...)", lambda lib, n: lib.nn.Linear(0, n).weight.shape, [ArrayRecipe(np.array(0))], {}),
+    ("nn.MSELoss(...)(x)", lambda lib, x, t: lib.nn.MSELoss()(x, t), [_t(0.0, np.float64), _t([])], {}),
+    ("nn.functional.mse_loss", lambda lib, x, t: lib.nn.functional.mse_loss(x, t),
+     [_t([1.0, 2.0], np.float16, requires_grad=True), _t(0.5, requires_grad=True)], {}),
     # several Ellipses: torch reads each (the later ones point past the last dim); NumPy allows one
     ("x[key]", lambda lib, t: t[..., ...], [_t([], np.int64)], {}),
     ("x[key]", lambda lib, t: t[..., 0, ...], [_t(np.arange(24.0).reshape(2, 3, 4), requires_grad=True)], {}),

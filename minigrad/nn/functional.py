@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from minigrad._dtype import from_numpy_dtype
 from minigrad.ops import linalg, loss, shape, unary
 from minigrad.tensor import Tensor, _tensor_arg, matmul
 
@@ -115,6 +116,14 @@ def mse_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: An
             UserWarning,
             stacklevel=2,  # torch's: the line that called mse_loss (nn.MSELoss's forward for the module)
         )
+        if input._data.dtype != target._data.dtype and (input._data.ndim == 0) != (target._data.ndim == 0):
+            # torch broadcasts both first, so a 0-d operand takes part in the dtype as a dimensioned one
+            # (a float64 0-d input with a float32 target gives float64)
+            dt = np.result_type(input._data.dtype, target._data.dtype)
+            if input._data.dtype.kind == "f" and target._data.dtype.kind == "f" and dt != input._data.dtype:
+                input = input.to(from_numpy_dtype(dt))
+            elif input._data.dtype.kind == "f" and target._data.dtype.kind == "f" and dt != target._data.dtype:
+                target = target.to(from_numpy_dtype(dt))
     return loss.MseLoss.apply(input, target, reduction)
 
 

@@ -415,6 +415,10 @@ class Stack(Function):
     def forward(ctx, *args):  # type: ignore[no-untyped-def]
         *xs, dim = args
         ctx.dim, ctx.n = dim, len(xs)
+        dtypes = {x.dtype for x in xs}
+        if len(dtypes) > 1:  # torch's promotion, as cat's: the floating dtypes decide (f32 with i64: f32)
+            floats = [d for d in dtypes if d.kind == "f"]
+            return np.stack(xs, axis=dim, dtype=np.result_type(*(floats or dtypes)))
         return np.stack(xs, axis=dim)
 
     @staticmethod
