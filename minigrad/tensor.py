@@ -1562,6 +1562,8 @@ def parse_to(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, bool, 
             dtype = a.dtype
         elif _to_dtype(a, first=True) is not None:
             dtype = _to_dtype(a, first=True)
+        elif isinstance(a, int) and not isinstance(a, bool) and flags and isinstance(flags[0], bool):
+            dtype = _dtype.int64  # (an int then a bool: the (dtype, non_blocking, ...) overload reads it as int64)
         elif a is None or isinstance(a, str) or (isinstance(a, int | np.integer) and not isinstance(a, bool)):
             device = a
             if flags:  # (after a device comes the dtype, or None)

@@ -1386,6 +1386,8 @@ REGRESSIONS: list[tuple[str, Callable[..., Any], list[Any], dict[str, Any]]] = [
     ("Tensor.to", lambda lib, t: t.to(False), [_t([1.0, 2.0], requires_grad=True)], {}),
     ("Tensor.to", lambda lib, t: t.to(1.5), [_t([1, 2], np.int64)], {}),
     ("Tensor.to", lambda lib, t: t.to(2**40), [_t([1.0])], {}),
+    ("Module.to", lambda lib: tf_model(lib).to(0, False, False), [], {}),
+    ("Tensor.to", lambda lib, t: t.to(0, False), [_t([1.0])], {}),
     # allclose refuses a NaN tolerance; clamp with a NaN bound checks neither bound; an integer tensor bound beyond
     # the dtype wraps into it
     ("Tensor.allclose", lambda lib, t: t.allclose(t, math.nan), [_t(0.0)], {}),
