@@ -348,6 +348,8 @@ def linspace(start: float, end: float, steps: int, dtype: Any = None, requires_g
     if isinstance(steps, numbers.Integral) and steps < 0:
         raise RuntimeError("number of steps must be non-negative")
     dt = _dtype_of(dtype)
+    if isinstance(steps, numbers.Integral) and steps * dt.itemsize >= 2**63:
+        raise RuntimeError(f"Storage size calculation overflowed with sizes=[{steps}]")
     with _allocation((steps,)):
         if steps == 0:
             values = np.empty(0, dtype=dt)

@@ -794,8 +794,8 @@ class Tensor:
         """``self − alpha·other``. Unlike sub, two positional arguments are torch's subtract(Scalar other, Scalar
         alpha) overload (no deprecated alpha-first spelling)."""
         if rest:
-            if len(rest) > 1 or alpha is not _NO_ALPHA or isinstance(other, Tensor) or not isinstance(
-                    rest[0], Tensor | numbers.Number):
+            if len(rest) > 1 or alpha is not _NO_ALPHA or (isinstance(other, Tensor) and other._data.ndim) or not (
+                    isinstance(rest[0], numbers.Number) or (isinstance(rest[0], Tensor) and not rest[0]._data.ndim)):
                 raise TypeError("subtract() received an invalid combination of arguments")
             alpha = rest[0]
         return self._with_alpha(_arith.Sub, "subtract", other, (), alpha)
@@ -912,9 +912,13 @@ class Tensor:
         return self._data.shape == other._data.shape and bool(np.array_equal(self._data, other._data))
 
     def allclose(self, other: Tensor, rtol: float = 1e-5, atol: float = 1e-8, equal_nan: bool = False) -> bool:
+        if isinstance(rtol, Tensor) and rtol._data.ndim == 0:  # (torch reads 0-d tensors as numbers)
+            rtol = rtol.item()
+        if isinstance(atol, Tensor) and atol._data.ndim == 0:
+            atol = atol.item()
         for name, tol in (("rtol", rtol), ("atol", atol)):
             if isinstance(tol, numbers.Real) and not tol >= 0:  # (NaN too)
-                raise RuntimeError(f"{name} must be greater than or equal to zero, but got {_num_str(tol)}")
+                raise RuntimeError(f"{name} must be greater than or equal to zero, but got {float(tol):g}")
         if _tensor_arg(other, "allclose")._data.dtype != self._data.dtype:
             raise RuntimeError(f"{self.dtype.scalar_name} did not match {other.dtype.scalar_name}")
         try:
@@ -1131,17 +1135,17 @@ class Tensor:
     def __setitem__(self, key: Any, value: Any) -> None:
         raw_key = key
         key = tuple(_index_part(k) for k in key) if isinstance(key, tuple) else _index_part(key)
+        value = _other(value)
+        if type(value) is float and self._data.dtype == np.float32 and math.isfinite(value) and (
+                abs(value) > float(np.finfo(np.float32).max)):
+            raise _overflow_error(self._data.dtype)  # (torch makes the value a float32 tensor first; float16: inf)
         if type(key) is tuple and len(key) > 1 and sum(k is Ellipsis for k in key) > 1:
             key = _one_ellipsis(key, self._data.ndim)
-        value = _other(value)
         if any(isinstance(k, slice) and k.step is not None and k.step <= 0
                for k in (key if isinstance(key, tuple) else (key,))):
             raise ValueError("step must be greater than zero")
         if type(value) is int and not -(2**63) <= value < 2**63:
             raise ValueError("Overflow when unpacking long long")  # (torch reads the value as an int64 first)
-        if type(value) is float and self._data.dtype == np.float32 and math.isfinite(value) and (
-                abs(value) > float(np.finfo(np.float32).max)):
-            raise _overflow_error(self._data.dtype)  # (torch makes the value a float32 tensor first; float16: inf)
         if raw_key is False:
             return  # torch does nothing for x[False] = v (no graph, no in-place check)
         if _state.enabled and (self._requires_grad or (isinstance(value, Tensor) and value._requires_grad
@@ -1432,11 +1436,6 @@ def _float_arg(v: Any, fn: str, name: str, position: int) -> Any:
     if v._data.ndim:
         raise TypeError(f"{fn}(): argument '{name}' (position {position}) must be float, not {type(v).__name__}")
     return v._data.item()
-
-
-def _num_str(v: Any) -> str:
-    """A number as torch prints it in messages (-1 for -1.0)."""
-    return str(int(v)) if isinstance(v, float) and math.isfinite(v) and v == int(v) else str(v)
 
 
 def _clamp_bounds(t: Tensor, lo: Any, hi: Any, inplace: bool = False) -> tuple[Any, Any]:

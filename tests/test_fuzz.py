@@ -1425,6 +1425,14 @@ REGRESSIONS: list[tuple[str, Callable[..., Any], list[Any], dict[str, Any]]] = [
     ("nn.MSELoss(...)(x)", lambda lib, x, t: lib.nn.MSELoss()(x, t), [_t(0.0, np.float64), _t([])], {}),
     ("nn.functional.mse_loss", lambda lib, x, t: lib.nn.functional.mse_loss(x, t),
      [_t([1.0, 2.0], np.float16, requires_grad=True), _t(0.5, requires_grad=True)], {}),
+    # allclose reads a 0-d tensor tolerance as a number; subtract takes 0-d tensors as its two Scalars; a setitem
+    # value's overflow comes before the index; linspace's storage size overflow; stack checks dim first
+    ("Tensor.allclose", lambda lib, t, r: t.allclose(t, r), [_t(0, np.int64), _t(-(2**63), np.int64)], {}),
+    ("Tensor.subtract", lambda lib, t, a, b: t.subtract(a, b), [_t([], np.int64), _t(0.0), _t(0.0)], {}),
+    ("x[key] = value", lambda lib, t: t.__setitem__((..., True, ...), 1e308), [_t([])], {}),
+    ("linspace", lambda lib, s: lib.linspace(0, 0, s), [_t(2**63 - 1, np.int64)], {}),
+    ("stack", lambda lib, a, b, d: lib.stack([a, b], d), [_t([], np.int64), _t(False, np.bool_), _t(2, np.int64)],
+     {}),
     # several Ellipses: torch reads each (the later ones point past the last dim); NumPy allows one
     ("x[key]", lambda lib, t: t[..., ...], [_t([], np.int64)], {}),
     ("x[key]", lambda lib, t: t[..., 0, ...], [_t(np.arange(24.0).reshape(2, 3, 4), requires_grad=True)], {}),
