@@ -1563,7 +1563,8 @@ def parse_to(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, bool, 
             dtype = _to_dtype(a, first=True)
         elif isinstance(a, int) and not isinstance(a, bool) and flags and isinstance(flags[0], bool):
             dtype = _dtype.int64  # (an int then a bool: the (dtype, non_blocking, ...) overload reads it as int64)
-        elif a is None or isinstance(a, str) or (isinstance(a, int | np.integer) and not isinstance(a, bool)):
+        elif a is None or isinstance(a, str) or (isinstance(a, int | np.integer) and not isinstance(a, bool)) or (
+                type(a).__name__ == "device" and getattr(a, "type", None) == "cpu"):  # (torch_compat's device)
             device = a
             if flags:  # (after a device comes the dtype, or None)
                 d = flags.pop(0)
