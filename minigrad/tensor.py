@@ -1604,10 +1604,11 @@ def _one_ellipsis(key: tuple[Any, ...], ndim: int) -> tuple[Any, ...]:
         if k is Ellipsis:
             dim += max(extra, 0)
             continue
-        top = nd if k is None else nd - 1
+        new_axis = k is None or (isinstance(k, np.ndarray) and k.ndim == 0 and k.dtype == np.bool_)  # (a bool too)
+        top = nd if new_axis else nd - 1
         if dim > top:
             raise IndexError(f"Dimension out of range (expected to be in range of [{-top - 1}, {top}], but got {dim})")
-        if k is None:
+        if new_axis:
             nd, dim = nd + 1, dim + 1
         elif isinstance(k, int):
             nd -= 1

@@ -1430,6 +1430,8 @@ REGRESSIONS: list[tuple[str, Callable[..., Any], list[Any], dict[str, Any]]] = [
     ("Tensor.allclose", lambda lib, t, r: t.allclose(t, r), [_t(0, np.int64), _t(-(2**63), np.int64)], {}),
     ("Tensor.subtract", lambda lib, t, a, b: t.subtract(a, b), [_t([], np.int64), _t(0.0), _t(0.0)], {}),
     ("x[key] = value", lambda lib, t: t.__setitem__((..., True, ...), 1e308), [_t([])], {}),
+    ("x[key] = value", lambda lib, t, v: t.__setitem__((..., True, ...), v), [_t([]), _t([])], {}),
+    ("x[key]", lambda lib, t: t[..., True, ..., 0], [_t(np.ones((2, 3)))], {}),
     ("linspace", lambda lib, s: lib.linspace(0, 0, s), [_t(2**63 - 1, np.int64)], {}),
     ("stack", lambda lib, a, b, d: lib.stack([a, b], d), [_t([], np.int64), _t(False, np.bool_), _t(2, np.int64)],
      {}),
