@@ -1494,6 +1494,8 @@ def _check_index_put_dtype(t: Tensor, raw_key: Any, key: Any, value: Tensor) -> 
     """torch's index_put_ (an integer-array index, or a bool mask with a value of several elements) requires the
     value tensor to have the destination's dtype; basic indexing (a Python bool too) and a mask filled with one
     value cast it."""
+    if any(isinstance(k, float | str) for k in (key if type(key) is tuple else (key,))):
+        return  # (an invalid index part is torch's IndexError first)
     python_bool = False
     if type(key) is tuple:  # (a Python bool in a tuple is an index_put_ mask, whatever the value's size)
         arrays = [k for k in key if isinstance(k, np.ndarray)]

@@ -1432,6 +1432,12 @@ REGRESSIONS: list[tuple[str, Callable[..., Any], list[Any], dict[str, Any]]] = [
     ("x[key] = value", lambda lib, t: t.__setitem__((..., True, ...), 1e308), [_t([])], {}),
     ("x[key] = value", lambda lib, t, v: t.__setitem__((..., True, ...), v), [_t([]), _t([])], {}),
     ("x[key]", lambda lib, t: t[..., True, ..., 0], [_t(np.ones((2, 3)))], {}),
+    ("x[key] = value", lambda lib, t, v: t.__setitem__((1.5, []), v), [_t(np.zeros((0, 0)), np.float64),
+                                                                       _t(np.zeros((0, 0)))], {}),
+    # a float32 tensor ** a Python float: torch's vectorized loop uses the exponent rounded to float32 for whole
+    # blocks (32 elements with AVX512), the double for the rest
+    ("x ** y", lambda lib, t: t ** 4.4223242085953396e-265, [_t(np.zeros((2, 4, 4)))], {}),
+    ("x ** y", lambda lib, t: t ** 2.000000001, [_t(np.full(33, -1.0), requires_grad=True)], {}),
     ("linspace", lambda lib, s: lib.linspace(0, 0, s), [_t(2**63 - 1, np.int64)], {}),
     ("stack", lambda lib, a, b, d: lib.stack([a, b], d), [_t([], np.int64), _t(False, np.bool_), _t(2, np.int64)],
      {}),
