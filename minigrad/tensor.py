@@ -1504,6 +1504,11 @@ def _check_index_put_dtype(t: Tensor, raw_key: Any, key: Any, value: Tensor) -> 
         arrays = [key] if isinstance(key, np.ndarray) and not isinstance(raw_key, bool) else []
     if arrays and (python_bool or not (value._data.size == 1 and all(k.dtype == np.bool_ for k in arrays))):
         _check_index(t._data, key)  # (an index into a dim of size 0 is reported first)
+        try:
+            t._data[key]
+        except IndexError as e:  # (index arrays that do not broadcast together: torch's IndexError first too)
+            if "shape mismatch" in str(e):
+                raise IndexError(str(e)) from None
         raise RuntimeError(
             f"Index put requires the source and destination dtypes match, got {t.dtype.scalar_name} for the "
             f"destination and {value.dtype.scalar_name} for the source."

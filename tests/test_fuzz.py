@@ -1434,6 +1434,9 @@ REGRESSIONS: list[tuple[str, Callable[..., Any], list[Any], dict[str, Any]]] = [
     ("x[key]", lambda lib, t: t[..., True, ..., 0], [_t(np.ones((2, 3)))], {}),
     ("x[key] = value", lambda lib, t, v: t.__setitem__((1.5, []), v), [_t(np.zeros((0, 0)), np.float64),
                                                                        _t(np.zeros((0, 0)))], {}),
+    ("x[key] = value", lambda lib, t, v: t.__setitem__((False, [0, 0]), v), [_t([], np.float64), _t([])], {}),
+    ("x[key] = value", lambda lib, t, v: t.__setitem__(([0, 1], [0, 1, 0]), v), [_t(np.ones((2, 2)), np.float64),
+                                                                            _t([1.0])], {}),
     # a float32 tensor ** a Python float: torch's vectorized loop uses the exponent rounded to float32 for whole
     # blocks (32 elements with AVX512), the double for the rest
     ("x ** y", lambda lib, t: t ** 4.4223242085953396e-265, [_t(np.zeros((2, 4, 4)))], {}),
