@@ -1146,8 +1146,12 @@ class Tensor:
             raise ValueError("step must be greater than zero")
         if type(value) is int and not -(2**63) <= value < 2**63:
             raise ValueError("Overflow when unpacking long long")  # (torch reads the value as an int64 first)
-        if raw_key is False:
-            return  # torch does nothing for x[False] = v (no graph, no in-place check)
+        if raw_key is False:  # torch does nothing for x[False] = v (no graph, no in-place check) but read v
+            if type(value) is float:
+                _check_float_fits(self._data.dtype, value, floats=False)
+            elif type(value) is int and self._data.dtype.kind in "iu":
+                _checked_bound(self._data.dtype, value)
+            return
         if _state.enabled and (self._requires_grad or (isinstance(value, Tensor) and value._requires_grad
                                                         and self._data.dtype.kind == "f")):
             if self.grad_fn is None and self._requires_grad:
@@ -1509,6 +1513,17 @@ def _check_index_put_dtype(t: Tensor, raw_key: Any, key: Any, value: Tensor) -> 
         except IndexError as e:  # (index arrays that do not broadcast together: torch's IndexError first too)
             if "shape mismatch" in str(e):
                 raise IndexError(str(e)) from None
+        basic: list[Any] = []  # torch applies the basic parts (ints, slices) first: their IndexError comes first
+        for k in key if type(key) is tuple else (key,):
+            if isinstance(k, np.ndarray):
+                basic += [slice(None)] * k.ndim if k.dtype == np.bool_ and k.ndim else [
+                    None if k.dtype == np.bool_ else slice(None)]
+            else:
+                basic.append(k)
+        try:
+            t._data[tuple(basic)]
+        except IndexError as e:
+            raise IndexError(str(e)) from None
         raise RuntimeError(
             f"Index put requires the source and destination dtypes match, got {t.dtype.scalar_name} for the "
             f"destination and {value.dtype.scalar_name} for the source."

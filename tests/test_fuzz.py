@@ -1341,6 +1341,7 @@ REGRESSIONS: list[tuple[str, Callable[..., Any], list[Any], dict[str, Any]]] = [
     # x[False] = v does nothing in torch (no graph, no in-place check)
     ("x[key] = value", lambda lib, t, v: t.__setitem__(False, v), [_t([]), _t([], requires_grad=True)], {}),
     ("x[key] = value", lambda lib, t: t.__setitem__(False, 1.0), [_t([1.0, 2.0], requires_grad=True)], {}),
+    ("x[key] = value", lambda lib, t: t.__setitem__(False, math.nan), [_t(0, np.int64)], {}),
     # fill_ / nn.init.constant_: a Python int beyond float16's range is refused (torch's checked cast), in a
     # graph-recording fill too
     ("nn.init.constant_", lambda lib, t: lib.nn.init.constant_(t, 10**5), [_t([1.0, 2.0], np.float16)], {}),
@@ -1435,6 +1436,8 @@ REGRESSIONS: list[tuple[str, Callable[..., Any], list[Any], dict[str, Any]]] = [
     ("x[key] = value", lambda lib, t, v: t.__setitem__((1.5, []), v), [_t(np.zeros((0, 0)), np.float64),
                                                                        _t(np.zeros((0, 0)))], {}),
     ("x[key] = value", lambda lib, t, v: t.__setitem__((False, [0, 0]), v), [_t([], np.float64), _t([])], {}),
+    ("x[key] = value", lambda lib, t, v: t.__setitem__((1, []), v), [_t(np.zeros((1, 0)), np.float64),
+                                                                     _t(np.zeros((1, 0)))], {}),
     ("x[key] = value", lambda lib, t, v: t.__setitem__(([0, 1], [0, 1, 0]), v), [_t(np.ones((2, 2)), np.float64),
                                                                             _t([1.0])], {}),
     # a float32 tensor ** a Python float: torch's vectorized loop uses the exponent rounded to float32 for whole
