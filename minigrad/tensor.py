@@ -1152,6 +1152,8 @@ class Tensor:
             elif type(value) is int and self._data.dtype.kind in "iu":
                 _checked_bound(self._data.dtype, value)
             return
+        if isinstance(value, Tensor) and value._data.ndim and not value._data.size:
+            _check_empty_value(self._data, key, value._data)
         if _state.enabled and (self._requires_grad or (isinstance(value, Tensor) and value._requires_grad
                                                         and self._data.dtype.kind == "f")):
             if self.grad_fn is None and self._requires_grad:
@@ -1528,6 +1530,25 @@ def _check_index_put_dtype(t: Tensor, raw_key: Any, key: Any, value: Tensor) -> 
             f"Index put requires the source and destination dtypes match, got {t.dtype.scalar_name} for the "
             f"destination and {value.dtype.scalar_name} for the source."
         )
+
+
+def _check_empty_value(a: np.ndarray, key: Any, v: np.ndarray) -> None:
+    """torch's shape check of an empty value against the selection (its leading 1-dims dropped, it must broadcast
+    to the selection's shape); NumPy lets an empty value through."""
+    try:
+        shape = a[key].shape
+    except Exception:
+        return  # (the index's own error comes later)
+    vs = v.shape
+    while vs and vs[0] == 1:
+        vs = vs[1:]
+    try:
+        ok = np.broadcast_shapes(shape, vs) == shape
+    except ValueError:
+        ok = False
+    if not ok:
+        raise RuntimeError(f"shape mismatch: value tensor of shape {list(v.shape)} cannot be broadcast to indexing "
+                           f"result of shape {list(shape)}")
 
 
 def _check_index(a: np.ndarray, key: Any) -> None:

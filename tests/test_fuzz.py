@@ -1342,6 +1342,8 @@ REGRESSIONS: list[tuple[str, Callable[..., Any], list[Any], dict[str, Any]]] = [
     ("x[key] = value", lambda lib, t, v: t.__setitem__(False, v), [_t([]), _t([], requires_grad=True)], {}),
     ("x[key] = value", lambda lib, t: t.__setitem__(False, 1.0), [_t([1.0, 2.0], requires_grad=True)], {}),
     ("x[key] = value", lambda lib, t: t.__setitem__(False, math.nan), [_t(0, np.int64)], {}),
+    ("x[key] = value", lambda lib, t, v: t.__setitem__(([], []), v), [_t(np.zeros((0, 0))), _t(np.zeros((0, 0)))],
+     {}),
     # fill_ / nn.init.constant_: a Python int beyond float16's range is refused (torch's checked cast), in a
     # graph-recording fill too
     ("nn.init.constant_", lambda lib, t: lib.nn.init.constant_(t, 10**5), [_t([1.0, 2.0], np.float16)], {}),
