@@ -343,9 +343,13 @@ def linspace(start: float, end: float, steps: int, dtype: Any = None, requires_g
                 f"linspace only supports 0-dimensional start and end tensors, but got {' and '.join(dims)}."
             )
         start, end = (v.item() if isinstance(v, Tensor) else v for v in (start, end))
+    if isinstance(steps, Tensor):  # (a one-element integer tensor is read as its number)
+        steps = operator.index(steps)
     if isinstance(steps, numbers.Integral) and steps < 0:
         raise RuntimeError("number of steps must be non-negative")
     dt = _dtype_of(dtype)
+    if isinstance(steps, numbers.Integral) and steps * dt.itemsize >= 2**63:
+        raise RuntimeError(f"Storage size calculation overflowed with sizes=[{steps}]")
     with _allocation((steps,)):
         if steps == 0:
             values = np.empty(0, dtype=dt)

@@ -68,9 +68,9 @@ def get_default_dtype() -> dtype:
 
 
 def set_default_dtype(d: dtype) -> None:
-    """Like ``torch.set_default_dtype``: only float32 and float64 are accepted."""
+    """Like ``torch.set_default_dtype``: a floating dtype (float16, float32 or float64)."""
     global _default_float
-    if d not in (float32, float64):
+    if d not in (float16, float32, float64):
         raise TypeError("only floating-point types are supported as the default type")
     _default_float = d
 

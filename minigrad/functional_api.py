@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from typing import Any
 
 import numpy as np
@@ -227,6 +228,13 @@ def stack(tensors: Any, dim: int = 0) -> Tensor:
     tensors = _tensor_list(tensors, "stack")
     if not tensors:
         raise RuntimeError("stack expects a non-empty TensorList")
+    from minigrad.ops.reduction import normalize_dims
+
+    try:
+        dim = operator.index(dim)
+    except TypeError:
+        raise TypeError(f"stack(): argument 'dim' (position 2) must be int, not {type(dim).__name__}") from None
+    (dim,) = normalize_dims(dim, tensors[0]._data.ndim + 1)  # (torch's IndexError comes before the sizes)
     first = tensors[0]._data.shape
     from minigrad.ops.reduction import normalize_dims
 

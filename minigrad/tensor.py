@@ -797,11 +797,13 @@ class Tensor:
     multiply, divide, negative = mul, div, neg
 
     def subtract(self, other: Any, *positional_alpha: Any, alpha: Any = _UNSET) -> Tensor:
-        """``self − alpha·other``. Unlike ``sub``, torch's ``subtract`` has no deprecated ``(alpha, other)`` form: a
-        second positional argument is ``alpha`` (a number, or a 0-d tensor read as one)."""
+        """``self − alpha·other``. Unlike ``sub``, torch's ``subtract`` has no deprecated ``(alpha, other)`` form: two
+        positional arguments are its ``(Scalar other, Scalar alpha)`` overload (numbers, or 0-d tensors read as
+        numbers)."""
         if positional_alpha:
             a = positional_alpha[0]
-            if len(positional_alpha) > 1 or alpha is not _UNSET or not (
+            scalar_other = not (isinstance(other, Tensor) and other._data.ndim)
+            if len(positional_alpha) > 1 or alpha is not _UNSET or not scalar_other or not (
                     isinstance(a, numbers.Number) or (isinstance(a, Tensor) and not a._data.ndim)):
                 raise TypeError("subtract() received an invalid combination of arguments")
             alpha = _scalar(a)
@@ -1070,8 +1072,8 @@ class Tensor:
         return s.SqueezeDim.apply(self, d)  # (a 0-d tensor too: a new view, SqueezeBackward1, as in torch)
 
     def expand(self, *sizes: Any) -> Tensor:
-        """The tensor broadcast to ``sizes`` (-1 keeps a dim), computed as self + zeros: torch's checks first, and
-        a size too large to allocate is a RuntimeError (torch's expand is a view and allocates nothing)."""
+        """The tensor broadcast to ``sizes`` (-1 keeps a dim; ``ExpandBackward0``): torch's checks first. A copy, not
+        a view: a size too large to allocate is a RuntimeError (torch's expand allocates nothing)."""
         shape = _shape_arg(sizes)
         have, lead = self._data.shape, len(shape) - self._data.ndim
         if lead < 0:
@@ -1097,7 +1099,7 @@ class Tensor:
                 raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(shape)}")
             target.append(s)
         try:
-            return self + _zeros_like_shape(tuple(target), self._data.dtype)
+            return _shape.Expand.apply(self, tuple(target))
         except (MemoryError, ValueError) as e:
             raise RuntimeError(f"cannot allocate a tensor of shape {target}: {e}") from None
 
@@ -1139,19 +1141,25 @@ class Tensor:
     def __setitem__(self, key: Any, value: Any) -> None:
         raw_key = key
         key = tuple(_index_part(k) for k in key) if isinstance(key, tuple) else _index_part(key)
+        value = _other(value)
+        if type(value) is float and self._data.dtype == np.float32 and math.isfinite(value) and (
+                abs(value) > float(np.finfo(np.float32).max)):
+            raise _overflow_error(self._data.dtype)  # (torch makes the value a float32 tensor first; float16: inf)
         if type(key) is tuple and len(key) > 1 and sum(k is Ellipsis for k in key) > 1:
             key = _one_ellipsis(key, self._data.ndim)
-        value = _other(value)
         if any(isinstance(k, slice) and k.step is not None and k.step <= 0
                for k in (key if isinstance(key, tuple) else (key,))):
             raise ValueError("step must be greater than zero")
         if type(value) is int and not -(2**63) <= value < 2**63:
             raise ValueError("Overflow when unpacking long long")  # (torch reads the value as an int64 first)
-        if type(value) is float and self._data.dtype == np.float32 and math.isfinite(value) and (
-                abs(value) > float(np.finfo(np.float32).max)):
-            raise _overflow_error(self._data.dtype)  # (torch makes the value a float32 tensor first; float16: inf)
-        if raw_key is False:
-            return  # torch does nothing for x[False] = v (no graph, no in-place check)
+        if raw_key is False:  # torch does nothing for x[False] = v (no graph, no in-place check) but read v
+            if type(value) is float:
+                _check_float_fits(self._data.dtype, value, floats=False)
+            elif type(value) is int and self._data.dtype.kind in "iu":
+                _checked_bound(self._data.dtype, value)
+            return
+        if isinstance(value, Tensor) and value._data.ndim and not value._data.size:
+            _check_empty_value(self._data, key, value._data)
         if _state.enabled and (self._requires_grad or (isinstance(value, Tensor) and value._requires_grad
                                                         and self._data.dtype.kind == "f")):
             if self.grad_fn is None and self._requires_grad:
@@ -1538,22 +1546,59 @@ def _broadcastable(a: np.ndarray, b: Any) -> bool:
     return True
 
 
-def _zeros_like_shape(shape: tuple[int, ...], dt: np.dtype) -> Tensor:
-    return Tensor._wrap(np.zeros(shape, dtype=dt))
-
-
 def _check_index_put_dtype(t: Tensor, raw_key: Any, key: Any, value: Tensor) -> None:
     """torch's index_put_ (an integer-array index, or a bool mask with a value of several elements) requires the
     value tensor to have the destination's dtype; basic indexing (a Python bool too) and a mask filled with one
     value cast it."""
-    raw, parts = (raw_key, key) if type(key) is tuple and type(raw_key) is tuple else ((raw_key,), (key,))
-    arrays = [k for r, k in zip(raw, parts) if isinstance(k, np.ndarray) and not isinstance(r, bool)]
-    if arrays and not (value._data.size == 1 and all(k.dtype == np.bool_ for k in arrays)):
+    if any(isinstance(k, float | str) for k in (key if type(key) is tuple else (key,))):
+        return  # (an invalid index part is torch's IndexError first)
+    python_bool = False
+    if type(key) is tuple:  # (a Python bool in a tuple is an index_put_ mask, whatever the value's size)
+        arrays = [k for k in key if isinstance(k, np.ndarray)]
+        python_bool = type(raw_key) is tuple and any(isinstance(r, bool) for r in raw_key)
+    else:  # (a bare Python bool is basic indexing)
+        arrays = [key] if isinstance(key, np.ndarray) and not isinstance(raw_key, bool) else []
+    if arrays and (python_bool or not (value._data.size == 1 and all(k.dtype == np.bool_ for k in arrays))):
         _check_index(t._data, key)  # (an index into a dim of size 0 is reported first)
+        try:
+            t._data[key]
+        except IndexError as e:  # (index arrays that do not broadcast together: torch's IndexError first too)
+            if "shape mismatch" in str(e):
+                raise IndexError(str(e)) from None
+        basic: list[Any] = []  # torch applies the basic parts (ints, slices) first: their IndexError comes first
+        for k in key if type(key) is tuple else (key,):
+            if isinstance(k, np.ndarray):
+                basic += [slice(None)] * k.ndim if k.dtype == np.bool_ and k.ndim else [
+                    None if k.dtype == np.bool_ else slice(None)]
+            else:
+                basic.append(k)
+        try:
+            t._data[tuple(basic)]
+        except IndexError as e:
+            raise IndexError(str(e)) from None
         raise RuntimeError(
             f"Index put requires the source and destination dtypes match, got {t.dtype.scalar_name} for the "
             f"destination and {value.dtype.scalar_name} for the source."
         )
+
+
+def _check_empty_value(a: np.ndarray, key: Any, v: np.ndarray) -> None:
+    """torch's shape check of an empty value against the selection (its leading 1-dims dropped, it must broadcast
+    to the selection's shape); NumPy lets an empty value through."""
+    try:
+        shape = a[key].shape
+    except Exception:
+        return  # (the index's own error comes later)
+    vs = v.shape
+    while vs and vs[0] == 1:
+        vs = vs[1:]
+    try:
+        ok = np.broadcast_shapes(shape, vs) == shape
+    except ValueError:
+        ok = False
+    if not ok:
+        raise RuntimeError(f"shape mismatch: value tensor of shape {list(v.shape)} cannot be broadcast to indexing "
+                           f"result of shape {list(shape)}")
 
 
 def _check_index(a: np.ndarray, key: Any) -> None:
@@ -1609,6 +1654,8 @@ def parse_to(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, bool, 
             dtype = a.dtype
         elif _to_dtype(a, first=True) is not None:
             dtype = _to_dtype(a, first=True)
+        elif isinstance(a, int) and not isinstance(a, bool) and flags and isinstance(flags[0], bool):
+            dtype = _dtype.int64  # (an int then a bool: the (dtype, non_blocking, ...) overload reads it as int64)
         elif a is None or isinstance(a, str) or _is_device(a) or (
                 isinstance(a, int | np.integer) and not isinstance(a, bool)):
             device = a
@@ -1657,16 +1704,17 @@ def _one_ellipsis(key: tuple[Any, ...], ndim: int) -> tuple[Any, ...]:
         if k is Ellipsis:
             dim += max(extra, 0)
             continue
-        top = nd if k is None else nd - 1
+        new_axis = k is None or (isinstance(k, np.ndarray) and k.ndim == 0 and k.dtype == np.bool_)  # (a bool too)
+        top = nd if new_axis else nd - 1
         if dim > top:
             raise IndexError(f"Dimension out of range (expected to be in range of [{-top - 1}, {top}], but got {dim})")
-        if k is None:
+        if new_axis:
             nd, dim = nd + 1, dim + 1
         elif isinstance(k, int):
             nd -= 1
         else:
             dim += 1
-    first = key.index(Ellipsis)
+    first = next(i for i, k in enumerate(key) if k is Ellipsis)  # (key.index compares arrays with ==)
     return key[: first + 1] + tuple(k for k in key[first + 1 :] if k is not Ellipsis)
 
 

@@ -1331,6 +1331,9 @@ REGRESSIONS: list[tuple[str, Callable[..., Any], list[Any], dict[str, Any]]] = [
     # x[False] = v does nothing in torch (no graph, no in-place check)
     ("x[key] = value", lambda lib, t, v: t.__setitem__(False, v), [_t([]), _t([], requires_grad=True)], {}),
     ("x[key] = value", lambda lib, t: t.__setitem__(False, 1.0), [_t([1.0, 2.0], requires_grad=True)], {}),
+    ("x[key] = value", lambda lib, t: t.__setitem__(False, math.nan), [_t(0, np.int64)], {}),
+    ("x[key] = value", lambda lib, t, v: t.__setitem__(([], []), v), [_t(np.zeros((0, 0))), _t(np.zeros((0, 0)))],
+     {}),
     # fill_ / nn.init.constant_: a Python int beyond float16's range is refused (torch's checked cast), in a
     # graph-recording fill too
     ("nn.init.constant_", lambda lib, t: lib.nn.init.constant_(t, 10**5), [_t([1.0, 2.0], np.float16)], {}),
@@ -1376,6 +1379,8 @@ REGRESSIONS: list[tuple[str, Callable[..., Any], list[Any], dict[str, Any]]] = [
     ("Tensor.to", lambda lib, t: t.to(False), [_t([1.0, 2.0], requires_grad=True)], {}),
     ("Tensor.to", lambda lib, t: t.to(1.5), [_t([1, 2], np.int64)], {}),
     ("Tensor.to", lambda lib, t: t.to(2**40), [_t([1.0])], {}),
+    ("Module.to", lambda lib: tf_model(lib).to(0, False, False), [], {}),
+    ("Tensor.to", lambda lib, t: t.to(0, False), [_t([1.0])], {}),
     # allclose refuses a NaN tolerance; clamp with a NaN bound checks neither bound; an integer tensor bound beyond
     # the dtype wraps into it
     ("Tensor.allclose", lambda lib, t: t.allclose(t, math.nan), [_t(0.0)], {}),
@@ -1398,6 +1403,42 @@ REGRESSIONS: list[tuple[str, Callable[..., Any], list[Any], dict[str, Any]]] = [
     ("x % y", lambda lib, t, o: t % o, [_t([0.4683, -1.5], np.float16), _t(0.46827602)], {}),
     # transpose of a 0-d tensor is a TransposeBackward0 view
     ("Tensor.transpose", lambda lib, t: t.transpose(0, -1), [_t(0.0, requires_grad=True)], {}),
+    # a Python bool inside a tuple index is an index_put_ mask (the value's dtype must match); several Ellipses
+    # next to an advanced index; linspace reads a 0-d tensor steps as its number
+    ("x[key] = value", lambda lib, t, v: t.__setitem__((True,), v), [_t([]), _t([], np.float64)], {}),
+    ("x[key] = value", lambda lib, t, v: t.__setitem__((0, True), v), [_t([1.0, 2.0]), _t(3.0, np.float64)], {}),
+    ("x[key]", lambda lib, t: t[[], ..., ...], [_t([])], {}),
+    ("linspace", lambda lib, s: lib.linspace(0, 1, s), [_t(-(2**63), np.int64)], {}),
+    # set_default_dtype takes float16; stack promotes like cat; Linear takes a 0-d NumPy int as a size; mse_loss
+    # promotes after broadcasting (a 0-d float64 input with a float32 target: float64)
+    ("set_default_dtype", lambda lib: (lib.set_default_dtype(lib.float16), lib.tensor(1.5).dtype,
+                                       lib.set_default_dtype(lib.float32))[1], [], {}),
+    ("stack", lambda lib, a, b: lib.stack([a, b]), [_t([], np.int64), _t([])], {}),
+    ("nn.Linear(...)", lambda lib, n: lib.nn.Linear(0, n).weight.shape, [ArrayRecipe(np.array(0))], {}),
+    ("nn.MSELoss(...)(x)", lambda lib, x, t: lib.nn.MSELoss()(x, t), [_t(0.0, np.float64), _t([])], {}),
+    ("nn.functional.mse_loss", lambda lib, x, t: lib.nn.functional.mse_loss(x, t),
+     [_t([1.0, 2.0], np.float16, requires_grad=True), _t(0.5, requires_grad=True)], {}),
+    # allclose reads a 0-d tensor tolerance as a number; subtract takes 0-d tensors as its two Scalars; a setitem
+    # value's overflow comes before the index; linspace's storage size overflow; stack checks dim first
+    ("Tensor.allclose", lambda lib, t, r: t.allclose(t, r), [_t(0, np.int64), _t(-(2**63), np.int64)], {}),
+    ("Tensor.subtract", lambda lib, t, a, b: t.subtract(a, b), [_t([], np.int64), _t(0.0), _t(0.0)], {}),
+    ("x[key] = value", lambda lib, t: t.__setitem__((..., True, ...), 1e308), [_t([])], {}),
+    ("x[key] = value", lambda lib, t, v: t.__setitem__((..., True, ...), v), [_t([]), _t([])], {}),
+    ("x[key]", lambda lib, t: t[..., True, ..., 0], [_t(np.ones((2, 3)))], {}),
+    ("x[key] = value", lambda lib, t, v: t.__setitem__((1.5, []), v), [_t(np.zeros((0, 0)), np.float64),
+                                                                       _t(np.zeros((0, 0)))], {}),
+    ("x[key] = value", lambda lib, t, v: t.__setitem__((False, [0, 0]), v), [_t([], np.float64), _t([])], {}),
+    ("x[key] = value", lambda lib, t, v: t.__setitem__((1, []), v), [_t(np.zeros((1, 0)), np.float64),
+                                                                     _t(np.zeros((1, 0)))], {}),
+    ("x[key] = value", lambda lib, t, v: t.__setitem__(([0, 1], [0, 1, 0]), v), [_t(np.ones((2, 2)), np.float64),
+                                                                            _t([1.0])], {}),
+    # a float32 tensor ** a Python float: torch's vectorized loop uses the exponent rounded to float32 for whole
+    # blocks (32 elements with AVX512), the double for the rest
+    ("x ** y", lambda lib, t: t ** 4.4223242085953396e-265, [_t(np.zeros((2, 4, 4)))], {}),
+    ("x ** y", lambda lib, t: t ** 2.000000001, [_t(np.full(33, -1.0), requires_grad=True)], {}),
+    ("linspace", lambda lib, s: lib.linspace(0, 0, s), [_t(2**63 - 1, np.int64)], {}),
+    ("stack", lambda lib, a, b, d: lib.stack([a, b], d), [_t([], np.int64), _t(False, np.bool_), _t(2, np.int64)],
+     {}),
     # several Ellipses: torch reads each (the later ones point past the last dim); NumPy allows one
     ("x[key]", lambda lib, t: t[..., ...], [_t([], np.int64)], {}),
     ("x[key]", lambda lib, t: t[..., 0, ...], [_t(np.arange(24.0).reshape(2, 3, 4), requires_grad=True)], {}),

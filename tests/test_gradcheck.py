@@ -216,6 +216,13 @@ def _extreme_dim(op: type[Function], arg: Callable[..., np.ndarray]) -> Callable
     return make
 
 
+def _expand(draw: st.DrawFn) -> Case:
+    bs = draw(hnp.broadcastable_shapes(draw(shapes(0)), min_dims=0, max_dims=3, max_side=3))
+    x = arr(draw, bs)
+    shape = np.broadcast_shapes(bs, draw(hnp.broadcastable_shapes(bs, min_dims=len(bs), max_dims=3, max_side=3)))
+    return (lambda t: S.Expand.apply(t, shape)), (leaf(x),)
+
+
 def _view(draw: st.DrawFn) -> Case:
     x = arr(draw, shapes(1, 3))
     target = draw(st.sampled_from([(-1,), (x.size, 1), (1, -1), x.shape[::-1]]))
@@ -350,7 +357,7 @@ CASES: dict[str, Callable[[st.DrawFn], Case]] = {
     "Unsqueeze": _unsqueeze,
     "Squeeze": _squeeze(S.Squeeze, False), "SqueezeDim": _squeeze(S.SqueezeDim, True),
     "SqueezeMatmul": _squeeze(S.SqueezeMatmul, True), "Select": _select, "Slice": _slice, "Index": _index,
-    "CopySlices": _copy_slices, "Cat": _cat, "Stack": _stack, "Clone": _unary(S.Clone),
+    "CopySlices": _copy_slices, "Cat": _cat, "Stack": _stack, "Expand": _expand, "Clone": _unary(S.Clone),
     "ToCopy": _unary(S.ToCopy, None, np.float64),
     "Exp": _unary(U.Exp), "Log": _unary(U.Log, floats(0.2, 3)), "Sigmoid": _unary(U.Sigmoid, floats(-4, 4)),
     "Tanh": _unary(U.Tanh), "Relu": _unary(U.Relu, away_from_zero()), "Abs": _unary(U.Abs, away_from_zero()),

@@ -352,3 +352,15 @@ def test_loss_refusals_match_torch() -> None:
                       lambda: torch.nn.BCELoss()(torch.tensor([1.5]), torch.tensor([1.0])))
     assert_same_error(lambda: minigrad.nn.MSELoss(reduction="bad")(minigrad.ones(1), minigrad.ones(1)),
                       lambda: torch.nn.MSELoss(reduction="bad")(torch.ones(1), torch.ones(1)))
+
+
+def test_to_takes_a_torch_compat_device() -> None:
+    """Regression (fuzz fix of to()'s argument parser): ``to(torch.device("cpu"))`` as run-as-torch scripts write it."""
+    from minigrad.torch_compat import device
+
+    x = minigrad.ones(2)
+    assert x.to(device("cpu")) is x
+    assert x.to(device("cpu"), minigrad.float64).dtype == minigrad.float64
+    assert x.to(device=device("cpu")) is x
+    model = minigrad.nn.Linear(1, 1)
+    assert model.to(device("cpu")) is model

@@ -115,7 +115,16 @@ def mse_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: An
             UserWarning,
             stacklevel=2,  # torch's: the line that called mse_loss (nn.MSELoss's forward for the module)
         )
-    return loss.MseLoss.apply(input, target, reduction)
+        # torch broadcasts both first (torch.broadcast_tensors: ExpandBackward0 where a side grows)
+        try:
+            shape = np.broadcast_shapes(input._data.shape, target._data.shape)
+        except ValueError:
+            from minigrad.autograd.function import _broadcast_error
+
+            raise _broadcast_error(input._data, target._data) from None
+        input = input if input._data.shape == shape else input.expand(shape)
+        target = target if target._data.shape == shape else target.expand(shape)
+    return loss.MseLoss.apply(input, target, reduction)  # (it promotes the two dtypes, 0-d or not, as torch)
 
 
 def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average: Any = None,

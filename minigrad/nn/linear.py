@@ -18,7 +18,9 @@ __all__ = ["Linear", "Identity"]
 
 
 def _is_int_tensor(v: Any) -> bool:
-    """A one-element integer tensor, which torch accepts as a size."""
+    """A one-element integer tensor (or a 0-d integer NumPy array), which torch accepts as a size."""
+    if isinstance(v, np.ndarray):
+        return v.ndim == 0 and v.dtype.kind in "iu"
     return isinstance(v, Tensor) and v._data.dtype.kind in "iu" and v._data.size == 1
 
 

@@ -71,8 +71,22 @@ def _pow_float(x: np.ndarray, e: Any) -> np.ndarray:
         with np.errstate(over="ignore", under="ignore", divide="ignore"):
             return x * x * x if e == 3 else 1 / (x * x)
     if dt == _F32 and e not in _EXACT_POWERS:
-        return _pow32(x, e)
+        out = _pow32(x, e)
+        if type(e) is float and float(np.float32(e)) != e and x.flags.c_contiguous and x.size >= _vec_block():
+            # torch's vectorized loop raises whole blocks of a contiguous tensor to the exponent rounded to
+            # float32; only the tail is computed with the double (zeros(32) ** 1e-265 is ones, zeros(31) zeros)
+            n = x.size // _vec_block() * _vec_block()
+            with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
+                out.reshape(-1)[:n] = x.reshape(-1)[:n] ** np.float32(e)
+        return out
     return x**e
+
+
+def _vec_block() -> int:
+    """Elements per iteration of ATen's vectorized float32 loop: two AVX512 (16-float) or 8-float vectors."""
+    from minigrad.random import cpu_capability
+
+    return 32 if cpu_capability == "avx512" else 16
 
 
 _EXACT_POWERS = (2.0, 0.5, 1.0, -1.0, 0.0)  # NumPy's float32 square, sqrt, copy and reciprocal: exact like torch's

@@ -11,7 +11,7 @@ from minigrad.autograd.function import Function
 
 __all__ = [
     "View", "T", "Permute", "Transpose", "Unsqueeze", "Squeeze", "Select", "Slice", "Index", "CopySlices",
-    "Cat", "Stack", "Clone", "ToCopy", "infer_shape", "Alias", "UnsafeView", "Copy", "Zero", "Fill", "FillTensor",
+    "Cat", "Stack", "Expand", "Clone", "ToCopy", "infer_shape", "Alias", "UnsafeView", "Copy", "Zero", "Fill", "FillTensor",
 ]
 
 
@@ -418,6 +418,23 @@ class Stack(Function):
     @staticmethod
     def backward(ctx, grad):  # type: ignore[no-untyped-def]
         return tuple(np.take(grad, i, axis=ctx.dim) for i in range(ctx.n))
+
+
+class Expand(Function):
+    """y = x broadcast to ``shape`` (torch's expand; here a copy, not a view).   dL/dx = dL/dy summed over the
+    broadcast dims (by the engine, which reduces every gradient to its input's shape)."""
+
+    node_name = "ExpandBackward0"
+    formula = "dL/dx = Σ over the expanded dims of dL/dy"
+    array_api = True
+
+    @staticmethod
+    def forward(ctx, x, shape):  # type: ignore[no-untyped-def]
+        return np.array(np.broadcast_to(x, shape))
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+        return grad
 
 
 class Clone(Function):
