@@ -11,7 +11,8 @@ from minigrad.autograd.function import Function
 
 __all__ = [
     "View", "T", "Permute", "Transpose", "Unsqueeze", "Squeeze", "Select", "Slice", "Index", "CopySlices",
-    "Cat", "Stack", "Expand", "Clone", "ToCopy", "infer_shape", "Alias", "UnsafeView", "Copy", "Zero", "Fill", "FillTensor",
+    "Cat", "Stack", "Expand", "Clone", "ToCopy", "infer_shape", "Alias", "UnsafeView", "Copy", "Zero", "Fill",
+    "FillTensor",
 ]
 
 
