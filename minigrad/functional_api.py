@@ -261,13 +261,19 @@ def where(condition: Tensor, input: Any, other: Any) -> Tensor:
 
 
 def maximum(input: Tensor, other: Tensor) -> Tensor:
+    """Elementwise max (``MaximumBackward0``); NaN where either is NaN, as in torch."""
+    from minigrad.ops.arithmetic import Maximum
+
     _t(input, "maximum"), _tensor_arg(other, "maximum", "other", 2)
-    return where(input >= other, input, other)
+    return Maximum.apply(input, other)
 
 
 def minimum(input: Tensor, other: Tensor) -> Tensor:
+    """Elementwise min (``MinimumBackward0``); NaN where either is NaN, as in torch."""
+    from minigrad.ops.arithmetic import Minimum
+
     _t(input, "minimum"), _tensor_arg(other, "minimum", "other", 2)
-    return where(input <= other, input, other)
+    return Minimum.apply(input, other)
 
 
 def allclose(input: Tensor, other: Tensor, rtol: float = 1e-5, atol: float = 1e-8, equal_nan: bool = False) -> bool:

@@ -620,10 +620,6 @@ KNOWN: list[Known] = [
     # -- functional_api: not fixed yet
     Known("where", "unclear error", r"KeyError", "an object-dtype operand (a NumPy object array) has no minigrad "
           "dtype"),
-    Known("m*imum", "different result", r"grad_fn WhereBackward0 != torch's M\w+imumBackward0", "functional_api: "
-          "minimum/maximum are built on where"),
-    Known("m*imum", "different backward", r"values", "functional_api: where sends a tie's gradient to one side "
-          "(torch splits it in halves)"),
     # -- found by the deep profile, not fixed yet (each listed in the README's known differences)
     Known("Tensor.expand", "refuses what torch accepts", r"isn't allowed in a leading, non-existing dimension",
           "torch's expand of a 0-d tensor to sizes with a 0 among them skips its negative-size check and returns a "

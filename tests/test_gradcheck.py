@@ -102,6 +102,16 @@ def _binary(op: type[Function], elements: st.SearchStrategy[float] | None = None
     return make
 
 
+def _extremes(op: type[Function]) -> Callable[[st.DrawFn], Case]:
+    """maximum/minimum: distinct values 0.1 apart (no ties, where the derivative jumps), broadcastable shapes."""
+    def make(draw: st.DrawFn) -> Case:
+        bs = draw(hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=2, max_side=3))
+        na = int(np.prod(bs.input_shapes[0]))
+        both = distinct(draw, (na + int(np.prod(bs.input_shapes[1])),))
+        return op.apply, (leaf(both[:na].reshape(bs.input_shapes[0])), leaf(both[na:].reshape(bs.input_shapes[1])))
+    return make
+
+
 def _alpha(op: type[Function]) -> Callable[[st.DrawFn], Case]:
     def make(draw: st.DrawFn) -> Case:
         a, b = two_broadcastable(draw)
@@ -347,6 +357,7 @@ CASES: dict[str, Callable[[st.DrawFn], Case]] = {
     "Add": _alpha(A.Add), "Sub": _alpha(A.Sub), "Rsub": _rsub, "Mul": _binary(A.Mul),
     "Div": _binary(A.Div, away_from_zero(0.5)), "Neg": _unary(A.Neg), "Pow": _pow, "PowTensor": _pow_tensor,
     "RPow": _rpow, "Reciprocal": _unary(A.Reciprocal, away_from_zero(0.5)), "Where": _where,
+    "Maximum": _extremes(A.Maximum), "Minimum": _extremes(A.Minimum),
     "Addmm": _addmm, "Mm": _mm, "Mv": _mv, "Dot": _dot, "Bmm": _bmm,
     "MseLoss": _mse, "BinaryCrossEntropy": _bce, "BinaryCrossEntropyWithLogits": _bce_logits,
     "Sum": _unary(R.Sum), "SumDim": _sum_dim(R.SumDim), "Mean": _unary(R.Mean), "MeanDim": _sum_dim(R.MeanDim),

@@ -249,6 +249,20 @@ def test_binary_broadcasting_matches_torch(name: str, data: st.DataObject, dtype
     assert res["mg_out"].grad_fn.name() == res["th_out"].grad_fn.name()
 
 
+@pytest.mark.parametrize("name", ["maximum", "minimum"])
+@given(data=st.data(), dtype=st.sampled_from(FLOATS), seed=st.integers(0, 2**32 - 1))
+def test_maximum_minimum_match_torch(name: str, data: st.DataObject, dtype: str, seed: int) -> None:
+    """Elementwise max/min (MaximumBackward0/MinimumBackward0): ties split the gradient in halves, a NaN on
+    either side gives NaN and sends the whole gradient to both, as torch does."""
+    shapes = data.draw(mutually_broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=3, max_side=3))
+    few = st.sampled_from([-1.0, 0.0, 1.0, math.nan])
+    x = data.draw(arrays(np.dtype(dtype), shapes.input_shapes[0], elements=few), label="x")
+    y = data.draw(arrays(np.dtype(dtype), shapes.input_shapes[1], elements=few), label="y")
+    n = max(1, math.prod(shapes.result_shape))
+    res = check_op(lambda L, a, b: getattr(L, name)(a, b), [x, y], dtype, seed, n_ops=1, grad_n_ops=sum_ops(n))
+    assert res["mg_out"].grad_fn.name() == res["th_out"].grad_fn.name()
+
+
 @given(data=st.data(), dtype=st.sampled_from(FLOATS), seed=st.integers(0, 2**32 - 1))
 def test_clamp_with_tensor_bounds_matches_torch(data: st.DataObject, dtype: str, seed: int) -> None:
     """torch's clamp.Tensor overload (ClampBackward0): bounds broadcast into x, either may be None, lo > hi allowed;

@@ -10,7 +10,7 @@ from minigrad._dtype import get_default_dtype, result_type
 from minigrad.autograd.function import Function
 
 __all__ = ["promote", "scaled", "Add", "Sub", "Rsub", "Mul", "Div", "Neg", "Pow", "PowTensor", "RPow", "Reciprocal",
-           "Where"]
+           "Maximum", "Minimum", "Where"]
 
 
 def promote(x: np.ndarray, y: Any) -> tuple[Any, Any]:
@@ -416,6 +416,50 @@ class Reciprocal(Function):
     def backward(ctx, grad):  # type: ignore[no-untyped-def]
         (z,) = ctx.saved_tensors
         return -grad * (z * z)
+
+
+class Maximum(Function):
+    """z = max(a, b) elementwise (NaN where either is NaN).   dL/da = dL/dz where a > b, half of it where a = b,
+    0 where a < b; dL/db the other way round (torch's rule: a NaN sends the whole gradient to both)."""
+
+    node_name = "MaximumBackward0"
+    formula = "dL/da = dL/dz·([a > b] + ½[a = b]) ; dL/db = dL/dz·([b > a] + ½[a = b])  (NaN: both)"
+    array_api = True
+    broadcasting = True
+    ufunc = staticmethod(np.maximum)
+
+    @classmethod
+    def forward(cls, ctx, a, b):  # type: ignore[no-untyped-def]
+        a, b = promote(a, b)
+        ctx.save_for_backward(a, b)
+        return cls.ufunc(a, b)
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+        a, b = ctx.saved_tensors
+        return _split_at_ties(grad, a, b, a < b, a > b)
+
+
+class Minimum(Maximum):
+    """z = min(a, b) elementwise (NaN where either is NaN).   dL/da = dL/dz where a < b, half of it where a = b,
+    0 where a > b; dL/db the other way round (a NaN sends the whole gradient to both)."""
+
+    node_name = "MinimumBackward0"
+    formula = "dL/da = dL/dz·([a < b] + ½[a = b]) ; dL/db = dL/dz·([b < a] + ½[a = b])  (NaN: both)"
+    ufunc = staticmethod(np.minimum)
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+        a, b = ctx.saved_tensors
+        return _split_at_ties(grad, a, b, a > b, a < b)
+
+
+def _split_at_ties(grad: np.ndarray, a: np.ndarray, b: np.ndarray, a_loses: np.ndarray,
+                   b_loses: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """torch's where(a == b, g / 2, g) with the loser's positions zeroed, for each side."""
+    shared = np.where(a == b, grad / 2, grad)
+    zero = grad.dtype.type(0)
+    return np.where(a_loses, zero, shared), np.where(b_loses, zero, shared)
 
 
 class Where(Function):
