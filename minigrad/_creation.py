@@ -200,6 +200,13 @@ def _check_size(shape: tuple[int, ...]) -> tuple[int, ...]:
 
 def _alloc(fill: Any, size: tuple[Any, ...], dtype: Any, requires_grad: bool) -> Tensor:
     shape = _check_size(_shape_arg(size))
+    if type(fill) in (int, float) and _dtype_of(dtype).kind in "iu":  # torch's checked cast of the fill value
+        from minigrad.tensor import _check_float_fits, _checked_bound
+
+        if type(fill) is float:
+            _check_float_fits(_dtype_of(dtype), fill)  # (NaN, beyond the range: refused)
+        else:
+            fill = _checked_bound(_dtype_of(dtype), fill)  # (a negative int wraps into an unsigned type)
     try:
         arr = np.full(shape, fill, dtype=_dtype_of(dtype)) if fill is not None else np.empty(shape, _dtype_of(dtype))
     except (MemoryError, ValueError) as e:
@@ -263,7 +270,11 @@ def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None, requir
     """Values start, start+step, … below end; int64 when all arguments are ints, else the default float."""
     if end is None:
         start, end = 0, start
-    # a 0-d tensor is read as its number, as torch's Scalar arguments are (the bound check then runs in double)
+    # a 0-d tensor is read as its number, as torch's Scalar arguments are (the bound check then runs in double);
+    # any other tensor is torch's parser TypeError
+    for name, position, v in (("end", 1, end), ("start", 0, start), ("step", 2, step)):
+        if isinstance(v, Tensor) and v._data.ndim:
+            raise TypeError(f"arange(): argument '{name}' (position {position}) must be Number, not Tensor")
     start, end, step = (v.item() if isinstance(v, Tensor) and v._data.ndim == 0 else v for v in (start, end, step))
     for v in (start, end):  # (an infinite step is taken: arange(0, 1, inf) is empty)
         if isinstance(v, numbers.Real) and not math.isfinite(v):
@@ -462,12 +473,12 @@ def randn_like(t: Tensor, dtype: Any = None, generator: Any = None, requires_gra
     return randn(t._data.shape, dtype=dtype or t.dtype, generator=generator, requires_grad=requires_grad)
 
 
-def randperm(n: int, generator: Any = None, dtype: Any = None) -> Tensor:
+def randperm(n: int, generator: Any = None, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     dt = np.dtype(np.int64) if dtype is None else to_numpy_dtype(dtype)
     if isinstance(n, numbers.Integral) and n < 0:
         raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
     with _allocation((n,)):
-        return Tensor._wrap(_gen(generator).randperm(n, dt))
+        return _finish(_gen(generator).randperm(n, dt), requires_grad)
 
 
 def manual_seed(seed: int) -> Any:

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from minigrad._dtype import dtype as _DtypeClass
 from minigrad._dtype import from_numpy_dtype, result_type
 from minigrad.ops import shape as _shape
 from minigrad.tensor import _UNSET, ALL_DIMS, Tensor, _deprecated_alpha, _other, _tensor_arg
@@ -180,7 +181,13 @@ def reshape(input: Tensor, shape: Any) -> Tensor:
     return _t(input, "reshape").reshape(shape)
 
 
-def mm(input: Tensor, mat2: Tensor) -> Tensor:
+def mm(input: Tensor, mat2: Tensor, out_dtype: Any = None) -> Tensor:
+    """The matrix product; torch's ``out_dtype`` overload has no CPU kernel (its NotImplementedError)."""
+    if out_dtype is not None:
+        if not isinstance(out_dtype, _DtypeClass):
+            raise TypeError(f"mm() received an invalid combination of arguments - got (Tensor, Tensor, "
+                            f"{type(out_dtype).__name__})")
+        raise NotImplementedError("Could not run 'aten::mm.dtype' with arguments from the 'CPU' backend.")
     return _t(input, "mm").mm(mat2)
 
 

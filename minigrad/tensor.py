@@ -1114,6 +1114,9 @@ class Tensor:
         if not all(k is None or k is Ellipsis or isinstance(k, int | slice) for k in key):
             if any(isinstance(k, slice) and k.step is not None and k.step <= 0 for k in key):
                 raise ValueError("step must be greater than zero")  # (NumPy would reverse)
+            if any(type(k) is int for k in key):  # torch selects with the integers first (NumPy counts them as
+                basic, rest = _split_integers(key, self._data.ndim)  # advanced: x[0, :, [1]] would move dims)
+                return s.Index.apply(self[basic], rest if len(rest) > 1 else rest[0])
             return s.Index.apply(self, key if len(key) > 1 else key[0])
         n_dims = sum(1 for k in key if isinstance(k, int | slice))
         if n_dims > self._data.ndim:
@@ -1704,6 +1707,9 @@ def _one_ellipsis(key: tuple[Any, ...], ndim: int) -> tuple[Any, ...]:
         if k is Ellipsis:
             dim += max(extra, 0)
             continue
+        if isinstance(k, slice) and k == slice(None):  # torch skips a full slice: no range check for it
+            dim += 1
+            continue
         new_axis = k is None or (isinstance(k, np.ndarray) and k.ndim == 0 and k.dtype == np.bool_)  # (a bool too)
         top = nd if new_axis else nd - 1
         if dim > top:
@@ -1716,6 +1722,29 @@ def _one_ellipsis(key: tuple[Any, ...], ndim: int) -> tuple[Any, ...]:
             dim += 1
     first = next(i for i, k in enumerate(key) if k is Ellipsis)  # (key.index compares arrays with ==)
     return key[: first + 1] + tuple(k for k in key[first + 1 :] if k is not Ellipsis)
+
+
+def _split_integers(key: tuple[Any, ...], ndim: int) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+    """An index with integers and advanced parts, as torch applies it: first the basic part (integers select,
+    slices slice, None adds a dim; each advanced part keeps its dims whole), then the advanced parts on what is
+    left, at their new positions."""
+    used = sum(k.ndim if isinstance(k, np.ndarray) and k.dtype == np.bool_ else 0 if k is None or k is Ellipsis
+               else 1 for k in key)
+    basic: list[Any] = []
+    rest: list[Any] = []
+    for k in key:
+        if k is Ellipsis:
+            basic.extend([slice(None)] * max(ndim - used, 0))
+            rest.extend([slice(None)] * max(ndim - used, 0))
+        elif type(k) is int:
+            basic.append(k)
+        elif k is None or isinstance(k, slice):
+            basic.append(k)
+            rest.append(slice(None))
+        else:  # an advanced part: its dims stay for the second step (a bool mask covers as many as it has)
+            basic.extend([slice(None)] * (k.ndim if isinstance(k, np.ndarray) and k.dtype == np.bool_ else 1))
+            rest.append(k)
+    return tuple(basic), tuple(rest)
 
 
 def _index_part(k: Any) -> Any:

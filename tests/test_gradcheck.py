@@ -182,8 +182,9 @@ def _mse(draw: st.DrawFn) -> Case:
 def _bce(draw: st.DrawFn) -> Case:
     shape = draw(shapes(0))
     reduction = draw(st.sampled_from(LS.REDUCTIONS))
-    t = arr(draw, shape, floats(0, 1))
-    t_ = leaf(t) if draw(st.booleans()) else const(t)  # with or without dL/dt
+    t_ = draw(st.booleans())  # with or without dL/dt: a target that is differentiated stays inside (0, 1), where
+    t = arr(draw, shape, floats(0.05, 0.95) if t_ else floats(0, 1))  # the finite differences may not leave [0, 1]
+    t_ = leaf(t) if t_ else const(t)
     w = draw(st.none() | hnp.arrays(F64, shape, elements=floats(0.1, 2)))
     return ((lambda x, t: LS.BinaryCrossEntropy.apply(x, t, w, reduction)),
             (leaf(arr(draw, shape, floats(0.05, 0.95))), t_))

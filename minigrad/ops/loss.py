@@ -78,6 +78,8 @@ class BinaryCrossEntropy(Function):
             if not (lo >= 0 and hi <= 1):  # NaN fails both tests, as in torch
                 raise RuntimeError("all elements of input should be between 0 and 1")
             exact_0_or_1 = lo == 0 or hi == 1
+            if not (np.minimum.reduce(t, axis=None) >= 0 and np.maximum.reduce(t, axis=None) <= 1):
+                raise RuntimeError("all elements of target should be between 0 and 1")  # (torch checks it too)
         if exact_0_or_1:  # ln 0 = −inf is clamped to −100 below: no divide-by-zero warning
             with np.errstate(divide="ignore"):
                 log_x, log_1mx = _clamped_logs(x)
@@ -89,13 +91,7 @@ class BinaryCrossEntropy(Function):
         loss -= np.multiply(t, log_x, out=log_x)
         if weight is not None:
             weight = weight.astype(loss.dtype, copy=False)  # torch reads the weight in the input's dtype
-            try:
-                shape = np.broadcast_shapes(loss.shape, weight.shape)
-            except ValueError:
-                raise _weight_broadcast_error(weight.shape, loss.shape) from None
-            if shape != loss.shape:  # torch multiplies in place: the weight may not enlarge the loss
-                raise RuntimeError(f"output with shape {list(loss.shape)} doesn't match the broadcast shape "
-                                   f"{list(shape)}")
+            _check_weight_fits(weight, loss.shape)
             loss = loss * weight
         ctx.save_for_backward(x, t, weight)
         ctx.reduction = reduction
@@ -123,6 +119,16 @@ class BinaryCrossEntropy(Function):
                 gt = gt * weight
             gt = _scale(gt, t.size, ctx.reduction)
         return gx, gt
+
+
+def _check_weight_fits(weight: np.ndarray, shape: tuple[int, ...]) -> None:
+    """torch applies a loss's weight in place: it must broadcast to the loss's shape without enlarging it."""
+    try:
+        out = np.broadcast_shapes(shape, weight.shape)
+    except ValueError:
+        raise _weight_broadcast_error(weight.shape, shape) from None
+    if out != shape:
+        raise RuntimeError(f"output with shape {list(shape)} doesn't match the broadcast shape {list(out)}")
 
 
 def _weight_broadcast_error(weight: tuple[int, ...], loss: tuple[int, ...]) -> RuntimeError:
@@ -158,6 +164,9 @@ class BinaryCrossEntropyWithLogits(Function):
 
     @staticmethod
     def forward(ctx, z, t, weight, pos_weight, reduction):  # type: ignore[no-untyped-def]
+        for w in (weight, pos_weight):
+            if w is not None:
+                _check_weight_fits(w, z.shape)
         dz = z.dtype
         if t.dtype != dz or (weight is not None and weight.dtype != dz) or (
                 pos_weight is not None and pos_weight.dtype != dz):
