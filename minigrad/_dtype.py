@@ -142,3 +142,16 @@ def result_type(*operands: Any) -> np.dtype:
             result = _default_float.np if (group is groups[2] and g.kind == "f") else g
     assert result is not None
     return result
+
+
+_NARROW_INTS = frozenset(np.dtype(t) for t in (np.int8, np.uint8, np.int16, np.uint16))
+
+
+def cast(a: np.ndarray, dt: np.dtype) -> np.ndarray:
+    """``a`` converted to ``dt`` as torch's CPU kernels convert: a float into an integer type narrower than 32 bits
+    goes through int64 (so 2**32 + 1 becomes 1 in uint8, where NumPy's direct cast gives 0); other casts as NumPy."""
+    if a.dtype.kind == "f" and dt in _NARROW_INTS:
+        with np.errstate(invalid="ignore"):  # (NaN and out-of-range values: undefined in C, as in torch)
+            return a.astype(np.int64).astype(dt)
+    return a.astype(dt)
+

@@ -528,7 +528,7 @@ class Tensor:
             target = self.dtype
         dt = to_numpy_dtype(target)
         if dt.kind != "f":  # only floating tensors can require grad: a cast to ints or bool leaves the graph
-            return Tensor._wrap(self._data.astype(dt))
+            return Tensor._wrap(_dtype.cast(self._data, dt))
         return _shape.ToCopy.apply(self, dt)
 
     def type(self, dtype: Any = None, non_blocking: bool = False) -> Any:
@@ -1066,7 +1066,12 @@ class Tensor:
         if dim is None:
             return s.Squeeze.apply(self)
         if isinstance(dim, tuple | list):
-            _red.normalize_dims(dim, self._data.ndim)  # torch's IndexError first
+            seen = set()
+            for d in dim:  # torch's checks, one dim after the other: its range, then whether it came before
+                d = self._dim(d)
+                if d in seen:
+                    raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
+                seen.add(d)
             raise NotImplementedError("squeeze(dims) with a tuple of dims is not supported by minigrad")
         d = self._dim(dim)  # torch's IndexError for a dim out of range, 0-d tensors included
         return s.SqueezeDim.apply(self, d)  # (a 0-d tensor too: a new view, SqueezeBackward1, as in torch)
@@ -1185,7 +1190,8 @@ class Tensor:
             # (before the index is checked, as in torch; -255..-1 wraps into uint8 as torch's checked cast allows)
             value = _checked_bound(self._data.dtype, value)
         try:
-            self._data[key] = value._data if isinstance(value, Tensor) else value
+            v = value._data if isinstance(value, Tensor) else value
+            self._data[key] = _dtype.cast(v, self._data.dtype) if type(v) is np.ndarray else v
         except OverflowError:
             raise RuntimeError(f"value cannot be converted to type {self._data.dtype.name} without overflow") from None
         except ValueError as e:  # a value that does not broadcast to the selection
@@ -1703,16 +1709,18 @@ def _one_ellipsis(key: tuple[Any, ...], ndim: int) -> tuple[Any, ...]:
 
     extra = ndim - sum(width(k) for k in key)
     dim, nd = 0, ndim  # torch's position in the result, and the result's dims so far
-    for k in key:
+    dropped = set()  # positions of slices torch skips past the last dim
+    for i, k in enumerate(key):
         if k is Ellipsis:
             dim += max(extra, 0)
-            continue
-        if isinstance(k, slice) and k == slice(None):  # torch skips a full slice: no range check for it
-            dim += 1
             continue
         new_axis = k is None or (isinstance(k, np.ndarray) and k.ndim == 0 and k.dtype == np.bool_)  # (a bool too)
         top = nd if new_axis else nd - 1
         if dim > top:
+            if isinstance(k, slice) and k.start in (None, 0) and k.step in (None, 1):  # torch's no-op slice: skipped
+                dropped.add(i)
+                dim += 1
+                continue
             raise IndexError(f"Dimension out of range (expected to be in range of [{-top - 1}, {top}], but got {dim})")
         if new_axis:
             nd, dim = nd + 1, dim + 1
@@ -1721,7 +1729,8 @@ def _one_ellipsis(key: tuple[Any, ...], ndim: int) -> tuple[Any, ...]:
         else:
             dim += 1
     first = next(i for i, k in enumerate(key) if k is Ellipsis)  # (key.index compares arrays with ==)
-    return key[: first + 1] + tuple(k for k in key[first + 1 :] if k is not Ellipsis)
+    return key[: first + 1] + tuple(k for i, k in enumerate(key)
+                                    if i > first and k is not Ellipsis and i not in dropped)
 
 
 def _split_integers(key: tuple[Any, ...], ndim: int) -> tuple[tuple[Any, ...], tuple[Any, ...]]:

@@ -247,6 +247,8 @@ class Div(Function):
     def forward(ctx, x, y):  # type: ignore[no-untyped-def]
         if type(y) is int:  # true division: a Python int divides as a number, never cast to an integer dtype first
             y = float(y)
+        if isinstance(y, np.ndarray) and result_type(x, y).kind != "f":
+            x, y = _float(x), _float(y)  # two integer tensors: each goes straight to the float (no integer cast first)
         x, y = promote(x, y)
         x = _float(x)
         if isinstance(y, np.ndarray):

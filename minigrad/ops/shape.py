@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from minigrad._dtype import promote_types
+from minigrad._dtype import cast, promote_types
 from minigrad.autograd.function import Function
 
 __all__ = [
@@ -463,7 +463,7 @@ class ToCopy(Function):
 
     @staticmethod
     def forward(ctx, x, dtype: Any):  # type: ignore[no-untyped-def]
-        return x.astype(dtype)
+        return cast(x, np.dtype(dtype))
 
     @staticmethod
     def backward(ctx, grad):  # type: ignore[no-untyped-def]
