@@ -924,6 +924,7 @@ class Tensor:
 
     def allclose(self, other: Tensor, rtol: float = 1e-5, atol: float = 1e-8, equal_nan: bool = False) -> bool:
         rtol, atol = _float_arg(rtol, "allclose", "rtol", 2), _float_arg(atol, "allclose", "atol", 3)
+        rtol, atol = (float(v) if isinstance(v, numbers.Real) else v for v in (rtol, atol))  # (torch reads doubles)
         for name, tol in (("rtol", rtol), ("atol", atol)):
             if isinstance(tol, numbers.Real) and not tol >= 0:  # (NaN too)
                 raise RuntimeError(f"{name} must be greater than or equal to zero, but got {tol:g}")
@@ -1040,10 +1041,14 @@ class Tensor:
                 raise TypeError("permute(): argument 'dims' (position 1) must be tuple of ints, not Tensor")
             dims = (int(dims[0]._data.reshape(())),)
         dims_t = _shape_arg(dims)
-        from minigrad.ops.reduction import normalize_dims
-
-        nd = normalize_dims(dims_t, self._data.ndim) if len(dims_t) == self._data.ndim else ()
-        if len(dims_t) != self._data.ndim or sorted(nd) != list(range(self._data.ndim)):
+        nd: tuple[int, ...] = ()
+        if len(dims_t) == self._data.ndim:
+            for d in dims_t:  # torch's checks, one dim after the other: its range, then whether it came before
+                d = self._dim(d)
+                if d in nd:
+                    raise RuntimeError("permute(): duplicate dims are not allowed.")
+                nd += (d,)
+        if len(dims_t) != self._data.ndim:
             raise RuntimeError("permute(sparse_coo): number of dimensions in the tensor input does not match the "
                                "length of the desired ordering of dimensions i.e. input.dim() = "
                                f"{self._data.ndim} is not equal to len(dims) = {len(dims_t)}")
@@ -1065,14 +1070,16 @@ class Tensor:
             dim = (dim, *more_dims)
         if dim is None:
             return s.Squeeze.apply(self)
+        if isinstance(dim, Tensor) and dim._data.ndim:  # (a 1-d tensor is a list of dims for torch's parser)
+            dim = [int(d) for d in dim._data.reshape(-1)]
         if isinstance(dim, tuple | list):
-            seen = set()
+            dims: list[int] = []
             for d in dim:  # torch's checks, one dim after the other: its range, then whether it came before
                 d = self._dim(d)
-                if d in seen:
+                if d in dims:
                     raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
-                seen.add(d)
-            raise NotImplementedError("squeeze(dims) with a tuple of dims is not supported by minigrad")
+                dims.append(d)
+            return s.SqueezeDims.apply(self, tuple(dims))  # (the listed dims of size 1; SqueezeBackward2)
         d = self._dim(dim)  # torch's IndexError for a dim out of range, 0-d tensors included
         return s.SqueezeDim.apply(self, d)  # (a 0-d tensor too: a new view, SqueezeBackward1, as in torch)
 

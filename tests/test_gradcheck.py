@@ -234,6 +234,12 @@ def _expand(draw: st.DrawFn) -> Case:
     return (lambda t: S.Expand.apply(t, shape)), (leaf(x),)
 
 
+def _squeeze_dims(draw: st.DrawFn) -> Case:
+    x = arr(draw, draw(hnp.array_shapes(min_dims=0, max_dims=3, min_side=1, max_side=2)))
+    dims = tuple(draw(st.lists(st.integers(0, max(x.ndim - 1, 0)), unique=True, max_size=max(x.ndim, 1))))
+    return (lambda t: S.SqueezeDims.apply(t, dims)), (leaf(x),)
+
+
 def _view(draw: st.DrawFn) -> Case:
     x = arr(draw, shapes(1, 3))
     target = draw(st.sampled_from([(-1,), (x.size, 1), (1, -1), x.shape[::-1]]))
@@ -368,7 +374,8 @@ CASES: dict[str, Callable[[st.DrawFn], Case]] = {
     "Fill": _fill, "FillTensor": _fill_tensor, "T": _unary(S.T), "Permute": _permute, "Transpose": _transpose,
     "Unsqueeze": _unsqueeze,
     "Squeeze": _squeeze(S.Squeeze, False), "SqueezeDim": _squeeze(S.SqueezeDim, True),
-    "SqueezeMatmul": _squeeze(S.SqueezeMatmul, True), "Select": _select, "Slice": _slice, "Index": _index,
+    "SqueezeMatmul": _squeeze(S.SqueezeMatmul, True),
+    "SqueezeDims": _squeeze_dims, "Select": _select, "Slice": _slice, "Index": _index,
     "CopySlices": _copy_slices, "Cat": _cat, "Stack": _stack, "Expand": _expand, "Clone": _unary(S.Clone),
     "ToCopy": _unary(S.ToCopy, None, np.float64),
     "Exp": _unary(U.Exp), "Log": _unary(U.Log, floats(0.2, 3)), "Sigmoid": _unary(U.Sigmoid, floats(-4, 4)),

@@ -10,7 +10,8 @@ from minigrad._dtype import cast, promote_types
 from minigrad.autograd.function import Function
 
 __all__ = [
-    "View", "T", "Permute", "Transpose", "Unsqueeze", "Squeeze", "Select", "Slice", "Index", "CopySlices",
+    "View", "T", "Permute", "Transpose", "Unsqueeze", "Squeeze", "SqueezeDims", "Select", "Slice", "Index",
+    "CopySlices",
     "Cat", "Stack", "Expand", "Clone", "ToCopy", "infer_shape", "Alias", "UnsafeView", "Copy", "Zero", "Fill",
     "FillTensor",
 ]
@@ -197,6 +198,25 @@ class SqueezeDim(Squeeze):
     """``squeeze(dim)``: torch names its node SqueezeBackward1."""
 
     node_name = "SqueezeBackward1"
+
+
+class SqueezeDims(Function):
+    """``squeeze(dims)``: y = x without those of ``dims`` that have size 1 (a view).   dL/dx = dL/dy reshaped to
+    x's shape."""
+
+    node_name = "SqueezeBackward2"
+    formula = "dL/dx = reshape(dL/dy, shape of x)"
+    array_api = True
+    is_view = True
+
+    @staticmethod
+    def forward(ctx, x, dims):  # type: ignore[no-untyped-def]
+        ctx.shape = x.shape
+        return x.squeeze(axis=tuple(d for d in dims if x.ndim and x.shape[d] == 1))
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+        return grad.reshape(ctx.shape)
 
 
 class SqueezeMatmul(Squeeze):
