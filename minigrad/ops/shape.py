@@ -200,23 +200,15 @@ class SqueezeDim(Squeeze):
     node_name = "SqueezeBackward1"
 
 
-class SqueezeDims(Function):
-    """``squeeze(dims)``: y = x without those of ``dims`` that have size 1 (a view).   dL/dx = dL/dy reshaped to
-    x's shape."""
+class SqueezeDims(Squeeze):
+    """``squeeze(dims)``: only those of ``dims`` that have size 1 go (torch's SqueezeBackward2)."""
 
     node_name = "SqueezeBackward2"
-    formula = "dL/dx = reshape(dL/dy, shape of x)"
-    array_api = True
-    is_view = True
 
     @staticmethod
     def forward(ctx, x, dims):  # type: ignore[no-untyped-def]
         ctx.shape = x.shape
         return x.squeeze(axis=tuple(d for d in dims if x.ndim and x.shape[d] == 1))
-
-    @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
-        return grad.reshape(ctx.shape)
 
 
 class SqueezeMatmul(Squeeze):
