@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from minigrad._device import check_device
 from minigrad._dtype import from_numpy_dtype, get_default_dtype, promote_types, to_numpy_dtype
 from minigrad.tensor import Tensor, _shape_arg
 
@@ -120,6 +121,7 @@ def _has_str(data: Any) -> bool:
 
 def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     """A new tensor holding a copy of ``data`` (nested lists, numbers, NumPy arrays or tensors)."""
+    check_device(device, "tensor")
     if isinstance(data, Tensor):
         warnings.warn(
             "To copy construct from a tensor, it is recommended to use sourceTensor.clone().detach() or "
@@ -155,8 +157,9 @@ def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool
     return _finish(arr, requires_grad)
 
 
-def as_tensor(data: Any, dtype: Any = None) -> Tensor:
+def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
     """Like ``tensor`` but shares memory with a NumPy array or tensor when no conversion is needed."""
+    check_device(device, "as_tensor")
     if isinstance(data, Tensor):
         return data if dtype is None else data.to(dtype)
     if isinstance(data, np.ndarray) and (dtype is None or to_numpy_dtype(dtype) == data.dtype):
@@ -215,20 +218,24 @@ def _alloc(fill: Any, size: tuple[Any, ...], dtype: Any, requires_grad: bool) ->
 
 
 def zeros(*size: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
+    check_device(device, "zeros")
     if any(s < 0 for s in _shape_arg(size)):
         raise RuntimeError("zeros: Dimension size must be non-negative.")  # torch's wording for zeros only
     return _alloc(0, size, dtype, requires_grad)
 
 
 def ones(*size: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
+    check_device(device, "ones")
     return _alloc(1, size, dtype, requires_grad)
 
 
 def empty(*size: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
+    check_device(device, "empty")
     return _alloc(None, size, dtype, requires_grad)
 
 
 def full(size: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
+    check_device(device, "full")
     if dtype is None:
         dtype = _infer(fill_value).dtype
     return _alloc(fill_value, (size,), dtype, requires_grad)
@@ -241,22 +248,26 @@ def _like(t: Tensor, dtype: Any, name: str) -> tuple[tuple[int, ...], Any]:
     return t._data.shape, (t._data.dtype if dtype is None else dtype)
 
 
-def zeros_like(t: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def zeros_like(t: Tensor, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    check_device(device, "zeros_like")
     shape, dt = _like(t, dtype, "zeros_like")
     return _alloc(0, (shape,), dt, requires_grad)
 
 
-def ones_like(t: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def ones_like(t: Tensor, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    check_device(device, "ones_like")
     shape, dt = _like(t, dtype, "ones_like")
     return _alloc(1, (shape,), dt, requires_grad)
 
 
-def empty_like(t: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def empty_like(t: Tensor, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    check_device(device, "empty_like")
     shape, dt = _like(t, dtype, "empty_like")
     return _alloc(None, (shape,), dt, requires_grad)
 
 
-def full_like(t: Tensor, fill_value: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def full_like(t: Tensor, fill_value: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    check_device(device, "full_like")
     shape, dt = _like(t, dtype, "full_like")
     return _alloc(fill_value, (shape,), dt, requires_grad)
 
@@ -266,8 +277,10 @@ def _num(v: Any) -> str:
     return str(int(v)) if isinstance(v, numbers.Real) and math.isfinite(v) and v == int(v) else str(v)
 
 
-def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None,
+           device: Any = None, requires_grad: bool = False) -> Tensor:
     """Values start, start+step, … below end; int64 when all arguments are ints, else the default float."""
+    check_device(device, "arange")
     if end is None:
         start, end = 0, start
     # a 0-d tensor is read as its number, as torch's Scalar arguments are (the bound check then runs in double);
@@ -341,11 +354,13 @@ def _arange_size(start: Any, end: Any, step: Any) -> int:
     return size
 
 
-def linspace(start: float, end: float, steps: int, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def linspace(start: float, end: float, steps: int, dtype: Any = None,
+             device: Any = None, requires_grad: bool = False) -> Tensor:
     """``steps`` values from start to end, as torch's kernel computes them: 0-d tensor bounds are read as numbers
     (no graph); one step is start; more convert both bounds to the dtype (checked: float16 refuses 1e30, uint8
     wraps -1 to 255), then step = (end − start)/(steps − 1) in the dtype (double for integers), the first half
     counting up from start and the second down from end."""
+    check_device(device, "linspace")
     if isinstance(start, Tensor) or isinstance(end, Tensor):
         dims = [f"{name} with {v._data.ndim} dimension(s)" for name, v in (("start", start), ("end", end))
                 if isinstance(v, Tensor) and v._data.ndim]
@@ -397,7 +412,8 @@ def _linspace_bound(dt: np.dtype, v: Any, fill: bool = False) -> Any:
     return v
 
 
-def eye(n: int, m: int | None = None, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def eye(n: int, m: int | None = None, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    check_device(device, "eye")
     for name, v in (("n", n), ("m", m)):
         if isinstance(v, numbers.Integral) and v < 0:
             raise RuntimeError(f"{name} must be greater or equal to 0, got {v}")
@@ -430,16 +446,20 @@ def _check_float(dtype: Any, kernel: str) -> None:
         raise NotImplementedError("minigrad's generator draws float32 and float64 values only, not float16")
 
 
-def rand(*size: Any, generator: Any = None, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def rand(*size: Any, generator: Any = None, dtype: Any = None,
+         device: Any = None, requires_grad: bool = False) -> Tensor:
     """Uniform on [0, 1), the same numbers as torch.rand for the same seed."""
+    check_device(device, "rand")
     shape = _check_size(_shape_arg(size))
     _check_float(dtype, "check_uniform_bounds")
     with _allocation(shape):
         return _finish(_gen(generator).uniform(shape, _dtype_of(dtype)), requires_grad)
 
 
-def randn(*size: Any, generator: Any = None, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def randn(*size: Any, generator: Any = None, dtype: Any = None,
+          device: Any = None, requires_grad: bool = False) -> Tensor:
     """Standard normal, the same numbers as torch.randn for the same seed."""
+    check_device(device, "randn")
     shape = _check_size(_shape_arg(size))
     _check_float(dtype, "normal_kernel_cpu")
     with _allocation(shape):
@@ -447,8 +467,9 @@ def randn(*size: Any, generator: Any = None, dtype: Any = None, requires_grad: b
 
 
 def randint(low: int, high: Any = None, size: Any = None, generator: Any = None, dtype: Any = None,
-            requires_grad: bool = False) -> Tensor:
+            device: Any = None, requires_grad: bool = False) -> Tensor:
     """Integers in [low, high), the same numbers as torch.randint for the same seed."""
+    check_device(device, "randint")
     if size is None:
         low, high, size = 0, low, high
     elif high is None:
@@ -463,17 +484,23 @@ def randint(low: int, high: Any = None, size: Any = None, generator: Any = None,
         return _finish(_gen(generator).randint(low, high, shape, dt), requires_grad)
 
 
-def rand_like(t: Tensor, dtype: Any = None, generator: Any = None, requires_grad: bool = False) -> Tensor:
+def rand_like(t: Tensor, dtype: Any = None, generator: Any = None,
+              device: Any = None, requires_grad: bool = False) -> Tensor:
+    check_device(device, "rand_like")
     _like(t, dtype, "rand_like")
     return rand(t._data.shape, dtype=dtype or t.dtype, generator=generator, requires_grad=requires_grad)
 
 
-def randn_like(t: Tensor, dtype: Any = None, generator: Any = None, requires_grad: bool = False) -> Tensor:
+def randn_like(t: Tensor, dtype: Any = None, generator: Any = None,
+               device: Any = None, requires_grad: bool = False) -> Tensor:
+    check_device(device, "randn_like")
     _like(t, dtype, "randn_like")
     return randn(t._data.shape, dtype=dtype or t.dtype, generator=generator, requires_grad=requires_grad)
 
 
-def randperm(n: int, generator: Any = None, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def randperm(n: int, generator: Any = None, dtype: Any = None,
+             device: Any = None, requires_grad: bool = False) -> Tensor:
+    check_device(device, "randperm")
     dt = np.dtype(np.int64) if dtype is None else to_numpy_dtype(dtype)
     if isinstance(n, numbers.Integral) and n < 0:
         raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")

@@ -262,9 +262,7 @@ def where(condition: Tensor, input: Any, other: Any) -> Tensor:
     if condition._data.dtype.kind != "b" and condition._data.dtype != np.uint8:  # (uint8: torch's deprecated mask)
         raise RuntimeError("where expected condition to be a boolean tensor, but got a tensor with dtype "
                            f"{condition.dtype.scalar_name}")
-    a, b = _other(input), _other(other)
-    a = a if isinstance(a, Tensor) else Tensor._wrap(np.asarray(a))
-    return Where.apply(a, b, condition._data.astype(bool))
+    return Where.apply(_other(input), _other(other), condition._data.astype(bool))
 
 
 def maximum(input: Tensor, other: Tensor) -> Tensor:

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from minigrad import _dtype
+from minigrad._device import check_device, device_type, is_device
 from minigrad._dtype import dtype as _DtypeClass
 from minigrad._dtype import from_numpy_dtype, get_default_dtype, to_numpy_dtype
 from minigrad.autograd import engine as _engine
@@ -568,15 +569,26 @@ class Tensor:
     def cpu(self) -> Tensor:
         return self
 
+    def cuda(self, device: Any = None, non_blocking: bool = False) -> Tensor:
+        """Refused: minigrad has no CUDA (an AssertionError, as from torch's CPU build; a bad device string is
+        torch's parse error first)."""
+        if device is not None and not isinstance(device, str | int | np.integer) or isinstance(device, bool):
+            raise TypeError(f"cuda(): argument 'device' (position 1) must be torch.device, not "
+                            f"{type(device).__name__}")
+        if device_type(device) != "cuda" and device is not None:
+            raise RuntimeError("Invalid device, must be cuda device")
+        raise AssertionError("minigrad is not compiled with CUDA enabled: it runs on the CPU only")
+
     def contiguous(self) -> Tensor:
         return self
 
     def clone(self) -> Tensor:
         return _shape.Clone.apply(self)
 
-    def new_tensor(self, data: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    def new_tensor(self, data: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
         from minigrad._creation import tensor
 
+        check_device(device, "new_tensor")
         return tensor(data, dtype=dtype or self.dtype, requires_grad=requires_grad)
 
     def type_as(self, other: Tensor) -> Tensor:
@@ -1119,6 +1131,7 @@ class Tensor:
     def __getitem__(self, key: Any) -> Tensor:
         s = _shape
         single_slice = isinstance(key, slice)  # torch records SliceBackward0 even for x[:]
+        _check_index_count(key, self._data.ndim)
         key = key if isinstance(key, tuple) else (key,)
         key = tuple(_index_part(k) for k in key)
         if len(key) > 1 and sum(k is Ellipsis for k in key) > 1:
@@ -1160,13 +1173,14 @@ class Tensor:
         if type(value) is float and self._data.dtype == np.float32 and math.isfinite(value) and (
                 abs(value) > float(np.finfo(np.float32).max)):
             raise _overflow_error(self._data.dtype)  # (torch makes the value a float32 tensor first; float16: inf)
+        if type(value) is int and not -(2**63) <= value < 2**63:
+            raise ValueError("Overflow when unpacking long long")  # (torch reads the value as an int64 first)
+        _check_index_count(raw_key, self._data.ndim)
         if type(key) is tuple and len(key) > 1 and sum(k is Ellipsis for k in key) > 1:
             key = _one_ellipsis(key, self._data.ndim)
         if any(isinstance(k, slice) and k.step is not None and k.step <= 0
                for k in (key if isinstance(key, tuple) else (key,))):
             raise ValueError("step must be greater than zero")
-        if type(value) is int and not -(2**63) <= value < 2**63:
-            raise ValueError("Overflow when unpacking long long")  # (torch reads the value as an int64 first)
         if raw_key is False:  # torch does nothing for x[False] = v (no graph, no in-place check) but read v
             if type(value) is float:
                 _check_float_fits(self._data.dtype, value, floats=False)
@@ -1672,7 +1686,7 @@ def parse_to(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, bool, 
             dtype = _to_dtype(a, first=True)
         elif isinstance(a, int) and not isinstance(a, bool) and flags and isinstance(flags[0], bool):
             dtype = _dtype.int64  # (an int then a bool: the (dtype, non_blocking, ...) overload reads it as int64)
-        elif a is None or isinstance(a, str) or _is_device(a) or (
+        elif a is None or isinstance(a, str) or is_device(a) or (
                 isinstance(a, int | np.integer) and not isinstance(a, bool)):
             device = a
             if flags:  # (after a device comes the dtype, or None)
@@ -1687,21 +1701,31 @@ def parse_to(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, bool, 
     for name in ("non_blocking", "copy"):
         if name in kwargs and not isinstance(kwargs[name], bool):
             raise invalid()
-    if isinstance(device, int | np.integer) and not isinstance(device, bool):
-        raise RuntimeError("Device index must not be negative" if device < 0 else
-                           "Cannot access accelerator device when none is available.")
-    if _is_device(device):  # a device object (torch_compat's torch.device: always the CPU)
-        device = str(device)
-    if isinstance(device, str) and device != "cpu":
-        raise RuntimeError(f"minigrad runs on the CPU only; cannot move to '{device}'")
+    check_device(device)
+    indexed = ":" in str(device)  # (torch: "cpu:0" is not the tensor's device "cpu", so it copies)
     if len(flags) == 2:
-        return dtype, flags[1], True
-    return dtype, kwargs.get("copy", False), "copy" in kwargs
+        return dtype, flags[1] or indexed, True
+    return dtype, kwargs.get("copy", False) or indexed, "copy" in kwargs
 
 
-def _is_device(a: Any) -> bool:
-    """A device object such as ``torch_compat``'s ``torch.device("cpu")`` (it has torch's ``type`` and ``index``)."""
-    return hasattr(a, "type") and hasattr(a, "index") and not isinstance(a, Tensor | str | type)
+def _check_index_count(key: Any, ndim: int) -> None:
+    """torch's first check of an index: it may not name more dims than the tensor has. Each part names one dim,
+    except None, Ellipsis and Python bools (none) and a bool or uint8 Tensor (as many as it has). A lone int,
+    slice, None, Ellipsis or bool is not a tuple to torch and has its own checks (a slice's is here)."""
+    if isinstance(key, slice):
+        if ndim == 0:
+            raise IndexError("slice() cannot be applied to a 0-dim tensor.")
+        return
+    if key is None or key is Ellipsis or isinstance(key, bool | int | np.integer):
+        return
+    count = 0
+    for k in key if isinstance(key, tuple) else (key,):
+        if isinstance(k, Tensor):
+            count += k._data.ndim if k._data.dtype in (np.bool_, np.uint8) else 1
+        elif not (k is None or k is Ellipsis or isinstance(k, bool)):
+            count += 1
+    if count > ndim:
+        raise IndexError(f"too many indices for tensor of dimension {ndim}")
 
 
 def _one_ellipsis(key: tuple[Any, ...], ndim: int) -> tuple[Any, ...]:
@@ -1724,7 +1748,8 @@ def _one_ellipsis(key: tuple[Any, ...], ndim: int) -> tuple[Any, ...]:
         new_axis = k is None or (isinstance(k, np.ndarray) and k.ndim == 0 and k.dtype == np.bool_)  # (a bool too)
         top = nd if new_axis else nd - 1
         if dim > top:
-            if isinstance(k, slice) and k.start in (None, 0) and k.step in (None, 1):  # torch's no-op slice: skipped
+            if isinstance(k, slice) and k.start in (None, 0) and k.step in (None, 1) and (
+                    k.stop is None or k.stop >= 0):  # torch's no-op slice: skipped (a negative stop is not one)
                 dropped.add(i)
                 dim += 1
                 continue

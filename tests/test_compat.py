@@ -97,7 +97,7 @@ def test_minigrad_only_modules_are_not_exposed_under_torch_names() -> None:
         ("torch.optim.Adam", "torch.optim.Adam"),
         ("torch.FloatTensor([1.0])", "torch.FloatTensor"),
         ("torch.ones(2).unfold(0, 1, 1)", "torch.Tensor.unfold"),
-        ("torch.ones(2, requires_grad=True).cuda()", "torch.Tensor.cuda"),
+        ("torch.ones(2, requires_grad=True).pin_memory()", "torch.Tensor.pin_memory"),
         ("nn.Linear(1, 1).register_forward_hook", "torch.nn.Module.register_forward_hook"),
         ("torch.cuda.manual_seed(0)", "torch.cuda.manual_seed"),
     ],
@@ -218,6 +218,10 @@ def test_cuda_probe_and_cpu_device() -> None:
     assert ns["shown"] == ("cpu", "device(type='cpu')", 0)
     with pytest.raises(Unsupported, match=r"torch\.device\('cuda'\) is not supported"):
         _exec("import torch\ntorch.device('cuda')\n")
+    # .cuda() and device="cuda" fail as on torch's CPU build (an AssertionError), not with a missing attribute
+    for code in ("torch.ones(2).cuda()", "torch.nn.Linear(1, 1).cuda()", "torch.zeros(2, device='cuda')"):
+        with pytest.raises(AssertionError, match="not compiled with CUDA enabled"):
+            _exec(f"import torch\n{code}\n")
 
 
 # ---------------------------------------------------------------------- API bits added for parity

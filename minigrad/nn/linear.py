@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from minigrad._device import check_device
 from minigrad._dtype import get_default_dtype, to_numpy_dtype
 from minigrad.nn import functional as F
 from minigrad.nn import init
@@ -35,10 +36,11 @@ class Linear(Module):
             if (isinstance(v, bool) and name == "out_features") or not (
                     isinstance(v, int | np.integer) or _is_int_tensor(v)):
                 raise TypeError(f"Linear(): argument '{name}' must be int, not {type(v).__name__}")
-            v = int(v)
-            if v < 0:
+        check_device(device, "empty")  # (torch's Linear allocates with torch.empty(..., device=device))
+        for v in (in_features, out_features):
+            if int(v) < 0:
                 raise RuntimeError(
-                    f"Trying to create tensor with negative dimension {v}: [{out_features}, {in_features}]"
+                    f"Trying to create tensor with negative dimension {int(v)}: [{out_features}, {in_features}]"
                 )
         self.in_features, self.out_features = int(in_features), int(out_features)
         dt = get_default_dtype().np if dtype is None else to_numpy_dtype(dtype)

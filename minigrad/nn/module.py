@@ -307,6 +307,13 @@ class Module:
     def cpu(self) -> Module:
         return self
 
+    def cuda(self, device: Any = None) -> Module:
+        """Each parameter and buffer's ``cuda()``: refused (minigrad has no CUDA); a module without tensors is
+        returned as it is, as in torch."""
+        for t in (*self.parameters(), *(b for _, b in self.named_buffers())):
+            t.cuda(device)
+        return self
+
     def apply(self, fn: Any) -> Module:
         for m in reversed(list(self.modules())):
             fn(m)

@@ -475,7 +475,13 @@ class Where(Function):
 
     @staticmethod
     def forward(ctx, a, b, cond):  # type: ignore[no-untyped-def]
-        a, b = promote(a, b)
+        if type(a) is np.ndarray:  # (a Python number is torch's wrapped scalar: it ranks below any tensor)
+            a, b = promote(a, b)
+        elif type(b) is np.ndarray:
+            b, a = promote(b, a)
+        else:
+            dt = result_type(a, b)
+            a, b = dt.type(a), dt.type(b)
         ctx.cond = cond
         return np.where(cond, a, b)
 
