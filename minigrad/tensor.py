@@ -1175,6 +1175,10 @@ class Tensor:
             raise _overflow_error(self._data.dtype)  # (torch makes the value a float32 tensor first; float16: inf)
         if type(value) is int and not -(2**63) <= value < 2**63:
             raise ValueError("Overflow when unpacking long long")  # (torch reads the value as an int64 first)
+        if type(value) is float:  # torch makes a number a tensor of self's dtype before it reads the index
+            _check_float_fits(self._data.dtype, value, floats=False)  # (x[k] = 1e10 is inf in float16, as in torch)
+        elif type(value) is int and self._data.dtype.kind in "iu":
+            value = _checked_bound(self._data.dtype, value)  # (-255..-1 wraps into uint8 as torch's cast allows)
         _check_index_count(raw_key, self._data.ndim)
         if type(key) is tuple and len(key) > 1 and sum(k is Ellipsis for k in key) > 1:
             key = _one_ellipsis(key, self._data.ndim)
@@ -1182,10 +1186,6 @@ class Tensor:
                for k in (key if isinstance(key, tuple) else (key,))):
             raise ValueError("step must be greater than zero")
         if raw_key is False:  # torch does nothing for x[False] = v (no graph, no in-place check) but read v
-            if type(value) is float:
-                _check_float_fits(self._data.dtype, value, floats=False)
-            elif type(value) is int and self._data.dtype.kind in "iu":
-                _checked_bound(self._data.dtype, value)
             return
         if isinstance(value, Tensor) and value._data.ndim and not value._data.size:
             _check_empty_value(self._data, key, value._data)
@@ -1205,11 +1205,6 @@ class Tensor:
             return
         if isinstance(value, Tensor) and value._data.dtype != self._data.dtype:
             _check_index_put_dtype(self, raw_key, key, value)
-        if type(value) is float:
-            _check_float_fits(self._data.dtype, value, floats=False)  # (x[k] = 1e10 is inf in float16, as in torch)
-        elif type(value) is int and self._data.dtype.kind in "iu":
-            # (before the index is checked, as in torch; -255..-1 wraps into uint8 as torch's checked cast allows)
-            value = _checked_bound(self._data.dtype, value)
         try:
             v = value._data if isinstance(value, Tensor) else value
             self._data[key] = _dtype.cast(v, self._data.dtype) if type(v) is np.ndarray else v

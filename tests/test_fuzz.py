@@ -1515,6 +1515,9 @@ REGRESSIONS: list[tuple[str, Callable[..., Any], list[Any], dict[str, Any]]] = [
     ("x[key]", lambda lib, t, m: t[m, 0], [_t(np.zeros((2, 3))), _t(np.ones((2, 3)), np.bool_)], {}),
     ("x[key] = value", lambda lib, t: t.__setitem__((..., ..., 0), 1.0), [_t(0.0)], {}),
     ("x[key] = value", lambda lib, t: t.__setitem__(slice(None), 1.0), [_t(0.0)], {}),
+    # the value is made a tensor of self's dtype before the index is read
+    ("x[key] = value", lambda lib, t: t.__setitem__(slice(0, None), math.nan), [_t(0, np.int64)], {}),
+    ("x[key] = value", lambda lib, t: t.__setitem__((0, 0), 300), [_t([1], np.uint8)], {}),
     # a slice past the last dim (after several Ellipses) is skipped only with a stop of None or ≥ 0
     ("x[key]", lambda lib, t: t[..., ..., :-6], [_t(np.zeros((0, 0)))], {}),
     ("x[key]", lambda lib, t: t[..., ..., :5], [_t(np.zeros((2, 3)))], {}),
