@@ -572,7 +572,7 @@ class Tensor:
     def cuda(self, device: Any = None, non_blocking: bool = False) -> Tensor:
         """Refused: minigrad has no CUDA (an AssertionError, as from torch's CPU build; a bad device string is
         torch's parse error first)."""
-        if device is not None and not isinstance(device, str | int | np.integer) or isinstance(device, bool):
+        if (device is not None and not isinstance(device, str | int | np.integer)) or isinstance(device, bool):
             raise TypeError(f"cuda(): argument 'device' (position 1) must be torch.device, not "
                             f"{type(device).__name__}")
         if device_type(device) != "cuda" and device is not None:
