@@ -12,9 +12,9 @@ from typing import Any
 
 import numpy as np
 
-from minigrad._device import check_device
+from minigrad._device import check_device, device_type, refuse_accelerator
 from minigrad._dtype import from_numpy_dtype, get_default_dtype, promote_types, to_numpy_dtype
-from minigrad.tensor import Tensor, _shape_arg
+from minigrad.tensor import Tensor, _is_index, _shape_arg
 
 __all__ = [
     "tensor", "as_tensor", "from_numpy", "zeros", "ones", "empty", "full", "zeros_like", "ones_like",
@@ -119,9 +119,10 @@ def _has_str(data: Any) -> bool:
     return any(isinstance(x, str) or (isinstance(x, list | tuple) and _has_str(x)) for x in data)
 
 
-def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-    """A new tensor holding a copy of ``data`` (nested lists, numbers, NumPy arrays or tensors)."""
-    check_device(device, "tensor")
+def tensor(data: Any, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    """A new tensor holding a copy of ``data`` (nested lists, numbers, NumPy arrays or tensors). As in torch, the
+    data is read on the CPU before an accelerator ``device`` is refused."""
+    kind = device_type(device, "tensor")
     if isinstance(data, Tensor):
         warnings.warn(
             "To copy construct from a tensor, it is recommended to use sourceTensor.clone().detach() or "
@@ -148,12 +149,14 @@ def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool
         arr = _infer(data) if dtype is None else np.array(data, dtype=to_numpy_dtype(dtype))
     except (ValueError, OverflowError) as e:
         if dtype is not None and isinstance(e, ValueError) and (shape := _ragged_shape(data)) is not None:
+            refuse_accelerator(kind)
             return _finish(np.zeros(shape, dtype=to_numpy_dtype(dtype)), requires_grad)
         if "cannot convert float" not in str(e) and not isinstance(e, OverflowError):
             raise
         arr = _wrapped_unsigned(data, to_numpy_dtype(dtype))
         if arr is None:
             raise RuntimeError(f"value cannot be converted to type {to_numpy_dtype(dtype)} without overflow") from None
+    refuse_accelerator(kind)
     return _finish(arr, requires_grad)
 
 
@@ -201,8 +204,16 @@ def _check_size(shape: tuple[int, ...]) -> tuple[int, ...]:
     return shape
 
 
-def _alloc(fill: Any, size: tuple[Any, ...], dtype: Any, requires_grad: bool) -> Tensor:
-    shape = _check_size(_shape_arg(size))
+def _alloc(fill: Any, size: tuple[Any, ...], dtype: Any, requires_grad: bool, device: Any = None,
+           fn: str = "empty") -> Tensor:
+    """A new tensor of ``size`` filled with ``fill`` (None: uninitialised), after torch's checks in its order: the
+    arguments' types, the device, then the values."""
+    shape = _shape_arg(size)
+    _dtype_of(dtype)
+    check_device(device, fn)
+    if fn == "zeros" and any(s < 0 for s in shape):
+        raise RuntimeError("zeros: Dimension size must be non-negative.")  # torch's wording for zeros only
+    _check_size(shape)
     if type(fill) in (int, float) and _dtype_of(dtype).kind in "iu":  # torch's checked cast of the fill value
         from minigrad.tensor import _check_float_fits, _checked_bound
 
@@ -217,28 +228,28 @@ def _alloc(fill: Any, size: tuple[Any, ...], dtype: Any, requires_grad: bool) ->
     return _finish(arr, requires_grad)
 
 
-def zeros(*size: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
-    check_device(device, "zeros")
-    if any(s < 0 for s in _shape_arg(size)):
-        raise RuntimeError("zeros: Dimension size must be non-negative.")  # torch's wording for zeros only
-    return _alloc(0, size, dtype, requires_grad)
+def zeros(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    return _alloc(0, size, dtype, requires_grad, device, "zeros")
 
 
-def ones(*size: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
-    check_device(device, "ones")
-    return _alloc(1, size, dtype, requires_grad)
+def ones(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    return _alloc(1, size, dtype, requires_grad, device, "ones")
 
 
-def empty(*size: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
-    check_device(device, "empty")
-    return _alloc(None, size, dtype, requires_grad)
+def empty(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    return _alloc(None, size, dtype, requires_grad, device, "empty")
 
 
-def full(size: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
-    check_device(device, "full")
+def _check_fill(fill_value: Any, fn: str) -> None:
+    if not isinstance(fill_value, numbers.Number | np.generic | Tensor | np.ndarray):
+        raise TypeError(f"{fn}(): argument 'fill_value' (position 2) must be Number, not {type(fill_value).__name__}")
+
+
+def full(size: Any, fill_value: Any, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    _check_fill(fill_value, "full")
     if dtype is None:
         dtype = _infer(fill_value).dtype
-    return _alloc(fill_value, (size,), dtype, requires_grad)
+    return _alloc(fill_value, (size,), dtype, requires_grad, device, "full")
 
 
 def _like(t: Tensor, dtype: Any, name: str) -> tuple[tuple[int, ...], Any]:
@@ -248,28 +259,26 @@ def _like(t: Tensor, dtype: Any, name: str) -> tuple[tuple[int, ...], Any]:
     return t._data.shape, (t._data.dtype if dtype is None else dtype)
 
 
-def zeros_like(t: Tensor, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-    check_device(device, "zeros_like")
+def zeros_like(t: Tensor, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     shape, dt = _like(t, dtype, "zeros_like")
-    return _alloc(0, (shape,), dt, requires_grad)
+    return _alloc(0, (shape,), dt, requires_grad, device, "zeros_like")
 
 
-def ones_like(t: Tensor, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-    check_device(device, "ones_like")
+def ones_like(t: Tensor, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     shape, dt = _like(t, dtype, "ones_like")
-    return _alloc(1, (shape,), dt, requires_grad)
+    return _alloc(1, (shape,), dt, requires_grad, device, "ones_like")
 
 
-def empty_like(t: Tensor, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-    check_device(device, "empty_like")
+def empty_like(t: Tensor, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     shape, dt = _like(t, dtype, "empty_like")
-    return _alloc(None, (shape,), dt, requires_grad)
+    return _alloc(None, (shape,), dt, requires_grad, device, "empty_like")
 
 
-def full_like(t: Tensor, fill_value: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-    check_device(device, "full_like")
+def full_like(t: Tensor, fill_value: Any, *, dtype: Any = None, device: Any = None,
+              requires_grad: bool = False) -> Tensor:
     shape, dt = _like(t, dtype, "full_like")
-    return _alloc(fill_value, (shape,), dt, requires_grad)
+    _check_fill(fill_value, "full_like")
+    return _alloc(fill_value, (shape,), dt, requires_grad, device, "full_like")
 
 
 def _num(v: Any) -> str:
@@ -277,10 +286,9 @@ def _num(v: Any) -> str:
     return str(int(v)) if isinstance(v, numbers.Real) and math.isfinite(v) and v == int(v) else str(v)
 
 
-def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None,
+def arange(start: Any, end: Any = None, step: Any = 1, *, dtype: Any = None,
            device: Any = None, requires_grad: bool = False) -> Tensor:
     """Values start, start+step, … below end; int64 when all arguments are ints, else the default float."""
-    check_device(device, "arange")
     if end is None:
         start, end = 0, start
     # a 0-d tensor is read as its number, as torch's Scalar arguments are (the bound check then runs in double);
@@ -288,7 +296,12 @@ def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None,
     for name, position, v in (("end", 1, end), ("start", 0, start), ("step", 2, step)):
         if isinstance(v, Tensor) and v._data.ndim:
             raise TypeError(f"arange(): argument '{name}' (position {position}) must be Number, not Tensor")
+        if not isinstance(v, numbers.Number | Tensor | np.ndarray):
+            raise TypeError(f"arange(): argument '{name}' (position {position}) must be Number, not "
+                            f"{type(v).__name__}")
     start, end, step = (v.item() if isinstance(v, Tensor) and v._data.ndim == 0 else v for v in (start, end, step))
+    _dtype_of(dtype)
+    check_device(device, "arange")
     for v in (start, end):  # (an infinite step is taken: arange(0, 1, inf) is empty)
         if isinstance(v, numbers.Real) and not math.isfinite(v):
             raise RuntimeError(f"unsupported range: {_num(start)} -> {_num(end)}")
@@ -354,13 +367,12 @@ def _arange_size(start: Any, end: Any, step: Any) -> int:
     return size
 
 
-def linspace(start: float, end: float, steps: int, dtype: Any = None,
+def linspace(start: float, end: float, steps: int, *, dtype: Any = None,
              device: Any = None, requires_grad: bool = False) -> Tensor:
     """``steps`` values from start to end, as torch's kernel computes them: 0-d tensor bounds are read as numbers
     (no graph); one step is start; more convert both bounds to the dtype (checked: float16 refuses 1e30, uint8
     wraps -1 to 255), then step = (end − start)/(steps − 1) in the dtype (double for integers), the first half
     counting up from start and the second down from end."""
-    check_device(device, "linspace")
     if isinstance(start, Tensor) or isinstance(end, Tensor):
         dims = [f"{name} with {v._data.ndim} dimension(s)" for name, v in (("start", start), ("end", end))
                 if isinstance(v, Tensor) and v._data.ndim]
@@ -371,6 +383,8 @@ def linspace(start: float, end: float, steps: int, dtype: Any = None,
         start, end = (v.item() if isinstance(v, Tensor) else v for v in (start, end))
     if isinstance(steps, Tensor):  # (a one-element integer tensor is read as its number)
         steps = operator.index(steps)
+    _dtype_of(dtype)
+    check_device(device, "linspace")
     if isinstance(steps, numbers.Integral) and steps < 0:
         raise RuntimeError("number of steps must be non-negative")
     dt = _dtype_of(dtype)
@@ -412,7 +426,12 @@ def _linspace_bound(dt: np.dtype, v: Any, fill: bool = False) -> Any:
     return v
 
 
-def eye(n: int, m: int | None = None, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+def eye(n: int, m: int | None = None, *, dtype: Any = None, device: Any = None,
+        requires_grad: bool = False) -> Tensor:
+    for name, v in (("n", n), ("m", m)):
+        if v is not None and not (isinstance(v, numbers.Integral) or _is_index(v)):
+            raise TypeError(f"eye(): argument '{name}' must be int, not {type(v).__name__}")
+    _dtype_of(dtype)
     check_device(device, "eye")
     for name, v in (("n", n), ("m", m)):
         if isinstance(v, numbers.Integral) and v < 0:
@@ -449,8 +468,10 @@ def _check_float(dtype: Any, kernel: str) -> None:
 def rand(*size: Any, generator: Any = None, dtype: Any = None,
          device: Any = None, requires_grad: bool = False) -> Tensor:
     """Uniform on [0, 1), the same numbers as torch.rand for the same seed."""
+    shape = _shape_arg(size)
+    _dtype_of(dtype)
     check_device(device, "rand")
-    shape = _check_size(_shape_arg(size))
+    _check_size(shape)
     _check_float(dtype, "check_uniform_bounds")
     with _allocation(shape):
         return _finish(_gen(generator).uniform(shape, _dtype_of(dtype)), requires_grad)
@@ -459,24 +480,28 @@ def rand(*size: Any, generator: Any = None, dtype: Any = None,
 def randn(*size: Any, generator: Any = None, dtype: Any = None,
           device: Any = None, requires_grad: bool = False) -> Tensor:
     """Standard normal, the same numbers as torch.randn for the same seed."""
+    shape = _shape_arg(size)
+    _dtype_of(dtype)
     check_device(device, "randn")
-    shape = _check_size(_shape_arg(size))
+    _check_size(shape)
     _check_float(dtype, "normal_kernel_cpu")
     with _allocation(shape):
         return _finish(_gen(generator).normal(shape, _dtype_of(dtype)), requires_grad)
 
 
-def randint(low: int, high: Any = None, size: Any = None, generator: Any = None, dtype: Any = None,
+def randint(low: int, high: Any = None, size: Any = None, *, generator: Any = None, dtype: Any = None,
             device: Any = None, requires_grad: bool = False) -> Tensor:
     """Integers in [low, high), the same numbers as torch.randint for the same seed."""
-    check_device(device, "randint")
     if size is None:
         low, high, size = 0, low, high
     elif high is None:
         raise TypeError("randint() missing required argument 'size'")
     if size is None:
         raise TypeError("randint() missing required argument 'size'")
-    shape = _check_size(_shape_arg((size,)))
+    shape = _shape_arg((size,))
+    _dtype_of(dtype)
+    check_device(device, "randint")
+    _check_size(shape)
     if high <= low:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
     dt = np.dtype(np.int64) if dtype is None else to_numpy_dtype(dtype)
@@ -484,24 +509,24 @@ def randint(low: int, high: Any = None, size: Any = None, generator: Any = None,
         return _finish(_gen(generator).randint(low, high, shape, dt), requires_grad)
 
 
-def rand_like(t: Tensor, dtype: Any = None, generator: Any = None,
+def rand_like(t: Tensor, *, dtype: Any = None, generator: Any = None,
               device: Any = None, requires_grad: bool = False) -> Tensor:
-    check_device(device, "rand_like")
     _like(t, dtype, "rand_like")
+    check_device(device, "rand_like")
     return rand(t._data.shape, dtype=dtype or t.dtype, generator=generator, requires_grad=requires_grad)
 
 
-def randn_like(t: Tensor, dtype: Any = None, generator: Any = None,
+def randn_like(t: Tensor, *, dtype: Any = None, generator: Any = None,
                device: Any = None, requires_grad: bool = False) -> Tensor:
-    check_device(device, "randn_like")
     _like(t, dtype, "randn_like")
+    check_device(device, "randn_like")
     return randn(t._data.shape, dtype=dtype or t.dtype, generator=generator, requires_grad=requires_grad)
 
 
-def randperm(n: int, generator: Any = None, dtype: Any = None,
+def randperm(n: int, *, generator: Any = None, dtype: Any = None,
              device: Any = None, requires_grad: bool = False) -> Tensor:
-    check_device(device, "randperm")
     dt = np.dtype(np.int64) if dtype is None else to_numpy_dtype(dtype)
+    check_device(device, "randperm")
     if isinstance(n, numbers.Integral) and n < 0:
         raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
     with _allocation((n,)):

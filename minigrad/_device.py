@@ -44,9 +44,15 @@ def device_type(device: Any, fn: str | None = None) -> str:
 
 
 def check_device(device: Any, fn: str | None = None) -> None:
-    """Accept ``device`` if it names the CPU; else raise as torch's CPU build does (an AssertionError for CUDA
-    and XPU, from torch's lazy init; a RuntimeError for the other accelerators, and torch's parse errors)."""
-    kind = device_type(device, fn)
+    """Accept ``device`` if it names the CPU; else raise as torch's CPU build does: torch's parse errors, then
+    ``refuse_accelerator``'s."""
+    refuse_accelerator(device_type(device, fn))
+
+
+def refuse_accelerator(kind: str) -> None:
+    """Nothing for ``"cpu"``; else the error of torch's CPU build at dispatch, after every argument has been
+    parsed and before any value is checked: an AssertionError for CUDA and XPU (from torch's lazy init), a
+    RuntimeError for the other accelerators."""
     if kind in ("cuda", "xpu"):
         raise AssertionError(f"minigrad is not compiled with {kind.upper()} enabled: it runs on the CPU only")
     if kind != "cpu":

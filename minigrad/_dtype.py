@@ -148,10 +148,11 @@ _NARROW_INTS = frozenset(np.dtype(t) for t in (np.int8, np.uint8, np.int16, np.u
 
 
 def cast(a: np.ndarray, dt: np.dtype) -> np.ndarray:
-    """``a`` converted to ``dt`` as torch's CPU kernels convert: a float into an integer type narrower than 32 bits
-    goes through int64 (so 2**32 + 1 becomes 1 in uint8, where NumPy's direct cast gives 0); other casts as NumPy."""
+    """``a`` converted to ``dt`` as torch's CPU kernels convert (measured on x86-64): a float into uint8 goes
+    through int64 (2**32 + 1 becomes 1, where NumPy's direct cast gives 0), into int8, int16 or uint16 through
+    int32 (beyond int32's range: INT32_MIN, whose low bits are 0); other casts as NumPy."""
     if a.dtype.kind == "f" and dt in _NARROW_INTS:
         with np.errstate(invalid="ignore"):  # (NaN and out-of-range values: undefined in C, as in torch)
-            return a.astype(np.int64).astype(dt)
+            return a.astype(np.int64 if dt == np.uint8 else np.int32).astype(dt)
     return a.astype(dt)
 

@@ -572,6 +572,9 @@ class Tensor:
     def cuda(self, device: Any = None, non_blocking: bool = False) -> Tensor:
         """Refused: minigrad has no CUDA (an AssertionError, as from torch's CPU build; a bad device string is
         torch's parse error first)."""
+        if not isinstance(non_blocking, bool):
+            raise TypeError(f"cuda(): argument 'non_blocking' (position 2) must be bool, not "
+                            f"{type(non_blocking).__name__}")
         if (device is not None and not isinstance(device, str | int | np.integer)) or isinstance(device, bool):
             raise TypeError(f"cuda(): argument 'device' (position 1) must be torch.device, not "
                             f"{type(device).__name__}")

@@ -1544,6 +1544,27 @@ REGRESSIONS: list[tuple[str, Callable[..., Any], list[Any], dict[str, Any]]] = [
     ("nn.Linear", lambda lib: lib.nn.Linear(-1, 2, device="cuda"), [], {}),
     ("Module.cuda", lambda lib: lib.nn.Linear(2, 2).cuda(), [], {}),
     ("Module.cuda", lambda lib: lib.nn.Module().cuda(), [], {}),
+    # the device is refused after every argument is parsed (a type error first) and before any value is checked
+    ("Tensor.cuda", lambda lib, t: t.cuda(None, None), [_t(0, np.int64)], {}),
+    ("zeros_like", lambda lib, t: lib.zeros_like(t, 0, "cuda"), [_t(0.0)], {}),
+    ("tensor", lambda lib: lib.tensor(0, 0, "cuda"), [], {}),
+    ("zeros", lambda lib: lib.zeros(requires_grad=False, device="cuda"), [], {}),
+    ("zeros", lambda lib: lib.zeros(-1, device="cuda"), [], {}),
+    ("zeros", lambda lib: lib.zeros(2, dtype=3, device="cuda"), [], {}),
+    ("tensor", lambda lib: lib.tensor([300.0], dtype=lib.int8, device="cuda"), [], {}),
+    ("tensor", lambda lib: lib.tensor([1], device="cuda", requires_grad=True), [], {}),
+    ("rand", lambda lib: lib.rand(2, dtype=lib.int64, device="cuda"), [], {}),
+    ("randperm", lambda lib: lib.randperm(-1, device="cuda"), [], {}),
+    ("arange", lambda lib: lib.arange(0, 1, -1, device="cuda"), [], {}),
+    ("arange", lambda lib: lib.arange("a", device="cuda"), [], {}),
+    ("eye", lambda lib: lib.eye(-1, device="cuda"), [], {}),
+    ("full_like", lambda lib, t: lib.full_like(t, "a", device="cuda"), [_t([1.0])], {}),
+    # float into int8/int16 goes through int32 in torch's kernels (beyond its range: 0), into uint8 through int64
+    ("x[key] = value", lambda lib, t, v: t.__setitem__(None, v), [_t(0, np.int16), _t(2147483649.0, np.float64)],
+     {}),
+    ("Tensor.to", lambda lib, t: t.to(lib.int8), [_t([2147483647.5, 4294967297.0, -70000.5, 1e10], np.float64)], {}),
+    ("Tensor.to", lambda lib, t: t.to(lib.int16), [_t([2147483647.5, 4294967297.0, -70000.5, 1e10], np.float64)], {}),
+    ("Tensor.to", lambda lib, t: t.to(lib.uint8), [_t([2147483647.5, 4294967297.0, -70000.5, 1e10])], {}),
 ]
 
 

@@ -28,8 +28,8 @@ def _is_int_tensor(v: Any) -> bool:
 class Linear(Module):
     """Affine map; weight and bias drawn from U(−1/√in, 1/√in), weight first (torch's order and numbers)."""
 
-    def __init__(self, in_features: int, out_features: int, bias: bool = True, dtype: Any = None,
-                 device: Any = None) -> None:
+    def __init__(self, in_features: int, out_features: int, bias: bool = True, device: Any = None,
+                 dtype: Any = None) -> None:
         super().__init__()
         for name, v in (("in_features", in_features), ("out_features", out_features)):
             # a bool is refused only as out_features, the first entry of torch's weight size (out, in)
