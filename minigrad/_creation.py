@@ -122,7 +122,8 @@ def _has_str(data: Any) -> bool:
 def tensor(data: Any, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     """A new tensor holding a copy of ``data`` (nested lists, numbers, NumPy arrays or tensors). As in torch, the
     data is read on the CPU before an accelerator ``device`` is refused."""
-    kind = device_type(device, "tensor")
+    _factory_args("tensor", dtype, device, requires_grad, refuse=False, none_ok=False)
+    kind = device_type(device)
     if isinstance(data, Tensor):
         warnings.warn(
             "To copy construct from a tensor, it is recommended to use sourceTensor.clone().detach() or "
@@ -143,6 +144,8 @@ def tensor(data: Any, *, dtype: Any = None, device: Any = None, requires_grad: b
             if dt is not None:
                 dtype = from_numpy_dtype(dt)
         data = [x._data.reshape(()) if isinstance(x, Tensor) else x for x in data]  # one-element: a number
+    if isinstance(data, str) or (isinstance(data, list | tuple) and _has_str(data)):  # (with a dtype too)
+        raise TypeError(f"new(): invalid data type '{type(data).__name__ if isinstance(data, str) else 'str'}'")
     if dtype is not None and isinstance(data, list | tuple | float) and to_numpy_dtype(dtype).kind in "iu":
         _check_floats_fit(data, to_numpy_dtype(dtype))
     try:
@@ -204,13 +207,29 @@ def _check_size(shape: tuple[int, ...]) -> tuple[int, ...]:
     return shape
 
 
+def _factory_args(fn: str, dtype: Any, device: Any, requires_grad: Any, size: tuple[Any, ...] | None = None,
+                  refuse: bool = True, none_ok: bool = True) -> tuple[int, ...] | None:
+    """torch's parser for the arguments every factory takes, in its order: the size's form (a TypeError when no
+    signature matches), dtype and requires_grad (TypeErrors), the device string (torch's parse error), then an
+    accelerator device is refused (``refuse``: at dispatch, before any value is checked), and last the elements
+    of a size given as one sequence. Returns the shape (None without ``size``)."""
+    sequence = size is not None and len(size) == 1 and isinstance(size[0], list | tuple)
+    shape = _shape_arg(size) if size is not None and not sequence else None
+    _dtype_of(dtype)
+    if not (isinstance(requires_grad, bool) or (requires_grad is None and none_ok)):
+        raise TypeError(f"{fn}(): argument 'requires_grad' must be bool, not {type(requires_grad).__name__}")
+    kind = device_type(device, fn)
+    if refuse:
+        refuse_accelerator(kind)
+    return _shape_arg(size) if sequence else shape
+
+
 def _alloc(fill: Any, size: tuple[Any, ...], dtype: Any, requires_grad: bool, device: Any = None,
            fn: str = "empty") -> Tensor:
-    """A new tensor of ``size`` filled with ``fill`` (None: uninitialised), after torch's checks in its order: the
-    arguments' types, the device, then the values."""
-    shape = _shape_arg(size)
-    _dtype_of(dtype)
-    check_device(device, fn)
+    """A new tensor of ``size`` filled with ``fill`` (None: uninitialised), after torch's checks in its order
+    (``_factory_args``, then the values)."""
+    shape = _factory_args(fn, dtype, device, requires_grad, size)
+    assert shape is not None
     if fn == "zeros" and any(s < 0 for s in shape):
         raise RuntimeError("zeros: Dimension size must be non-negative.")  # torch's wording for zeros only
     _check_size(shape)
@@ -300,8 +319,7 @@ def arange(start: Any, end: Any = None, step: Any = 1, *, dtype: Any = None,
             raise TypeError(f"arange(): argument '{name}' (position {position}) must be Number, not "
                             f"{type(v).__name__}")
     start, end, step = (v.item() if isinstance(v, Tensor) and v._data.ndim == 0 else v for v in (start, end, step))
-    _dtype_of(dtype)
-    check_device(device, "arange")
+    _factory_args("arange", dtype, device, requires_grad)
     for v in (start, end):  # (an infinite step is taken: arange(0, 1, inf) is empty)
         if isinstance(v, numbers.Real) and not math.isfinite(v):
             raise RuntimeError(f"unsupported range: {_num(start)} -> {_num(end)}")
@@ -383,8 +401,7 @@ def linspace(start: float, end: float, steps: int, *, dtype: Any = None,
         start, end = (v.item() if isinstance(v, Tensor) else v for v in (start, end))
     if isinstance(steps, Tensor):  # (a one-element integer tensor is read as its number)
         steps = operator.index(steps)
-    _dtype_of(dtype)
-    check_device(device, "linspace")
+    _factory_args("linspace", dtype, device, requires_grad)
     if isinstance(steps, numbers.Integral) and steps < 0:
         raise RuntimeError("number of steps must be non-negative")
     dt = _dtype_of(dtype)
@@ -431,8 +448,7 @@ def eye(n: int, m: int | None = None, *, dtype: Any = None, device: Any = None,
     for name, v in (("n", n), ("m", m)):
         if v is not None and not (isinstance(v, numbers.Integral) or _is_index(v)):
             raise TypeError(f"eye(): argument '{name}' must be int, not {type(v).__name__}")
-    _dtype_of(dtype)
-    check_device(device, "eye")
+    _factory_args("eye", dtype, device, requires_grad)
     for name, v in (("n", n), ("m", m)):
         if isinstance(v, numbers.Integral) and v < 0:
             raise RuntimeError(f"{name} must be greater or equal to 0, got {v}")
@@ -468,9 +484,8 @@ def _check_float(dtype: Any, kernel: str) -> None:
 def rand(*size: Any, generator: Any = None, dtype: Any = None,
          device: Any = None, requires_grad: bool = False) -> Tensor:
     """Uniform on [0, 1), the same numbers as torch.rand for the same seed."""
-    shape = _shape_arg(size)
-    _dtype_of(dtype)
-    check_device(device, "rand")
+    shape = _factory_args("rand", dtype, device, requires_grad, size)
+    assert shape is not None
     _check_size(shape)
     _check_float(dtype, "check_uniform_bounds")
     with _allocation(shape):
@@ -480,9 +495,8 @@ def rand(*size: Any, generator: Any = None, dtype: Any = None,
 def randn(*size: Any, generator: Any = None, dtype: Any = None,
           device: Any = None, requires_grad: bool = False) -> Tensor:
     """Standard normal, the same numbers as torch.randn for the same seed."""
-    shape = _shape_arg(size)
-    _dtype_of(dtype)
-    check_device(device, "randn")
+    shape = _factory_args("randn", dtype, device, requires_grad, size)
+    assert shape is not None
     _check_size(shape)
     _check_float(dtype, "normal_kernel_cpu")
     with _allocation(shape):
@@ -498,9 +512,8 @@ def randint(low: int, high: Any = None, size: Any = None, *, generator: Any = No
         raise TypeError("randint() missing required argument 'size'")
     if size is None:
         raise TypeError("randint() missing required argument 'size'")
-    shape = _shape_arg((size,))
-    _dtype_of(dtype)
-    check_device(device, "randint")
+    shape = _factory_args("randint", dtype, device, requires_grad, (size,))
+    assert shape is not None
     _check_size(shape)
     if high <= low:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
@@ -512,21 +525,21 @@ def randint(low: int, high: Any = None, size: Any = None, *, generator: Any = No
 def rand_like(t: Tensor, *, dtype: Any = None, generator: Any = None,
               device: Any = None, requires_grad: bool = False) -> Tensor:
     _like(t, dtype, "rand_like")
-    check_device(device, "rand_like")
+    _factory_args("rand_like", dtype, device, requires_grad)
     return rand(t._data.shape, dtype=dtype or t.dtype, generator=generator, requires_grad=requires_grad)
 
 
 def randn_like(t: Tensor, *, dtype: Any = None, generator: Any = None,
                device: Any = None, requires_grad: bool = False) -> Tensor:
     _like(t, dtype, "randn_like")
-    check_device(device, "randn_like")
+    _factory_args("randn_like", dtype, device, requires_grad)
     return randn(t._data.shape, dtype=dtype or t.dtype, generator=generator, requires_grad=requires_grad)
 
 
 def randperm(n: int, *, generator: Any = None, dtype: Any = None,
              device: Any = None, requires_grad: bool = False) -> Tensor:
     dt = np.dtype(np.int64) if dtype is None else to_numpy_dtype(dtype)
-    check_device(device, "randperm")
+    _factory_args("randperm", dtype, device, requires_grad)
     if isinstance(n, numbers.Integral) and n < 0:
         raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
     with _allocation((n,)):

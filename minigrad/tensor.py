@@ -588,11 +588,10 @@ class Tensor:
     def clone(self) -> Tensor:
         return _shape.Clone.apply(self)
 
-    def new_tensor(self, data: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    def new_tensor(self, data: Any, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
         from minigrad._creation import tensor
 
-        check_device(device, "new_tensor")
-        return tensor(data, dtype=dtype or self.dtype, requires_grad=requires_grad)
+        return tensor(data, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
 
     def type_as(self, other: Tensor) -> Tensor:
         return self.to(_tensor_arg(other, "type_as").dtype)

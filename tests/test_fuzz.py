@@ -1559,6 +1559,11 @@ REGRESSIONS: list[tuple[str, Callable[..., Any], list[Any], dict[str, Any]]] = [
     ("arange", lambda lib: lib.arange("a", device="cuda"), [], {}),
     ("eye", lambda lib: lib.eye(-1, device="cuda"), [], {}),
     ("full_like", lambda lib, t: lib.full_like(t, "a", device="cuda"), [_t([1.0])], {}),
+    ("zeros", lambda lib, t: lib.zeros((t, 0.0), device=""), [_t(0, np.int64)], {}),
+    ("zeros", lambda lib: lib.zeros((2, "a"), device="cuda"), [], {}),
+    ("zeros", lambda lib: lib.zeros(2, requires_grad=3, device="cuda"), [], {}),
+    ("Tensor.new_tensor", lambda lib, t: t.new_tensor("a", device="cuda"), [_t(0.0)], {}),
+    ("Tensor.new_tensor", lambda lib, t: t.new_tensor([1.0], device="cuda"), [_t(0.0)], {}),
     # float into int8/int16 goes through int32 in torch's kernels (beyond its range: 0), into uint8 through int64
     ("x[key] = value", lambda lib, t, v: t.__setitem__(None, v), [_t(0, np.int16), _t(2147483649.0, np.float64)],
      {}),
