@@ -212,16 +212,28 @@ def _factory_args(fn: str, dtype: Any, device: Any, requires_grad: Any, size: tu
     """torch's parser for the arguments every factory takes, in its order: the size's form (a TypeError when no
     signature matches), dtype and requires_grad (TypeErrors), the device string (torch's parse error), then an
     accelerator device is refused (``refuse``: at dispatch, before any value is checked), and last the elements
-    of a size given as one sequence. Returns the shape (None without ``size``)."""
-    sequence = size is not None and len(size) == 1 and isinstance(size[0], list | tuple)
-    shape = _shape_arg(size) if size is not None and not sequence else None
+    of the size but the first. Returns the shape (None without ``size``)."""
+    if size is not None:
+        _check_size_form(size)
     _dtype_of(dtype)
     if not (isinstance(requires_grad, bool) or (requires_grad is None and none_ok)):
         raise TypeError(f"{fn}(): argument 'requires_grad' must be bool, not {type(requires_grad).__name__}")
     kind = device_type(device, fn)
     if refuse:
         refuse_accelerator(kind)
-    return _shape_arg(size) if sequence else shape
+    return None if size is None else _shape_arg(size)
+
+
+def _check_size_form(size: tuple[Any, ...]) -> None:
+    """The TypeErrors of torch's parser when it matches a size: by its form and its first element only (the
+    others are read later, after the device)."""
+    first = size[0] if size else None
+    if len(size) == 1 and isinstance(first, list | tuple):
+        if not first:
+            return
+        first = first[0]
+    if first is None or isinstance(first, bool) or not (isinstance(first, numbers.Integral) or _is_index(first)):
+        _shape_arg(size)  # (its TypeError, if the form is wrong)
 
 
 def _alloc(fill: Any, size: tuple[Any, ...], dtype: Any, requires_grad: bool, device: Any = None,
