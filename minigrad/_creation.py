@@ -252,6 +252,10 @@ def _alloc(fill: Any, size: tuple[Any, ...], dtype: Any, requires_grad: bool, de
             _check_float_fits(_dtype_of(dtype), fill)  # (NaN, beyond the range: refused)
         else:
             fill = _checked_bound(_dtype_of(dtype), fill)  # (a negative int wraps into an unsigned type)
+    elif type(fill) is float and _dtype_of(dtype) == np.float32:
+        from minigrad.tensor import _check_float_fits
+
+        _check_float_fits(_dtype_of(dtype), fill)  # (1e308 is refused in float32; float16 takes it as inf)
     try:
         arr = np.full(shape, fill, dtype=_dtype_of(dtype)) if fill is not None else np.empty(shape, _dtype_of(dtype))
     except (MemoryError, ValueError) as e:
@@ -550,6 +554,8 @@ def randn_like(t: Tensor, *, dtype: Any = None, generator: Any = None,
 
 def randperm(n: int, *, generator: Any = None, dtype: Any = None,
              device: Any = None, requires_grad: bool = False) -> Tensor:
+    if isinstance(n, bool) or not (isinstance(n, numbers.Integral) or _is_index(n)):
+        raise TypeError(f"randperm(): argument 'n' (position 1) must be int, not {type(n).__name__}")
     dt = np.dtype(np.int64) if dtype is None else to_numpy_dtype(dtype)
     _factory_args("randperm", dtype, device, requires_grad)
     if isinstance(n, numbers.Integral) and n < 0:

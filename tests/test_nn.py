@@ -99,7 +99,10 @@ def test_state_dict_shares_memory_and_load_accepts_numpy_and_tensors() -> None:
     assert a.head.bias[0].item() == 42.0
     rng = np.random.default_rng(1)
     new = OrderedDict((k, rng.normal(size=tuple(v.shape))) for k, v in b.state_dict().items())  # float64 arrays
-    result = a.load_state_dict(new)
+    with pytest.raises(RuntimeError, match=r"expected minigrad\.Tensor or Tensor-like object from checkpoint but "
+                       r"received <class .numpy\.ndarray.>"):
+        a.load_state_dict(new)  # (torch refuses a NumPy array too)
+    result = a.load_state_dict({k: minigrad.tensor(v) for k, v in new.items()})
     b.load_state_dict({k: torch.tensor(v) for k, v in new.items()})
     assert repr(result) == "<All keys matched successfully>"
     for (k, pa), pb in zip(a.state_dict().items(), b.state_dict().values()):

@@ -219,7 +219,8 @@ class Module:
         return out
 
     def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True) -> Any:
-        """Copy values (minigrad tensors or NumPy arrays) into the parameters; all-or-nothing.
+        """Copy values (minigrad tensors: a NumPy array is refused, as torch refuses one) into the parameters;
+        all-or-nothing.
 
         Every key, shape and dtype is checked before any parameter is written, so a bad state dict leaves the
         module untouched.
@@ -241,13 +242,13 @@ class Module:
             if name not in state_dict:
                 continue
             value = state_dict[name]
-            if not isinstance(value, Tensor | np.ndarray) and not hasattr(value, "__array__"):
+            if not isinstance(value, Tensor):
                 errors.append(
                     f'While copying the parameter named "{name}", expected minigrad.Tensor or Tensor-like object '
                     f"from checkpoint but received {type(value)}"
                 )
                 continue
-            arr = value._data if isinstance(value, Tensor) else np.asarray(value)
+            arr = value._data
             if arr.shape != target._data.shape:
                 errors.append(
                     f"size mismatch for {name}: copying a param with shape {Size(arr.shape)!r} from checkpoint, the "
