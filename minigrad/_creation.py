@@ -163,7 +163,7 @@ def tensor(data: Any, *, dtype: Any = None, device: Any = None, requires_grad: b
     return _finish(arr, requires_grad)
 
 
-def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
+def as_tensor(data: Any, *, dtype: Any = None, device: Any = None) -> Tensor:
     """Like ``tensor`` but shares memory with a NumPy array or tensor when no conversion is needed."""
     check_device(device, "as_tensor")
     if isinstance(data, Tensor):
@@ -395,10 +395,10 @@ def _wrap64(v: int) -> int:
 
 
 def _arange_size(start: Any, end: Any, step: Any) -> int:
-    size = math.ceil((float(end) - float(start)) / float(step))
-    if not 0 <= size <= 2**63:
+    size = (float(end) - float(start)) / float(step)
+    if not 0 <= size <= 2**63:  # (inf too: arange(0, 1, 5e-324))
         raise RuntimeError("invalid size, possible overflow?")
-    return size
+    return math.ceil(size)
 
 
 def linspace(start: float, end: float, steps: int, *, dtype: Any = None,

@@ -1528,14 +1528,9 @@ def _clamp_overload(lo: Any, hi: Any) -> bool:
 def _clamp_bounds(t: Tensor, lo: Any, hi: Any, inplace: bool = False) -> tuple[Any, Any]:
     """clamp's bounds as numbers, converted to the result dtype as torch converts them: an integer outside an
     integer dtype is an overflow error (a negative one wraps into an unsigned type), and so is a finite number
-    beyond a float dtype's range. (An integer tensor with a float bound computes in the default float dtype.)"""
-    from_tensor = (isinstance(lo, Tensor), isinstance(hi, Tensor))  # 0-d tensors with a number: read as numbers,
-    lo, hi = _scalar(lo), _scalar(hi)  # unchecked (an integer beyond an integer dtype wraps into it, as torch casts it)
-    if any(from_tensor) and t._data.dtype.kind in "iu":
-        low, high = _arith._INT_LIMITS[t._data.dtype]
-        lo, hi = (int(np.array(v % 2**64, dtype=np.uint64).astype(t._data.dtype))
-                  if tensor and type(v) is int and not low <= v <= high else v
-                  for v, tensor in zip((lo, hi), from_tensor))
+    beyond a float dtype's range. (An integer tensor with a float bound computes in the default float dtype.) A 0-d
+    tensor given with a number is read as a number, and checked as one (torch's Scalar overload)."""
+    lo, hi = _scalar(lo), _scalar(hi)
     if (type(lo) is float and math.isnan(lo)) or (type(hi) is float and math.isnan(hi)):
         return lo, hi  # (a NaN bound: every value is NaN, and torch checks neither bound)
     dt = t._data.dtype
@@ -1545,7 +1540,7 @@ def _clamp_bounds(t: Tensor, lo: Any, hi: Any, inplace: bool = False) -> tuple[A
         dt = get_default_dtype().np
     elif dt.kind == "b":
         dt = np.dtype(np.int64)
-    return tuple(v if tensor else _checked_bound(dt, v) for v, tensor in zip((lo, hi), from_tensor))  # type: ignore
+    return _checked_bound(dt, lo), _checked_bound(dt, hi)
 
 
 def _checked_bound(dt: np.dtype, v: Any) -> Any:

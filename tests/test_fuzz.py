@@ -1574,6 +1574,13 @@ REGRESSIONS: list[tuple[str, Callable[..., Any], list[Any], dict[str, Any]]] = [
     ("full", lambda lib: lib.full([], 1e308), [], {}),
     ("full", lambda lib: lib.full([], 1e308, dtype=lib.float16), [], {}),
     ("full_like", lambda lib, t: lib.full_like(t, -1e39), [_t([1.0])], {}),
+    # clamp with a number and a 0-d tensor: torch's Scalar overload checks the tensor's value as a number
+    ("Tensor.clamp", lambda lib, t, b: t.clamp(0, b), [_t(0, np.int32), _t(-(2**63), np.int64)], {}),
+    ("Tensor.clamp", lambda lib, t, b: t.clamp(0, b), [_t([1, 2], np.int32), _t(2**40, np.int64)], {}),
+    ("Tensor.clamp", lambda lib, t, b: t.clamp(0, b), [_t([1, 2], np.int32), _t(1e10, np.float64)], {}),
+    # an arange whose size is infinite; as_tensor's dtype and device are keyword-only
+    ("arange", lambda lib: lib.arange(0, 1, 5e-324), [], {}),
+    ("as_tensor", lambda lib: lib.as_tensor(0, 0, "cuda"), [], {}),
     # load_state_dict takes tensors only (torch refuses a NumPy array)
     ("Module.load_state_dict", lambda lib: lib.nn.Linear(1, 1).load_state_dict(
         {"weight": np.zeros((1, 1), np.float32), "bias": np.zeros(1, np.float32)}), [], {}),
