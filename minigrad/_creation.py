@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from minigrad._device import check_device, device_type, refuse_accelerator
-from minigrad._dtype import from_numpy_dtype, get_default_dtype, promote_types, to_numpy_dtype
+from minigrad._dtype import cast, from_numpy_dtype, get_default_dtype, promote_types, scalar_as, to_numpy_dtype
 from minigrad.tensor import Tensor, _is_index, _shape_arg
 
 __all__ = [
@@ -149,7 +149,7 @@ def tensor(data: Any, *, dtype: Any = None, device: Any = None, requires_grad: b
     if dtype is not None and isinstance(data, list | tuple | float) and to_numpy_dtype(dtype).kind in "iu":
         _check_floats_fit(data, to_numpy_dtype(dtype))
     try:
-        arr = _infer(data) if dtype is None else np.array(data, dtype=to_numpy_dtype(dtype))
+        arr = _infer(data) if dtype is None else _as_dtype(data, to_numpy_dtype(dtype))
     except (ValueError, OverflowError) as e:
         if dtype is not None and isinstance(e, ValueError) and (shape := _ragged_shape(data)) is not None:
             refuse_accelerator(kind)
@@ -161,6 +161,17 @@ def tensor(data: Any, *, dtype: Any = None, device: Any = None, requires_grad: b
             raise RuntimeError(f"value cannot be converted to type {to_numpy_dtype(dtype)} without overflow") from None
     refuse_accelerator(kind)
     return _finish(arr, requires_grad)
+
+
+def _as_dtype(data: Any, dt: np.dtype) -> np.ndarray:
+    """``data`` as an array of ``dt``, converted as torch converts: an array by ``cast`` (a float into uint8 through
+    int64...), numbers into float16 through float32."""
+    if isinstance(data, np.ndarray):
+        return cast(data, dt)
+    if dt == np.float16:
+        with np.errstate(over="ignore"):
+            return np.array(data, dtype=np.float32).astype(dt)
+    return np.array(data, dtype=dt)
 
 
 def as_tensor(data: Any, *, dtype: Any = None, device: Any = None) -> Tensor:
@@ -257,7 +268,9 @@ def _alloc(fill: Any, size: tuple[Any, ...], dtype: Any, requires_grad: bool, de
 
         _check_float_fits(_dtype_of(dtype), fill)  # (1e308 is refused in float32; float16 takes it as inf)
     try:
-        arr = np.full(shape, fill, dtype=_dtype_of(dtype)) if fill is not None else np.empty(shape, _dtype_of(dtype))
+        dt = _dtype_of(dtype)
+        arr = np.full(shape, scalar_as(dt, fill) if type(fill) is float else fill, dtype=dt) if fill is not None \
+            else np.empty(shape, dt)
     except (MemoryError, ValueError) as e:
         raise RuntimeError(f"cannot allocate a tensor of shape {list(shape)}: {e}") from None
     return _finish(arr, requires_grad)

@@ -147,12 +147,26 @@ def result_type(*operands: Any) -> np.dtype:
 _NARROW_INTS = frozenset(np.dtype(t) for t in (np.int8, np.uint8, np.int16, np.uint16))
 
 
+def scalar_as(dt: np.dtype, v: Any) -> Any:
+    """The number ``v`` as a ``dt`` scalar, as torch converts it: a float into float16 through float32 (c10::Half
+    is made from a float, so a double is rounded twice: 0.3892822272477243 is 0.38916015625, where NumPy's direct
+    cast gives 0.389404296875)."""
+    if dt == np.float16 and type(v) is builtins.float:
+        with np.errstate(over="ignore"):
+            return np.float16(np.float32(v))
+    return dt.type(v)
+
+
 def cast(a: np.ndarray, dt: np.dtype) -> np.ndarray:
     """``a`` converted to ``dt`` as torch's CPU kernels convert (measured on x86-64): a float into uint8 goes
     through int64 (2**32 + 1 becomes 1, where NumPy's direct cast gives 0), into int8, int16 or uint16 through
-    int32 (beyond int32's range: INT32_MIN, whose low bits are 0); other casts as NumPy."""
+    int32 (beyond int32's range: INT32_MIN, whose low bits are 0); float64 into float16 through float32; other
+    casts as NumPy."""
     if a.dtype.kind == "f" and dt in _NARROW_INTS:
         with np.errstate(invalid="ignore"):  # (NaN and out-of-range values: undefined in C, as in torch)
             return a.astype(np.int64 if dt == np.uint8 else np.int32).astype(dt)
+    if a.dtype == np.float64 and dt == np.float16:  # (through float32, as scalar_as)
+        with np.errstate(over="ignore"):
+            return a.astype(np.float32).astype(dt)
     return a.astype(dt)
 

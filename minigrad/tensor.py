@@ -891,6 +891,8 @@ class Tensor:
     def _compare(self, other: Any, op: Any) -> Tensor:
         o = _other(other)
         a, b = _arith.promote(self._data, o._data if isinstance(o, Tensor) else o)
+        if type(b) is float and a.dtype == np.float16:
+            b = _dtype.scalar_as(a.dtype, b)  # (torch compares with the number made a float16 through float32)
         try:
             return Tensor._wrap(np.asarray(op(a, b)))
         except ValueError:
@@ -1086,6 +1088,10 @@ class Tensor:
             return s.Squeeze.apply(self)
         if isinstance(dim, Tensor) and dim._data.ndim:  # (a 1-d tensor is a list of dims for torch's parser)
             dim = [int(d) for d in dim._data.reshape(-1)]
+        if isinstance(dim, np.ndarray):  # torch's parser: a 0-d integer array is a list of one dim, nothing else
+            if dim.ndim or dim.dtype.kind not in "iu":
+                raise TypeError("squeeze() received an invalid combination of arguments - got (numpy.ndarray)")
+            dim = [int(dim)]
         if isinstance(dim, tuple | list):
             dims: list[int] = []
             for d in dim:  # torch's checks, one dim after the other: its range, then whether it came before
@@ -1198,7 +1204,8 @@ class Tensor:
             self._check_inplace()
             if isinstance(value, Tensor) and value._data.dtype != self._data.dtype:
                 _check_index_put_dtype(self, raw_key, key, value)
-            v = value if isinstance(value, Tensor) else Tensor._wrap(np.asarray(value, dtype=self._data.dtype))
+            v = value if isinstance(value, Tensor) else Tensor._wrap(np.asarray(
+                _dtype.scalar_as(self._data.dtype, value) if type(value) is float else value, dtype=self._data.dtype))
             try:
                 self._rebind(_shape.CopySlices.apply(self, v, key))
             except ValueError as e:  # NumPy: the value does not broadcast to the selection
@@ -1208,7 +1215,8 @@ class Tensor:
         if isinstance(value, Tensor) and value._data.dtype != self._data.dtype:
             _check_index_put_dtype(self, raw_key, key, value)
         try:
-            v = value._data if isinstance(value, Tensor) else value
+            v = value._data if isinstance(value, Tensor) else (
+                _dtype.scalar_as(self._data.dtype, value) if type(value) is float else value)
             self._data[key] = _dtype.cast(v, self._data.dtype) if type(v) is np.ndarray else v
         except OverflowError:
             raise RuntimeError(f"value cannot be converted to type {self._data.dtype.name} without overflow") from None
@@ -1379,6 +1387,7 @@ class Tensor:
                     value = np.float16(np.float32(value))  # (65519.9 rounds to 65504; beyond, inf)
         elif type(value) is float:
             _check_float_fits(self._data.dtype, value)  # (into an integer dtype: range and NaN)
+            value = _dtype.scalar_as(self._data.dtype, value) if self._data.dtype == np.float16 else value
         if _state.enabled and (self._requires_grad or (isinstance(value, Tensor) and value._requires_grad)):
             self._check_inplace()
             if isinstance(value, Tensor):

@@ -1581,6 +1581,20 @@ REGRESSIONS: list[tuple[str, Callable[..., Any], list[Any], dict[str, Any]]] = [
     # an arange whose size is infinite; as_tensor's dtype and device are keyword-only
     ("arange", lambda lib: lib.arange(0, 1, 5e-324), [], {}),
     ("as_tensor", lambda lib: lib.as_tensor(0, 0, "cuda"), [], {}),
+    # torch makes a double a float16 through float32 (rounded twice): in comparisons, creation, fills, setitem, casts
+    ("x != y", lambda lib, t: t != 0.3892822272477243, [_t(0.3894, np.float16)], {}),
+    ("x < y", lambda lib, t: t < 0.3892822272477243, [_t([0.3894, 0.3892], np.float16)], {}),
+    ("tensor", lambda lib: lib.tensor([0.3892822272477243], dtype=lib.float16), [], {}),
+    ("full", lambda lib: lib.full((2,), 0.3892822272477243, dtype=lib.float16), [], {}),
+    ("Tensor.fill_", lambda lib, t: t.fill_(0.3892822272477243), [_t([0.0, 0.0], np.float16)], {}),
+    ("x[key] = value", lambda lib, t: t.__setitem__(0, 0.3892822272477243), [_t([0.0, 0.0], np.float16)], {}),
+    ("Tensor.to", lambda lib, t: t.to(lib.float16), [_t([0.3892822272477243], np.float64)], {}),
+    ("Tensor.new_tensor", lambda lib, t, d: t.new_tensor(d), [_t(0, np.uint8), _t(2147483649.0, np.float64)], {}),
+    # squeeze reads a 0-d NumPy integer array as a list of one dim (SqueezeBackward2)
+    ("Tensor.squeeze", lambda lib, t: t.squeeze(np.array(0)), [_t(0.0, requires_grad=True)], {}),
+    # BCE with logits: a 0-d float16 weight with float32 operands (NumPy's 0-d scalars promoted as numbers)
+    ("nn.BCEWithLogitsLoss(...)(x)", lambda lib, w, z, t: lib.nn.BCEWithLogitsLoss(w)(z, t),
+     [_t(1.0, np.float16), _t(0.0), _t(0.0)], {}),
     # load_state_dict takes tensors only (torch refuses a NumPy array)
     ("Module.load_state_dict", lambda lib: lib.nn.Linear(1, 1).load_state_dict(
         {"weight": np.zeros((1, 1), np.float32), "bias": np.zeros(1, np.float32)}), [], {}),

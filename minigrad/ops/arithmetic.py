@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from minigrad._dtype import get_default_dtype, result_type
+from minigrad._dtype import get_default_dtype, result_type, scalar_as
 from minigrad.autograd.function import Function
 
 __all__ = ["promote", "scaled", "Add", "Sub", "Rsub", "Mul", "Div", "Neg", "Pow", "PowTensor", "RPow", "Reciprocal",
@@ -31,7 +31,7 @@ def promote(x: np.ndarray, y: Any) -> tuple[Any, Any]:
             y = y.astype(dt)
     else:
         try:
-            y = dt.type(y)
+            y = scalar_as(dt, y)
         except OverflowError:  # a Python int outside the integer dtype: torch wraps it (two's complement)
             if not -(2**63) <= y < 2**64:
                 raise

@@ -272,6 +272,7 @@ def _mul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """a·b in torch's result dtype."""
     from minigrad._dtype import result_type
 
+    a, b = np.asarray(a), np.asarray(b)  # (NumPy gives 0-d results as scalars, which would promote as numbers)
     dt = result_type(a, b)
     return a.astype(dt, copy=False) * b.astype(dt, copy=False)
 
@@ -280,6 +281,7 @@ def _inplace(a: np.ndarray, b: np.ndarray, op: np.ufunc) -> np.ndarray:
     """torch's in-place ``a.op_(b)``: computed in the result dtype, written back in a's dtype and shape."""
     from minigrad._dtype import from_numpy_dtype, result_type
 
+    a, b = np.asarray(a), np.asarray(b)  # (NumPy gives 0-d results as scalars, which would promote as numbers)
     dt = result_type(a, b)
     if dt.kind == "f" and a.dtype.kind != "f":
         raise RuntimeError(f"result type {from_numpy_dtype(dt).scalar_name} can't be cast to the desired output "
