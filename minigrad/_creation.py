@@ -256,21 +256,19 @@ def _alloc(fill: Any, size: tuple[Any, ...], dtype: Any, requires_grad: bool, de
     if fn == "zeros" and any(s < 0 for s in shape):
         raise RuntimeError("zeros: Dimension size must be non-negative.")  # torch's wording for zeros only
     _check_size(shape)
-    if type(fill) in (int, float) and _dtype_of(dtype).kind in "iu":  # torch's checked cast of the fill value
-        from minigrad.tensor import _check_float_fits, _checked_bound
+    dt = _dtype_of(dtype)
+    if type(fill) is int and dt.kind in "iu":  # torch's checked cast of the fill value
+        from minigrad.tensor import _checked_bound
 
-        if type(fill) is float:
-            _check_float_fits(_dtype_of(dtype), fill)  # (NaN, beyond the range: refused)
-        else:
-            fill = _checked_bound(_dtype_of(dtype), fill)  # (a negative int wraps into an unsigned type)
-    elif type(fill) is float and _dtype_of(dtype) == np.float32:
+        fill = _checked_bound(dt, fill)  # (a negative int wraps into an unsigned type)
+    elif type(fill) is float:
         from minigrad.tensor import _check_float_fits
 
-        _check_float_fits(_dtype_of(dtype), fill)  # (1e308 is refused in float32; float16 takes it as inf)
+        # an integer dtype: NaN and beyond its range refused; float32: beyond its range refused (float16: inf)
+        _check_float_fits(dt, fill, floats=dt == np.float32)
+        fill = scalar_as(dt, fill) if dt == np.float16 else fill  # (through float32, as torch)
     try:
-        dt = _dtype_of(dtype)
-        arr = np.full(shape, scalar_as(dt, fill) if type(fill) is float else fill, dtype=dt) if fill is not None \
-            else np.empty(shape, dt)
+        arr = np.full(shape, fill, dtype=dt) if fill is not None else np.empty(shape, dt)
     except (MemoryError, ValueError) as e:
         raise RuntimeError(f"cannot allocate a tensor of shape {list(shape)}: {e}") from None
     return _finish(arr, requires_grad)

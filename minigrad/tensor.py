@@ -1185,6 +1185,8 @@ class Tensor:
             raise ValueError("Overflow when unpacking long long")  # (torch reads the value as an int64 first)
         if type(value) is float:  # torch makes a number a tensor of self's dtype before it reads the index
             _check_float_fits(self._data.dtype, value, floats=False)  # (x[k] = 1e10 is inf in float16, as in torch)
+            if self._data.dtype == np.float16:
+                value = _dtype.scalar_as(self._data.dtype, value)  # (through float32, as torch)
         elif type(value) is int and self._data.dtype.kind in "iu":
             value = _checked_bound(self._data.dtype, value)  # (-255..-1 wraps into uint8 as torch's cast allows)
         _check_index_count(raw_key, self._data.ndim)
@@ -1204,8 +1206,7 @@ class Tensor:
             self._check_inplace()
             if isinstance(value, Tensor) and value._data.dtype != self._data.dtype:
                 _check_index_put_dtype(self, raw_key, key, value)
-            v = value if isinstance(value, Tensor) else Tensor._wrap(np.asarray(
-                _dtype.scalar_as(self._data.dtype, value) if type(value) is float else value, dtype=self._data.dtype))
+            v = value if isinstance(value, Tensor) else Tensor._wrap(np.asarray(value, dtype=self._data.dtype))
             try:
                 self._rebind(_shape.CopySlices.apply(self, v, key))
             except ValueError as e:  # NumPy: the value does not broadcast to the selection
@@ -1215,8 +1216,7 @@ class Tensor:
         if isinstance(value, Tensor) and value._data.dtype != self._data.dtype:
             _check_index_put_dtype(self, raw_key, key, value)
         try:
-            v = value._data if isinstance(value, Tensor) else (
-                _dtype.scalar_as(self._data.dtype, value) if type(value) is float else value)
+            v = value._data if isinstance(value, Tensor) else value
             self._data[key] = _dtype.cast(v, self._data.dtype) if type(v) is np.ndarray else v
         except OverflowError:
             raise RuntimeError(f"value cannot be converted to type {self._data.dtype.name} without overflow") from None
