@@ -51,7 +51,7 @@ from minigrad._dtype import (
     uint8,
 )
 from minigrad.autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
-from minigrad.functional_api import (
+from minigrad.surface.functional import (
     abs,
     add,
     allclose,
