@@ -51,6 +51,7 @@ from minigrad._dtype import (
     uint8,
 )
 from minigrad.autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from minigrad.serialization import load, save
 from minigrad.surface.functional import (
     abs,
     add,
@@ -94,7 +95,6 @@ from minigrad.surface.functional import (
     unsqueeze,
     where,
 )
-from minigrad.serialization import load, save
 from minigrad.tensor import Size, Tensor, matmul
 
 __version__ = "0.1.0"

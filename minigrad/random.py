@@ -44,7 +44,6 @@ import ctypes
 import ctypes.util
 import math
 import operator
-import os
 import platform
 import secrets
 import struct
@@ -53,6 +52,8 @@ from fractions import Fraction
 from functools import cache
 
 import numpy as np
+
+from minigrad._cpu import CPU_CAPABILITY
 
 __all__ = [
     "Generator",
@@ -85,34 +86,8 @@ Shape = int | Sequence[int]
 # --------------------------------------------------------------------------- CPU capability
 
 
-def _detect_cpu_capability() -> str:
-    """Return the kernel flavour ATen picks: ``"avx512"``, ``"avx2"`` or ``"default"``.
-
-    Mirrors ``at::native::compute_cpu_capability``: the ``ATEN_CPU_CAPABILITY``
-    environment variable wins, otherwise AVX512 (VL+BW+DQ, FMA3) beats AVX2 (+FMA3).
-    """
-    env = os.environ.get("ATEN_CPU_CAPABILITY", "").lower()
-    if env in ("default", "avx2", "avx512"):
-        return env
-    if platform.machine().lower() not in ("x86_64", "amd64"):
-        return "default"
-    features: dict[str, bool] = {}
-    try:
-        from numpy._core._multiarray_umath import __cpu_features__ as features
-    except ImportError:  # NumPy 1.x
-        try:
-            from numpy.core._multiarray_umath import __cpu_features__ as features
-        except ImportError:
-            features = {}
-    if features.get("FMA3"):
-        if all(features.get(f) for f in ("AVX512F", "AVX512VL", "AVX512BW", "AVX512DQ")):
-            return "avx512"
-        if features.get("AVX2"):
-            return "avx2"
-    return "default"
-
-
-cpu_capability: str = _detect_cpu_capability()
+# (detected in minigrad/_cpu.py, which the ops read too; assigning this attribute changes this module's kernels)
+cpu_capability: str = CPU_CAPABILITY
 _X86 = platform.machine().lower() in ("x86_64", "amd64", "i386", "i686", "x86")
 
 

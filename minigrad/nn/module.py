@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from minigrad._dtype import float32, float64, to_numpy_dtype
 from minigrad.autograd.function import bump_version
 from minigrad.nn.parameter import Parameter
 from minigrad.tensor import Size, Tensor, parse_to
@@ -269,8 +270,6 @@ class Module:
         return _IncompatibleKeys(missing, unexpected)
 
     def _apply_dtype(self, dtype: Any) -> Module:
-        from minigrad._dtype import to_numpy_dtype
-
         dt = to_numpy_dtype(dtype)
         for m in self.modules():
             for store in (m._parameters, m._buffers):
@@ -296,13 +295,9 @@ class Module:
         return self if target is None else self._apply_dtype(target)
 
     def float(self) -> Module:
-        from minigrad._dtype import float32
-
         return self._apply_dtype(float32)
 
     def double(self) -> Module:
-        from minigrad._dtype import float64
-
         return self._apply_dtype(float64)
 
     def cpu(self) -> Module:
