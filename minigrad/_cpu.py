@@ -7,18 +7,22 @@ vectorized float32 pow). Detected once, at import, like ``at::native::compute_cp
 
 from __future__ import annotations
 
+import importlib
 import os
 import platform
 
-try:
-    from numpy._core._multiarray_umath import __cpu_features__ as _FEATURES
-except ImportError:  # NumPy 1.x
-    try:
-        from numpy.core._multiarray_umath import __cpu_features__ as _FEATURES
-    except ImportError:
-        _FEATURES = {}
-
 __all__ = ["CPU_CAPABILITY", "detect_cpu_capability"]
+
+
+def _numpy_cpu_features() -> dict[str, bool]:
+    """NumPy's own CPU feature table (``__cpu_features__``; its module moved in NumPy 2)."""
+    for name in ("numpy._core._multiarray_umath", "numpy.core._multiarray_umath"):
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        return dict(getattr(module, "__cpu_features__", {}))
+    return {}
 
 
 def detect_cpu_capability() -> str:
@@ -28,7 +32,7 @@ def detect_cpu_capability() -> str:
         return env
     if platform.machine().lower() not in ("x86_64", "amd64"):
         return "default"
-    features: dict[str, bool] = _FEATURES
+    features = _numpy_cpu_features()
     if features.get("FMA3"):
         if all(features.get(f) for f in ("AVX512F", "AVX512VL", "AVX512BW", "AVX512DQ")):
             return "avx512"
