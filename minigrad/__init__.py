@@ -50,8 +50,10 @@ from minigrad._dtype import (
     short,
     uint8,
 )
+from minigrad._tensor import Size, Tensor
 from minigrad.autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from minigrad.serialization import load, save
+from minigrad.surface.arithmetic import matmul
 from minigrad.surface.functional import (
     abs,
     add,
@@ -95,7 +97,6 @@ from minigrad.surface.functional import (
     unsqueeze,
     where,
 )
-from minigrad.tensor import Size, Tensor, matmul
 
 __version__ = "0.1.0"
 _ = _dtype

@@ -15,7 +15,12 @@ import numpy as np
 from minigrad import random
 from minigrad._device import check_device, device_type, refuse_accelerator
 from minigrad._dtype import cast, from_numpy_dtype, get_default_dtype, promote_types, scalar_as, to_numpy_dtype
-from minigrad.tensor import Tensor, _check_float_fits, _checked_bound, _generator, _is_index, _shape_arg
+from minigrad._tensor_base import TensorBase as Tensor  # (layer 4: tensors are known by their base class)
+from minigrad.surface.conversion import check_float_fits as _check_float_fits
+from minigrad.surface.conversion import checked_bound as _checked_bound
+from minigrad.surface.inplace import generator as _generator
+from minigrad.surface.parser import is_index as _is_index
+from minigrad.surface.parser import shape_arg as _shape_arg
 
 __all__ = [
     "tensor", "as_tensor", "from_numpy", "zeros", "ones", "empty", "full", "zeros_like", "ones_like",

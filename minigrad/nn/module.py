@@ -9,9 +9,10 @@ from typing import Any
 import numpy as np
 
 from minigrad._dtype import float32, float64, to_numpy_dtype
+from minigrad._tensor import Size, Tensor
 from minigrad.autograd.function import bump_version
 from minigrad.nn.parameter import Parameter
-from minigrad.tensor import Size, Tensor, parse_to
+from minigrad.surface.conversion import parse_to
 
 __all__ = ["Module"]
 

@@ -8,10 +8,10 @@ from typing import Any
 
 import numpy as np
 
-from minigrad.autograd.function import bump_version
+from minigrad._tensor import Tensor
+from minigrad._tensor_base import bump_version
 from minigrad.autograd.grad_mode import enable_grad
 from minigrad.optim.optimizer import Optimizer
-from minigrad.tensor import Tensor
 
 __all__ = ["SGD", "sgd_update"]
 

@@ -11,7 +11,8 @@ import numpy as np
 from minigrad._dtype import from_numpy_dtype
 from minigrad._tensor_base import TensorBase
 from minigrad.ops import linalg, shape
-from minigrad.tensor import _tensor_arg, matmul
+from minigrad.surface.arithmetic import matmul
+from minigrad.surface.parser import tensor_arg as _tensor_arg
 
 __all__ = ["linear", "check_mm", "check_mv", "check_dot", "check_bmm"]
 

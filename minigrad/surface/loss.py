@@ -10,10 +10,10 @@ from typing import Any
 import numpy as np
 
 from minigrad._dtype import from_numpy_dtype, result_type
-from minigrad._tensor_base import TensorBase
+from minigrad._tensor_base import Size, TensorBase
 from minigrad.autograd.function import _broadcast_error
 from minigrad.ops import loss
-from minigrad.tensor import Size, _tensor_arg
+from minigrad.surface.parser import tensor_arg as _tensor_arg
 
 __all__ = ["mse_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits", "legacy_reduction"]
 
