@@ -8,7 +8,6 @@ from typing import Any
 
 import numpy as np
 
-from minigrad._creation import tensor
 from minigrad._dtype import dtype as _DtypeClass
 from minigrad._dtype import from_numpy_dtype, result_type
 from minigrad._tensor_base import TensorBase as Tensor  # (layer 4: tensors are known by their base class)
@@ -16,6 +15,7 @@ from minigrad.ops import shape as _shape
 from minigrad.ops.arithmetic import Maximum, Minimum, Where, _check_sub
 from minigrad.ops.reduction import normalize_dims
 from minigrad.surface.arithmetic import operand as _other
+from minigrad.surface.creation import tensor
 from minigrad.surface.parser import ALL_DIMS
 from minigrad.surface.parser import UNSET as _UNSET
 from minigrad.surface.parser import deprecated_alpha as _deprecated_alpha

@@ -1,4 +1,5 @@
-"""Tensor factories with torch's names and dtype rules (Python floats → float32, ints → int64)."""
+"""Layer 4: the tensor factories (torch.tensor, zeros, arange, rand...) with torch's names, argument parsing and dtype
+rules (Python floats → float32, ints → int64)."""
 
 from __future__ import annotations
 
