@@ -20,9 +20,9 @@ from minigrad._tensor_base import TensorBase, wrap
 from minigrad.autograd import grad_mode
 from minigrad.autograd.function import _broadcast_error
 from minigrad.ops import arithmetic as _arith
-from minigrad.ops import linalg as _linalg
 from minigrad.ops import shape as _shape
 from minigrad.ops import unary as _unary
+from minigrad.surface import linear as _products
 from minigrad.surface import parser
 from minigrad.surface.conversion import checked_bound, overflow_error, scalar_value
 from minigrad.surface.parser import UNSET, tensor_arg
@@ -386,14 +386,14 @@ def sign(input: Any) -> Any:
 
 # ---------------------------------------------------------------------------------------------- products
 def mm(input: Any, mat2: Any) -> Any:
-    return _linalg.Mm.apply(input, tensor_arg(mat2, "mm", "mat2"))
+    return _products.apply_mm(input, tensor_arg(mat2, "mm", "mat2"))
 
 
 def dot(input: Any, other: Any) -> Any:
     tensor_arg(other, "dot", "tensor")
     if input._data.ndim != 1 or other._data.ndim != 1:
         raise RuntimeError(f"1D tensors expected, but got {input._data.ndim}D and {other._data.ndim}D tensors")
-    return _linalg.Dot.apply(input, other)
+    return _products.apply_dot(input, other)
 
 
 def _batched_dtypes(a: Any, b: Any, na: int) -> Any:
@@ -428,18 +428,17 @@ def matmul(a: Any, b: Any) -> Any:
     a, b = operand(a), operand(b)
     if not isinstance(a, TensorBase) or not isinstance(b, TensorBase):
         raise TypeError("matmul(): argument 'other' must be Tensor")
-    la = _linalg
     na, nb = a._data.ndim, b._data.ndim
     if na == 0 or nb == 0:
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {na}D and {nb}D")
     if na == 1 and nb == 1:
-        return la.Dot.apply(a, b)
+        return _products.apply_dot(a, b)
     if na == 2 and nb == 1:
-        return la.Mv.apply(a, b)
+        return _products.apply_mv(a, b)
     if na == 2 and nb == 2:
-        return la.Mm.apply(a, b)
+        return _products.apply_mm(a, b)
     if na == 1 and nb == 2:
-        return _shape.SqueezeMatmul.apply(la.Mm.apply(a.unsqueeze(0), b), 0)
+        return _shape.SqueezeMatmul.apply(_products.apply_mm(a.unsqueeze(0), b), 0)
     if na >= 3 and nb <= 2 and (b._requires_grad or a._data.flags.c_contiguous or not a._data.size):
         # torch folds the batch into the rows: reshape (ViewBackward0), one mm or mv, then UnsafeViewBackward0
         lead = a._data.shape[:-1]
@@ -448,8 +447,8 @@ def matmul(a: Any, b: Any) -> Any:
             rows *= s
         folded = a.reshape(rows, a._data.shape[-1])
         if nb == 2:
-            return _shape.UnsafeView.apply(la.Mm.apply(folded, b), (*lead, b._data.shape[1]))
-        return _shape.UnsafeView.apply(la.Mv.apply(folded, b), lead)
+            return _shape.UnsafeView.apply(_products.apply_mm(folded, b), (*lead, b._data.shape[1]))
+        return _shape.UnsafeView.apply(_products.apply_mv(folded, b), lead)
     if a._data.dtype != b._data.dtype or a._data.dtype.kind == "b":
         a = _batched_dtypes(a, b, na)
     try:
@@ -459,11 +458,11 @@ def matmul(a: Any, b: Any) -> Any:
                 n = 1
                 for s in rows_shape:
                     n *= s
-                return _shape.UnsafeView.apply(la.Mv.apply(b.mT.reshape(n, b._data.shape[-2]), a), rows_shape)
-            return la.Bmm.apply(a.unsqueeze(0), b).squeeze(-2)
+                return _shape.UnsafeView.apply(_products.apply_mv(b.mT.reshape(n, b._data.shape[-2]), a), rows_shape)
+            return _products.apply_bmm(a.unsqueeze(0), b).squeeze(-2)
         if nb == 1:
-            return la.Bmm.apply(a, b.unsqueeze(-1)).squeeze(-1)
-        return la.Bmm.apply(a, b)
+            return _products.apply_bmm(a, b.unsqueeze(-1)).squeeze(-1)
+        return _products.apply_bmm(a, b)
     except ValueError:  # NumPy: the batch dims do not broadcast
         raise _broadcast_error(*(np.broadcast_to(np.empty((), bool), t._data.shape[:-2]) for t in (a, b))) from None
 

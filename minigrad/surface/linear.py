@@ -1,5 +1,7 @@
 """Layer 4: ``F.linear``'s torch surface and the checks of the matrix products (torch's errors for addmm, mm, mv,
-dot and bmm operands). The math is in ``minigrad.ops.linalg`` (``Addmm``: y = b + X·Wᵀ, forward and backward)."""
+dot and bmm operands; ``apply_mm`` etc. check, then run the op, for ``matmul``/``mm``/``dot`` in
+``surface/arithmetic.py``). The math is in ``minigrad.ops.linalg`` (``Addmm``: y = b + X·Wᵀ, forward and
+backward)."""
 
 from __future__ import annotations
 
@@ -11,10 +13,10 @@ import numpy as np
 from minigrad._dtype import from_numpy_dtype
 from minigrad._tensor_base import TensorBase
 from minigrad.ops import linalg, shape
-from minigrad.surface.arithmetic import matmul
 from minigrad.surface.parser import tensor_arg as _tensor_arg
 
-__all__ = ["linear", "check_mm", "check_mv", "check_dot", "check_bmm"]
+__all__ = ["linear", "check_mm", "check_mv", "check_dot", "check_bmm", "apply_mm", "apply_mv", "apply_dot",
+           "apply_bmm"]
 
 
 def linear(input: TensorBase, weight: TensorBase, bias: TensorBase | None = None) -> Any:
@@ -25,7 +27,7 @@ def linear(input: TensorBase, weight: TensorBase, bias: TensorBase | None = None
     _check_linear(input, weight, bias)
     wt = shape.T.apply(weight)  # Wᵀ (TBackward0)
     if bias is None:
-        return matmul(input, wt)
+        return input.matmul(wt)
     x = input._data
     _check_bias_dtype(x, weight, bias)
     if x.ndim == 2:
@@ -35,7 +37,7 @@ def linear(input: TensorBase, weight: TensorBase, bias: TensorBase | None = None
         rows = math.prod(lead)
         out = _addmm(bias, shape.View.apply(input, (rows, x.shape[-1])), wt)
         return shape.View.apply(out, (*lead, out._data.shape[1]))
-    return matmul(input, wt).add_(bias)  # (torch adds in place: the output's shape and dtype stay)
+    return input.matmul(wt).add_(bias)  # (torch adds in place: the output's shape and dtype stay)
 
 
 def _addmm(bias: TensorBase, x: TensorBase, wt: TensorBase) -> Any:
@@ -146,3 +148,28 @@ def check_bmm(a: np.ndarray, b: np.ndarray) -> None:
             f"Expected size for first two dimensions of batch2 tensor to be: [{b.shape[0]}, {a.shape[-1]}] "
             f"but got: [{b.shape[0]}, {b.shape[-2]}]."
         )
+
+
+def apply_mm(a: TensorBase, b: TensorBase) -> Any:
+    """A·B (``MmBackward0``) after torch's checks."""
+    check_mm(a._data, b._data, linear=False)
+    return linalg.Mm.apply(a, b)
+
+
+def apply_mv(a: TensorBase, v: TensorBase) -> Any:
+    """A·v (``MvBackward0``) after torch's checks."""
+    check_mv(a._data, v._data)
+    return linalg.Mv.apply(a, v)
+
+
+def apply_dot(u: TensorBase, v: TensorBase) -> Any:
+    """u·v (``DotBackward0``) after torch's checks."""
+    check_dot(u._data, v._data)
+    return linalg.Dot.apply(u, v)
+
+
+def apply_bmm(a: TensorBase, b: TensorBase) -> Any:
+    """Batched A·B (``BmmBackward0``) after torch's check; batch dims that do not broadcast are NumPy's
+    ValueError (the caller words it)."""
+    check_bmm(a._data, b._data)
+    return linalg.Bmm.apply(a, b)
