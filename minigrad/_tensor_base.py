@@ -92,6 +92,10 @@ class TensorBase:
     _vc: list[int]
     _acc: AccumulateGrad | None
 
+    if TYPE_CHECKING:  # (for the type checker only: layers 2-4 call a tensor's methods, which layer 5 defines)
+
+        def __getattr__(self, name: str) -> Any: ...
+
     @staticmethod
     def _wrap(data: Any, grad_fn: Node | None = None) -> Any:
         """``wrap``: a new tensor around ``data`` (no copy), as the output of ``grad_fn`` if given."""

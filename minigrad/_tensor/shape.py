@@ -34,6 +34,7 @@ class ShapeMethods:
     unsqueeze = _s.unsqueeze
     squeeze = _s.squeeze
     expand = _s.expand
+    clone = _s.clone
     _dim = _s.dim_index
 
     __getitem__ = _index.getitem
