@@ -28,8 +28,9 @@ from minigrad.surface.conversion import checked_bound, overflow_error, scalar_va
 from minigrad.surface.parser import UNSET, tensor_arg
 
 __all__ = [
-    "operand", "check_alpha", "add", "sub", "subtract", "mul", "div", "pow", "matmul", "mm", "dot", "broadcastable",
-    "eq", "ne", "lt", "le", "gt", "ge", "equal", "allclose", "abs", "clamp", "clamp_bounds", "round", "sign",
+    "operand", "check_alpha", "check_sub", "add", "sub", "subtract", "mul", "div", "pow", "matmul", "mm", "dot",
+    "broadcastable", "eq", "ne", "lt", "le", "gt", "ge", "equal", "allclose", "abs", "clamp", "clamp_bounds",
+    "round", "sign",
 ]
 
 _state = grad_mode.state
@@ -64,15 +65,35 @@ def add_operator(input: Any, other: Any) -> Any:
 
 
 def sub_operator(input: Any, other: Any) -> Any:
-    return _Sub.apply(input, operand(other))
+    other = operand(other)
+    check_sub(input._data, other._data if isinstance(other, TensorBase) else other)
+    return _Sub.apply(input, other)
 
 
 def rsub_operator(input: Any, other: Any) -> Any:
     """``other - input``."""
     other = operand(other)
     if isinstance(other, TensorBase):
+        check_sub(other._data, input._data)
         return _Sub.apply(other, input)
+    check_sub(other, input._data)
     return _arith.Rsub.apply(input, other)
+
+
+def check_sub(x: Any, y: Any) -> None:
+    """torch refuses ``-`` when an operand (an array or a Python scalar) is bool."""
+    bx = x.dtype.kind == "b" if isinstance(x, np.ndarray) else type(x) is bool
+    by = y.dtype.kind == "b" if isinstance(y, np.ndarray) else type(y) is bool
+    if bx and by:
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` "
+            "operator instead."
+        )
+    if bx or by:
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, "
+            "use the `~` or `logical_not()` operator instead."
+        )
 
 
 def mul(input: Any, other: Any) -> Any:
@@ -96,7 +117,9 @@ def rtruediv_operator(input: Any, other: Any) -> Any:
 def pow(input: Any, exponent: Any) -> Any:
     exponent = operand(exponent)
     if isinstance(exponent, TensorBase):
+        _check_pow_tensors(input._data, exponent._data)
         return _arith.PowTensor.apply(input, exponent)
+    _check_pow_number(input._data, exponent)
     return _arith.Pow.apply(input, exponent)
 
 
@@ -104,11 +127,33 @@ def rpow_operator(input: Any, other: Any) -> Any:
     """``other ** input``."""
     other = operand(other)
     if isinstance(other, TensorBase):
+        _check_pow_tensors(other._data, input._data)
         return _arith.PowTensor.apply(other, input)
     return _arith.RPow.apply(input, other)
 
 
+def _check_pow_number(x: np.ndarray, c: Any) -> None:
+    """torch's errors for ``tensor ** number``: an integral tensor to a negative integer power; an integer exponent
+    beyond the tensor's integer dtype."""
+    if type(c) is int:
+        if x.dtype.kind in "biu" and c < 0:
+            raise RuntimeError("Integers to negative integer powers are not allowed.")
+        if x.dtype.kind in "iu" and not _arith._fits(c, x.dtype):
+            name = {"int32": "int"}.get(x.dtype.name, f"{x.dtype.name}_t")
+            raise RuntimeError(f"value cannot be converted to type {name} without overflow")
+
+
+def _check_pow_tensors(x: np.ndarray, y: np.ndarray) -> None:
+    if x.dtype.kind == "b" and y.dtype.kind == "b":
+        raise NotImplementedError('"pow" not implemented for \'Bool\'')
+
+
 def neg(input: Any) -> Any:
+    if input._data.dtype.kind == "b":
+        raise RuntimeError(
+            "Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a "
+            "mask, use the `~` or `logical_not()` operator instead."
+        )
     return _arith.Neg.apply(input)
 
 
@@ -154,6 +199,8 @@ def _with_alpha(fn: Any, name: str, input: Any, other: Any, deprecated: tuple[An
     other = operand(other)
     if type(alpha) is not int or alpha != 1:
         alpha = check_alpha(input, other, alpha, name)
+    if fn is _Sub:
+        check_sub(input._data, other._data if isinstance(other, TensorBase) else other)
     return fn.apply(input, other, alpha)
 
 

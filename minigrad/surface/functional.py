@@ -12,8 +12,9 @@ from minigrad._dtype import dtype as _DtypeClass
 from minigrad._dtype import from_numpy_dtype, result_type
 from minigrad._tensor_base import TensorBase as Tensor  # (layer 4: tensors are known by their base class)
 from minigrad.ops import shape as _shape
-from minigrad.ops.arithmetic import Maximum, Minimum, Where, _check_sub
+from minigrad.ops.arithmetic import Maximum, Minimum, Where
 from minigrad.ops.reduction import normalize_dims
+from minigrad.surface.arithmetic import check_sub
 from minigrad.surface.arithmetic import operand as _other
 from minigrad.surface.creation import tensor
 from minigrad.surface.parser import ALL_DIMS
@@ -121,7 +122,7 @@ def sub(input: Any, other: Any, *deprecated: Any, alpha: Any = 1) -> Tensor:
     if deprecated:
         other, alpha = _deprecated_alpha("sub", other, deprecated, alpha)
     if type(input) is bool:  # (a wrapped bool input is refused before it takes the result dtype)
-        _check_sub(input, other._data if isinstance(other, Tensor) else other)
+        check_sub(input, other._data if isinstance(other, Tensor) else other)
     return _t_or_number(input, "sub", other).sub(other, alpha=alpha)
 
 

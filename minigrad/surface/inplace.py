@@ -29,7 +29,7 @@ from minigrad.ops import arithmetic as _arith
 from minigrad.ops import shape as _shape
 from minigrad.ops import unary as _unary
 from minigrad.surface import parser
-from minigrad.surface.arithmetic import broadcastable, check_alpha, clamp_bounds, operand
+from minigrad.surface.arithmetic import broadcastable, check_alpha, check_sub, clamp_bounds, operand
 from minigrad.surface.conversion import CTYPES, check_float_fits, overflow_error, scalar_value
 
 __all__ = [
@@ -145,7 +145,7 @@ def sub_(input: Any, other: Any, *deprecated: Any, alpha: Any = 1) -> Any:
     if deprecated:
         other, alpha = parser.deprecated_alpha("sub_", other, deprecated, alpha)
     o = operand(other)
-    _arith._check_sub(input._data, o._data if isinstance(o, TensorBase) else o)
+    check_sub(input._data, o._data if isinstance(o, TensorBase) else o)
     if type(alpha) is not int or alpha != 1:
         alpha = check_alpha(input, o, alpha, "sub_")
     return _inplace(input, _arith.Sub, other, np.subtract, alpha)
