@@ -13,7 +13,6 @@ from minigrad._dtype import from_numpy_dtype, result_type
 from minigrad._tensor_base import TensorBase as Tensor  # (layer 4: tensors are known by their base class)
 from minigrad.ops import shape as _shape
 from minigrad.ops.arithmetic import Maximum, Minimum, Where
-from minigrad.ops.reduction import normalize_dims
 from minigrad.surface.arithmetic import check_sub
 from minigrad.surface.arithmetic import operand as _other
 from minigrad.surface.creation import tensor
@@ -21,6 +20,7 @@ from minigrad.surface.parser import ALL_DIMS
 from minigrad.surface.parser import UNSET as _UNSET
 from minigrad.surface.parser import deprecated_alpha as _deprecated_alpha
 from minigrad.surface.parser import tensor_arg as _tensor_arg
+from minigrad.surface.shape import normalize_dims
 
 __all__ = [
     "abs", "cat", "clamp", "clip", "exp", "log", "max", "mean", "min", "relu", "sigmoid", "sqrt", "stack", "sum",

@@ -4,6 +4,7 @@ their arguments, with torch's checks. The ops (views and their backward rules) a
 
 from __future__ import annotations
 
+import operator
 import warnings
 from typing import Any
 
@@ -12,12 +13,11 @@ import numpy as np
 from minigrad._dtype import dtype as _DtypeClass
 from minigrad._tensor_base import Size, TensorBase
 from minigrad.ops import shape as _shape
-from minigrad.ops.reduction import normalize_dims
 from minigrad.surface.parser import shape_arg, tensor_arg
 
 __all__ = [
-    "dim_index", "size", "view", "reshape", "view_as", "reshape_as", "flatten", "t", "T", "mT", "permute",
-    "transpose", "unsqueeze", "squeeze", "expand", "clone",
+    "normalize_dims", "dim_index", "size", "view", "reshape", "view_as", "reshape_as", "flatten", "t", "T", "mT",
+    "permute", "transpose", "unsqueeze", "squeeze", "expand", "clone",
 ]
 
 _T_DEPRECATED_0D = "Tensor.T is deprecated on 0-D tensors. This function is the identity in these cases."
@@ -26,6 +26,33 @@ _T_DEPRECATED = (
     "error in a future release. Consider `x.mT` to transpose batches of matrices or `x.permute(*torch.arange(x.ndim - "
     "1, -1, -1))` to reverse the dimensions of a tensor."
 )
+
+
+def normalize_dims(dim: Any, ndim: int) -> tuple[int, ...]:
+    """Dims as a tuple of non-negative ints; IndexError like torch for a dim out of range, TypeError for a
+    dim that is not an int (or an integer scalar such as a 0-d int tensor)."""
+    dims = (dim,) if isinstance(dim, int) else tuple(dim) if isinstance(dim, tuple | list) else (_as_dim(dim),)
+    out = []
+    rank = max(ndim, 1)
+    for d in dims:
+        if type(d) is not int:
+            d = _as_dim(d)
+        if not -rank <= d < rank:
+            raise IndexError(
+                f"Dimension out of range (expected to be in range of [{-rank}, {rank - 1}], but got {d})"
+            )
+        out.append(d % rank)
+    if len(out) > 1 and len(set(out)) < len(out):  # (after every dim's range check, as torch's reductions)
+        raise RuntimeError(f"dim {next(d for i, d in enumerate(out) if d in out[:i])} appears multiple times in the "
+                           "list of dims")
+    return tuple(out)
+
+
+def _as_dim(d: Any) -> int:
+    try:
+        return operator.index(d)
+    except TypeError:
+        raise TypeError(f"dim must be an int or a tuple of ints, not {type(d).__name__}") from None
 
 
 def dim_index(t: Any, dim: Any) -> int:
