@@ -14,6 +14,7 @@ from minigrad._dtype import from_numpy_dtype
 from minigrad._tensor_base import TensorBase
 from minigrad.ops import linalg, shape
 from minigrad.surface.parser import tensor_arg as _tensor_arg
+from minigrad.surface.shape import check_t
 
 __all__ = ["linear", "check_mm", "check_mv", "check_dot", "check_bmm", "apply_mm", "apply_mv", "apply_dot",
            "apply_bmm"]
@@ -25,6 +26,7 @@ def linear(input: TensorBase, weight: TensorBase, bias: TensorBase | None = None
     rows (``ViewBackward0``), multiplied by one addmm and viewed back, as torch's linear does; otherwise a matmul,
     then the bias added in place (it may not widen the output or change its dtype)."""
     _check_linear(input, weight, bias)
+    check_t(weight)
     wt = shape.T.apply(weight)  # Wᵀ (TBackward0)
     if bias is None:
         return input.matmul(wt)

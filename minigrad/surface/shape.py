@@ -16,7 +16,8 @@ from minigrad.ops import shape as _shape
 from minigrad.surface.parser import shape_arg, tensor_arg
 
 __all__ = [
-    "normalize_dims", "dim_index", "size", "view", "reshape", "view_as", "reshape_as", "flatten", "t", "T", "mT",
+    "normalize_dims", "resolve_shape", "check_t", "dim_index", "size", "view", "reshape", "view_as", "reshape_as",
+    "flatten", "t", "T", "mT",
     "permute", "transpose", "unsqueeze", "squeeze", "expand", "clone",
 ]
 
@@ -71,16 +72,46 @@ def view(input: Any, *shape: Any, dtype: Any = None) -> Any:
         if dtype is not None and (shape or not isinstance(dtype, _DtypeClass)):
             raise TypeError("view() received an invalid combination of arguments")
         raise NotImplementedError("view(dtype) is not supported by minigrad")
-    return _shape.View.apply(input, shape_arg(shape))
+    return _view(input, shape_arg(shape))
+
+
+def resolve_shape(shape: tuple[int, ...], size: int) -> tuple[int, ...]:
+    """``shape`` with its -1 resolved; torch's RuntimeError when the shape can't hold ``size`` elements."""
+    if shape.count(-1) > 1:
+        raise RuntimeError("only one dimension can be inferred")
+    for s in shape:
+        if s < -1:
+            raise RuntimeError(f"invalid shape dimension {s}")
+    known = 1
+    for s in shape:
+        if s != -1:
+            known *= s
+    if -1 in shape:
+        if known == 0 or size % known:
+            raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {size}")
+        return tuple(size // known if s == -1 else s for s in shape)
+    if known != size:
+        raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {size}")
+    return shape
+
+
+def _view(input: Any, shape: tuple[int, ...]) -> Any:
+    shape = resolve_shape(shape, input._data.size)
+    try:
+        return _shape.View.apply(input, shape)
+    except AttributeError:  # NumPy: no view of these strides has that shape
+        raise RuntimeError(
+            "view size is not compatible with input tensor's size and stride (at least one dimension spans "
+            "across two contiguous subspaces). Use .reshape(...) instead."
+        ) from None
 
 
 def _reshape(input: Any, shape: tuple[int, ...]) -> Any:
+    shape = resolve_shape(shape, input._data.size)
     try:
         return _shape.View.apply(input, shape)
-    except RuntimeError as e:
-        if not str(e).startswith("view size is not compatible"):
-            raise
-    return _shape.UnsafeView.apply(_shape.Clone.apply(input), shape)
+    except AttributeError:  # no view: a copy
+        return _shape.UnsafeView.apply(_shape.Clone.apply(input), shape)
 
 
 def reshape(input: Any, *shape: Any) -> Any:
@@ -89,7 +120,7 @@ def reshape(input: Any, *shape: Any) -> Any:
 
 
 def view_as(input: Any, other: Any) -> Any:
-    return _shape.View.apply(input, tensor_arg(other, "view_as")._data.shape)
+    return _view(input, tensor_arg(other, "view_as")._data.shape)
 
 
 def reshape_as(input: Any, other: Any) -> Any:
@@ -113,7 +144,14 @@ def flatten(input: Any, start_dim: int = 0, end_dim: int = -1) -> Any:
 
 
 def t(input: Any) -> Any:
+    check_t(input)
     return _shape.T.apply(input)
+
+
+def check_t(input: Any) -> None:
+    """t() transposes tensors of at most 2 dims."""
+    if input._data.ndim > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input._data.ndim}D")
 
 
 def T(input: Any) -> Any:  # noqa: N802 - torch's name
