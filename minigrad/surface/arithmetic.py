@@ -29,7 +29,7 @@ from minigrad.surface.parser import UNSET, tensor_arg
 
 __all__ = [
     "operand", "check_alpha", "check_sub", "add", "sub", "subtract", "mul", "div", "pow", "matmul", "mm", "dot",
-    "broadcastable", "eq", "ne", "lt", "le", "gt", "ge", "equal", "allclose", "abs", "clamp", "clamp_bounds",
+    "broadcastable", "eq", "ne", "lt", "le", "gt", "ge", "equal", "allclose", "abs", "relu", "clamp", "clamp_bounds",
     "round", "sign",
 ]
 
@@ -384,10 +384,34 @@ def abs(input: Any) -> Any:
     return _unary.Abs.apply(input)
 
 
+def relu(input: Any) -> Any:
+    if input._data.dtype.kind == "b":
+        raise RuntimeError("Boolean inputs not supported for relu")
+    return _unary.Relu.apply(input)
+
+
 def clamp(input: Any, min: Any = None, max: Any = None) -> Any:
     if parser.clamp_overload(min, max):  # torch's clamp.Tensor overload: elementwise bounds, with gradients
+        check_clamp_tensors(input, min, max)
         return _unary.ClampTensor.apply(input, min, max)
-    return _unary.Clamp.apply(input, *clamp_bounds(input, min, max))
+    lo, hi = clamp_bounds(input, min, max)
+    if lo is None and hi is None:
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    return _unary.Clamp.apply(input, lo, hi)
+
+
+def check_clamp_tensors(input: Any, lo: Any, hi: Any) -> None:
+    """torch has no bool kernel for clamp with both tensor bounds (checked after the shapes broadcast: the op
+    raises torch's broadcast error otherwise)."""
+    if lo is None or hi is None:
+        return
+    arrays = [input._data, lo._data, hi._data]
+    try:
+        np.broadcast_shapes(*(a.shape for a in arrays))
+    except ValueError:
+        return
+    if _dtype.result_type(*arrays).kind == "b":
+        raise NotImplementedError('"clamp_cpu" not implemented for \'Bool\'')
 
 
 def clamp_bounds(t: Any, lo: Any, hi: Any, inplace: bool = False) -> tuple[Any, Any]:
