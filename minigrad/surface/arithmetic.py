@@ -45,7 +45,7 @@ def operand(x: Any) -> Any:
     if isinstance(x, np.ndarray | np.generic):
         return wrap(np.asarray(x))
     if isinstance(x, numbers.Number):
-        return float(x)
+        return float(x)  # type: ignore[arg-type]  # (a Number without __float__, e.g. complex, is a TypeError too)
     raise TypeError(f"unsupported operand type for a Tensor operation: '{type(x).__name__}'")
 
 

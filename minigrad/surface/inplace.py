@@ -195,7 +195,7 @@ def fill_(input: Any, value: Any) -> Any:
             f"fill_ only supports 0-dimension value tensor but got tensor with {value._data.ndim} dimensions."
         )
     dt = input._data.dtype
-    if type(value) in (float, int) and dt.kind == "f" and dt.itemsize < 8 and (
+    if (type(value) is float or type(value) is int) and dt.kind == "f" and dt.itemsize < 8 and (
             math.isfinite(value) and abs(value) > 65504):
         # torch's checked cast to the dtype (10**5 into float16 is an overflow error), except that a
         # one-element float16 tensor takes torch's fast path, unchecked (10**5 and 1e39 give inf)
