@@ -357,15 +357,13 @@ _NO_EDGE = (None, 0)
 
 def _modified_message(value: np.ndarray, version: int, expected: int, node: Node | None) -> str:
     """torch's words for a saved value that an in-place op changed (SavedVariable::unpack)."""
-    from minigrad.autograd.anomaly import is_anomaly_enabled  # (cycle: anomaly observes this module's nodes)
-
     display_module = _tensor_base.display_module
     kind = f"{display_module}.{from_numpy_dtype(value.dtype).scalar_name}Tensor"
     of = "" if node is None else f", which is output 0 of {re.sub(r'Backward[0-9]*$', '', node.name())},"
     hint = (
         "the backtrace further above shows the operation that failed to compute its gradient. The variable in "
         "question was changed in there or anywhere later. Good luck!"
-        if is_anomaly_enabled()
+        if grad_mode.anomaly_mode.enabled
         else "enable anomaly detection to find the operation that failed to compute its gradient, with "
         f"{display_module}.autograd.set_detect_anomaly(True, check_nan=False)."
     )
