@@ -85,9 +85,7 @@ class AutogradMethods(_Storage):
 
     def requires_grad_(self, requires_grad: bool = True) -> Any:
         """Set ``requires_grad`` on a leaf (only floating tensors can require grad)."""
-        if not isinstance(requires_grad, bool | np.bool_):
-            raise TypeError("requires_grad_(): argument 'requires_grad' (position 1) must be bool, not "
-                            f"{type(requires_grad).__name__}")
+        parser.bool_arg(requires_grad, "requires_grad_", "requires_grad", 1, numpy_bool=True)
         if self.grad_fn is not None:
             if requires_grad:
                 return self

@@ -188,8 +188,7 @@ def zero_(input: Any) -> Any:
 
 def fill_(input: Any, value: Any) -> Any:
     """Set every element to ``value``, a number or a 0-d tensor (``FillBackward2``/``FillBackward3``)."""
-    if not isinstance(value, TensorBase | numbers.Number | np.generic):
-        raise TypeError(f"fill_(): argument 'value' (position 1) must be Number, not {type(value).__name__}")
+    parser.number_arg(value, "fill_", "value", 1)
     if isinstance(value, TensorBase) and value._data.ndim:
         raise RuntimeError(
             f"fill_ only supports 0-dimension value tensor but got tensor with {value._data.ndim} dimensions."
