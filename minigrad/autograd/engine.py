@@ -70,11 +70,11 @@ def _run(
         deps = _dependencies(tuple(buffers))
         ready = [(-node._seq, node) for node in buffers if node not in deps]  # a root fed by another root waits
         heapify(ready)
-    observers = tuple(node_observers)  # a snapshot: another thread may (un)register meanwhile
-    if capture is None and not observers:
-        _drain(ready, buffers, deps, retain_graph)  # the common case, in a loop of its own
-        return []
     captured: list[np.ndarray | None] = [None] * len(capture) if capture else []
+    observers = tuple(node_observers)  # a snapshot: another thread may (un)register meanwhile
+    # A leaf's AccumulateGrad runs first among ready nodes (torch's priority): so, when nobody watches the
+    # traversal, it can run the moment its last gradient arrives instead of going through the ready queue.
+    inline_leaves = capture is None and not observers
     pop: Callable[..., Any] = buffers.pop
     get = buffers.get
     while ready:
@@ -85,53 +85,7 @@ def _run(
                 captured[capture[node]] = g
             if isinstance(node, AccumulateGrad):
                 continue
-        grads = _apply(node, g)
-        if node._saved is not None and not retain_graph:
-            node._saved = FREED  # release what forward saved (a second backward raises torch's error)
-        for observer in observers:
-            observer(node, g, grads)
-        for (nxt, _), gi in zip(node.next_functions, grads):
-            if nxt is None:
-                continue
-            if gi is not None:
-                if gi.shape != nxt._shape:
-                    gi = _unbroadcast(gi, nxt._shape, node, grads)
-                if gi.dtype is not nxt._dtype:
-                    gi = gi.astype(nxt._dtype, copy=False)
-                prev = get(nxt)
-                buffers[nxt] = gi if prev is None else prev + gi
-            left = deps[nxt] - 1
-            deps[nxt] = left
-            if not left:
-                heappush(ready, (-nxt._seq, nxt))
-    return captured
-
-
-def _apply(node: Node, g: np.ndarray | None) -> tuple[np.ndarray | None, ...]:
-    """The gradients ``node`` sends to its inputs, with its hooks (None for each when nothing flowed here)."""
-    if g is None:  # nothing flowed here: run nothing, but release the nodes below
-        return (None,) * len(node.next_functions)
-    if node._pre_hooks is not None:
-        g = _run_pre_hooks(node, g)
-    out = node.apply(g)
-    grads = out if out.__class__ is tuple else (out,)  # (a built-in op's backward may return one gradient bare)
-    if node._post_hooks is not None:
-        grads = _run_post_hooks(node, grads, g)
-    return grads
-
-
-def _drain(ready: list[tuple[int, Node]], buffers: dict[Node, np.ndarray], deps: dict[Node, int],
-           retain_graph: bool) -> None:
-    """``_run``'s loop when nobody watches the traversal (no observers, no ``autograd.grad`` capture), inlined.
-
-    A leaf's AccumulateGrad runs first among ready nodes (torch's priority): so here it runs the moment its last
-    gradient arrives instead of going through the ready queue."""
-    pop: Callable[..., Any] = buffers.pop
-    get = buffers.get
-    while ready:
-        node = heappop(ready)[1]
-        g = pop(node, None)
-        if g is None:
+        if g is None:  # nothing flowed here: run nothing, but release the nodes below
             grads: tuple[np.ndarray | None, ...] = (None,) * len(node.next_functions)
         else:
             if node._pre_hooks is not None:
@@ -141,7 +95,10 @@ def _drain(ready: list[tuple[int, Node]], buffers: dict[Node, np.ndarray], deps:
             if node._post_hooks is not None:
                 grads = _run_post_hooks(node, grads, g)
         if not retain_graph and node._saved is not None:
-            node._saved = FREED
+            node._saved = FREED  # release what forward saved (a second backward raises torch's error)
+        if observers:
+            for observer in observers:
+                observer(node, g, grads)
         for (nxt, _), gi in zip(node.next_functions, grads):
             if nxt is None:
                 continue
@@ -155,12 +112,13 @@ def _drain(ready: list[tuple[int, Node]], buffers: dict[Node, np.ndarray], deps:
             left = deps[nxt] - 1
             deps[nxt] = left
             if not left:
-                if nxt.__class__ is AccumulateGrad and nxt._pre_hooks is None and nxt._post_hooks is None:
+                if inline_leaves and nxt.__class__ is AccumulateGrad and nxt._pre_hooks is nxt._post_hooks is None:
                     g_leaf = pop(nxt, None)
                     if g_leaf is not None:
                         nxt.apply(g_leaf)
                 else:
                     heappush(ready, (-nxt._seq, nxt))
+    return captured
 
 
 def _unbroadcast(grad: np.ndarray, shape: tuple[int, ...], node: Node, grads: tuple[Any, ...]) -> np.ndarray:
