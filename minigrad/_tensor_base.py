@@ -27,7 +27,9 @@ from minigrad._dtype import from_numpy_dtype
 if TYPE_CHECKING:
     from minigrad.autograd.function import AccumulateGrad, Node
 
-__all__ = ["EPOCH", "Size", "TensorBase", "bump_version", "display_module", "register_tensor_class", "wrap"]
+__all__ = [
+    "EPOCH", "Size", "TensorBase", "bump_version", "display_module", "mark_modified", "register_tensor_class", "wrap",
+]
 
 # The package name reprs show (``minigrad.Size([4, 1])``, ``dtype=minigrad.int64``). ``minigrad run-as-torch``
 # (minigrad.torch_compat) sets it to "torch" so that a torch script prints what torch prints. Read it as
@@ -45,6 +47,18 @@ def bump_version(counter: list[int]) -> None:
     EPOCH[0] += 1
     counter[0] += 1
     counter[1] = EPOCH[0]
+
+
+def mark_modified(*tensors: TensorBase) -> None:
+    """Record that each tensor's array was written in place, as one in-place modification of each: the public
+    primitive for code that writes arrays itself (an optimizer's step). A node that saved one of them refuses to
+    use it afterwards, as torch does."""
+    EPOCH[0] += 1
+    epoch = EPOCH[0]
+    for t in tensors:
+        vc = t._vc
+        vc[0] += 1
+        vc[1] = epoch
 
 
 class Size(tuple):  # type: ignore[type-arg]  # (a tuple of ints; generic parameters would change nothing here)
@@ -95,6 +109,18 @@ class TensorBase:
     if TYPE_CHECKING:  # (for the type checker only: layers 2-4 call a tensor's methods, which layer 5 defines)
 
         def __getattr__(self, name: str) -> Any: ...
+        def __neg__(self) -> Any: ...
+        def __add__(self, other: Any) -> Any: ...
+        def __radd__(self, other: Any) -> Any: ...
+        def __sub__(self, other: Any) -> Any: ...
+        def __rsub__(self, other: Any) -> Any: ...
+        def __mul__(self, other: Any) -> Any: ...
+        def __rmul__(self, other: Any) -> Any: ...
+        def __truediv__(self, other: Any) -> Any: ...
+        def __rtruediv__(self, other: Any) -> Any: ...
+        def __pow__(self, other: Any) -> Any: ...
+        def __matmul__(self, other: Any) -> Any: ...
+        def __getitem__(self, key: Any) -> Any: ...
 
     @staticmethod
     def _wrap(data: Any, grad_fn: Node | None = None) -> Any:

@@ -6,7 +6,7 @@ arguments and calls the op (``minigrad/ops/``); ``t.exp()`` and friends call the
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -14,14 +14,18 @@ from minigrad._tensor_base import wrap
 from minigrad.ops import unary as _unary
 from minigrad.surface import arithmetic as _s
 
+if TYPE_CHECKING:  # (the type checker reads a mixin's self as a tensor: TensorBase's slots and layer 5's methods)
+    from minigrad._tensor_base import TensorBase as _Storage
+else:
+    _Storage = object
+
 __all__ = ["ArithmeticMethods"]
 
 
-class ArithmeticMethods:
+class ArithmeticMethods(_Storage):
     """``+ - * / // % ** @ & | ^ ~``, comparisons, and the elementwise functions."""
 
     __slots__ = ()
-    _data: np.ndarray  # (TensorBase's slot, for the type checker)
 
     # -------------------------------------------------------------- operators
     __add__ = __radd__ = _s.add_operator

@@ -4,14 +4,19 @@
 from __future__ import annotations
 
 import weakref
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from minigrad._tensor_base import TensorBase, wrap
 from minigrad.autograd import engine as _engine
-from minigrad.autograd.function import AccumulateGrad, Node, grad_accumulator
+from minigrad.autograd.function import AccumulateGrad, grad_accumulator
 from minigrad.surface import parser
+
+if TYPE_CHECKING:  # (the type checker reads a mixin's self as a tensor: TensorBase's slots and layer 5's methods)
+    from minigrad._tensor_base import TensorBase as _Storage
+else:
+    _Storage = object
 
 __all__ = ["AutogradMethods", "RemovableHandle"]
 
@@ -27,17 +32,10 @@ class RemovableHandle:
             self._hooks.remove(self._hook)
 
 
-class AutogradMethods:
+class AutogradMethods(_Storage):
     """What a tensor does with the graph: start backward from it, require grad, leave the graph, hook it."""
 
     __slots__ = ()
-    _data: np.ndarray  # (TensorBase's slots, for the type checker)
-    _requires_grad: bool
-    _retains_grad: bool
-    _acc: AccumulateGrad | None
-    _vc: list[int]
-    grad: Any
-    grad_fn: Node | None
 
     def backward(self, gradient: Any = None, retain_graph: bool | None = None, create_graph: bool = False,
                  inputs: Any = None) -> None:
@@ -87,9 +85,7 @@ class AutogradMethods:
 
     def requires_grad_(self, requires_grad: bool = True) -> Any:
         """Set ``requires_grad`` on a leaf (only floating tensors can require grad)."""
-        if not isinstance(requires_grad, bool | np.bool_):
-            raise TypeError("requires_grad_(): argument 'requires_grad' (position 1) must be bool, not "
-                            f"{type(requires_grad).__name__}")
+        parser.bool_arg(requires_grad, "requires_grad_", "requires_grad", 1, numpy_bool=True)
         if self.grad_fn is not None:
             if requires_grad:
                 return self

@@ -4,7 +4,7 @@ in ``minigrad/surface/conversion.py``."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -15,16 +15,18 @@ from minigrad.surface import conversion as _s
 from minigrad.surface import creation as _creation
 from minigrad.surface.parser import tensor_arg
 
+if TYPE_CHECKING:  # (the type checker reads a mixin's self as a tensor: TensorBase's slots and layer 5's methods)
+    from minigrad._tensor_base import TensorBase as _Storage
+else:
+    _Storage = object
+
 __all__ = ["ConversionMethods"]
 
 
-class ConversionMethods:
+class ConversionMethods(_Storage):
     """Casts, Python values, NumPy, printing."""
 
     __slots__ = ()
-    _data: np.ndarray  # (TensorBase's slots, for the type checker)
-    _requires_grad: bool
-    grad_fn: Any
 
     to = _s.to
     type = _s.type_
@@ -35,6 +37,14 @@ class ConversionMethods:
     __float__ = _s.to_float
     __int__ = _s.to_int
     __index__ = _s.to_index
+
+    # (these come before ``float``, ``int`` and ``bool`` below, whose names hide the builtins in the class body)
+    def new_tensor(self, data: Any, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Any:
+        dtype = dtype or _dtype.from_numpy_dtype(self._data.dtype)
+        return _creation.tensor(data, dtype=dtype, device=device, requires_grad=requires_grad)
+
+    def type_as(self, other: Any) -> Any:
+        return _s.to(self, tensor_arg(other, "type_as").dtype)
 
     def float(self) -> Any:
         return _s.to(self, _dtype.float32)
@@ -54,9 +64,6 @@ class ConversionMethods:
     def bool(self) -> Any:
         return _s.to(self, _dtype.bool)
 
-    def type_as(self, other: Any) -> Any:
-        return _s.to(self, tensor_arg(other, "type_as").dtype)
-
     def cpu(self) -> Any:
         return self
 
@@ -69,10 +76,6 @@ class ConversionMethods:
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
         arr = _s.numpy(self)
         return arr if dtype is None else arr.astype(dtype)
-
-    def new_tensor(self, data: Any, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Any:
-        dtype = dtype or _dtype.from_numpy_dtype(self._data.dtype)
-        return _creation.tensor(data, dtype=dtype, device=device, requires_grad=requires_grad)
 
     # -------------------------------------------------------------- printing
     def __repr__(self) -> str:

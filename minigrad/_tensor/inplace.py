@@ -3,12 +3,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from minigrad.surface import inplace as _s
+
+if TYPE_CHECKING:  # (the type checker reads a mixin's self as a tensor: TensorBase's slots and layer 5's methods)
+    from minigrad._tensor_base import TensorBase as _Storage
+else:
+    _Storage = object
 
 __all__ = ["InplaceMethods"]
 
 
-class InplaceMethods:
+class InplaceMethods(_Storage):
     """``add_``, ``sub_``, ``mul_``, ``div_`` (and ``+=``...), ``zero_``, ``fill_``, ``copy_``, ``relu_``,
     ``clamp_``, ``uniform_``, ``normal_``."""
 

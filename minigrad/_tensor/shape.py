@@ -4,21 +4,23 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from minigrad.surface import indexing as _index
 from minigrad.surface import shape as _s
 
+if TYPE_CHECKING:  # (the type checker reads a mixin's self as a tensor: TensorBase's slots and layer 5's methods)
+    from minigrad._tensor_base import TensorBase as _Storage
+else:
+    _Storage = object
+
 __all__ = ["ShapeMethods"]
 
 
-class ShapeMethods:
+class ShapeMethods(_Storage):
     """Views and reshapes, indexing (``t[key]``, ``t[key] = value``), length and iteration."""
 
     __slots__ = ()
-    _data: np.ndarray  # (TensorBase's slot, for the type checker)
 
     size = _s.size
     view = _s.view

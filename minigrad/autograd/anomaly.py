@@ -42,14 +42,14 @@ import numpy as np
 
 from minigrad.autograd import engine as _engine
 from minigrad.autograd import function as _function
+from minigrad.autograd import grad_mode
 
 __all__ = ["detect_anomaly", "set_detect_anomaly", "is_anomaly_enabled", "is_anomaly_check_nan_enabled"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 _lock = threading.Lock()
-_enabled = False
-_check_nan = True
+_mode = grad_mode.anomaly_mode  # the flags (kept with grad mode, where the autograd core reads them)
 
 # node -> the forward stack (oldest frame first) recorded when the node was made under anomaly mode
 _traces: weakref.WeakKeyDictionary[Any, traceback.StackSummary] = weakref.WeakKeyDictionary()
@@ -64,21 +64,20 @@ _ENABLED_WARNING = (
 
 def is_anomaly_enabled() -> bool:
     """True while anomaly detection is on (process-wide, as ``torch.is_anomaly_enabled``)."""
-    return _enabled
+    return _mode.enabled
 
 
 def is_anomaly_check_nan_enabled() -> bool:
     """True when anomaly mode also raises on NaN gradients (``torch.is_anomaly_check_nan_enabled``)."""
-    return _check_nan
+    return _mode.check_nan
 
 
 def _set(mode: bool, check_nan: bool) -> None:
     """Set the global flags and (un)register the observers to match: none are registered when off."""
-    global _enabled, _check_nan
     with _lock:
-        _enabled, _check_nan = bool(mode), bool(check_nan)
-        _toggle(_function.creation_observers, _record_forward, _enabled)
-        _toggle(_engine.node_observers, _check_node, _enabled and _check_nan)
+        _mode.enabled, _mode.check_nan = bool(mode), bool(check_nan)
+        _toggle(_function.creation_observers, _record_forward, _mode.enabled)
+        _toggle(_engine.node_observers, _check_node, _mode.enabled and _mode.check_nan)
 
 
 def _toggle(observers: list[Any], observer: Callable[..., None], on: bool) -> None:
@@ -154,9 +153,9 @@ class detect_anomaly:  # noqa: N801 - torch's name
     """
 
     def __init__(self, check_nan: bool = True) -> None:
-        self.prev = _enabled
+        self.prev = _mode.enabled
         self.check_nan = bool(check_nan)
-        self.prev_check_nan = _check_nan
+        self.prev_check_nan = _mode.check_nan
         warnings.warn(_ENABLED_WARNING, UserWarning, stacklevel=2)
 
     def __enter__(self) -> None:
@@ -170,7 +169,7 @@ class detect_anomaly:  # noqa: N801 - torch's name
 
         @functools.wraps(fn)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            prev, prev_check_nan = _enabled, _check_nan
+            prev, prev_check_nan = _mode.enabled, _mode.check_nan
             _set(True, check_nan)
             try:
                 return fn(*args, **kwargs)
@@ -185,8 +184,8 @@ class set_detect_anomaly:  # noqa: N801 - torch's name
     ``with`` block, restoring the previous mode on exit."""
 
     def __init__(self, mode: bool, check_nan: bool = True) -> None:
-        self.prev = _enabled
-        self.prev_check_nan = _check_nan
+        self.prev = _mode.enabled
+        self.prev_check_nan = _mode.check_nan
         _set(mode, check_nan)
 
     def __enter__(self) -> None:

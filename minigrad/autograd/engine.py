@@ -17,15 +17,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from heapq import heapify, heappop, heappush
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from minigrad._tensor_base import TensorBase, wrap
 from minigrad.autograd.function import FREED, AccumulateGrad, Node, grad_accumulator
-
-if TYPE_CHECKING:
-    from minigrad._tensor import Tensor  # (annotations only: layer 5 imports this module, never the reverse)
 
 __all__ = ["backward", "grad", "sum_to", "node_observers"]
 
@@ -78,7 +75,7 @@ def _run(
     # A leaf's AccumulateGrad runs first among ready nodes (torch's priority): so, when nobody watches the
     # traversal, it can run the moment its last gradient arrives instead of going through the ready queue.
     inline_leaves = capture is None and not observers
-    pop = buffers.pop
+    pop: Callable[..., Any] = buffers.pop
     get = buffers.get
     while ready:
         node = heappop(ready)[1]
@@ -93,12 +90,11 @@ def _run(
         else:
             if node._pre_hooks is not None:
                 g = _run_pre_hooks(node, g)
-            grads = node.apply(g)
-            if grads.__class__ is not tuple:  # a built-in op's backward may return its one gradient bare
-                grads = (grads,)
+            out = node.apply(g)
+            grads = out if out.__class__ is tuple else (out,)  # (a built-in op may return one gradient bare)
             if node._post_hooks is not None:
                 grads = _run_post_hooks(node, grads, g)
-        if node._saved is not None and not retain_graph:
+        if not retain_graph and node._saved is not None:
             node._saved = FREED  # release what forward saved (a second backward raises torch's error)
         if observers:
             for observer in observers:
@@ -127,22 +123,17 @@ def _run(
 
 def _unbroadcast(grad: np.ndarray, shape: tuple[int, ...], node: Node, grads: tuple[Any, ...]) -> np.ndarray:
     """``sum_to`` for a gradient whose shape differs from its input's; torch's error when the input's shape
-    could not have been broadcast to it (a backward that returned a wrong shape)."""
-    gshape = grad.shape
-    lead = len(gshape) - len(shape)
-    ok = lead >= 0
-    if ok:
-        for i, n in enumerate(shape):
-            if n != 1 and n != gshape[lead + i]:
-                ok = False
-                break
-    if not ok:
-        index = next(i for i, g in enumerate(grads) if g is grad)
-        raise RuntimeError(
-            f"Function {node.name()} returned an invalid gradient at index {index} - got {list(gshape)} but "
-            f"expected shape compatible with {list(shape)}"
-        )
-    return sum_to(grad, shape)
+    could not have been broadcast to it (a backward that returned a wrong shape): then ``sum_to`` cannot reach
+    ``shape``."""
+    if grad.ndim >= len(shape):
+        out = sum_to(grad, shape)
+        if out.shape == shape:
+            return out
+    index = next(i for i, g in enumerate(grads) if g is grad)
+    raise RuntimeError(
+        f"Function {node.name()} returned an invalid gradient at index {index} - got {list(grad.shape)} but "
+        f"expected shape compatible with {list(shape)}"
+    )
 
 
 def _dependencies(roots: Sequence[Node]) -> dict[Node, int]:
@@ -178,13 +169,14 @@ def _run_post_hooks(node: Node, grads: tuple[Any, ...], g: np.ndarray) -> tuple[
     return grads
 
 
-def _root_grad(t: Tensor, gradient: Any, index: int) -> np.ndarray:
+def _root_grad(t: TensorBase, gradient: Any, index: int) -> np.ndarray:
     if not t._requires_grad:
         raise RuntimeError(f"element {index} of tensors does not require grad and does not have a grad_fn")
     if gradient is None:
         if t._data.size != 1:
             raise RuntimeError("grad can be implicitly created only for scalar outputs")
-        return _ONE.get(t._data.dtype) if t._data.ndim == 0 else np.ones(t._data.shape, t._data.dtype)
+        one = _ONE.get(t._data.dtype) if t._data.ndim == 0 else None
+        return one if one is not None else np.ones(t._data.shape, t._data.dtype)
     g = gradient._data if isinstance(gradient, TensorBase) else np.asarray(gradient, dtype=t._data.dtype)
     if g.shape != t._data.shape:
         raise RuntimeError(
@@ -226,7 +218,7 @@ def grad(
     grad_outputs: Any = None,
     retain_graph: bool | None = None,
     allow_unused: bool = False,
-) -> tuple[Tensor | None, ...]:
+) -> tuple[TensorBase | None, ...]:
     """d(outputs)/d(inputs) · grad_outputs, returned instead of accumulated (torch.autograd.grad)."""
     outs = _as_list(outputs)
     ins = _as_list(inputs)

@@ -31,7 +31,7 @@ import itertools
 import re
 import weakref
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -39,9 +39,6 @@ from minigrad import _tensor_base
 from minigrad._dtype import from_numpy_dtype, get_default_dtype
 from minigrad._tensor_base import EPOCH, TensorBase, bump_version, wrap
 from minigrad.autograd import grad_mode
-
-if TYPE_CHECKING:
-    from minigrad._tensor import Tensor  # (annotations only: layer 5 imports this module, never the reverse)
 
 __all__ = [
     "Node", "BackwardNode", "AccumulateGrad", "Function", "FunctionCtx", "creation_observers", "bump_version",
@@ -90,6 +87,10 @@ class Node:
     """
 
     __slots__ = ("next_functions", "_shape", "_dtype", "_seq", "__weakref__")
+    next_functions: tuple[tuple[Node | None, int], ...]
+    _shape: tuple[int, ...]
+    _dtype: np.dtype
+    _seq: int  # creation order (the engine runs the newest ready node first)
     _name: ClassVar[str] = "Node"
     _saved: Any = None  # what forward saved (BackwardNode); None once released
     _pre_hooks: list[Any] | None = None
@@ -119,13 +120,13 @@ class Node:
     def register_prehook(self, hook: Callable[[tuple[Any, ...]], Any]) -> None:
         """``hook((grad_output,))`` runs before this node; it may return a replacement tuple."""
         if self._pre_hooks is None:
-            self._pre_hooks = []
-        self._pre_hooks.append(hook)  # type: ignore[union-attr]
+            self._pre_hooks = []  # type: ignore[misc]  # (stored by subclasses: a slot or the node's __dict__)
+        self._pre_hooks.append(hook)  # type: ignore[union-attr]  # (set just above)
 
     def register_hook(self, hook: Callable[[tuple[Any, ...], tuple[Any, ...]], Any]) -> None:
         """``hook(grad_inputs, grad_outputs)`` runs after this node computed its input gradients."""
         if self._post_hooks is None:
-            self._post_hooks = []
+            self._post_hooks = []  # type: ignore[misc]  # (stored by subclasses: a slot or the node's __dict__)
         self._post_hooks.append(hook)
 
 
@@ -135,6 +136,10 @@ class BackwardNode(Node):
     # what forward saved, and what the in-place check needs; ctx attributes set by ops go in __dict__
     __slots__ = ("_saved", "_epoch", "_inputs", "_versions", "_out", "__dict__")
     _function: ClassVar[type[Function]]
+    _epoch: int  # EPOCH when the node was made
+    _inputs: tuple[Any, ...]  # forward's arguments, _versions their version counts then (the in-place check)
+    _versions: list[int] | tuple[int, ...]
+    _out: tuple[list[int], Any, int] | None  # a saved output: (its version counter, its array, its version)
 
     # -- the ctx API, as in torch.autograd.function.FunctionCtx ------------------------------------
     def save_for_backward(self, *values: Any) -> None:
@@ -278,31 +283,34 @@ class Function:
         raise NotImplementedError
 
     @classmethod
-    def apply(cls, *args: Any) -> Tensor:
+    def apply(cls, *args: Any) -> Any:
         """Run forward; record a backward node when grad mode is on and an input requires grad."""
         if not cls.array_api:
             return _apply_tensors(cls, args)
         node = cls._node_cls()
         node._saved = None
         # the edges, one per graph input, point at the inputs' nodes (None where no gradient is needed); they are
-        # known to forward, as in torch (``ctx.needs_input_grad``), so that it saves only what backward will use
+        # known to forward, as in torch (``ctx.needs_input_grad``), so that it saves only what backward will use.
+        # One pass over the arguments makes the edges and the arrays forward receives.
+        n_edges = cls.edge_args  # None: every Tensor argument is a graph input; else the first n_edges arguments
+        record = _grad_state.enabled
         requires = False
-        if _grad_state.enabled:
-            n_edges = cls.edge_args  # None: every Tensor argument is a graph input; else the first n_edges
-            edges = []
-            for a in (args if n_edges is None else args[:n_edges]):
-                if isinstance(a, TensorBase):
+        edges: list[tuple[Node | None, int]] = []
+        arrays: list[Any] = []
+        for a in args:
+            if isinstance(a, TensorBase):
+                if record and (n_edges is None or len(arrays) < n_edges):
                     if a._requires_grad:
                         requires = True
                         edges.append((a.grad_fn or a._acc or grad_accumulator(a), 0))
                     else:
                         edges.append(_NO_EDGE)
-                elif n_edges is not None:
+                arrays.append(a._data)
+            else:
+                if n_edges is not None and len(arrays) < n_edges:
                     edges.append(_NO_EDGE)
-            node.next_functions = tuple(edges) if requires else ()
-        else:
-            node.next_functions = ()
-        arrays = [a._data if isinstance(a, TensorBase) else a for a in args]
+                arrays.append(a)
+        node.next_functions = tuple(edges) if requires else ()
         if cls.broadcasting:
             try:
                 data = cls.forward(node, *arrays)
@@ -331,7 +339,9 @@ class Function:
         if saved is not None:  # remember whose values were saved, at which versions, for the in-place check
             node._epoch = EPOCH[0]
             node._inputs = args
-            node._versions = [a._vc[0] if isinstance(a, TensorBase) else 0 for a in args]
+            node._versions = versions = []
+            for a in args:
+                versions.append(a._vc[0] if isinstance(a, TensorBase) else 0)
             node._out = None
             for value in saved:
                 if value is data:
@@ -347,15 +357,13 @@ _NO_EDGE = (None, 0)
 
 def _modified_message(value: np.ndarray, version: int, expected: int, node: Node | None) -> str:
     """torch's words for a saved value that an in-place op changed (SavedVariable::unpack)."""
-    from minigrad.autograd.anomaly import is_anomaly_enabled  # (cycle: anomaly observes this module's nodes)
-
     display_module = _tensor_base.display_module
     kind = f"{display_module}.{from_numpy_dtype(value.dtype).scalar_name}Tensor"
     of = "" if node is None else f", which is output 0 of {re.sub(r'Backward[0-9]*$', '', node.name())},"
     hint = (
         "the backtrace further above shows the operation that failed to compute its gradient. The variable in "
         "question was changed in there or anywhere later. Good luck!"
-        if is_anomaly_enabled()
+        if grad_mode.anomaly_mode.enabled
         else "enable anomaly detection to find the operation that failed to compute its gradient, with "
         f"{display_module}.autograd.set_detect_anomaly(True, check_nan=False)."
     )
@@ -383,7 +391,7 @@ def _broadcast_error(*operands: Any) -> RuntimeError:
     return RuntimeError(f"shapes {[list(np.shape(x)) for x in operands if x is not None]} cannot be broadcast together")
 
 
-def _apply_tensors(cls: type[Function], args: tuple[Any, ...]) -> Tensor:
+def _apply_tensors(cls: type[Function], args: tuple[Any, ...]) -> Any:
     """``Function.apply`` for user-defined Functions: forward sees Tensors, with grad mode off."""
     node = cls._node_cls()
     node._saved = None

@@ -8,18 +8,29 @@ import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-__all__ = ["no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled"]
+__all__ = ["no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled", "anomaly_mode"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 class _State(threading.local):
-    """Per-thread flags read by every op (``enabled``) and by the engine (``anomaly``)."""
+    """Per-thread flags read by every op (``enabled``)."""
 
     enabled: bool = True
 
 
 state = _State()
+
+
+class _AnomalyMode:
+    """Anomaly detection's switches, process-global as in torch: set by ``minigrad.autograd.anomaly``, read by
+    the autograd core (the in-place error's hint) without importing that module."""
+
+    enabled: bool = False
+    check_nan: bool = True
+
+
+anomaly_mode = _AnomalyMode()
 
 
 def is_grad_enabled() -> bool:

@@ -18,6 +18,7 @@ import numpy as np
 
 from minigrad._tensor_base import TensorBase, wrap
 from minigrad.autograd.engine import grad
+from minigrad.autograd.grad_mode import enable_grad, no_grad
 
 __all__ = ["gradcheck", "GradcheckError", "numerical_jacobian", "analytical_jacobian"]
 
@@ -42,8 +43,6 @@ def numerical_jacobian(fn: Callable[..., Any], inputs: Sequence[Any], eps: float
                        ) -> dict[tuple[int, int], np.ndarray]:
     """``{(input i, output k): J}`` with J[a, b] = d output_k[b] / d input_i[a] (flat indices), by central
     differences. Each input element is perturbed in place and restored exactly."""
-    from minigrad.autograd.grad_mode import no_grad
-
     jac: dict[tuple[int, int], np.ndarray] = {}
     for i in _differentiable(inputs):
         t = inputs[i]
@@ -136,8 +135,6 @@ def gradcheck(fn: Callable[..., Any], inputs: Any, eps: float = 1e-6, atol: floa
     passed through). On a mismatch: raise ``GradcheckError`` naming the input, the index and both values, or
     return False when ``raise_exception=False``. As in torch, a non-float64 input gives a warning.
     """
-    from minigrad.autograd.grad_mode import enable_grad
-
     inputs = _as_tuple(inputs)
     diff_in = _differentiable(inputs)
     if not diff_in:

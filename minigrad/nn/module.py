@@ -10,7 +10,7 @@ import numpy as np
 
 from minigrad._dtype import float32, float64, to_numpy_dtype
 from minigrad._tensor import Size, Tensor
-from minigrad.autograd.function import bump_version
+from minigrad._tensor_base import mark_modified
 from minigrad.nn.parameter import Parameter
 from minigrad.surface.conversion import parse_to
 
@@ -267,7 +267,8 @@ class Module:
             )
         for target, arr in staged:
             np.copyto(target._data, arr, casting="unsafe")
-            bump_version(target._vc)
+        if staged:
+            mark_modified(*(target for target, _ in staged))  # one in-place modification of each
         return _IncompatibleKeys(missing, unexpected)
 
     def _apply_dtype(self, dtype: Any) -> Module:

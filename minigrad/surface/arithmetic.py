@@ -46,7 +46,7 @@ def operand(x: Any) -> Any:
     if isinstance(x, np.ndarray | np.generic):
         return wrap(np.asarray(x))
     if isinstance(x, numbers.Number):
-        return float(x)
+        return float(x)  # type: ignore[arg-type]  # (a Number without __float__, e.g. complex, is a TypeError too)
     raise TypeError(f"unsupported operand type for a Tensor operation: '{type(x).__name__}'")
 
 
@@ -433,10 +433,7 @@ def clamp_bounds(t: Any, lo: Any, hi: Any, inplace: bool = False) -> tuple[Any, 
 
 
 def round(input: Any, decimals: int = 0) -> Any:
-    if isinstance(decimals, bool) or not isinstance(decimals, int):
-        raise TypeError(f"round(): argument 'decimals' must be int, not {type(decimals).__name__}")
-    if not -(2**63) <= decimals < 2**63:
-        raise ValueError("Overflow when unpacking long long")
+    parser.int64_arg(decimals, "round", "decimals")
     if not -(2**31) <= decimals < 2**31:  # NumPy's limit (torch returns NaN: 10**decimals overflows)
         raise NotImplementedError("minigrad's round() supports |decimals| < 2**31")
     if input._data.dtype.kind == "b":

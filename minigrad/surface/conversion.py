@@ -19,6 +19,7 @@ from minigrad._dtype import to_numpy_dtype
 from minigrad._tensor_base import TensorBase, wrap
 from minigrad.ops import arithmetic as _arith
 from minigrad.ops import shape as _shape
+from minigrad.surface import parser
 
 __all__ = [
     "CTYPES", "check_float_fits", "checked_bound", "overflow_error", "parse_to", "scalar_value", "to", "type_",
@@ -85,9 +86,7 @@ def to(input: Any, *args: Any, **kwargs: Any) -> Any:
 def type_(input: Any, dtype: Any = None, non_blocking: bool = False) -> Any:
     """The type name (``minigrad.FloatTensor``), or a copy of another dtype; ``non_blocking`` (a copy to a
     device in torch) changes nothing on the CPU."""
-    if type(non_blocking) is not bool:
-        kind = type(non_blocking).__name__
-        raise TypeError(f"type(): argument 'non_blocking' (position 2) must be bool, not {kind}")
+    parser.bool_arg(non_blocking, "type", "non_blocking", 2)
     if dtype is None:
         return f"{_tensor_base.display_module}.{input.dtype.scalar_name}Tensor"
     if isinstance(dtype, str):  # "torch.DoubleTensor" / "minigrad.DoubleTensor"
@@ -102,12 +101,8 @@ def type_(input: Any, dtype: Any = None, non_blocking: bool = False) -> Any:
 def cuda(input: Any, device: Any = None, non_blocking: bool = False) -> Any:
     """Refused: minigrad has no CUDA (an AssertionError, as from torch's CPU build; a bad device string is
     torch's parse error first)."""
-    if not isinstance(non_blocking, bool):
-        raise TypeError(f"cuda(): argument 'non_blocking' (position 2) must be bool, not "
-                        f"{type(non_blocking).__name__}")
-    if (device is not None and not isinstance(device, str | int | np.integer)) or isinstance(device, bool):
-        raise TypeError(f"cuda(): argument 'device' (position 1) must be torch.device, not "
-                        f"{type(device).__name__}")
+    parser.bool_arg(non_blocking, "cuda", "non_blocking", 2)
+    parser.device_arg(device, "cuda")
     if device_type(device) != "cuda" and device is not None:
         raise RuntimeError("Invalid device, must be cuda device")
     raise AssertionError("minigrad is not compiled with CUDA enabled: it runs on the CPU only")

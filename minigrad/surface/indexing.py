@@ -17,6 +17,7 @@ from minigrad import _dtype
 from minigrad._tensor_base import TensorBase, bump_version, wrap
 from minigrad.autograd import grad_mode
 from minigrad.ops import shape as _shape
+from minigrad.surface import parser
 from minigrad.surface.arithmetic import operand
 from minigrad.surface.conversion import check_float_fits, checked_bound, overflow_error
 from minigrad.surface.inplace import VIEW_OF_LEAF_INPLACE, check_inplace, rebind
@@ -147,8 +148,8 @@ def _setitem_args(t: Any, key: Any, value: Any) -> tuple[Any, Any]:
     if type(value) is float and dt == np.float32 and math.isfinite(value) and (
             abs(value) > float(np.finfo(np.float32).max)):
         raise overflow_error(dt)  # (torch makes the value a float32 tensor first; float16: inf)
-    if type(value) is int and not -(2**63) <= value < 2**63:
-        raise ValueError("Overflow when unpacking long long")  # (torch reads the value as an int64 first)
+    if type(value) is int:
+        parser.check_int64(value)  # (torch reads the value as an int64 first)
     if type(value) is float:  # torch makes a number a tensor of t's dtype before it reads the index
         check_float_fits(dt, value, floats=False)  # (x[k] = 1e10 is inf in float16, as in torch)
         if dt == np.float16:

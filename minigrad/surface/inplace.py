@@ -196,14 +196,13 @@ def zero_(input: Any) -> Any:
 
 def fill_(input: Any, value: Any) -> Any:
     """Set every element to ``value``, a number or a 0-d tensor (``FillBackward2``/``FillBackward3``)."""
-    if not isinstance(value, TensorBase | numbers.Number | np.generic):
-        raise TypeError(f"fill_(): argument 'value' (position 1) must be Number, not {type(value).__name__}")
+    parser.number_arg(value, "fill_", "value", 1)
     if isinstance(value, TensorBase) and value._data.ndim:
         raise RuntimeError(
             f"fill_ only supports 0-dimension value tensor but got tensor with {value._data.ndim} dimensions."
         )
     dt = input._data.dtype
-    if type(value) in (float, int) and dt.kind == "f" and dt.itemsize < 8 and (
+    if (type(value) is float or type(value) is int) and dt.kind == "f" and dt.itemsize < 8 and (
             math.isfinite(value) and abs(value) > 65504):
         # torch's checked cast to the dtype (10**5 into float16 is an overflow error), except that a
         # one-element float16 tensor takes torch's fast path, unchecked (10**5 and 1e39 give inf)

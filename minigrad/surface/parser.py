@@ -21,7 +21,8 @@ from minigrad._tensor_base import TensorBase
 
 __all__ = [
     "ALL_DIMS", "UNSET", "NO_ALPHA", "clamp_overload", "deprecated_alpha", "float_arg", "is_index", "shape_arg",
-    "tensor_arg", "FLAGS", "alpha_number", "subtract_scalar_alpha", "max_min_overload", "integer_flags",
+    "tensor_arg", "FLAGS", "alpha_number", "subtract_scalar_alpha", "max_min_overload", "integer_flags", "bool_arg",
+    "device_arg", "int64_arg", "check_int64", "number_arg", "view_dtype_overload", "permute_dims", "squeeze_dims",
 ]
 
 
@@ -160,3 +161,72 @@ def integer_flags(create_graph: Any, retain_graph: Any, checks_first: Any) -> tu
     except TypeError:
         checks_first()
         raise
+
+
+def bool_arg(v: Any, fn: str, name: str, position: int, numpy_bool: bool = False) -> Any:
+    """A bool argument: anything else is torch's TypeError (``numpy_bool``: a NumPy bool is accepted too)."""
+    ok = isinstance(v, bool | np.bool_) if numpy_bool else type(v) is bool
+    if not ok:
+        raise TypeError(f"{fn}(): argument '{name}' (position {position}) must be bool, not {type(v).__name__}")
+    return v
+
+
+def device_arg(device: Any, fn: str) -> Any:
+    """A device argument given as a string or an index (a bool is neither): else torch's TypeError."""
+    if (device is not None and not isinstance(device, str | int | np.integer)) or isinstance(device, bool):
+        raise TypeError(f"{fn}(): argument 'device' (position 1) must be torch.device, not {type(device).__name__}")
+    return device
+
+
+def int64_arg(v: Any, fn: str, name: str) -> int:
+    """An int argument read as a C++ int64: a bool or a non-int is a TypeError; beyond int64, torch's
+    ValueError."""
+    if isinstance(v, bool) or not isinstance(v, int):
+        raise TypeError(f"{fn}(): argument '{name}' must be int, not {type(v).__name__}")
+    check_int64(v)
+    return v
+
+
+def check_int64(v: int) -> None:
+    """torch's parser reads a Python int as an int64 first: beyond it, its ValueError."""
+    if not -(2**63) <= v < 2**63:
+        raise ValueError("Overflow when unpacking long long")
+
+
+def number_arg(v: Any, fn: str, name: str, position: int) -> Any:
+    """A Number (Scalar) argument: a number, a NumPy scalar or a tensor (a 0-d one: its checks come later); else
+    torch's TypeError."""
+    if not isinstance(v, TensorBase | numbers.Number | np.generic):
+        raise TypeError(f"{fn}(): argument '{name}' (position {position}) must be Number, not {type(v).__name__}")
+    return v
+
+
+def view_dtype_overload(shape: tuple[Any, ...], dtype: Any, dtype_class: type) -> None:
+    """``view(dtype)`` (reinterpreting the bytes), an overload minigrad does not support; mixed with a shape it
+    matches no overload (torch's TypeError)."""
+    if dtype is not None or (len(shape) == 1 and isinstance(shape[0], dtype_class)):
+        if dtype is not None and (shape or not isinstance(dtype, dtype_class)):
+            raise TypeError("view() received an invalid combination of arguments")
+        raise NotImplementedError("view(dtype) is not supported by minigrad")
+
+
+def permute_dims(dims: tuple[Any, ...]) -> tuple[Any, ...]:
+    """permute's dims as torch's parser reads them: a one-element tensor (bool too) is one dim, any other tensor a
+    TypeError; else the dims as given (then read as a shape)."""
+    if len(dims) == 1 and isinstance(dims[0], TensorBase):
+        if dims[0]._data.size != 1:
+            raise TypeError("permute(): argument 'dims' (position 1) must be tuple of ints, not Tensor")
+        return (int(dims[0]._data.reshape(())),)
+    return dims
+
+
+def squeeze_dims(dim: Any) -> Any:
+    """squeeze's dim as torch's parser reads it: a 1-d tensor is a list of dims; a NumPy array only when it is a
+    0-d integer one (a list of one dim); else the dim as given."""
+    if isinstance(dim, TensorBase) and dim._data.ndim:
+        return [int(d) for d in dim._data.reshape(-1)]
+    if isinstance(dim, np.ndarray):
+        if dim.ndim or dim.dtype.kind not in "iu":
+            raise TypeError("squeeze() received an invalid combination of arguments - got (numpy.ndarray)")
+        return [int(dim)]
+    return dim

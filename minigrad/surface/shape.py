@@ -8,11 +8,10 @@ import operator
 import warnings
 from typing import Any
 
-import numpy as np
-
 from minigrad._dtype import dtype as _DtypeClass
-from minigrad._tensor_base import Size, TensorBase
+from minigrad._tensor_base import Size
 from minigrad.ops import shape as _shape
+from minigrad.surface import parser
 from minigrad.surface.parser import shape_arg, tensor_arg
 
 __all__ = [
@@ -68,10 +67,7 @@ def size(input: Any, dim: int | None = None) -> Any:
 
 
 def view(input: Any, *shape: Any, dtype: Any = None) -> Any:
-    if dtype is not None or (len(shape) == 1 and isinstance(shape[0], _DtypeClass)):
-        if dtype is not None and (shape or not isinstance(dtype, _DtypeClass)):
-            raise TypeError("view() received an invalid combination of arguments")
-        raise NotImplementedError("view(dtype) is not supported by minigrad")
+    parser.view_dtype_overload(shape, dtype, _DtypeClass)
     return _view(input, shape_arg(shape))
 
 
@@ -167,11 +163,7 @@ def mT(input: Any) -> Any:  # noqa: N802
 
 
 def permute(input: Any, *dims: Any) -> Any:
-    if len(dims) == 1 and isinstance(dims[0], TensorBase):  # torch's dims parser: a one-element tensor (bool too)
-        if dims[0]._data.size != 1:                         # is one dim, any other tensor a TypeError
-            raise TypeError("permute(): argument 'dims' (position 1) must be tuple of ints, not Tensor")
-        dims = (int(dims[0]._data.reshape(())),)
-    dims_t = shape_arg(dims)
+    dims_t = shape_arg(parser.permute_dims(dims))
     nd: tuple[int, ...] = ()
     if len(dims_t) == input._data.ndim:
         for d in dims_t:  # torch's checks, one dim after the other: its range, then whether it came before
@@ -201,12 +193,7 @@ def squeeze(input: Any, dim: Any = None, *more_dims: int) -> Any:
         dim = (dim, *more_dims)
     if dim is None:
         return _shape.Squeeze.apply(input)
-    if isinstance(dim, TensorBase) and dim._data.ndim:  # (a 1-d tensor is a list of dims for torch's parser)
-        dim = [int(d) for d in dim._data.reshape(-1)]
-    if isinstance(dim, np.ndarray):  # torch's parser: a 0-d integer array is a list of one dim, nothing else
-        if dim.ndim or dim.dtype.kind not in "iu":
-            raise TypeError("squeeze() received an invalid combination of arguments - got (numpy.ndarray)")
-        dim = [int(dim)]
+    dim = parser.squeeze_dims(dim)
     if isinstance(dim, tuple | list):
         dims: list[int] = []
         for d in dim:  # torch's checks, one dim after the other: its range, then whether it came before
