@@ -28,7 +28,8 @@ if TYPE_CHECKING:
     from minigrad.autograd.function import AccumulateGrad, Node
 
 __all__ = [
-    "EPOCH", "Size", "TensorBase", "bump_version", "display_module", "mark_modified", "register_tensor_class", "wrap",
+    "EPOCH", "Size", "TensorBase", "assign", "assign_sub", "bump_version", "display_module", "register_tensor_class",
+    "wrap",
 ]
 
 # The package name reprs show (``minigrad.Size([4, 1])``, ``dtype=minigrad.int64``). ``minigrad run-as-torch``
@@ -49,16 +50,19 @@ def bump_version(counter: list[int]) -> None:
     counter[1] = EPOCH[0]
 
 
-def mark_modified(*tensors: TensorBase) -> None:
-    """Record that each tensor's array was written in place, as one in-place modification of each: the public
-    primitive for code that writes arrays itself (an optimizer's step). A node that saved one of them refuses to
-    use it afterwards, as torch does."""
-    EPOCH[0] += 1
-    epoch = EPOCH[0]
-    for t in tensors:
-        vc = t._vc
-        vc[0] += 1
-        vc[1] = epoch
+def assign_sub(t: TensorBase, delta: Any) -> None:
+    """t ← t − delta, in t's own memory (views see it): one in-place modification (version + 1). The public write
+    primitive for code outside the graph (an optimizer's step); no graph, no checks: the caller checked ``delta``'s
+    shape and dtype."""
+    t._data -= delta
+    bump_version(t._vc)
+
+
+def assign(t: TensorBase, values: Any) -> None:
+    """t ← values (copied into t's own memory, cast to its dtype): one in-place modification (version + 1). No
+    graph, no checks (``load_state_dict`` checked the shape)."""
+    np.copyto(t._data, values, casting="unsafe")
+    bump_version(t._vc)
 
 
 class Size(tuple):  # type: ignore[type-arg]  # (a tuple of ints; generic parameters would change nothing here)
