@@ -5,7 +5,31 @@
 """
 
 from minigrad import _dtype, autograd, nn, ops, optim
-from minigrad._creation import (
+from minigrad._dtype import (
+    bool,
+    double,
+    dtype,
+    float,
+    float16,
+    float32,
+    float64,
+    get_default_dtype,
+    half,
+    int,
+    int8,
+    int16,
+    int32,
+    int64,
+    long,
+    set_default_dtype,
+    short,
+    uint8,
+)
+from minigrad._tensor import Size, Tensor
+from minigrad.autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from minigrad.serialization import load, save
+from minigrad.surface.arithmetic import matmul
+from minigrad.surface.creation import (
     arange,
     as_tensor,
     empty,
@@ -30,29 +54,7 @@ from minigrad._creation import (
     zeros,
     zeros_like,
 )
-from minigrad._dtype import (
-    bool,
-    double,
-    dtype,
-    float,
-    float16,
-    float32,
-    float64,
-    get_default_dtype,
-    half,
-    int,
-    int8,
-    int16,
-    int32,
-    int64,
-    long,
-    set_default_dtype,
-    short,
-    uint8,
-)
-from minigrad._tensor import Size, Tensor
-from minigrad.autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
-from minigrad.functional_api import (
+from minigrad.surface.functional import (
     abs,
     add,
     allclose,
@@ -95,8 +97,6 @@ from minigrad.functional_api import (
     unsqueeze,
     where,
 )
-from minigrad.serialization import load, save
-from minigrad.surface.arithmetic import matmul
 
 __version__ = "0.1.0"
 _ = _dtype

@@ -80,8 +80,7 @@ class ArithmeticMethods(_Storage):
     def tanh(self) -> Any:
         return _unary.Tanh.apply(self)
 
-    def relu(self) -> Any:
-        return _unary.Relu.apply(self)
+    relu = _s.relu
 
     def sqrt(self) -> Any:
         return _unary.Sqrt.apply(self)

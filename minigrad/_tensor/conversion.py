@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from minigrad import _creation, _dtype, _tensor_base
+from minigrad import _dtype, _tensor_base
 from minigrad._dtype import get_default_dtype
 from minigrad._tensor_str import tensor_repr
 from minigrad.surface import conversion as _s
+from minigrad.surface import creation as _creation
 from minigrad.surface.parser import tensor_arg
 
 if TYPE_CHECKING:  # (the type checker reads a mixin's self as a tensor: TensorBase's slots and layer 5's methods)

@@ -1,4 +1,6 @@
-"""Elementwise arithmetic with broadcasting: + - * / ** and negation."""
+"""Elementwise arithmetic with broadcasting: + - * / ** and negation: pure math on arrays, in torch's result
+dtypes. Operands torch refuses (bool for − and unary −, integers to negative powers...) are refused by the
+callers, in ``minigrad/surface/arithmetic.py``."""
 
 from __future__ import annotations
 
@@ -6,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from minigrad._cpu import CPU_CAPABILITY
 from minigrad._dtype import get_default_dtype, result_type, scalar_as
 from minigrad.autograd.function import Function
 
@@ -84,9 +87,7 @@ def _pow_float(x: np.ndarray, e: Any) -> np.ndarray:
 
 def _vec_block() -> int:
     """Elements per iteration of ATen's vectorized float32 loop: two AVX512 (16-float) or 8-float vectors."""
-    from minigrad.random import cpu_capability
-
-    return 32 if cpu_capability == "avx512" else 16
+    return 32 if CPU_CAPABILITY == "avx512" else 16
 
 
 _EXACT_POWERS = (2.0, 0.5, 1.0, -1.0, 0.0)  # NumPy's float32 square, sqrt, copy and reciprocal: exact like torch's
@@ -126,22 +127,6 @@ def _int_pow(x: Any, y: Any) -> np.ndarray:
     return z
 
 
-def _check_sub(x: Any, y: Any) -> None:
-    """torch refuses ``-`` when an operand (tensor or Python scalar) is bool."""
-    bx = x.dtype.kind == "b" if isinstance(x, np.ndarray) else type(x) is bool
-    by = y.dtype.kind == "b" if isinstance(y, np.ndarray) else type(y) is bool
-    if bx and by:
-        raise RuntimeError(
-            "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` "
-            "operator instead."
-        )
-    if bx or by:
-        raise RuntimeError(
-            "Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, "
-            "use the `~` or `logical_not()` operator instead."
-        )
-
-
 class Add(Function):
     """z = x + alpha·y.   dL/dx = dL/dz,  dL/dy = alpha·dL/dz."""
 
@@ -176,8 +161,6 @@ class Sub(Function):
 
     @staticmethod
     def forward(ctx, x, y, alpha=1):  # type: ignore[no-untyped-def]
-        if x.dtype.kind == "b" or type(y) is bool or (type(y) is np.ndarray and y.dtype.kind == "b"):
-            _check_sub(x, y)
         x, y = promote(x, y)
         ctx.alpha = alpha
         if alpha == 1:
@@ -200,8 +183,6 @@ class Rsub(Function):
 
     @staticmethod
     def forward(ctx, x, c, alpha=1):  # type: ignore[no-untyped-def]
-        if x.dtype.kind == "b" or type(c) is bool:
-            _check_sub(c, x)
         x, c = promote(x, c)
         ctx.alpha = alpha
         return c - x if alpha == 1 else c - alpha * x
@@ -275,11 +256,6 @@ class Neg(Function):
 
     @staticmethod
     def forward(ctx, x):  # type: ignore[no-untyped-def]
-        if x.dtype.kind == "b":
-            raise RuntimeError(
-                "Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a "
-                "mask, use the `~` or `logical_not()` operator instead."
-            )
         return -x
 
     @staticmethod
@@ -288,7 +264,8 @@ class Neg(Function):
 
 
 class Pow(Function):
-    """z = x^c for a Python number c.   dL/dx = dL/dz · c·x^(c−1)  (0 when c = 0)."""
+    """z = x^c for a Python number c.   dL/dx = dL/dz · c·x^(c−1)  (0 when c = 0).  (An integral x with c < 0, or
+    an integer c beyond x's dtype, is refused by the caller.)"""
 
     node_name = "PowBackward0"
     formula = "dL/dx = dL/dz · c·x^(c−1)"
@@ -297,16 +274,9 @@ class Pow(Function):
 
     @staticmethod
     def forward(ctx, x, c):  # type: ignore[no-untyped-def]
-        if x.dtype.kind in "biu" and type(c) is int and c < 0:  # (before promote: it may wrap c into uint8)
-            raise RuntimeError("Integers to negative integer powers are not allowed.")
         c0 = c
         ctx.bool_exponent = type(c) is bool
-        if type(c) is int and x.dtype.kind in "iu" and not _fits(c, x.dtype):
-            name = {"int32": "int"}.get(x.dtype.name, f"{x.dtype.name}_t")
-            raise RuntimeError(f"value cannot be converted to type {name} without overflow")
         x, c = promote(x, c)
-        if x.dtype.kind in "iu" and c < 0:
-            raise RuntimeError("Integers to negative integer powers are not allowed.")
         ctx.save_for_backward(x)
         if x.dtype.kind == "b":  # bool ** bool stays bool in torch: x^1 = x, x^0 = 1 (NumPy gives int8)
             ctx.exponent = c
@@ -343,8 +313,6 @@ class PowTensor(Function):
 
     @staticmethod
     def forward(ctx, x, y):  # type: ignore[no-untyped-def]
-        if x.dtype.kind == "b" and y.dtype.kind == "b":
-            raise NotImplementedError('"pow" not implemented for \'Bool\'')
         x0, y0 = x, y
         x, y = promote(x, y)
         z = _int_pow(x, y) if x.dtype.kind in "iu" else _pow32(x, y) if x.dtype == _F32 else x**y

@@ -1,4 +1,6 @@
-"""Ops that move or copy elements without arithmetic: view, transpose, indexing, cat, dtype casts."""
+"""Ops that move or copy elements without arithmetic: view, transpose, indexing, cat, dtype casts: pure math on
+arrays (shapes, dims and indices arrive checked: torch's errors are in ``minigrad/surface/shape.py`` and
+``indexing.py``)."""
 
 from __future__ import annotations
 
@@ -18,23 +20,15 @@ __all__ = [
 
 
 def infer_shape(shape: tuple[int, ...], size: int) -> tuple[int, ...]:
-    """Resolve one -1 in ``shape``; torch's RuntimeError when the shape can't hold ``size`` elements."""
-    if shape.count(-1) > 1:
-        raise RuntimeError("only one dimension can be inferred")
-    for s in shape:
-        if s < -1:
-            raise RuntimeError(f"invalid shape dimension {s}")
+    """``shape`` with its one -1 (if any) made the dim that gives ``size`` elements. (A shape that cannot hold
+    ``size`` elements is refused by the caller: ``surface.shape.resolve_shape`` has torch's errors.)"""
+    if -1 not in shape:
+        return shape
     known = 1
     for s in shape:
         if s != -1:
             known *= s
-    if -1 in shape:
-        if known == 0 or size % known:
-            raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {size}")
-        return tuple(size // known if s == -1 else s for s in shape)
-    if known != size:
-        raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {size}")
-    return shape
+    return tuple(size // known if s == -1 else s for s in shape)
 
 
 class View(Function):
@@ -52,13 +46,7 @@ class View(Function):
         if copy_ok:
             return x.reshape(shape)
         y = x.view()
-        try:
-            y.shape = shape
-        except AttributeError:
-            raise RuntimeError(
-                "view size is not compatible with input tensor's size and stride (at least one dimension spans "
-                "across two contiguous subspaces). Use .reshape(...) instead."
-            ) from None
+        y.shape = shape  # (NumPy's AttributeError when the strides allow no view: the caller words it)
         return y
 
     @staticmethod
@@ -111,8 +99,6 @@ class T(Function):
 
     @staticmethod
     def forward(ctx, x):  # type: ignore[no-untyped-def]
-        if x.ndim > 2:
-            raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {x.ndim}D")
         return x.T
 
     @staticmethod
@@ -218,10 +204,6 @@ class SqueezeMatmul(Squeeze):
     is_view = False  # torch squeezes its own fresh mm result in place: no view of a user's tensor
 
 
-def _bounds_error(index: int, dim: int, size: int) -> IndexError:
-    return IndexError(f"index {index} is out of bounds for dimension {dim} with size {size}")
-
-
 class Select(Function):
     """y = x[..., i, ...] (integer index at ``dim``).   dL/dx = zeros with dL/dy placed at index i."""
 
@@ -232,12 +214,6 @@ class Select(Function):
 
     @staticmethod
     def forward(ctx, x, dim, index):  # type: ignore[no-untyped-def]
-        if x.ndim == 0:
-            raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
-                             "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
-        size = x.shape[dim]
-        if not -size <= index < size:
-            raise _bounds_error(index, dim, size)
         ctx.shape, ctx.key = x.shape, (slice(None),) * dim + (index,)
         return x[ctx.key]
 
@@ -258,8 +234,6 @@ class Slice(Function):
 
     @staticmethod
     def forward(ctx, x, dim, sl):  # type: ignore[no-untyped-def]
-        if sl.step is not None and sl.step <= 0:
-            raise ValueError("step must be greater than zero")
         ctx.shape, ctx.key = x.shape, (slice(None),) * dim + (sl,)
         return x[ctx.key]
 
@@ -280,10 +254,7 @@ class Index(Function):
 
     @staticmethod
     def forward(ctx, x, key):  # type: ignore[no-untyped-def]
-        try:
-            y = x[key]
-        except IndexError as e:
-            raise IndexError(str(e)) from None
+        y = x[key]
         ctx.shape, ctx.key = x.shape, key
         return np.asarray(y)
 

@@ -121,9 +121,7 @@ class Relu(Function):
 
     @staticmethod
     def forward(ctx, x):  # type: ignore[no-untyped-def]
-        if x.dtype.kind == "b":
-            raise RuntimeError("Boolean inputs not supported for relu")
-        y = np.maximum(x, 0, dtype=x.dtype)
+        y = np.maximum(x, 0, dtype=x.dtype)  # (a bool x is refused by the caller)
         ctx.save_for_backward(y)
         return y
 
@@ -152,7 +150,8 @@ class Abs(Function):
 
 
 class Clamp(Function):
-    """y = min(max(x, lo), hi).   dL/dx = dL/dy where lo ≤ x ≤ hi, else 0."""
+    """y = min(max(x, lo), hi) (at least one bound given: checked by the caller).
+    dL/dx = dL/dy where lo ≤ x ≤ hi, else 0."""
 
     node_name = "ClampBackward1"
     formula = "dL/dx = dL/dy · [lo ≤ x ≤ hi]"
@@ -160,8 +159,6 @@ class Clamp(Function):
 
     @staticmethod
     def forward(ctx, x, lo, hi):  # type: ignore[no-untyped-def]
-        if lo is None and hi is None:
-            raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
         if x.dtype.kind != "f":  # torch promotes: an integer tensor with a float bound gives the default float
             if type(lo) is float or type(hi) is float:
                 x = _float(x)
@@ -204,9 +201,7 @@ class ClampTensor(Function):
     def forward(ctx, x, lo, hi):  # type: ignore[no-untyped-def]
         given = [v for v in (x, lo, hi) if v is not None]
         np.broadcast_shapes(*(v.shape for v in given))  # shapes first (a ValueError: torch's broadcast error)
-        dt = result_type(*given)
-        if dt.kind == "b" and lo is not None and hi is not None:
-            raise NotImplementedError('"clamp_cpu" not implemented for \'Bool\'')
+        dt = result_type(*given)  # (bool with both bounds: refused by the caller)
         x, lo, hi = (None if v is None else v.astype(dt, copy=False) for v in (x, lo, hi))
         ctx.save_for_backward(x, lo, hi)
         y = x if lo is None else np.maximum(x, lo)

@@ -20,16 +20,17 @@ from minigrad._tensor_base import TensorBase, wrap
 from minigrad.autograd import grad_mode
 from minigrad.autograd.function import _broadcast_error
 from minigrad.ops import arithmetic as _arith
-from minigrad.ops import linalg as _linalg
 from minigrad.ops import shape as _shape
 from minigrad.ops import unary as _unary
+from minigrad.surface import linear as _products
 from minigrad.surface import parser
 from minigrad.surface.conversion import checked_bound, overflow_error, scalar_value
 from minigrad.surface.parser import UNSET, tensor_arg
 
 __all__ = [
-    "operand", "check_alpha", "add", "sub", "subtract", "mul", "div", "pow", "matmul", "mm", "dot", "broadcastable",
-    "eq", "ne", "lt", "le", "gt", "ge", "equal", "allclose", "abs", "clamp", "clamp_bounds", "round", "sign",
+    "operand", "check_alpha", "check_sub", "add", "sub", "subtract", "mul", "div", "pow", "matmul", "mm", "dot",
+    "broadcastable", "eq", "ne", "lt", "le", "gt", "ge", "equal", "allclose", "abs", "relu", "clamp", "clamp_bounds",
+    "round", "sign",
 ]
 
 _state = grad_mode.state
@@ -64,15 +65,35 @@ def add_operator(input: Any, other: Any) -> Any:
 
 
 def sub_operator(input: Any, other: Any) -> Any:
-    return _Sub.apply(input, operand(other))
+    other = operand(other)
+    check_sub(input._data, other._data if isinstance(other, TensorBase) else other)
+    return _Sub.apply(input, other)
 
 
 def rsub_operator(input: Any, other: Any) -> Any:
     """``other - input``."""
     other = operand(other)
     if isinstance(other, TensorBase):
+        check_sub(other._data, input._data)
         return _Sub.apply(other, input)
+    check_sub(other, input._data)
     return _arith.Rsub.apply(input, other)
+
+
+def check_sub(x: Any, y: Any) -> None:
+    """torch refuses ``-`` when an operand (an array or a Python scalar) is bool."""
+    bx = x.dtype.kind == "b" if isinstance(x, np.ndarray) else type(x) is bool
+    by = y.dtype.kind == "b" if isinstance(y, np.ndarray) else type(y) is bool
+    if bx and by:
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` "
+            "operator instead."
+        )
+    if bx or by:
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, "
+            "use the `~` or `logical_not()` operator instead."
+        )
 
 
 def mul(input: Any, other: Any) -> Any:
@@ -96,7 +117,9 @@ def rtruediv_operator(input: Any, other: Any) -> Any:
 def pow(input: Any, exponent: Any) -> Any:
     exponent = operand(exponent)
     if isinstance(exponent, TensorBase):
+        _check_pow_tensors(input._data, exponent._data)
         return _arith.PowTensor.apply(input, exponent)
+    _check_pow_number(input._data, exponent)
     return _arith.Pow.apply(input, exponent)
 
 
@@ -104,11 +127,33 @@ def rpow_operator(input: Any, other: Any) -> Any:
     """``other ** input``."""
     other = operand(other)
     if isinstance(other, TensorBase):
+        _check_pow_tensors(other._data, input._data)
         return _arith.PowTensor.apply(other, input)
     return _arith.RPow.apply(input, other)
 
 
+def _check_pow_number(x: np.ndarray, c: Any) -> None:
+    """torch's errors for ``tensor ** number``: an integral tensor to a negative integer power; an integer exponent
+    beyond the tensor's integer dtype."""
+    if type(c) is int:
+        if x.dtype.kind in "biu" and c < 0:
+            raise RuntimeError("Integers to negative integer powers are not allowed.")
+        if x.dtype.kind in "iu" and not _arith._fits(c, x.dtype):
+            name = {"int32": "int"}.get(x.dtype.name, f"{x.dtype.name}_t")
+            raise RuntimeError(f"value cannot be converted to type {name} without overflow")
+
+
+def _check_pow_tensors(x: np.ndarray, y: np.ndarray) -> None:
+    if x.dtype.kind == "b" and y.dtype.kind == "b":
+        raise NotImplementedError('"pow" not implemented for \'Bool\'')
+
+
 def neg(input: Any) -> Any:
+    if input._data.dtype.kind == "b":
+        raise RuntimeError(
+            "Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a "
+            "mask, use the `~` or `logical_not()` operator instead."
+        )
     return _arith.Neg.apply(input)
 
 
@@ -154,6 +199,8 @@ def _with_alpha(fn: Any, name: str, input: Any, other: Any, deprecated: tuple[An
     other = operand(other)
     if type(alpha) is not int or alpha != 1:
         alpha = check_alpha(input, other, alpha, name)
+    if fn is _Sub:
+        check_sub(input._data, other._data if isinstance(other, TensorBase) else other)
     return fn.apply(input, other, alpha)
 
 
@@ -337,10 +384,34 @@ def abs(input: Any) -> Any:
     return _unary.Abs.apply(input)
 
 
+def relu(input: Any) -> Any:
+    if input._data.dtype.kind == "b":
+        raise RuntimeError("Boolean inputs not supported for relu")
+    return _unary.Relu.apply(input)
+
+
 def clamp(input: Any, min: Any = None, max: Any = None) -> Any:
     if parser.clamp_overload(min, max):  # torch's clamp.Tensor overload: elementwise bounds, with gradients
+        check_clamp_tensors(input, min, max)
         return _unary.ClampTensor.apply(input, min, max)
-    return _unary.Clamp.apply(input, *clamp_bounds(input, min, max))
+    lo, hi = clamp_bounds(input, min, max)
+    if lo is None and hi is None:
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    return _unary.Clamp.apply(input, lo, hi)
+
+
+def check_clamp_tensors(input: Any, lo: Any, hi: Any) -> None:
+    """torch has no bool kernel for clamp with both tensor bounds (checked after the shapes broadcast: the op
+    raises torch's broadcast error otherwise)."""
+    if lo is None or hi is None:
+        return
+    arrays = [input._data, lo._data, hi._data]
+    try:
+        np.broadcast_shapes(*(a.shape for a in arrays))
+    except ValueError:
+        return
+    if _dtype.result_type(*arrays).kind == "b":
+        raise NotImplementedError('"clamp_cpu" not implemented for \'Bool\'')
 
 
 def clamp_bounds(t: Any, lo: Any, hi: Any, inplace: bool = False) -> tuple[Any, Any]:
@@ -383,14 +454,14 @@ def sign(input: Any) -> Any:
 
 # ---------------------------------------------------------------------------------------------- products
 def mm(input: Any, mat2: Any) -> Any:
-    return _linalg.Mm.apply(input, tensor_arg(mat2, "mm", "mat2"))
+    return _products.apply_mm(input, tensor_arg(mat2, "mm", "mat2"))
 
 
 def dot(input: Any, other: Any) -> Any:
     tensor_arg(other, "dot", "tensor")
     if input._data.ndim != 1 or other._data.ndim != 1:
         raise RuntimeError(f"1D tensors expected, but got {input._data.ndim}D and {other._data.ndim}D tensors")
-    return _linalg.Dot.apply(input, other)
+    return _products.apply_dot(input, other)
 
 
 def _batched_dtypes(a: Any, b: Any, na: int) -> Any:
@@ -425,18 +496,17 @@ def matmul(a: Any, b: Any) -> Any:
     a, b = operand(a), operand(b)
     if not isinstance(a, TensorBase) or not isinstance(b, TensorBase):
         raise TypeError("matmul(): argument 'other' must be Tensor")
-    la = _linalg
     na, nb = a._data.ndim, b._data.ndim
     if na == 0 or nb == 0:
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {na}D and {nb}D")
     if na == 1 and nb == 1:
-        return la.Dot.apply(a, b)
+        return _products.apply_dot(a, b)
     if na == 2 and nb == 1:
-        return la.Mv.apply(a, b)
+        return _products.apply_mv(a, b)
     if na == 2 and nb == 2:
-        return la.Mm.apply(a, b)
+        return _products.apply_mm(a, b)
     if na == 1 and nb == 2:
-        return _shape.SqueezeMatmul.apply(la.Mm.apply(a.unsqueeze(0), b), 0)
+        return _shape.SqueezeMatmul.apply(_products.apply_mm(a.unsqueeze(0), b), 0)
     if na >= 3 and nb <= 2 and (b._requires_grad or a._data.flags.c_contiguous or not a._data.size):
         # torch folds the batch into the rows: reshape (ViewBackward0), one mm or mv, then UnsafeViewBackward0
         lead = a._data.shape[:-1]
@@ -445,8 +515,8 @@ def matmul(a: Any, b: Any) -> Any:
             rows *= s
         folded = a.reshape(rows, a._data.shape[-1])
         if nb == 2:
-            return _shape.UnsafeView.apply(la.Mm.apply(folded, b), (*lead, b._data.shape[1]))
-        return _shape.UnsafeView.apply(la.Mv.apply(folded, b), lead)
+            return _shape.UnsafeView.apply(_products.apply_mm(folded, b), (*lead, b._data.shape[1]))
+        return _shape.UnsafeView.apply(_products.apply_mv(folded, b), lead)
     if a._data.dtype != b._data.dtype or a._data.dtype.kind == "b":
         a = _batched_dtypes(a, b, na)
     try:
@@ -456,11 +526,11 @@ def matmul(a: Any, b: Any) -> Any:
                 n = 1
                 for s in rows_shape:
                     n *= s
-                return _shape.UnsafeView.apply(la.Mv.apply(b.mT.reshape(n, b._data.shape[-2]), a), rows_shape)
-            return la.Bmm.apply(a.unsqueeze(0), b).squeeze(-2)
+                return _shape.UnsafeView.apply(_products.apply_mv(b.mT.reshape(n, b._data.shape[-2]), a), rows_shape)
+            return _products.apply_bmm(a.unsqueeze(0), b).squeeze(-2)
         if nb == 1:
-            return la.Bmm.apply(a, b.unsqueeze(-1)).squeeze(-1)
-        return la.Bmm.apply(a, b)
+            return _products.apply_bmm(a, b.unsqueeze(-1)).squeeze(-1)
+        return _products.apply_bmm(a, b)
     except ValueError:  # NumPy: the batch dims do not broadcast
         raise _broadcast_error(*(np.broadcast_to(np.empty((), bool), t._data.shape[:-2]) for t in (a, b))) from None
 

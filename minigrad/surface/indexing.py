@@ -42,8 +42,8 @@ def getitem(t: Any, key: Any) -> Any:
             raise ValueError("step must be greater than zero")  # (NumPy would reverse)
         if any(type(k) is int for k in key):  # torch selects with the integers first (NumPy counts them as
             basic, rest = _split_integers(key, ndim)  # advanced: x[0, :, [1]] would move dims)
-            return s.Index.apply(getitem(t, basic), rest if len(rest) > 1 else rest[0])
-        return s.Index.apply(t, key if len(key) > 1 else key[0])
+            return _index(getitem(t, basic), rest if len(rest) > 1 else rest[0])
+        return _index(t, key if len(key) > 1 else key[0])
     n_dims = sum(1 for k in key if isinstance(k, int | slice))
     if n_dims > ndim:
         raise IndexError(f"too many indices for tensor of dimension {ndim}")
@@ -53,11 +53,14 @@ def getitem(t: Any, key: Any) -> Any:
     out, dim = t, 0
     for k in key:
         if isinstance(k, int):
+            _check_select(out._data, dim, k)
             out = s.Select.apply(out, dim, k)
         elif isinstance(k, slice):
             # torch skips a slice inside a tuple when it is literally the whole dim: start 0, stop ≥ size, step 1
             whole = k.start in (None, 0) and k.step in (None, 1) and (k.stop is None or k.stop >= out._data.shape[dim])
             if single_slice or not whole:
+                if k.step is not None and k.step <= 0:
+                    raise ValueError("step must be greater than zero")
                 out = s.Slice.apply(out, dim, k)
             dim += 1
         else:  # None: a new axis
@@ -66,6 +69,23 @@ def getitem(t: Any, key: Any) -> Any:
     if out is t:
         out = s.Alias.apply(t)
     return out
+
+
+def _index(t: Any, key: Any) -> Any:
+    try:
+        return _shape.Index.apply(t, key)
+    except IndexError as e:  # NumPy's message, raised afresh here
+        raise IndexError(str(e)) from None
+
+
+def _check_select(x: np.ndarray, dim: int, index: int) -> None:
+    """An integer index needs a dim, and must be in it."""
+    if x.ndim == 0:
+        raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
+                         "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
+    size = x.shape[dim]
+    if not -size <= index < size:
+        raise IndexError(f"index {index} is out of bounds for dimension {dim} with size {size}")
 
 
 def setitem(t: Any, key: Any, value: Any) -> None:

@@ -29,7 +29,15 @@ from minigrad.ops import arithmetic as _arith
 from minigrad.ops import shape as _shape
 from minigrad.ops import unary as _unary
 from minigrad.surface import parser
-from minigrad.surface.arithmetic import broadcastable, check_alpha, clamp_bounds, operand
+from minigrad.surface.arithmetic import (
+    broadcastable,
+    check_alpha,
+    check_clamp_tensors,
+    check_sub,
+    clamp_bounds,
+    operand,
+    relu,
+)
 from minigrad.surface.conversion import CTYPES, check_float_fits, overflow_error, scalar_value
 
 __all__ = [
@@ -145,7 +153,7 @@ def sub_(input: Any, other: Any, *deprecated: Any, alpha: Any = 1) -> Any:
     if deprecated:
         other, alpha = parser.deprecated_alpha("sub_", other, deprecated, alpha)
     o = operand(other)
-    _arith._check_sub(input._data, o._data if isinstance(o, TensorBase) else o)
+    check_sub(input._data, o._data if isinstance(o, TensorBase) else o)
     if type(alpha) is not int or alpha != 1:
         alpha = check_alpha(input, o, alpha, "sub_")
     return _inplace(input, _arith.Sub, other, np.subtract, alpha)
@@ -239,8 +247,8 @@ def relu_(input: Any) -> Any:
     """max(x, 0) in place (ReluBackward0 when recorded, as torch)."""
     if _state.enabled and input._requires_grad:
         check_inplace(input)
-        return rebind(input, _unary.Relu.apply(snapshot(input)))
-    out = _unary.Relu.apply(input)  # (its dtype checks)
+        return rebind(input, relu(snapshot(input)))
+    out = relu(input)  # (its dtype checks)
     input._data[...] = out._data
     bump_version(input._vc)
     return input
@@ -277,6 +285,7 @@ def _clamp_tensor_(input: Any, min: Any, max: Any) -> Any:
         raise RuntimeError(
             f"output with shape {list(input._data.shape)} doesn't match the broadcast shape {list(shape)}"
         )
+    check_clamp_tensors(input, min, max)
     if record:
         check_inplace(input)
         out = _unary.ClampTensor.apply(snapshot(input), min, max)

@@ -12,11 +12,12 @@ from typing import Any
 import numpy as np
 
 from minigrad import _tensor_base
-from minigrad._dtype import to_numpy_dtype
+from minigrad._dtype import from_numpy_dtype, to_numpy_dtype
 from minigrad._tensor_base import wrap
+from minigrad.autograd import grad_mode
 from minigrad.ops import reduction as _red
 from minigrad.surface.parser import ALL_DIMS, UNSET, max_min_overload
-from minigrad.surface.shape import dim_index
+from minigrad.surface.shape import dim_index, normalize_dims
 
 __all__ = ["sum", "mean", "max", "min", "argmax", "argmin", "all", "any"]
 
@@ -26,10 +27,37 @@ def sum(input: Any, dim: Any = ALL_DIMS, keepdim: bool = False, dtype: Any = Non
     means every dim, as in torch)."""
     dt = None if dtype is None else to_numpy_dtype(dtype)  # one node, as torch: the input is cast inside it
     if dim is ALL_DIMS:
+        _check_sum_dtype(input, dt)
         return _red.Sum.apply(input, dt)
     nd = input._data.ndim
-    dims = (None if dim is None else _red.normalize_dims(dim, nd)) or tuple(range(nd))
+    dims = (None if dim is None else normalize_dims(dim, nd)) or tuple(range(nd))
+    _check_sum_dtype(input, dt)
     return _red.SumDim.apply(input, dims, keepdim, dt)
+
+
+def _check_sum_dtype(input: Any, dt: np.dtype | None) -> None:
+    """torch refuses a non-floating ``dtype=`` when the sum would need a gradient."""
+    if dt is not None and dt.kind != "f" and input._requires_grad and grad_mode.state.enabled:
+        raise RuntimeError(f"Autograd not support dtype: {from_numpy_dtype(dt).scalar_name}")
+
+
+def _check_mean_dtype(input: Any, dt: np.dtype | None) -> None:
+    """torch averages in a floating dtype only: the input's, or ``dtype=``."""
+    if (input._data.dtype if dt is None else dt).kind != "f":
+        which = "Input" if dt is None else "Optional"
+        raise RuntimeError(
+            f"mean(): could not infer output dtype. {which} dtype must be either a floating point or complex dtype. "
+            f"Got: {from_numpy_dtype(input._data.dtype if dt is None else dt).scalar_name}"
+        )
+
+
+def _check_nonempty(input: Any, name: str) -> None:
+    """max()/min() of every element needs one."""
+    if input._data.size == 0:
+        raise RuntimeError(
+            f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
+            "Specify the reduction dim with the 'dim' argument."
+        )
 
 
 def mean(input: Any, dim: Any = ALL_DIMS, keepdim: bool = False, dtype: Any = None) -> Any:
@@ -37,9 +65,11 @@ def mean(input: Any, dim: Any = ALL_DIMS, keepdim: bool = False, dtype: Any = No
     dim)."""
     dt = None if dtype is None else to_numpy_dtype(dtype)
     if dim is ALL_DIMS:
+        _check_mean_dtype(input, dt)
         return _red.Mean.apply(input, dt)
     nd = input._data.ndim
-    dims = (None if dim is None else _red.normalize_dims(dim, nd)) or tuple(range(nd))
+    dims = (None if dim is None else normalize_dims(dim, nd)) or tuple(range(nd))
+    _check_mean_dtype(input, dt)
     return _red.MeanDim.apply(input, dims, keepdim, dt)
 
 
@@ -81,6 +111,7 @@ def max(input: Any, dim_or_other: Any = None, /, keepdim: Any = UNSET, *, dim: A
     """The largest value, or (values, indices) along ``dim``; ``max(other)`` (elementwise) is not supported."""
     by_dim = max_min_overload("max", dim_or_other, keepdim, dim)
     if by_dim is None:
+        _check_nonempty(input, "max")
         return _red.MaxAll.apply(input)
     return _by_index(input, by_dim[0], by_dim[1], np.argmax)
 
@@ -89,6 +120,7 @@ def min(input: Any, dim_or_other: Any = None, /, keepdim: Any = UNSET, *, dim: A
     """The smallest value, or (values, indices) along ``dim``; ``min(other)`` (elementwise) is not supported."""
     by_dim = max_min_overload("min", dim_or_other, keepdim, dim)
     if by_dim is None:
+        _check_nonempty(input, "min")
         return _red.MinAll.apply(input)
     return _by_index(input, by_dim[0], by_dim[1], np.argmin)
 

@@ -4,19 +4,20 @@ their arguments, with torch's checks. The ops (views and their backward rules) a
 
 from __future__ import annotations
 
+import operator
 import warnings
 from typing import Any
 
 from minigrad._dtype import dtype as _DtypeClass
 from minigrad._tensor_base import Size
 from minigrad.ops import shape as _shape
-from minigrad.ops.reduction import normalize_dims
 from minigrad.surface import parser
 from minigrad.surface.parser import shape_arg, tensor_arg
 
 __all__ = [
-    "dim_index", "size", "view", "reshape", "view_as", "reshape_as", "flatten", "t", "T", "mT", "permute",
-    "transpose", "unsqueeze", "squeeze", "expand", "clone",
+    "normalize_dims", "resolve_shape", "check_t", "dim_index", "size", "view", "reshape", "view_as", "reshape_as",
+    "flatten", "t", "T", "mT",
+    "permute", "transpose", "unsqueeze", "squeeze", "expand", "clone",
 ]
 
 _T_DEPRECATED_0D = "Tensor.T is deprecated on 0-D tensors. This function is the identity in these cases."
@@ -25,6 +26,33 @@ _T_DEPRECATED = (
     "error in a future release. Consider `x.mT` to transpose batches of matrices or `x.permute(*torch.arange(x.ndim - "
     "1, -1, -1))` to reverse the dimensions of a tensor."
 )
+
+
+def normalize_dims(dim: Any, ndim: int) -> tuple[int, ...]:
+    """Dims as a tuple of non-negative ints; IndexError like torch for a dim out of range, TypeError for a
+    dim that is not an int (or an integer scalar such as a 0-d int tensor)."""
+    dims = (dim,) if isinstance(dim, int) else tuple(dim) if isinstance(dim, tuple | list) else (_as_dim(dim),)
+    out = []
+    rank = max(ndim, 1)
+    for d in dims:
+        if type(d) is not int:
+            d = _as_dim(d)
+        if not -rank <= d < rank:
+            raise IndexError(
+                f"Dimension out of range (expected to be in range of [{-rank}, {rank - 1}], but got {d})"
+            )
+        out.append(d % rank)
+    if len(out) > 1 and len(set(out)) < len(out):  # (after every dim's range check, as torch's reductions)
+        raise RuntimeError(f"dim {next(d for i, d in enumerate(out) if d in out[:i])} appears multiple times in the "
+                           "list of dims")
+    return tuple(out)
+
+
+def _as_dim(d: Any) -> int:
+    try:
+        return operator.index(d)
+    except TypeError:
+        raise TypeError(f"dim must be an int or a tuple of ints, not {type(d).__name__}") from None
 
 
 def dim_index(t: Any, dim: Any) -> int:
@@ -40,16 +68,46 @@ def size(input: Any, dim: int | None = None) -> Any:
 
 def view(input: Any, *shape: Any, dtype: Any = None) -> Any:
     parser.view_dtype_overload(shape, dtype, _DtypeClass)
-    return _shape.View.apply(input, shape_arg(shape))
+    return _view(input, shape_arg(shape))
+
+
+def resolve_shape(shape: tuple[int, ...], size: int) -> tuple[int, ...]:
+    """``shape`` with its -1 resolved; torch's RuntimeError when the shape can't hold ``size`` elements."""
+    if shape.count(-1) > 1:
+        raise RuntimeError("only one dimension can be inferred")
+    for s in shape:
+        if s < -1:
+            raise RuntimeError(f"invalid shape dimension {s}")
+    known = 1
+    for s in shape:
+        if s != -1:
+            known *= s
+    if -1 in shape:
+        if known == 0 or size % known:
+            raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {size}")
+        return tuple(size // known if s == -1 else s for s in shape)
+    if known != size:
+        raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {size}")
+    return shape
+
+
+def _view(input: Any, shape: tuple[int, ...]) -> Any:
+    shape = resolve_shape(shape, input._data.size)
+    try:
+        return _shape.View.apply(input, shape)
+    except AttributeError:  # NumPy: no view of these strides has that shape
+        raise RuntimeError(
+            "view size is not compatible with input tensor's size and stride (at least one dimension spans "
+            "across two contiguous subspaces). Use .reshape(...) instead."
+        ) from None
 
 
 def _reshape(input: Any, shape: tuple[int, ...]) -> Any:
+    shape = resolve_shape(shape, input._data.size)
     try:
         return _shape.View.apply(input, shape)
-    except RuntimeError as e:
-        if not str(e).startswith("view size is not compatible"):
-            raise
-    return _shape.UnsafeView.apply(_shape.Clone.apply(input), shape)
+    except AttributeError:  # no view: a copy
+        return _shape.UnsafeView.apply(_shape.Clone.apply(input), shape)
 
 
 def reshape(input: Any, *shape: Any) -> Any:
@@ -58,7 +116,7 @@ def reshape(input: Any, *shape: Any) -> Any:
 
 
 def view_as(input: Any, other: Any) -> Any:
-    return _shape.View.apply(input, tensor_arg(other, "view_as")._data.shape)
+    return _view(input, tensor_arg(other, "view_as")._data.shape)
 
 
 def reshape_as(input: Any, other: Any) -> Any:
@@ -82,7 +140,14 @@ def flatten(input: Any, start_dim: int = 0, end_dim: int = -1) -> Any:
 
 
 def t(input: Any) -> Any:
+    check_t(input)
     return _shape.T.apply(input)
+
+
+def check_t(input: Any) -> None:
+    """t() transposes tensors of at most 2 dims."""
+    if input._data.ndim > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input._data.ndim}D")
 
 
 def T(input: Any) -> Any:  # noqa: N802 - torch's name
