@@ -128,8 +128,17 @@ class TensorBase:
 
     @staticmethod
     def _wrap(data: Any, grad_fn: Node | None = None) -> Any:
-        """``wrap``: a new tensor around ``data`` (no copy), as the output of ``grad_fn`` if given."""
-        return wrap(data, grad_fn)
+        """A new tensor of the registered class around ``data`` (shared, not copied), as the output of
+        ``grad_fn`` if given: ``wrap``, the module-level name of this function."""
+        t = _new(TensorBase.tensor_class)
+        t._data = data if type(data) is np.ndarray else np.asarray(data)
+        t.grad = None
+        t.grad_fn = grad_fn
+        t._requires_grad = grad_fn is not None
+        t._vc = [0, 0]
+        t._acc = None
+        t._retains_grad = False
+        return t
 
     def _view_of(self, data: np.ndarray) -> Any:
         """A tensor sharing memory and the version counter with ``self`` (no graph)."""
@@ -197,15 +206,4 @@ def register_tensor_class(cls: type[TensorBase]) -> None:
     TensorBase.tensor_class = cls
 
 
-def wrap(data: Any, grad_fn: Node | None = None) -> Any:
-    """A new tensor of the registered class around ``data`` (shared, not copied), as the output of ``grad_fn``
-    if given."""
-    t = _new(TensorBase.tensor_class)
-    t._data = data if type(data) is np.ndarray else np.asarray(data)
-    t.grad = None
-    t.grad_fn = grad_fn
-    t._requires_grad = grad_fn is not None
-    t._vc = [0, 0]
-    t._acc = None
-    t._retains_grad = False
-    return t
+wrap = TensorBase._wrap  # a new tensor around an array: what layers 2-4 use to return an array as a tensor
