@@ -28,7 +28,8 @@ if TYPE_CHECKING:
     from minigrad.autograd.function import AccumulateGrad, Node
 
 __all__ = [
-    "EPOCH", "Size", "TensorBase", "bump_version", "display_module", "mark_modified", "register_tensor_class", "wrap",
+    "EPOCH", "Size", "TensorBase", "assign", "assign_sub", "bump_version", "display_module", "register_tensor_class",
+    "wrap",
 ]
 
 # The package name reprs show (``minigrad.Size([4, 1])``, ``dtype=minigrad.int64``). ``minigrad run-as-torch``
@@ -49,16 +50,19 @@ def bump_version(counter: list[int]) -> None:
     counter[1] = EPOCH[0]
 
 
-def mark_modified(*tensors: TensorBase) -> None:
-    """Record that each tensor's array was written in place, as one in-place modification of each: the public
-    primitive for code that writes arrays itself (an optimizer's step). A node that saved one of them refuses to
-    use it afterwards, as torch does."""
-    EPOCH[0] += 1
-    epoch = EPOCH[0]
-    for t in tensors:
-        vc = t._vc
-        vc[0] += 1
-        vc[1] = epoch
+def assign_sub(t: TensorBase, delta: Any) -> None:
+    """t ← t − delta, in t's own memory (views see it): one in-place modification (version + 1). The public write
+    primitive for code outside the graph (an optimizer's step); no graph, no checks: the caller checked ``delta``'s
+    shape and dtype."""
+    t._data -= delta
+    bump_version(t._vc)
+
+
+def assign(t: TensorBase, values: Any) -> None:
+    """t ← values (copied into t's own memory, cast to its dtype): one in-place modification (version + 1). No
+    graph, no checks (``load_state_dict`` checked the shape)."""
+    np.copyto(t._data, values, casting="unsafe")
+    bump_version(t._vc)
 
 
 class Size(tuple):  # type: ignore[type-arg]  # (a tuple of ints; generic parameters would change nothing here)
@@ -124,8 +128,17 @@ class TensorBase:
 
     @staticmethod
     def _wrap(data: Any, grad_fn: Node | None = None) -> Any:
-        """``wrap``: a new tensor around ``data`` (no copy), as the output of ``grad_fn`` if given."""
-        return wrap(data, grad_fn)
+        """A new tensor of the registered class around ``data`` (shared, not copied), as the output of
+        ``grad_fn`` if given: ``wrap``, the module-level name of this function."""
+        t = _new(TensorBase.tensor_class)
+        t._data = data if type(data) is np.ndarray else np.asarray(data)
+        t.grad = None
+        t.grad_fn = grad_fn
+        t._requires_grad = grad_fn is not None
+        t._vc = [0, 0]
+        t._acc = None
+        t._retains_grad = False
+        return t
 
     def _view_of(self, data: np.ndarray) -> Any:
         """A tensor sharing memory and the version counter with ``self`` (no graph)."""
@@ -193,15 +206,4 @@ def register_tensor_class(cls: type[TensorBase]) -> None:
     TensorBase.tensor_class = cls
 
 
-def wrap(data: Any, grad_fn: Node | None = None) -> Any:
-    """A new tensor of the registered class around ``data`` (shared, not copied), as the output of ``grad_fn``
-    if given."""
-    t = _new(TensorBase.tensor_class)
-    t._data = data if type(data) is np.ndarray else np.asarray(data)
-    t.grad = None
-    t.grad_fn = grad_fn
-    t._requires_grad = grad_fn is not None
-    t._vc = [0, 0]
-    t._acc = None
-    t._retains_grad = False
-    return t
+wrap = TensorBase._wrap  # a new tensor around an array: what layers 2-4 use to return an array as a tensor

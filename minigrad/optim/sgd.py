@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from minigrad._tensor import Tensor
-from minigrad._tensor_base import mark_modified
+from minigrad._tensor_base import assign_sub
 from minigrad.autograd.grad_mode import enable_grad
 from minigrad.optim.optimizer import Optimizer
 
@@ -129,9 +129,7 @@ class SGD(Optimizer):
                                        nesterov=nesterov, maximize=maximize)
                 staged.append((p, step, buf))
         for p, step, buf in staged:
-            p._data -= step  # p ← p − step, in place (views of p see it)
+            assign_sub(p, step)  # p ← p − step, in place (its views see it; its version + 1)
             if buf is not None:
                 self.state.setdefault(p, {})["momentum_buffer"] = Tensor._wrap(buf)
-        if staged:
-            mark_modified(*(p for p, _, _ in staged))  # one in-place modification of each (its version + 1)
         return loss
