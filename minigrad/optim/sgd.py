@@ -119,7 +119,7 @@ class SGD(Optimizer):
                     continue
                 if grad.__class__ is not Tensor or grad._data.shape != p._data.shape or p._data.dtype.kind != "f":
                     _check_grad(p, grad)  # raises with the right message (or accepts a Tensor subclass)
-                if plain:  # (the common case, without a call: step = lr·g)
+                if plain:  # sgd_update without momentum, weight decay or maximize, inlined (hot path): step = lr·g
                     staged.append((p, lr * grad._data, None))
                     continue
                 old = self.state[p].get("momentum_buffer") if momentum and p in self.state else None
