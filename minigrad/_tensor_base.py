@@ -55,7 +55,10 @@ def assign_sub(t: TensorBase, delta: Any) -> None:
     primitive for code outside the graph (an optimizer's step); no graph, no checks: the caller checked ``delta``'s
     shape and dtype."""
     t._data -= delta
-    bump_version(t._vc)
+    EPOCH[0] += 1  # (bump_version, inlined: this runs for every parameter of every step)
+    vc = t._vc
+    vc[0] += 1
+    vc[1] = EPOCH[0]
 
 
 def assign(t: TensorBase, values: Any) -> None:
