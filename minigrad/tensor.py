@@ -25,6 +25,7 @@ from minigrad.autograd import engine as _engine
 from minigrad.autograd import function as _function
 from minigrad.autograd import grad_mode
 from minigrad.autograd.function import AccumulateGrad, Node, bump_version
+from minigrad.autograd.observers import notify_value_read, value_read_observers
 from minigrad.ops import arithmetic as _arith
 from minigrad.ops import linalg as _linalg
 from minigrad.ops import reduction as _red
@@ -497,12 +498,16 @@ class Tensor:
     # ------------------------------------------------------------------ conversion
     def item(self) -> Any:
         """The single value as a Python number."""
+        if value_read_observers:
+            notify_value_read(self, "item")
         if self._data.size != 1:
             raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted to Scalar")
         return self._data.item()
 
     def numpy(self, *, force: bool = False) -> np.ndarray:
         """The underlying array (shared memory). Refused on a tensor that requires grad, as in torch."""
+        if value_read_observers:
+            notify_value_read(self, "numpy")
         if self._requires_grad and not force:
             raise RuntimeError(
                 "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead."
@@ -510,6 +515,8 @@ class Tensor:
         return self._data
 
     def tolist(self) -> Any:
+        if value_read_observers:
+            notify_value_read(self, "tolist")
         return self._data.tolist()
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
@@ -630,6 +637,8 @@ class Tensor:
         return (self[i] for i in range(self._data.shape[0]))
 
     def __bool__(self) -> bool:
+        if value_read_observers:
+            notify_value_read(self, "bool")
         if self._data.size != 1:
             raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
         return bool(self._data)

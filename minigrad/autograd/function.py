@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 
 from minigrad.autograd import grad_mode
+from minigrad.autograd.observers import op_observers
 
 if TYPE_CHECKING:
     from minigrad.tensor import Tensor
@@ -316,6 +317,9 @@ class Function:
         out._acc = None
         out._retains_grad = False
         out._vc = vc = args[0]._vc if cls.is_view else [0, 0]  # a view shares its base's version counter
+        if op_observers:  # minigrad.compile is capturing
+            for op_observer in op_observers:
+                op_observer(cls, node, args, out)
         if not requires:
             out.grad_fn = None
             out._requires_grad = False
@@ -406,6 +410,9 @@ def _apply_tensors(cls: type[Function], args: tuple[Any, ...]) -> Tensor:
         if isinstance(out, tuple):
             raise NotImplementedError("minigrad Functions return a single Tensor (multiple outputs are not supported)")
         out = Tensor(out)
+    if op_observers:  # a user Function: its forward ran on Tensors, so it cannot be replayed from arrays
+        for op_observer in op_observers:
+            op_observer(cls, None, args, out)
     if not requires:
         return out
     result = Tensor._wrap(out._data, node)

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from minigrad.autograd.function import bump_version
+from minigrad.autograd.observers import effect_observers, notify_effect
 from minigrad.nn.parameter import Parameter
 from minigrad.tensor import Size, Tensor, parse_to
 
@@ -187,6 +188,8 @@ class Module:
     # ------------------------------------------------------------------ state
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Clear every parameter's ``.grad`` (None by default, as torch 2.x)."""
+        if effect_observers:
+            notify_effect(self, "zero_grad", (set_to_none,))
         for p in self.parameters():
             if p.grad is not None:
                 if set_to_none:
