@@ -94,6 +94,7 @@ from minigrad.functional_api import (
     unsqueeze,
     where,
 )
+from minigrad.compile import compile
 from minigrad.serialization import load, save
 from minigrad.tensor import Size, Tensor, matmul
 
@@ -110,5 +111,5 @@ __all__ = [
     "relu", "sigmoid", "sqrt", "stack", "sum", "tanh", "transpose", "unsqueeze", "squeeze", "flatten", "reshape",
     "t", "mm", "dot", "round", "where", "allclose", "equal", "is_tensor", "numel", "argmax", "argmin", "isnan",
     "maximum", "minimum", "add", "sub", "mul", "div", "pow", "neg", "reciprocal",
-    "save", "load",
+    "save", "load", "compile",
 ]

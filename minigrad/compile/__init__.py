@@ -30,7 +30,7 @@ from typing import Any
 
 from minigrad.autograd import engine, function
 from minigrad.compile.capture import Recorder, Unsupported
-from minigrad.compile.guards import describe, guard_key, referenced_objects
+from minigrad.compile.guards import FastGuard, describe, guard_key, referenced_objects
 from minigrad.compile.program import Program
 from minigrad.nn.module import Module
 
@@ -42,12 +42,13 @@ cache_size_limit = 8  # torch._dynamo.config.cache_size_limit: captures kept per
 class _Entry:
     """One guard set's outcome: a program to replay, or the reason its calls run eagerly."""
 
-    __slots__ = ("program", "reason", "guards")
+    __slots__ = ("program", "reason", "guards", "fast")
 
     def __init__(self, program: Program | None, reason: str | None, guards: list[str]) -> None:
         self.program = program
         self.reason = reason
         self.guards = guards
+        self.fast: FastGuard | None = None
 
 
 class CompiledFunction:
@@ -63,6 +64,7 @@ class CompiledFunction:
         self.mode = mode
         self.options = dict(options or {})
         self._cache: dict[Any, _Entry] = {}
+        self._last: _Entry | None = None  # the entry the latest call used: checked first, by its FastGuard
         self._warned: set[str] = set()
         try:
             self._names = list(inspect.signature(fn).parameters)
@@ -82,8 +84,16 @@ class CompiledFunction:
             # autograd.trace or detect_anomaly is listening: they need the eager engine
             self._warn_once("observers", "autograd.trace() or detect_anomaly() is active: running eagerly")
             return self._fn(*args, **kwargs)
-        key = guard_key(self._fn, args, kwargs)
-        entry = self._cache.get(key)
+        last = self._last
+        entry: _Entry | None
+        if last is not None and last.fast is not None and last.fast.check(args, kwargs):  # the same step again
+            entry = last
+        else:
+            key = guard_key(self._fn, args, kwargs)
+            entry = self._cache.get(key)
+            if entry is not None:
+                entry.fast = FastGuard(self._fn, args, kwargs)
+                self._last = entry
         if entry is not None:
             program = entry.program
             if program is not None:
@@ -109,7 +119,9 @@ class CompiledFunction:
             program.lines.append(f"return {_show(program.output)}")
         elif reason is not None:
             self._warn_once(reason, f"running eagerly: {reason}")
-        self._cache[key] = _Entry(program, reason, describe(self._fn, args, kwargs, names))
+        entry = self._cache[key] = _Entry(program, reason, describe(self._fn, args, kwargs, names))
+        entry.fast = FastGuard(self._fn, args, kwargs)  # armed after the call: as the next call will find things
+        self._last = entry
         return result
 
     # -- the study side ----------------------------------------------------------------------------------

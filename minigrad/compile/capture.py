@@ -32,17 +32,13 @@ from minigrad.compile.program import Output, Program, ReplayCtx
 from minigrad.nn.module import Module
 from minigrad.optim.optimizer import Optimizer
 
-__all__ = ["Recorder", "Unsupported", "GraphBreak", "user_frame"]
+__all__ = ["Recorder", "Unsupported", "user_frame"]
 
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-class Unsupported(RuntimeError):
+class Unsupported(RuntimeError):  # noqa: N818 - torch's name (torch._dynamo.exc.Unsupported)
     """What ``fullgraph=True`` raises where the function cannot be captured whole (torch._dynamo.exc.Unsupported)."""
-
-
-class GraphBreak(Exception):
-    """Internal: a value read ended the capture (the call goes on eagerly)."""
 
 
 def user_frame() -> str:
@@ -195,19 +191,7 @@ class Recorder:
         out_slot = self.new_slot(out._data)
         forward = cls.forward  # type: ignore[attr-defined]
 
-        if all(is_slot for is_slot, _ in template) and len(template) == 1:
-            (_, s0), = template
-
-            def step(env: list[Any], f: Any = forward, c: ReplayCtx = rctx, s0: int = s0, o: int = out_slot) -> None:
-                y = f(c, env[s0])
-                env[o] = y if y.__class__ is np.ndarray else np.asarray(y)
-        else:
-            def step(env: list[Any], f: Any = forward, c: ReplayCtx = rctx, t: list[Any] = template,
-                     o: int = out_slot) -> None:
-                y = f(c, *[env[v] if is_slot else v for is_slot, v in t])
-                env[o] = y if y.__class__ is np.ndarray else np.asarray(y)
-
-        self.steps.append(step)
+        self.steps.append(_forward_step(forward, rctx, template, out_slot))
         self.kernels += 1
         node = getattr(cls, "node_name", cls.__name__)
         self.lines.append(f"v{out_slot} = {cls.__name__}.forward(ctx{k}, {', '.join(shown)})  # {node}")
@@ -382,3 +366,21 @@ class Recorder:
         if self.failure is not None or self.break_at is not None or out is None:
             return None
         return Program(self.n, self.loads, self.steps, self.lines, out, self.accumulators, self.kernels)
+
+
+def _forward_step(forward: Any, ctx: ReplayCtx, template: list[tuple[bool, Any]], out: int) -> Any:
+    """The replay of one op's forward: ``env[out] = forward(ctx, *inputs)`` (one-input ops without a list)."""
+    if len(template) == 1 and template[0][0]:
+        s0 = template[0][1]
+
+        def unary(env: list[Any]) -> None:
+            y = forward(ctx, env[s0])
+            env[out] = y if y.__class__ is np.ndarray else np.asarray(y)
+
+        return unary
+
+    def general(env: list[Any]) -> None:
+        y = forward(ctx, *[env[v] if is_slot else v for is_slot, v in template])
+        env[out] = y if y.__class__ is np.ndarray else np.asarray(y)
+
+    return general

@@ -9,12 +9,13 @@ kind of guards). The key covers what the program bakes in or reads:
   the identity, shape, dtype and ``requires_grad`` of every parameter and buffer, *which array holds it* (a
   ``load_state_dict`` that rebinds or a ``.data`` swap is seen), every submodule's ``training`` flag and its
   plain attributes (``reduction``, ``negative_slope``...);
-- each optimizer: its parameter groups (which tensors) and hyperparameters;
+- each optimizer: its parameter groups (which tensors; hyperparameters are read live);
 - other arguments by value (numbers, strings) or identity.
 """
 
 from __future__ import annotations
 
+import operator
 from typing import Any
 
 from minigrad._tensor import Tensor
@@ -22,7 +23,9 @@ from minigrad.autograd import grad_mode
 from minigrad.nn.module import Module
 from minigrad.optim.optimizer import Optimizer
 
-__all__ = ["guard_key", "referenced_objects", "describe"]
+__all__ = ["guard_key", "referenced_objects", "describe", "FastGuard"]
+
+_is = operator.is_
 
 _PLAIN = (bool, int, float, str, type(None))
 
@@ -56,16 +59,9 @@ def _module_key(m: Module) -> tuple[Any, ...]:
 
 
 def _optimizer_key(opt: Optimizer) -> tuple[Any, ...]:
-    parts: list[Any] = [id(opt)]
-    for group in opt.param_groups:
-        for name, value in group.items():
-            if name == "params":
-                parts.append(tuple(_state_key(p) for p in value))
-            elif value.__class__ in _PLAIN:
-                parts.append((name, value))
-            else:
-                parts.append((name, id(value)))
-    return tuple(parts)
+    """Which tensors each group updates; hyperparameters (lr, momentum...) are read live by the optimizer's own
+    update when a program replays it, so a scheduler changing ``lr`` needs no new capture."""
+    return (id(opt), tuple(tuple(_state_key(p) for p in group["params"]) for group in opt.param_groups))
 
 
 def _key(x: Any) -> Any:
@@ -90,6 +86,9 @@ def referenced_objects(fn: Any) -> list[tuple[str, Any]]:
     if code is None:
         return []
     found: list[tuple[str, Any]] = []
+    owner = getattr(fn, "__self__", None)  # a bound method (a compiled Module's forward): its object
+    if isinstance(owner, Tensor | Module | Optimizer):
+        found.append(("self", owner))
     globals_ = getattr(fn, "__globals__", {})
     for name in code.co_names:
         value = globals_.get(name)
@@ -135,3 +134,89 @@ def describe(fn: Any, args: tuple[Any, ...], kwargs: dict[str, Any], names: list
     for name, value in referenced_objects(fn):
         lines.append(f"global/closure {name!r} is the same {type(value).__name__} (and its tensors as above)")
     return lines
+
+
+class FastGuard:
+    """The same guards as :func:`guard_key`, checked by identity against a snapshot of one matching call.
+
+    Checking is a few identity tests per object (a Module's attribute values, each watched tensor's array), so a
+    replay pays well under a microsecond per module. A miss is not a verdict: the caller falls back to the full
+    key, which may still match (then it re-arms this guard)."""
+
+    __slots__ = ("grad", "n_args", "arg_checks", "modules", "tensors", "groups", "refs", "kw")
+
+    def __init__(self, fn: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        self.grad = grad_mode.state.enabled
+        self.n_args = len(args)
+        self.kw = tuple(kwargs)
+        self.arg_checks: list[tuple[int, Any, Any]] = []
+        self.modules: list[tuple[dict[str, Any], list[Any]]] = []
+        self.tensors: list[tuple[Tensor, Any, bool]] = []
+        self.groups: list[tuple[dict[str, Any], list[Any]]] = []
+        seen: set[int] = set()
+        values = [*args, *kwargs.values()]
+        for i, a in enumerate(values):
+            if isinstance(a, Tensor):
+                self.arg_checks.append((i, a._data.shape, (a._data.dtype, a._requires_grad)))
+            else:
+                self.arg_checks.append((i, None, a))
+                self._watch(a, seen)
+        self.refs = [(getattr(fn, "__globals__", {}), name, value) for name, value in referenced_objects(fn)]
+        for _, _, value in self.refs:
+            self._watch(value, seen)
+
+    def _watch(self, obj: Any, seen: set[int]) -> None:
+        if id(obj) in seen:
+            return
+        seen.add(id(obj))
+        if isinstance(obj, Tensor):
+            self.tensors.append((obj, obj._data, obj._requires_grad))
+        elif isinstance(obj, Module):
+            for m in obj.modules():
+                attrs = m.__dict__
+                self.modules.append((attrs, list(attrs.values())))
+                for value in [*attrs.values(), *attrs["_buffers"].values()]:
+                    if isinstance(value, Tensor) and id(value) not in seen:
+                        seen.add(id(value))
+                        self.tensors.append((value, value._data, value._requires_grad))
+        elif isinstance(obj, Optimizer):
+            for group in obj.param_groups:
+                params = group["params"]
+                self.groups.append((group, list(params)))
+                for p in params:
+                    if id(p) not in seen:
+                        seen.add(id(p))
+                        self.tensors.append((p, p._data, p._requires_grad))
+        elif isinstance(obj, tuple | list):
+            for item in obj:
+                self._watch(item, seen)
+
+    def check(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
+        if grad_mode.state.enabled is not self.grad or len(args) != self.n_args or tuple(kwargs) != self.kw:
+            return False
+        values = args if not kwargs else (*args, *kwargs.values())
+        for i, shape, expected in self.arg_checks:
+            a = values[i]
+            if shape is None:
+                if a is not expected:
+                    return False
+            elif a.__class__ is not Tensor and not isinstance(a, Tensor):
+                return False
+            else:
+                data = a._data
+                if data.shape != shape or (data.dtype, a._requires_grad) != expected:
+                    return False
+        for attrs, snapshot in self.modules:
+            if len(attrs) != len(snapshot) or not all(map(_is, attrs.values(), snapshot)):
+                return False
+        for t, data, requires in self.tensors:
+            if t._data is not data or t._requires_grad is not requires:
+                return False
+        for group, params in self.groups:
+            current = group["params"]
+            if len(current) != len(params) or not all(map(_is, current, params)):
+                return False
+        for globals_, name, value in self.refs:
+            if name != "self" and globals_.get(name) is not value:
+                return False
+        return True

@@ -25,7 +25,6 @@ from typing import Any
 import numpy as np
 
 from minigrad._tensor import Tensor
-from minigrad.autograd.engine import sum_to
 from minigrad.autograd.function import FREED
 
 __all__ = ["ReplayCtx", "Program", "Output"]
