@@ -142,6 +142,9 @@ class CompiledFunction:
             out.append(f"\n== capture {i}: " + ("replayed" if entry.program else f"eager ({entry.reason})"))
             out.append("guards:")
             out.extend(f"  - {g}" for g in entry.guards)
+            if entry.fast is not None:
+                out.append("guard code (checked before every replay; a miss falls back to the full key):")
+                out.extend("    " + line for line in entry.fast.source.rstrip().splitlines())
             if entry.program is not None:
                 out.append(f"program: {entry.program.kernels} kernels")
                 out.append(f"def {self.__name__}({', '.join(self._names)}):")

@@ -126,7 +126,7 @@ def describe(fn: Any, args: tuple[Any, ...], kwargs: dict[str, Any], names: list
             lines.append(f"{name}: the same {type(a).__name__} with the same {n} parameter tensors and arrays "
                          "(shapes, dtypes, requires_grad), the same training flags and plain attributes")
         elif isinstance(a, Optimizer):
-            lines.append(f"{name}: the same {type(a).__name__}, param groups and hyperparameters")
+            lines.append(f"{name}: the same {type(a).__name__} and parameter groups (hyperparameters are read live)")
         elif a.__class__ in _PLAIN:
             lines.append(f"{name} == {a!r}")
         else:
@@ -137,86 +137,79 @@ def describe(fn: Any, args: tuple[Any, ...], kwargs: dict[str, Any], names: list
 
 
 class FastGuard:
-    """The same guards as :func:`guard_key`, checked by identity against a snapshot of one matching call.
+    """The guards of one matching call as a generated Python function of identity tests (as dynamo's guards are).
 
-    Checking is a few identity tests per object (a Module's attribute values, each watched tensor's array), so a
-    replay pays well under a microsecond per module. A miss is not a verdict: the caller falls back to the full
-    key, which may still match (then it re-arms this guard)."""
+    ``source`` is the function's text (``explain()`` shows it): the grad mode; each argument (the same object, or
+    for a tensor the same shape, dtype and ``requires_grad``); each watched Module's attribute values (the same
+    objects: a rebound parameter, a new submodule, a ``train()``/``eval()`` flip or a changed ``reduction`` all
+    show); each watched tensor's array (a ``load_state_dict`` that rebinds or a ``.data`` swap shows); each
+    optimizer group's parameter list; each global the function reads. A miss is not a verdict: the caller falls
+    back to the full key, which may still match (then it arms a new FastGuard)."""
 
-    __slots__ = ("grad", "n_args", "arg_checks", "modules", "tensors", "groups", "refs", "kw")
+    __slots__ = ("check", "source")
 
     def __init__(self, fn: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
-        self.grad = grad_mode.state.enabled
-        self.n_args = len(args)
-        self.kw = tuple(kwargs)
-        self.arg_checks: list[tuple[int, Any, Any]] = []
-        self.modules: list[tuple[dict[str, Any], list[Any]]] = []
-        self.tensors: list[tuple[Tensor, Any, bool]] = []
-        self.groups: list[tuple[dict[str, Any], list[Any]]] = []
-        seen: set[int] = set()
-        values = [*args, *kwargs.values()]
-        for i, a in enumerate(values):
-            if isinstance(a, Tensor):
-                self.arg_checks.append((i, a._data.shape, (a._data.dtype, a._requires_grad)))
-            else:
-                self.arg_checks.append((i, None, a))
-                self._watch(a, seen)
-        self.refs = [(getattr(fn, "__globals__", {}), name, value) for name, value in referenced_objects(fn)]
-        for _, _, value in self.refs:
-            self._watch(value, seen)
+        consts: dict[str, Any] = {"_state": grad_mode.state, "_is": _is, "_Tensor": Tensor}
+        lines = [f"if _state.enabled is not {grad_mode.state.enabled} or len(args) != {len(args)} "
+                 f"or tuple(kwargs) != {tuple(kwargs)!r}:", "    return False"]
 
-    def _watch(self, obj: Any, seen: set[int]) -> None:
+        names: dict[int, str] = {}
+
+        def const(value: Any) -> str:  # the guard's constants, one name per object
+            name = names.get(id(value))
+            if name is None:
+                name = names[id(value)] = f"c{len(names)}"
+                consts[name] = value
+            return name
+
+        watched: list[Any] = []
+        for i, a in enumerate([*args, *kwargs.values()]):
+            ref = f"args[{i}]" if i < len(args) else f"kwargs[{list(kwargs)[i - len(args)]!r}]"
+            if isinstance(a, Tensor):
+                data = a._data
+                lines += [f"a = {ref}", f"if not isinstance(a, _Tensor) or a._data.shape != {data.shape} or "
+                          f"a._data.dtype is not {const(data.dtype)} or a._requires_grad is not {a._requires_grad}:",
+                          "    return False"]
+            else:
+                lines += [f"if {ref} is not {const(a)}:", "    return False"]
+                watched.append(a)
+        for name, value in referenced_objects(fn):
+            if name != "self":
+                lines += [f"if {const(getattr(fn, '__globals__', {}))}.get({name!r}) is not {const(value)}:",
+                          "    return False"]
+            watched.append(value)
+        seen: set[int] = set()
+        for obj in watched:
+            self._watch(obj, seen, lines, const)
+        lines.append("return True")
+        self.source = "def check(args, kwargs):\n" + "".join(f"    {line}\n" for line in lines)
+        namespace = dict(consts)
+        exec(self.source, namespace)  # the guard function: the text above, with its constants bound
+        self.check = namespace["check"]
+
+    def _watch(self, obj: Any, seen: set[int], lines: list[str], const: Any) -> None:
         if id(obj) in seen:
             return
         seen.add(id(obj))
         if isinstance(obj, Tensor):
-            self.tensors.append((obj, obj._data, obj._requires_grad))
+            lines += [f"if {const(obj)}._data is not {const(obj._data)} or "
+                      f"{const(obj)}._requires_grad is not {obj._requires_grad}:", "    return False"]
         elif isinstance(obj, Module):
             for m in obj.modules():
                 attrs = m.__dict__
-                self.modules.append((attrs, list(attrs.values())))
-                for value in [*attrs.values(), *attrs["_buffers"].values()]:
-                    if isinstance(value, Tensor) and id(value) not in seen:
-                        seen.add(id(value))
-                        self.tensors.append((value, value._data, value._requires_grad))
+                values = list(attrs.values())
+                lines += [f"if len({const(attrs)}) != {len(values)} or not all(map(_is, {const(attrs)}.values(), "
+                          f"{const(values)})):  # {type(m).__name__}'s attributes", "    return False"]
+                for value in [*values, *attrs["_buffers"].values()]:
+                    if isinstance(value, Tensor):
+                        self._watch(value, seen, lines, const)
         elif isinstance(obj, Optimizer):
             for group in obj.param_groups:
-                params = group["params"]
-                self.groups.append((group, list(params)))
+                params = list(group["params"])
+                lines += [f"if not all(map(_is, {const(group)}['params'], {const(params)})) or "
+                          f"len({const(group)}['params']) != {len(params)}:", "    return False"]
                 for p in params:
-                    if id(p) not in seen:
-                        seen.add(id(p))
-                        self.tensors.append((p, p._data, p._requires_grad))
+                    self._watch(p, seen, lines, const)
         elif isinstance(obj, tuple | list):
             for item in obj:
-                self._watch(item, seen)
-
-    def check(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
-        if grad_mode.state.enabled is not self.grad or len(args) != self.n_args or tuple(kwargs) != self.kw:
-            return False
-        values = args if not kwargs else (*args, *kwargs.values())
-        for i, shape, expected in self.arg_checks:
-            a = values[i]
-            if shape is None:
-                if a is not expected:
-                    return False
-            elif a.__class__ is not Tensor and not isinstance(a, Tensor):
-                return False
-            else:
-                data = a._data
-                if data.shape != shape or (data.dtype, a._requires_grad) != expected:
-                    return False
-        for attrs, snapshot in self.modules:
-            if len(attrs) != len(snapshot) or not all(map(_is, attrs.values(), snapshot)):
-                return False
-        for t, data, requires in self.tensors:
-            if t._data is not data or t._requires_grad is not requires:
-                return False
-        for group, params in self.groups:
-            current = group["params"]
-            if len(current) != len(params) or not all(map(_is, current, params)):
-                return False
-        for globals_, name, value in self.refs:
-            if name != "self" and globals_.get(name) is not value:
-                return False
-        return True
+                self._watch(item, seen, lines, const)
