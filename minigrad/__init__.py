@@ -94,7 +94,7 @@ from minigrad.functional_api import (
     unsqueeze,
     where,
 )
-from minigrad.compile import compile
+from minigrad.compiler import compile
 from minigrad.serialization import load, save
 from minigrad.tensor import Size, Tensor, matmul
 

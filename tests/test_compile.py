@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 import minigrad as torch
 import minigrad.nn as nn
-from minigrad.compile import Unsupported, cache_size_limit
+from minigrad.compiler import Unsupported, cache_size_limit
 from minigrad.examples import example1, example2, example3
 
 EXAMPLES = {"example1": example1, "example2": example2, "example3": example3}

@@ -12,7 +12,7 @@ import io
 
 import numpy as np
 
-from minigrad.compile import compile as compile_step
+from minigrad.compiler import compile as compile_step
 
 __all__ = ["compiled_section"]
 

@@ -1,7 +1,7 @@
 """Capture: run the function once eagerly while listening to the engine, and write down its array program.
 
 The recorder registers on the engine's observer lists (``autograd.observers``, ``engine.node_observers``) for
-the length of one eager call and turns what it hears into a :class:`~minigrad.compile.program.Program`:
+the length of one eager call and turns what it hears into a :class:`~minigrad.compiler.program.Program`:
 
 - every ``Function.apply`` becomes a ``forward`` instruction on slots (arrays are matched by identity);
 - every backward node the engine runs becomes a ``backward`` instruction, followed by the engine's own
@@ -28,7 +28,7 @@ from minigrad._tensor import Tensor
 from minigrad.autograd import engine, function, observers
 from minigrad.autograd.engine import sum_to
 from minigrad.autograd.function import AccumulateGrad
-from minigrad.compile.program import Output, Program, ReplayCtx
+from minigrad.compiler.program import Output, Program, ReplayCtx
 from minigrad.nn.module import Module
 from minigrad.optim.optimizer import Optimizer
 

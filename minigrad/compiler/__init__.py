@@ -6,9 +6,9 @@
     for epoch in range(100):
         loss = step(model, criterion, optimizer, X, Y)
 
-The first call runs eagerly while :class:`~minigrad.compile.capture.Recorder` writes down the array program the
+The first call runs eagerly while :class:`~minigrad.compiler.capture.Recorder` writes down the array program the
 engine runs: each op's forward and backward kernel, the engine's unbroadcast sums, casts and accumulations, the
-optimizer's update. Later calls whose guards (:mod:`minigrad.compile.guards`) match replay that program on the
+optimizer's update. Later calls whose guards (:mod:`minigrad.compiler.guards`) match replay that program on the
 live arrays, skipping the Tensor, Node, engine and Module bookkeeping around the kernels: the same kernels in the
 same order, so the same numbers bit for bit. ``compiled.code`` shows the program as straight-line Python, one
 statement per kernel, each naming the torch node it comes from; ``compiled.explain()`` adds the guards and any
@@ -29,9 +29,9 @@ from collections.abc import Callable
 from typing import Any
 
 from minigrad.autograd import engine, function
-from minigrad.compile.capture import Recorder, Unsupported
-from minigrad.compile.guards import FastGuard, describe, guard_key, referenced_objects
-from minigrad.compile.program import Program
+from minigrad.compiler.capture import Recorder, Unsupported
+from minigrad.compiler.guards import FastGuard, describe, guard_key, referenced_objects
+from minigrad.compiler.program import Program
 from minigrad.nn.module import Module
 
 __all__ = ["compile", "CompiledFunction", "CompiledModule", "Unsupported", "cache_size_limit"]
