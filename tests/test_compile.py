@@ -315,3 +315,17 @@ def test_a_compiled_module_replays_inference_and_keeps_the_module_surface() -> N
     assert model[0].weight.grad is not None
     cmodel.eval()
     assert not model.training
+
+
+def test_the_docs_compiled_section_is_current() -> None:
+    import importlib.util
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    spec = importlib.util.spec_from_file_location("make_docs_figures", root / "scripts" / "make_docs_figures.py")
+    assert spec is not None and spec.loader is not None
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    doc = (root / "docs" / "how-backward-works.md").read_text()
+    fresh = script.all_texts(only=lambda prefix: prefix == "compiled_")
+    assert script.fill(doc, fresh)[0] == doc, "run scripts/make_docs_figures.py: the compiled program changed"
