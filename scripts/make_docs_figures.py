@@ -188,7 +188,8 @@ def compiled_ex1() -> str:
     p = example1.make_pipeline("float32", seed=0)
     step = minigrad.compile(example1.train_step)
     step(p.model, p.criterion, p.optimizer, p.inputs, p.targets)
-    return f">>> step = minigrad.compile(train_step); step(model, criterion, optimizer, X, Y); print(step.code)\n{step.code}"
+    call = ">>> step = minigrad.compile(train_step); step(model, criterion, optimizer, X, Y); print(step.code)"
+    return f"{call}\n{step.code}"
 
 
 def all_texts(only: Callable[[str], bool] = lambda name: True) -> dict[str, str]:
