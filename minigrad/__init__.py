@@ -50,6 +50,7 @@ from minigrad._dtype import (
     short,
     uint8,
 )
+from minigrad._tensor import Size, Tensor
 from minigrad.autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from minigrad.functional_api import (
     abs,
@@ -96,7 +97,7 @@ from minigrad.functional_api import (
 )
 from minigrad.compiler import compile
 from minigrad.serialization import load, save
-from minigrad.tensor import Size, Tensor, matmul
+from minigrad.surface.arithmetic import matmul
 
 __version__ = "0.1.0"
 _ = _dtype

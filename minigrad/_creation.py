@@ -14,7 +14,12 @@ import numpy as np
 
 from minigrad._device import check_device, device_type, refuse_accelerator
 from minigrad._dtype import cast, from_numpy_dtype, get_default_dtype, promote_types, scalar_as, to_numpy_dtype
-from minigrad.tensor import Tensor, _is_index, _shape_arg
+from minigrad._tensor_base import TensorBase as Tensor  # (layer 4: tensors are known by their base class)
+from minigrad.surface.conversion import check_float_fits as _check_float_fits
+from minigrad.surface.conversion import checked_bound as _checked_bound
+from minigrad.surface.inplace import generator as _generator
+from minigrad.surface.parser import is_index as _is_index
+from minigrad.surface.parser import shape_arg as _shape_arg
 
 __all__ = [
     "tensor", "as_tensor", "from_numpy", "zeros", "ones", "empty", "full", "zeros_like", "ones_like",
@@ -94,8 +99,6 @@ def _ragged_shape(data: Any) -> tuple[int, ...] | None:
 def _check_floats_fit(data: Any, dt: np.dtype) -> None:
     """torch's checked cast of each Python float into an integer dtype: NaN, or a value beyond the dtype's range
     (below 0 for unsigned: -1.0 is refused where the int -1 wraps to 255), is an overflow error."""
-    from minigrad.tensor import _check_float_fits
-
     if type(data) is float:
         _check_float_fits(dt, data)
     elif isinstance(data, list | tuple):
@@ -258,12 +261,8 @@ def _alloc(fill: Any, size: tuple[Any, ...], dtype: Any, requires_grad: bool, de
     _check_size(shape)
     dt = _dtype_of(dtype)
     if type(fill) is int and dt.kind in "iu":  # torch's checked cast of the fill value
-        from minigrad.tensor import _checked_bound
-
         fill = _checked_bound(dt, fill)  # (a negative int wraps into an unsigned type)
     elif type(fill) is float:
-        from minigrad.tensor import _check_float_fits
-
         # an integer dtype: NaN and beyond its range refused; float32: beyond its range refused (float16: inf)
         _check_float_fits(dt, fill, floats=dt == np.float32)
         fill = scalar_as(dt, fill) if dt == np.float16 else fill  # (through float32, as torch)
@@ -457,8 +456,6 @@ def linspace(start: float, end: float, steps: int, *, dtype: Any = None,
 
 def _linspace_bound(dt: np.dtype, v: Any, fill: bool = False) -> Any:
     """A bound converted to ``dt`` by torch's checked cast."""
-    from minigrad.tensor import _check_float_fits, _checked_bound
-
     if dt.kind == "b":
         return bool(v)
     if isinstance(v, numbers.Integral) and not isinstance(v, bool):
@@ -485,8 +482,6 @@ def eye(n: int, m: int | None = None, *, dtype: Any = None, device: Any = None,
 
 # ---------------------------------------------------------------------- random (torch's CPU generator)
 def _gen(generator: Any) -> Any:
-    from minigrad.tensor import _generator
-
     return _generator(generator)
 
 

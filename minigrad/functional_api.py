@@ -9,8 +9,13 @@ import numpy as np
 
 from minigrad._dtype import dtype as _DtypeClass
 from minigrad._dtype import from_numpy_dtype, result_type
+from minigrad._tensor_base import TensorBase as Tensor  # (layer 4: tensors are known by their base class)
 from minigrad.ops import shape as _shape
-from minigrad.tensor import _UNSET, ALL_DIMS, Tensor, _deprecated_alpha, _other, _tensor_arg
+from minigrad.surface.arithmetic import operand as _other
+from minigrad.surface.parser import ALL_DIMS
+from minigrad.surface.parser import UNSET as _UNSET
+from minigrad.surface.parser import deprecated_alpha as _deprecated_alpha
+from minigrad.surface.parser import tensor_arg as _tensor_arg
 
 __all__ = [
     "abs", "cat", "clamp", "clip", "exp", "log", "max", "mean", "min", "relu", "sigmoid", "sqrt", "stack", "sum",

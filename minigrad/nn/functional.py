@@ -7,8 +7,10 @@ from typing import Any
 
 import numpy as np
 
+from minigrad._tensor import Tensor
 from minigrad.ops import linalg, loss, shape, unary
-from minigrad.tensor import Tensor, _tensor_arg, matmul
+from minigrad.surface.arithmetic import matmul
+from minigrad.surface.parser import tensor_arg as _tensor_arg
 
 __all__ = ["linear", "mse_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits", "sigmoid", "relu",
            "tanh"]

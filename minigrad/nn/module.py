@@ -8,10 +8,11 @@ from typing import Any
 
 import numpy as np
 
+from minigrad._tensor import Size, Tensor
 from minigrad.autograd.function import bump_version
 from minigrad.autograd.observers import effect_observers, notify_effect
 from minigrad.nn.parameter import Parameter
-from minigrad.tensor import Size, Tensor, parse_to
+from minigrad.surface.conversion import parse_to
 
 __all__ = ["Module"]
 

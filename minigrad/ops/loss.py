@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from minigrad._dtype import promote_types
+from minigrad._tensor_base import Size
 from minigrad.autograd.function import Function
 from minigrad.ops.arithmetic import _check_sub
 from minigrad.ops.unary import sigmoid_array
@@ -133,7 +134,6 @@ def _check_weight_fits(weight: np.ndarray, shape: tuple[int, ...]) -> None:
 
 def _weight_broadcast_error(weight: tuple[int, ...], loss: tuple[int, ...]) -> RuntimeError:
     """torch's error for a BCE weight that does not broadcast to the loss (its expand of the weight)."""
-    from minigrad.tensor import Size
 
     dim = next(-i for i in range(1, min(len(weight), len(loss)) + 1)
                if weight[-i] != 1 and weight[-i] != loss[-i])

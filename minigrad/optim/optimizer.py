@@ -9,8 +9,8 @@ from typing import Any
 
 import numpy as np
 
+from minigrad._tensor import Tensor
 from minigrad.autograd.observers import effect_observers, notify_effect
-from minigrad.tensor import Tensor
 
 __all__ = ["Optimizer"]
 

@@ -7,9 +7,9 @@ from typing import Any
 
 import numpy as np
 
+from minigrad._tensor import Tensor
 from minigrad.autograd.function import EPOCH
 from minigrad.optim.optimizer import Optimizer
-from minigrad.tensor import Tensor
 
 __all__ = ["SGD"]
 
