@@ -52,6 +52,7 @@ from minigrad._dtype import (
 )
 from minigrad._tensor import Size, Tensor
 from minigrad.autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from minigrad.compiler import compile
 from minigrad.functional_api import (
     abs,
     add,
@@ -95,7 +96,6 @@ from minigrad.functional_api import (
     unsqueeze,
     where,
 )
-from minigrad.compiler import compile
 from minigrad.serialization import load, save
 from minigrad.surface.arithmetic import matmul
 
