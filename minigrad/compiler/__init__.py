@@ -97,9 +97,10 @@ class CompiledFunction:
         if entry is not None:
             program = entry.program
             if program is not None:
-                if not program.hooks_added():
+                refusal = program.refusal()
+                if refusal is None:
                     return program.run(args, kwargs)
-                self._warn_once("hooks", "a hook was registered on a parameter after the capture: running eagerly")
+                self._warn_once(refusal, f"{refusal}: running eagerly")
             return self._fn(*args, **kwargs)
         if len(self._cache) >= cache_size_limit:
             self._warn_once("limit", f"cache_size_limit ({cache_size_limit}) reached: new guard sets run eagerly "

@@ -28,6 +28,7 @@ from minigrad._tensor import Tensor
 from minigrad.autograd import engine, function, observers
 from minigrad.autograd.engine import sum_to
 from minigrad.autograd.function import AccumulateGrad
+from minigrad.compiler.fusion import Instr, fuse_optimizer_steps
 from minigrad.compiler.program import Output, Program, ReplayCtx
 from minigrad.nn.module import Module
 from minigrad.optim.optimizer import Optimizer
@@ -95,8 +96,7 @@ class Recorder:
         self.keep: list[Any] = []  # every array seen stays alive during the capture, so ids stay unique
         self.n = 0
         self.loads: list[tuple[int, Any]] = []
-        self.steps: list[Any] = []
-        self.lines: list[str] = []
+        self.instrs: list[Instr] = []  # the program in order: what to run (if anything) and the line showing it
         self.accumulators: list[Any] = []
         self.forward_of: dict[Any, tuple[ReplayCtx, int]] = {}  # graph node -> (its replay ctx, ctx number)
         self.pending: dict[Any, list[int]] = {}  # graph node -> slots of the gradients sent to it, in order
@@ -105,7 +105,6 @@ class Recorder:
         self.break_at: str | None = None
         self.epoch = function.EPOCH[0]
         self.in_effect = 0
-        self.kernels = 0
         self.n_ctx = 0
 
     # -- listening ---------------------------------------------------------------------------------------
@@ -121,6 +120,9 @@ class Recorder:
         observers.value_read_observers.remove(self.on_value_read)
         observers.effect_observers.remove(self.on_effect)
         engine.node_observers.remove(self.on_node)
+
+    def emit(self, kind: str, line: str, step: Any = None, **meta: Any) -> None:
+        self.instrs.append(Instr(kind, line, step, meta))
 
     def fail(self, reason: str) -> None:
         if self.failure is None:
@@ -150,14 +152,14 @@ class Recorder:
         if source is not None:
             slot = self.new_slot(data)
             self.loads.append((slot, source[0]))
-            self.lines.append(f"v{slot} = {source[1]}  # input, shape {list(data.shape)} {data.dtype}")
+            self.emit("load", f"v{slot} = {source[1]}  # input, shape {list(data.shape)} {data.dtype}")
             return slot
         live = self.live.get(id(t))
         if live is not None:
             tensor, name = live
             slot = self.new_slot(data)
             self.loads.append((slot, lambda args, kwargs, tensor=tensor: tensor._data))
-            self.lines.append(f"v{slot} = {name}  # read live, shape {list(data.shape)} {data.dtype}")
+            self.emit("load", f"v{slot} = {name}  # read live, shape {list(data.shape)} {data.dtype}")
             return slot
         self.fail(f"a tensor of shape {list(data.shape)} was made inside the function by something other than a "
                   f"differentiable op (a factory, a random draw, a comparison...) near {user_frame()}")
@@ -191,10 +193,9 @@ class Recorder:
         out_slot = self.new_slot(out._data)
         forward = cls.forward  # type: ignore[attr-defined]
 
-        self.steps.append(_forward_step(forward, rctx, template, out_slot))
-        self.kernels += 1
         node = getattr(cls, "node_name", cls.__name__)
-        self.lines.append(f"v{out_slot} = {cls.__name__}.forward(ctx{k}, {', '.join(shown)})  # {node}")
+        self.emit("forward", f"v{out_slot} = {cls.__name__}.forward(ctx{k}, {', '.join(shown)})  # {node}",
+                  _forward_step(forward, rctx, template, out_slot))
 
     def on_value_read(self, tensor: Any, how: str) -> None:
         if self.in_effect or self.break_at is not None:
@@ -227,14 +228,14 @@ class Recorder:
                 self.fail("optimizer.step(closure) re-runs Python: not replayable")
                 return
             self.in_effect += 1
-            self.steps.append(lambda env, obj=obj: obj.step())
-            self.lines.append(f"{owner}.step()  # {type(obj).__name__}: every parameter p -= update(p.grad)")
+            self.emit("step", f"{owner}.step()  # {type(obj).__name__}: every parameter p -= update(p.grad)",
+                      lambda env, obj=obj: obj.step(), optimizer=obj)
         else:  # zero_grad(set_to_none)
             (set_to_none,) = args
-            self.steps.append(lambda env, obj=obj, s=set_to_none: obj.zero_grad(set_to_none=s))
-            self.lines.append(f"{owner}.zero_grad(set_to_none={set_to_none})  # .grad = None" if set_to_none
-                              else f"{owner}.zero_grad(set_to_none=False)  # .grad[...] = 0")
-        self.kernels += 1
+            self.emit("zero_grad", f"{owner}.zero_grad(set_to_none={set_to_none})  # .grad = None" if set_to_none
+                      else f"{owner}.zero_grad(set_to_none=False)  # .grad[...] = 0",
+                      lambda env, obj=obj, s=set_to_none: obj.zero_grad(set_to_none=s), owner=obj,
+                      set_to_none=set_to_none)
 
     def on_node(self, node: Any, grad: np.ndarray | None, grads: tuple[Any, ...]) -> None:
         if self.failure is not None:
@@ -256,9 +257,8 @@ class Recorder:
                 return
             name = (self.live.get(id(leaf)) or self.inputs[id(leaf)])[1]
             self.accumulators.append(node)
-            self.steps.append(lambda env, acc=node, g=g: acc.apply(env[g]))
-            self.kernels += 1
-            self.lines.append(f"accumulate({name}.grad, g{g})  # AccumulateGrad({name}): .grad = g or .grad += g")
+            self.emit("accumulate", f"accumulate({name}.grad, g{g})  # AccumulateGrad({name}): .grad = g or .grad += g",
+                      lambda env, acc=node, g=g: acc.apply(env[g]), leaf=leaf, slot=g, name=name)
             return
         found = self.forward_of.get(node)
         if found is None:
@@ -278,10 +278,9 @@ class Recorder:
                 if slot is not None:
                     env[slot] = value
 
-        self.steps.append(step)
-        self.kernels += 1
         shown = ", ".join("_" if s is None else f"g{s}" for s in outs)
-        self.lines.append(f"{shown} = {type(node)._function.__name__}.backward(ctx{k}, g{g})  # {node.name()}")
+        self.emit("backward", f"{shown} = {type(node)._function.__name__}.backward(ctx{k}, g{g})  # {node.name()}",
+                  step)
         for (nxt, _), gi, slot in zip(node.next_functions, grads, outs):
             if slot is None:
                 continue
@@ -304,7 +303,7 @@ class Recorder:
                 return None
             slot = self.new_slot(grad)
             self.loads.append((slot, lambda args, kwargs, g=grad: g))
-            self.lines.append(f"g{slot} = ones({list(grad.shape)}, {grad.dtype})  # dL/dL = 1")
+            self.emit("load", f"g{slot} = ones({list(grad.shape)}, {grad.dtype})  # dL/dL = 1")
             return slot
         slot = sent[0]
         for other in sent[1:]:
@@ -314,17 +313,14 @@ class Recorder:
     def unary(self, src: int, fn: Any, text: str) -> int:
         dst = self.n
         self.n += 1
-        self.steps.append(lambda env, f=fn, s=src, d=dst: env.__setitem__(d, f(env[s])))
-        self.kernels += 1
-        self.lines.append(f"g{dst} = {text}")
+        self.emit("engine", f"g{dst} = {text}", lambda env, f=fn, s=src, d=dst: env.__setitem__(d, f(env[s])))
         return dst
 
     def binary(self, a: int, b: int) -> int:
         dst = self.n
         self.n += 1
-        self.steps.append(lambda env, a=a, b=b, d=dst: env.__setitem__(d, env[a] + env[b]))
-        self.kernels += 1
-        self.lines.append(f"g{dst} = g{a} + g{b}  # gradients meeting at one node are summed (engine)")
+        self.emit("engine", f"g{dst} = g{a} + g{b}  # gradients meeting at one node are summed (engine)",
+                  lambda env, a=a, b=b, d=dst: env.__setitem__(d, env[a] + env[b]))
         return dst
 
     # -- the result --------------------------------------------------------------------------------------
@@ -365,7 +361,11 @@ class Recorder:
         out = self.output(result) if self.failure is None else None
         if self.failure is not None or self.break_at is not None or out is None:
             return None
-        return Program(self.n, self.loads, self.steps, self.lines, out, self.accumulators, self.kernels)
+        instrs = fuse_optimizer_steps(self.instrs)
+        steps = [i.step for i in instrs if i.step is not None]
+        grad_none = [t for i in instrs if i.kind == "fused_step" for t in i.meta["grad_none"]]
+        return Program(self.n, self.loads, steps, [i.line for i in instrs], out, self.accumulators, len(steps),
+                       grad_none)
 
 
 def _forward_step(forward: Any, ctx: ReplayCtx, template: list[tuple[bool, Any]], out: int) -> Any:

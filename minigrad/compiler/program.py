@@ -73,9 +73,16 @@ class Program:
     output: Output
     accumulators: list[Any]  # the AccumulateGrad nodes the program runs (hooks added later: replay refused)
     kernels: int = 0
+    grad_none: list[Any] = field(default_factory=list)  # leaves whose .grad a fused step assumes None on entry
 
-    def hooks_added(self) -> bool:
-        return any(acc._pre_hooks is not None or acc._post_hooks is not None for acc in self.accumulators)
+    def refusal(self) -> str | None:
+        """Why this call cannot replay although the guards hold (a state the guards do not key on), or None."""
+        if any(acc._pre_hooks is not None or acc._post_hooks is not None for acc in self.accumulators):
+            return "a hook was registered on a parameter after the capture"
+        for t in self.grad_none:
+            if t.grad is not None:
+                return "a parameter's .grad was set outside the step (the program assumed None, as zero_grad leaves it)"
+        return None
 
     def run(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         env: list[Any] = [None] * self.n_slots
