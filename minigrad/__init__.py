@@ -53,7 +53,9 @@ from minigrad._dtype import (
 from minigrad._tensor import Size, Tensor
 from minigrad.autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from minigrad.compiler import compile
-from minigrad.functional_api import (
+from minigrad.serialization import load, save
+from minigrad.surface.arithmetic import matmul
+from minigrad.surface.functional import (
     abs,
     add,
     allclose,
@@ -96,8 +98,6 @@ from minigrad.functional_api import (
     unsqueeze,
     where,
 )
-from minigrad.serialization import load, save
-from minigrad.surface.arithmetic import matmul
 
 __version__ = "0.1.0"
 _ = _dtype

@@ -48,6 +48,7 @@ import json
 import math
 import os
 import struct
+import tempfile
 from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
@@ -254,8 +255,6 @@ def save(obj: Mapping[str, Any], f: str | os.PathLike[str] | Any) -> None:
         return
     if not isinstance(f, str | os.PathLike):
         raise TypeError(f"minigrad.save: expected a path or a binary file object, got {type(f).__name__}")
-    import tempfile
-
     path = os.fspath(f)
     directory = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(prefix=".minigrad-", suffix=".tmp", dir=directory)

@@ -294,7 +294,7 @@ def test_code_names_every_torch_node() -> None:
     step(p.model, p.criterion, p.optimizer, p.inputs, p.targets)
     code = step.code
     for piece in ("# TBackward0", "# AddmmBackward0", "# MseLossBackward0", "AccumulateGrad(model.lin.weight)",
-                  "AccumulateGrad(model.lin.bias)", "# SGD", "optimizer.zero_grad", "sum_to("):
+                  "AccumulateGrad(model.lin.bias)", "# SGD", "optimizer.zero_grad", "sum_to(", "optimizer.update(["):
         assert piece in code, piece
     compile(code, "<compiled step>", "exec")  # straight-line Python: it parses
 

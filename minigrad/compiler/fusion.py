@@ -35,7 +35,7 @@ class Instr:
     """One instruction of a captured program: its kind, the line that shows it, what replay runs (None for a
     load, which runs before the steps), and what a rewrite needs to know about it."""
 
-    kind: str  # load, forward, backward, engine, accumulate, step, zero_grad, fused_step
+    kind: str  # load, forward, backward, engine, accumulate, step, zero_grad, fused_step, note (a comment)
     line: str
     step: Callable[[list[Any]], None] | None = None
     meta: dict[str, Any] = field(default_factory=dict)
@@ -52,7 +52,6 @@ def _parameters(owner: Any) -> list[Any]:
 def fuse_optimizer_steps(instrs: list[Instr]) -> list[Instr]:
     """``accumulate… step() zero_grad()`` → ``update(grads)`` where it is exact (see the module docstring)."""
     out = list(instrs)
-    removed: set[int] = set()
     for i, ins in enumerate(out):
         if ins.kind != "step" or i + 1 >= len(out):
             continue
@@ -83,9 +82,9 @@ def fuse_optimizer_steps(instrs: list[Instr]) -> list[Instr]:
 
         shown = ", ".join("[" + ", ".join("None" if s is None else f"g{s}" for s in group) + "]" for group in slots)
         names = ", ".join(out[j].meta["name"] for j in accs)
-        out[i] = Instr("fused_step", f"optimizer.update([{shown}])  # {type(opt).__name__}, fused: the gradients of "
-                       f"{names} go straight to the update (no .grad is made; zero_grad has nothing left to do)",
-                       fused, {"grad_none": params})
-        removed.update(accs)
-        removed.add(i + 1)
-    return [ins for j, ins in enumerate(out) if j not in removed]
+        out[i] = Instr("fused_step", f"optimizer.update([{shown}])  # {type(opt).__name__}: p -= update(g) for "
+                       f"{names}", fused, {"grad_none": params})
+        for j in accs:  # shown, not run: the update reads the gradient itself
+            out[j] = Instr("note", f"# {out[j].line}  -> fused into {type(opt).__name__}'s update below")
+        out[i + 1] = Instr("note", f"# {after.line}  -> nothing to do: no .grad was made")
+    return out

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from minigrad._dtype import float32, float64, to_numpy_dtype
 from minigrad._tensor import Size, Tensor
 from minigrad.autograd.function import bump_version
 from minigrad.autograd.observers import effect_observers, notify_effect
@@ -231,8 +232,8 @@ class Module:
         """
         if not isinstance(state_dict, Mapping):
             raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
-        own = dict(self.named_parameters())
-        own.update(dict(self.named_buffers()))
+        own: dict[str, Tensor] = dict(self.named_parameters())
+        own.update(self.named_buffers())
         missing = [k for k in own if k not in state_dict]
         unexpected = [k for k in state_dict if k not in own]
         errors = []
@@ -273,8 +274,6 @@ class Module:
         return _IncompatibleKeys(missing, unexpected)
 
     def _apply_dtype(self, dtype: Any) -> Module:
-        from minigrad._dtype import to_numpy_dtype
-
         dt = to_numpy_dtype(dtype)
         for m in self.modules():
             for store in (m._parameters, m._buffers):
@@ -300,13 +299,9 @@ class Module:
         return self if target is None else self._apply_dtype(target)
 
     def float(self) -> Module:
-        from minigrad._dtype import float32
-
         return self._apply_dtype(float32)
 
     def double(self) -> Module:
-        from minigrad._dtype import float64
-
         return self._apply_dtype(float64)
 
     def cpu(self) -> Module:

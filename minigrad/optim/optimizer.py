@@ -96,7 +96,7 @@ class Optimizer:
 
     def state_dict(self) -> dict[str, Any]:
         """``{"state": {index: {...}}, "param_groups": [{..., "params": [indices]}]}`` like torch."""
-        index = {}
+        index: dict[int, int] = {}
         groups = []
         for g in self.param_groups:
             packed = {k: v for k, v in g.items() if k != "params"}
