@@ -27,6 +27,7 @@ from minigrad._dtype import (
 )
 from minigrad._tensor import Size, Tensor
 from minigrad.autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from minigrad.compiler import compile
 from minigrad.serialization import load, save
 from minigrad.surface.arithmetic import matmul
 from minigrad.surface.creation import (
@@ -111,5 +112,5 @@ __all__ = [
     "relu", "sigmoid", "sqrt", "stack", "sum", "tanh", "transpose", "unsqueeze", "squeeze", "flatten", "reshape",
     "t", "mm", "dot", "round", "where", "allclose", "equal", "is_tensor", "numel", "argmax", "argmin", "isnan",
     "maximum", "minimum", "add", "sub", "mul", "div", "pow", "neg", "reciprocal",
-    "save", "load",
+    "save", "load", "compile",
 ]

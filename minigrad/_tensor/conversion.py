@@ -11,6 +11,7 @@ import numpy as np
 from minigrad import _dtype, _tensor_base
 from minigrad._dtype import get_default_dtype
 from minigrad._tensor_str import tensor_repr
+from minigrad.autograd.observers import notify_value_read, value_read_observers
 from minigrad.surface import conversion as _s
 from minigrad.surface import creation as _creation
 from minigrad.surface.parser import tensor_arg
@@ -71,6 +72,8 @@ class ConversionMethods(_Storage):
         return self
 
     def tolist(self) -> Any:
+        if value_read_observers:
+            notify_value_read(self, "tolist")
         return self._data.tolist()
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
@@ -88,5 +91,7 @@ class ConversionMethods(_Storage):
 
     def __format__(self, spec: str) -> str:
         if self._data.ndim == 0:
+            if value_read_observers:
+                notify_value_read(self, "__format__")
             return self._data.item().__format__(spec)
         return object.__format__(self, spec)

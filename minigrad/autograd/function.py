@@ -39,6 +39,7 @@ from minigrad import _tensor_base
 from minigrad._dtype import from_numpy_dtype, get_default_dtype
 from minigrad._tensor_base import EPOCH, TensorBase, bump_version, wrap
 from minigrad.autograd import grad_mode
+from minigrad.autograd.observers import op_observers
 
 __all__ = [
     "Node", "BackwardNode", "AccumulateGrad", "Function", "FunctionCtx", "creation_observers", "bump_version",
@@ -325,6 +326,9 @@ class Function:
         out._acc = None
         out._retains_grad = False
         out._vc = vc = args[0]._vc if cls.is_view else [0, 0]  # a view shares its base's version counter
+        if op_observers:  # minigrad.compile is capturing
+            for op_observer in op_observers:
+                op_observer(cls, node, args, out)
         if not requires:
             out.grad_fn = None
             out._requires_grad = False
@@ -414,6 +418,9 @@ def _apply_tensors(cls: type[Function], args: tuple[Any, ...]) -> Any:
         if isinstance(out, tuple):
             raise NotImplementedError("minigrad Functions return a single Tensor (multiple outputs are not supported)")
         out = wrap(np.array(out, dtype=get_default_dtype().np))  # (what ``Tensor(out)`` makes)
+    if op_observers:  # a user Function: its forward ran on Tensors, so it cannot be replayed from arrays
+        for op_observer in op_observers:
+            op_observer(cls, None, args, out)
     if not requires:
         return out
     result = wrap(out._data, node)

@@ -11,6 +11,7 @@ import numpy as np
 from minigrad._dtype import float32, float64, to_numpy_dtype
 from minigrad._tensor import Size, Tensor
 from minigrad._tensor_base import assign
+from minigrad.autograd.observers import effect_observers, notify_effect
 from minigrad.nn.parameter import Parameter
 from minigrad.surface.conversion import parse_to
 
@@ -189,6 +190,8 @@ class Module:
     # ------------------------------------------------------------------ state
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Clear every parameter's ``.grad`` (None by default, as torch 2.x)."""
+        if effect_observers:
+            notify_effect(self, "zero_grad", (set_to_none,))
         for p in self.parameters():
             if p.grad is not None:
                 if set_to_none:

@@ -98,38 +98,57 @@ class SGD(Optimizer):
         super().__init__(params, defaults)
 
     def step(self, closure: Any = None) -> Any:
-        """One update of every parameter that has a gradient (``sgd_update``), in two passes: the first checks
-        everything and computes every step (and momentum buffer); the second only writes them. So an error
-        anywhere leaves every parameter and buffer unchanged."""
+        """One update of every parameter that has a gradient: the ``.grad`` arrays, checked, go to ``update``."""
         loss = None
         if closure is not None:
             with enable_grad():
                 loss = closure()
-        staged: list[tuple[Tensor, np.ndarray, np.ndarray | None]] = []
+        grads: list[list[np.ndarray | None]] = []
         for group in self.param_groups:
-            lr, momentum, dampening = group["lr"], group["momentum"], group["dampening"]
-            weight_decay, nesterov, maximize = group["weight_decay"], group["nesterov"], group["maximize"]
-            if (lr.__class__ not in _REAL or momentum.__class__ not in _REAL or dampening.__class__ not in _REAL
-                    or weight_decay.__class__ not in _REAL):
-                _check_real(group)
-            plain = not (momentum or weight_decay or maximize)
+            _check_hyperparameters(group)
+            row: list[np.ndarray | None] = []
             for p in group["params"]:
                 grad = p.grad
-                if grad is None:
-                    continue
-                if grad.__class__ is not Tensor or grad._data.shape != p._data.shape or p._data.dtype.kind != "f":
+                if grad is not None and (grad.__class__ is not Tensor or grad._data.shape != p._data.shape
+                                         or p._data.dtype.kind != "f"):
                     _check_grad(p, grad)  # raises with the right message (or accepts a Tensor subclass)
+                row.append(None if grad is None else grad._data)
+            grads.append(row)
+        self.update(grads)
+        return loss
+
+    def update(self, grads: list[list[np.ndarray | None]]) -> None:
+        """The array-level step: ``grads[i][j]`` is the gradient of ``param_groups[i]["params"][j]`` (None: that
+        parameter is skipped). ``step()`` runs it on the ``.grad`` arrays, ``minigrad.compile`` on a captured
+        program's gradients. Two passes (``sgd_update`` for each parameter): the first checks everything and
+        computes every step and momentum buffer, the second only writes them, so an error anywhere leaves every
+        parameter and buffer unchanged."""
+        staged: list[tuple[Tensor, np.ndarray, np.ndarray | None]] = []
+        for group, row in zip(self.param_groups, grads):
+            _check_hyperparameters(group)
+            lr, momentum, dampening = group["lr"], group["momentum"], group["dampening"]
+            weight_decay, nesterov, maximize = group["weight_decay"], group["nesterov"], group["maximize"]
+            plain = not (momentum or weight_decay or maximize)
+            for p, g in zip(group["params"], row):
+                if g is None:
+                    continue
                 if plain:  # sgd_update without momentum, weight decay or maximize, inlined (hot path): step = lr·g
-                    staged.append((p, lr * grad._data, None))
+                    staged.append((p, lr * g, None))
                     continue
                 old = self.state[p].get("momentum_buffer") if momentum and p in self.state else None
                 _check_buffer(old, p)
-                step, buf = sgd_update(p._data, grad._data, None if old is None else old._data, lr=lr,
-                                       momentum=momentum, dampening=dampening, weight_decay=weight_decay,
-                                       nesterov=nesterov, maximize=maximize)
+                step, buf = sgd_update(p._data, g, None if old is None else old._data, lr=lr, momentum=momentum,
+                                       dampening=dampening, weight_decay=weight_decay, nesterov=nesterov,
+                                       maximize=maximize)
                 staged.append((p, step, buf))
         for p, step, buf in staged:
             assign_sub(p, step)  # p ← p − step, in place (its views see it; its version + 1)
             if buf is not None:
                 self.state.setdefault(p, {})["momentum_buffer"] = Tensor._wrap(buf)
-        return loss
+
+
+def _check_hyperparameters(group: dict[str, Any]) -> None:
+    """torch's TypeError for a hyperparameter that is not a real number (checked without isinstance when fast)."""
+    if (group["lr"].__class__ not in _REAL or group["momentum"].__class__ not in _REAL
+            or group["dampening"].__class__ not in _REAL or group["weight_decay"].__class__ not in _REAL):
+        _check_real(group)

@@ -17,6 +17,7 @@ from minigrad._device import check_device, device_type, is_device
 from minigrad._dtype import dtype as _DtypeClass
 from minigrad._dtype import to_numpy_dtype
 from minigrad._tensor_base import TensorBase, wrap
+from minigrad.autograd.observers import notify_value_read, value_read_observers
 from minigrad.ops import arithmetic as _arith
 from minigrad.ops import shape as _shape
 from minigrad.surface import parser
@@ -174,6 +175,8 @@ def parse_to(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, bool, 
 # ---------------------------------------------------------------------------------------------- to Python values
 def item(input: Any) -> Any:
     """The single value as a Python number."""
+    if value_read_observers:  # minigrad.compile: a value read cannot be replayed
+        notify_value_read(input, "item")
     if input._data.size != 1:
         raise RuntimeError(f"a Tensor with {input._data.size} elements cannot be converted to Scalar")
     return input._data.item()
@@ -181,6 +184,8 @@ def item(input: Any) -> Any:
 
 def numpy(input: Any, *, force: bool = False) -> np.ndarray:
     """The underlying array (shared memory). Refused on a tensor that requires grad, as in torch."""
+    if value_read_observers:
+        notify_value_read(input, "numpy")
     if input._requires_grad and not force:
         raise RuntimeError(
             "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead."
@@ -189,24 +194,32 @@ def numpy(input: Any, *, force: bool = False) -> np.ndarray:
 
 
 def to_bool(input: Any) -> bool:
+    if value_read_observers:  # minigrad.compile: a value read cannot be replayed
+        notify_value_read(input, "bool")
     if input._data.size != 1:
         raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
     return bool(input._data)
 
 
 def to_float(input: Any) -> float:
+    if value_read_observers:  # minigrad.compile: a value read cannot be replayed
+        notify_value_read(input, "float")
     if input._data.size != 1:
         raise ValueError("only one element tensors can be converted to Python scalars")
     return float(input._data.item())
 
 
 def to_int(input: Any) -> int:
+    if value_read_observers:  # minigrad.compile: a value read cannot be replayed
+        notify_value_read(input, "int")
     if input._data.size != 1:
         raise ValueError("only one element tensors can be converted to Python scalars")
     return int(input._data.item())
 
 
 def to_index(input: Any) -> int:
+    if value_read_observers:  # minigrad.compile: a value read cannot be replayed
+        notify_value_read(input, "index")
     if input._data.dtype.kind not in "biu" or input._data.size != 1:
         raise TypeError("only integer tensors of a single element can be converted to an index")
     return int(input._data.item())
