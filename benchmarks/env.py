@@ -7,11 +7,13 @@ import platform
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-__all__ = ["collect_metadata", "thread_settings", "thread_mode", "load_average", "BLAS_ENV_PREFIXES"]
+__all__ = ["collect_metadata", "thread_settings", "thread_mode", "load_average", "blas_environment", "cpu_model",
+           "describe_environment"]
 
 # Environment variables that change how BLAS / OpenMP libraries pick kernels and threads.
 BLAS_ENV_PREFIXES = ("OPENBLAS", "GOTO", "OMP", "MKL", "KMP", "GOMP", "BLIS", "NVPL", "VECLIB", "NUMEXPR", "ATEN")
@@ -48,12 +50,9 @@ def thread_settings() -> dict[str, Any]:
     """threadpoolctl's view of every loaded BLAS/OpenMP pool, plus torch's intra-op threads if torch is loaded."""
     from threadpoolctl import threadpool_info
 
-    pools = [
-        {k: info.get(k) for k in ("user_api", "internal_api", "prefix", "version", "num_threads", "architecture",
-                                  "threading_layer", "filepath")}
-        for info in threadpool_info()
-    ]
-    out: dict[str, Any] = {"threadpoolctl": pools}
+    keys = ("user_api", "internal_api", "prefix", "version", "num_threads", "architecture", "threading_layer",
+            "filepath")
+    out: dict[str, Any] = {"threadpoolctl": [{k: info.get(k) for k in keys} for info in threadpool_info()]}
     torch = sys.modules.get("torch")
     if torch is not None:
         out["torch_num_threads"] = torch.get_num_threads()
@@ -62,22 +61,24 @@ def thread_settings() -> dict[str, Any]:
 
 
 @contextmanager
-def thread_mode(mode: str):  # type: ignore[no-untyped-def]
-    """``"1thread"``: every library at one thread (threadpoolctl for BLAS/OpenMP, ``torch.set_num_threads(1)``);
-    ``"default"``: whatever the libraries chose at start-up."""
-    import torch
+def thread_mode(mode: str) -> Iterator[None]:
+    """``"1thread"``: every library at one thread (threadpoolctl for BLAS/OpenMP, ``torch.set_num_threads(1)``
+    if torch is loaded); ``"default"``: whatever the libraries chose at start-up."""
     from threadpoolctl import threadpool_limits
 
     if mode == "default":
         yield
         return
-    before = torch.get_num_threads()
+    torch = sys.modules.get("torch")
+    before = torch.get_num_threads() if torch is not None else None
     with threadpool_limits(limits=1):
-        torch.set_num_threads(1)
+        if torch is not None:
+            torch.set_num_threads(1)
         try:
             yield
         finally:
-            torch.set_num_threads(before)
+            if torch is not None:
+                torch.set_num_threads(before)
 
 
 def _git(*args: str) -> str | None:
@@ -91,19 +92,19 @@ def _git(*args: str) -> str | None:
 def collect_metadata() -> dict[str, Any]:
     """Everything a reader needs to judge a result: versions, CPU, BLAS, threads, load, git state."""
     import numpy as np
-    import torch
 
     import minigrad
 
+    torch = sys.modules.get("torch")
     status = _git("status", "--porcelain", "--untracked-files=no")
-    meta: dict[str, Any] = {
+    try:
+        blas = dict(np.show_config(mode="dicts").get("Build Dependencies", {}).get("blas", {}))
+    except Exception:  # show_config's format is not a stable API
+        blas = {}
+    return {
         "timestamp_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "versions": {
-            "python": platform.python_version(),
-            "numpy": np.__version__,
-            "torch": torch.__version__,
-            "minigrad": minigrad.__version__,
-        },
+        "versions": {"python": platform.python_version(), "numpy": np.__version__,
+                     "torch": None if torch is None else torch.__version__, "minigrad": minigrad.__version__},
         "python_implementation": platform.python_implementation(),
         "platform": platform.platform(),
         "cpu_model": cpu_model(),
@@ -112,17 +113,27 @@ def collect_metadata() -> dict[str, Any]:
         "load_average_start": load_average(),
         "blas_env": blas_environment(),
         "threads_default": thread_settings(),
-        "torch_parallel_info": torch.__config__.parallel_info(),
-        "numpy_blas": _numpy_blas(np),
+        "torch_parallel_info": None if torch is None else torch.__config__.parallel_info(),
+        "numpy_blas": blas,
         "git": {"commit": _git("rev-parse", "HEAD"), "dirty": bool(status) if status is not None else None},
         "argv": sys.argv,
     }
-    return meta
 
 
-def _numpy_blas(np: Any) -> dict[str, Any]:
-    try:
-        cfg = np.show_config(mode="dicts")
-        return dict(cfg.get("Build Dependencies", {}).get("blas", {}))
-    except Exception:  # show_config's format is not a stable API
-        return {}
+def describe_environment(threads: dict[str, Any] | None, blas_env: dict[str, Any]) -> list[str]:
+    """Machine, versions, BLAS pools while timing and BLAS environment, one line each."""
+    import numpy as np
+
+    import minigrad
+
+    pools = ", ".join(
+        f"{p['internal_api']} {p['version']} ({p['prefix']}, {p['num_threads']} thread"
+        f"{'' if p['num_threads'] == 1 else 's'}{', ' + p['architecture'] if p.get('architecture') else ''})"
+        for p in (threads or {}).get("threadpoolctl", [])) or "—"
+    watched = blas_env["set"]
+    return [f"machine: {cpu_model()}; python {platform.python_version()}, numpy {np.__version__}, "
+            f"minigrad {minigrad.__version__}",
+            f"BLAS/OpenMP pools while timing (threadpoolctl): {pools}",
+            f"OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE: "
+            f"{'set' if watched['OPENBLAS_CORETYPE'] or watched['OPENBLAS_L2_SIZE'] else 'not set'}; "
+            f"BLAS-related environment: {blas_env['variables']}"]

@@ -57,21 +57,26 @@ def phase_times(objects: dict[str, Any], repeats: int) -> dict[str, float]:
     return {k: float(np.median(v)) for k, v in phases.items()}
 
 
-def profile_workload(name: str, seconds: float = 3.0) -> None:
-    """Print phase medians for minigrad and torch (1 thread), then cProfile's top functions for minigrad."""
+def profile_workload(name: str, seconds: float = 3.0) -> int:
+    """Print phase medians for minigrad and torch (if installed; 1 thread), then cProfile's top functions for
+    minigrad."""
     from threadpoolctl import threadpool_limits
 
+    from benchmarks.config import available_subjects
     from benchmarks.report import fmt_time
     from benchmarks.subjects import build_subject
 
     w = parse_workload(name)
     x, y = make_data(w)
     weight, bias = initial_params(w)
-    import torch
+    subjects_here = available_subjects()
+    engines = [s for s in subjects_here if s != "numpy"]
+    if "torch" in engines:
+        import torch
 
-    torch.set_num_threads(1)
+        torch.set_num_threads(1)
     with threadpool_limits(limits=1):
-        subjects = {s: build_subject(s, w, x, y, weight, bias) for s in ("minigrad", "torch", "numpy")}
+        subjects = {s: build_subject(s, w, x, y, weight, bias) for s in subjects_here}
         t0 = time.perf_counter()
         subjects["minigrad"].step()
         one = max(time.perf_counter() - t0, 1e-6)
@@ -87,14 +92,12 @@ def profile_workload(name: str, seconds: float = 3.0) -> None:
             t = time.perf_counter()
             subjects["numpy"].step()
             floor.append(time.perf_counter() - t)
-        print(f"NumPy floor step: {fmt_time(float(np.median(floor)))} "
-              f"(products: {subjects['numpy'].notes})")
-        table = {s: phase_times(subjects[s].objects, repeats) for s in ("minigrad", "torch")}
-        print(f"{'phase':<16}{'minigrad':>14}{'torch':>14}")
+        print(f"NumPy floor step: {fmt_time(float(np.median(floor)))} (products: {subjects['numpy'].notes})")
+        table = {s: phase_times(subjects[s].objects, repeats) for s in engines}
+        print(f"{'phase':<16}" + "".join(f"{s:>14}" for s in engines))
         for k in table["minigrad"]:
-            print(f"{k:<16}{fmt_time(table['minigrad'][k]):>14}{fmt_time(table['torch'][k]):>14}")
-        print(f"{'sum':<16}{fmt_time(sum(table['minigrad'].values())):>14}"
-              f"{fmt_time(sum(table['torch'].values())):>14}")
+            print(f"{k:<16}" + "".join(f"{fmt_time(table[s][k]):>14}" for s in engines))
+        print(f"{'sum':<16}" + "".join(f"{fmt_time(sum(table[s].values())):>14}" for s in engines))
         prof = cProfile.Profile()
         step = subjects["minigrad"].step
         prof.enable()
@@ -102,7 +105,7 @@ def profile_workload(name: str, seconds: float = 3.0) -> None:
             step()
         prof.disable()
     buf = io.StringIO()
-    stats = pstats.Stats(prof, stream=buf).strip_dirs()
-    stats.sort_stats("tottime").print_stats(25)
+    pstats.Stats(prof, stream=buf).strip_dirs().sort_stats("tottime").print_stats(25)
     print(f"\ncProfile of {repeats} minigrad steps (sorted by own time; per-call times include profiler overhead):")
     print(buf.getvalue())
+    return 0

@@ -7,10 +7,11 @@ import re
 from pathlib import Path
 from typing import Any
 
-__all__ = ["evaluate_targets", "render", "update_readme", "fmt_time"]
+from benchmarks.config import SHORT, SUBJECT_LABELS, TORCH_SKIPPED
+
+__all__ = ["evaluate_targets", "render", "update_readme", "fmt_time", "label", "time_cell", "ratio_cell", "table"]
 
 UNSTABLE = 0.10  # a median whose ~95% CI is wider than ±10% is marked "~"
-
 SEED_FLOOR_LIMIT = 2.0  # seeds: minigrad ≤ 2× the NumPy floor ...
 SEED_TORCH_LIMIT = 1.0  # ... and faster than torch eager
 LARGE_FLOOR_LIMIT = 1.1  # ≥ 100,000 × 100: minigrad within 1.1× of the floor ...
@@ -22,82 +23,67 @@ def fmt_time(seconds: float | None) -> str:
         return "—"
     if seconds < 1e-3:
         return f"{seconds * 1e6:.1f} µs"
-    if seconds < 1:
-        return f"{seconds * 1e3:.2f} ms"
-    return f"{seconds:.2f} s"
+    return f"{seconds * 1e3:.2f} ms" if seconds < 1 else f"{seconds:.2f} s"
 
 
-def _mib(b: int | None) -> str:
-    return "—" if b is None else f"{b / 2**20:.2f}"
-
-
-def _stable(stat: dict[str, Any]) -> bool:
-    lo, hi = stat["ci95_s"]
-    med = stat["median_s"]
-    return med > 0 and (hi - lo) / 2 <= UNSTABLE * med
-
-
-def _t(block: dict[str, Any], subject: str) -> str:
+def time_cell(block: dict[str, Any] | None, subject: str) -> str:
+    """The median, with "~" when its ~95% CI is wider than ±10%."""
+    if block is None or subject not in block["stats"]:
+        return "—"
     st = block["stats"][subject]
-    return fmt_time(st["median_s"]) + ("" if _stable(st) else " ~")
+    (lo, hi), med = st["ci95_s"], st["median_s"]
+    return fmt_time(med) + ("" if med > 0 and (hi - lo) / 2 <= UNSTABLE * med else " ~")
 
 
-def _r(block: dict[str, Any] | None, key: str) -> str:
-    if not block or "ratios" not in block:
+def ratio_cell(block: dict[str, Any] | None, key: str) -> str:
+    if not block or key not in block.get("ratios", {}):
         return "—"
     return f"{block['ratios'][key]['median']:.2f}"
 
 
-def _label(w: dict[str, Any]) -> str:
+def _ratio(a: float | None, b: float | None) -> str:
+    return "—" if a is None or b is None or b <= 0 else f"{a / b:.2f}"
+
+
+def label(w: dict[str, Any]) -> str:
     if w["kind"] == "seed":
         return f"{w['name']} ({w['n_samples']}×{w['n_features']} {w['loss'].upper()})"
     return f"{w['loss'].upper()} {w['n_samples']:,}×{w['n_features']:,} {w['dtype'].replace('float', 'f')}"
 
 
 def _block(cell: dict[str, Any], mode: str, kind: str) -> dict[str, Any] | None:
-    entry = cell["modes"].get(mode)
-    if entry is None:
-        return None
-    block = entry[kind]
-    return None if "skipped" in block else block
+    block = cell["modes"].get(mode, {}).get(kind)
+    return None if block is None or "skipped" in block else block
 
 
-def _timing_rows(results: dict[str, Any], kind: str) -> list[list[str]]:
+def _subjects(results: dict[str, Any]) -> list[str]:
+    return list(results["config"].get("subjects", ["minigrad", "torch", "numpy"]))
+
+
+def _timing_table(results: dict[str, Any], kind: str) -> tuple[list[str], list[list[str]]]:
+    """One row per workload: each subject's time at 1 thread, minigrad's ratios to the others at 1 thread and
+    at default threads, the other engines' time at default threads, CPU/wall (and, for runs, CPU-time ratios)."""
+    subjects = _subjects(results)
+    others = [s for s in subjects if s != "minigrad"]
+    engines = [s for s in others if s != "numpy"]
+    header = (["workload", *(SUBJECT_LABELS[s].replace(" eager", "") for s in subjects)]
+              + [f"mg/{SHORT[s]}" for s in others] + [f"mg/{SHORT[s]} (dflt)" for s in others]
+              + [f"{SHORT[s]} (dflt)" for s in engines] + ["CPU/wall"]
+              + ([f"mg/{SHORT[s]} CPU" for s in others] if kind == "run" else []))
     rows = []
     for cell in results["cells"]:
-        head = _block(cell, "1thread", kind)
-        dflt = _block(cell, "default", kind)
+        head, dflt = _block(cell, "1thread", kind), _block(cell, "default", kind)
         if head is None and dflt is None:
             continue
-        row = [_label(cell["workload"])]
-        if head is not None:
-            row += [_t(head, "minigrad"), _t(head, "torch"), _t(head, "numpy"),
-                    _r(head, "minigrad/torch"), _r(head, "minigrad/numpy")]
-        else:
-            row += ["—"] * 5
-        row += [_r(dflt, "minigrad/torch"), _r(dflt, "minigrad/numpy")]
-        row += [_t(dflt, "torch") if dflt is not None else "—", _busy(head)]
+        row = [label(cell["workload"]) + ("" if cell["check"]["ok"] else " (!)")]
+        row += [time_cell(head, s) for s in subjects] + [ratio_cell(head, f"minigrad/{s}") for s in others]
+        row += [ratio_cell(dflt, f"minigrad/{s}") for s in others] + [time_cell(dflt, s) for s in engines]
+        row.append(_busy(head))
         if kind == "run":
-            row += [_cpu_ratio(head, "minigrad", "torch"), _cpu_ratio(head, "minigrad", "numpy")]
-        if not cell["check"]["ok"]:
-            row[0] += " (!)"
+            cpu = (head or {}).get("cpu_stats", {})
+            row += [_ratio(cpu.get("minigrad", {}).get("median_s"), cpu.get(s, {}).get("median_s")) for s in others]
         rows.append(row)
-    return rows
-
-
-TIMING_HEADER = ["workload", "minigrad", "torch", "NumPy floor", "mg/torch", "mg/floor",
-                 "mg/torch (dflt)", "mg/floor (dflt)", "torch (dflt)", "CPU/wall"]
-
-
-RUN_HEADER = [*TIMING_HEADER, "mg/torch CPU", "mg/floor CPU"]
-
-
-def _cpu_ratio(block: dict[str, Any] | None, a: str, b: str) -> str:
-    """Ratio of the median CPU times of whole runs (1 thread): insensitive to time the process spent
-    descheduled, which inflates long wall-clock samples on a loaded machine."""
-    if block is None or "cpu_stats" not in block:
-        return "—"
-    return f"{block['cpu_stats'][a]['median_s'] / block['cpu_stats'][b]['median_s']:.2f}"
+    return header, rows
 
 
 def _busy(block: dict[str, Any] | None) -> str:
@@ -106,102 +92,88 @@ def _busy(block: dict[str, Any] | None) -> str:
     if block is None:
         return "—"
     if "cpu_stats" in block:
-        vals = [block["cpu_stats"][k]["median_s"] / block["stats"][k]["median_s"] for k in block["stats"]]
-        return f"{min(vals):.2f}"
+        return f"{min(block['cpu_stats'][k]['median_s'] / block['stats'][k]['median_s'] for k in block['stats']):.2f}"
     util = block.get("cpu_utilization")
     return "—" if util is None else f"{util:.2f}"
 
 
-def _memory_rows(results: dict[str, Any]) -> list[list[str]]:
+def _memory_table(results: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
+    subjects = _subjects(results)
+    short = [SHORT[s] for s in subjects]
+    header = (["workload", "data MiB", *(f"peak {s}" for s in short), *(f"step {s}" for s in short),
+               "mg/floor peak", "mg/floor step"])
     rows = []
     for cell in results["cells"]:
         mem = cell.get("memory")
         if not mem:
             continue
         if any("error" in m for m in mem.values()):
-            rows.append([_label(cell["workload"])] + ["error"] * 8)
+            rows.append([label(cell["workload"])] + ["error"] * (len(header) - 1))
             continue
-        data = next(iter(mem.values()))["data_bytes"]
+
+        def mib(b: int | None) -> str:
+            return "—" if b is None else f"{b / 2**20:.2f}"
+
         tot = {s: m["total_peak_rss_bytes"] for s, m in mem.items()}
         stp = {s: m["step_peak_rss_bytes"] for s, m in mem.items()}
-        ratio_tot = _safe_ratio(tot.get("minigrad"), tot.get("numpy"))
-        ratio_step = _safe_ratio(stp.get("minigrad"), stp.get("numpy"))
-        rows.append([_label(cell["workload"]), _mib(data), _mib(tot.get("minigrad")), _mib(tot.get("torch")),
-                     _mib(tot.get("numpy")), _mib(stp.get("minigrad")), _mib(stp.get("torch")),
-                     _mib(stp.get("numpy")), ratio_tot, ratio_step])
-    return rows
+        rows.append([label(cell["workload"]), mib(next(iter(mem.values()))["data_bytes"]),
+                     *(mib(tot.get(s)) for s in subjects), *(mib(stp.get(s)) for s in subjects),
+                     _ratio(tot.get("minigrad"), tot.get("numpy")), _ratio(stp.get("minigrad"), stp.get("numpy"))])
+    return header, rows
 
 
-MEMORY_HEADER = ["workload", "data MiB", "peak mg", "peak torch", "peak floor", "step mg", "step torch",
-                 "step floor", "mg/floor peak", "mg/floor step"]
-
-
-def _safe_ratio(a: float | None, b: float | None) -> str:
-    if a is None or b is None or b <= 0:
-        return "—"
-    return f"{a / b:.2f}"
-
-
-def _deep_rows(results: dict[str, Any]) -> list[list[str]]:
-    deep = results.get("deep_chain")
-    if not deep:
-        return []
+def _deep_table(deep: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
     subs = deep["subjects"]
-    rows = []
-    for i, n in enumerate(deep["sizes"]):
-        row = [f"{n:,}"]
-        for s in ("minigrad", "torch"):
-            if s in subs:
-                row += [fmt_time(subs[s]["backward_median_s"][i]), f"{subs[s]['backward_per_node_s'][i] * 1e6:.2f}"]
-        rows.append(row)
-    for key, label in (("backward_loglog_slope", "log-log slope, N ≥ 100"),
-                       ("backward_loglog_slope_1000", "log-log slope, N ≥ 1,000")):
-        slope = [label]
-        for s in ("minigrad", "torch"):
-            if s in subs and key in subs[s]:
-                slope += [f"{subs[s][key]:.3f}", ""]
-        rows.append(slope)
-    return rows
-
-
-DEEP_HEADER = ["N ops", "minigrad backward", "µs/node", "torch backward", "µs/node"]
+    header = ["N ops"] + [c for s in subs for c in (f"{s} backward", "µs/node")]
+    rows = [[f"{n:,}"] + [c for s in subs.values() for c in (fmt_time(s["backward_median_s"][i]),
+                                                                f"{s['backward_per_node_s'][i] * 1e6:.2f}")]
+            for i, n in enumerate(deep["sizes"])]
+    for key, text in (("backward_loglog_slope", "log-log slope, N ≥ 100"),
+                      ("backward_loglog_slope_1000", "log-log slope, N ≥ 1,000")):
+        rows.append([text] + [c for s in subs.values() for c in (f"{s[key]:.3f}", "")])
+    return header, rows
 
 
 def evaluate_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
     """The issue's targets, checked against this run (reported, never asserted)."""
     out = []
+
+    def verdict(name: str, w: dict[str, Any], mode: str, value: float, limit: float, strict: bool = False) -> None:
+        met = value < limit if strict else value <= limit
+        out.append({"target": name, "workload": w["name"], "mode": mode, "value": value, "limit": limit,
+                    "met": bool(met)})
+
     for cell in results["cells"]:
         w = cell["workload"]
+        large = w["kind"] == "sweep" and w["n_samples"] >= 100_000 and w["n_features"] >= 100
         for mode in ("1thread", "default"):
             block = _block(cell, mode, "step")
             if block is None:
                 continue
             r = block["ratios"]
             if w["kind"] == "seed":
-                out.append(_verdict(f"{w['name']}: minigrad/floor ≤ {SEED_FLOOR_LIMIT}", w, mode,
-                                    r["minigrad/numpy"]["median"], SEED_FLOOR_LIMIT))
-                out.append(_verdict(f"{w['name']}: minigrad faster than torch (mg/torch < 1)", w, mode,
-                                    r["minigrad/torch"]["median"], SEED_TORCH_LIMIT, strict=True))
-            elif w["n_samples"] >= 100_000 and w["n_features"] >= 100:
-                out.append(_verdict(f"{w['name']}: minigrad/floor ≤ {LARGE_FLOOR_LIMIT}", w, mode,
-                                    r["minigrad/numpy"]["median"], LARGE_FLOOR_LIMIT))
-        mem = cell.get("memory")
-        if mem and w["kind"] == "sweep" and w["n_samples"] >= 100_000 and w["n_features"] >= 100:
-            mg, fl = mem.get("minigrad", {}), mem.get("numpy", {})
-            if mg.get("total_peak_rss_bytes") and fl.get("total_peak_rss_bytes"):
-                out.append(_verdict(f"{w['name']}: peak memory minigrad/floor ≤ {LARGE_MEMORY_LIMIT}", w, "1thread",
-                                    mg["total_peak_rss_bytes"] / fl["total_peak_rss_bytes"], LARGE_MEMORY_LIMIT))
+                verdict(f"{w['name']}: minigrad/floor ≤ {SEED_FLOOR_LIMIT}", w, mode, r["minigrad/numpy"]["median"],
+                        SEED_FLOOR_LIMIT)
+                if "minigrad/torch" in r:
+                    verdict(f"{w['name']}: minigrad faster than torch (mg/torch < 1)", w, mode,
+                            r["minigrad/torch"]["median"], SEED_TORCH_LIMIT, strict=True)
+            elif large:
+                verdict(f"{w['name']}: minigrad/floor ≤ {LARGE_FLOOR_LIMIT}", w, mode, r["minigrad/numpy"]["median"],
+                        LARGE_FLOOR_LIMIT)
+        mem = cell.get("memory") or {}
+        mg, fl = mem.get("minigrad", {}), mem.get("numpy", {})
+        if large and mg.get("total_peak_rss_bytes") and fl.get("total_peak_rss_bytes"):
+            verdict(f"{w['name']}: peak memory minigrad/floor ≤ {LARGE_MEMORY_LIMIT}", w, "1thread",
+                    mg["total_peak_rss_bytes"] / fl["total_peak_rss_bytes"], LARGE_MEMORY_LIMIT)
     return out
 
 
-def _verdict(name: str, w: dict[str, Any], mode: str, value: float, limit: float,
-             strict: bool = False) -> dict[str, Any]:
-    met = value < limit if strict else value <= limit
-    return {"target": name, "workload": w["name"], "mode": mode, "value": value, "limit": limit, "met": bool(met)}
-
-
 # --------------------------------------------------------------------------------------------- rendering
-def _plain(header: list[str], rows: list[list[str]]) -> str:
+def table(header: list[str], rows: list[list[str]], markdown: bool = False) -> str:
+    """A Markdown table, or plain columns (the first left-aligned, the rest right-aligned)."""
+    if markdown:
+        lines = ["| " + " | ".join(header) + " |", "|" + "|".join(["---"] + ["---:"] * (len(header) - 1)) + "|"]
+        return "\n".join(lines + ["| " + " | ".join(str(c) for c in r) + " |" for r in rows])
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
     lines = ["  ".join(str(c).rjust(widths[i]) if i else str(c).ljust(widths[i]) for i, c in enumerate(r))
              for r in [header, *rows]]
@@ -209,30 +181,22 @@ def _plain(header: list[str], rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
-def _markdown(header: list[str], rows: list[list[str]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(["---"] + ["---:"] * (len(header) - 1)) + "|"]
-    lines += ["| " + " | ".join(str(c) for c in r) + " |" for r in rows]
-    return "\n".join(lines)
-
-
 def _meta_lines(results: dict[str, Any]) -> list[str]:
-    m = results["meta"]
-    v = m["versions"]
-    pools = m["threads_default"]["threadpoolctl"]
+    m, v, git = results["meta"], results["meta"]["versions"], results["meta"].get("git") or {}
     blas = ", ".join(f"{p['internal_api']} {p.get('version') or ''} ({p.get('prefix')}, {p['num_threads']} threads"
-                     + (f", {p['architecture']}" if p.get("architecture") else "") + ")" for p in pools)
+                     + (f", {p['architecture']}" if p.get("architecture") else "") + ")"
+                     for p in m["threads_default"]["threadpoolctl"])
     env_set = [k for k, on in m["blas_env"]["set"].items() if on]
     env_vars = m["blas_env"]["variables"]
-    git = m.get("git") or {}
     return [
         f"machine: {m['cpu_model']}, {m['cpu_count']} CPUs; {m['platform']}",
-        f"versions: python {v['python']}, numpy {v['numpy']}, torch {v['torch']}, minigrad {v['minigrad']}"
+        f"versions: python {v['python']}, numpy {v['numpy']}, torch {v['torch'] or 'not installed'}, "
+        f"minigrad {v['minigrad']}"
         + (f" (git {git.get('commit', '')[:10]}{', uncommitted changes' if git.get('dirty') else ''})"
            if git.get("commit") else ""),
         f"BLAS/OpenMP pools (threadpoolctl, default): {blas}; torch intra-op threads "
         f"{m['threads_default'].get('torch_num_threads')}",
-        "OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE: "
-        + ("set: " + ", ".join(env_set) if env_set else "not set")
+        "OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE: " + ("set: " + ", ".join(env_set) if env_set else "not set")
         + (f"; BLAS-related environment: {env_vars}" if env_vars else "; no BLAS-related environment variables"),
         f"load average (1, 5, 15 min): start {m['load_average_start']}, end {m.get('load_average_end')}; "
         f"wall time {m.get('wall_time_s', 0):.0f} s; {m['timestamp_utc']}",
@@ -241,24 +205,25 @@ def _meta_lines(results: dict[str, Any]) -> list[str]:
 
 def render(results: dict[str, Any], markdown: bool = False) -> str:
     """The whole report: metadata, step table, run table, memory, lower bound, deep chain, targets, skipped."""
-    table = _markdown if markdown else _plain
-    out: list[str] = []
-    meta = _meta_lines(results)
-    out += [("- " + s) if markdown else s for s in meta]
-    out.append("")
-    ep = results["config"]["epochs"]
-    note = ("Medians; 'mg' = minigrad, 'floor' = the hand-written NumPy step; ratios are medians of per-round "
+    out: list[str] = [("- " + s) if markdown else s for s in _meta_lines(results)]
+    if "torch" not in _subjects(results):
+        out += ["", TORCH_SKIPPED]
+
+    def section(title: str, *intro: str) -> None:
+        out.extend(["", f"{'### ' if markdown else '== '}{title}", "", *intro] + ([""] if intro else []))
+
+    section("Time per training step",
+            "Medians; 'mg' = minigrad, 'floor' = the hand-written NumPy step; ratios are medians of per-round "
             "ratios (same moment, interleaved). Columns without '(dflt)' are at 1 thread for every library "
             "(the headline); '(dflt)' = every library at its default threads. '~' = the median's 95% CI is wider "
             "than ±10%. CPU/wall = CPU time over wall time at 1 thread (below ~0.9: other processes took the "
             "CPU; whole runs are then inflated more than single steps, whose median avoids preempted samples).")
-    out += [f"{'### ' if markdown else '== '}Time per training step", "", note, ""]
-    out.append(table(TIMING_HEADER, _timing_rows(results, "step")))
-    run_rows = _timing_rows(results, "run")
-    if run_rows:
-        out += ["", f"{'### ' if markdown else '== '}Time per whole {ep}-epoch run (loss read every epoch)", ""]
-        out.append(table(RUN_HEADER, run_rows))
-    skipped_runs = {}
+    out.append(table(*_timing_table(results, "step"), markdown))
+    header, rows = _timing_table(results, "run")
+    if rows:
+        section(f"Time per whole {results['config']['epochs']}-epoch run (loss read every epoch)")
+        out.append(table(header, rows, markdown))
+    skipped_runs: dict[str, list[str]] = {}
     for c in results["cells"]:
         modes = [m for m, e in c["modes"].items() if "skipped" in e["run"]]
         if modes:
@@ -266,35 +231,34 @@ def render(results: dict[str, Any], markdown: bool = False) -> str:
     for modes, names in skipped_runs.items():
         out += ["", f"Whole-run timing skipped (3 runs would exceed the time budget; a run then costs ~100 steps) "
                     f"in mode {modes} for: {', '.join(names)}."]
-    mem_rows = _memory_rows(results)
-    if mem_rows:
-        out += ["", f"{'### ' if markdown else '== '}Peak memory (MiB, one process per subject, 1 thread)", "",
+    header, rows = _memory_table(results)
+    if rows:
+        section("Peak memory (MiB, one process per subject, 1 thread)",
                 "'peak' = high-water RSS during steps minus RSS after imports (data + parameters + the step's "
                 "temporaries); 'step' = high-water RSS during steps minus RSS just before them (the step's "
-                "temporaries alone).", ""]
-        out.append(table(MEMORY_HEADER, mem_rows))
+                "temporaries alone).")
+        out.append(table(header, rows, markdown))
     if results.get("lower_bound"):
-        from benchmarks.lower_bound_bench import render_lower_bound
+        from benchmarks.lower_bound import render_lower_bound
 
-        out += ["", f"{'### ' if markdown else '== '}Lower bound: the seeds on a bare engine (1 thread)", ""]
+        section("Lower bound: the seeds on the tiny engine (1 thread)")
         out.append(render_lower_bound(results["lower_bound"], markdown))
-    deep_rows = _deep_rows(results)
-    if deep_rows:
-        d = results["deep_chain"]
-        out += ["", f"{'### ' if markdown else '== '}Deep chain: backward over N elementwise ops (1 thread)", "",
+    d = results.get("deep_chain")
+    if d:
+        section("Deep chain: backward over N elementwise ops (1 thread)",
                 f"ops cycle {', '.join(d['op_cycle'])} on a {d['vector_elements']}-element {d['dtype']} vector; "
-                "median backward time; slope of log(time) on log(N), 1.0 = linear.", ""]
-        out.append(table(DEEP_HEADER, deep_rows))
+                "median backward time; slope of log(time) on log(N), 1.0 = linear.")
+        out.append(table(*_deep_table(d), markdown))
     targets = evaluate_targets(results)
     if targets:
-        out += ["", f"{'### ' if markdown else '== '}Targets (reported, never asserted)", ""]
+        section("Targets (reported, never asserted)")
         rows = [[t["target"], t["mode"], f"{t['value']:.2f}", "met" if t["met"] else "NOT met"] for t in targets]
-        out.append(table(["target", "threads", "value", "verdict"], rows))
+        out.append(table(["target", "threads", "value", "verdict"], rows, markdown))
     bad = [c["workload"]["name"] for c in results["cells"] if not c["check"]["ok"]]
     if bad:
         out += ["", f"WARNING: subjects disagree on {', '.join(bad)} (see 'check' in the JSON)."]
     if results["skipped"]:
-        out += ["", f"{'### ' if markdown else '== '}Skipped", ""]
+        section("Skipped")
         out += [("- " if markdown else "") + f"{s['workload']['name']}: {s['reason']}" for s in results["skipped"]]
     return "\n".join(out)
 
@@ -304,14 +268,10 @@ BEGIN, END = "<!-- BEGIN RESULTS (written by the benchmark) -->", "<!-- END RESU
 
 def update_readme(readme: Path, results: dict[str, Any], plot_names: list[str]) -> bool:
     """Replace the README's results section (between the markers) with this run's tables and plots."""
-    if not readme.exists():
-        return False
-    text = readme.read_text()
+    text = readme.read_text() if readme.exists() else ""
     if BEGIN not in text or END not in text:
         return False
-    body = render(results, markdown=True)
     images = "\n\n".join(f"![{name}](results/{name})" for name in plot_names)
-    section = f"{BEGIN}\n\n{body}\n\n{images}\n\n{END}"
-    new = re.sub(re.escape(BEGIN) + r".*?" + re.escape(END), lambda _m: section, text, flags=re.S)
-    readme.write_text(new)
+    section = f"{BEGIN}\n\n{render(results, markdown=True)}\n\n{images}\n\n{END}"
+    readme.write_text(re.sub(re.escape(BEGIN) + r".*?" + re.escape(END), lambda _m: section, text, flags=re.S))
     return True

@@ -16,7 +16,7 @@ import numpy as np
 
 from benchmarks.workloads import LEARNING_RATE, Workload
 
-__all__ = ["Subject", "build_subject", "agreement", "BCE_EPS"]
+__all__ = ["Subject", "BUILDERS", "build_subject", "agreement", "BCE_EPS"]
 
 BCE_EPS = 1e-12  # torch's floor on x(1 − x) in BCELoss's gradient
 
@@ -39,10 +39,9 @@ class Subject:
 
 def build_subject(name: str, w: Workload, x: np.ndarray, y: np.ndarray, weight: np.ndarray,
                   bias: np.ndarray, lr: float = LEARNING_RATE) -> Subject:
-    """The subject ``name`` ("minigrad" | "torch" | "numpy") set up on ``w`` with data (x, y) and the given
-    initial parameters."""
-    builders = {"minigrad": _minigrad, "torch": _torch, "numpy": _numpy_floor}
-    subject = builders[name](w, x, y, lr)
+    """The subject ``name`` (a key of ``BUILDERS``) set up on ``w`` with data (x, y) and the given initial
+    parameters."""
+    subject = BUILDERS[name](w, x, y, lr)
     subject.set_params(weight, bias)
     return subject
 
@@ -112,16 +111,14 @@ def _engine_subject(name: str, lib: Any, nn: Any, w: Workload, x: np.ndarray, y:
 
 def _minigrad(w: Workload, x: np.ndarray, y: np.ndarray, lr: float) -> Subject:
     import minigrad
-    from minigrad import nn
 
-    return _engine_subject("minigrad", minigrad, nn, w, x, y, lr)
+    return _engine_subject("minigrad", minigrad, minigrad.nn, w, x, y, lr)
 
 
 def _torch(w: Workload, x: np.ndarray, y: np.ndarray, lr: float) -> Subject:
     import torch
-    from torch import nn
 
-    return _engine_subject("torch", torch, nn, w, x, y, lr)
+    return _engine_subject("torch", torch, torch.nn, w, x, y, lr)
 
 
 # --------------------------------------------------------------------------------------------- the floor
@@ -250,6 +247,12 @@ def _numpy_floor(w: Workload, x: np.ndarray, y: np.ndarray, lr: float) -> Subjec
 
     return Subject("numpy", step, step_loss, get_params, set_params,
                    notes={"forward_product": fwd_name, "backward_product": bwd_name})
+
+
+# Every subject's builder (w, x, y, lr) -> Subject: add a new one here and its name to ``config.SUBJECTS``.
+BUILDERS: dict[str, Callable[[Workload, np.ndarray, np.ndarray, float], Subject]] = {
+    "minigrad": _minigrad, "torch": _torch, "numpy": _numpy_floor,
+}
 
 
 # --------------------------------------------------------------------------------------------- checks
