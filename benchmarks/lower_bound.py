@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from benchmarks.config import Config
+from benchmarks.runner import reset_params
 from benchmarks.subjects import Subject, agreement, build_subject
 from benchmarks.timing import step_block
 from benchmarks.workloads import LEARNING_RATE, SEEDS, Workload, initial_params, make_data
@@ -42,7 +43,7 @@ def load_tiny_engine() -> ModuleType:
     if "tiny_engine" in sys.modules:
         return sys.modules["tiny_engine"]
     if not TINY_ENGINE_FILE.exists():
-        import tiny_engine  # installed by ``pip install .`` (pyproject's py-modules)
+        import tiny_engine  # type: ignore[import-not-found, unused-ignore]  # installed by `pip install .` only (py-modules)
 
         return tiny_engine
     spec = importlib.util.spec_from_file_location("tiny_engine", TINY_ENGINE_FILE)
@@ -80,7 +81,10 @@ def tiny_subject(w: Workload, x: np.ndarray, y: np.ndarray, weight: np.ndarray, 
         wp.data[...] = np.asarray(new_w, dtype=w.dtype)
         bp.data[...] = np.asarray(new_b, dtype=w.dtype).reshape(-1)
 
-    return Subject("tiny", step_loss, step_loss, lambda: (wp.data.copy(), bp.data.copy()), set_params,
+    def step() -> None:
+        step_loss()
+
+    return Subject("tiny", step, step_loss, lambda: (wp.data.copy(), bp.data.copy()), set_params,
                    objects={"forward": forward, "params": (wp, bp)})
 
 
@@ -126,7 +130,7 @@ def _time_workload(w: Workload, cfg: Config) -> dict[str, Any]:
                 "minigrad": build_subject("minigrad", w, x, y, weight, bias)}
     entry: dict[str, Any] = {"workload": w.to_json(), "check": check_tiny(w), "threads": thread_settings(),
                              "load_average": load_average(), "floor_products": subjects["numpy"].notes}
-    prepare = {k: (lambda s=s: s.set_params(weight, bias)) for k, s in subjects.items()}
+    prepare = {k: reset_params(s, weight, bias) for k, s in subjects.items()}
     entry["step"] = step_block({k: s.step for k, s in subjects.items()}, cfg, LB_RATIOS, seed=True, prepare=prepare)
     entry["step"]["reset_params_per_sample"] = True
     return entry

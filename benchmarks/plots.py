@@ -39,7 +39,10 @@ def _log_axes(ax: Any, suffix: str = "") -> None:
     ax.yaxis.set_minor_formatter(ticker.FuncFormatter(lambda v, _pos: _minor_label(v, suffix)))
 
 
-def _sweep_plot(plt: Any, results: dict[str, Any], dtype: str, path: Path, lines: list[tuple[str, str, Any]],
+Line = tuple[str, "str | None", Callable[[dict[str, Any]], Any]]  # (label, color, value of a mode's entry)
+
+
+def _sweep_plot(plt: Any, results: dict[str, Any], dtype: str, path: Path, lines: list[Line],
                 ylabel: str, title: str, ratio: bool) -> bool:
     """One panel per (loss, n_features) of the sweep cells of ``dtype``: x = n_samples, one line per (key,
     thread mode) in ``lines`` = (label, color, value of a mode's entry)."""
@@ -157,12 +160,15 @@ def make_plots(results: dict[str, Any], out_dir: Path) -> list[str]:
     import matplotlib.pyplot as plt
 
     subjects = list(results["config"]["subjects"])
-    times = [(f"{SUBJECT_LABELS[s]}", COLORS.get(s), (lambda e, s=s: e["step"]["stats"][s]["median_s"] * 1e3))
-             for s in subjects]
-    ratio_keys = [f"minigrad/{s}" for s in subjects if s != "minigrad"]
-    ratios: list[tuple[str, Any, Callable[[dict[str, Any]], Any]]] = [
-        (RATIO_LABELS.get(k, k), COLORS.get(k.split("/")[1]), (lambda e, k=k: e["step"]["ratios"][k]["median"]))
-        for k in ratio_keys]
+    def stat(s: str) -> Callable[[dict[str, Any]], Any]:
+        return lambda e: e["step"]["stats"][s]["median_s"] * 1e3
+
+    def ratio(k: str) -> Callable[[dict[str, Any]], Any]:
+        return lambda e: e["step"]["ratios"][k]["median"]
+
+    times: list[Line] = [(SUBJECT_LABELS[s], COLORS.get(s), stat(s)) for s in subjects]
+    ratios: list[Line] = [(RATIO_LABELS.get(f"minigrad/{s}", f"minigrad/{s}"), COLORS.get(s), ratio(f"minigrad/{s}"))
+                          for s in subjects if s != "minigrad"]
     names = ["seeds.png"] if _seeds_plot(plt, results, subjects, out_dir / "seeds.png") else []
     for dtype in results["config"]["dtypes"]:
         if _sweep_plot(plt, results, dtype, out_dir / f"step_time_{dtype}.png", times, "median time per step (ms)",

@@ -228,9 +228,9 @@ def render(results: dict[str, Any], markdown: bool = False) -> str:
         modes = [m for m, e in c["modes"].items() if "skipped" in e["run"]]
         if modes:
             skipped_runs.setdefault(" and ".join(modes), []).append(c["workload"]["name"])
-    for modes, names in skipped_runs.items():
+    for mode_list, names in skipped_runs.items():
         out += ["", f"Whole-run timing skipped (3 runs would exceed the time budget; a run then costs ~100 steps) "
-                    f"in mode {modes} for: {', '.join(names)}."]
+                    f"in mode {mode_list} for: {', '.join(names)}."]
     header, rows = _memory_table(results)
     if rows:
         section("Peak memory (MiB, one process per subject, 1 thread)",

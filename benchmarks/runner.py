@@ -38,7 +38,7 @@ def _run_block(w: Workload, cfg: Config, subjects: dict[str, Subject], step: dic
                 s.step_loss()
         return run
 
-    prepare = {k: (lambda s=s: s.set_params(weight, bias)) for k, s in subjects.items()}
+    prepare = {k: reset_params(s, weight, bias) for k, s in subjects.items()}
     gc.collect()
     rounds = int(max(cfg.run_min_rounds, min(cfg.run_max_rounds, cfg.run_budget_s / max(per_round, 1e-9))))
     block = interleave({k: run_of(s) for k, s in subjects.items()}, rounds, prepare, cpu_samples=True)
@@ -46,6 +46,11 @@ def _run_block(w: Workload, cfg: Config, subjects: dict[str, Subject], step: dic
     block["cpu_stats"] = {k: summarize(v) for k, v in block["cpu_samples_ns"].items()}
     block["epochs"] = cfg.epochs
     return block
+
+
+def reset_params(s: Subject, weight: Any, bias: Any) -> Callable[[], None]:
+    """A ``prepare`` hook: ``s`` back at the initial parameters before a sample."""
+    return lambda: s.set_params(weight, bias)
 
 
 def run_cell(w: Workload, cfg: Config) -> dict[str, Any]:

@@ -100,7 +100,7 @@ def median_ci(values: Sequence[float] | np.ndarray) -> tuple[float, float, float
     return float(np.median(v)), float(v[lo]), float(v[hi])
 
 
-def summarize(samples_ns: list[int]) -> dict[str, float]:
+def summarize(samples_ns: list[int]) -> dict[str, Any]:
     """Median, its ~95% CI, quartiles and minimum of one subject's samples, in seconds."""
     v = np.asarray(samples_ns, dtype=float) / 1e9
     med, lo, hi = median_ci(v)
@@ -108,7 +108,7 @@ def summarize(samples_ns: list[int]) -> dict[str, float]:
             "q75_s": float(np.quantile(v, 0.75)), "min_s": float(v.min()), "n": len(v)}
 
 
-def paired_ratio(a_ns: list[int], b_ns: list[int]) -> dict[str, float]:
+def paired_ratio(a_ns: list[int], b_ns: list[int]) -> dict[str, Any]:
     """a/b taken pairwise within each round (same moment, same machine state): median and ~95% CI of the
     per-round ratios, and the ratio of the medians for comparison."""
     a, b = np.asarray(a_ns, dtype=float), np.asarray(b_ns, dtype=float)

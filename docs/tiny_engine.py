@@ -27,6 +27,7 @@ NumPy only: it imports neither minigrad nor torch.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -76,6 +77,10 @@ class Function:
 
     name = "Function"  # torch's node name, e.g. "AddmmBackward0"
     __slots__ = ("next_functions", "shape", "saved")
+    next_functions: tuple[Function | None, ...]
+    shape: tuple[int, ...]
+    saved: Any
+    forward: Callable[..., np.ndarray]  # forward(self, *input arrays) -> the output array, in each Function
 
     @classmethod
     def apply(cls, *inputs: Tensor) -> Tensor:
@@ -87,9 +92,6 @@ class Function:
         fn.next_functions = edges
         fn.shape = out.shape
         return Tensor(out, grad_fn=fn)
-
-    def forward(self, *arrays: np.ndarray) -> np.ndarray:
-        raise NotImplementedError
 
     def backward(self, grad: np.ndarray) -> tuple[np.ndarray | None, ...]:
         raise NotImplementedError
@@ -308,7 +310,7 @@ def backward(root: Function | None, grad: np.ndarray) -> None:
     while ready:
         node = ready.pop()
         for nxt, g in zip(node.next_functions, node.backward(grads.pop(node))):
-            if nxt is None:
+            if nxt is None or g is None:
                 continue
             if g.shape != nxt.shape:
                 g = unbroadcast(g, nxt.shape)  # the one place gradients are unbroadcast

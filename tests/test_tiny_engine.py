@@ -48,6 +48,7 @@ def test_tiny_engine_builds_minigrads_graph_and_numbers(name: str) -> None:
     x, y, loss_name = _seed(name)
     minigrad.manual_seed(0)
     layer = minigrad.nn.Linear(x.shape[1], 1)  # the seeds' model (ex1 wraps it in a Module: the same graph)
+    assert layer.bias is not None
     weight0, bias0 = layer.weight.detach().numpy().copy(), layer.bias.detach().numpy().copy()
     criterion = minigrad.nn.MSELoss() if loss_name == "mse" else minigrad.nn.BCELoss()
     opt = minigrad.optim.SGD(layer.parameters(), lr=LR)
@@ -74,7 +75,8 @@ def test_tiny_engine_builds_minigrads_graph_and_numbers(name: str) -> None:
     assert _flat(tiny_graph) == [*head, "AddmmBackward0", "AccumulateGrad", "None", "TBackward0", "AccumulateGrad",
                                  "None"]
 
-    mg_losses, tiny_losses = [], []
+    mg_losses: list[float] = []
+    tiny_losses: list[float] = []
     for _ in range(STEPS):
         for forward, opt_, losses in ((mg_forward, opt, mg_losses), (tiny_forward, tiny_opt, tiny_losses)):
             loss = forward()
