@@ -13,8 +13,9 @@ from typing import Any
 __all__ = ["add_arguments", "run", "main", "missing_requirements", "DEFAULT_RESULTS", "DEFAULT_QUICK_OUT"]
 
 PACKAGE = Path(__file__).resolve().parent
-DEFAULT_RESULTS = PACKAGE / "results"  # the committed latest results (full runs)
-DEFAULT_QUICK_OUT = PACKAGE.parent / "out" / "bench-quick"  # --quick writes here (git-ignored) by default
+CHECKOUT = (PACKAGE.parent / "pyproject.toml").exists()  # else installed by pip: write into the working directory
+DEFAULT_RESULTS = PACKAGE / "results" if CHECKOUT else Path("minigrad-bench")  # (a checkout's: committed)
+DEFAULT_QUICK_OUT = PACKAGE.parent / "out" / "bench-quick" if CHECKOUT else Path("minigrad-bench-quick")
 RESULTS_FILE = "latest.json"
 INSTALL = "pip install 'minigrad[ref]' (or, in a checkout, pip install -r requirements-dev.txt)"
 
@@ -153,7 +154,7 @@ def run(args: argparse.Namespace) -> int:
                                else str(o)))
     print(f"\n{render(results)}\n")
     print(f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB)" + (f" and {', '.join(plots)}" if plots else ""))
-    if (not cfg.quick and not args.no_readme and out.resolve() == DEFAULT_RESULTS.resolve()
+    if (CHECKOUT and not cfg.quick and not args.no_readme and out.resolve() == DEFAULT_RESULTS.resolve()
             and update_readme(PACKAGE / "README.md", results, plots)):
         print(f"updated the results section of {PACKAGE / 'README.md'}")
     print(f"total wall time {results['meta']['wall_time_s']:.1f} s")
