@@ -12,8 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-__all__ = ["collect_metadata", "thread_settings", "thread_mode", "load_average", "blas_environment", "cpu_model",
-           "describe_environment"]
+__all__ = ["collect_metadata", "thread_settings", "thread_mode", "load_average", "blas_environment", "cpu_model"]
 
 # Environment variables that change how BLAS / OpenMP libraries pick kernels and threads.
 BLAS_ENV_PREFIXES = ("OPENBLAS", "GOTO", "OMP", "MKL", "KMP", "GOMP", "BLIS", "NVPL", "VECLIB", "NUMEXPR", "ATEN")
@@ -118,22 +117,3 @@ def collect_metadata() -> dict[str, Any]:
         "git": {"commit": _git("rev-parse", "HEAD"), "dirty": bool(status) if status is not None else None},
         "argv": sys.argv,
     }
-
-
-def describe_environment(threads: dict[str, Any] | None, blas_env: dict[str, Any]) -> list[str]:
-    """Machine, versions, BLAS pools while timing and BLAS environment, one line each."""
-    import numpy as np
-
-    import minigrad
-
-    pools = ", ".join(
-        f"{p['internal_api']} {p['version']} ({p['prefix']}, {p['num_threads']} thread"
-        f"{'' if p['num_threads'] == 1 else 's'}{', ' + p['architecture'] if p.get('architecture') else ''})"
-        for p in (threads or {}).get("threadpoolctl", [])) or "—"
-    watched = blas_env["set"]
-    return [f"machine: {cpu_model()}; python {platform.python_version()}, numpy {np.__version__}, "
-            f"minigrad {minigrad.__version__}",
-            f"BLAS/OpenMP pools while timing (threadpoolctl): {pools}",
-            f"OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE: "
-            f"{'set' if watched['OPENBLAS_CORETYPE'] or watched['OPENBLAS_L2_SIZE'] else 'not set'}; "
-            f"BLAS-related environment: {blas_env['variables']}"]

@@ -189,14 +189,15 @@ def render_lower_bound(res: dict[str, Any], markdown: bool = False) -> str:
 
 def run_lower_bound(cfg: Config) -> int:
     """``minigrad bench --lower-bound``: print what the numbers were measured with, then the table."""
-    from benchmarks.env import describe_environment
+    from benchmarks.env import collect_metadata
+    from benchmarks.report import meta_lines
 
     res = measure_lower_bound(cfg)
-    print()
-    print("\n".join(describe_environment(res["cells"][0]["threads"] if res["cells"] else None, res["blas_env"])))
-    print()
+    meta = collect_metadata()
+    meta.update(load_average_start=res["load_average_start"], load_average_end=res["load_average_end"],
+                wall_time_s=res["wall_time_s"], threads_default=res["cells"][0]["threads"])
+    print("\n" + "\n".join(meta_lines(meta, pools="threadpoolctl, while timing")) + "\n")
     print(render_lower_bound(res))
-    print(f"\ntotal wall time {res['wall_time_s']:.1f} s")
     bad = [c["workload"]["name"] for c in res["cells"] if not c["check"]["ok"]]
     if bad:
         print(f"WARNING: the tiny engine disagrees with minigrad on {', '.join(bad)}")

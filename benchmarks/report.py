@@ -9,7 +9,8 @@ from typing import Any
 
 from benchmarks.config import SHORT, SUBJECT_LABELS, TORCH_SKIPPED
 
-__all__ = ["evaluate_targets", "render", "update_readme", "fmt_time", "label", "time_cell", "ratio_cell", "table"]
+__all__ = ["evaluate_targets", "render", "update_readme", "fmt_time", "label", "time_cell", "ratio_cell", "table",
+           "meta_lines"]
 
 UNSTABLE = 0.10  # a median whose ~95% CI is wider than ±10% is marked "~"
 SEED_FLOOR_LIMIT = 2.0  # seeds: minigrad ≤ 2× the NumPy floor ...
@@ -181,10 +182,12 @@ def table(header: list[str], rows: list[list[str]], markdown: bool = False) -> s
     return "\n".join(lines)
 
 
-def _meta_lines(results: dict[str, Any]) -> list[str]:
-    m, v, git = results["meta"], results["meta"]["versions"], results["meta"].get("git") or {}
-    blas = ", ".join(f"{p['internal_api']} {p.get('version') or ''} ({p.get('prefix')}, {p['num_threads']} threads"
-                     + (f", {p['architecture']}" if p.get("architecture") else "") + ")"
+def meta_lines(m: dict[str, Any], pools: str = "threadpoolctl, default") -> list[str]:
+    """What the numbers were measured with (``env.collect_metadata``), one line per topic."""
+    v, git = m["versions"], m.get("git") or {}
+    blas = ", ".join(f"{p['internal_api']} {p.get('version') or ''} ({p.get('prefix')}, {p['num_threads']} thread"
+                     + ("" if p["num_threads"] == 1 else "s") + (f", {p['architecture']}" if p.get("architecture")
+                                                                  else "") + ")"
                      for p in m["threads_default"]["threadpoolctl"])
     env_set = [k for k, on in m["blas_env"]["set"].items() if on]
     env_vars = m["blas_env"]["variables"]
@@ -194,7 +197,7 @@ def _meta_lines(results: dict[str, Any]) -> list[str]:
         f"minigrad {v['minigrad']}"
         + (f" (git {git.get('commit', '')[:10]}{', uncommitted changes' if git.get('dirty') else ''})"
            if git.get("commit") else ""),
-        f"BLAS/OpenMP pools (threadpoolctl, default): {blas}; torch intra-op threads "
+        f"BLAS/OpenMP pools ({pools}): {blas}; torch intra-op threads "
         f"{m['threads_default'].get('torch_num_threads')}",
         "OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE: " + ("set: " + ", ".join(env_set) if env_set else "not set")
         + (f"; BLAS-related environment: {env_vars}" if env_vars else "; no BLAS-related environment variables"),
@@ -205,7 +208,7 @@ def _meta_lines(results: dict[str, Any]) -> list[str]:
 
 def render(results: dict[str, Any], markdown: bool = False) -> str:
     """The whole report: metadata, step table, run table, memory, lower bound, deep chain, targets, skipped."""
-    out: list[str] = [("- " + s) if markdown else s for s in _meta_lines(results)]
+    out: list[str] = [("- " + s) if markdown else s for s in meta_lines(results["meta"])]
     if "torch" not in _subjects(results):
         out += ["", TORCH_SKIPPED]
 

@@ -161,35 +161,19 @@ def _numpy_floor(w: Workload, x: np.ndarray, y: np.ndarray, lr: float) -> Subjec
 
     # Equivalent formulations of z = Xw and g = Xᵀr: BLAS dispatch differs by shape (OpenBLAS's gemv on a
     # (n, 1) matrix is slow, for instance), so the floor takes the fastest for this shape.
-    forwards: dict[str, Callable[[], np.ndarray]] = {
-        "gemv X@w": lambda: x @ wv,
-        "gemm X@W.T": lambda: (x @ wc).reshape(-1),
-    }
-    r = np.ones(n, dtype=dt)
-    rc = r.reshape(n, 1)
-    backwards: dict[str, Callable[[], np.ndarray]] = {
-        "gemv r@X": lambda: r @ x,
-        "gemm X.T@r": lambda: (x.T @ rc).reshape(-1),
-    }
+    x_t = x.T
+    forwards: dict[str, Callable[[], np.ndarray]] = {"gemv X@w": lambda: x @ wv,
+                                                     "gemm X@W.T": lambda: (x @ wc).reshape(-1)}
+    backwards: dict[str, Callable[[np.ndarray], np.ndarray]] = {
+        "gemv r@X": lambda g: g @ x, "gemm X.T@r": lambda g: (x_t @ g.reshape(n, 1)).reshape(-1)}
     if d == 1:
         forwards["scale x*w"] = lambda: x0 * wv[0]
-        backwards["dot r·x"] = lambda: np.dot(r, x0).reshape(1)
+        backwards["dot r·x"] = lambda g: np.dot(g, x0).reshape(1)
     reps = 7 if n * d <= 10**7 else 3
+    r = np.ones(n, dtype=dt)
     fwd_name = _fastest(forwards, reps)
-    bwd_name = _fastest(backwards, reps)
-    fwd_impl = forwards[fwd_name]
-    xt_impl: Callable[[np.ndarray], np.ndarray]
-    if bwd_name == "gemv r@X":
-        def xt_impl(g: np.ndarray) -> np.ndarray:
-            return g @ x
-    elif bwd_name == "gemm X.T@r":
-        x_t = x.T
-
-        def xt_impl(g: np.ndarray) -> np.ndarray:
-            return (x_t @ g.reshape(n, 1)).reshape(-1)
-    else:
-        def xt_impl(g: np.ndarray) -> np.ndarray:
-            return np.dot(g, x0).reshape(1)
+    bwd_name = _fastest({k: (lambda f=f: f(r)) for k, f in backwards.items()}, reps)
+    fwd_impl, xt_impl = forwards[fwd_name], backwards[bwd_name]
 
     if w.loss == "mse":
         def step_loss_array() -> Any:

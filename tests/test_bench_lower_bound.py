@@ -94,4 +94,4 @@ def test_lower_bound_cli_prints_the_table(capsys: pytest.CaptureFixture[str]) ->
     for name in ("ex1 (4×1 MSE)", "ex2 (100×1 MSE)", "ex3 (455×30 BCE)"):
         row = next(line for line in out.splitlines() if line.startswith(name))
         assert "(!)" not in row
-    assert "BLAS/OpenMP pools while timing" in out and "1 thread," in out
+    assert "BLAS/OpenMP pools (threadpoolctl, while timing)" in out and "1 thread," in out
