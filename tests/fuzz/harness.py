@@ -41,6 +41,7 @@ from typing import Any
 
 import numpy as np
 import torch
+from _torch_compare import dtype_name  # the project's one comparison kit
 from hypothesis import currently_in_test_context, note, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -306,10 +307,6 @@ def _np_of(t: Any) -> np.ndarray:
     return np.asarray(t.detach().numpy()) if isinstance(t, torch.Tensor) else np.asarray(t._data)
 
 
-def _dtype_name(d: Any) -> str:
-    return str(d).split(".")[-1]
-
-
 def _close(actual: np.ndarray, expected: np.ndarray) -> bool:
     if actual.shape != expected.shape:
         return False
@@ -331,8 +328,8 @@ def compare(expected: Any, actual: Any, made_t: Made, made_m: Made, where: str =
         problems = []
         if tuple(expected.shape) != tuple(actual.shape):
             return [f"{where}: shape {tuple(actual.shape)} != torch's {tuple(expected.shape)}"]
-        if _dtype_name(expected.dtype) != _dtype_name(actual.dtype):
-            problems.append(f"{where}: dtype {_dtype_name(actual.dtype)} != torch's {_dtype_name(expected.dtype)}")
+        if dtype_name(expected.dtype) != dtype_name(actual.dtype):
+            problems.append(f"{where}: dtype {dtype_name(actual.dtype)} != torch's {dtype_name(expected.dtype)}")
         elif expected.numel() <= BIG and not _close(_np_of(actual), _np_of(expected)):
             problems.append(f"{where}: values {_np_of(actual).tolist()} != torch's {_np_of(expected).tolist()}")
         if expected.requires_grad != actual.requires_grad:
@@ -347,7 +344,7 @@ def compare(expected: Any, actual: Any, made_t: Made, made_m: Made, where: str =
             problems.append(f"{where}: identity differs (torch returns input #{ids_t}, minigrad #{ids_m})")
         return problems
     if isinstance(expected, torch.dtype):
-        ok = isinstance(actual, mg.dtype) and _dtype_name(actual) == _dtype_name(expected)
+        ok = isinstance(actual, mg.dtype) and dtype_name(actual) == dtype_name(expected)
         return [] if ok else [f"{where}: {actual!r} != torch's {expected!r}"]
     if isinstance(expected, torch.device):
         return [] if str(actual) == str(expected) else [f"{where}: device {actual!r} != {expected!r}"]
