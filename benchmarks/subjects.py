@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -172,7 +173,7 @@ def _numpy_floor(w: Workload, x: np.ndarray, y: np.ndarray, lr: float) -> Subjec
     reps = 7 if n * d <= 10**7 else 3
     r = np.ones(n, dtype=dt)
     fwd_name = _fastest(forwards, reps)
-    bwd_name = _fastest({k: (lambda f=f: f(r)) for k, f in backwards.items()}, reps)
+    bwd_name = _fastest({k: partial(f, r) for k, f in backwards.items()}, reps)
     fwd_impl, xt_impl = forwards[fwd_name], backwards[bwd_name]
 
     if w.loss == "mse":
