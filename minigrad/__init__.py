@@ -50,8 +50,12 @@ from minigrad._dtype import (
     short,
     uint8,
 )
+from minigrad._tensor import Size, Tensor
 from minigrad.autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
-from minigrad.functional_api import (
+from minigrad.compiler import compile
+from minigrad.serialization import load, save
+from minigrad.surface.arithmetic import matmul
+from minigrad.surface.functional import (
     abs,
     add,
     allclose,
@@ -94,8 +98,6 @@ from minigrad.functional_api import (
     unsqueeze,
     where,
 )
-from minigrad.serialization import load, save
-from minigrad.tensor import Size, Tensor, matmul
 
 __version__ = "0.1.0"
 _ = _dtype
@@ -110,5 +112,5 @@ __all__ = [
     "relu", "sigmoid", "sqrt", "stack", "sum", "tanh", "transpose", "unsqueeze", "squeeze", "flatten", "reshape",
     "t", "mm", "dot", "round", "where", "allclose", "equal", "is_tensor", "numel", "argmax", "argmin", "isnan",
     "maximum", "minimum", "add", "sub", "mul", "div", "pow", "neg", "reciprocal",
-    "save", "load",
+    "save", "load", "compile",
 ]

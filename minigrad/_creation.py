@@ -12,9 +12,15 @@ from typing import Any
 
 import numpy as np
 
+from minigrad import random
 from minigrad._device import check_device, device_type, refuse_accelerator
 from minigrad._dtype import cast, from_numpy_dtype, get_default_dtype, promote_types, scalar_as, to_numpy_dtype
-from minigrad.tensor import Tensor, _is_index, _shape_arg
+from minigrad._tensor_base import TensorBase as Tensor  # (layer 4: tensors are known by their base class)
+from minigrad.surface.conversion import check_float_fits as _check_float_fits
+from minigrad.surface.conversion import checked_bound as _checked_bound
+from minigrad.surface.inplace import generator as _generator
+from minigrad.surface.parser import is_index as _is_index
+from minigrad.surface.parser import shape_arg as _shape_arg
 
 __all__ = [
     "tensor", "as_tensor", "from_numpy", "zeros", "ones", "empty", "full", "zeros_like", "ones_like",
@@ -94,8 +100,6 @@ def _ragged_shape(data: Any) -> tuple[int, ...] | None:
 def _check_floats_fit(data: Any, dt: np.dtype) -> None:
     """torch's checked cast of each Python float into an integer dtype: NaN, or a value beyond the dtype's range
     (below 0 for unsigned: -1.0 is refused where the int -1 wraps to 255), is an overflow error."""
-    from minigrad.tensor import _check_float_fits
-
     if type(data) is float:
         _check_float_fits(dt, data)
     elif isinstance(data, list | tuple):
@@ -156,9 +160,10 @@ def tensor(data: Any, *, dtype: Any = None, device: Any = None, requires_grad: b
             return _finish(np.zeros(shape, dtype=to_numpy_dtype(dtype)), requires_grad)
         if "cannot convert float" not in str(e) and not isinstance(e, OverflowError):
             raise
-        arr = _wrapped_unsigned(data, to_numpy_dtype(dtype))
-        if arr is None:
+        wrapped = _wrapped_unsigned(data, to_numpy_dtype(dtype))
+        if wrapped is None:
             raise RuntimeError(f"value cannot be converted to type {to_numpy_dtype(dtype)} without overflow") from None
+        arr = wrapped
     refuse_accelerator(kind)
     return _finish(arr, requires_grad)
 
@@ -258,12 +263,8 @@ def _alloc(fill: Any, size: tuple[Any, ...], dtype: Any, requires_grad: bool, de
     _check_size(shape)
     dt = _dtype_of(dtype)
     if type(fill) is int and dt.kind in "iu":  # torch's checked cast of the fill value
-        from minigrad.tensor import _checked_bound
-
         fill = _checked_bound(dt, fill)  # (a negative int wraps into an unsigned type)
     elif type(fill) is float:
-        from minigrad.tensor import _check_float_fits
-
         # an integer dtype: NaN and beyond its range refused; float32: beyond its range refused (float16: inf)
         _check_float_fits(dt, fill, floats=dt == np.float32)
         fill = scalar_as(dt, fill) if dt == np.float16 else fill  # (through float32, as torch)
@@ -329,7 +330,7 @@ def full_like(t: Tensor, fill_value: Any, *, dtype: Any = None, device: Any = No
 
 def _num(v: Any) -> str:
     """A number as torch prints it in range errors (0 for 0.0, nan, inf)."""
-    return str(int(v)) if isinstance(v, numbers.Real) and math.isfinite(v) and v == int(v) else str(v)
+    return str(math.trunc(v)) if isinstance(v, numbers.Real) and math.isfinite(v) and v == math.trunc(v) else str(v)
 
 
 def arange(start: Any, end: Any = None, step: Any = 1, *, dtype: Any = None,
@@ -386,7 +387,7 @@ def arange(start: Any, end: Any = None, step: Any = 1, *, dtype: Any = None,
                 values = np.int64(xstart) + np.int64(xstep) * np.arange(size, dtype=np.int64)
         else:
             acc = np.float32 if dt.itemsize < 4 else np.float64
-            values = acc(start) + acc(step) * np.arange(size, dtype=acc)
+            values = np.add(acc(start), np.multiply(acc(step), np.arange(size, dtype=acc)))
     except (MemoryError, ValueError) as e:  # far too many values: fail fast, as torch's allocator does
         raise RuntimeError(f"arange({start}, {end}, {step}): cannot allocate the result: {e}") from None
     with np.errstate(over="ignore"):
@@ -457,8 +458,6 @@ def linspace(start: float, end: float, steps: int, *, dtype: Any = None,
 
 def _linspace_bound(dt: np.dtype, v: Any, fill: bool = False) -> Any:
     """A bound converted to ``dt`` by torch's checked cast."""
-    from minigrad.tensor import _check_float_fits, _checked_bound
-
     if dt.kind == "b":
         return bool(v)
     if isinstance(v, numbers.Integral) and not isinstance(v, bool):
@@ -466,7 +465,7 @@ def _linspace_bound(dt: np.dtype, v: Any, fill: bool = False) -> Any:
     if isinstance(v, numbers.Real):
         if not (fill and dt == np.float16):  # (fill_ takes any float for float16: 1e300 is inf)
             _check_float_fits(dt, float(v))
-        return int(v) if dt.kind in "iu" else v
+        return math.trunc(v) if dt.kind in "iu" else v
     return v
 
 
@@ -484,10 +483,7 @@ def eye(n: int, m: int | None = None, *, dtype: Any = None, device: Any = None,
 
 
 # ---------------------------------------------------------------------- random (torch's CPU generator)
-def _gen(generator: Any) -> Any:
-    from minigrad.tensor import _generator
-
-    return _generator(generator)
+_gen = _generator
 
 
 @contextlib.contextmanager
@@ -577,18 +573,12 @@ def randperm(n: int, *, generator: Any = None, dtype: Any = None,
 
 def manual_seed(seed: int) -> Any:
     """Seed the default generator (as torch.manual_seed); returns it."""
-    from minigrad import random
-
     return random.manual_seed(seed)
 
 
 def initial_seed() -> int:
-    from minigrad import random
-
     return random.initial_seed()
 
 
 def seed() -> int:
-    from minigrad import random
-
     return random.seed()

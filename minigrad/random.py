@@ -44,7 +44,6 @@ import ctypes
 import ctypes.util
 import math
 import operator
-import os
 import platform
 import secrets
 import struct
@@ -53,6 +52,9 @@ from fractions import Fraction
 from functools import cache
 
 import numpy as np
+from numpy.typing import DTypeLike
+
+from minigrad._cpu import CPU_CAPABILITY
 
 __all__ = [
     "Generator",
@@ -85,34 +87,8 @@ Shape = int | Sequence[int]
 # --------------------------------------------------------------------------- CPU capability
 
 
-def _detect_cpu_capability() -> str:
-    """Return the kernel flavour ATen picks: ``"avx512"``, ``"avx2"`` or ``"default"``.
-
-    Mirrors ``at::native::compute_cpu_capability``: the ``ATEN_CPU_CAPABILITY``
-    environment variable wins, otherwise AVX512 (VL+BW+DQ, FMA3) beats AVX2 (+FMA3).
-    """
-    env = os.environ.get("ATEN_CPU_CAPABILITY", "").lower()
-    if env in ("default", "avx2", "avx512"):
-        return env
-    if platform.machine().lower() not in ("x86_64", "amd64"):
-        return "default"
-    features: dict[str, bool] = {}
-    try:
-        from numpy._core._multiarray_umath import __cpu_features__ as features
-    except ImportError:  # NumPy 1.x
-        try:
-            from numpy.core._multiarray_umath import __cpu_features__ as features
-        except ImportError:
-            features = {}
-    if features.get("FMA3"):
-        if all(features.get(f) for f in ("AVX512F", "AVX512VL", "AVX512BW", "AVX512DQ")):
-            return "avx512"
-        if features.get("AVX2"):
-            return "avx2"
-    return "default"
-
-
-cpu_capability: str = _detect_cpu_capability()
+# (detected in minigrad/_cpu.py, which the ops read too; assigning this attribute changes this module's kernels)
+cpu_capability: str = CPU_CAPABILITY
 _X86 = platform.machine().lower() in ("x86_64", "amd64", "i386", "i686", "x86")
 
 
@@ -125,7 +101,7 @@ def _fused() -> bool:
 # --------------------------------------------------------------------------- exact arithmetic helpers
 
 
-def _fma32(a: np.ndarray, b: np.ndarray | float, c: np.ndarray | float) -> np.ndarray:
+def _fma32(a: np.ndarray, b: np.ndarray | np.floating | float, c: np.ndarray | np.floating | float) -> np.ndarray:
     """Correctly rounded float32 ``a * b + c``.
 
     The product of two floats is exact in double, so ``s = p + c`` in double is
@@ -320,7 +296,8 @@ def _normal_blocks(u: np.ndarray, mean: float, std: float, capability: str) -> n
             cos = np.cos(theta.astype(_f64)).astype(_f32)
             sin = np.sin(theta.astype(_f64)).astype(_f32)
         else:
-            log, cos, sin = (_map_float(f, v, _f32) for f, v in zip(funcs, (u1, theta, theta)))
+            args: tuple[np.ndarray, np.ndarray, np.ndarray] = (u1, theta, theta)
+            log, cos, sin = (_map_float(f, v, _f32) for f, v in zip(funcs, args, strict=True))
         radius = np.sqrt(_f32(-2) * log)
     out[:, :8] = radius * cos
     out[:, 8:] = radius * sin
@@ -339,7 +316,7 @@ def _as_shape(shape: Shape) -> tuple[int, ...]:
     return out
 
 
-def _float_dtype(dtype: object) -> np.dtype:
+def _float_dtype(dtype: DTypeLike) -> np.dtype:
     dt = np.dtype(dtype)
     if dt not in (np.dtype(_f32), np.dtype(_f64)):
         raise TypeError(f"expected dtype float32 or float64, got {dt}")
@@ -469,7 +446,7 @@ class Generator:
 
     # ----------------------------------------------------------------- distributions
 
-    def uniform(self, shape: Shape, dtype: object = _f32, low: float = 0.0, high: float = 1.0) -> np.ndarray:
+    def uniform(self, shape: Shape, dtype: DTypeLike = _f32, low: float = 0.0, high: float = 1.0) -> np.ndarray:
         """``torch.rand`` / ``Tensor.uniform_(low, high)``: one draw per element, in order."""
         dt, shape = _float_dtype(dtype), _as_shape(shape)
         low, high = float(low), float(high)
@@ -489,11 +466,11 @@ class Generator:
         x = self._uniform01(math.prod(shape), dt)
         if lo == 0 and hi == 1:
             return x.reshape(shape)  # x * 1 + 0 is exact and never reaches 1
-        v = _affine(x, width, lo, fused=_fused())
-        v[v == hi] = lo
-        return v.reshape(shape)
+        out = _affine(x, width, lo, fused=_fused())
+        out[out == hi] = lo
+        return out.reshape(shape)
 
-    def normal(self, shape: Shape, dtype: object = _f32, mean: float = 0.0, std: float = 1.0,
+    def normal(self, shape: Shape, dtype: DTypeLike = _f32, mean: float = 0.0, std: float = 1.0,
                contiguous: bool = True) -> np.ndarray:
         """``torch.randn`` / ``Tensor.normal_(mean, std)``.
 
@@ -539,7 +516,7 @@ class Generator:
             data[n - 16 :] = _normal_blocks(self._uniform01(16, dt).reshape(1, 16), mean, std, cpu_capability)[0]
         return data
 
-    def randint(self, low: int, high: int, shape: Shape, dtype: object = np.int64) -> np.ndarray:
+    def randint(self, low: int, high: int, shape: Shape, dtype: DTypeLike = np.int64) -> np.ndarray:
         """``torch.randint(low, high, shape)``: ``w % (high - low) + low``, one word per
         element, or one 64-bit draw when ``high - low >= 2**28``."""
         dt, shape = np.dtype(dtype), _as_shape(shape)
@@ -562,7 +539,7 @@ class Generator:
         val = (words % _u64(span) + _u64(low & 0xFFFFFFFFFFFFFFFF)).view(np.int64)
         return val.astype(dt).reshape(shape)
 
-    def randperm(self, n: int, dtype: object = np.int64) -> np.ndarray:
+    def randperm(self, n: int, dtype: DTypeLike = np.int64) -> np.ndarray:
         """``torch.randperm(n)``: Fisher-Yates on ``arange(n)``, swapping i with ``i + random() % (n - i)``."""
         n, dt = operator.index(n), np.dtype(dtype)
         if n < 0:

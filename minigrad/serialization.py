@@ -48,11 +48,14 @@ import json
 import math
 import os
 import struct
+import tempfile
 from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
+
+from minigrad._tensor_base import TensorBase, wrap
 
 __all__ = ["save", "load", "save_model", "load_model", "flatten_state_dict", "unflatten_state_dict"]
 
@@ -84,9 +87,7 @@ def _safetensors_numpy() -> Any:
 # ---------------------------------------------------------------------------------------------- encoding
 def _to_numpy(value: Any, key: str) -> np.ndarray:
     """The array behind a minigrad Tensor, NumPy array or torch-like tensor; TypeError for anything else."""
-    from minigrad.tensor import Tensor
-
-    if isinstance(value, Tensor):
+    if isinstance(value, TensorBase):
         arr = value._data
     elif isinstance(value, np.ndarray | np.generic):
         arr = np.asarray(value)
@@ -111,9 +112,7 @@ def _is_optimizer_state(obj: Any) -> bool:
 
 
 def _is_tensor(value: Any) -> bool:
-    from minigrad.tensor import Tensor
-
-    return isinstance(value, Tensor | np.ndarray) or (hasattr(value, "detach") and hasattr(value, "numpy"))
+    return isinstance(value, TensorBase | np.ndarray) or (hasattr(value, "detach") and hasattr(value, "numpy"))
 
 
 def _json(value: Any, what: str) -> str:
@@ -256,8 +255,6 @@ def save(obj: Mapping[str, Any], f: str | os.PathLike[str] | Any) -> None:
         return
     if not isinstance(f, str | os.PathLike):
         raise TypeError(f"minigrad.save: expected a path or a binary file object, got {type(f).__name__}")
-    import tempfile
-
     path = os.fspath(f)
     directory = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(prefix=".minigrad-", suffix=".tmp", dir=directory)
@@ -369,12 +366,10 @@ def load(f: str | os.PathLike[str] | Any, map_location: Any = None) -> dict[str,
         raise RuntimeError(f"cannot load {where}: {e}") from e
     if set(arrays) != set(header):
         raise RuntimeError(f"cannot load {where}: safetensors returned other tensors than the header lists")
-    from minigrad.tensor import Tensor
-
     tensors: OrderedDict[str, Any] = OrderedDict()
     for key in sorted(header, key=lambda k: header[k]["data_offsets"][0]):  # the order they were saved in
         arr = arrays[key].astype(_DTYPES[header[key]["dtype"]].newbyteorder("="), copy=True)
-        tensors[key] = Tensor._wrap(arr)
+        tensors[key] = wrap(arr)
     if metadata.get(_KIND) == "optimizer":
         return _unflatten(tensors, metadata, where)
     return tensors

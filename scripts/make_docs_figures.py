@@ -180,6 +180,18 @@ def gradcheck_demo() -> str:
     return "\n".join(lines)
 
 
+def compiled_ex1() -> str:
+    """Example 1's training step captured by minigrad.compile: the program it replays."""
+    import minigrad
+    from minigrad.examples import example1
+
+    p = example1.make_pipeline("float32", seed=0)
+    step = minigrad.compile(example1.train_step)
+    step(p.model, p.criterion, p.optimizer, p.inputs, p.targets)
+    call = ">>> step = minigrad.compile(train_step); step(model, criterion, optimizer, X, Y); print(step.code)"
+    return f"{call}\n{step.code}"
+
+
 def all_texts(only: Callable[[str], bool] = lambda name: True) -> dict[str, str]:
     """Every generated block of the doc, by name (``only`` filters by name before computing)."""
     makers: dict[str, Callable[[], dict[str, str]]] = {
@@ -188,6 +200,7 @@ def all_texts(only: Callable[[str], bool] = lambda name: True) -> dict[str, str]
         "ex3_": lambda: {**{k: v for k, v in explain_blocks("example3", "ex3").items() if k == "ex3_section3"},
                          "ex3_by_hand": ex3_by_hand()},
         "gradcheck_": lambda: {"gradcheck_demo": gradcheck_demo()},
+        "compiled_": lambda: {"compiled_ex1": compiled_ex1()},
     }
     out: dict[str, str] = {}
     for prefix, make in makers.items():

@@ -1,5 +1,7 @@
-"""Layer 5: ``Tensor`` and its methods, one mixin per family (placeholder while the layers refactor lands)."""
+"""Layer 5: ``Tensor`` and its methods, one mixin per family (``arithmetic``, ``shape``, ``reduction``,
+``inplace``, ``conversion``, ``autograd``), assembled in ``minigrad/_tensor/tensor.py``."""
 
-from minigrad.tensor import Size, Tensor
+from minigrad._tensor.tensor import Tensor
+from minigrad._tensor_base import Size
 
 __all__ = ["Size", "Tensor"]

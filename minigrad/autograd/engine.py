@@ -21,12 +21,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from minigrad.autograd.function import FREED, AccumulateGrad, Node
+from minigrad._tensor_base import TensorBase, wrap
+from minigrad.autograd.function import FREED, AccumulateGrad, Node, grad_accumulator
 
 if TYPE_CHECKING:
-    from minigrad.tensor import Tensor
-else:
-    Tensor = None  # bound by minigrad.tensor when it loads (it imports this module first)
+    from minigrad._tensor import Tensor  # (annotations only: layer 5 imports this module, never the reverse)
 
 __all__ = ["backward", "grad", "sum_to", "node_observers"]
 
@@ -164,7 +163,7 @@ def _dependencies(roots: Sequence[Node]) -> dict[Node, int]:
 
 def _run_pre_hooks(node: Node, g: np.ndarray) -> np.ndarray:
     for hook in node._pre_hooks or ():
-        result = hook((Tensor._wrap(g),))
+        result = hook((wrap(g),))
         if result is not None:
             g = result[0]._data if isinstance(result, tuple) else result._data
     return g
@@ -172,8 +171,8 @@ def _run_pre_hooks(node: Node, g: np.ndarray) -> np.ndarray:
 
 def _run_post_hooks(node: Node, grads: tuple[Any, ...], g: np.ndarray) -> tuple[Any, ...]:
     for hook in node._post_hooks or ():
-        wrapped = tuple(None if x is None else Tensor._wrap(x) for x in grads)
-        result = hook(wrapped, (Tensor._wrap(g),))
+        wrapped = tuple(None if x is None else wrap(x) for x in grads)
+        result = hook(wrapped, (wrap(g),))
         if result is not None:
             grads = tuple(None if x is None else x._data for x in result)
     return grads
@@ -186,7 +185,7 @@ def _root_grad(t: Tensor, gradient: Any, index: int) -> np.ndarray:
         if t._data.size != 1:
             raise RuntimeError("grad can be implicitly created only for scalar outputs")
         return _ONE.get(t._data.dtype) if t._data.ndim == 0 else np.ones(t._data.shape, t._data.dtype)
-    g = gradient._data if isinstance(gradient, Tensor) else np.asarray(gradient, dtype=t._data.dtype)
+    g = gradient._data if isinstance(gradient, TensorBase) else np.asarray(gradient, dtype=t._data.dtype)
     if g.shape != t._data.shape:
         raise RuntimeError(
             f"Mismatch in shape: grad_output[{index}] has a shape of {_size(g.shape)} and output[{index}] has "
@@ -200,14 +199,14 @@ def _size(shape: tuple[int, ...]) -> str:
 
 
 def _as_list(x: Any) -> list[Any]:
-    if x is None or isinstance(x, Tensor):
+    if x is None or isinstance(x, TensorBase):
         return [x]
     return list(x)
 
 
 def backward(tensors: Any, grad_tensors: Any = None, retain_graph: bool | None = None) -> None:
     """Accumulate d(tensors)/d(leaf) · grad_tensors into every leaf's ``.grad`` (torch.autograd.backward)."""
-    if grad_tensors is None and tensors.__class__ is Tensor and tensors.grad_fn is not None:
+    if grad_tensors is None and tensors.__class__ is TensorBase.tensor_class and tensors.grad_fn is not None:
         data = tensors._data  # the common case: loss.backward() on a scalar
         if data.ndim == 0 and data.dtype in _ONE:
             _run(((tensors.grad_fn, _ONE[data.dtype]),), bool(retain_graph))
@@ -217,7 +216,7 @@ def backward(tensors: Any, grad_tensors: Any = None, retain_graph: bool | None =
     roots = []
     for i, (t, g) in enumerate(zip(outs, grads)):
         g = _root_grad(t, g, i)
-        roots.append((t.grad_fn or t._grad_accumulator(), g))
+        roots.append((t.grad_fn or grad_accumulator(t), g))
     _run(roots, bool(retain_graph))
 
 
@@ -232,12 +231,12 @@ def grad(
     outs = _as_list(outputs)
     ins = _as_list(inputs)
     gouts = _as_list(grad_outputs) if grad_outputs is not None else [None] * len(outs)
-    roots = [(t.grad_fn or t._grad_accumulator(), _root_grad(t, g, i)) for i, (t, g) in enumerate(zip(outs, gouts))]
+    roots = [(t.grad_fn or grad_accumulator(t), _root_grad(t, g, i)) for i, (t, g) in enumerate(zip(outs, gouts))]
     capture: dict[Node, int] = {}
     for i, t in enumerate(ins):
         if not t._requires_grad:
             raise RuntimeError(f"One of the differentiated Tensors does not require grad (input {i})")
-        capture[t.grad_fn or t._grad_accumulator()] = i
+        capture[t.grad_fn or grad_accumulator(t)] = i
     found = _run(roots, bool(retain_graph), capture)
     result = []
     for g in found:
@@ -246,5 +245,5 @@ def grad(
                 "One of the differentiated Tensors appears to not have been used in the graph. "
                 "Set allow_unused=True if this is the desired behavior."
             )
-        result.append(None if g is None else Tensor._wrap(np.array(g, copy=True)))
+        result.append(None if g is None else wrap(np.array(g, copy=True)))
     return tuple(result)

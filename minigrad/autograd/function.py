@@ -35,24 +35,25 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
+from minigrad import _tensor_base
+from minigrad._dtype import from_numpy_dtype, get_default_dtype
+from minigrad._tensor_base import EPOCH, TensorBase, bump_version, wrap
 from minigrad.autograd import grad_mode
+from minigrad.autograd.observers import op_observers
 
 if TYPE_CHECKING:
-    from minigrad.tensor import Tensor
-else:
-    Tensor = None  # bound by minigrad.tensor when it loads (it imports this module first)
+    from minigrad._tensor import Tensor  # (annotations only: layer 5 imports this module, never the reverse)
 
 __all__ = [
     "Node", "BackwardNode", "AccumulateGrad", "Function", "FunctionCtx", "creation_observers", "bump_version",
-    "EPOCH", "FREED",
+    "EPOCH", "FREED", "grad_accumulator",
 ]
 
 # Callables run with each new node when non-empty (anomaly mode records the forward stack here).
 creation_observers: list[Callable[[Node], None]] = []
 
-# Global count of in-place modifications. A tensor's version counter is [its own count, EPOCH at its last
-# in-place change]; a node records EPOCH when made, so "saved value changed since" is one comparison.
-EPOCH = [0]
+# EPOCH (the global count of in-place modifications) and bump_version live with the version counters, in layer
+# 1 (minigrad._tensor_base); a node records EPOCH when made, so "saved value changed since" is one comparison.
 # Creation order of nodes: a node's inputs always have smaller numbers (the engine's visiting order).
 SEQUENCE = itertools.count()
 ACCUMULATE_PRIORITY = 2**62  # torch numbers AccumulateGrad UINT64_MAX: first among the ready nodes
@@ -60,11 +61,12 @@ _grad_state = grad_mode.state
 _new = object.__new__
 
 
-def bump_version(counter: list[int]) -> None:
-    """Record an in-place modification of the tensor owning ``counter``."""
-    EPOCH[0] += 1
-    counter[0] += 1
-    counter[1] = EPOCH[0]
+def grad_accumulator(t: TensorBase) -> AccumulateGrad:
+    """The leaf ``t``'s AccumulateGrad node (made once, kept while the tensor lives)."""
+    acc = t._acc
+    if acc is None:
+        acc = t._acc = AccumulateGrad(t)
+    return acc
 
 class _Freed(tuple):  # type: ignore[type-arg]
     """The type of ``FREED``: what a node holds in place of its saved values once backward released them."""
@@ -159,13 +161,13 @@ class BackwardNode(Node):
             if value is None:
                 continue
             tensor = counter = None
-            if isinstance(value, Tensor):  # a user Function saved Tensors: versions recorded by save_for_backward
+            if isinstance(value, TensorBase):  # a user Function saved Tensors: versions recorded by save_for_backward
                 tensor, counter, expected = value, value._vc, self.__dict__["_saved_versions"][i]
             elif out is not None and value is out[1]:
                 counter, expected = out[0], out[2]
             else:
                 for a, version in zip(self._inputs, self._versions):
-                    if isinstance(a, Tensor) and a._data is value:
+                    if isinstance(a, TensorBase) and a._data is value:
                         tensor, counter, expected = a, a._vc, version
                         break
             if counter is not None and counter[1] > epoch:
@@ -188,7 +190,7 @@ class BackwardNode(Node):
         """Run a user Function's backward on Tensors; keep the gradients of its tensor inputs. (A built-in op's
         node class replaces this with the op's own array ``backward``.)"""
         with grad_mode.no_grad():
-            out = self._function.backward(self, Tensor._wrap(grad))
+            out = self._function.backward(self, wrap(grad))
         out = out if isinstance(out, tuple) else (out,)
         positions = self.__dict__["_tensor_positions"]
         if len(out) != len(positions) and len(out) != self.__dict__["_n_args"]:
@@ -198,7 +200,7 @@ class BackwardNode(Node):
             )
         if len(out) != len(positions):
             out = tuple(out[i] for i in positions)
-        return tuple(None if g is None else (g._data if isinstance(g, Tensor) else np.asarray(g)) for g in out)
+        return tuple(None if g is None else (g._data if isinstance(g, TensorBase) else np.asarray(g)) for g in out)
 
 
 class AccumulateGrad(Node):
@@ -207,7 +209,7 @@ class AccumulateGrad(Node):
     __slots__ = ("_post_hooks", "_pre_hooks", "_variable")
     _name = "torch::autograd::AccumulateGrad"  # what torch's name() returns for this node
 
-    def __init__(self, leaf: Tensor) -> None:
+    def __init__(self, leaf: TensorBase) -> None:
         self._seq = ACCUMULATE_PRIORITY + next(SEQUENCE)  # runs as soon as it is ready, as in torch
         self.next_functions = ()
         self._variable = weakref.ref(leaf)
@@ -216,7 +218,7 @@ class AccumulateGrad(Node):
         self._pre_hooks = self._post_hooks = None
 
     @property
-    def variable(self) -> Tensor | None:
+    def variable(self) -> TensorBase | None:
         """The leaf tensor this node accumulates into."""
         return self._variable()
 
@@ -225,7 +227,7 @@ class AccumulateGrad(Node):
         leaf = self._variable()
         if leaf is not None:
             if leaf.grad is None:
-                leaf.grad = Tensor._wrap(grad.copy())
+                leaf.grad = wrap(grad.copy())
             else:
                 leaf.grad._data += grad
         return ()
@@ -239,7 +241,7 @@ class FunctionCtx(BackwardNode):
     def save_for_backward(self, *values: Any) -> None:
         """Keep ``values`` (Tensors) for ``backward``, with their versions for the in-place check."""
         self._saved = values
-        self.__dict__["_saved_versions"] = [v._vc[0] if isinstance(v, Tensor) else 0 for v in values]
+        self.__dict__["_saved_versions"] = [v._vc[0] if isinstance(v, TensorBase) else 0 for v in values]
 
 
 class Function:
@@ -290,10 +292,10 @@ class Function:
             n_edges = cls.edge_args  # None: every Tensor argument is a graph input; else the first n_edges
             edges = []
             for a in (args if n_edges is None else args[:n_edges]):
-                if isinstance(a, Tensor):
+                if isinstance(a, TensorBase):
                     if a._requires_grad:
                         requires = True
-                        edges.append((a.grad_fn or a._acc or a._grad_accumulator(), 0))
+                        edges.append((a.grad_fn or a._acc or grad_accumulator(a), 0))
                     else:
                         edges.append(_NO_EDGE)
                 elif n_edges is not None:
@@ -301,7 +303,7 @@ class Function:
             node.next_functions = tuple(edges) if requires else ()
         else:
             node.next_functions = ()
-        arrays = [a._data if isinstance(a, Tensor) else a for a in args]
+        arrays = [a._data if isinstance(a, TensorBase) else a for a in args]
         if cls.broadcasting:
             try:
                 data = cls.forward(node, *arrays)
@@ -309,13 +311,16 @@ class Function:
                 raise _broadcast_error(*arrays[: max(cls.edge_args or 2, 2)]) from None
         else:
             data = cls.forward(node, *arrays)
-        # the output Tensor (Tensor._wrap, inlined: this is the hottest path of the library)
-        out = _new(Tensor)
+        # the output tensor (``wrap``, inlined: this is the hottest path of the library)
+        out = _new(TensorBase.tensor_class)
         out._data = data if data.__class__ is np.ndarray else np.asarray(data)
         out.grad = None
         out._acc = None
         out._retains_grad = False
         out._vc = vc = args[0]._vc if cls.is_view else [0, 0]  # a view shares its base's version counter
+        if op_observers:  # minigrad.compile is capturing
+            for op_observer in op_observers:
+                op_observer(cls, node, args, out)
         if not requires:
             out.grad_fn = None
             out._requires_grad = False
@@ -330,7 +335,7 @@ class Function:
         if saved is not None:  # remember whose values were saved, at which versions, for the in-place check
             node._epoch = EPOCH[0]
             node._inputs = args
-            node._versions = [a._vc[0] if isinstance(a, Tensor) else 0 for a in args]
+            node._versions = [a._vc[0] if isinstance(a, TensorBase) else 0 for a in args]
             node._out = None
             for value in saved:
                 if value is data:
@@ -346,10 +351,9 @@ _NO_EDGE = (None, 0)
 
 def _modified_message(value: np.ndarray, version: int, expected: int, node: Node | None) -> str:
     """torch's words for a saved value that an in-place op changed (SavedVariable::unpack)."""
-    from minigrad._dtype import from_numpy_dtype
-    from minigrad.autograd.anomaly import is_anomaly_enabled
-    from minigrad.tensor import display_module
+    from minigrad.autograd.anomaly import is_anomaly_enabled  # (cycle: anomaly observes this module's nodes)
 
+    display_module = _tensor_base.display_module
     kind = f"{display_module}.{from_numpy_dtype(value.dtype).scalar_name}Tensor"
     of = "" if node is None else f", which is output 0 of {re.sub(r'Backward[0-9]*$', '', node.name())},"
     hint = (
@@ -388,27 +392,30 @@ def _apply_tensors(cls: type[Function], args: tuple[Any, ...]) -> Tensor:
     node = cls._node_cls()
     node._saved = None
     record = grad_mode.state.enabled
-    positions = [i for i, a in enumerate(args) if isinstance(a, Tensor)]
+    positions = [i for i, a in enumerate(args) if isinstance(a, TensorBase)]
     edges = []
     requires = False
     for i in positions:
         a = args[i]
         if record and a._requires_grad:
             requires = True
-            edges.append((a.grad_fn or a._grad_accumulator(), 0))
+            edges.append((a.grad_fn or grad_accumulator(a), 0))
         else:
             edges.append(_NO_EDGE)
     node.next_functions = tuple(edges)
     node._seq = next(SEQUENCE)
     with grad_mode.no_grad():
         out = cls.forward(node, *args)
-    if not isinstance(out, Tensor):
+    if not isinstance(out, TensorBase):
         if isinstance(out, tuple):
             raise NotImplementedError("minigrad Functions return a single Tensor (multiple outputs are not supported)")
-        out = Tensor(out)
+        out = wrap(np.array(out, dtype=get_default_dtype().np))  # (what ``Tensor(out)`` makes)
+    if op_observers:  # a user Function: its forward ran on Tensors, so it cannot be replayed from arrays
+        for op_observer in op_observers:
+            op_observer(cls, None, args, out)
     if not requires:
         return out
-    result = Tensor._wrap(out._data, node)
+    result = wrap(out._data, node)
     result._vc = out._vc  # a saved output stays recognisable to the in-place check
     out = result
     node._shape = out._data.shape

@@ -16,6 +16,9 @@ from typing import Any
 
 import numpy as np
 
+from minigrad._tensor_base import TensorBase, wrap
+from minigrad.autograd.engine import grad
+
 __all__ = ["gradcheck", "GradcheckError", "numerical_jacobian", "analytical_jacobian"]
 
 
@@ -28,9 +31,7 @@ def _as_tuple(x: Any) -> tuple[Any, ...]:
 
 
 def _is_tensor(x: Any) -> bool:
-    from minigrad.tensor import Tensor
-
-    return isinstance(x, Tensor)
+    return isinstance(x, TensorBase)
 
 
 def _differentiable(inputs: Sequence[Any]) -> list[int]:
@@ -77,9 +78,6 @@ def _np64(x: Any) -> np.ndarray:
 
 def analytical_jacobian(outputs: Sequence[Any], inputs: Sequence[Any]) -> dict[tuple[int, int], np.ndarray]:
     """``{(input i, output k): J}`` from backward: one pass per output element, ``grad_output`` one-hot."""
-    from minigrad.autograd.engine import grad
-    from minigrad.tensor import Tensor
-
     diff_in = _differentiable(inputs)
     jac: dict[tuple[int, int], np.ndarray] = {}
     for k, out in enumerate(outputs):
@@ -90,7 +88,7 @@ def analytical_jacobian(outputs: Sequence[Any], inputs: Sequence[Any]) -> dict[t
         for b in range(n_out):
             onehot = np.zeros(out._data.shape, dtype=out._data.dtype)
             onehot.reshape(-1)[b] = 1
-            grads = grad(out, [inputs[i] for i in diff_in], grad_outputs=Tensor._wrap(onehot), retain_graph=True,
+            grads = grad(out, [inputs[i] for i in diff_in], grad_outputs=wrap(onehot), retain_graph=True,
                          allow_unused=True)
             for i, g in zip(diff_in, grads):
                 if g is not None:

@@ -1,4 +1,4 @@
-"""``minigrad explain {example1,example2,example3} [--step K]``: one training step, opened up.
+"""``minigrad explain {example1,example2,example3} [--step K] [--compiled]``: one training step, opened up.
 
 Runs the seed pipeline (``minigrad.examples``) and its torch twin (``torch_ref``), built from the same seed
 so their parameters are identical, for K steps; then, for step K, prints
@@ -9,7 +9,9 @@ so their parameters are identical, for K steps; then, for step K, prints
    sent, and the rule it applied (``minigrad.autograd.trace``);
 4. the same gradients as torch computed them, captured with hooks (``grad_fn.register_hook`` on each of
    torch's nodes, ``register_hook`` on the prediction and the parameters), next to minigrad's, with |Δ|;
-5. the SGD update p ← p − lr·grad on both sides, then ``zero_grad``.
+5. the SGD update p ← p − lr·grad on both sides, then ``zero_grad``;
+6. with ``--compiled``, the same step captured by ``minigrad.compile``: guards and array program
+   (``minigrad.cli.explain_compiled``).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from minigrad.autograd.trace import Trace, format_array, shape_str, short_name, trace
+from minigrad.cli.explain_compiled import compiled_section
 
 __all__ = ["register", "run", "explain", "Explanation", "GradientPair"]
 
@@ -75,6 +78,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="dtype of data and parameters (default float32, as the tutorials)")
     p.add_argument("--graph", metavar="PATH", default=None,
                    help="also draw minigrad's and torch's graphs side by side to PATH (.svg, .png, .pdf or .dot)")
+    p.add_argument("--compiled", action="store_true",
+                   help="also show the step captured by minigrad.compile: its guards and array program")
     p.set_defaults(func=run)
 
 
@@ -89,6 +94,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"minigrad explain: {e}", file=sys.stderr)
         return 1
     print(result.text)
+    if args.compiled:
+        print(compiled_section(args.example, step=args.step, seed=args.seed, lr=args.lr, dtype=args.dtype))
     return 0
 
 

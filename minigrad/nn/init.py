@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 import warnings
 
+from minigrad._tensor import Tensor
 from minigrad.autograd.grad_mode import no_grad
-from minigrad.tensor import Tensor
 
 __all__ = ["uniform_", "normal_", "zeros_", "ones_", "constant_", "kaiming_uniform_", "calculate_fan_in_and_fan_out",
            "calculate_gain"]

@@ -9,11 +9,11 @@ import numpy as np
 
 from minigrad._device import check_device
 from minigrad._dtype import get_default_dtype, to_numpy_dtype
+from minigrad._tensor import Tensor
 from minigrad.nn import functional as F
 from minigrad.nn import init
 from minigrad.nn.module import Module
 from minigrad.nn.parameter import Parameter
-from minigrad.tensor import Tensor
 
 __all__ = ["Linear", "Identity"]
 

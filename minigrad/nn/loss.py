@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from minigrad._tensor import Tensor
 from minigrad.nn import functional as F
 from minigrad.nn.functional import _legacy_reduction
 from minigrad.nn.module import Module
-from minigrad.tensor import Tensor
 
 __all__ = ["MSELoss", "BCELoss", "BCEWithLogitsLoss"]
 

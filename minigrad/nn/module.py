@@ -8,9 +8,12 @@ from typing import Any
 
 import numpy as np
 
+from minigrad._dtype import float32, float64, to_numpy_dtype
+from minigrad._tensor import Size, Tensor
 from minigrad.autograd.function import bump_version
+from minigrad.autograd.observers import effect_observers, notify_effect
 from minigrad.nn.parameter import Parameter
-from minigrad.tensor import Size, Tensor, parse_to
+from minigrad.surface.conversion import parse_to
 
 __all__ = ["Module"]
 
@@ -187,6 +190,8 @@ class Module:
     # ------------------------------------------------------------------ state
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Clear every parameter's ``.grad`` (None by default, as torch 2.x)."""
+        if effect_observers:
+            notify_effect(self, "zero_grad", (set_to_none,))
         for p in self.parameters():
             if p.grad is not None:
                 if set_to_none:
@@ -227,8 +232,8 @@ class Module:
         """
         if not isinstance(state_dict, Mapping):
             raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
-        own = dict(self.named_parameters())
-        own.update(dict(self.named_buffers()))
+        own: dict[str, Tensor] = dict(self.named_parameters())
+        own.update(self.named_buffers())
         missing = [k for k in own if k not in state_dict]
         unexpected = [k for k in state_dict if k not in own]
         errors = []
@@ -269,8 +274,6 @@ class Module:
         return _IncompatibleKeys(missing, unexpected)
 
     def _apply_dtype(self, dtype: Any) -> Module:
-        from minigrad._dtype import to_numpy_dtype
-
         dt = to_numpy_dtype(dtype)
         for m in self.modules():
             for store in (m._parameters, m._buffers):
@@ -296,13 +299,9 @@ class Module:
         return self if target is None else self._apply_dtype(target)
 
     def float(self) -> Module:
-        from minigrad._dtype import float32
-
         return self._apply_dtype(float32)
 
     def double(self) -> Module:
-        from minigrad._dtype import float64
-
         return self._apply_dtype(float64)
 
     def cpu(self) -> Module:

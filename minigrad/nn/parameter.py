@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from minigrad.tensor import Tensor
+from minigrad._tensor import Tensor
 
 __all__ = ["Parameter"]
 

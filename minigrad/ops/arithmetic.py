@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from minigrad._cpu import CPU_CAPABILITY
 from minigrad._dtype import get_default_dtype, result_type, scalar_as
 from minigrad.autograd.function import Function
 
@@ -84,9 +85,7 @@ def _pow_float(x: np.ndarray, e: Any) -> np.ndarray:
 
 def _vec_block() -> int:
     """Elements per iteration of ATen's vectorized float32 loop: two AVX512 (16-float) or 8-float vectors."""
-    from minigrad.random import cpu_capability
-
-    return 32 if cpu_capability == "avx512" else 16
+    return 32 if CPU_CAPABILITY == "avx512" else 16
 
 
 _EXACT_POWERS = (2.0, 0.5, 1.0, -1.0, 0.0)  # NumPy's float32 square, sqrt, copy and reciprocal: exact like torch's

@@ -42,7 +42,8 @@ def check_mm(a: np.ndarray, b: np.ndarray, *, linear: bool) -> None:
 
 class Addmm(Function):
     """y = b + X·W  (nn.Linear computes b + X·weightᵀ).   dL/db = dL/dy summed over rows (by the engine),
-    dL/dX = dL/dy·Wᵀ,  dL/dW = Xᵀ·dL/dy."""
+    dL/dX = dL/dy·Wᵀ,  dL/dW = Xᵀ·dL/dy.  (X is (n, k) and W (k, m), same dtype: checked by the caller,
+    ``surface/linear.py``; a bias that does not broadcast to (n, m) is NumPy's ValueError.)"""
 
     node_name = "AddmmBackward0"
     formula = "dL/db = Σ_rows dL/dy ; dL/dX = dL/dy·Wᵀ ; dL/dW = Xᵀ·dL/dy"
@@ -50,7 +51,6 @@ class Addmm(Function):
 
     @staticmethod
     def forward(ctx, bias, x, w):  # type: ignore[no-untyped-def]
-        check_mm(x, w, linear=True)
         nf = ctx.next_functions  # as torch: X only if W needs a gradient, W only if X does
         if nf:
             ctx.save_for_backward(x if nf[2][0] is not None else None, w if nf[1][0] is not None else None)

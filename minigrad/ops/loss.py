@@ -1,12 +1,15 @@
-"""Loss functions as single graph nodes with closed-form backward, as in torch."""
+"""Loss functions as single graph nodes with closed-form backward, as in torch: pure math on arrays.
+
+The argument checks and torch's error messages live in ``minigrad/surface/loss.py``, which calls these ops; the
+only error raised here is BCE's domain error (probabilities must lie in [0, 1]).
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
-from minigrad._dtype import promote_types
+from minigrad._dtype import promote_types, result_type
 from minigrad.autograd.function import Function
-from minigrad.ops.arithmetic import _check_sub
 from minigrad.ops.unary import sigmoid_array
 
 __all__ = ["MseLoss", "BinaryCrossEntropy", "BinaryCrossEntropyWithLogits", "REDUCTIONS", "reduce"]
@@ -62,8 +65,9 @@ class MseLoss(Function):
 
 
 class BinaryCrossEntropy(Function):
-    """ℓ = −w·[t·max(ln x, −100) + (1 − t)·max(ln(1 − x), −100)].
-    dL/dx = w·g·(x − t) / max(x(1 − x), 1e-12),  dL/dt = −w·g·logit(x) = −w·g·ln(x / (1 − x))  (/n for 'mean')."""
+    """ℓ = −w·[t·max(ln x, −100) + (1 − t)·max(ln(1 − x), −100)]  for x, t ∈ [0, 1] (else a domain error).
+    dL/dx = w·g·(x − t) / max(x(1 − x), 1e-12),  dL/dt = −w·g·logit(x) = −w·g·ln(x / (1 − x))  (/n for 'mean').
+    The weight ``w`` broadcasts to x's shape (checked by the caller)."""
 
     node_name = "BinaryCrossEntropyBackward0"
     formula = "dL/dx = dL/dℓ·(x − t) / max(x(1 − x), 1e-12) ; dL/dt = −dL/dℓ·ln(x / (1 − x))  (/n for mean)"
@@ -75,7 +79,7 @@ class BinaryCrossEntropy(Function):
         exact_0_or_1 = False
         if x.size:
             lo, hi = np.minimum.reduce(x, axis=None), np.maximum.reduce(x, axis=None)
-            if not (lo >= 0 and hi <= 1):  # NaN fails both tests, as in torch
+            if not (lo >= 0 and hi <= 1):  # the domain error; NaN fails both tests, as in torch
                 raise RuntimeError("all elements of input should be between 0 and 1")
             exact_0_or_1 = lo == 0 or hi == 1
             if not (np.minimum.reduce(t, axis=None) >= 0 and np.maximum.reduce(t, axis=None) <= 1):
@@ -91,8 +95,7 @@ class BinaryCrossEntropy(Function):
         loss -= np.multiply(t, log_x, out=log_x)
         if weight is not None:
             weight = weight.astype(loss.dtype, copy=False)  # torch reads the weight in the input's dtype
-            _check_weight_fits(weight, loss.shape)
-            loss = loss * weight
+            loss *= weight  # in place, as torch: a weight that would enlarge the loss is NumPy's ValueError
         ctx.save_for_backward(x, t, weight)
         ctx.reduction = reduction
         return reduce(loss, reduction)
@@ -121,27 +124,6 @@ class BinaryCrossEntropy(Function):
         return gx, gt
 
 
-def _check_weight_fits(weight: np.ndarray, shape: tuple[int, ...]) -> None:
-    """torch applies a loss's weight in place: it must broadcast to the loss's shape without enlarging it."""
-    try:
-        out = np.broadcast_shapes(shape, weight.shape)
-    except ValueError:
-        raise _weight_broadcast_error(weight.shape, shape) from None
-    if out != shape:
-        raise RuntimeError(f"output with shape {list(shape)} doesn't match the broadcast shape {list(out)}")
-
-
-def _weight_broadcast_error(weight: tuple[int, ...], loss: tuple[int, ...]) -> RuntimeError:
-    """torch's error for a BCE weight that does not broadcast to the loss (its expand of the weight)."""
-    from minigrad.tensor import Size
-
-    dim = next(-i for i in range(1, min(len(weight), len(loss)) + 1)
-               if weight[-i] != 1 and weight[-i] != loss[-i])
-    return RuntimeError(f"Attempting to broadcast a dimension of length {weight[dim]} at {dim}! Mismatching argument "
-                        f"at index 1 had {Size(weight)!r}; but expected shape should be broadcastable to "
-                        f"{[1] * (len(weight) - len(loss)) + list(loss)}")
-
-
 def _clamped_logs(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """max(ln x, −100) and max(ln(1 − x), −100), each in one new array."""
     log_x = np.asarray(np.log(x))  # (asarray: a 0-d result is a scalar, and the buffers are reused)
@@ -164,9 +146,6 @@ class BinaryCrossEntropyWithLogits(Function):
 
     @staticmethod
     def forward(ctx, z, t, weight, pos_weight, reduction):  # type: ignore[no-untyped-def]
-        for w in (weight, pos_weight):
-            if w is not None:
-                _check_weight_fits(w, z.shape)
         dz = z.dtype
         if t.dtype != dz or (weight is not None and weight.dtype != dz) or (
                 pos_weight is not None and pos_weight.dtype != dz):
@@ -215,14 +194,12 @@ def _bce_logits_mixed(z: np.ndarray, t: np.ndarray, weight: np.ndarray | None,
     """The elementwise loss for operands of different dtypes, step by step as torch computes it (in place):
     log_sigmoid(z) in z's dtype, times (pos_weight − 1)·t + 1; then (1 − t) in t's dtype, times z, minus that,
     times weight, each result cast back to t's dtype. So the loss has the target's dtype (float64 target, float32
-    logits: float64; float16 target: float16), a bool target or pos_weight is refused (1 − t) and an integer
-    target cannot hold the float product."""
+    logits: float64; float16 target: float16). The caller refuses what torch refuses here: a bool target or
+    pos_weight (1 − t), an integer target (it cannot hold the float product)."""
     with np.errstate(over="ignore", invalid="ignore"):
         log_sig = _log_sigmoid(z)
         if pos_weight is not None:
-            _check_sub(pos_weight, 1)
             log_sig = _inplace(log_sig, _mul(pos_weight - 1, t) + 1, np.multiply)
-        _check_sub(1, t)
         loss = _inplace(_inplace(1 - t, z, np.multiply), log_sig, np.subtract)
         if weight is not None:
             loss = _inplace(loss, weight, np.multiply)
@@ -270,23 +247,15 @@ def _log_sigmoid(z: np.ndarray) -> np.ndarray:
 
 def _mul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """a·b in torch's result dtype."""
-    from minigrad._dtype import result_type
-
     a, b = np.asarray(a), np.asarray(b)  # (NumPy gives 0-d results as scalars, which would promote as numbers)
     dt = result_type(a, b)
     return a.astype(dt, copy=False) * b.astype(dt, copy=False)
 
 
 def _inplace(a: np.ndarray, b: np.ndarray, op: np.ufunc) -> np.ndarray:
-    """torch's in-place ``a.op_(b)``: computed in the result dtype, written back in a's dtype and shape."""
-    from minigrad._dtype import from_numpy_dtype, result_type
-
+    """torch's in-place ``a.op_(b)``: computed in the result dtype, written back in a's dtype and shape (the caller
+    has checked that the result fits a: same shape, and no float result into an integer a)."""
     a, b = np.asarray(a), np.asarray(b)  # (NumPy gives 0-d results as scalars, which would promote as numbers)
     dt = result_type(a, b)
-    if dt.kind == "f" and a.dtype.kind != "f":
-        raise RuntimeError(f"result type {from_numpy_dtype(dt).scalar_name} can't be cast to the desired output "
-                           f"type {from_numpy_dtype(a.dtype).scalar_name}")
     out = op(a.astype(dt, copy=False), b.astype(dt, copy=False))
-    if out.shape != a.shape:
-        raise RuntimeError(f"output with shape {list(a.shape)} doesn't match the broadcast shape {list(out.shape)}")
     return out.astype(a.dtype, copy=False)

@@ -3,18 +3,43 @@
 from __future__ import annotations
 
 import copy
+import functools
 from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
 
-from minigrad.tensor import Tensor
+from minigrad._tensor import Tensor
+from minigrad.autograd.observers import effect_observers, notify_effect
 
 __all__ = ["Optimizer"]
 
 
+def _observed_step(step: Any) -> Any:
+    """``step`` that brackets its work with "step" / "step_end" effect notifications when anyone listens."""
+
+    @functools.wraps(step)
+    def observed(self: Optimizer, *args: Any, **kwargs: Any) -> Any:
+        if not effect_observers:
+            return step(self, *args, **kwargs)
+        notify_effect(self, "step", args + tuple(kwargs.values()))
+        result = step(self, *args, **kwargs)
+        notify_effect(self, "step_end", ())
+        return result
+
+    observed._observed = True  # type: ignore[attr-defined]  # marks a wrapped step
+    return observed
+
+
 class Optimizer:
     """Holds ``param_groups`` (dicts with ``params`` and hyper-parameters) and per-parameter ``state``."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Each subclass's ``step`` tells the effect observers (``minigrad.compile``) when it starts and ends."""
+        super().__init_subclass__(**kwargs)
+        step = cls.__dict__.get("step")
+        if step is not None and not getattr(step, "_observed", False):
+            cls.step = _observed_step(step)  # type: ignore[method-assign]  # wrapped once, at class creation
 
     def __init__(self, params: Any, defaults: dict[str, Any]) -> None:
         if isinstance(params, Tensor):
@@ -56,6 +81,8 @@ class Optimizer:
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Clear every parameter's ``.grad``: to None (torch 2.x default) or to zeros in place."""
+        if effect_observers:
+            notify_effect(self, "zero_grad", (set_to_none,))
         for group in self.param_groups:
             for p in group["params"]:
                 if p.grad is not None:
@@ -69,7 +96,7 @@ class Optimizer:
 
     def state_dict(self) -> dict[str, Any]:
         """``{"state": {index: {...}}, "param_groups": [{..., "params": [indices]}]}`` like torch."""
-        index = {}
+        index: dict[int, int] = {}
         groups = []
         for g in self.param_groups:
             packed = {k: v for k, v in g.items() if k != "params"}

@@ -1,4 +1,5 @@
-"""Stochastic gradient descent with torch's update rule and argument checks."""
+"""Stochastic gradient descent: ``sgd_update`` is the math (arrays in, arrays out), ``SGD`` is torch's
+optimizer around it (argument checks, state, and the all-or-nothing write)."""
 
 from __future__ import annotations
 
@@ -7,13 +8,41 @@ from typing import Any
 
 import numpy as np
 
-from minigrad.autograd.function import EPOCH
+from minigrad._tensor import Tensor
+from minigrad._tensor_base import bump_version
+from minigrad.autograd.grad_mode import enable_grad
 from minigrad.optim.optimizer import Optimizer
-from minigrad.tensor import Tensor
 
-__all__ = ["SGD"]
+__all__ = ["SGD", "sgd_update"]
 
 _REAL = frozenset({float, int})  # the hyper-parameter types checked without isinstance (the common case)
+
+
+def sgd_update(param: np.ndarray, grad: np.ndarray, momentum_buffer: np.ndarray | None, *, lr: float,
+               momentum: float, dampening: float, weight_decay: float, nesterov: bool,
+               maximize: bool) -> tuple[np.ndarray, np.ndarray | None]:
+    """One SGD update of one parameter, torch.optim.SGD's rule; returns ``(step, new_momentum_buffer)`` and
+    writes nothing: the caller writes ``param ← param − step`` (and keeps the buffer).
+
+        g = ∇p  (−∇p with ``maximize``)  + weight_decay·p
+        b = g on the first step (no buffer yet), else b = μ·b + (1 − dampening)·g      (with momentum μ > 0)
+        v = g + μ·b (nesterov) or v = b (with momentum);  v = g (without)
+        step = lr·v
+    """
+    g = -grad if maximize else grad
+    if weight_decay:
+        g = g + weight_decay * param
+    if not momentum:
+        return lr * g, None
+    b = np.array(g, copy=True) if momentum_buffer is None else momentum * momentum_buffer + (1 - dampening) * g
+    v = g + momentum * b if nesterov else b
+    return lr * v, b
+
+
+def assign_sub(t: Tensor, delta: np.ndarray) -> None:
+    """(placeholder until layer 1's primitive lands: see /work/notes/core13b.md)"""
+    t._data -= delta
+    bump_version(t._vc)
 
 
 def _check_real(group: dict[str, Any]) -> None:
@@ -33,6 +62,13 @@ def _check_grad(p: Tensor, grad: Any) -> None:
         )
     if p._data.dtype.kind != "f":
         raise RuntimeError(f"result type Float can't be cast to the desired output type {p.dtype.scalar_name}")
+
+
+def _check_buffer(buf: Any, p: Tensor) -> None:
+    """A loaded momentum buffer of another shape (torch fails too)."""
+    if buf is not None and buf._data.shape != p._data.shape:
+        raise RuntimeError(f"momentum_buffer of shape {list(buf._data.shape)} does not match the parameter's "
+                           f"shape {list(p._data.shape)}")
 
 
 class SGD(Optimizer):
@@ -68,60 +104,57 @@ class SGD(Optimizer):
         super().__init__(params, defaults)
 
     def step(self, closure: Any = None) -> Any:
-        """One update of every parameter that has a gradient, in two passes: the first checks everything and
-        computes every new step (and momentum buffer); the second only writes them. So an error anywhere
-        leaves every parameter and buffer unchanged."""
+        """One update of every parameter that has a gradient: the ``.grad`` arrays, checked, go to ``update``."""
         loss = None
         if closure is not None:
-            from minigrad.autograd.grad_mode import enable_grad
-
             with enable_grad():
                 loss = closure()
-        staged: list[tuple[Tensor, np.ndarray, np.ndarray | None]] = []
+        grads: list[list[np.ndarray | None]] = []
         for group in self.param_groups:
-            lr, momentum, dampening = group["lr"], group["momentum"], group["dampening"]
-            weight_decay, nesterov, maximize = group["weight_decay"], group["nesterov"], group["maximize"]
-            if (lr.__class__ not in _REAL or momentum.__class__ not in _REAL or dampening.__class__ not in _REAL
-                    or weight_decay.__class__ not in _REAL):
-                _check_real(group)
-            plain = not (momentum or weight_decay or maximize)
+            _check_hyperparameters(group)
+            row: list[np.ndarray | None] = []
             for p in group["params"]:
                 grad = p.grad
-                if grad is None:
-                    continue
-                if grad.__class__ is not Tensor or grad._data.shape != p._data.shape or p._data.dtype.kind != "f":
+                if grad is not None and (grad.__class__ is not Tensor or grad._data.shape != p._data.shape
+                                         or p._data.dtype.kind != "f"):
                     _check_grad(p, grad)  # raises with the right message (or accepts a Tensor subclass)
-                g = grad._data
-                buf = None
-                if not plain:
-                    g, buf = self._direction(p, g, momentum, dampening, weight_decay, nesterov, maximize)
-                staged.append((p, lr * g, buf))
-        if staged:
-            EPOCH[0] += 1  # one in-place modification per parameter (function.bump_version, for all at once)
-            epoch = EPOCH[0]
-        for p, delta, buf in staged:
-            p._data -= delta
-            vc = p._vc
-            vc[0] += 1
-            vc[1] = epoch
-            if buf is not None:
-                self.state.setdefault(p, {})["momentum_buffer"] = Tensor._wrap(buf)
+                row.append(None if grad is None else grad._data)
+            grads.append(row)
+        self.update(grads)
         return loss
 
-    def _direction(self, p: Tensor, g: np.ndarray, momentum: float, dampening: float, weight_decay: float,
-                   nesterov: bool, maximize: bool) -> tuple[np.ndarray, np.ndarray | None]:
-        """The step direction v for one parameter (torch's rule, see the class docstring) and the new momentum
-        buffer (None without momentum); nothing is written here."""
-        if maximize:
-            g = -g
-        if weight_decay:
-            g = g + weight_decay * p._data
-        if not momentum:
-            return g, None
-        state = self.state.get(p)
-        old = None if state is None else state.get("momentum_buffer")
-        if old is not None and old._data.shape != g.shape:  # (a loaded state of another shape; torch fails too)
-            raise RuntimeError(f"momentum_buffer of shape {list(old._data.shape)} does not match the parameter's "
-                               f"shape {list(g.shape)}")
-        buf = np.array(g, copy=True) if old is None else momentum * old._data + (1 - dampening) * g
-        return (g + momentum * buf if nesterov else buf), buf
+    def update(self, grads: list[list[np.ndarray | None]]) -> None:
+        """The array-level step: ``grads[i][j]`` is the gradient of ``param_groups[i]["params"][j]`` (None: that
+        parameter is skipped). ``step()`` runs it on the ``.grad`` arrays, ``minigrad.compile`` on a captured
+        program's gradients. Two passes (``sgd_update`` for each parameter): the first checks everything and
+        computes every step and momentum buffer, the second only writes them, so an error anywhere leaves every
+        parameter and buffer unchanged."""
+        staged: list[tuple[Tensor, np.ndarray, np.ndarray | None]] = []
+        for group, row in zip(self.param_groups, grads):
+            _check_hyperparameters(group)
+            lr, momentum, dampening = group["lr"], group["momentum"], group["dampening"]
+            weight_decay, nesterov, maximize = group["weight_decay"], group["nesterov"], group["maximize"]
+            plain = not (momentum or weight_decay or maximize)
+            for p, g in zip(group["params"], row):
+                if g is None:
+                    continue
+                if plain:  # (the common case, without a call: step = lr·g)
+                    staged.append((p, lr * g, None))
+                    continue
+                old = self.state[p].get("momentum_buffer") if momentum and p in self.state else None
+                _check_buffer(old, p)
+                step, buf = sgd_update(p._data, g, None if old is None else old._data, lr=lr, momentum=momentum,
+                                       dampening=dampening, weight_decay=weight_decay, nesterov=nesterov,
+                                       maximize=maximize)
+                staged.append((p, step, buf))
+        for p, step, buf in staged:
+            assign_sub(p, step)  # p ← p − step, in place, one version bump
+            if buf is not None:
+                self.state.setdefault(p, {})["momentum_buffer"] = Tensor._wrap(buf)
+
+
+def _check_hyperparameters(group: dict[str, Any]) -> None:
+    """torch's TypeError for a hyperparameter that is not a real number (checked without isinstance when fast)."""
+    if (group["lr"].__class__ not in _REAL or group["momentum"].__class__ not in _REAL
+            or group["dampening"].__class__ not in _REAL or group["weight_decay"].__class__ not in _REAL):
+        _check_real(group)

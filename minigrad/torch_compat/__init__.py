@@ -252,10 +252,10 @@ def enable() -> None:
     if _State.enabled:
         return
     from minigrad import _dtype
+    from minigrad._tensor import Tensor
     from minigrad.nn.module import Module
-    from minigrad.tensor import Tensor
 
-    tensor_module = sys.modules["minigrad.tensor"]
+    tensor_module = sys.modules["minigrad._tensor_base"]
     _State.saved_modules = {k: sys.modules.pop(k) for k in list(sys.modules) if _ours(k)}
     sys.meta_path.insert(0, _FINDER)
     _patch(tensor_module, "display_module", "torch")
@@ -297,7 +297,7 @@ def enabled() -> Iterator[None]:
 
 
 def _dtype_repr(self: Any) -> str:
-    return f"{sys.modules['minigrad.tensor'].display_module}.{self.name}"
+    return f"{sys.modules['minigrad._tensor_base'].display_module}.{self.name}"
 
 
 def _tensor_getattr(self: Any, name: str) -> Any:

@@ -1,4 +1,5 @@
-"""Top-level functions (``minigrad.exp(t)``, ``minigrad.cat([...])``...) that mirror torch's namespace."""
+"""Layer 4: top-level functions (``minigrad.exp(t)``, ``minigrad.cat([...])``...) that mirror torch's namespace:
+argument checks and torch's messages, then a Tensor method or an op of ``minigrad.ops``."""
 
 from __future__ import annotations
 
@@ -7,10 +8,18 @@ from typing import Any
 
 import numpy as np
 
+from minigrad._creation import tensor
 from minigrad._dtype import dtype as _DtypeClass
 from minigrad._dtype import from_numpy_dtype, result_type
+from minigrad._tensor_base import TensorBase as Tensor  # (layer 4: tensors are known by their base class)
 from minigrad.ops import shape as _shape
-from minigrad.tensor import _UNSET, ALL_DIMS, Tensor, _deprecated_alpha, _other, _tensor_arg
+from minigrad.ops.arithmetic import Maximum, Minimum, Where, _check_sub
+from minigrad.ops.reduction import normalize_dims
+from minigrad.surface.arithmetic import operand as _other
+from minigrad.surface.parser import ALL_DIMS
+from minigrad.surface.parser import UNSET as _UNSET
+from minigrad.surface.parser import deprecated_alpha as _deprecated_alpha
+from minigrad.surface.parser import tensor_arg as _tensor_arg
 
 __all__ = [
     "abs", "cat", "clamp", "clip", "exp", "log", "max", "mean", "min", "relu", "sigmoid", "sqrt", "stack", "sum",
@@ -20,54 +29,55 @@ __all__ = [
 ]
 
 
-def _t(x: Any, name: str) -> Tensor:
+def tensor_input(x: Any, name: str) -> Tensor:
+    """``x`` if it is a Tensor, else torch's TypeError for the ``input`` argument of ``name``."""
     if not isinstance(x, Tensor):
         raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(x).__name__}")
     return x
 
 
 def exp(input: Tensor) -> Tensor:
-    return _t(input, "exp").exp()
+    return tensor_input(input, "exp").exp()
 
 
 def log(input: Tensor) -> Tensor:
-    return _t(input, "log").log()
+    return tensor_input(input, "log").log()
 
 
 def sigmoid(input: Tensor) -> Tensor:
-    return _t(input, "sigmoid").sigmoid()
+    return tensor_input(input, "sigmoid").sigmoid()
 
 
 def tanh(input: Tensor) -> Tensor:
-    return _t(input, "tanh").tanh()
+    return tensor_input(input, "tanh").tanh()
 
 
 def relu(input: Tensor) -> Tensor:
-    return _t(input, "relu").relu()
+    return tensor_input(input, "relu").relu()
 
 
 def abs(input: Tensor) -> Tensor:
-    return _t(input, "abs").abs()
+    return tensor_input(input, "abs").abs()
 
 
 def sqrt(input: Tensor) -> Tensor:
-    return _t(input, "sqrt").sqrt()
+    return tensor_input(input, "sqrt").sqrt()
 
 
 def neg(input: Tensor) -> Tensor:
-    return -_t(input, "neg")
+    return -tensor_input(input, "neg")
 
 
 def reciprocal(input: Tensor) -> Tensor:
-    return _t(input, "reciprocal").reciprocal()
+    return tensor_input(input, "reciprocal").reciprocal()
 
 
 def round(input: Tensor, decimals: int = 0) -> Tensor:
-    return _t(input, "round").round(decimals)
+    return tensor_input(input, "round").round(decimals)
 
 
 def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
-    return _t(input, "clamp").clamp(min, max)
+    return tensor_input(input, "clamp").clamp(min, max)
 
 
 clip = clamp
@@ -88,8 +98,6 @@ def _t_or_number(x: Any, name: str, other: Any = None) -> Tensor:
     """``input`` of add/sub/mul/div: a Tensor, or a Python number that torch takes as a 0-d "wrapped number"
     tensor, which does not decide the result dtype (it is made in the dtype the op will produce)."""
     if isinstance(x, bool | int | float) and not isinstance(x, Tensor):
-        from minigrad._creation import tensor
-
         if type(x) is int and not -(2**63) <= x < 2**63:  # torch: a uint64 tensor, or an overflow
             raise NotImplementedError(f"{name}(): a Python int beyond int64 as 'input' is not supported by minigrad")
         if isinstance(other, Tensor):
@@ -98,7 +106,7 @@ def _t_or_number(x: Any, name: str, other: Any = None) -> Tensor:
                 return Tensor._wrap(np.array(x % 2**64, dtype=np.uint64).astype(dt))  # torch wraps it around
             return tensor(x, dtype=from_numpy_dtype(dt))
         return tensor(x)
-    return _t(x, name)
+    return tensor_input(x, name)
 
 
 def add(input: Any, other: Any, *deprecated: Any, alpha: Any = 1) -> Tensor:
@@ -113,8 +121,6 @@ def sub(input: Any, other: Any, *deprecated: Any, alpha: Any = 1) -> Tensor:
     if deprecated:
         other, alpha = _deprecated_alpha("sub", other, deprecated, alpha)
     if type(input) is bool:  # (a wrapped bool input is refused before it takes the result dtype)
-        from minigrad.ops.arithmetic import _check_sub
-
         _check_sub(input, other._data if isinstance(other, Tensor) else other)
     return _t_or_number(input, "sub", other).sub(other, alpha=alpha)
 
@@ -130,55 +136,55 @@ def div(input: Any, other: Any) -> Tensor:
 def pow(input: Any, exponent: Any) -> Tensor:
     if isinstance(input, Tensor):
         return input**exponent
-    return _t(exponent, "pow").__rpow__(input)
+    return tensor_input(exponent, "pow").__rpow__(input)
 
 
 def sum(input: Tensor, dim: Any = ALL_DIMS, keepdim: bool = False, dtype: Any = None) -> Tensor:
-    return _t(input, "sum").sum(dim, keepdim, dtype=dtype)
+    return tensor_input(input, "sum").sum(dim, keepdim, dtype=dtype)
 
 
 def mean(input: Tensor, dim: Any = ALL_DIMS, keepdim: bool = False, dtype: Any = None) -> Tensor:
-    return _t(input, "mean").mean(dim, keepdim, dtype=dtype)
+    return tensor_input(input, "mean").mean(dim, keepdim, dtype=dtype)
 
 
 def max(input: Tensor, dim_or_other: Any = None, /, keepdim: Any = _UNSET, *, dim: Any = _UNSET) -> Any:
-    return _t(input, "max").max(dim_or_other, keepdim, dim=dim)
+    return tensor_input(input, "max").max(dim_or_other, keepdim, dim=dim)
 
 
 def min(input: Tensor, dim_or_other: Any = None, /, keepdim: Any = _UNSET, *, dim: Any = _UNSET) -> Any:
-    return _t(input, "min").min(dim_or_other, keepdim, dim=dim)
+    return tensor_input(input, "min").min(dim_or_other, keepdim, dim=dim)
 
 
 def argmax(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
-    return _t(input, "argmax").argmax(dim, keepdim)
+    return tensor_input(input, "argmax").argmax(dim, keepdim)
 
 
 def argmin(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
-    return _t(input, "argmin").argmin(dim, keepdim)
+    return tensor_input(input, "argmin").argmin(dim, keepdim)
 
 
 def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
-    return _t(input, "transpose").transpose(dim0, dim1)
+    return tensor_input(input, "transpose").transpose(dim0, dim1)
 
 
 def t(input: Tensor) -> Tensor:
-    return _t(input, "t").t()
+    return tensor_input(input, "t").t()
 
 
 def unsqueeze(input: Tensor, dim: int) -> Tensor:
-    return _t(input, "unsqueeze").unsqueeze(dim)
+    return tensor_input(input, "unsqueeze").unsqueeze(dim)
 
 
 def squeeze(input: Tensor, dim: int | None = None) -> Tensor:
-    return _t(input, "squeeze").squeeze(dim)
+    return tensor_input(input, "squeeze").squeeze(dim)
 
 
 def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
-    return _t(input, "flatten").flatten(start_dim, end_dim)
+    return tensor_input(input, "flatten").flatten(start_dim, end_dim)
 
 
 def reshape(input: Tensor, shape: Any) -> Tensor:
-    return _t(input, "reshape").reshape(shape)
+    return tensor_input(input, "reshape").reshape(shape)
 
 
 def mm(input: Tensor, mat2: Tensor, out_dtype: Any = None) -> Tensor:
@@ -188,11 +194,11 @@ def mm(input: Tensor, mat2: Tensor, out_dtype: Any = None) -> Tensor:
             raise TypeError(f"mm() received an invalid combination of arguments - got (Tensor, Tensor, "
                             f"{type(out_dtype).__name__})")
         raise NotImplementedError("Could not run 'aten::mm.dtype' with arguments from the 'CPU' backend.")
-    return _t(input, "mm").mm(mat2)
+    return tensor_input(input, "mm").mm(mat2)
 
 
 def dot(input: Tensor, other: Tensor) -> Tensor:
-    return _t(input, "dot").dot(other)
+    return tensor_input(input, "dot").dot(other)
 
 
 def cat(tensors: Any, dim: int = 0) -> Tensor:
@@ -235,17 +241,12 @@ def stack(tensors: Any, dim: int = 0) -> Tensor:
     tensors = _tensor_list(tensors, "stack")
     if not tensors:
         raise RuntimeError("stack expects a non-empty TensorList")
-    from minigrad.ops.reduction import normalize_dims
-
     try:
         dim = operator.index(dim)
     except TypeError:
         raise TypeError(f"stack(): argument 'dim' (position 2) must be int, not {type(dim).__name__}") from None
     (dim,) = normalize_dims(dim, tensors[0]._data.ndim + 1)  # (torch's IndexError comes before the sizes)
     first = tensors[0]._data.shape
-    from minigrad.ops.reduction import normalize_dims
-
-    normalize_dims(dim, len(first) + 1)  # the dim's range first, as torch (a new axis: one more than the inputs')
     for i, x in enumerate(tensors):
         if x._data.shape != first:
             raise RuntimeError(f"stack expects each tensor to be equal size, but got {list(first)} at entry 0 and "
@@ -255,8 +256,6 @@ def stack(tensors: Any, dim: int = 0) -> Tensor:
 
 def where(condition: Tensor, input: Any, other: Any) -> Tensor:
     """Elementwise choice: ``input`` where ``condition`` else ``other`` (``WhereBackward0``)."""
-    from minigrad.ops.arithmetic import Where
-
     if not isinstance(condition, Tensor):
         raise TypeError(f"where(): argument 'condition' (position 1) must be Tensor, not {type(condition).__name__}")
     if condition._data.dtype.kind != "b" and condition._data.dtype != np.uint8:  # (uint8: torch's deprecated mask)
@@ -267,26 +266,22 @@ def where(condition: Tensor, input: Any, other: Any) -> Tensor:
 
 def maximum(input: Tensor, other: Tensor) -> Tensor:
     """Elementwise max (``MaximumBackward0``); NaN where either is NaN, as in torch."""
-    from minigrad.ops.arithmetic import Maximum
-
-    _t(input, "maximum"), _tensor_arg(other, "maximum", "other", 2)
+    tensor_input(input, "maximum"), _tensor_arg(other, "maximum", "other", 2)
     return Maximum.apply(input, other)
 
 
 def minimum(input: Tensor, other: Tensor) -> Tensor:
     """Elementwise min (``MinimumBackward0``); NaN where either is NaN, as in torch."""
-    from minigrad.ops.arithmetic import Minimum
-
-    _t(input, "minimum"), _tensor_arg(other, "minimum", "other", 2)
+    tensor_input(input, "minimum"), _tensor_arg(other, "minimum", "other", 2)
     return Minimum.apply(input, other)
 
 
 def allclose(input: Tensor, other: Tensor, rtol: float = 1e-5, atol: float = 1e-8, equal_nan: bool = False) -> bool:
-    return _t(input, "allclose").allclose(other, rtol, atol, equal_nan)
+    return tensor_input(input, "allclose").allclose(other, rtol, atol, equal_nan)
 
 
 def equal(input: Tensor, other: Tensor) -> bool:
-    return _t(input, "equal").equal(other)
+    return tensor_input(input, "equal").equal(other)
 
 
 def is_tensor(obj: Any) -> bool:
@@ -294,8 +289,8 @@ def is_tensor(obj: Any) -> bool:
 
 
 def numel(input: Tensor) -> int:
-    return _t(input, "numel").numel()
+    return tensor_input(input, "numel").numel()
 
 
 def isnan(input: Tensor) -> Tensor:
-    return _t(input, "isnan").isnan()
+    return tensor_input(input, "isnan").isnan()

@@ -1,0 +1,37 @@
+"""Capture hooks: lists of callables that tools above the engine register to watch it work.
+
+The engine's own extension style (``function.creation_observers``, ``engine.node_observers``): a module-level
+list that is empty in ordinary use, so the hot path pays one truthiness test. ``minigrad.compile`` registers
+here while it captures a step; nothing registers at import time.
+
+- ``op_observers``: ``observer(cls, ctx, args, out)`` after every ``Function.apply``: the Function class, its
+  ctx (the backward node, holding what forward saved; ``None`` for a user Function, whose forward sees Tensors),
+  the arguments as given and the output tensor.
+- ``value_read_observers``: ``observer(tensor, how)`` when Python reads a tensor's values (``item``, ``bool``,
+  ``float``, ``int``, ``numpy``, ``tolist``): a branch on a value cannot be replayed from a captured program.
+- ``effect_observers``: ``observer(obj, name, args)`` when an optimizer or module changes state outside the graph
+  (``step``, ``zero_grad``), so a captured program can repeat it in its place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+__all__ = ["op_observers", "value_read_observers", "effect_observers", "notify_value_read", "notify_effect"]
+
+op_observers: list[Callable[[type, Any, tuple[Any, ...], Any], None]] = []
+value_read_observers: list[Callable[[Any, str], None]] = []
+effect_observers: list[Callable[[Any, str, tuple[Any, ...]], None]] = []
+
+
+def notify_value_read(tensor: Any, how: str) -> None:
+    """Tell the value-read observers (call only when the list is non-empty)."""
+    for observer in tuple(value_read_observers):
+        observer(tensor, how)
+
+
+def notify_effect(obj: Any, name: str, args: tuple[Any, ...]) -> None:
+    """Tell the effect observers (call only when the list is non-empty)."""
+    for observer in tuple(effect_observers):
+        observer(obj, name, args)

@@ -1,0 +1,331 @@
+"""minigrad.compile: a replayed step equals the eager step bit for bit; guards re-capture, fall back and refuse.
+
+Every expected value here comes from the eager engine running the same step on an identical copy of the
+pipeline (the replay must not change a single bit), never from the compiled object itself.
+"""
+
+from __future__ import annotations
+
+import gc
+import tracemalloc
+import warnings
+import weakref
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import minigrad as torch
+import minigrad.nn as nn
+from minigrad.compiler import Unsupported, cache_size_limit
+from minigrad.examples import example1, example2, example3
+
+EXAMPLES = {"example1": example1, "example2": example2, "example3": example3}
+
+
+def params(model: nn.Module) -> list[np.ndarray]:
+    return [p._data.copy() for p in model.parameters()]
+
+
+def assert_same(a: nn.Module, b: nn.Module) -> None:
+    for x, y in zip(a.parameters(), b.parameters()):
+        assert x._data.dtype == y._data.dtype
+        assert np.array_equal(x._data, y._data, equal_nan=True), "a compiled step changed a bit"
+
+
+@pytest.mark.parametrize("name", sorted(EXAMPLES))
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_seed_examples_compiled_equal_eager_bit_for_bit(name: str, dtype: str) -> None:
+    ex = EXAMPLES[name]
+    eager, compiled = ex.make_pipeline(dtype, seed=3), ex.make_pipeline(dtype, seed=3)
+    step = torch.compile(ex.train_step)
+    for _ in range(55):
+        le = ex.train_step(eager.model, eager.criterion, eager.optimizer, eager.inputs, eager.targets)
+        lc = step(compiled.model, compiled.criterion, compiled.optimizer, compiled.inputs, compiled.targets)
+        assert np.array_equal(le._data, lc._data) and le.dtype == lc.dtype
+        assert type(le.grad_fn).__name__ == type(lc.grad_fn).__name__  # the loss prints as eager's
+        assert_same(eager.model, compiled.model)
+        assert all(p.grad is None for p in compiled.model.parameters())
+    entry = step._last
+    assert entry is not None and entry.program is not None, entry.reason  # it really replayed
+
+
+def mlp_step(model: nn.Module, loss_fn: nn.Module, opt: torch.optim.Optimizer, x: torch.Tensor,
+             y: torch.Tensor) -> torch.Tensor:
+    opt.zero_grad()
+    loss = loss_fn(model(x), y)
+    loss.backward()
+    opt.step()
+    return loss
+
+
+def make_mlp(seed: int, dtype: torch.dtype, hidden: int, momentum: float, weight_decay: float) -> tuple:
+    torch.manual_seed(seed)
+    model = nn.Sequential(nn.Linear(3, hidden, dtype=dtype), nn.ReLU(), nn.Linear(hidden, hidden, dtype=dtype),
+                          nn.Tanh(), nn.Linear(hidden, 1, dtype=dtype))
+    opt = torch.optim.SGD(model.parameters(), lr=0.05, momentum=momentum, weight_decay=weight_decay)
+    return model, nn.MSELoss(), opt
+
+
+@given(seed=st.integers(0, 2**32 - 1), dtype=st.sampled_from([torch.float32, torch.float64]),
+       hidden=st.integers(1, 6), n=st.integers(1, 9), momentum=st.sampled_from([0.0, 0.9]),
+       weight_decay=st.sampled_from([0.0, 1e-3]))
+def test_mlp_compiled_equals_eager(seed: int, dtype: torch.dtype, hidden: int, n: int, momentum: float,
+                                   weight_decay: float) -> None:
+    rng = np.random.default_rng(seed)
+    x = torch.from_numpy(rng.standard_normal((n, 3)).astype(dtype.np))
+    y = torch.from_numpy(rng.standard_normal((n, 1)).astype(dtype.np))
+    eager, compiled = make_mlp(seed, dtype, hidden, momentum, weight_decay), make_mlp(seed, dtype, hidden, momentum,
+                                                                                    weight_decay)
+    step = torch.compile(mlp_step)
+    for _ in range(52):
+        le, lc = mlp_step(*eager, x, y), step(*compiled, x, y)
+        assert np.array_equal(le._data, lc._data)
+        assert_same(eager[0], compiled[0])
+    assert step._last.program is not None, step._last.reason
+
+
+def test_a_shape_change_captures_again_and_matches_eager() -> None:
+    eager, compiled = make_mlp(0, torch.float64, 4, 0.0, 0.0), make_mlp(0, torch.float64, 4, 0.0, 0.0)
+    step = torch.compile(mlp_step)
+    rng = np.random.default_rng(0)
+    for n in (5, 7, 5, 7, 2):
+        x = torch.from_numpy(rng.standard_normal((n, 3)))
+        y = torch.from_numpy(rng.standard_normal((n, 1)))
+        le, lc = mlp_step(*eager, x, y), step(*compiled, x, y)
+        assert np.array_equal(le._data, lc._data)
+        assert_same(eager[0], compiled[0])
+    assert len(step._cache) == 3  # n = 5, 7, 2: one capture each, reused when a shape comes back
+
+
+def branchy_step(model: nn.Module, loss_fn: nn.Module, opt: torch.optim.Optimizer, x: torch.Tensor,
+                 y: torch.Tensor) -> torch.Tensor:
+    loss = loss_fn(model(x), y)
+    if loss.item() > 0.5:  # a Python branch on a value: must never be baked into a replay
+        loss = loss * 2
+    loss.backward()
+    opt.step()
+    opt.zero_grad()
+    return loss
+
+
+def test_an_item_branch_gives_eagers_results_and_is_reported() -> None:
+    eager, compiled = make_mlp(1, torch.float64, 3, 0.0, 0.0), make_mlp(1, torch.float64, 3, 0.0, 0.0)
+    step = torch.compile(branchy_step)
+    x = torch.from_numpy(np.linspace(-3, 3, 12).reshape(4, 3))
+    y = torch.from_numpy(np.array([[4.0], [-3.0], [0.1], [2.0]]))
+    branches = set()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for _ in range(30):
+            le = branchy_step(*eager, x, y)
+            lc = step(*compiled, x, y)
+            branches.add(type(le.grad_fn).__name__)
+            assert np.array_equal(le._data, lc._data)
+            assert_same(eager[0], compiled[0])
+    assert branches == {"MulBackward0", "MseLossBackward0"}  # the branch really went both ways
+    text = step.explain(file=open("/dev/null", "w"))
+    assert "graph break: Tensor.item()" in text and "test_compile.py" in text
+    assert sum("graph break" in str(w.message) for w in caught) == 1  # said once
+
+
+def test_fullgraph_raises_naming_the_line() -> None:
+    model, loss_fn, opt = make_mlp(1, torch.float64, 3, 0.0, 0.0)
+    step = torch.compile(branchy_step, fullgraph=True)
+    x = torch.from_numpy(np.ones((2, 3)))
+    y = torch.from_numpy(np.ones((2, 1)))
+    with pytest.raises(Unsupported, match=r"Tensor\.item\(\) at .*test_compile\.py:\d+"):
+        step(model, loss_fn, opt, x, y)
+
+
+def test_load_state_dict_and_a_data_swap_between_steps_are_seen() -> None:
+    ex = example1
+    eager, compiled = ex.make_pipeline("float32", seed=0), ex.make_pipeline("float32", seed=0)
+    other = ex.make_pipeline("float32", seed=11).model.state_dict()
+    step = torch.compile(ex.train_step)
+    for i in range(12):
+        if i == 4:
+            eager.model.load_state_dict(other)
+            compiled.model.load_state_dict(other)
+        if i == 8:  # rebind a parameter's array: a program reading the old array would be silently wrong
+            for m in (eager.model, compiled.model):
+                m.lin.weight.data = torch.tensor([[0.25]])
+        le = ex.train_step(eager.model, eager.criterion, eager.optimizer, eager.inputs, eager.targets)
+        lc = step(compiled.model, compiled.criterion, compiled.optimizer, compiled.inputs, compiled.targets)
+        assert np.array_equal(le._data, lc._data)
+        assert_same(eager.model, compiled.model)
+
+
+def test_train_eval_and_hyperparameters_between_steps() -> None:
+    eager, compiled = make_mlp(2, torch.float32, 4, 0.9, 0.0), make_mlp(2, torch.float32, 4, 0.9, 0.0)
+    step = torch.compile(mlp_step)
+    x = torch.from_numpy(np.random.default_rng(2).standard_normal((6, 3)).astype(np.float32))
+    y = torch.from_numpy(np.ones((6, 1), np.float32))
+    for i in range(20):
+        if i == 5:  # a scheduler's change: read live by the replayed optimizer step
+            for opt in (eager[2], compiled[2]):
+                opt.param_groups[0]["lr"] = 0.01
+        if i == 10:
+            eager[0].eval()
+            compiled[0].eval()
+        le, lc = mlp_step(*eager, x, y), step(*compiled, x, y)
+        assert np.array_equal(le._data, lc._data)
+        assert_same(eager[0], compiled[0])
+
+
+def test_past_the_cache_limit_calls_run_eagerly_and_say_so_once() -> None:
+    eager, compiled = make_mlp(3, torch.float64, 2, 0.0, 0.0), make_mlp(3, torch.float64, 2, 0.0, 0.0)
+    step = torch.compile(mlp_step)
+    rng = np.random.default_rng(3)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for n in range(1, cache_size_limit + 4):
+            x = torch.from_numpy(rng.standard_normal((n, 3)))
+            y = torch.from_numpy(rng.standard_normal((n, 1)))
+            le, lc = mlp_step(*eager, x, y), step(*compiled, x, y)
+            assert np.array_equal(le._data, lc._data)
+            assert_same(eager[0], compiled[0])
+    assert len(step._cache) == cache_size_limit
+    assert sum("cache_size_limit" in str(w.message) for w in caught) == 1
+
+
+def test_a_failing_replayed_step_changes_no_parameter() -> None:
+    ex = example1
+    p = ex.make_pipeline("float64", seed=0)
+    step = torch.compile(ex.train_step)
+    for _ in range(3):
+        step(p.model, p.criterion, p.optimizer, p.inputs, p.targets)
+    before = params(p.model)
+    p.optimizer.param_groups[0]["lr"] = "0.1"  # the optimizer's own checks refuse it, before any write
+    with pytest.raises(TypeError):
+        step(p.model, p.criterion, p.optimizer, p.inputs, p.targets)
+    assert all(np.array_equal(a, b._data) for a, b in zip(before, p.model.parameters()))
+
+
+def test_bad_input_gets_what_eager_gives_it() -> None:
+    ex = example1
+    p = ex.make_pipeline("float32", seed=0)
+    step = torch.compile(ex.train_step)
+    step(p.model, p.criterion, p.optimizer, p.inputs, p.targets)
+    with pytest.raises(RuntimeError, match=r"mat1 and mat2 shapes cannot be multiplied \(4x2 and 1x1\)"):
+        step(p.model, p.criterion, p.optimizer, torch.ones(4, 2), p.targets)
+    nan = torch.tensor([[1.0], [float("nan")], [3.0], [4.0]])
+    e = ex.make_pipeline("float32", seed=0)
+    ex.train_step(e.model, e.criterion, e.optimizer, e.inputs, e.targets)
+    le = ex.train_step(e.model, e.criterion, e.optimizer, nan, e.targets)
+    lc = step(p.model, p.criterion, p.optimizer, nan, p.targets)
+    assert np.isnan(lc.item()) and np.array_equal(le._data, lc._data, equal_nan=True)
+    assert_same(e.model, p.model)
+
+
+def random_inside(model: nn.Module, opt: torch.optim.Optimizer, x: torch.Tensor) -> torch.Tensor:
+    loss = (model(x + torch.randn(x.shape, dtype=x.dtype)) ** 2).mean()
+    loss.backward()
+    opt.step()
+    opt.zero_grad()
+    return loss
+
+
+def test_a_random_draw_inside_is_never_baked_in() -> None:
+    results = []
+    for compiled in (False, True):
+        torch.manual_seed(5)
+        model = nn.Linear(2, 1)
+        opt = torch.optim.SGD(model.parameters(), lr=0.1)
+        fn = torch.compile(random_inside) if compiled else random_inside
+        x = torch.ones(3, 2)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            results.append([fn(model, opt, x).item() for _ in range(6)])
+        if compiled:
+            assert any("made inside the function" in str(w.message) for w in caught)
+    assert results[0] == results[1]
+
+
+def test_hooks_and_observers_fall_back_to_eager() -> None:
+    ex = example1
+    eager, compiled = ex.make_pipeline("float64", seed=0), ex.make_pipeline("float64", seed=0)
+    step = torch.compile(ex.train_step)
+    args_e = (eager.model, eager.criterion, eager.optimizer, eager.inputs, eager.targets)
+    args_c = (compiled.model, compiled.criterion, compiled.optimizer, compiled.inputs, compiled.targets)
+    ex.train_step(*args_e)
+    step(*args_c)
+    seen = []
+    for m in (eager.model, compiled.model):
+        m.lin.weight.register_hook(lambda g: seen.append(1) or g * 0.5)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        ex.train_step(*args_e)
+        step(*args_c)
+        with torch.autograd.trace():
+            ex.train_step(*args_e)
+            step(*args_c)
+    assert len(seen) == 4  # the hook ran in both engines, twice
+    assert_same(eager.model, compiled.model)
+    assert any("hook" in str(w.message) for w in caught)
+    assert any("trace" in str(w.message) for w in caught)
+
+
+def test_replay_adds_no_memory_and_the_buffers_go_with_the_compiled_object() -> None:
+    p = example3.make_pipeline("float32", seed=0)
+    step = torch.compile(example3.train_step)
+    args = (p.model, p.criterion, p.optimizer, p.inputs, p.targets)
+    for _ in range(50):
+        step(*args)
+    tracemalloc.start()
+    step(*args)
+    first = tracemalloc.get_traced_memory()[0]
+    for _ in range(3000):
+        step(*args)
+    grown = tracemalloc.get_traced_memory()[0] - first
+    tracemalloc.stop()
+    assert grown < 4096, grown
+    program = weakref.ref(step._last.program)
+    del step
+    gc.collect()
+    assert program() is None
+
+
+def test_code_names_every_torch_node() -> None:
+    p = example1.make_pipeline("float32", seed=0)
+    step = torch.compile(example1.train_step)
+    assert step.code == ""
+    step(p.model, p.criterion, p.optimizer, p.inputs, p.targets)
+    code = step.code
+    for piece in ("# TBackward0", "# AddmmBackward0", "# MseLossBackward0", "AccumulateGrad(model.lin.weight)",
+                  "AccumulateGrad(model.lin.bias)", "# SGD", "optimizer.zero_grad", "sum_to(", "optimizer.update(["):
+        assert piece in code, piece
+    compile(code, "<compiled step>", "exec")  # straight-line Python: it parses
+
+
+def test_a_compiled_module_replays_inference_and_keeps_the_module_surface() -> None:
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 2))
+    cmodel = torch.compile(model)
+    x = torch.from_numpy(np.random.default_rng(0).standard_normal((5, 3)).astype(np.float32))
+    with torch.no_grad():
+        for _ in range(3):
+            assert np.array_equal(model(x)._data, cmodel(x)._data)
+    assert cmodel._compiled_forward._last.program is not None
+    assert [k.removeprefix("_orig_mod.") for k in cmodel.state_dict()] == list(model.state_dict())
+    assert len(list(cmodel.parameters())) == 4
+    out = cmodel(x)  # grad mode on: the backward runs after the call, so this forward runs eagerly
+    out.sum().backward()
+    assert model[0].weight.grad is not None
+    cmodel.eval()
+    assert not model.training
+
+
+def test_the_docs_compiled_section_is_current() -> None:
+    import importlib.util
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    spec = importlib.util.spec_from_file_location("make_docs_figures", root / "scripts" / "make_docs_figures.py")
+    assert spec is not None and spec.loader is not None
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    doc = (root / "docs" / "how-backward-works.md").read_text()
+    fresh = script.all_texts(only=lambda prefix: prefix == "compiled_")
+    assert script.fill(doc, fresh)[0] == doc, "run scripts/make_docs_figures.py: the compiled program changed"
