@@ -10,8 +10,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-__all__ = ["add_arguments", "run", "main", "missing_requirements", "DEFAULT_RESULTS", "DEFAULT_QUICK_OUT"]
-
 PACKAGE = Path(__file__).resolve().parent
 CHECKOUT = (PACKAGE.parent / "pyproject.toml").exists()  # else installed by pip: write into the working directory
 DEFAULT_RESULTS = PACKAGE / "results" if CHECKOUT else Path("minigrad-bench")  # (a checkout's: committed)
@@ -20,8 +18,8 @@ RESULTS_FILE = "latest.json"
 INSTALL = "pip install 'minigrad[ref]' (or, in a checkout, pip install -r requirements-dev.txt)"
 
 
-def _ints(text: str) -> list[int]:
-    return [int(float(x)) for x in text.split(",") if x.strip()]
+def _ints(text: str) -> list[int]:  # "100,1e5"
+    return [int(float(x)) for x in _strs(text)]
 
 
 def _strs(text: str) -> list[str]:
@@ -30,11 +28,7 @@ def _strs(text: str) -> list[str]:
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     """Every option of the benchmark (the defaults are those of the full run, or of ``--quick``)."""
-    add = p.add_argument
-
-    def big(text: str) -> int:  # "1e8"
-        return int(float(text))
-
+    add, big = p.add_argument, lambda text: int(float(text))  # big: "1e8"
     add("--quick", action="store_true", help="a reduced run that finishes in under a minute")
     add("--out", type=Path, default=None, help=f"output directory (default: {DEFAULT_RESULTS} for a full run, "
                                                 f"{DEFAULT_QUICK_OUT} with --quick)")
@@ -54,6 +48,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="measure memory for sweep cells with at least this many X elements (seeds always)")
     add("--memory-max-cells", type=int, default=None,
         help="measure memory for at most this many sweep cells (the largest qualifying ones)")
+    add("--torch-compile", action=argparse.BooleanOptionalAction, default=None,
+        help="time torch.compile (inductor; compiles for tens of seconds per workload): on by default, off with "
+             "--quick")
     add("--no-deep", action="store_true", help="skip the deep-chain scaling run")
     add("--deep-sizes", type=_ints, default=None, metavar="N,N,...", help="chain lengths")
     add("--budget-scale", type=float, default=1.0,
@@ -76,7 +73,7 @@ def _config(args: argparse.Namespace) -> Any:
 
     cfg = quick_config() if args.quick else full_config()
     for name in ("dtypes", "losses", "modes", "epochs", "max_elements", "memory_min_elements", "memory_max_cells",
-                 "deep_sizes"):
+                 "deep_sizes", "torch_compile"):
         if getattr(args, name) is not None:
             setattr(cfg, name, getattr(args, name))
     cfg.n_samples = [] if args.no_sweep else (args.sizes if args.sizes is not None else cfg.n_samples)
@@ -88,7 +85,7 @@ def _config(args: argparse.Namespace) -> Any:
         setattr(cfg, name, getattr(cfg, name) * args.budget_scale)
     if any(m not in ("1thread", "default") for m in cfg.modes):
         raise SystemExit(f"unknown thread mode(s): {[m for m in cfg.modes if m not in ('1thread', 'default')]}")
-    cfg.subjects = list(available_subjects())
+    cfg.subjects = [s for s in available_subjects() if s != "torch.compile" or cfg.torch_compile]
     if cfg.plots and not _importable("matplotlib"):
         print("matplotlib is not installed: no plots (pip install matplotlib)", file=sys.stderr)
         cfg.plots = False

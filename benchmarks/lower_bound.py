@@ -6,8 +6,6 @@ The tiny engine is ``docs/tiny_engine.py``: the whole idea of minigrad in ~300 l
 minigrad's NumPy calls and nothing else. In a checkout this module reads that file; ``pip install .`` ships it
 as the module ``tiny_engine``. Before timing, :func:`check_tiny` runs a few steps of it and of minigrad from the
 same parameters: same graph (node names, edge for edge), same losses and parameters.
-
-``minigrad bench --lower-bound`` prints the table; a full run also stores it under ``lower_bound`` in the JSON.
 """
 
 from __future__ import annotations
@@ -23,17 +21,14 @@ from typing import Any
 
 import numpy as np
 
-from benchmarks.config import Config
-from benchmarks.runner import reset_params
+from benchmarks.config import LB_RATIOS, LB_SUBJECTS, Config
+from benchmarks.env import blas_environment, collect_metadata, load_average, thread_mode, thread_settings
+from benchmarks.report import meta_lines, render_lower_bound
+from benchmarks.runner import reset_all
 from benchmarks.subjects import Subject, agreement, build_subject
 from benchmarks.timing import step_block
 from benchmarks.workloads import LEARNING_RATE, SEEDS, Workload, initial_params, make_data
 
-__all__ = ["load_tiny_engine", "tiny_subject", "check_tiny", "measure_lower_bound", "render_lower_bound",
-           "run_lower_bound", "LB_SUBJECTS", "LB_RATIOS"]
-
-LB_SUBJECTS = ("numpy", "tiny", "minigrad")
-LB_RATIOS = (("tiny", "numpy"), ("minigrad", "numpy"), ("minigrad", "tiny"))
 TINY_ENGINE_FILE = Path(__file__).resolve().parent.parent / "docs" / "tiny_engine.py"
 
 
@@ -49,7 +44,7 @@ def load_tiny_engine() -> ModuleType:
     spec = importlib.util.spec_from_file_location("tiny_engine", TINY_ENGINE_FILE)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
-    sys.modules["tiny_engine"] = module  # (its dataclass-free classes need no registration; kept for reuse)
+    sys.modules["tiny_engine"] = module  # (kept for reuse)
     spec.loader.exec_module(module)
     return module
 
@@ -58,8 +53,7 @@ def tiny_subject(w: Workload, x: np.ndarray, y: np.ndarray, weight: np.ndarray, 
                  lr: float = LEARNING_RATE) -> Subject:
     """The seed's training step on the tiny engine (functions instead of modules: ex1 and ex2 are one graph)."""
     tiny = load_tiny_engine()
-    wp = tiny.parameter(np.array(weight, dtype=w.dtype))
-    bp = tiny.parameter(np.array(bias, dtype=w.dtype))
+    wp, bp = tiny.parameter(np.array(weight, dtype=w.dtype)), tiny.parameter(np.array(bias, dtype=w.dtype))
     X, Y = tiny.Tensor(x), tiny.Tensor(y)  # noqa: N806 - the seeds' names
     opt = tiny.SGD([wp, bp], lr)
     linear, sigmoid = tiny.linear, tiny.sigmoid
@@ -81,10 +75,7 @@ def tiny_subject(w: Workload, x: np.ndarray, y: np.ndarray, weight: np.ndarray, 
         wp.data[...] = np.asarray(new_w, dtype=w.dtype)
         bp.data[...] = np.asarray(new_b, dtype=w.dtype).reshape(-1)
 
-    def step() -> None:
-        step_loss()
-
-    return Subject("tiny", step, step_loss, lambda: (wp.data.copy(), bp.data.copy()), set_params,
+    return Subject("tiny", step_loss, step_loss, lambda: (wp.data.copy(), bp.data.copy()), set_params,
                    objects={"forward": forward, "params": (wp, bp)})
 
 
@@ -105,13 +96,10 @@ def check_tiny(w: Workload, steps: int = 3) -> dict[str, Any]:
                 "tiny": tiny_subject(w, x, y, weight, bias)}
     out = agreement(subjects, weight, bias, steps)  # reference: minigrad (the first subject)
     mg, tn = (np.asarray(out["losses"][k]) for k in ("minigrad", "tiny"))
-    loss_diff = float(np.max(np.abs(tn - mg) / np.maximum(np.abs(mg), 1e-30)))
-    out["max_loss_diff_rel"] = loss_diff
+    loss_diff = out["max_loss_diff_rel"] = float(np.max(np.abs(tn - mg) / np.maximum(np.abs(mg), 1e-30)))
     mo = subjects["minigrad"].objects
-    graphs = {"minigrad": minigrad_graph(mo["criterion"](mo["model"](mo["X"]), mo["Y"]).grad_fn),
-              "tiny": load_tiny_engine().describe(subjects["tiny"].objects["forward"]().grad_fn)}
-    out["graph"] = graphs["tiny"]
-    out["same_graph"] = graphs["tiny"] == graphs["minigrad"]
+    out["graph"] = load_tiny_engine().describe(subjects["tiny"].objects["forward"]().grad_fn)
+    out["same_graph"] = out["graph"] == minigrad_graph(mo["criterion"](mo["model"](mo["X"]), mo["Y"]).grad_fn)
     out["bitwise_equal"] = loss_diff == 0 and out["max_param_diff_rel"]["tiny"] == 0
     out["ok"] = bool(out["ok"] and out["same_graph"] and np.isfinite(loss_diff) and loss_diff <= out["tolerance"])
     return out
@@ -120,8 +108,6 @@ def check_tiny(w: Workload, steps: int = 3) -> dict[str, Any]:
 def _time_workload(w: Workload, cfg: Config) -> dict[str, Any]:
     """One interleaved block of steps (the seeds' budgets and burst sampling), each sample starting from the
     seed's initial parameters (as a 100-epoch run does, not from wherever thousands of steps took them)."""
-    from benchmarks.env import load_average, thread_settings
-
     x, y = make_data(w)
     weight, bias = initial_params(w)
     gc.collect()
@@ -130,8 +116,8 @@ def _time_workload(w: Workload, cfg: Config) -> dict[str, Any]:
                 "minigrad": build_subject("minigrad", w, x, y, weight, bias)}
     entry: dict[str, Any] = {"workload": w.to_json(), "check": check_tiny(w), "threads": thread_settings(),
                              "load_average": load_average(), "floor_products": subjects["numpy"].notes}
-    prepare = {k: reset_params(s, weight, bias) for k, s in subjects.items()}
-    entry["step"] = step_block({k: s.step for k, s in subjects.items()}, cfg, LB_RATIOS, seed=True, prepare=prepare)
+    entry["step"] = step_block({k: s.step for k, s in subjects.items()}, cfg, LB_RATIOS, seed=True,
+                               prepare=reset_all(subjects, weight, bias))
     entry["step"]["reset_params_per_sample"] = True
     return entry
 
@@ -139,8 +125,6 @@ def _time_workload(w: Workload, cfg: Config) -> dict[str, Any]:
 def measure_lower_bound(cfg: Config, workloads: tuple[Workload, ...] = SEEDS,
                         log: Callable[[str], None] | None = print) -> dict[str, Any]:
     """Time the floor, the tiny engine and minigrad on ``workloads`` (every library at 1 thread)."""
-    from benchmarks.env import blas_environment, load_average, thread_mode, thread_settings
-
     out: dict[str, Any] = {"subjects": list(LB_SUBJECTS), "ratios": [f"{a}/{b}" for a, b in LB_RATIOS],
                            "mode": "1thread", "timestamp_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                            "load_average_start": load_average(), "blas_env": blas_environment(),
@@ -153,45 +137,17 @@ def measure_lower_bound(cfg: Config, workloads: tuple[Workload, ...] = SEEDS,
             out["cells"].append(entry)
             if log is not None:
                 st, r = entry["step"]["stats"], entry["step"]["ratios"]
-                log(f"lower bound {w.name:<5} floor {st['numpy']['median_s'] * 1e6:.1f}µs "
-                    f"tiny {st['tiny']['median_s'] * 1e6:.1f}µs mg {st['minigrad']['median_s'] * 1e6:.1f}µs  "
-                    f"tiny/floor {r['tiny/numpy']['median']:.2f} mg/floor {r['minigrad/numpy']['median']:.2f} "
-                    f"mg/tiny {r['minigrad/tiny']['median']:.2f}  ({time.perf_counter() - t1:.1f}s)"
+                log(f"lower bound {w.name:<5} " + " ".join(f"{k} {st[k]['median_s'] * 1e6:.1f}µs" for k in st)
+                    + "  " + " ".join(f"{k} {v['median']:.2f}" for k, v in r.items())
+                    + f"  ({time.perf_counter() - t1:.1f}s)"
                     + ("" if entry["check"]["ok"] else "  (TINY ENGINE DISAGREES: see check)"))
     out["load_average_end"] = load_average()
     out["wall_time_s"] = time.perf_counter() - t0
     return out
 
 
-LB_HEADER = ["workload", "NumPy floor", "tiny engine", "minigrad", "tiny/floor", "mg/floor", "mg/tiny", "CPU/wall"]
-
-
-def render_lower_bound(res: dict[str, Any], markdown: bool = False) -> str:
-    """The lower-bound table (medians; ratios are medians of per-round ratios), with a caption."""
-    from benchmarks.report import label, ratio_cell, table, time_cell
-
-    rows = []
-    for c in res["cells"]:
-        b = c["step"]
-        util = b.get("cpu_utilization")
-        rows.append([label(c["workload"]) + ("" if c["check"]["ok"] else " (!)"),
-                     *(time_cell(b, k) for k in LB_SUBJECTS), *(ratio_cell(b, f"{a}/{d}") for a, d in LB_RATIOS),
-                     "—" if util is None else f"{util:.2f}"])
-    caption = ("Every library at 1 thread, interleaved and sampled in bursts as the step table, each sample "
-               "starting from the seed's initial parameters; 'tiny' = the tiny engine (`docs/tiny_engine.py`), "
-               "torch's graph node for node with minigrad's NumPy calls and no bookkeeping: tiny/floor is what "
-               "the graph itself costs, mg/tiny what minigrad adds to it. '(!)' = the tiny engine's losses, "
-               "parameters or graph differ from minigrad's. "
-               f"Load average {res['load_average_start']} at start, {res['load_average_end']} at end; "
-               f"{res['timestamp_utc']}.")
-    return "\n".join([caption, "", table(LB_HEADER, rows, markdown)])
-
-
 def run_lower_bound(cfg: Config) -> int:
     """``minigrad bench --lower-bound``: print what the numbers were measured with, then the table."""
-    from benchmarks.env import collect_metadata
-    from benchmarks.report import meta_lines
-
     res = measure_lower_bound(cfg)
     meta = collect_metadata()
     meta.update(load_average_start=res["load_average_start"], load_average_end=res["load_average_end"],

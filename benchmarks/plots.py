@@ -11,10 +11,10 @@ import numpy as np
 
 from benchmarks.config import SUBJECT_LABELS
 
-__all__ = ["make_plots"]
-
-COLORS = {"minigrad": "tab:blue", "torch": "tab:red", "numpy": "tab:green"}  # other subjects: matplotlib's cycle
-RATIO_LABELS = {"minigrad/torch": "minigrad / torch eager", "minigrad/numpy": "minigrad / NumPy floor"}
+COLORS = {"minigrad": "tab:blue", "compiled": "tab:cyan", "torch": "tab:red", "torch.compile": "tab:orange",
+          "numpy": "tab:green"}
+RATIOS = {"minigrad/torch": "tab:red", "minigrad/numpy": "tab:green", "compiled/torch": "tab:orange",
+          "compiled/numpy": "tab:olive"}  # the ratio plots' lines
 STYLES = {"1thread": "-", "default": "--"}
 MODE_NAMES = {"1thread": "1 thread", "default": "default threads"}
 
@@ -98,14 +98,15 @@ def _seeds_plot(plt: Any, results: dict[str, Any], subjects: list[str], path: Pa
         return False
     modes = results["config"]["modes"]
     fig, axes = plt.subplots(1, len(modes), figsize=(6.2 * len(modes), 4.6), squeeze=False)
-    width = 0.78 / len(subjects)
     for ax, mode in zip(axes[0], modes):
         x = np.arange(len(cells))
-        for k, s in enumerate(subjects):
+        here = [s for s in subjects if all(s in c["modes"][mode]["step"]["stats"] for c in cells)]
+        width = 0.78 / len(here)
+        for k, s in enumerate(here):
             stats = [c["modes"][mode]["step"]["stats"][s] for c in cells]
             meds = np.array([st["median_s"] for st in stats]) * 1e6
             err = [meds - [st["ci95_s"][0] * 1e6 for st in stats], [st["ci95_s"][1] * 1e6 for st in stats] - meds]
-            bars = ax.bar(x + (k - (len(subjects) - 1) / 2) * width, meds, width, yerr=err, capsize=3,
+            bars = ax.bar(x + (k - (len(here) - 1) / 2) * width, meds, width, yerr=err, capsize=3,
                           color=COLORS.get(s), label=SUBJECT_LABELS[s])
             ax.bar_label(bars, fmt="%.0f", fontsize=8, padding=2)
         ax.set_xticks(x, [f"{c['workload']['name']}\n{c['workload']['n_samples']}×{c['workload']['n_features']} "
@@ -160,15 +161,19 @@ def make_plots(results: dict[str, Any], out_dir: Path) -> list[str]:
     import matplotlib.pyplot as plt
 
     subjects = list(results["config"]["subjects"])
+
     def stat(s: str) -> Callable[[dict[str, Any]], Any]:
-        return lambda e: e["step"]["stats"][s]["median_s"] * 1e3
+        return lambda e: e["step"]["stats"][s]["median_s"] * 1e3 if s in e["step"]["stats"] else None
 
     def ratio(k: str) -> Callable[[dict[str, Any]], Any]:
-        return lambda e: e["step"]["ratios"][k]["median"]
+        return lambda e: e["step"]["ratios"][k]["median"] if k in e["step"]["ratios"] else None
+
+    def ratio_label(k: str) -> str:
+        return " / ".join(SUBJECT_LABELS[s] for s in k.split("/"))
 
     times: list[Line] = [(SUBJECT_LABELS[s], COLORS.get(s), stat(s)) for s in subjects]
-    ratios: list[Line] = [(RATIO_LABELS.get(f"minigrad/{s}", f"minigrad/{s}"), COLORS.get(s), ratio(f"minigrad/{s}"))
-                          for s in subjects if s != "minigrad"]
+    ratios: list[Line] = [(ratio_label(k), c, ratio(k)) for k, c in RATIOS.items()
+                          if all(s in subjects for s in k.split("/"))]
     names = ["seeds.png"] if _seeds_plot(plt, results, subjects, out_dir / "seeds.png") else []
     for dtype in results["config"]["dtypes"]:
         if _sweep_plot(plt, results, dtype, out_dir / f"step_time_{dtype}.png", times, "median time per step (ms)",
@@ -176,8 +181,8 @@ def make_plots(results: dict[str, Any], out_dir: Path) -> list[str]:
                        "dashed: default threads", ratio=False):
             names.append(f"step_time_{dtype}.png")
         if _sweep_plot(plt, results, dtype, out_dir / f"ratio_{dtype}.png", ratios,
-                       "time ratio (below 1: minigrad faster)", f"minigrad's time per step relative to torch eager "
-                       f"and to the NumPy floor ({dtype}), pairwise per round", ratio=True):
+                       "time ratio (below 1: minigrad faster)", f"minigrad's time per step (eager and compiled) "
+                       f"relative to torch eager and to the NumPy floor ({dtype}), pairwise per round", ratio=True):
             names.append(f"ratio_{dtype}.png")
     if _deep_plot(plt, results, out_dir / "deep_chain.png"):
         names.append("deep_chain.png")

@@ -7,21 +7,30 @@ import re
 from pathlib import Path
 from typing import Any
 
-from benchmarks.config import SHORT, SUBJECT_LABELS, TORCH_SKIPPED
-
-__all__ = ["evaluate_targets", "render", "update_readme", "fmt_time", "label", "time_cell", "ratio_cell", "table",
-           "meta_lines"]
+from benchmarks.config import LB_RATIOS, LB_SUBJECTS, SHORT, SUBJECT_LABELS, TC_OFF, TORCH_SKIPPED, ratio_pairs
 
 UNSTABLE = 0.10  # a median whose ~95% CI is wider than ±10% is marked "~"
-SEED_FLOOR_LIMIT = 2.0  # seeds: minigrad ≤ 2× the NumPy floor ...
-SEED_TORCH_LIMIT = 1.0  # ... and faster than torch eager
-LARGE_FLOOR_LIMIT = 1.1  # ≥ 100,000 × 100: minigrad within 1.1× of the floor ...
-LARGE_MEMORY_LIMIT = 1.5  # ... and peak memory within 1.5× of the floor's
+# The issues' targets (reported, never asserted): (ratio, limit, strict, text) per kind of workload
+SEED_TARGETS = (("minigrad/numpy", 2.0, False, "minigrad/floor ≤ 2.0"),
+                ("minigrad/torch", 1.0, True, "minigrad faster than torch (mg/torch < 1)"),
+                ("compiled/numpy", 1.3, False, "compiled/floor ≤ 1.3"),
+                ("compiled/torch", 1.0, True, "compiled faster than torch (comp/torch < 1)"),
+                ("compiled/torch.compile", 1.0, True, "compiled faster than torch.compile (comp/tc < 1)"))
+LARGE_TARGETS = (("minigrad/numpy", 1.1, False, "minigrad/floor ≤ 1.1"),  # ≥ 100,000 × 100
+                 ("compiled/numpy", 1.05, False, "compiled/floor ≤ 1.05"))
+MEMORY_TARGETS = (("minigrad", "numpy", 1.5, "peak memory minigrad/floor ≤ 1.5", False),  # (large only)
+                  ("compiled", "minigrad", 1.0, "peak memory compiled/minigrad ≤ 1.0", True))  # (seeds too)
+DASH = "—"
+BESIDE = ("minigrad/torch", "minigrad/numpy", "compiled/numpy", "compiled/torch")  # (dflt) and CPU ratios
+LEGEND = {"minigrad": "minigrad", "compiled": "minigrad compiled (`minigrad.compile` of the same step)",
+          "torch.compile": "torch.compile (inductor)", "numpy": "the hand-written NumPy step"}
+TC_WHERE = (" (torch.compile: at 1 thread only and, in the sweep, only at n×d = {}: it compiles for tens of seconds "
+            "per workload)")
 
 
 def fmt_time(seconds: float | None) -> str:
     if seconds is None or not math.isfinite(seconds):
-        return "—"
+        return DASH
     if seconds < 1e-3:
         return f"{seconds * 1e6:.1f} µs"
     return f"{seconds * 1e3:.2f} ms" if seconds < 1 else f"{seconds:.2f} s"
@@ -30,20 +39,18 @@ def fmt_time(seconds: float | None) -> str:
 def time_cell(block: dict[str, Any] | None, subject: str) -> str:
     """The median, with "~" when its ~95% CI is wider than ±10%."""
     if block is None or subject not in block["stats"]:
-        return "—"
+        return DASH
     st = block["stats"][subject]
     (lo, hi), med = st["ci95_s"], st["median_s"]
     return fmt_time(med) + ("" if med > 0 and (hi - lo) / 2 <= UNSTABLE * med else " ~")
 
 
 def ratio_cell(block: dict[str, Any] | None, key: str) -> str:
-    if not block or key not in block.get("ratios", {}):
-        return "—"
-    return f"{block['ratios'][key]['median']:.2f}"
+    return f"{block['ratios'][key]['median']:.2f}" if block and key in block.get("ratios", {}) else DASH
 
 
 def _ratio(a: float | None, b: float | None) -> str:
-    return "—" if a is None or b is None or b <= 0 else f"{a / b:.2f}"
+    return DASH if a is None or b is None or b <= 0 else f"{a / b:.2f}"
 
 
 def label(w: dict[str, Any]) -> str:
@@ -61,48 +68,55 @@ def _subjects(results: dict[str, Any]) -> list[str]:
     return list(results["config"].get("subjects", ["minigrad", "torch", "numpy"]))
 
 
+def _short(key: str) -> str:
+    return "/".join(SHORT[s] for s in key.split("/"))
+
+
+def _drop_empty(header: list[str], rows: list[list[str]]) -> tuple[list[str], list[list[str]]]:
+    """Without the columns that are empty in every row (a subject that ran nowhere in this mode)."""
+    keep = [i for i in range(len(header)) if i == 0 or not rows or any(r[i] != DASH for r in rows)]
+    return [header[i] for i in keep], [[r[i] for i in keep] for r in rows]
+
+
 def _timing_table(results: dict[str, Any], kind: str) -> tuple[list[str], list[list[str]]]:
-    """One row per workload: each subject's time at 1 thread, minigrad's ratios to the others at 1 thread and
-    at default threads, the other engines' time at default threads, CPU/wall (and, for runs, CPU-time ratios)."""
+    """One row per workload: each subject's time at 1 thread, the ratios at 1 thread and at default threads, the
+    engines' times at default threads, CPU/wall (and, for runs, CPU-time ratios against torch and the floor)."""
     subjects = _subjects(results)
-    others = [s for s in subjects if s != "minigrad"]
-    engines = [s for s in others if s != "numpy"]
+    ratios = [f"{a}/{b}" for a, b in ratio_pairs(subjects) if (a, b) != ("torch", "numpy")]
+    dflt = [k for k in ratios if k in BESIDE]  # at default threads, and CPU-time ratios of runs
+    cpu_ratios, engines = dflt if kind == "run" else [], [s for s in ("torch",) if s in subjects]
     header = (["workload", *(SUBJECT_LABELS[s].replace(" eager", "") for s in subjects)]
-              + [f"mg/{SHORT[s]}" for s in others] + [f"mg/{SHORT[s]} (dflt)" for s in others]
-              + [f"{SHORT[s]} (dflt)" for s in engines] + ["CPU/wall"]
-              + ([f"mg/{SHORT[s]} CPU" for s in others] if kind == "run" else []))
+              + [_short(k) for k in ratios] + [f"{_short(k)} (dflt)" for k in dflt]
+              + [f"{SHORT[s]} (dflt)" for s in engines] + ["CPU/wall"] + [f"{_short(k)} CPU" for k in cpu_ratios])
     rows = []
     for cell in results["cells"]:
-        head, dflt = _block(cell, "1thread", kind), _block(cell, "default", kind)
-        if head is None and dflt is None:
+        head, other = _block(cell, "1thread", kind), _block(cell, "default", kind)
+        if head is None and other is None:
             continue
-        row = [label(cell["workload"]) + ("" if cell["check"]["ok"] else " (!)")]
-        row += [time_cell(head, s) for s in subjects] + [ratio_cell(head, f"minigrad/{s}") for s in others]
-        row += [ratio_cell(dflt, f"minigrad/{s}") for s in others] + [time_cell(dflt, s) for s in engines]
-        row.append(_busy(head))
-        if kind == "run":
-            cpu = (head or {}).get("cpu_stats", {})
-            row += [_ratio(cpu.get("minigrad", {}).get("median_s"), cpu.get(s, {}).get("median_s")) for s in others]
-        rows.append(row)
-    return header, rows
+        cpu = (head or {}).get("cpu_stats", {})
+        rows.append([label(cell["workload"]) + ("" if cell["check"]["ok"] else " (!)"),
+                     *(time_cell(head, s) for s in subjects), *(ratio_cell(head, k) for k in ratios),
+                     *(ratio_cell(other, k) for k in dflt), *(time_cell(other, s) for s in engines), _busy(head),
+                     *(_ratio(*(cpu.get(s, {}).get("median_s") for s in k.split("/"))) for k in cpu_ratios)])
+    return _drop_empty(header, rows)
 
 
 def _busy(block: dict[str, Any] | None) -> str:
     """CPU time / wall time of the 1-thread measurement: below ~0.9 the process was descheduled (a loaded
     machine). Per sample for runs (the smallest subject median), per block for steps."""
     if block is None:
-        return "—"
+        return DASH
     if "cpu_stats" in block:
         return f"{min(block['cpu_stats'][k]['median_s'] / block['stats'][k]['median_s'] for k in block['stats']):.2f}"
     util = block.get("cpu_utilization")
-    return "—" if util is None else f"{util:.2f}"
+    return DASH if util is None else f"{util:.2f}"
 
 
 def _memory_table(results: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
-    subjects = _subjects(results)
-    short = [SHORT[s] for s in subjects]
-    header = (["workload", "data MiB", *(f"peak {s}" for s in short), *(f"step {s}" for s in short),
-               "mg/floor peak", "mg/floor step"])
+    subjects = [s for s in _subjects(results) if any(s in c.get("memory", {}) for c in results["cells"])]
+    pairs = [(a, b) for a, b, *_ in MEMORY_TARGETS]
+    header = (["workload", "data MiB", *(f"peak {SHORT[s]}" for s in subjects), *(f"step {SHORT[s]}" for s in
+               subjects), *(f"{SHORT[a]}/{SHORT[b]} {k}" for a, b in pairs for k in ("peak", "step"))])
     rows = []
     for cell in results["cells"]:
         mem = cell.get("memory")
@@ -111,16 +125,13 @@ def _memory_table(results: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
         if any("error" in m for m in mem.values()):
             rows.append([label(cell["workload"])] + ["error"] * (len(header) - 1))
             continue
-
-        def mib(b: int | None) -> str:
-            return "—" if b is None else f"{b / 2**20:.2f}"
-
+        mib = lambda b: DASH if b is None else f"{b / 2**20:.2f}"
         tot = {s: m["total_peak_rss_bytes"] for s, m in mem.items()}
         stp = {s: m["step_peak_rss_bytes"] for s, m in mem.items()}
         rows.append([label(cell["workload"]), mib(next(iter(mem.values()))["data_bytes"]),
                      *(mib(tot.get(s)) for s in subjects), *(mib(stp.get(s)) for s in subjects),
-                     _ratio(tot.get("minigrad"), tot.get("numpy")), _ratio(stp.get("minigrad"), stp.get("numpy"))])
-    return header, rows
+                     *(_ratio(d.get(a), d.get(b)) for a, b in pairs for d in (tot, stp))])
+    return _drop_empty(header, rows)
 
 
 def _deep_table(deep: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
@@ -135,37 +146,36 @@ def _deep_table(deep: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
     return header, rows
 
 
+def _compile_table(results: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
+    """The compiled subjects' first call (capture or compilation) and warm-up, at 1 thread, per workload."""
+    names = [s for s in ("compiled", "torch.compile") if s in _subjects(results)]
+    header = ["workload", *(f"{SUBJECT_LABELS[s]} {k}" for s in names for k in ("first call", "warm-up"))]
+    rows = [[label(c["workload"]), *(fmt_time(c["notes"].get("1thread", {}).get(s, {}).get(k)) for s in names
+                                     for k in ("compile_s", "warmup_s"))] for c in results["cells"] if "notes" in c]
+    return _drop_empty(header, rows)
+
+
 def evaluate_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
-    """The issue's targets, checked against this run (reported, never asserted)."""
+    """The issues' targets, checked against this run (reported, never asserted)."""
     out = []
 
-    def verdict(name: str, w: dict[str, Any], mode: str, value: float, limit: float, strict: bool = False) -> None:
-        met = value < limit if strict else value <= limit
-        out.append({"target": name, "workload": w["name"], "mode": mode, "value": value, "limit": limit,
-                    "met": bool(met)})
+    def verdict(text: str, w: dict[str, Any], mode: str, value: float, limit: float, strict: bool) -> None:
+        out.append({"target": f"{w['name']}: {text}", "workload": w["name"], "mode": mode, "value": value,
+                    "limit": limit, "met": bool(value < limit if strict else value <= limit)})
 
     for cell in results["cells"]:
         w = cell["workload"]
         large = w["kind"] == "sweep" and w["n_samples"] >= 100_000 and w["n_features"] >= 100
         for mode in ("1thread", "default"):
             block = _block(cell, mode, "step")
-            if block is None:
-                continue
-            r = block["ratios"]
-            if w["kind"] == "seed":
-                verdict(f"{w['name']}: minigrad/floor ≤ {SEED_FLOOR_LIMIT}", w, mode, r["minigrad/numpy"]["median"],
-                        SEED_FLOOR_LIMIT)
-                if "minigrad/torch" in r:
-                    verdict(f"{w['name']}: minigrad faster than torch (mg/torch < 1)", w, mode,
-                            r["minigrad/torch"]["median"], SEED_TORCH_LIMIT, strict=True)
-            elif large:
-                verdict(f"{w['name']}: minigrad/floor ≤ {LARGE_FLOOR_LIMIT}", w, mode, r["minigrad/numpy"]["median"],
-                        LARGE_FLOOR_LIMIT)
+            for key, limit, strict, text in (SEED_TARGETS if w["kind"] == "seed" else LARGE_TARGETS if large else ()):
+                if block is not None and key in block["ratios"]:
+                    verdict(text, w, mode, block["ratios"][key]["median"], limit, strict)
         mem = cell.get("memory") or {}
-        mg, fl = mem.get("minigrad", {}), mem.get("numpy", {})
-        if large and mg.get("total_peak_rss_bytes") and fl.get("total_peak_rss_bytes"):
-            verdict(f"{w['name']}: peak memory minigrad/floor ≤ {LARGE_MEMORY_LIMIT}", w, "1thread",
-                    mg["total_peak_rss_bytes"] / fl["total_peak_rss_bytes"], LARGE_MEMORY_LIMIT)
+        for a, b, limit, text, seeds_too in MEMORY_TARGETS:
+            pa, pb = (mem.get(s, {}).get("total_peak_rss_bytes") for s in (a, b))
+            if (large or (seeds_too and w["kind"] == "seed")) and pa and pb:
+                verdict(text, w, "1thread", pa / pb, limit, False)
     return out
 
 
@@ -206,26 +216,51 @@ def meta_lines(m: dict[str, Any], pools: str = "threadpoolctl, default") -> list
     ]
 
 
+def render_lower_bound(res: dict[str, Any], markdown: bool = False) -> str:
+    """The lower-bound table (medians; ratios are medians of per-round ratios), with a caption."""
+    rows = [[label(c["workload"]) + ("" if c["check"]["ok"] else " (!)"), *(time_cell(c["step"], k) for k in
+             LB_SUBJECTS), *(ratio_cell(c["step"], f"{a}/{d}") for a, d in LB_RATIOS), _busy(c["step"])]
+            for c in res["cells"]]
+    caption = ("Every library at 1 thread, interleaved and sampled in bursts as the step table, each sample "
+               "starting from the seed's initial parameters; 'tiny' = the tiny engine (`docs/tiny_engine.py`), "
+               "torch's graph node for node with minigrad's NumPy calls and no bookkeeping: tiny/floor is what "
+               "the graph itself costs, mg/tiny what minigrad adds to it. '(!)' = the tiny engine's losses, "
+               "parameters or graph differ from minigrad's. "
+               f"Load average {res['load_average_start']} at start, {res['load_average_end']} at end; "
+               f"{res['timestamp_utc']}.")
+    header = ["workload", "NumPy floor", "tiny engine", "minigrad", "tiny/floor", "mg/floor", "mg/tiny", "CPU/wall"]
+    return "\n".join([caption, "", table(header, rows, markdown)])
+
+
 def render(results: dict[str, Any], markdown: bool = False) -> str:
-    """The whole report: metadata, step table, run table, memory, lower bound, deep chain, targets, skipped."""
+    """The whole report: metadata, step table, run table, compile times, memory, lower bound, deep chain,
+    targets, skipped."""
     out: list[str] = [("- " + s) if markdown else s for s in meta_lines(results["meta"])]
-    if "torch" not in _subjects(results):
+    subjects = _subjects(results)
+    if "torch" not in subjects:
         out += ["", TORCH_SKIPPED]
+    elif "torch.compile" not in subjects:
+        out += ["", TC_OFF]
+    out += [f"\n{name} skipped: {why}" for name, why in results.get("unavailable", {}).items()]
 
-    def section(title: str, *intro: str) -> None:
+    def section(title: str, *intro: str, rows: tuple[list[str], list[list[str]]] | None = None) -> None:
         out.extend(["", f"{'### ' if markdown else '== '}{title}", "", *intro] + ([""] if intro else []))
+        if rows is not None:
+            out.append(table(*rows, markdown))
 
+    tc_where = (TC_WHERE.format(", ".join(results["config"].get("torch_compile_sweep", [])))
+                if "torch.compile" in subjects else "")
     section("Time per training step",
-            "Medians; 'mg' = minigrad, 'floor' = the hand-written NumPy step; ratios are medians of per-round "
-            "ratios (same moment, interleaved). Columns without '(dflt)' are at 1 thread for every library "
-            "(the headline); '(dflt)' = every library at its default threads. '~' = the median's 95% CI is wider "
-            "than ±10%. CPU/wall = CPU time over wall time at 1 thread (below ~0.9: other processes took the "
-            "CPU; whole runs are then inflated more than single steps, whose median avoids preempted samples).")
-    out.append(table(*_timing_table(results, "step"), markdown))
+            "Medians; " + ", ".join(f"'{SHORT[s]}' = {LEGEND[s]}" for s in subjects if s in LEGEND) + tc_where
+            + "; ratios are medians of per-round ratios (same moment, interleaved). Columns without '(dflt)' are "
+            "at 1 thread for every library (the headline); '(dflt)' = every library at its default threads. '~' = "
+            "the median's 95% CI is wider than ±10%. CPU/wall = CPU time over wall time at 1 thread (below ~0.9: "
+            "other processes took the CPU; whole runs are then inflated more than single steps, whose median avoids "
+            "preempted samples).",
+            rows=_timing_table(results, "step"))
     header, rows = _timing_table(results, "run")
     if rows:
-        section(f"Time per whole {results['config']['epochs']}-epoch run (loss read every epoch)")
-        out.append(table(header, rows, markdown))
+        section(f"Time per whole {results['config']['epochs']}-epoch run (loss read every epoch)", rows=(header, rows))
     skipped_runs: dict[str, list[str]] = {}
     for c in results["cells"]:
         modes = [m for m, e in c["modes"].items() if "skipped" in e["run"]]
@@ -234,29 +269,30 @@ def render(results: dict[str, Any], markdown: bool = False) -> str:
     for mode_list, names in skipped_runs.items():
         out += ["", f"Whole-run timing skipped (3 runs would exceed the time budget; a run then costs ~100 steps) "
                     f"in mode {mode_list} for: {', '.join(names)}."]
+    header, rows = _compile_table(results)
+    if len(header) > 1:
+        section("Compilation (first call, outside the timings; 1 thread)",
+                "'first call' = the call that captures (minigrad.compile) or compiles (torch.compile); 'warm-up' = "
+                "it and the untimed calls after it.", rows=(header, rows))
     header, rows = _memory_table(results)
     if rows:
         section("Peak memory (MiB, one process per subject, 1 thread)",
                 "'peak' = high-water RSS during steps minus RSS after imports (data + parameters + the step's "
                 "temporaries); 'step' = high-water RSS during steps minus RSS just before them (the step's "
-                "temporaries alone).")
-        out.append(table(header, rows, markdown))
+                "temporaries alone). torch.compile's is not measured (each process would compile anew).",
+                rows=(header, rows))
     if results.get("lower_bound"):
-        from benchmarks.lower_bound import render_lower_bound
-
         section("Lower bound: the seeds on the tiny engine (1 thread)")
         out.append(render_lower_bound(results["lower_bound"], markdown))
     d = results.get("deep_chain")
     if d:
         section("Deep chain: backward over N elementwise ops (1 thread)",
                 f"ops cycle {', '.join(d['op_cycle'])} on a {d['vector_elements']}-element {d['dtype']} vector; "
-                "median backward time; slope of log(time) on log(N), 1.0 = linear.")
-        out.append(table(*_deep_table(d), markdown))
+                "median backward time; slope of log(time) on log(N), 1.0 = linear.", rows=_deep_table(d))
     targets = evaluate_targets(results)
     if targets:
-        section("Targets (reported, never asserted)")
-        rows = [[t["target"], t["mode"], f"{t['value']:.2f}", "met" if t["met"] else "NOT met"] for t in targets]
-        out.append(table(["target", "threads", "value", "verdict"], rows, markdown))
+        section("Targets (reported, never asserted)", rows=(["target", "threads", "value", "verdict"], [
+            [t["target"], t["mode"], f"{t['value']:.2f}", "met" if t["met"] else "NOT met"] for t in targets]))
     bad = [c["workload"]["name"] for c in results["cells"] if not c["check"]["ok"]]
     if bad:
         out += ["", f"WARNING: subjects disagree on {', '.join(bad)} (see 'check' in the JSON)."]

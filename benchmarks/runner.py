@@ -6,24 +6,20 @@ from __future__ import annotations
 import gc
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from benchmarks.config import SCHEMA, Config, ratio_pairs
 from benchmarks.env import collect_metadata, load_average, thread_mode, thread_settings
-from benchmarks.subjects import Subject, agreement, build_subject
+from benchmarks.report import fmt_time
+from benchmarks.subjects import Subject, UnavailableError, agreement, build_subject
 from benchmarks.timing import add_stats, interleave, step_block, summarize
 from benchmarks.workloads import SEEDS, Workload, initial_params, make_data, skip_reason, sweep_workloads
 
-__all__ = ["run_benchmark", "run_cell", "workloads_for"]
+MEMORY_SKIPS = ("torch.compile",)  # each memory process would compile for tens of seconds: not measured
 
 
-def workloads_for(cfg: Config) -> list[Workload]:
-    """The seeds (if enabled), then the sweep, in the order they run."""
-    return (list(SEEDS) if cfg.seeds else []) + sweep_workloads(cfg.n_samples, cfg.n_features, cfg.dtypes,
-                                                                 cfg.losses)
-
-
-def _run_block(w: Workload, cfg: Config, subjects: dict[str, Subject], step: dict[str, Any], weight: Any,
+def _run_block(cfg: Config, subjects: dict[str, Subject], step: dict[str, Any], weight: Any,
                bias: Any) -> dict[str, Any]:
     """Whole ``cfg.epochs``-epoch runs (the loss read every epoch, as the seeds' loops print it), each from the
     initial parameters, with each sample's CPU time too; skipped when even the minimum rounds would not fit."""
@@ -38,59 +34,72 @@ def _run_block(w: Workload, cfg: Config, subjects: dict[str, Subject], step: dic
                 s.step_loss()
         return run
 
-    prepare = {k: reset_params(s, weight, bias) for k, s in subjects.items()}
     gc.collect()
     rounds = int(max(cfg.run_min_rounds, min(cfg.run_max_rounds, cfg.run_budget_s / max(per_round, 1e-9))))
-    block = interleave({k: run_of(s) for k, s in subjects.items()}, rounds, prepare, cpu_samples=True)
+    block = interleave({k: run_of(s) for k, s in subjects.items()}, rounds, reset_all(subjects, weight, bias),
+                       cpu_samples=True)
     block = add_stats(block, ratio_pairs(list(subjects)))
     block["cpu_stats"] = {k: summarize(v) for k, v in block["cpu_samples_ns"].items()}
     block["epochs"] = cfg.epochs
     return block
 
 
-def reset_params(s: Subject, weight: Any, bias: Any) -> Callable[[], None]:
-    """A ``prepare`` hook: ``s`` back at the initial parameters before a sample."""
-    return lambda: s.set_params(weight, bias)
+def reset_all(subjects: dict[str, Subject], weight: Any, bias: Any) -> dict[str, Callable[[], None]]:
+    """``prepare`` hooks: each subject back at the initial parameters before a sample."""
+    return {k: partial(s.set_params, weight, bias) for k, s in subjects.items()}
 
 
-def run_cell(w: Workload, cfg: Config) -> dict[str, Any]:
+def build_all(names: list[str], w: Workload, x: Any, y: Any, weight: Any, bias: Any,
+              unavailable: dict[str, str]) -> dict[str, Subject]:
+    """The subjects ``names`` on ``w``; one that cannot run here goes into ``unavailable`` (name: why) and is not
+    tried again."""
+    subjects = {}
+    for name in names:
+        if name not in unavailable:
+            try:
+                subjects[name] = build_subject(name, w, x, y, weight, bias)
+            except UnavailableError as e:
+                unavailable[name] = f"{e} (first seen on {w.name})"
+    return subjects
+
+
+def run_cell(w: Workload, cfg: Config, unavailable: dict[str, str] | None = None) -> dict[str, Any]:
     """Time one workload: build all subjects on the same data and initial parameters, check they agree,
     then time steps and runs in each thread mode."""
     x, y = make_data(w)
     weight, bias = initial_params(w)
+    unavailable = {} if unavailable is None else unavailable
     # Collect, then move every live object into the permanent generation: the cyclic GC keeps running during
     # timings, but only over objects made since, so a full collection triggered by one subject does not
     # traverse the millions of objects torch's import created (~0.5 s here) and bill them to that subject.
     gc.collect()
     gc.freeze()
-    cell: dict[str, Any] = {"workload": w.to_json(), "modes": {}, "floor_products": {}}
+    cell: dict[str, Any] = {"workload": w.to_json(), "modes": {}, "notes": {}}
     for mode in cfg.modes:
         with thread_mode(mode):
             # built inside the mode: the floor picks its fastest BLAS formulation for these thread settings
-            subjects = {name: build_subject(name, w, x, y, weight, bias) for name in cfg.subjects}
+            subjects = build_all(cfg.subjects_for(w, mode), w, x, y, weight, bias, unavailable)
             if "check" not in cell:
                 cell["check"] = agreement(subjects, weight, bias)
-            cell["floor_products"][mode] = subjects["numpy"].notes
-            step = step_block({k: s.step for k, s in subjects.items()}, cfg, ratio_pairs(cfg.subjects),
+            cell["notes"][mode] = {k: s.notes for k, s in subjects.items() if s.notes}
+            step = step_block({k: s.step for k, s in subjects.items()}, cfg, ratio_pairs(list(subjects)),
                               seed=w.kind == "seed")
             for s in subjects.values():
                 s.set_params(weight, bias)
             cell["modes"][mode] = {"threads": thread_settings(), "load_average": load_average(), "step": step,
-                                   "run": _run_block(w, cfg, subjects, step, weight, bias)}
+                                   "run": _run_block(cfg, subjects, step, weight, bias)}
             del subjects
             gc.collect()
     return cell
 
 
 def _progress(cell: dict[str, Any], elapsed: float) -> str:
-    def us(seconds: float) -> str:
-        return f"{seconds * 1e6:,.1f}µs" if seconds < 1e-2 else f"{seconds * 1e3:,.1f}ms"
-
     parts = []
     for mode, entry in cell["modes"].items():
         st, r = entry["step"]["stats"], entry["step"]["ratios"]
-        parts.append(f"[{mode}] " + " ".join(f"{k} {us(v['median_s'])}" for k, v in st.items()) + " "
-                     + " ".join(f"{k} {v['median']:.2f}" for k, v in r.items() if k.startswith("minigrad/")))
+        parts.append(f"[{mode}] " + " ".join(f"{k} {fmt_time(v['median_s'])}" for k, v in st.items()) + " "
+                     + " ".join(f"{k} {v['median']:.2f}" for k, v in r.items() if k.startswith(("minigrad/",
+                                                                                               "compiled/"))))
     ok = "" if cell["check"]["ok"] else "  (SUBJECTS DISAGREE: see check)"
     return f"{cell['workload']['name']:<24} {'  '.join(parts)}  ({elapsed:.1f}s){ok}"
 
@@ -109,8 +118,9 @@ def _memory(results: dict[str, Any], cfg: Config, log: Callable[[str], None],
     sweep = sorted((c for c in results["cells"] if c["workload"]["kind"] == "sweep"
                     and elements(c) >= cfg.memory_min_elements), key=lambda c: -elements(c))
     chosen = seeds + sweep[: cfg.memory_max_cells]
-    jobs = [(c["workload"], s) for c in chosen for s in cfg.subjects]
-    log(f"memory: {len(jobs)} measurements ({len(chosen)} workloads x {len(cfg.subjects)} subjects), "
+    subjects = [s for s in cfg.subjects if s not in MEMORY_SKIPS]
+    jobs = [(c["workload"], s) for c in chosen for s in subjects]
+    log(f"memory: {len(jobs)} measurements ({len(chosen)} workloads x {len(subjects)} subjects), "
         f"one process each, {cfg.memory_workers} at a time")
     t0 = time.perf_counter()
     with ThreadPoolExecutor(max_workers=1) as pool:  # memory does not mind company: draw meanwhile
@@ -118,11 +128,9 @@ def _memory(results: dict[str, Any], cfg: Config, log: Callable[[str], None],
         if meanwhile is not None:
             meanwhile(results)
         found = pending.result()
-    for c in chosen:
-        c["memory"] = {}
-    by_name = {c["workload"]["name"]: c for c in chosen}
+    by_name = {c["workload"]["name"]: c.setdefault("memory", {}) for c in chosen}
     for (wj, s), m in zip(jobs, found):
-        by_name[wj["name"]]["memory"][s] = m
+        by_name[wj["name"]][s] = m
     log(f"memory: done in {time.perf_counter() - t0:.1f}s")
 
 
@@ -136,18 +144,22 @@ def run_benchmark(cfg: Config, log: Callable[[str], None] = print,
     t_start = time.perf_counter()
     meta = collect_metadata()
     results: dict[str, Any] = {"schema": SCHEMA, "meta": meta, "config": cfg.to_json(), "cells": [],
-                               "skipped": [], "lower_bound": None, "deep_chain": None}
+                               "skipped": [], "unavailable": {}, "lower_bound": None, "deep_chain": None}
     log(f"minigrad bench: {meta['cpu_model']}, {meta['cpu_count']} CPUs, load {meta['load_average_start']}, "
         f"numpy {meta['versions']['numpy']}, torch {meta['versions']['torch'] or 'not installed (skipped)'}")
-    for w in workloads_for(cfg):
+    workloads = (list(SEEDS) if cfg.seeds else []) + sweep_workloads(cfg.n_samples, cfg.n_features, cfg.dtypes,
+                                                                     cfg.losses)
+    for w in workloads:
         reason = skip_reason(w, cfg.max_elements) if w.kind == "sweep" else None
         if reason:
             results["skipped"].append({"workload": w.to_json(), "reason": reason})
             log(f"{w.name:<24} SKIPPED: {reason}")
             continue
         t0 = time.perf_counter()
-        results["cells"].append(run_cell(w, cfg))
+        results["cells"].append(run_cell(w, cfg, results["unavailable"]))
         log(_progress(results["cells"][-1], time.perf_counter() - t0))
+    for name, why in results["unavailable"].items():
+        log(f"{name} skipped: {why}")
     if cfg.lower_bound and cfg.seeds:
         from benchmarks.lower_bound import measure_lower_bound
 
@@ -159,8 +171,8 @@ def run_benchmark(cfg: Config, log: Callable[[str], None] = print,
 
         t0 = time.perf_counter()
         with thread_mode("1thread"):
-            results["deep_chain"] = run_deep_chain(cfg.deep_sizes, [s for s in cfg.subjects if s != "numpy"],
-                                                    budget_s=cfg.deep_budget_s)
+            results["deep_chain"] = run_deep_chain(cfg.deep_sizes, [s for s in ("minigrad", "torch")
+                                                                     if s in cfg.subjects], budget_s=cfg.deep_budget_s)
         log(f"deep chain: done in {time.perf_counter() - t0:.1f}s")
     meta["load_average_end"] = load_average()  # the timings are over
     if cfg.memory:

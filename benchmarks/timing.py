@@ -18,9 +18,6 @@ import numpy as np
 
 from benchmarks.config import Config
 
-__all__ = ["warm_up", "interleave", "burst_sizes", "summarize", "paired_ratio", "median_ci", "add_stats",
-           "step_block"]
-
 _clock = time.perf_counter_ns
 
 
@@ -39,11 +36,6 @@ def warm_up(fns: dict[str, Callable[[], Any]], min_calls: int, min_seconds: floa
     return estimate
 
 
-def burst_sizes(estimate_s: dict[str, float], sample_s: float, max_calls: int = 64) -> dict[str, int]:
-    """Consecutive calls per sample so that a sample lasts about ``sample_s`` (1 for slow calls)."""
-    return {k: int(max(1, min(max_calls, round(sample_s / max(t, 1e-9))))) for k, t in estimate_s.items()}
-
-
 def interleave(fns: dict[str, Callable[[], Any]], rounds: int,
                prepare: dict[str, Callable[[], Any]] | None = None, cpu_samples: bool = False,
                calls: dict[str, int] | None = None, rewarm: set[str] | frozenset[str] = frozenset()) -> dict[str, Any]:
@@ -54,11 +46,10 @@ def interleave(fns: dict[str, Callable[[], Any]], rounds: int,
     Returns the samples per subject, the wall and process-CPU time of the block (their ratio shows how much the
     process was descheduled) and, with ``cpu_samples`` (for long samples only: reading the CPU clock is a
     system call), each sample's process CPU time too."""
-    names = list(fns)
+    names, cpu_clock = list(fns), time.process_time_ns
     samples: dict[str, list[int]] = {k: [] for k in names}
     cpu: dict[str, list[int]] = {k: [] for k in names}
     reps = {k: (calls or {}).get(k, 1) for k in names}
-    cpu_clock = time.process_time_ns
     wall0, cpu0 = _clock(), cpu_clock()
     for r in range(rounds):
         for j in range(len(names)):
@@ -69,15 +60,10 @@ def interleave(fns: dict[str, Callable[[], Any]], rounds: int,
             if name in rewarm:
                 fn()
             c0 = cpu_clock() if cpu_samples else 0
-            if m == 1:  # (the branch outside the timed region)
-                t0 = _clock()
+            t0 = _clock()
+            for _ in range(m):
                 fn()
-                t1 = _clock()
-            else:
-                t0 = _clock()
-                for _ in range(m):
-                    fn()
-                t1 = _clock()
+            t1 = _clock()
             if cpu_samples:
                 cpu[name].append(cpu_clock() - c0)
             samples[name].append(round((t1 - t0) / m))
@@ -117,7 +103,7 @@ def paired_ratio(a_ns: list[int], b_ns: list[int]) -> dict[str, Any]:
 
 
 def add_stats(block: dict[str, Any], pairs: Sequence[tuple[str, str]]) -> dict[str, Any]:
-    """Each subject's summary and the pairwise ratios ``a/b`` of an ``interleave`` block."""
+    """Each subject's summary and the pairwise ratios ``a/b`` of an ``interleave`` block (those it has)."""
     samples = block["samples_ns"]
     block["stats"] = {k: summarize(v) for k, v in samples.items()}
     block["ratios"] = {f"{a}/{b}": paired_ratio(samples[a], samples[b]) for a, b in pairs
@@ -132,7 +118,7 @@ def step_block(steps: dict[str, Callable[[], Any]], cfg: Config, pairs: Sequence
     with its statistics and ratios."""
     gc.collect()
     est = warm_up(steps, cfg.warmup_calls, cfg.warmup_s)
-    calls = burst_sizes(est, cfg.sample_s)
+    calls = {k: int(max(1, min(64, round(cfg.sample_s / max(t, 1e-9))))) for k, t in est.items()}  # ~sample_s
     rewarm = {k for k, t in est.items() if t < cfg.rewarm_below_s}
     per_round = sum(t * (calls[k] + (k in rewarm)) for k, t in est.items())
     budget, max_rounds = ((cfg.seed_step_budget_s, cfg.seed_step_max_rounds) if seed
