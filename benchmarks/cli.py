@@ -41,9 +41,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     add("--epochs", type=int, default=None, help="epochs of a whole-run measurement (default 100, as the seeds)")
     add("--max-elements", type=big, default=None,
         help="skip sweep cells with n_samples·n_features above this (default 1e8)")
-    add("--no-seeds", action="store_true", help="skip the three seed examples")
-    add("--no-sweep", action="store_true", help="skip the size sweep")
-    add("--no-memory", action="store_true", help="skip the peak-memory measurements")
+    for name, what in (("seeds", "the three seed examples"), ("sweep", "the size sweep"),
+                       ("memory", "the peak-memory measurements"), ("deep", "the deep-chain scaling run"),
+                       ("lower-bound", "the lower-bound table in a full run"), ("plots", "the PNGs")):
+        add(f"--no-{name}", action="store_true", help=f"skip {what}")
     add("--memory-min-elements", type=big, default=None,
         help="measure memory for sweep cells with at least this many X elements (seeds always)")
     add("--memory-max-cells", type=int, default=None,
@@ -51,18 +52,15 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     add("--torch-compile", action=argparse.BooleanOptionalAction, default=None,
         help="time torch.compile (inductor; compiles for tens of seconds per workload): on by default, off with "
              "--quick")
-    add("--no-deep", action="store_true", help="skip the deep-chain scaling run")
     add("--deep-sizes", type=_ints, default=None, metavar="N,N,...", help="chain lengths")
     add("--budget-scale", type=float, default=1.0,
         help="multiply every measurement budget (more samples, steadier medians)")
-    add("--no-plots", action="store_true", help="do not draw the PNGs")
     add("--no-readme", action="store_true", help="do not rewrite the results section of benchmarks/README.md (only "
                                                  "a full run into the default directory rewrites it)")
     add("--lower-bound", action="store_true",
         help="instead of benchmarking, time the NumPy floor, the tiny engine (docs/tiny_engine.py: torch's graph "
              "with no bookkeeping) and minigrad on the seeds at 1 thread, and print the table (with --quick: "
              "shorter budgets)")
-    add("--no-lower-bound", action="store_true", help="skip the lower-bound table in a full run")
     add("--profile", metavar="WORKLOAD", default=None,
         help="instead of benchmarking, cProfile minigrad's step on WORKLOAD (ex1, ex2, ex3 or LOSS-NxD-DTYPE such "
              "as mse-100000x100-float32) and print the hot spots")
@@ -78,9 +76,8 @@ def _config(args: argparse.Namespace) -> Any:
             setattr(cfg, name, getattr(args, name))
     cfg.n_samples = [] if args.no_sweep else (args.sizes if args.sizes is not None else cfg.n_samples)
     cfg.n_features = args.features if args.features is not None else cfg.n_features
-    cfg.seeds = not args.no_seeds
-    cfg.memory, cfg.deep = cfg.memory and not args.no_memory, cfg.deep and not args.no_deep
-    cfg.lower_bound, cfg.plots = cfg.lower_bound and not args.no_lower_bound, cfg.plots and not args.no_plots
+    for name in ("seeds", "memory", "deep", "lower_bound", "plots"):
+        setattr(cfg, name, getattr(cfg, name) and not getattr(args, f"no_{name}"))
     for name in ("seed_step_budget_s", "step_budget_s", "run_budget_s", "deep_budget_s", "warmup_s"):
         setattr(cfg, name, getattr(cfg, name) * args.budget_scale)
     if any(m not in ("1thread", "default") for m in cfg.modes):
@@ -165,7 +162,3 @@ def main(argv: list[str] | None = None) -> int:
                     "100-epoch run, across sizes, with peak memory, deep-chain scaling and plots.")
     add_arguments(parser)
     return run(parser.parse_args(argv))
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -12,8 +12,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-__all__ = ["collect_metadata", "thread_settings", "thread_mode", "load_average", "blas_environment", "cpu_model"]
-
 # Environment variables that change how BLAS / OpenMP libraries pick kernels and threads.
 BLAS_ENV_PREFIXES = ("OPENBLAS", "GOTO", "OMP", "MKL", "KMP", "GOMP", "BLIS", "NVPL", "VECLIB", "NUMEXPR", "ATEN")
 _WATCHED = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
@@ -41,8 +39,8 @@ def load_average() -> list[float] | None:
 
 def blas_environment() -> dict[str, Any]:
     """BLAS/OpenMP environment variables, and whether the ones known to slow NumPy are set."""
-    found = {k: v for k, v in sorted(os.environ.items()) if k.startswith(BLAS_ENV_PREFIXES)}
-    return {"variables": found, "set": {k: k in os.environ for k in _WATCHED}}
+    return {"variables": {k: v for k, v in sorted(os.environ.items()) if k.startswith(BLAS_ENV_PREFIXES)},
+            "set": {k: k in os.environ for k in _WATCHED}}
 
 
 def thread_settings() -> dict[str, Any]:
@@ -54,8 +52,7 @@ def thread_settings() -> dict[str, Any]:
     out: dict[str, Any] = {"threadpoolctl": [{k: info.get(k) for k in keys} for info in threadpool_info()]}
     torch = sys.modules.get("torch")
     if torch is not None:
-        out["torch_num_threads"] = torch.get_num_threads()
-        out["torch_num_interop_threads"] = torch.get_num_interop_threads()
+        out.update(torch_num_threads=torch.get_num_threads(), torch_num_interop_threads=torch.get_num_interop_threads())
     return out
 
 
@@ -69,11 +66,11 @@ def thread_mode(mode: str) -> Iterator[None]:
         yield
         return
     torch = sys.modules.get("torch")
-    before = torch.get_num_threads() if torch is not None else None
+    before = torch.get_num_threads() if torch is not None else 1
     with threadpool_limits(limits=1):
-        if torch is not None:
-            torch.set_num_threads(1)
         try:
+            if torch is not None:
+                torch.set_num_threads(1)
             yield
         finally:
             if torch is not None:
@@ -82,10 +79,10 @@ def thread_mode(mode: str) -> Iterator[None]:
 
 def _git(*args: str) -> str | None:
     try:
-        out = subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True, timeout=10, check=True)
+        return subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True, timeout=10,
+                              check=True).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return None
-    return out.stdout.strip()
 
 
 def collect_metadata() -> dict[str, Any]:
@@ -104,16 +101,11 @@ def collect_metadata() -> dict[str, Any]:
         "timestamp_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "versions": {"python": platform.python_version(), "numpy": np.__version__,
                      "torch": None if torch is None else torch.__version__, "minigrad": minigrad.__version__},
-        "python_implementation": platform.python_implementation(),
-        "platform": platform.platform(),
-        "cpu_model": cpu_model(),
-        "cpu_count": os.cpu_count(),
+        "python_implementation": platform.python_implementation(), "platform": platform.platform(),
+        "cpu_model": cpu_model(), "cpu_count": os.cpu_count(),
         "affinity": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
-        "load_average_start": load_average(),
-        "blas_env": blas_environment(),
-        "threads_default": thread_settings(),
-        "torch_parallel_info": None if torch is None else torch.__config__.parallel_info(),
-        "numpy_blas": blas,
+        "load_average_start": load_average(), "blas_env": blas_environment(), "threads_default": thread_settings(),
+        "torch_parallel_info": None if torch is None else torch.__config__.parallel_info(), "numpy_blas": blas,
         "git": {"commit": _git("rev-parse", "HEAD"), "dirty": bool(status) if status is not None else None},
         "argv": sys.argv,
     }

@@ -37,7 +37,7 @@ class Subject:
     get_params: Callable[[], tuple[np.ndarray, np.ndarray]]
     set_params: Callable[[np.ndarray, np.ndarray], None]
     notes: dict[str, Any] = field(default_factory=dict)
-    objects: dict[str, Any] = field(default_factory=dict)  # model, criterion, optimizer, X, Y (engines only)
+    objects: dict[str, Any] = field(default_factory=dict)  # model, criterion, optimizer, X, Y, step_fn (engines)
 
 
 def build_subject(name: str, w: Workload, x: np.ndarray, y: np.ndarray, weight: np.ndarray,
@@ -97,7 +97,7 @@ def _engine_subject(name: str, lib: Any, w: Workload, x: np.ndarray, y: np.ndarr
     objects = {"model": model, "criterion": criterion, "optimizer": optimizer, "X": lib.from_numpy(x),
                "Y": lib.from_numpy(y)}
     args = tuple(objects.values())
-    fn = train_step if compile is None else compile(train_step)
+    fn = objects["step_fn"] = train_step if compile is None else compile(train_step)
 
     def get_params() -> tuple[np.ndarray, np.ndarray]:
         return (np.array(linear.weight.detach().numpy(), copy=True), np.array(linear.bias.detach().numpy(), copy=True))
