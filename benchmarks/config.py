@@ -1,11 +1,43 @@
-"""Run settings: the full run and ``--quick``, each overridable from the command line."""
+"""Names shared by the benchmark modules, the subjects available here, and the run settings (the full run and
+``--quick``, each overridable from the command line)."""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-__all__ = ["Config", "full_config", "quick_config"]
+SCHEMA = "minigrad-bench/1"
+# Every subject, in table order; the NumPy floor stays last. A new subject is a builder in ``subjects.BUILDERS``
+# plus its name here (before "numpy") and in the two label tables: the runner, the report, the plots and the
+# memory phase take their subjects from this tuple.
+SUBJECTS = ("minigrad", "compiled", "torch", "torch.compile", "numpy")
+SUBJECT_LABELS = {"minigrad": "minigrad", "compiled": "minigrad compiled", "torch": "torch eager",
+                  "torch.compile": "torch.compile", "numpy": "NumPy floor"}
+SHORT = {"minigrad": "mg", "compiled": "comp", "torch": "torch", "torch.compile": "tc", "numpy": "floor"}
+# The ratios a/b taken pairwise per round (those whose two subjects ran); the tables show them in this order.
+RATIOS = (("minigrad", "torch"), ("minigrad", "numpy"), ("compiled", "numpy"), ("compiled", "minigrad"),
+          ("compiled", "torch"), ("compiled", "torch.compile"), ("torch.compile", "torch"), ("torch", "numpy"))
+NEEDS_TORCH = ("torch", "torch.compile")
+LB_SUBJECTS = ("numpy", "tiny", "minigrad")  # the lower bound's table (lower_bound.py)
+LB_RATIOS = (("tiny", "numpy"), ("minigrad", "numpy"), ("minigrad", "tiny"))
+TORCH_SKIPPED = ("torch is not installed: timing minigrad against the NumPy floor only (torch skipped). "
+                 "For the comparison with torch: pip install 'minigrad[ref]' (or pip install -r requirements-dev.txt)")
+TC_OFF = ("torch.compile not run (--quick or --no-torch-compile: it compiles for tens of seconds per workload; "
+          "add --torch-compile)")
+
+
+def available_subjects() -> tuple[str, ...]:
+    """``SUBJECTS`` without torch's when torch cannot be imported (a plain ``pip install .``)."""
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        return tuple(s for s in SUBJECTS if s not in NEEDS_TORCH)
+    return SUBJECTS
+
+
+def ratio_pairs(subjects: tuple[str, ...] | list[str]) -> list[tuple[str, str]]:
+    """The pairs of ``RATIOS`` whose subjects are both in ``subjects``."""
+    return [(a, b) for a, b in RATIOS if a in subjects and b in subjects]
 
 
 @dataclass
@@ -34,20 +66,30 @@ class Config:
     run_min_rounds: int = 3
     run_max_rounds: int = 25
     run_max_block_s: float = 20.0  # skip whole-run timing when even run_min_rounds would take longer
+    # torch.compile compiles for tens of seconds per workload: at 1 thread only, on the seeds and these sweep
+    # cells (n_samples x n_features, every loss and dtype)
+    torch_compile: bool = True
+    torch_compile_sweep: list[str] = field(default_factory=lambda: ["100x10", "10000x100", "1000000x100"])
     memory: bool = True
     memory_min_elements: int = 10_000_000  # sweep cells at least this big get a memory measurement
     memory_seeds: bool = True  # and the seed examples
     memory_max_cells: int | None = None  # at most this many sweep cells (the largest), None = all
     memory_workers: int = 2
-    lower_bound: bool = True  # the seeds again: floor, bare engine and minigrad at 1 thread (lower_bound_bench)
+    lower_bound: bool = True  # the seeds again: floor, tiny engine and minigrad at 1 thread (lower_bound.py)
     deep: bool = True
     deep_sizes: list[int] = field(default_factory=lambda: [10, 30, 100, 300, 1_000, 3_000, 10_000, 30_000,
                                                            100_000])
     deep_budget_s: float = 2.0
     plots: bool = True
+    subjects: list[str] = field(default_factory=lambda: list(SUBJECTS))
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
+
+    def subjects_for(self, w: Any, mode: str) -> list[str]:
+        """The subjects timed on workload ``w`` in thread ``mode`` (torch.compile: see above)."""
+        tc = mode == "1thread" and (w.kind == "seed" or f"{w.n_samples}x{w.n_features}" in self.torch_compile_sweep)
+        return [s for s in self.subjects if s != "torch.compile" or tc]
 
 
 def full_config() -> Config:
@@ -56,27 +98,10 @@ def full_config() -> Config:
 
 def quick_config() -> Config:
     """Under a minute: the seeds, a small float32 sweep at 100 features, memory of one 100,000 × 100 cell,
-    chains up to 10,000."""
-    return Config(
-        quick=True,
-        n_samples=[100, 10_000, 100_000],
-        n_features=[100],
-        dtypes=["float32"],
-        warmup_calls=3,
-        warmup_s=0.02,
-        seed_step_budget_s=0.3,
-        step_budget_s=0.1,
-        sample_s=5e-4,
-        step_min_rounds=5,
-        step_max_rounds=200,
-        seed_step_max_rounds=600,
-        run_budget_s=0.25,
-        run_min_rounds=3,
-        run_max_rounds=5,
-        run_max_block_s=1.5,
-        memory_min_elements=10_000_000,
-        memory_seeds=False,
-        memory_max_cells=1,
-        deep_sizes=[10, 100, 1_000, 10_000],
-        deep_budget_s=0.2,
-    )
+    chains up to 10,000; no torch.compile."""
+    return Config(quick=True, n_samples=[100, 10_000, 100_000], n_features=[100], dtypes=["float32"],
+                  warmup_calls=3, warmup_s=0.02, seed_step_budget_s=0.3, step_budget_s=0.1, sample_s=5e-4,
+                  step_min_rounds=5, step_max_rounds=200, seed_step_max_rounds=600, run_budget_s=0.25,
+                  run_min_rounds=3, run_max_rounds=5, run_max_block_s=1.5, torch_compile=False,
+                  memory_min_elements=10_000_000, memory_seeds=False, memory_max_cells=1,
+                  deep_sizes=[10, 100, 1_000, 10_000], deep_budget_s=0.2)

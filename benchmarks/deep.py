@@ -8,13 +8,12 @@ fit of log(time) on log(N) (1.0 = linear)."""
 from __future__ import annotations
 
 import gc
+import importlib
 import math
 import time
 from typing import Any
 
 import numpy as np
-
-__all__ = ["run_deep_chain", "loglog_slope"]
 
 _VECTOR = 8  # elements of the chained tensor
 
@@ -24,7 +23,7 @@ def _chain(lib: Any, n: int) -> tuple[float, float, float]:
     x = lib.ones(_VECTOR, dtype=lib.float64, requires_grad=True)
     t0 = time.perf_counter()
     y = x
-    for i in range(n):
+    for i in range(n):  # (inline: a helper call per op would be timed as graph building)
         k = i % 3
         if k == 0:
             y = y * 1.001
@@ -44,59 +43,41 @@ def _chain(lib: Any, n: int) -> tuple[float, float, float]:
 
 def loglog_slope(ns: list[int], times: list[float]) -> float:
     """Least-squares slope of log(time) against log(N)."""
-    if len(ns) < 2:
-        return math.nan
-    return float(np.polyfit(np.log(np.asarray(ns, dtype=float)), np.log(np.asarray(times, dtype=float)), 1)[0])
+    return math.nan if len(ns) < 2 else float(np.polyfit(np.log(np.asarray(ns, float)), np.log(times), 1)[0])
 
 
-def run_deep_chain(sizes: list[int], subjects: tuple[str, ...] = ("minigrad", "torch"),
-                   min_repeats: int = 3, budget_s: float = 2.0) -> dict[str, Any]:
+def run_deep_chain(sizes: list[int], subjects: list[str], min_repeats: int = 3,
+                   budget_s: float = 2.0) -> dict[str, Any]:
     """Time forward and backward of the chain for each N and subject (interleaved per repeat, at 1 thread as
     the caller arranges). Returns per-subject series, medians, time/N and the fitted log-log slopes."""
-    import torch
-
-    import minigrad
-
-    libs = {"minigrad": minigrad, "torch": torch}
+    libs = {s: importlib.import_module(s) for s in subjects}
     for lib in libs.values():  # import lazily loaded parts, then exclude the libraries' objects from the GC
         _chain(lib, 3)
     gc.collect()
     gc.freeze()
-    out: dict[str, Any] = {"op_cycle": ["mul 1.001", "add 0.001", "tanh"], "vector_elements": _VECTOR,
-                           "dtype": "float64", "sizes": list(sizes), "subjects": {}}
-    series: dict[str, dict[str, list[Any]]] = {
-        s: {"n": [], "forward_samples_s": [], "backward_samples_s": [], "teardown_samples_s": []} for s in subjects
-    }
+    samples: dict[str, list[list[tuple[float, float, float]]]] = {s: [] for s in subjects}
     for n in sizes:
         for s in subjects:  # one untimed warm-up per size
             _chain(libs[s], min(n, 1000))
-        repeats = 0
-        start = time.perf_counter()
-        samples: dict[str, list[tuple[float, float, float]]] = {s: [] for s in subjects}
+            samples[s].append([])
+        repeats, start = 0, time.perf_counter()
         while repeats < min_repeats or (time.perf_counter() - start < budget_s and repeats < 50):
             for j in range(len(subjects)):
                 s = subjects[(repeats + j) % len(subjects)]
                 gc.collect()
-                samples[s].append(_chain(libs[s], n))
+                samples[s][-1].append(_chain(libs[s], n))
             repeats += 1
-        for s in subjects:
-            f, b, t = zip(*samples[s])
-            series[s]["n"].append(n)
-            series[s]["forward_samples_s"].append(list(f))
-            series[s]["backward_samples_s"].append(list(b))
-            series[s]["teardown_samples_s"].append(list(t))
+    out: dict[str, Any] = {"op_cycle": ["mul 1.001", "add 0.001", "tanh"], "vector_elements": _VECTOR,
+                           "dtype": "float64", "sizes": list(sizes), "subjects": {}}
     for s in subjects:
-        ser = series[s]
-        bwd = [float(np.median(v)) for v in ser["backward_samples_s"]]
-        fwd = [float(np.median(v)) for v in ser["forward_samples_s"]]
-        ser["backward_median_s"] = bwd
-        ser["forward_median_s"] = fwd
-        ser["backward_per_node_s"] = [b / n for b, n in zip(bwd, ser["n"])]
-        ser["forward_per_node_s"] = [f / n for f, n in zip(fwd, ser["n"])]
-        big = [(n, b) for n, b in zip(ser["n"], bwd) if n >= 100]
-        ser["backward_loglog_slope"] = loglog_slope([n for n, _ in big], [b for _, b in big])
-        ser["backward_loglog_slope_all"] = loglog_slope(ser["n"], bwd)
-        big = [(n, b) for n, b in zip(ser["n"], bwd) if n >= 1000]
-        ser["backward_loglog_slope_1000"] = loglog_slope([n for n, _ in big], [b for _, b in big])
+        ser: dict[str, Any] = {"n": list(sizes)}
+        for i, phase in enumerate(("forward", "backward", "teardown")):
+            ser[f"{phase}_samples_s"] = [[sample[i] for sample in per_n] for per_n in samples[s]]
+            med = ser[f"{phase}_median_s"] = [float(np.median(v)) for v in ser[f"{phase}_samples_s"]]
+            ser[f"{phase}_per_node_s"] = [t / n for t, n in zip(med, sizes)]
+        for key, least in (("backward_loglog_slope", 100), ("backward_loglog_slope_all", 0),
+                           ("backward_loglog_slope_1000", 1000)):
+            big = [(n, b) for n, b in zip(sizes, ser["backward_median_s"]) if n >= least]
+            ser[key] = loglog_slope([n for n, _ in big], [b for _, b in big])
         out["subjects"][s] = ser
     return out

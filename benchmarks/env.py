@@ -7,11 +7,10 @@ import platform
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
-
-__all__ = ["collect_metadata", "thread_settings", "thread_mode", "load_average", "BLAS_ENV_PREFIXES"]
 
 # Environment variables that change how BLAS / OpenMP libraries pick kernels and threads.
 BLAS_ENV_PREFIXES = ("OPENBLAS", "GOTO", "OMP", "MKL", "KMP", "GOMP", "BLIS", "NVPL", "VECLIB", "NUMEXPR", "ATEN")
@@ -40,89 +39,73 @@ def load_average() -> list[float] | None:
 
 def blas_environment() -> dict[str, Any]:
     """BLAS/OpenMP environment variables, and whether the ones known to slow NumPy are set."""
-    found = {k: v for k, v in sorted(os.environ.items()) if k.startswith(BLAS_ENV_PREFIXES)}
-    return {"variables": found, "set": {k: k in os.environ for k in _WATCHED}}
+    return {"variables": {k: v for k, v in sorted(os.environ.items()) if k.startswith(BLAS_ENV_PREFIXES)},
+            "set": {k: k in os.environ for k in _WATCHED}}
 
 
 def thread_settings() -> dict[str, Any]:
     """threadpoolctl's view of every loaded BLAS/OpenMP pool, plus torch's intra-op threads if torch is loaded."""
     from threadpoolctl import threadpool_info
 
-    pools = [
-        {k: info.get(k) for k in ("user_api", "internal_api", "prefix", "version", "num_threads", "architecture",
-                                  "threading_layer", "filepath")}
-        for info in threadpool_info()
-    ]
-    out: dict[str, Any] = {"threadpoolctl": pools}
+    keys = ("user_api", "internal_api", "prefix", "version", "num_threads", "architecture", "threading_layer",
+            "filepath")
+    out: dict[str, Any] = {"threadpoolctl": [{k: info.get(k) for k in keys} for info in threadpool_info()]}
     torch = sys.modules.get("torch")
     if torch is not None:
-        out["torch_num_threads"] = torch.get_num_threads()
-        out["torch_num_interop_threads"] = torch.get_num_interop_threads()
+        out.update(torch_num_threads=torch.get_num_threads(), torch_num_interop_threads=torch.get_num_interop_threads())
     return out
 
 
 @contextmanager
-def thread_mode(mode: str):  # type: ignore[no-untyped-def]
-    """``"1thread"``: every library at one thread (threadpoolctl for BLAS/OpenMP, ``torch.set_num_threads(1)``);
-    ``"default"``: whatever the libraries chose at start-up."""
-    import torch
+def thread_mode(mode: str) -> Iterator[None]:
+    """``"1thread"``: every library at one thread (threadpoolctl for BLAS/OpenMP, ``torch.set_num_threads(1)``
+    if torch is loaded); ``"default"``: whatever the libraries chose at start-up."""
     from threadpoolctl import threadpool_limits
 
     if mode == "default":
         yield
         return
-    before = torch.get_num_threads()
+    torch = sys.modules.get("torch")
+    before = torch.get_num_threads() if torch is not None else 1
     with threadpool_limits(limits=1):
-        torch.set_num_threads(1)
         try:
+            if torch is not None:
+                torch.set_num_threads(1)
             yield
         finally:
-            torch.set_num_threads(before)
+            if torch is not None:
+                torch.set_num_threads(before)
 
 
 def _git(*args: str) -> str | None:
     try:
-        out = subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True, timeout=10, check=True)
+        return subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True, timeout=10,
+                              check=True).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return None
-    return out.stdout.strip()
 
 
 def collect_metadata() -> dict[str, Any]:
     """Everything a reader needs to judge a result: versions, CPU, BLAS, threads, load, git state."""
     import numpy as np
-    import torch
 
     import minigrad
 
+    torch = sys.modules.get("torch")
     status = _git("status", "--porcelain", "--untracked-files=no")
-    meta: dict[str, Any] = {
+    try:
+        blas = dict(np.show_config(mode="dicts").get("Build Dependencies", {}).get("blas", {}))
+    except Exception:  # show_config's format is not a stable API
+        blas = {}
+    return {
         "timestamp_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "versions": {
-            "python": platform.python_version(),
-            "numpy": np.__version__,
-            "torch": torch.__version__,
-            "minigrad": minigrad.__version__,
-        },
-        "python_implementation": platform.python_implementation(),
-        "platform": platform.platform(),
-        "cpu_model": cpu_model(),
-        "cpu_count": os.cpu_count(),
+        "versions": {"python": platform.python_version(), "numpy": np.__version__,
+                     "torch": None if torch is None else torch.__version__, "minigrad": minigrad.__version__},
+        "python_implementation": platform.python_implementation(), "platform": platform.platform(),
+        "cpu_model": cpu_model(), "cpu_count": os.cpu_count(),
         "affinity": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
-        "load_average_start": load_average(),
-        "blas_env": blas_environment(),
-        "threads_default": thread_settings(),
-        "torch_parallel_info": torch.__config__.parallel_info(),
-        "numpy_blas": _numpy_blas(np),
+        "load_average_start": load_average(), "blas_env": blas_environment(), "threads_default": thread_settings(),
+        "torch_parallel_info": None if torch is None else torch.__config__.parallel_info(), "numpy_blas": blas,
         "git": {"commit": _git("rev-parse", "HEAD"), "dirty": bool(status) if status is not None else None},
         "argv": sys.argv,
     }
-    return meta
-
-
-def _numpy_blas(np: Any) -> dict[str, Any]:
-    try:
-        cfg = np.show_config(mode="dicts")
-        return dict(cfg.get("Build Dependencies", {}).get("blas", {}))
-    except Exception:  # show_config's format is not a stable API
-        return {}

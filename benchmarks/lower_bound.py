@@ -1,276 +1,160 @@
-"""A bare eager autograd engine: a reference point for what torch's graph costs, not a usable engine.
+"""The lower bound: the NumPy floor, the tiny engine and minigrad on the seed workloads, interleaved at 1 thread,
+with the ratios tiny/floor (what torch's graph granularity itself costs), minigrad/floor and minigrad/tiny
+(minigrad's bookkeeping beyond the graph).
 
-It builds the same graph as torch and minigrad, node for node, for the seed models (``linear`` on 2-d input is
-one ``AddmmBackward0`` node whose weight edge goes through a ``TBackward0`` node; then ``MseLossBackward0``, or
-``SigmoidBackward0`` and ``BinaryCrossEntropyBackward0``; one persistent ``AccumulateGrad`` per parameter),
-runs backward with a ready queue ordered by creation sequence numbers (minigrad's and torch's order), undoes
-the bias's broadcast, accumulates into ``.grad`` (a copy on first use, ``+=`` after), and steps SGD
-(``p -= lr * grad``) and zero_grad (``.grad = None``). Its kernels make the same NumPy calls, in the same
-order and dtype, as minigrad's (``minigrad/ops/linalg.py`` Addmm, ``loss.py`` MseLoss and BinaryCrossEntropy,
-``unary.py`` Sigmoid, ``optim/sgd.py``), so it computes the same numbers (``benchmarks.lower_bound_bench``
-checks that it does).
-
-What it leaves out is everything a usable engine needs beyond the graph: argument, shape and dtype checks and
-their error messages, grad mode, version counters and the in-place check, hooks, observers, releasing saved
-values, dtype casts of gradients, ``retain_graph``, ``autograd.grad``, modules. It also drops two guards
-minigrad's kernels run that change no value: BCE's check that the input lies in [0, 1] (an argument check:
-two reductions) and sigmoid's test for inputs below the overflow threshold (one reduction; without it NumPy
-warns where minigrad does not, and returns the same 0). Data inputs (X, the targets) never need a gradient
-here, so each backward computes only the gradients the seeds use.
-
-So its step costs what any eager Python engine with torch's granularity must pay: per op one node object, one
-output tensor object and an edge tuple; per backward the dependency count, the queue, a buffer per node and
-the accumulation into ``.grad``; plus the NumPy calls. Its time over the NumPy floor's (closed-form gradients,
-no graph) is the price of the graph itself; minigrad's time over its time is minigrad's bookkeeping.
-
-NumPy only: it imports neither minigrad nor torch.
+The tiny engine is ``docs/tiny_engine.py``: the whole idea of minigrad in ~300 lines, with torch's nodes and
+minigrad's NumPy calls and nothing else. In a checkout this module reads that file; ``pip install .`` ships it
+as the module ``tiny_engine``. Before timing, :func:`check_tiny` runs a few steps of it and of minigrad from the
+same parameters: same graph (node names, edge for edge), same losses and parameters.
 """
 
 from __future__ import annotations
 
-from heapq import heappop, heappush
-from itertools import count
+import gc
+import importlib.util
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import numpy as np
 
-__all__ = [
-    "Tensor", "Node", "AccumulateGrad", "TBackward0", "AddmmBackward0", "MseLossBackward0", "SigmoidBackward0",
-    "BinaryCrossEntropyBackward0", "parameter", "linear", "sigmoid", "mse_loss", "binary_cross_entropy", "SGD",
-    "describe",
-]
+from benchmarks.config import LB_RATIOS, LB_SUBJECTS, Config
+from benchmarks.env import blas_environment, collect_metadata, load_average, thread_mode, thread_settings
+from benchmarks.report import meta_lines, render_lower_bound
+from benchmarks.runner import reset_all
+from benchmarks.subjects import Subject, agreement, build_subject
+from benchmarks.timing import step_block
+from benchmarks.workloads import LEARNING_RATE, SEEDS, Workload, initial_params, make_data
 
-_SEQUENCE = count()  # creation order: a node's inputs always have smaller numbers
-_LEAF_PRIORITY = 2**62  # AccumulateGrad runs first among ready nodes (torch numbers it UINT64_MAX)
-_ONE = {np.dtype(t): np.ones((), t) for t in (np.float32, np.float64)}  # dL/dL
-_BCE_EPS = float(np.float32(1e-12))  # torch's floor on x(1 − x), a C++ float
-
-
-class Tensor:
-    """An array, its gradient (a Tensor or None) and the node its gradient flows into: the node that made it,
-    the AccumulateGrad of a parameter, or None for data."""
-
-    __slots__ = ("data", "grad", "node")
-
-    def __init__(self, data: np.ndarray, node: Node | None = None) -> None:
-        self.data = data
-        self.grad: Tensor | None = None
-        self.node = node
-
-    def backward(self) -> None:
-        """dL/dL = 1 at this 0-d tensor; run the graph below it."""
-        _run(self.node, _ONE[self.data.dtype])  # (a tensor without a node has no graph: not checked)
+TINY_ENGINE_FILE = Path(__file__).resolve().parent.parent / "docs" / "tiny_engine.py"
 
 
-class Node:
-    """One backward step. ``edges``: the node of each input (None: no gradient); ``saved``: what forward kept;
-    ``shape``: the shape of the tensor this node produced (incoming gradients are summed to it)."""
+def load_tiny_engine() -> ModuleType:
+    """``docs/tiny_engine.py`` itself in a checkout (the file a student reads and may edit), else the installed
+    module ``tiny_engine``."""
+    if "tiny_engine" in sys.modules:
+        return sys.modules["tiny_engine"]
+    if not TINY_ENGINE_FILE.exists():
+        import tiny_engine  # type: ignore[import-not-found, unused-ignore]  # installed by `pip install .` only (py-modules)
 
-    __slots__ = ("edges", "saved", "shape", "seq")
-
-    def __init__(self, edges: tuple[Node | None, ...], saved: Any, shape: tuple[int, ...]) -> None:
-        self.edges = edges
-        self.saved = saved
-        self.shape = shape
-        self.seq = next(_SEQUENCE)
-
-    def backward(self, grad: np.ndarray) -> tuple[Any, ...]:
-        """dL/d(input) for each edge, from dL/d(output)."""
-        raise NotImplementedError
-
-
-class AccumulateGrad(Node):
-    """A parameter's node: ``.grad`` = a copy of the gradient on first use, ``+=`` after."""
-
-    __slots__ = ("leaf",)
-
-    def __init__(self, leaf: Tensor) -> None:
-        super().__init__((), None, leaf.data.shape)
-        self.seq += _LEAF_PRIORITY
-        self.leaf = leaf
-
-    def backward(self, grad: np.ndarray) -> tuple[Any, ...]:
-        leaf = self.leaf
-        if leaf.grad is None:
-            leaf.grad = Tensor(grad.copy())
-        else:
-            leaf.grad.data += grad
-        return ()
+        return tiny_engine
+    spec = importlib.util.spec_from_file_location("tiny_engine", TINY_ENGINE_FILE)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["tiny_engine"] = module  # (kept for reuse)
+    spec.loader.exec_module(module)
+    return module
 
 
-def parameter(data: np.ndarray) -> Tensor:
-    """A leaf that requires grad: a Tensor with its own AccumulateGrad (kept for its lifetime)."""
-    t = Tensor(data)
-    t.node = AccumulateGrad(t)
-    return t
+def tiny_subject(w: Workload, x: np.ndarray, y: np.ndarray, weight: np.ndarray, bias: np.ndarray,
+                 lr: float = LEARNING_RATE) -> Subject:
+    """The seed's training step on the tiny engine (functions instead of modules: ex1 and ex2 are one graph)."""
+    tiny = load_tiny_engine()
+    wp, bp = tiny.parameter(np.array(weight, dtype=w.dtype)), tiny.parameter(np.array(bias, dtype=w.dtype))
+    X, Y = tiny.Tensor(x), tiny.Tensor(y)  # noqa: N806 - the seeds' names
+    opt = tiny.SGD([wp, bp], lr)
+    linear, sigmoid = tiny.linear, tiny.sigmoid
+    criterion = tiny.mse_loss if w.loss == "mse" else tiny.binary_cross_entropy
+    logistic = w.model == "logistic"
+
+    def forward() -> Any:
+        out = linear(X, wp, bp)
+        return criterion(sigmoid(out) if logistic else out, Y)
+
+    def step_loss() -> float:
+        loss = forward()
+        loss.backward()
+        opt.step()
+        opt.zero_grad()
+        return float(loss.data)
+
+    def set_params(new_w: np.ndarray, new_b: np.ndarray) -> None:
+        wp.data[...] = np.asarray(new_w, dtype=w.dtype)
+        bp.data[...] = np.asarray(new_b, dtype=w.dtype).reshape(-1)
+
+    return Subject("tiny", step_loss, step_loss, lambda: (wp.data.copy(), bp.data.copy()), set_params,
+                   objects={"forward": forward, "params": (wp, bp)})
 
 
-# ------------------------------------------------------------------------------------------------- ops
-class TBackward0(Node):
-    __slots__ = ()
-
-    def backward(self, grad: np.ndarray) -> tuple[Any, ...]:
-        return (grad.T,)
-
-
-class AddmmBackward0(Node):
-    """saved = X; edges = (bias, X, Wᵀ)."""
-
-    __slots__ = ()
-
-    def backward(self, grad: np.ndarray) -> tuple[Any, ...]:
-        return grad, None, self.saved.T @ grad
-
-
-def linear(x: Tensor, weight: Tensor, bias: Tensor) -> Tensor:
-    """x·Wᵀ + b on 2-d x: a T node, then one Addmm node (torch's graph)."""
-    wd = weight.data.T
-    wt = TBackward0((weight.node,), None, wd.shape)
-    xd = x.data
-    y = xd * wd if xd.shape[1] == 1 else xd @ wd  # one input feature: the same bits, ~10x faster than gemm
-    y += bias.data
-    return Tensor(y, AddmmBackward0((bias.node, x.node, wt), xd, y.shape))
-
-
-class SigmoidBackward0(Node):
-    """saved = y = σ(x)."""
-
-    __slots__ = ()
-
-    def backward(self, grad: np.ndarray) -> tuple[Any, ...]:
-        y = self.saved
-        g = np.subtract(1, y)  # (g·(1 − y))·y in one buffer
-        np.multiply(grad, g, out=g)
-        g *= y
-        return (g,)
-
-
-def sigmoid(x: Tensor) -> Tensor:
-    y = np.negative(x.data)  # 1 / (1 + e^−x) in one buffer
-    np.exp(y, out=y)
-    y += 1
-    np.divide(1, y, out=y)
-    return Tensor(y, SigmoidBackward0((x.node,), y, y.shape))
-
-
-class MseLossBackward0(Node):
-    """saved = x − t."""
-
-    __slots__ = ()
-
-    def backward(self, grad: np.ndarray) -> tuple[Any, ...]:
-        d = self.saved
-        gx = np.multiply(2.0 / d.size, d)
-        gx *= grad
-        return gx, None
-
-
-def mse_loss(x: Tensor, t: Tensor) -> Tensor:
-    """mean((x − t)²)."""
-    d = x.data - t.data
-    loss = np.asarray(np.add.reduce(d * d, axis=None) / d.size)
-    return Tensor(loss, MseLossBackward0((x.node, None), d, ()))
-
-
-class BinaryCrossEntropyBackward0(Node):
-    """saved = (x, t)."""
-
-    __slots__ = ()
-
-    def backward(self, grad: np.ndarray) -> tuple[Any, ...]:
-        x, t = self.saved
-        gx = np.subtract(x, t)  # g·(x − t) / max((1 − x)·x, ε) / n, in place
-        np.multiply(grad, gx, out=gx)
-        den = np.subtract(1, x)
-        den *= x
-        gx /= np.maximum(den, x.dtype.type(_BCE_EPS), out=den)
-        gx /= x.size
-        return gx, None
-
-
-def binary_cross_entropy(x: Tensor, t: Tensor) -> Tensor:
-    """mean((t − 1)·max(ln(1 − x), −100) − t·max(ln x, −100))."""
-    xd, td = x.data, t.data
-    log_x = np.log(xd)
-    np.maximum(log_x, -100, out=log_x)
-    log_1mx = np.negative(xd)
-    np.log1p(log_1mx, out=log_1mx)
-    np.maximum(log_1mx, -100, out=log_1mx)
-    loss = np.subtract(td, 1, dtype=log_x.dtype)
-    loss *= log_1mx
-    loss -= np.multiply(td, log_x, out=log_x)
-    out = np.asarray(np.add.reduce(loss, axis=None) / loss.size)
-    return Tensor(out, BinaryCrossEntropyBackward0((x.node, None), (xd, td), ()))
-
-
-# ---------------------------------------------------------------------------------------------- engine
-def _sum_to(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
-    """Undo broadcasting (the bias of Addmm: (n, 1) → (1,))."""
-    lead = grad.ndim - len(shape)
-    if lead:
-        grad = np.add.reduce(grad, axis=tuple(range(lead)) if lead > 1 else 0)
-    if grad.shape != shape:
-        stretched = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
-        grad = np.add.reduce(grad, axis=stretched, keepdims=True)
-    return grad
-
-
-def _run(root: Node, grad: np.ndarray) -> None:
-    """Count the edges into each node, then run ready nodes newest first, summing gradients in buffers."""
-    deps: dict[Node, int] = {}
-    stack = [root]
-    while stack:
-        for nxt in stack.pop().edges:
-            if nxt is not None:
-                if nxt in deps:
-                    deps[nxt] += 1
-                else:
-                    deps[nxt] = 1
-                    stack.append(nxt)
-    buffers = {root: grad}
-    ready = [(-root.seq, root)]
-    while ready:
-        node = heappop(ready)[1]
-        for nxt, g in zip(node.edges, node.backward(buffers.pop(node))):
-            if nxt is None:
-                continue
-            if g.shape != nxt.shape:
-                g = _sum_to(g, nxt.shape)
-            prev = buffers.get(nxt)
-            buffers[nxt] = g if prev is None else prev + g
-            left = deps[nxt] - 1
-            deps[nxt] = left
-            if not left:
-                if nxt.__class__ is AccumulateGrad:  # it would be next off the queue anyway: run it now
-                    nxt.backward(buffers.pop(nxt))
-                else:
-                    heappush(ready, (-nxt.seq, nxt))
-
-
-# ------------------------------------------------------------------------------------------- optimizer
-class SGD:
-    """p −= lr·grad; zero_grad sets ``.grad`` to None (torch 2.x's default)."""
-
-    __slots__ = ("lr", "params")
-
-    def __init__(self, params: list[Tensor], lr: float) -> None:
-        self.params = params
-        self.lr = lr
-
-    def step(self) -> None:
-        lr = self.lr
-        for p in self.params:
-            if p.grad is not None:
-                p.data -= lr * p.grad.data
-
-    def zero_grad(self) -> None:
-        for p in self.params:
-            p.grad = None
-
-
-def describe(node: Node | None) -> tuple[str, tuple[object, ...]] | None:
-    """The graph below ``node`` as nested (class name, children) tuples (to compare with minigrad's)."""
+def minigrad_graph(node: Any) -> tuple[str, tuple[Any, ...]] | None:
+    """minigrad's graph below ``node`` in ``tiny_engine.describe``'s form: (node name, children)."""
     if node is None:
         return None
-    return type(node).__name__, tuple(describe(n) for n in node.edges)
+    return type(node).__name__, tuple(minigrad_graph(n) for n, _ in node.next_functions)
 
+
+def check_tiny(w: Workload, steps: int = 3) -> dict[str, Any]:
+    """Run ``steps`` steps of the tiny engine and of minigrad from the same initial parameters: ``ok`` if both
+    build the same graph and the losses and parameters agree (``agreement``'s tolerances); also whether they
+    are bitwise equal. Parameters are restored after."""
+    x, y = make_data(w)
+    weight, bias = initial_params(w)
+    subjects = {"minigrad": build_subject("minigrad", w, x, y, weight, bias),
+                "tiny": tiny_subject(w, x, y, weight, bias)}
+    out = agreement(subjects, weight, bias, steps)  # reference: minigrad (the first subject)
+    mg, tn = (np.asarray(out["losses"][k]) for k in ("minigrad", "tiny"))
+    loss_diff = out["max_loss_diff_rel"] = float(np.max(np.abs(tn - mg) / np.maximum(np.abs(mg), 1e-30)))
+    mo = subjects["minigrad"].objects
+    out["graph"] = load_tiny_engine().describe(subjects["tiny"].objects["forward"]().grad_fn)
+    out["same_graph"] = out["graph"] == minigrad_graph(mo["criterion"](mo["model"](mo["X"]), mo["Y"]).grad_fn)
+    out["bitwise_equal"] = loss_diff == 0 and out["max_param_diff_rel"]["tiny"] == 0
+    out["ok"] = bool(out["ok"] and out["same_graph"] and np.isfinite(loss_diff) and loss_diff <= out["tolerance"])
+    return out
+
+
+def _time_workload(w: Workload, cfg: Config) -> dict[str, Any]:
+    """One interleaved block of steps (the seeds' budgets and burst sampling), each sample starting from the
+    seed's initial parameters (as a 100-epoch run does, not from wherever thousands of steps took them)."""
+    x, y = make_data(w)
+    weight, bias = initial_params(w)
+    gc.collect()
+    gc.freeze()  # what is alive now is out of the GC's way, as in the benchmark
+    subjects = {"numpy": build_subject("numpy", w, x, y, weight, bias), "tiny": tiny_subject(w, x, y, weight, bias),
+                "minigrad": build_subject("minigrad", w, x, y, weight, bias)}
+    entry: dict[str, Any] = {"workload": w.to_json(), "check": check_tiny(w), "threads": thread_settings(),
+                             "load_average": load_average(), "floor_products": subjects["numpy"].notes}
+    entry["step"] = step_block({k: s.step for k, s in subjects.items()}, cfg, LB_RATIOS, seed=True,
+                               prepare=reset_all(subjects, weight, bias))
+    entry["step"]["reset_params_per_sample"] = True
+    return entry
+
+
+def measure_lower_bound(cfg: Config, workloads: tuple[Workload, ...] = SEEDS,
+                        log: Callable[[str], None] | None = print) -> dict[str, Any]:
+    """Time the floor, the tiny engine and minigrad on ``workloads`` (every library at 1 thread)."""
+    out: dict[str, Any] = {"subjects": list(LB_SUBJECTS), "ratios": [f"{a}/{b}" for a, b in LB_RATIOS],
+                           "mode": "1thread", "timestamp_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                           "load_average_start": load_average(), "blas_env": blas_environment(),
+                           "threads_default": thread_settings(), "cells": []}
+    t0 = time.perf_counter()
+    with thread_mode("1thread"):
+        for w in workloads:
+            t1 = time.perf_counter()
+            entry = _time_workload(w, cfg)
+            out["cells"].append(entry)
+            if log is not None:
+                st, r = entry["step"]["stats"], entry["step"]["ratios"]
+                log(f"lower bound {w.name:<5} " + " ".join(f"{k} {st[k]['median_s'] * 1e6:.1f}µs" for k in st)
+                    + "  " + " ".join(f"{k} {v['median']:.2f}" for k, v in r.items())
+                    + f"  ({time.perf_counter() - t1:.1f}s)"
+                    + ("" if entry["check"]["ok"] else "  (TINY ENGINE DISAGREES: see check)"))
+    out["load_average_end"] = load_average()
+    out["wall_time_s"] = time.perf_counter() - t0
+    return out
+
+
+def run_lower_bound(cfg: Config) -> int:
+    """``minigrad bench --lower-bound``: print what the numbers were measured with, then the table."""
+    res = measure_lower_bound(cfg)
+    meta = collect_metadata()
+    meta.update(load_average_start=res["load_average_start"], load_average_end=res["load_average_end"],
+                wall_time_s=res["wall_time_s"], threads_default=res["cells"][0]["threads"])
+    print("\n" + "\n".join(meta_lines(meta, pools="threadpoolctl, while timing")) + "\n")
+    print(render_lower_bound(res))
+    bad = [c["workload"]["name"] for c in res["cells"] if not c["check"]["ok"]]
+    if bad:
+        print(f"WARNING: the tiny engine disagrees with minigrad on {', '.join(bad)}")
+    return 1 if bad else 0

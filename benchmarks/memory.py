@@ -2,10 +2,9 @@
 
 In the child: import the libraries, note the resident set (baseline), build data, model and optimizer,
 warm up, note the resident set again (state: data + parameters), reset the kernel's high-water mark
-(``/proc/self/clear_refs``), run a few steps and read the high-water mark (``VmHWM``). ``ru_maxrss`` from
-``resource.getrusage`` is recorded too (it cannot be reset, so it also covers set-up). For the NumPy-based
-subjects ``tracemalloc`` also gives the exact peak of NumPy buffers allocated during a step (torch's
-allocator is invisible to it).
+(``/proc/self/clear_refs``), run a few steps and read the high-water mark (``VmHWM``). ``ru_maxrss`` is recorded
+too (it cannot be reset, so it also covers set-up). For the NumPy-based subjects ``tracemalloc`` also gives the
+exact peak of NumPy buffers allocated during a step (torch's allocator is invisible to it).
 
     python -m benchmarks.memory '{"workload": {...}, "subject": "minigrad"}'   # prints one JSON line
 """
@@ -20,40 +19,28 @@ import resource
 import subprocess
 import sys
 import tracemalloc
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-__all__ = ["measure", "measure_many"]
-
-_PAGE = os.sysconf("SC_PAGE_SIZE")
-
-
-def _status_kb(field: str) -> int | None:
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith(field + ":"):
-                return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return None
-
 
 def _rss() -> int:
     """Current resident set size in bytes."""
-    with open("/proc/self/statm") as fh:
-        return int(fh.read().split()[1]) * _PAGE
+    return int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
-def _reset_hwm() -> bool:
-    """Reset the kernel's peak-RSS counter to the current RSS (Linux ≥ 4.0)."""
+def _hwm_after(steps: Callable[[], None]) -> int | None:
+    """Reset the kernel's peak-RSS counter to the current RSS (Linux ≥ 4.0), run ``steps()``, read the peak."""
     try:
-        with open("/proc/self/clear_refs", "w") as fh:
-            fh.write("5")
-        return True
+        Path("/proc/self/clear_refs").write_text("5")
     except OSError:
-        return False
+        steps()
+        return None
+    steps()
+    line = next(ln for ln in Path("/proc/self/status").read_text().splitlines() if ln.startswith("VmHWM:"))
+    return int(line.split()[1]) * 1024
 
 
 def _trim() -> None:
@@ -66,47 +53,43 @@ def _trim() -> None:
 
 
 def _child(spec: dict[str, Any]) -> dict[str, Any]:
-    import numpy as np
     from threadpoolctl import threadpool_limits
 
     from benchmarks.subjects import build_subject
     from benchmarks.workloads import Workload, initial_params, make_data
 
-    name = spec["subject"]
-    steps = int(spec.get("steps", 3))
+    name, steps, w = spec["subject"], int(spec.get("steps", 3)), Workload(**spec["workload"])
     if name == "torch":
         import torch
 
         torch.set_num_threads(1)
     else:
         import minigrad  # noqa: F401  (its import is part of the baseline, not of the step)
-    w = Workload(**spec["workload"])
     with threadpool_limits(limits=1):
         if w.kind == "seed":
             import sklearn.datasets  # noqa: F401
         # A tiny problem of the same kind first: lazy library set-up (kernels, thread pools, caches) lands in
         # the baseline, not in the workload's numbers.
         tiny = replace(w, kind="sweep", name="tiny", n_samples=8, n_features=2)
-        tx, ty = make_data(tiny)
-        tiny_subject = build_subject(name, tiny, tx, ty, *initial_params(tiny))
+        tiny_subject = build_subject(name, tiny, *make_data(tiny), *initial_params(tiny))
         for _ in range(3):
             tiny_subject.step()
-        del tiny_subject, tx, ty
+        del tiny_subject
         _trim()
         baseline = _rss()
         x, y = make_data(w)
-        weight, bias = initial_params(w)
-        subject = build_subject(name, w, x, y, weight, bias)
+        subject = build_subject(name, w, x, y, *initial_params(w))
         for _ in range(2):
             subject.step()
         _trim()
         before = _rss()
-        hwm_reset = _reset_hwm()
-        for _ in range(steps):
-            subject.step()
-        hwm = _status_kb("VmHWM") if hwm_reset else None
-        after = _rss()
-        traced = None
+
+        def run() -> None:
+            for _ in range(steps):
+                subject.step()
+
+        hwm = _hwm_after(run)
+        after, traced = _rss(), None
         if name != "torch":
             tracemalloc.start()
             subject.step()
@@ -115,29 +98,19 @@ def _child(spec: dict[str, Any]) -> dict[str, Any]:
             subject.step()
             traced = tracemalloc.get_traced_memory()[1] - current0
             tracemalloc.stop()
-    maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    return {
-        "subject": name,
-        "steps": steps,
-        "data_bytes": int(x.nbytes + y.nbytes),
-        "baseline_rss_bytes": baseline,
-        "state_rss_bytes": before - baseline,
-        "step_peak_rss_bytes": None if hwm is None else hwm - before,
-        "total_peak_rss_bytes": None if hwm is None else hwm - baseline,
-        "rss_after_steps_minus_before_bytes": after - before,
-        "step_peak_traced_bytes": traced,
-        "ru_maxrss_bytes": maxrss,
-        "hwm_reset": hwm_reset,
-        "dtype": str(np.dtype(w.dtype)),
-    }
+    return {"subject": name, "steps": steps, "data_bytes": int(x.nbytes + y.nbytes), "baseline_rss_bytes": baseline,
+            "state_rss_bytes": before - baseline, "step_peak_rss_bytes": None if hwm is None else hwm - before,
+            "total_peak_rss_bytes": None if hwm is None else hwm - baseline,
+            "rss_after_steps_minus_before_bytes": after - before, "step_peak_traced_bytes": traced,
+            "ru_maxrss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024, "hwm_reset": hwm is not None,
+            "dtype": w.dtype}
 
 
 def measure(workload: dict[str, Any], subject: str, steps: int = 3, timeout: float = 900) -> dict[str, Any]:
     """Run the child for one subject on one workload; its JSON result (or an ``error`` entry)."""
     spec = json.dumps({"workload": workload, "subject": subject, "steps": steps})
-    env = dict(os.environ)
     root = str(Path(__file__).resolve().parent.parent)
-    env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p)}
     try:
         proc = subprocess.run([sys.executable, "-m", "benchmarks.memory", spec], capture_output=True, text=True,
                               timeout=timeout, env=env)

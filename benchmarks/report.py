@@ -7,201 +7,184 @@ import re
 from pathlib import Path
 from typing import Any
 
-__all__ = ["evaluate_targets", "render", "update_readme", "fmt_time"]
+from benchmarks.config import LB_RATIOS, LB_SUBJECTS, SHORT, SUBJECT_LABELS, TC_OFF, TORCH_SKIPPED, ratio_pairs
 
 UNSTABLE = 0.10  # a median whose ~95% CI is wider than ±10% is marked "~"
-
-SEED_FLOOR_LIMIT = 2.0  # seeds: minigrad ≤ 2× the NumPy floor ...
-SEED_TORCH_LIMIT = 1.0  # ... and faster than torch eager
-LARGE_FLOOR_LIMIT = 1.1  # ≥ 100,000 × 100: minigrad within 1.1× of the floor ...
-LARGE_MEMORY_LIMIT = 1.5  # ... and peak memory within 1.5× of the floor's
+# The issues' targets (reported, never asserted): (ratio, limit, strict, text) per kind of workload
+SEED_TARGETS = (("minigrad/numpy", 2.0, False, "minigrad/floor ≤ 2.0"),
+                ("minigrad/torch", 1.0, True, "minigrad faster than torch (mg/torch < 1)"),
+                ("compiled/numpy", 1.3, False, "compiled/floor ≤ 1.3"),
+                ("compiled/torch", 1.0, True, "compiled faster than torch (comp/torch < 1)"),
+                ("compiled/torch.compile", 1.0, True, "compiled faster than torch.compile (comp/tc < 1)"))
+LARGE_TARGETS = (("minigrad/numpy", 1.1, False, "minigrad/floor ≤ 1.1"),  # ≥ 100,000 × 100
+                 ("compiled/numpy", 1.05, False, "compiled/floor ≤ 1.05"))
+MEMORY_TARGETS = (("minigrad", "numpy", 1.5, "peak memory minigrad/floor ≤ 1.5", False),  # (large only)
+                  ("compiled", "minigrad", 1.0, "peak memory compiled/minigrad ≤ 1.0", True))  # (seeds too)
+DASH = "—"
+BESIDE = ("minigrad/torch", "minigrad/numpy", "compiled/numpy", "compiled/torch")  # (dflt) and CPU ratios
+LEGEND = {"minigrad": "minigrad", "compiled": "minigrad compiled (`minigrad.compile` of the same step)",
+          "torch.compile": "torch.compile (inductor)", "numpy": "the hand-written NumPy step"}
+TC_WHERE = (" (torch.compile: at 1 thread only and, in the sweep, only at n×d = {}: it compiles for tens of seconds "
+            "per workload)")
 
 
 def fmt_time(seconds: float | None) -> str:
     if seconds is None or not math.isfinite(seconds):
-        return "—"
+        return DASH
     if seconds < 1e-3:
         return f"{seconds * 1e6:.1f} µs"
-    if seconds < 1:
-        return f"{seconds * 1e3:.2f} ms"
-    return f"{seconds:.2f} s"
+    return f"{seconds * 1e3:.2f} ms" if seconds < 1 else f"{seconds:.2f} s"
 
 
-def _mib(b: int | None) -> str:
-    return "—" if b is None else f"{b / 2**20:.2f}"
-
-
-def _stable(stat: dict[str, Any]) -> bool:
-    lo, hi = stat["ci95_s"]
-    med = stat["median_s"]
-    return med > 0 and (hi - lo) / 2 <= UNSTABLE * med
-
-
-def _t(block: dict[str, Any], subject: str) -> str:
+def time_cell(block: dict[str, Any] | None, subject: str) -> str:
+    """The median, with "~" when its ~95% CI is wider than ±10%."""
+    if block is None or subject not in block["stats"]:
+        return DASH
     st = block["stats"][subject]
-    return fmt_time(st["median_s"]) + ("" if _stable(st) else " ~")
+    (lo, hi), med = st["ci95_s"], st["median_s"]
+    return fmt_time(med) + ("" if med > 0 and (hi - lo) / 2 <= UNSTABLE * med else " ~")
 
 
-def _r(block: dict[str, Any] | None, key: str) -> str:
-    if not block or "ratios" not in block:
-        return "—"
-    return f"{block['ratios'][key]['median']:.2f}"
+def ratio_cell(block: dict[str, Any] | None, key: str) -> str:
+    return f"{block['ratios'][key]['median']:.2f}" if block and key in block.get("ratios", {}) else DASH
 
 
-def _label(w: dict[str, Any]) -> str:
+def _ratio(a: float | None, b: float | None) -> str:
+    return DASH if a is None or b is None or b <= 0 else f"{a / b:.2f}"
+
+
+def label(w: dict[str, Any]) -> str:
     if w["kind"] == "seed":
         return f"{w['name']} ({w['n_samples']}×{w['n_features']} {w['loss'].upper()})"
     return f"{w['loss'].upper()} {w['n_samples']:,}×{w['n_features']:,} {w['dtype'].replace('float', 'f')}"
 
 
 def _block(cell: dict[str, Any], mode: str, kind: str) -> dict[str, Any] | None:
-    entry = cell["modes"].get(mode)
-    if entry is None:
-        return None
-    block = entry[kind]
-    return None if "skipped" in block else block
+    block = cell["modes"].get(mode, {}).get(kind)
+    return None if block is None or "skipped" in block else block
 
 
-def _timing_rows(results: dict[str, Any], kind: str) -> list[list[str]]:
+def _subjects(results: dict[str, Any]) -> list[str]:
+    return list(results["config"].get("subjects", ["minigrad", "torch", "numpy"]))
+
+
+def _short(key: str) -> str:
+    return "/".join(SHORT[s] for s in key.split("/"))
+
+
+def _drop_empty(header: list[str], rows: list[list[str]]) -> tuple[list[str], list[list[str]]]:
+    """Without the columns that are empty in every row (a subject that ran nowhere in this mode)."""
+    keep = [i for i in range(len(header)) if i == 0 or not rows or any(r[i] != DASH for r in rows)]
+    return [header[i] for i in keep], [[r[i] for i in keep] for r in rows]
+
+
+def _timing_table(results: dict[str, Any], kind: str) -> tuple[list[str], list[list[str]]]:
+    """One row per workload: each subject's time at 1 thread, the ratios at 1 thread and at default threads, the
+    engines' times at default threads, CPU/wall (and, for runs, CPU-time ratios against torch and the floor)."""
+    subjects = _subjects(results)
+    ratios = [f"{a}/{b}" for a, b in ratio_pairs(subjects) if (a, b) != ("torch", "numpy")]
+    dflt = [k for k in ratios if k in BESIDE]  # at default threads, and CPU-time ratios of runs
+    cpu_ratios, engines = dflt if kind == "run" else [], [s for s in ("torch",) if s in subjects]
+    header = (["workload", *(SUBJECT_LABELS[s].replace(" eager", "") for s in subjects)]
+              + [_short(k) for k in ratios] + [f"{_short(k)} (dflt)" for k in dflt]
+              + [f"{SHORT[s]} (dflt)" for s in engines] + ["CPU/wall"] + [f"{_short(k)} CPU" for k in cpu_ratios])
     rows = []
     for cell in results["cells"]:
-        head = _block(cell, "1thread", kind)
-        dflt = _block(cell, "default", kind)
-        if head is None and dflt is None:
+        head, other = _block(cell, "1thread", kind), _block(cell, "default", kind)
+        if head is None and other is None:
             continue
-        row = [_label(cell["workload"])]
-        if head is not None:
-            row += [_t(head, "minigrad"), _t(head, "torch"), _t(head, "numpy"),
-                    _r(head, "minigrad/torch"), _r(head, "minigrad/numpy")]
-        else:
-            row += ["—"] * 5
-        row += [_r(dflt, "minigrad/torch"), _r(dflt, "minigrad/numpy")]
-        row += [_t(dflt, "torch") if dflt is not None else "—", _busy(head)]
-        if kind == "run":
-            row += [_cpu_ratio(head, "minigrad", "torch"), _cpu_ratio(head, "minigrad", "numpy")]
-        if not cell["check"]["ok"]:
-            row[0] += " (!)"
-        rows.append(row)
-    return rows
-
-
-TIMING_HEADER = ["workload", "minigrad", "torch", "NumPy floor", "mg/torch", "mg/floor",
-                 "mg/torch (dflt)", "mg/floor (dflt)", "torch (dflt)", "CPU/wall"]
-
-
-RUN_HEADER = [*TIMING_HEADER, "mg/torch CPU", "mg/floor CPU"]
-
-
-def _cpu_ratio(block: dict[str, Any] | None, a: str, b: str) -> str:
-    """Ratio of the median CPU times of whole runs (1 thread): insensitive to time the process spent
-    descheduled, which inflates long wall-clock samples on a loaded machine."""
-    if block is None or "cpu_stats" not in block:
-        return "—"
-    return f"{block['cpu_stats'][a]['median_s'] / block['cpu_stats'][b]['median_s']:.2f}"
+        cpu = (head or {}).get("cpu_stats", {})
+        rows.append([label(cell["workload"]) + ("" if cell["check"]["ok"] else " (!)"),
+                     *(time_cell(head, s) for s in subjects), *(ratio_cell(head, k) for k in ratios),
+                     *(ratio_cell(other, k) for k in dflt), *(time_cell(other, s) for s in engines), _busy(head),
+                     *(_ratio(*(cpu.get(s, {}).get("median_s") for s in k.split("/"))) for k in cpu_ratios)])
+    return _drop_empty(header, rows)
 
 
 def _busy(block: dict[str, Any] | None) -> str:
     """CPU time / wall time of the 1-thread measurement: below ~0.9 the process was descheduled (a loaded
     machine). Per sample for runs (the smallest subject median), per block for steps."""
     if block is None:
-        return "—"
+        return DASH
     if "cpu_stats" in block:
-        vals = [block["cpu_stats"][k]["median_s"] / block["stats"][k]["median_s"] for k in block["stats"]]
-        return f"{min(vals):.2f}"
+        return f"{min(block['cpu_stats'][k]['median_s'] / block['stats'][k]['median_s'] for k in block['stats']):.2f}"
     util = block.get("cpu_utilization")
-    return "—" if util is None else f"{util:.2f}"
+    return DASH if util is None else f"{util:.2f}"
 
 
-def _memory_rows(results: dict[str, Any]) -> list[list[str]]:
+def _memory_table(results: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
+    subjects = [s for s in _subjects(results) if any(s in c.get("memory", {}) for c in results["cells"])]
+    pairs = [(a, b) for a, b, *_ in MEMORY_TARGETS]
+    header = (["workload", "data MiB", *(f"peak {SHORT[s]}" for s in subjects), *(f"step {SHORT[s]}" for s in
+               subjects), *(f"{SHORT[a]}/{SHORT[b]} {k}" for a, b in pairs for k in ("peak", "step"))])
     rows = []
     for cell in results["cells"]:
         mem = cell.get("memory")
         if not mem:
             continue
         if any("error" in m for m in mem.values()):
-            rows.append([_label(cell["workload"])] + ["error"] * 8)
+            rows.append([label(cell["workload"])] + ["error"] * (len(header) - 1))
             continue
-        data = next(iter(mem.values()))["data_bytes"]
+        mib = lambda b: DASH if b is None else f"{b / 2**20:.2f}"
         tot = {s: m["total_peak_rss_bytes"] for s, m in mem.items()}
         stp = {s: m["step_peak_rss_bytes"] for s, m in mem.items()}
-        ratio_tot = _safe_ratio(tot.get("minigrad"), tot.get("numpy"))
-        ratio_step = _safe_ratio(stp.get("minigrad"), stp.get("numpy"))
-        rows.append([_label(cell["workload"]), _mib(data), _mib(tot.get("minigrad")), _mib(tot.get("torch")),
-                     _mib(tot.get("numpy")), _mib(stp.get("minigrad")), _mib(stp.get("torch")),
-                     _mib(stp.get("numpy")), ratio_tot, ratio_step])
-    return rows
+        rows.append([label(cell["workload"]), mib(next(iter(mem.values()))["data_bytes"]),
+                     *(mib(tot.get(s)) for s in subjects), *(mib(stp.get(s)) for s in subjects),
+                     *(_ratio(d.get(a), d.get(b)) for a, b in pairs for d in (tot, stp))])
+    return _drop_empty(header, rows)
 
 
-MEMORY_HEADER = ["workload", "data MiB", "peak mg", "peak torch", "peak floor", "step mg", "step torch",
-                 "step floor", "mg/floor peak", "mg/floor step"]
-
-
-def _safe_ratio(a: float | None, b: float | None) -> str:
-    if a is None or b is None or b <= 0:
-        return "—"
-    return f"{a / b:.2f}"
-
-
-def _deep_rows(results: dict[str, Any]) -> list[list[str]]:
-    deep = results.get("deep_chain")
-    if not deep:
-        return []
+def _deep_table(deep: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
     subs = deep["subjects"]
-    rows = []
-    for i, n in enumerate(deep["sizes"]):
-        row = [f"{n:,}"]
-        for s in ("minigrad", "torch"):
-            if s in subs:
-                row += [fmt_time(subs[s]["backward_median_s"][i]), f"{subs[s]['backward_per_node_s'][i] * 1e6:.2f}"]
-        rows.append(row)
-    for key, label in (("backward_loglog_slope", "log-log slope, N ≥ 100"),
-                       ("backward_loglog_slope_1000", "log-log slope, N ≥ 1,000")):
-        slope = [label]
-        for s in ("minigrad", "torch"):
-            if s in subs and key in subs[s]:
-                slope += [f"{subs[s][key]:.3f}", ""]
-        rows.append(slope)
-    return rows
+    header = ["N ops"] + [c for s in subs for c in (f"{s} backward", "µs/node")]
+    rows = [[f"{n:,}"] + [c for s in subs.values() for c in (fmt_time(s["backward_median_s"][i]),
+                                                                f"{s['backward_per_node_s'][i] * 1e6:.2f}")]
+            for i, n in enumerate(deep["sizes"])]
+    for key, text in (("backward_loglog_slope", "log-log slope, N ≥ 100"),
+                      ("backward_loglog_slope_1000", "log-log slope, N ≥ 1,000")):
+        rows.append([text] + [c for s in subs.values() for c in (f"{s[key]:.3f}", "")])
+    return header, rows
 
 
-DEEP_HEADER = ["N ops", "minigrad backward", "µs/node", "torch backward", "µs/node"]
+def _compile_table(results: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
+    """The compiled subjects' first call (capture or compilation) and warm-up, at 1 thread, per workload."""
+    names = [s for s in ("compiled", "torch.compile") if s in _subjects(results)]
+    header = ["workload", *(f"{SUBJECT_LABELS[s]} {k}" for s in names for k in ("first call", "warm-up"))]
+    rows = [[label(c["workload"]), *(fmt_time(c["notes"].get("1thread", {}).get(s, {}).get(k)) for s in names
+                                     for k in ("compile_s", "warmup_s"))] for c in results["cells"] if "notes" in c]
+    return _drop_empty(header, rows)
 
 
 def evaluate_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
-    """The issue's targets, checked against this run (reported, never asserted)."""
+    """The issues' targets, checked against this run (reported, never asserted)."""
     out = []
+
+    def verdict(text: str, w: dict[str, Any], mode: str, value: float, limit: float, strict: bool) -> None:
+        out.append({"target": f"{w['name']}: {text}", "workload": w["name"], "mode": mode, "value": value,
+                    "limit": limit, "met": bool(value < limit if strict else value <= limit)})
+
     for cell in results["cells"]:
         w = cell["workload"]
+        large = w["kind"] == "sweep" and w["n_samples"] >= 100_000 and w["n_features"] >= 100
         for mode in ("1thread", "default"):
             block = _block(cell, mode, "step")
-            if block is None:
-                continue
-            r = block["ratios"]
-            if w["kind"] == "seed":
-                out.append(_verdict(f"{w['name']}: minigrad/floor ≤ {SEED_FLOOR_LIMIT}", w, mode,
-                                    r["minigrad/numpy"]["median"], SEED_FLOOR_LIMIT))
-                out.append(_verdict(f"{w['name']}: minigrad faster than torch (mg/torch < 1)", w, mode,
-                                    r["minigrad/torch"]["median"], SEED_TORCH_LIMIT, strict=True))
-            elif w["n_samples"] >= 100_000 and w["n_features"] >= 100:
-                out.append(_verdict(f"{w['name']}: minigrad/floor ≤ {LARGE_FLOOR_LIMIT}", w, mode,
-                                    r["minigrad/numpy"]["median"], LARGE_FLOOR_LIMIT))
-        mem = cell.get("memory")
-        if mem and w["kind"] == "sweep" and w["n_samples"] >= 100_000 and w["n_features"] >= 100:
-            mg, fl = mem.get("minigrad", {}), mem.get("numpy", {})
-            if mg.get("total_peak_rss_bytes") and fl.get("total_peak_rss_bytes"):
-                out.append(_verdict(f"{w['name']}: peak memory minigrad/floor ≤ {LARGE_MEMORY_LIMIT}", w, "1thread",
-                                    mg["total_peak_rss_bytes"] / fl["total_peak_rss_bytes"], LARGE_MEMORY_LIMIT))
+            for key, limit, strict, text in (SEED_TARGETS if w["kind"] == "seed" else LARGE_TARGETS if large else ()):
+                if block is not None and key in block["ratios"]:
+                    verdict(text, w, mode, block["ratios"][key]["median"], limit, strict)
+        mem = cell.get("memory") or {}
+        for a, b, limit, text, seeds_too in MEMORY_TARGETS:
+            pa, pb = (mem.get(s, {}).get("total_peak_rss_bytes") for s in (a, b))
+            if (large or (seeds_too and w["kind"] == "seed")) and pa and pb:
+                verdict(text, w, "1thread", pa / pb, limit, False)
     return out
 
 
-def _verdict(name: str, w: dict[str, Any], mode: str, value: float, limit: float,
-             strict: bool = False) -> dict[str, Any]:
-    met = value < limit if strict else value <= limit
-    return {"target": name, "workload": w["name"], "mode": mode, "value": value, "limit": limit, "met": bool(met)}
-
-
 # --------------------------------------------------------------------------------------------- rendering
-def _plain(header: list[str], rows: list[list[str]]) -> str:
+def table(header: list[str], rows: list[list[str]], markdown: bool = False) -> str:
+    """A Markdown table, or plain columns (the first left-aligned, the rest right-aligned)."""
+    if markdown:
+        lines = ["| " + " | ".join(header) + " |", "|" + "|".join(["---"] + ["---:"] * (len(header) - 1)) + "|"]
+        return "\n".join(lines + ["| " + " | ".join(str(c) for c in r) + " |" for r in rows])
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
     lines = ["  ".join(str(c).rjust(widths[i]) if i else str(c).ljust(widths[i]) for i, c in enumerate(r))
              for r in [header, *rows]]
@@ -209,92 +192,112 @@ def _plain(header: list[str], rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
-def _markdown(header: list[str], rows: list[list[str]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(["---"] + ["---:"] * (len(header) - 1)) + "|"]
-    lines += ["| " + " | ".join(str(c) for c in r) + " |" for r in rows]
-    return "\n".join(lines)
-
-
-def _meta_lines(results: dict[str, Any]) -> list[str]:
-    m = results["meta"]
-    v = m["versions"]
-    pools = m["threads_default"]["threadpoolctl"]
-    blas = ", ".join(f"{p['internal_api']} {p.get('version') or ''} ({p.get('prefix')}, {p['num_threads']} threads"
-                     + (f", {p['architecture']}" if p.get("architecture") else "") + ")" for p in pools)
+def meta_lines(m: dict[str, Any], pools: str = "threadpoolctl, default") -> list[str]:
+    """What the numbers were measured with (``env.collect_metadata``), one line per topic."""
+    v, git = m["versions"], m.get("git") or {}
+    blas = ", ".join(f"{p['internal_api']} {p.get('version') or ''} ({p.get('prefix')}, {p['num_threads']} thread"
+                     + ("" if p["num_threads"] == 1 else "s") + (f", {p['architecture']}" if p.get("architecture")
+                                                                  else "") + ")"
+                     for p in m["threads_default"]["threadpoolctl"])
     env_set = [k for k, on in m["blas_env"]["set"].items() if on]
     env_vars = m["blas_env"]["variables"]
-    git = m.get("git") or {}
     return [
         f"machine: {m['cpu_model']}, {m['cpu_count']} CPUs; {m['platform']}",
-        f"versions: python {v['python']}, numpy {v['numpy']}, torch {v['torch']}, minigrad {v['minigrad']}"
+        f"versions: python {v['python']}, numpy {v['numpy']}, torch {v['torch'] or 'not installed'}, "
+        f"minigrad {v['minigrad']}"
         + (f" (git {git.get('commit', '')[:10]}{', uncommitted changes' if git.get('dirty') else ''})"
            if git.get("commit") else ""),
-        f"BLAS/OpenMP pools (threadpoolctl, default): {blas}; torch intra-op threads "
+        f"BLAS/OpenMP pools ({pools}): {blas}; torch intra-op threads "
         f"{m['threads_default'].get('torch_num_threads')}",
-        "OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE: "
-        + ("set: " + ", ".join(env_set) if env_set else "not set")
+        "OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE: " + ("set: " + ", ".join(env_set) if env_set else "not set")
         + (f"; BLAS-related environment: {env_vars}" if env_vars else "; no BLAS-related environment variables"),
         f"load average (1, 5, 15 min): start {m['load_average_start']}, end {m.get('load_average_end')}; "
         f"wall time {m.get('wall_time_s', 0):.0f} s; {m['timestamp_utc']}",
     ]
 
 
+def render_lower_bound(res: dict[str, Any], markdown: bool = False) -> str:
+    """The lower-bound table (medians; ratios are medians of per-round ratios), with a caption."""
+    rows = [[label(c["workload"]) + ("" if c["check"]["ok"] else " (!)"), *(time_cell(c["step"], k) for k in
+             LB_SUBJECTS), *(ratio_cell(c["step"], f"{a}/{d}") for a, d in LB_RATIOS), _busy(c["step"])]
+            for c in res["cells"]]
+    caption = ("Every library at 1 thread, interleaved and sampled in bursts as the step table, each sample "
+               "starting from the seed's initial parameters; 'tiny' = the tiny engine (`docs/tiny_engine.py`), "
+               "torch's graph node for node with minigrad's NumPy calls and no bookkeeping: tiny/floor is what "
+               "the graph itself costs, mg/tiny what minigrad adds to it. '(!)' = the tiny engine's losses, "
+               "parameters or graph differ from minigrad's. "
+               f"Load average {res['load_average_start']} at start, {res['load_average_end']} at end; "
+               f"{res['timestamp_utc']}.")
+    header = ["workload", "NumPy floor", "tiny engine", "minigrad", "tiny/floor", "mg/floor", "mg/tiny", "CPU/wall"]
+    return "\n".join([caption, "", table(header, rows, markdown)])
+
+
 def render(results: dict[str, Any], markdown: bool = False) -> str:
-    """The whole report: metadata, step table, run table, memory, lower bound, deep chain, targets, skipped."""
-    table = _markdown if markdown else _plain
-    out: list[str] = []
-    meta = _meta_lines(results)
-    out += [("- " + s) if markdown else s for s in meta]
-    out.append("")
-    ep = results["config"]["epochs"]
-    note = ("Medians; 'mg' = minigrad, 'floor' = the hand-written NumPy step; ratios are medians of per-round "
-            "ratios (same moment, interleaved). Columns without '(dflt)' are at 1 thread for every library "
-            "(the headline); '(dflt)' = every library at its default threads. '~' = the median's 95% CI is wider "
-            "than ±10%. CPU/wall = CPU time over wall time at 1 thread (below ~0.9: other processes took the "
-            "CPU; whole runs are then inflated more than single steps, whose median avoids preempted samples).")
-    out += [f"{'### ' if markdown else '== '}Time per training step", "", note, ""]
-    out.append(table(TIMING_HEADER, _timing_rows(results, "step")))
-    run_rows = _timing_rows(results, "run")
-    if run_rows:
-        out += ["", f"{'### ' if markdown else '== '}Time per whole {ep}-epoch run (loss read every epoch)", ""]
-        out.append(table(RUN_HEADER, run_rows))
-    skipped_runs = {}
+    """The whole report: metadata, step table, run table, compile times, memory, lower bound, deep chain,
+    targets, skipped."""
+    out: list[str] = [("- " + s) if markdown else s for s in meta_lines(results["meta"])]
+    subjects = _subjects(results)
+    if "torch" not in subjects:
+        out += ["", TORCH_SKIPPED]
+    elif "torch.compile" not in subjects:
+        out += ["", TC_OFF]
+    out += [f"\n{name} skipped: {why}" for name, why in results.get("unavailable", {}).items()]
+
+    def section(title: str, *intro: str, rows: tuple[list[str], list[list[str]]] | None = None) -> None:
+        out.extend(["", f"{'### ' if markdown else '== '}{title}", "", *intro] + ([""] if intro else []))
+        if rows is not None:
+            out.append(table(*rows, markdown))
+
+    tc_where = (TC_WHERE.format(", ".join(results["config"].get("torch_compile_sweep", [])))
+                if "torch.compile" in subjects else "")
+    section("Time per training step",
+            "Medians; " + ", ".join(f"'{SHORT[s]}' = {LEGEND[s]}" for s in subjects if s in LEGEND) + tc_where
+            + "; ratios are medians of per-round ratios (same moment, interleaved). Columns without '(dflt)' are "
+            "at 1 thread for every library (the headline); '(dflt)' = every library at its default threads. '~' = "
+            "the median's 95% CI is wider than ±10%. CPU/wall = CPU time over wall time at 1 thread (below ~0.9: "
+            "other processes took the CPU; whole runs are then inflated more than single steps, whose median avoids "
+            "preempted samples).",
+            rows=_timing_table(results, "step"))
+    header, rows = _timing_table(results, "run")
+    if rows:
+        section(f"Time per whole {results['config']['epochs']}-epoch run (loss read every epoch)", rows=(header, rows))
+    skipped_runs: dict[str, list[str]] = {}
     for c in results["cells"]:
         modes = [m for m, e in c["modes"].items() if "skipped" in e["run"]]
         if modes:
             skipped_runs.setdefault(" and ".join(modes), []).append(c["workload"]["name"])
-    for modes, names in skipped_runs.items():
+    for mode_list, names in skipped_runs.items():
         out += ["", f"Whole-run timing skipped (3 runs would exceed the time budget; a run then costs ~100 steps) "
-                    f"in mode {modes} for: {', '.join(names)}."]
-    mem_rows = _memory_rows(results)
-    if mem_rows:
-        out += ["", f"{'### ' if markdown else '== '}Peak memory (MiB, one process per subject, 1 thread)", "",
+                    f"in mode {mode_list} for: {', '.join(names)}."]
+    header, rows = _compile_table(results)
+    if len(header) > 1:
+        section("Compilation (first call, outside the timings; 1 thread)",
+                "'first call' = the call that captures (minigrad.compile) or compiles (torch.compile); 'warm-up' = "
+                "it and the untimed calls after it.", rows=(header, rows))
+    header, rows = _memory_table(results)
+    if rows:
+        section("Peak memory (MiB, one process per subject, 1 thread)",
                 "'peak' = high-water RSS during steps minus RSS after imports (data + parameters + the step's "
                 "temporaries); 'step' = high-water RSS during steps minus RSS just before them (the step's "
-                "temporaries alone).", ""]
-        out.append(table(MEMORY_HEADER, mem_rows))
+                "temporaries alone). torch.compile's is not measured (each process would compile anew).",
+                rows=(header, rows))
     if results.get("lower_bound"):
-        from benchmarks.lower_bound_bench import render_lower_bound
-
-        out += ["", f"{'### ' if markdown else '== '}Lower bound: the seeds on a bare engine (1 thread)", ""]
+        section("Lower bound: the seeds on the tiny engine (1 thread)")
         out.append(render_lower_bound(results["lower_bound"], markdown))
-    deep_rows = _deep_rows(results)
-    if deep_rows:
-        d = results["deep_chain"]
-        out += ["", f"{'### ' if markdown else '== '}Deep chain: backward over N elementwise ops (1 thread)", "",
+    d = results.get("deep_chain")
+    if d:
+        section("Deep chain: backward over N elementwise ops (1 thread)",
                 f"ops cycle {', '.join(d['op_cycle'])} on a {d['vector_elements']}-element {d['dtype']} vector; "
-                "median backward time; slope of log(time) on log(N), 1.0 = linear.", ""]
-        out.append(table(DEEP_HEADER, deep_rows))
+                "median backward time; slope of log(time) on log(N), 1.0 = linear.", rows=_deep_table(d))
     targets = evaluate_targets(results)
     if targets:
-        out += ["", f"{'### ' if markdown else '== '}Targets (reported, never asserted)", ""]
-        rows = [[t["target"], t["mode"], f"{t['value']:.2f}", "met" if t["met"] else "NOT met"] for t in targets]
-        out.append(table(["target", "threads", "value", "verdict"], rows))
+        section("Targets (reported, never asserted)", rows=(["target", "threads", "value", "verdict"], [
+            [t["target"], t["mode"], f"{t['value']:.2f}", "met" if t["met"] else "NOT met"] for t in targets]))
     bad = [c["workload"]["name"] for c in results["cells"] if not c["check"]["ok"]]
     if bad:
         out += ["", f"WARNING: subjects disagree on {', '.join(bad)} (see 'check' in the JSON)."]
     if results["skipped"]:
-        out += ["", f"{'### ' if markdown else '== '}Skipped", ""]
+        section("Skipped")
         out += [("- " if markdown else "") + f"{s['workload']['name']}: {s['reason']}" for s in results["skipped"]]
     return "\n".join(out)
 
@@ -304,14 +307,10 @@ BEGIN, END = "<!-- BEGIN RESULTS (written by the benchmark) -->", "<!-- END RESU
 
 def update_readme(readme: Path, results: dict[str, Any], plot_names: list[str]) -> bool:
     """Replace the README's results section (between the markers) with this run's tables and plots."""
-    if not readme.exists():
-        return False
-    text = readme.read_text()
+    text = readme.read_text() if readme.exists() else ""
     if BEGIN not in text or END not in text:
         return False
-    body = render(results, markdown=True)
     images = "\n\n".join(f"![{name}](results/{name})" for name in plot_names)
-    section = f"{BEGIN}\n\n{body}\n\n{images}\n\n{END}"
-    new = re.sub(re.escape(BEGIN) + r".*?" + re.escape(END), lambda _m: section, text, flags=re.S)
-    readme.write_text(new)
+    section = f"{BEGIN}\n\n{render(results, markdown=True)}\n\n{images}\n\n{END}"
+    readme.write_text(re.sub(re.escape(BEGIN) + r".*?" + re.escape(END), lambda _m: section, text, flags=re.S))
     return True

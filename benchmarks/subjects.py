@@ -1,5 +1,5 @@
-"""The three subjects, each doing one full training step on a workload: minigrad, torch eager, and the
-hand-written NumPy floor (closed-form gradients, no autograd).
+"""The subjects, each doing one full training step on a workload: minigrad eager and compiled, torch eager and
+torch.compile, and the hand-written NumPy floor (closed-form gradients, no autograd).
 
 Every subject starts from the same parameters, trains on the same arrays (torch and minigrad wrap X and y
 without copying) and computes the same math in the same dtype; :func:`agreement` checks that they do.
@@ -10,15 +10,18 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import numpy as np
 
 from benchmarks.workloads import LEARNING_RATE, Workload
 
-__all__ = ["Subject", "build_subject", "agreement", "BCE_EPS"]
-
 BCE_EPS = 1e-12  # torch's floor on x(1 − x) in BCELoss's gradient
+
+
+class UnavailableError(Exception):
+    """A subject that cannot run here (torch.compile without a working C++ compiler, say): skipped, and said why."""
 
 
 @dataclass
@@ -29,28 +32,39 @@ class Subject:
     ``step_loss()`` does the same and returns the loss as a Python float (what a training loop prints)."""
 
     name: str
-    step: Callable[[], None]
+    step: Callable[[], Any]
     step_loss: Callable[[], float]
     get_params: Callable[[], tuple[np.ndarray, np.ndarray]]
     set_params: Callable[[np.ndarray, np.ndarray], None]
     notes: dict[str, Any] = field(default_factory=dict)
-    objects: dict[str, Any] = field(default_factory=dict)  # model, criterion, optimizer, X, Y (engines only)
+    objects: dict[str, Any] = field(default_factory=dict)  # model, criterion, optimizer, X, Y, step_fn (engines)
 
 
 def build_subject(name: str, w: Workload, x: np.ndarray, y: np.ndarray, weight: np.ndarray,
                   bias: np.ndarray, lr: float = LEARNING_RATE) -> Subject:
-    """The subject ``name`` ("minigrad" | "torch" | "numpy") set up on ``w`` with data (x, y) and the given
-    initial parameters."""
-    builders = {"minigrad": _minigrad, "torch": _torch, "numpy": _numpy_floor}
-    subject = builders[name](w, x, y, lr)
+    """The subject ``name`` (a key of ``BUILDERS``) set up on ``w`` with data (x, y) and the given initial
+    parameters. Raises :class:`UnavailableError` when it cannot run here."""
+    subject = BUILDERS[name](w, x, y, lr)
     subject.set_params(weight, bias)
     return subject
 
 
 # --------------------------------------------------------------------------------------------- engines
-def _engine_subject(name: str, lib: Any, nn: Any, w: Workload, x: np.ndarray, y: np.ndarray,
-                    lr: float) -> Subject:
-    """minigrad and torch share one definition: the seeds' own code, with ``lib`` = minigrad or torch."""
+def train_step(model: Any, criterion: Any, optimizer: Any, X: Any, Y: Any) -> Any:  # noqa: N803 - the seeds' names
+    """The seeds' training step, as the function that ``minigrad.compile`` and ``torch.compile`` compile."""
+    y_pred = model(X)  # forward pass
+    loss = criterion(y_pred, Y)  # loss: prediction first, target second
+    loss.backward()  # backward pass
+    optimizer.step()  # update weights
+    optimizer.zero_grad()  # zero the gradients
+    return loss
+
+
+def _engine_subject(name: str, lib: Any, w: Workload, x: np.ndarray, y: np.ndarray, lr: float,
+                    compile: Callable[[Any], Any] | None = None) -> Subject:
+    """minigrad and torch, eager or compiled, share one definition: the seeds' own code, with ``lib`` = minigrad
+    or torch, and ``train_step`` passed through ``compile`` if given (``.item()`` stays outside it)."""
+    nn: Any = lib.nn
     dtype = getattr(lib, w.dtype)
 
     class LinearRegression(nn.Module):  # Example 1's model: nn.Linear wrapped in a Module
@@ -80,23 +94,10 @@ def _engine_subject(name: str, lib: Any, nn: Any, w: Workload, x: np.ndarray, y:
         model = linear = nn.Linear(d, 1, dtype=dtype)
     criterion = nn.MSELoss() if w.loss == "mse" else nn.BCELoss()
     optimizer = lib.optim.SGD(model.parameters(), lr=lr)
-    X = lib.from_numpy(x)  # noqa: N806 - the seeds' names
-    Y = lib.from_numpy(y)  # noqa: N806
-
-    def step() -> None:
-        y_pred = model(X)  # forward pass
-        loss = criterion(y_pred, Y)  # loss: prediction first, target second
-        loss.backward()  # backward pass
-        optimizer.step()  # update weights
-        optimizer.zero_grad()  # zero the gradients
-
-    def step_loss() -> float:
-        y_pred = model(X)
-        loss = criterion(y_pred, Y)
-        loss.backward()
-        optimizer.step()
-        optimizer.zero_grad()
-        return loss.item()
+    objects = {"model": model, "criterion": criterion, "optimizer": optimizer, "X": lib.from_numpy(x),
+               "Y": lib.from_numpy(y)}
+    args = tuple(objects.values())
+    fn = objects["step_fn"] = train_step if compile is None else compile(train_step)
 
     def get_params() -> tuple[np.ndarray, np.ndarray]:
         return (np.array(linear.weight.detach().numpy(), copy=True), np.array(linear.bias.detach().numpy(), copy=True))
@@ -106,22 +107,51 @@ def _engine_subject(name: str, lib: Any, nn: Any, w: Workload, x: np.ndarray, y:
             linear.weight.copy_(lib.from_numpy(np.array(weight, dtype=w.dtype)))
             linear.bias.copy_(lib.from_numpy(np.array(bias, dtype=w.dtype)))
 
-    return Subject(name, step, step_loss, get_params, set_params,
-                   objects={"model": model, "criterion": criterion, "optimizer": optimizer, "X": X, "Y": Y})
+    return Subject(name, lambda: fn(*args), lambda: fn(*args).item(), get_params, set_params, objects=objects)
+
+
+def _compile_first(s: Subject, calls: int) -> Subject:
+    """Call a compiled subject ``calls`` times outside any timing: the first call compiles (recorded as
+    ``compile_s``), the next ones settle any recompilation. ``build_subject`` restores the parameters after."""
+    t0 = time.perf_counter()
+    s.step()
+    s.notes["compile_s"] = time.perf_counter() - t0
+    for _ in range(calls - 1):
+        s.step()
+    s.notes["warmup_s"] = time.perf_counter() - t0
+    return s
 
 
 def _minigrad(w: Workload, x: np.ndarray, y: np.ndarray, lr: float) -> Subject:
     import minigrad
-    from minigrad import nn
 
-    return _engine_subject("minigrad", minigrad, nn, w, x, y, lr)
+    return _engine_subject("minigrad", minigrad, w, x, y, lr)
+
+
+def _compiled(w: Workload, x: np.ndarray, y: np.ndarray, lr: float) -> Subject:
+    import minigrad
+
+    return _compile_first(_engine_subject("compiled", minigrad, w, x, y, lr, minigrad.compile), 2)
 
 
 def _torch(w: Workload, x: np.ndarray, y: np.ndarray, lr: float) -> Subject:
     import torch
-    from torch import nn
 
-    return _engine_subject("torch", torch, nn, w, x, y, lr)
+    return _engine_subject("torch", torch, w, x, y, lr)
+
+
+def _torch_compile(w: Workload, x: np.ndarray, y: np.ndarray, lr: float) -> Subject:
+    """torch.compile (inductor, CPU) of the same step. Dynamo's cache is reset first: every workload and thread
+    mode compiles afresh (inductor bakes the thread count in), and no recompile limit is reached across them."""
+    import torch
+
+    torch._dynamo.reset()
+    s = _engine_subject("torch.compile", torch, w, x, y, lr, partial(torch.compile, dynamic=False))
+    try:
+        return _compile_first(s, 4)
+    except Exception as e:  # inductor fails in many ways: no C++ compiler, a codegen or backend error, ...
+        text = str(e).strip().splitlines()
+        raise UnavailableError(f"{type(e).__name__}: {text[0] if text else ''}"[:300]) from e
 
 
 # --------------------------------------------------------------------------------------------- the floor
@@ -164,35 +194,19 @@ def _numpy_floor(w: Workload, x: np.ndarray, y: np.ndarray, lr: float) -> Subjec
 
     # Equivalent formulations of z = Xw and g = Xᵀr: BLAS dispatch differs by shape (OpenBLAS's gemv on a
     # (n, 1) matrix is slow, for instance), so the floor takes the fastest for this shape.
-    forwards: dict[str, Callable[[], np.ndarray]] = {
-        "gemv X@w": lambda: x @ wv,
-        "gemm X@W.T": lambda: (x @ wc).reshape(-1),
-    }
-    r = np.ones(n, dtype=dt)
-    rc = r.reshape(n, 1)
-    backwards: dict[str, Callable[[], np.ndarray]] = {
-        "gemv r@X": lambda: r @ x,
-        "gemm X.T@r": lambda: (x.T @ rc).reshape(-1),
-    }
+    x_t = x.T
+    forwards: dict[str, Callable[[], np.ndarray]] = {"gemv X@w": lambda: x @ wv,
+                                                     "gemm X@W.T": lambda: (x @ wc).reshape(-1)}
+    backwards: dict[str, Callable[[np.ndarray], np.ndarray]] = {
+        "gemv r@X": lambda g: g @ x, "gemm X.T@r": lambda g: (x_t @ g.reshape(n, 1)).reshape(-1)}
     if d == 1:
         forwards["scale x*w"] = lambda: x0 * wv[0]
-        backwards["dot r·x"] = lambda: np.dot(r, x0).reshape(1)
+        backwards["dot r·x"] = lambda g: np.dot(g, x0).reshape(1)
     reps = 7 if n * d <= 10**7 else 3
+    r = np.ones(n, dtype=dt)
     fwd_name = _fastest(forwards, reps)
-    bwd_name = _fastest(backwards, reps)
-    fwd_impl = forwards[fwd_name]
-    xt_impl: Callable[[np.ndarray], np.ndarray]
-    if bwd_name == "gemv r@X":
-        def xt_impl(g: np.ndarray) -> np.ndarray:
-            return g @ x
-    elif bwd_name == "gemm X.T@r":
-        x_t = x.T
-
-        def xt_impl(g: np.ndarray) -> np.ndarray:
-            return (x_t @ g.reshape(n, 1)).reshape(-1)
-    else:
-        def xt_impl(g: np.ndarray) -> np.ndarray:
-            return np.dot(g, x0).reshape(1)
+    bwd_name = _fastest({k: partial(f, r) for k, f in backwards.items()}, reps)
+    fwd_impl, xt_impl = forwards[fwd_name], backwards[bwd_name]
 
     if w.loss == "mse":
         def step_loss_array() -> Any:
@@ -201,8 +215,7 @@ def _numpy_floor(w: Workload, x: np.ndarray, y: np.ndarray, lr: float) -> Subjec
             z -= yv  # r = z − y, in place
             loss = np.dot(z, z) * inv_n  # L = mean(r²)
             z *= two_n  # dL/dz = 2r/n
-            gw = xt_impl(z)  # dL/dw = Xᵀ·dL/dz
-            gb = z.sum()  # dL/db
+            gw, gb = xt_impl(z), z.sum()  # dL/dw = Xᵀ·dL/dz, dL/db = Σ dL/dz
             gw *= lr
             np.subtract(wv, gw, out=wv)  # SGD, in place
             np.subtract(b, lr * gb, out=b)
@@ -228,35 +241,33 @@ def _numpy_floor(w: Workload, x: np.ndarray, y: np.ndarray, lr: float) -> Subjec
             g /= np.maximum(q, eps, out=z)  # z (= p) is no longer needed: reuse it
             g *= inv_n
             g *= q  # dL/dz = dL/dp · p(1 − p)
-            gw = xt_impl(g)
-            gb = g.sum()
+            gw, gb = xt_impl(g), g.sum()
             gw *= lr
             np.subtract(wv, gw, out=wv)
             np.subtract(b, lr * gb, out=b)
             return loss
 
-    def step() -> None:
-        step_loss_array()
-
-    def step_loss() -> float:
-        return float(step_loss_array())
-
-    def get_params() -> tuple[np.ndarray, np.ndarray]:
-        return wv.reshape(1, d).copy(), b.copy()
-
     def set_params(weight: np.ndarray, bias: np.ndarray) -> None:
         wv[...] = np.asarray(weight, dtype=dt).reshape(-1)
         b[...] = np.asarray(bias, dtype=dt).reshape(-1)
 
-    return Subject("numpy", step, step_loss, get_params, set_params,
+    return Subject("numpy", step_loss_array, lambda: float(step_loss_array()),
+                   lambda: (wv.reshape(1, d).copy(), b.copy()), set_params,
                    notes={"forward_product": fwd_name, "backward_product": bwd_name})
+
+
+# Every subject's builder (w, x, y, lr) -> Subject: add a new one here and its name to ``config.SUBJECTS``.
+BUILDERS: dict[str, Callable[[Workload, np.ndarray, np.ndarray, float], Subject]] = {
+    "minigrad": _minigrad, "compiled": _compiled, "torch": _torch, "torch.compile": _torch_compile,
+    "numpy": _numpy_floor,
+}
 
 
 # --------------------------------------------------------------------------------------------- checks
 def agreement(subjects: dict[str, Subject], weight: np.ndarray, bias: np.ndarray, steps: int = 3) -> dict[str, Any]:
     """Run ``steps`` steps of every subject from the same parameters and compare losses and parameters with
-    torch's: the subjects must compute the same thing for the timings to mean anything. Parameters are left
-    at the initial values afterwards."""
+    torch's: the subjects must compute the same thing for the timings to mean anything. The compiled minigrad
+    must equal eager minigrad bit for bit. Parameters are left at the initial values afterwards."""
     losses: dict[str, list[float]] = {}
     params: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for name, s in subjects.items():
@@ -267,13 +278,17 @@ def agreement(subjects: dict[str, Subject], weight: np.ndarray, bias: np.ndarray
     ref = "torch" if "torch" in subjects else next(iter(subjects))
     rw, rb = params[ref]
     scale = max(float(np.max(np.abs(rw))), float(np.max(np.abs(rb))), 1e-30)
-    out: dict[str, Any] = {"steps": steps, "reference": ref, "losses": losses, "max_param_diff_rel": {}}
     tol = 1e-3 if weight.dtype == np.float32 else 1e-9
+    out: dict[str, Any] = {"steps": steps, "reference": ref, "losses": losses, "max_param_diff_rel": {},
+                           "tolerance": tol}
     ok = True
     for name, (pw, pb) in params.items():
         diff = max(float(np.max(np.abs(pw - rw))), float(np.max(np.abs(pb - rb)))) / scale
         out["max_param_diff_rel"][name] = diff
         ok = ok and bool(np.isfinite(diff)) and diff <= tol
-    out["tolerance"] = tol
+    if "compiled" in params and "minigrad" in params:
+        out["compiled_bitwise_equal"] = bool(np.array_equal(losses["compiled"], losses["minigrad"]) and all(
+            np.array_equal(a, b) for a, b in zip(params["compiled"], params["minigrad"])))
+        ok = ok and out["compiled_bitwise_equal"]
     out["ok"] = ok
     return out

@@ -8,43 +8,32 @@ re-warm) followed by a short burst of timed consecutive steps; slow steps (≥ 1
 
 from __future__ import annotations
 
+import gc
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
-__all__ = ["warm_up", "interleave", "burst_sizes", "summarize", "paired_ratio", "median_ci"]
+from benchmarks.config import Config
 
 _clock = time.perf_counter_ns
 
 
-def warm_up(fns: dict[str, Callable[[], Any]], min_calls: int, min_seconds: float,
-            prepare: dict[str, Callable[[], Any]] | None = None) -> dict[str, float]:
+def warm_up(fns: dict[str, Callable[[], Any]], min_calls: int, min_seconds: float) -> dict[str, float]:
     """Call each function at least ``min_calls`` times and for at least ``min_seconds``; return the median
     seconds per call of the second half of the warm-up (an estimate used to size the measurement)."""
     estimate = {}
     for name, fn in fns.items():
-        prep = prepare.get(name) if prepare else None
         times: list[int] = []
         start = _clock()
-        while len(times) < min_calls or (_clock() - start) < min_seconds * 1e9:
-            if prep is not None:
-                prep()
+        while (len(times) < min_calls or (_clock() - start) < min_seconds * 1e9) and len(times) < 10_000:
             t0 = _clock()
             fn()
             times.append(_clock() - t0)
-            if len(times) >= 10_000:
-                break
-        half = times[len(times) // 2:]
-        estimate[name] = float(np.median(half)) / 1e9
+        estimate[name] = float(np.median(times[len(times) // 2:])) / 1e9
     return estimate
-
-
-def burst_sizes(estimate_s: dict[str, float], sample_s: float, max_calls: int = 64) -> dict[str, int]:
-    """Consecutive calls per sample so that a sample lasts about ``sample_s`` (1 for slow calls)."""
-    return {k: int(max(1, min(max_calls, round(sample_s / max(t, 1e-9))))) for k, t in estimate_s.items()}
 
 
 def interleave(fns: dict[str, Callable[[], Any]], rounds: int,
@@ -57,37 +46,26 @@ def interleave(fns: dict[str, Callable[[], Any]], rounds: int,
     Returns the samples per subject, the wall and process-CPU time of the block (their ratio shows how much the
     process was descheduled) and, with ``cpu_samples`` (for long samples only: reading the CPU clock is a
     system call), each sample's process CPU time too."""
-    names = list(fns)
+    names, cpu_clock = list(fns), time.process_time_ns
     samples: dict[str, list[int]] = {k: [] for k in names}
     cpu: dict[str, list[int]] = {k: [] for k in names}
     reps = {k: (calls or {}).get(k, 1) for k in names}
-    k = len(names)
-    cpu_clock = time.process_time_ns
     wall0, cpu0 = _clock(), cpu_clock()
     for r in range(rounds):
-        for j in range(k):
-            name = names[(r + j) % k]
+        for j in range(len(names)):
+            name = names[(r + j) % len(names)]
             if prepare is not None and name in prepare:
                 prepare[name]()
-            fn = fns[name]
-            m = reps[name]
+            fn, m = fns[name], reps[name]
             if name in rewarm:
                 fn()
+            c0 = cpu_clock() if cpu_samples else 0
+            t0 = _clock()
+            for _ in range(m):
+                fn()
+            t1 = _clock()
             if cpu_samples:
-                c0 = cpu_clock()
-                t0 = _clock()
-                fn()
-                t1 = _clock()
                 cpu[name].append(cpu_clock() - c0)
-            elif m == 1:
-                t0 = _clock()
-                fn()
-                t1 = _clock()
-            else:
-                t0 = _clock()
-                for _ in range(m):
-                    fn()
-                t1 = _clock()
             samples[name].append(round((t1 - t0) / m))
     wall, used = _clock() - wall0, cpu_clock() - cpu0
     out = {"rounds": rounds, "order": "rotated", "samples_ns": samples, "calls_per_sample": reps,
@@ -97,20 +75,18 @@ def interleave(fns: dict[str, Callable[[], Any]], rounds: int,
     return out
 
 
-def median_ci(values: list[float] | np.ndarray) -> tuple[float, float, float]:
+def median_ci(values: Sequence[float] | np.ndarray) -> tuple[float, float, float]:
     """Median and a distribution-free ~95% confidence interval for it (order statistics n/2 ± 0.98·√n)."""
     v = np.sort(np.asarray(values, dtype=float))
     n = len(v)
     if n == 0:
         return math.nan, math.nan, math.nan
-    med = float(np.median(v))
     half = 0.98 * math.sqrt(n)
-    lo = max(math.floor(n / 2 - half), 0)
-    hi = min(math.ceil(n / 2 + half), n - 1)
-    return med, float(v[lo]), float(v[hi])
+    lo, hi = max(math.floor(n / 2 - half), 0), min(math.ceil(n / 2 + half), n - 1)
+    return float(np.median(v)), float(v[lo]), float(v[hi])
 
 
-def summarize(samples_ns: list[int]) -> dict[str, float]:
+def summarize(samples_ns: list[int]) -> dict[str, Any]:
     """Median, its ~95% CI, quartiles and minimum of one subject's samples, in seconds."""
     v = np.asarray(samples_ns, dtype=float) / 1e9
     med, lo, hi = median_ci(v)
@@ -118,10 +94,36 @@ def summarize(samples_ns: list[int]) -> dict[str, float]:
             "q75_s": float(np.quantile(v, 0.75)), "min_s": float(v.min()), "n": len(v)}
 
 
-def paired_ratio(a_ns: list[int], b_ns: list[int]) -> dict[str, float]:
+def paired_ratio(a_ns: list[int], b_ns: list[int]) -> dict[str, Any]:
     """a/b taken pairwise within each round (same moment, same machine state): median and ~95% CI of the
     per-round ratios, and the ratio of the medians for comparison."""
-    a = np.asarray(a_ns, dtype=float)
-    b = np.asarray(b_ns, dtype=float)
+    a, b = np.asarray(a_ns, dtype=float), np.asarray(b_ns, dtype=float)
     med, lo, hi = median_ci(a / b)
     return {"median": med, "ci95": [lo, hi], "ratio_of_medians": float(np.median(a) / np.median(b))}
+
+
+def add_stats(block: dict[str, Any], pairs: Sequence[tuple[str, str]]) -> dict[str, Any]:
+    """Each subject's summary and the pairwise ratios ``a/b`` of an ``interleave`` block (those it has)."""
+    samples = block["samples_ns"]
+    block["stats"] = {k: summarize(v) for k, v in samples.items()}
+    block["ratios"] = {f"{a}/{b}": paired_ratio(samples[a], samples[b]) for a, b in pairs
+                       if a in samples and b in samples}
+    block["cpu_utilization"] = block["block_cpu_s"] / block["block_wall_s"] if block["block_wall_s"] else None
+    return block
+
+
+def step_block(steps: dict[str, Callable[[], Any]], cfg: Config, pairs: Sequence[tuple[str, str]], seed: bool,
+               prepare: dict[str, Callable[[], Any]] | None = None) -> dict[str, Any]:
+    """Warm up, size bursts and rounds to the budget (the seeds': ``seed``), then one interleaved block of steps
+    with its statistics and ratios."""
+    gc.collect()
+    est = warm_up(steps, cfg.warmup_calls, cfg.warmup_s)
+    calls = {k: int(max(1, min(64, round(cfg.sample_s / max(t, 1e-9))))) for k, t in est.items()}  # ~sample_s
+    rewarm = {k for k, t in est.items() if t < cfg.rewarm_below_s}
+    per_round = sum(t * (calls[k] + (k in rewarm)) for k, t in est.items())
+    budget, max_rounds = ((cfg.seed_step_budget_s, cfg.seed_step_max_rounds) if seed
+                          else (cfg.step_budget_s, cfg.step_max_rounds))
+    rounds = int(max(cfg.step_min_rounds, min(max_rounds, budget / max(per_round, 1e-9))))
+    block = add_stats(interleave(steps, rounds, prepare, calls=calls, rewarm=rewarm), pairs)
+    block["warmup_estimate_s"] = est
+    return block

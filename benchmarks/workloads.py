@@ -4,19 +4,14 @@ Linear+MSE and Linear+sigmoid+BCE, with the rule that decides what is skipped (a
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-__all__ = [
-    "Workload", "SEEDS", "sweep_workloads", "make_data", "initial_params", "skip_reason", "available_memory",
-    "LEARNING_RATE", "EPOCHS",
-]
-
 LEARNING_RATE = 0.01  # every seed uses SGD(lr=0.01)
-EPOCHS = 100  # every seed trains for 100 epochs
 
 
 @dataclass(frozen=True)
@@ -32,36 +27,20 @@ class Workload:
     n_features: int
     dtype: str  # "float32" | "float64"
 
-    @property
-    def elements(self) -> int:
-        return self.n_samples * self.n_features
-
-    @property
-    def x_bytes(self) -> int:
-        return self.elements * np.dtype(self.dtype).itemsize
-
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
 
 
-SEEDS = (
-    Workload("ex1", "seed", "mse", "wrapped", 4, 1, "float32"),
-    Workload("ex2", "seed", "mse", "linear", 100, 1, "float32"),
-    Workload("ex3", "seed", "bce", "logistic", 455, 30, "float32"),
-)
+SEEDS = (Workload("ex1", "seed", "mse", "wrapped", 4, 1, "float32"),
+         Workload("ex2", "seed", "mse", "linear", 100, 1, "float32"),
+         Workload("ex3", "seed", "bce", "logistic", 455, 30, "float32"))
 
 
 def sweep_workloads(n_samples: list[int], n_features: list[int], dtypes: list[str],
                     losses: list[str]) -> list[Workload]:
     """The size sweep, smallest first: Linear+MSE (bare nn.Linear) and Linear+sigmoid+BCE."""
-    out = []
-    for loss in losses:
-        for dtype in dtypes:
-            for d in n_features:
-                for n in n_samples:
-                    model = "linear" if loss == "mse" else "logistic"
-                    out.append(Workload(f"{loss}-{n}x{d}-{dtype}", "sweep", loss, model, n, d, dtype))
-    return out
+    return [Workload(f"{loss}-{n}x{d}-{dtype}", "sweep", loss, "linear" if loss == "mse" else "logistic", n, d, dtype)
+            for loss in losses for dtype in dtypes for d in n_features for n in n_samples]
 
 
 def available_memory() -> int:
@@ -72,61 +51,42 @@ def available_memory() -> int:
                 return int(line.split()[1]) * 1024
     except OSError:
         pass
-    return os_total_memory()
-
-
-def os_total_memory() -> int:
-    import os
-
     return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
 
 
 def skip_reason(w: Workload, max_elements: int) -> str | None:
     """Why ``w`` is not run, or None. Memory: X, y and each subject's temporaries must fit with room to spare
-    (X is shared by the three subjects, a step makes O(n) temporaries). Time: X must stay under
-    ``max_elements`` elements (a step reads X twice, so its cost grows with n·d)."""
-    need = w.x_bytes * 2 + w.n_samples * np.dtype(w.dtype).itemsize * 16
-    if need > available_memory() * 0.6:
-        return (f"memory: X alone is {w.x_bytes / 2**30:.1f} GiB; with temporaries ~{need / 2**30:.1f} GiB "
-                f"exceeds 60% of the {available_memory() / 2**30:.1f} GiB available")
-    if w.elements > max_elements:
-        return (f"time: n·d = {w.elements:.0e} > --max-elements {max_elements:.0e} (X = {w.x_bytes / 2**30:.2f} GiB, "
-                "read twice per step by each of 3 subjects in 2 thread modes: beyond this run's time budget)")
+    (X is shared by the subjects, a step makes O(n) temporaries). Time: X must stay under ``max_elements``
+    elements (a step reads X twice, so its cost grows with n·d)."""
+    elements = w.n_samples * w.n_features
+    x_gib = elements * np.dtype(w.dtype).itemsize / 2**30
+    need = 2 * x_gib + w.n_samples * np.dtype(w.dtype).itemsize * 16 / 2**30
+    if need > available_memory() / 2**30 * 0.6:
+        return (f"memory: X alone is {x_gib:.1f} GiB; with temporaries ~{need:.1f} GiB exceeds 60% of the "
+                f"{available_memory() / 2**30:.1f} GiB available")
+    if elements > max_elements:
+        return (f"time: n·d = {elements:.0e} > --max-elements {max_elements:.0e} (X = {x_gib:.2f} GiB, read twice "
+                "per step by each subject in each thread mode: beyond this run's time budget)")
     return None
 
 
-def _seed_data(name: str) -> tuple[np.ndarray, np.ndarray]:
-    """The seed example's training arrays, from the examples' shared data preparation
-    (``minigrad.examples.data``, also used by torch_ref), converted as the pipelines do: float32, y (n, 1)."""
-    from minigrad.examples import data
-
-    if name == "ex1":
-        x, y, _x_test = data.toy_data()
-    elif name == "ex2":
-        x, y = data.regression_data()
-    elif name == "ex3":
-        x, _x_test, y, _y_test = data.breast_cancer_data()
-    else:
-        raise ValueError(f"unknown seed example {name!r}")
-    x = np.ascontiguousarray(x, dtype=np.float32)
-    return x, np.ascontiguousarray(y, dtype=np.float32).reshape(-1, 1)
-
-
 def make_data(w: Workload) -> tuple[np.ndarray, np.ndarray]:
-    """(X, y) for ``w``: C-contiguous, dtype ``w.dtype``, y of shape (n, 1). Sweep data: X ~ N(0, 1), y a noisy
-    linear function of X (MSE) or its sign as 0/1 labels (BCE); deterministic per size and dtype."""
+    """(X, y) for ``w``: C-contiguous, dtype ``w.dtype``, y of shape (n, 1). The seeds' arrays come from the
+    examples' shared data preparation (``minigrad.examples.data``, also used by torch_ref), as float32. Sweep
+    data: X ~ N(0, 1), y a noisy linear function of X (MSE) or its sign as 0/1 labels (BCE); deterministic per
+    size and dtype."""
     if w.kind == "seed":
-        return _seed_data(w.name)
+        from minigrad.examples import data
+
+        x, y = {"ex1": lambda: data.toy_data()[:2], "ex2": data.regression_data,
+                "ex3": lambda: data.breast_cancer_data()[::2]}[w.name]()
+        return np.ascontiguousarray(x, dtype=np.float32), np.ascontiguousarray(y, dtype=np.float32).reshape(-1, 1)
     dt = np.dtype(w.dtype)
     rng = np.random.default_rng([w.n_samples, w.n_features, dt.itemsize, 0 if w.loss == "mse" else 1])
     x = rng.standard_normal((w.n_samples, w.n_features), dtype=dt)
-    w_true = (rng.standard_normal(w.n_features) / math.sqrt(w.n_features)).astype(dt)
-    z = x @ w_true
+    z = x @ (rng.standard_normal(w.n_features) / math.sqrt(w.n_features)).astype(dt)
     noise = rng.standard_normal(w.n_samples, dtype=dt)
-    if w.loss == "mse":
-        y = z + dt.type(0.1) * noise
-    else:
-        y = (z + dt.type(0.5) * noise > 0).astype(dt)
+    y = z + dt.type(0.1) * noise if w.loss == "mse" else (z + dt.type(0.5) * noise > 0).astype(dt)
     return x, np.ascontiguousarray(y.reshape(-1, 1), dtype=dt)
 
 
@@ -136,5 +96,4 @@ def initial_params(w: Workload) -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng(12345)
     bound = 1 / math.sqrt(w.n_features)
     weight = rng.uniform(-bound, bound, (1, w.n_features)).astype(w.dtype)
-    bias = rng.uniform(-bound, bound, (1,)).astype(w.dtype)
-    return weight, bias
+    return weight, rng.uniform(-bound, bound, (1,)).astype(w.dtype)

@@ -1,5 +1,6 @@
-"""The bare engine of the benchmark's lower bound (benchmarks/lower_bound.py): it must build minigrad's graph and
-compute minigrad's numbers, or its timings mean nothing; and ``--lower-bound`` must run. No time is asserted."""
+"""The tiny engine (docs/tiny_engine.py) as the benchmark's lower bound (benchmarks/lower_bound.py): it must build
+minigrad's graph and compute minigrad's numbers, bit for bit, or its timings mean nothing; and ``--lower-bound``
+must run. No time is asserted."""
 
 from __future__ import annotations
 
@@ -13,10 +14,9 @@ import pytest
 
 pytest.importorskip("threadpoolctl")
 
-from benchmarks import lower_bound as bare
 from benchmarks.cli import main
 from benchmarks.config import quick_config
-from benchmarks.lower_bound_bench import LB_SUBJECTS, check_bare, measure_lower_bound
+from benchmarks.lower_bound import LB_SUBJECTS, check_tiny, load_tiny_engine, measure_lower_bound
 from benchmarks.workloads import SEEDS, Workload
 
 WORKLOADS = [*SEEDS, Workload("mse-50x7-float64", "sweep", "mse", "linear", 50, 7, "float64"),
@@ -24,8 +24,8 @@ WORKLOADS = [*SEEDS, Workload("mse-50x7-float64", "sweep", "mse", "linear", 50, 
 
 
 @pytest.mark.parametrize("w", WORKLOADS, ids=lambda w: w.name)
-def test_bare_engine_builds_minigrads_graph_and_numbers(w: Workload) -> None:
-    check = check_bare(w, steps=3)
+def test_tiny_engine_builds_minigrads_graph_and_numbers(w: Workload) -> None:
+    check = check_tiny(w, steps=3)
     assert check["same_graph"], check["graph"]
     assert check["ok"], check
     assert check["bitwise_equal"], check  # the same NumPy calls in the same order: the same bits
@@ -41,27 +41,28 @@ def _names(graph: Any) -> set[str]:
     return {name}.union(*(_names(c) for c in children))
 
 
-def test_check_fails_when_the_bare_engine_computes_other_numbers(monkeypatch: pytest.MonkeyPatch) -> None:
-    backward = bare.MseLossBackward0.backward
+def test_check_fails_when_the_tiny_engine_computes_other_numbers(monkeypatch: pytest.MonkeyPatch) -> None:
+    tiny = load_tiny_engine()
+    backward = tiny.MseLoss.backward
 
-    def slightly_off(self: bare.MseLossBackward0, grad: np.ndarray) -> tuple[Any, ...]:
+    def slightly_off(self: Any, grad: np.ndarray) -> tuple[Any, ...]:
         gx, gt = backward(self, grad)
         return gx * 1.0001, gt
 
-    monkeypatch.setattr(bare.MseLossBackward0, "backward", slightly_off)
-    check = check_bare(SEEDS[1])
+    monkeypatch.setattr(tiny.MseLoss, "backward", slightly_off)
+    check = check_tiny(SEEDS[1])
     assert check["same_graph"] and not check["bitwise_equal"]
 
-    def wrong(self: bare.MseLossBackward0, grad: np.ndarray) -> tuple[Any, ...]:
+    def wrong(self: Any, grad: np.ndarray) -> tuple[Any, ...]:
         gx, gt = backward(self, grad)
         return gx * 2, gt
 
-    monkeypatch.setattr(bare.MseLossBackward0, "backward", wrong)
-    assert not check_bare(SEEDS[1])["ok"]
+    monkeypatch.setattr(tiny.MseLoss, "backward", wrong)
+    assert not check_tiny(SEEDS[1])["ok"]
 
 
-def test_bare_engine_imports_neither_minigrad_nor_torch() -> None:
-    code = ("import sys, benchmarks.lower_bound; "
+def test_tiny_engine_imports_neither_minigrad_nor_torch() -> None:
+    code = ("import sys; from benchmarks.lower_bound import load_tiny_engine; load_tiny_engine(); "
             "print(sorted(m for m in ('minigrad', 'torch') if m in sys.modules))")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
                           cwd=Path(__file__).resolve().parent.parent)
@@ -80,7 +81,7 @@ def test_measure_lower_bound_structure() -> None:
     assert block["rounds"] >= cfg.step_min_rounds and block["reset_params_per_sample"]
     assert set(block["samples_ns"]) == set(LB_SUBJECTS)
     assert all(len(v) == block["rounds"] and min(v) > 0 for v in block["samples_ns"].values())
-    assert set(block["ratios"]) == {"bare/numpy", "minigrad/numpy", "minigrad/bare"}
+    assert set(block["ratios"]) == {"tiny/numpy", "minigrad/numpy", "minigrad/tiny"}
     assert all(r["median"] > 0 for r in block["ratios"].values())
 
 
@@ -88,9 +89,9 @@ def test_lower_bound_cli_prints_the_table(capsys: pytest.CaptureFixture[str]) ->
     assert main(["--lower-bound", "--quick", "--budget-scale", "0.05"]) == 0
     out = capsys.readouterr().out
     header = next(line for line in out.splitlines() if line.startswith("workload"))
-    assert header.split() == ["workload", "NumPy", "floor", "bare", "engine", "minigrad", "bare/floor", "mg/floor",
-                              "mg/bare", "CPU/wall"]
+    assert header.split() == ["workload", "NumPy", "floor", "tiny", "engine", "minigrad", "tiny/floor", "mg/floor",
+                              "mg/tiny", "CPU/wall"]
     for name in ("ex1 (4×1 MSE)", "ex2 (100×1 MSE)", "ex3 (455×30 BCE)"):
         row = next(line for line in out.splitlines() if line.startswith(name))
         assert "(!)" not in row
-    assert "BLAS/OpenMP pools while timing" in out and "1 thread," in out
+    assert "BLAS/OpenMP pools (threadpoolctl, while timing)" in out and "1 thread," in out

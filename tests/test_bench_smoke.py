@@ -92,12 +92,12 @@ def test_memory_lower_bound_deep_chain_and_targets(quick_run: tuple[Path, dict])
         for m in cell["memory"].values():
             assert "error" not in m, m
             assert m["data_bytes"] > 0 and m["total_peak_rss_bytes"] is not None
-    lower = data["lower_bound"]  # the seeds on the bare engine, beside the floor and minigrad
+    lower = data["lower_bound"]  # the seeds on the tiny engine, beside the floor and minigrad
     assert [c["workload"]["name"] for c in lower["cells"]] == ["ex1", "ex2", "ex3"]
     for cell in lower["cells"]:
         assert cell["check"]["ok"] and cell["check"]["same_graph"], cell["check"]
-        assert set(cell["step"]["samples_ns"]) == {"numpy", "bare", "minigrad"}
-        assert set(cell["step"]["ratios"]) == {"bare/numpy", "minigrad/numpy", "minigrad/bare"}
+        assert set(cell["step"]["samples_ns"]) == {"numpy", "tiny", "minigrad"}
+        assert set(cell["step"]["ratios"]) == {"tiny/numpy", "minigrad/numpy", "minigrad/tiny"}
     deep = data["deep_chain"]
     assert deep["sizes"] == [10, 100, 300]
     for series in deep["subjects"].values():
@@ -116,3 +116,49 @@ def test_minigrad_cli_has_bench_and_import_is_light() -> None:
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
                           cwd=Path(__file__).resolve().parent.parent)
     assert proc.stdout.strip() == "ok", proc.stderr
+
+
+# a fresh interpreter in which torch (and, for the second run, threadpoolctl too) cannot be imported, as after a
+# plain ``pip install .``; the rest of the environment is the test's
+_HIDE = ("import sys\n"
+         "class Hidden:  # a finder that says these packages are not installed\n"
+         "    def find_spec(self, name, path=None, target=None):\n"
+         "        if name.partition('.')[0] in {hidden!r}:\n"
+         "            raise ModuleNotFoundError(f'No module named {{name!r}}', name=name)\n"
+         "sys.meta_path.insert(0, Hidden())\n"
+         "from minigrad.cli import main\n"
+         "sys.exit(main({argv!r}))\n")
+
+
+def _run_hidden(hidden: list[str], argv: list[str]) -> subprocess.CompletedProcess[str]:
+    code = _HIDE.format(hidden=hidden, argv=argv)
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600,
+                          cwd=Path(__file__).resolve().parent.parent)
+
+
+def test_bench_without_torch_times_minigrad_against_the_floor(tmp_path: Path) -> None:
+    proc = _run_hidden(["torch"], [
+        "bench", "--quick", "--out", str(tmp_path), "--sizes", "64", "--features", "3", "--no-memory",
+        "--deep-sizes", "10,30", "--budget-scale", "0.1", "--epochs", "3", "--no-readme", "--no-plots"])
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert "torch is not installed" in proc.stdout and "torch skipped" in proc.stdout
+    assert "pip install 'minigrad[ref]'" in proc.stdout
+    data = json.loads((tmp_path / "latest.json").read_text())
+    assert data["config"]["subjects"] == ["minigrad", "numpy"] and data["meta"]["versions"]["torch"] is None
+    for cell in data["cells"]:
+        assert cell["check"]["ok"], cell["check"]
+        step = cell["modes"]["1thread"]["step"]
+        assert set(step["samples_ns"]) == {"minigrad", "numpy"} and set(step["ratios"]) == {"minigrad/numpy"}
+    assert set(data["deep_chain"]["subjects"]) == {"minigrad"}
+    assert [c["workload"]["name"] for c in data["lower_bound"]["cells"]] == ["ex1", "ex2", "ex3"]
+    table = proc.stdout[proc.stdout.index("== Time per training step"):]
+    header = next(line for line in table.splitlines() if line.startswith("workload"))
+    assert header.split() == ["workload", "minigrad", "NumPy", "floor", "mg/floor", "mg/floor", "(dflt)", "CPU/wall"]
+
+
+def test_bench_without_its_requirements_says_what_to_install() -> None:
+    proc = _run_hidden(["torch", "threadpoolctl"], ["bench", "--quick"])
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert "minigrad bench needs threadpoolctl" in proc.stderr and "pip install 'minigrad[ref]'" in proc.stderr

@@ -60,10 +60,10 @@ class Explanation:
     trace: Trace
     pairs: list[GradientPair] = field(default_factory=list)
     torch_order: list[str] = field(default_factory=list)  # torch's node names in the order its engine ran them
-    updates: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)  # name -> {"minigrad_new", ...}
+    updates: dict[str, dict[str, np.ndarray | None]] = field(default_factory=dict)  # name -> {"minigrad_new", ...}
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
         "explain",
         help="open up one training step: forward values, graph, backward trace, torch's gradients, SGD update",
@@ -100,10 +100,19 @@ def run(args: argparse.Namespace) -> int:
 
 
 # ---------------------------------------------------------------------------------------------- helpers
-def _np(t: Any) -> np.ndarray | None:
-    if t is None:
-        return None
+def _arr(t: Any) -> np.ndarray:
+    """A NumPy copy of a tensor's values."""
     return np.array(t.detach().numpy(), copy=True)
+
+
+def _np(t: Any) -> np.ndarray | None:
+    """``_arr``, or None for a missing tensor (a gradient that was never computed)."""
+    return None if t is None else _arr(t)
+
+
+def _times(lr: float, grad: np.ndarray | None) -> np.ndarray | None:
+    """lr·grad in the gradient's dtype (what SGD subtracts), or None without a gradient."""
+    return None if grad is None else np.asarray(lr, dtype=grad.dtype) * grad
 
 
 def _v(a: Any) -> str:
@@ -137,7 +146,7 @@ def explain(example: str, step: int = 0, seed: int = 0, lr: float = 0.01, dtype:
 
     mg, th = make_pipelines(example, dtype=dtype, lr=lr, seed=seed)
     m_params, t_params = dict(mg.model.named_parameters()), dict(th.model.named_parameters())
-    same_start = all(np.array_equal(_np(m_params[n]), _np(t_params[n])) for n in m_params)
+    same_start = all(np.array_equal(_arr(m_params[n]), _arr(t_params[n])) for n in m_params)
     for _ in range(step):
         _train(mg)
         _train(th)
@@ -159,7 +168,7 @@ def explain(example: str, step: int = 0, seed: int = 0, lr: float = 0.01, dtype:
     rows += [(n, m_params[n], t_params[n]) for n in m_params]
     rows += [("y_pred = model(X)", m_pred, t_pred), ("loss", m_loss, t_loss)]
     for name, a, b in rows:
-        a_, b_ = _np(a), _np(b)
+        a_, b_ = _arr(a), _arr(b)
         diff = float(np.max(np.abs(a_.astype(np.float64) - b_.astype(np.float64)), initial=0.0))
         lines.append(f"  {name:<18} {_v(a_):<52} {_d(diff)}")
     lines.append(f"  loss.grad_fn = {m_loss.grad_fn.name()}; torch: {t_loss.grad_fn.name()}")
@@ -261,14 +270,13 @@ def explain(example: str, step: int = 0, seed: int = 0, lr: float = 0.01, dtype:
     # 5. the SGD update ---------------------------------------------------------------------------------------
     _section(lines, f"5. The SGD update that follows: optimizer.step() does p ← p − lr·p.grad (lr = {lr})")
     sides = (("minigrad", m_params), ("torch", t_params))
-    before = {side: {n: _np(p) for n, p in ps.items()} for side, ps in sides}
+    before = {side: {n: _arr(p) for n, p in ps.items()} for side, ps in sides}
     grads = {side: {n: _np(p.grad) for n, p in ps.items()} for side, ps in sides}
     mg.optimizer.step()
     th.optimizer.step()
     for n in m_params:
-        new = {"minigrad": _np(m_params[n]), "torch": _np(t_params[n])}
-        lr_grad = {side: None if grads[side][n] is None else np.asarray(lr, dtype=grads[side][n].dtype) * grads[side][n]
-                   for side in ("minigrad", "torch")}
+        new = {"minigrad": _arr(m_params[n]), "torch": _arr(t_params[n])}
+        lr_grad = {side: _times(lr, grads[side][n]) for side in ("minigrad", "torch")}
         diff = float(np.max(np.abs(new["minigrad"].astype(np.float64) - new["torch"].astype(np.float64))))
         lines.append(f"  {n}  {shape_str(new['minigrad'].shape)}")
         for what, values in (("p", before), ("lr·grad", {s_: {n: lr_grad[s_]} for s_ in lr_grad}),

@@ -8,7 +8,7 @@ import sys
 import traceback
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
         "run-as-torch",
         help="run a torch script unchanged on minigrad (import torch -> minigrad)",
