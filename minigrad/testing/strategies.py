@@ -31,7 +31,7 @@ def shapes(min_dims: int = 0, max_dims: int = 3, min_side: int = 1, max_side: in
     return hnp.array_shapes(min_dims=min_dims, max_dims=max_dims, min_side=min_side, max_side=max_side)
 
 
-def floats(dtype: Any = "float64", min_value: float = -10.0, max_value: float = 10.0, *, allow_nan: bool = False,
+def floats(dtype: Any = "float64", min_value: float | None = -10.0, max_value: float | None = 10.0, *, allow_nan: bool = False,
            allow_infinity: bool = False, allow_subnormal: bool = False, exclude_zero: bool = False
            ) -> st.SearchStrategy[float]:
     """Values representable in ``dtype`` within [min_value, max_value] (bounds rounded inwards for float32)."""
@@ -56,7 +56,10 @@ def _np_name(dtype: Any) -> str:
 
 def _elements(dt: np.dtype, min_value: float | None, max_value: float | None, **kw: Any) -> st.SearchStrategy[Any]:
     if dt.kind == "f":
-        return floats(dt, -10.0 if min_value is None else min_value, 10.0 if max_value is None else max_value, **kw)
+        unbounded = kw.get("allow_nan") or kw.get("allow_infinity")  # NaN and inf lie outside any bounds
+        lo = (None if unbounded else -10.0) if min_value is None else min_value
+        hi = (None if unbounded else 10.0) if max_value is None else max_value
+        return floats(dt, lo, hi, **kw)
     if dt.kind == "b":
         return st.booleans()
     info = np.iinfo(dt)
@@ -73,7 +76,8 @@ def arrays(dtype: Any = "float64", shape: Any = None, elements: st.SearchStrateg
 
     ``dtype``: a NumPy/minigrad/torch dtype, its name, or a strategy of them (see :func:`dtypes`).
     ``shape``: a tuple, an int, or a strategy (default :func:`shapes`). ``elements``: a strategy of values, or
-    by default floats in [min_value, max_value] (default [-10, 10]), finite, no subnormals, integers in
+    by default floats in [min_value, max_value] (default [-10, 10], or unbounded when NaN or inf are
+    allowed), finite, no subnormals, integers in
     [-100, 100] clipped to the dtype, booleans.
     """
     if isinstance(dtype, st.SearchStrategy):
