@@ -194,7 +194,7 @@ def _scale(e: np.ndarray, scale: float | None) -> float:
 
 
 # ---------------------------------------------------------------------------------------------- the report
-@dataclass
+@dataclass(repr=False)  # IPython would take a generated __repr__ over Report's _repr_pretty_
 class MatchReport(Report):
     """What :func:`compare_with_torch` found; ``ok``, ``failures``, ``table()``, ``raise_if_failed()``.
 
