@@ -14,8 +14,8 @@ gradient, such as the data X) is listed in the box, since torch's graph has no n
 
 ``make_dot`` returns a :class:`DotGraph`: a ``str`` holding the DOT text (``.source`` too, as a
 ``graphviz.Source`` has), with ``render()`` and the display hooks Jupyter calls (``_repr_mimebundle_``,
-``_repr_svg_``): a notebook shows the drawing inline, through the optional ``graphviz`` Python package when it is
-installed, else the ``dot`` program directly; with neither, the text tree. ``.to_graphviz()`` gives the
+``_repr_svg_``): a notebook shows the drawing inline (Graphviz's ``dot`` program makes the SVG); without
+``dot``, the text tree. ``.to_graphviz()`` gives the
 ``graphviz.Source`` itself. NumPy stays the only run-time dependency.
 
 ``graph_of`` / ``torch_graph_of`` return the structure the DOT text is drawn from (a ``Graph``): tests compare
@@ -38,8 +38,8 @@ import numpy as np
 from minigrad.autograd.trace import SMALL, format_array, leaf_names, shape_str, short_name
 
 __all__ = [
-    "DotGraph", "Graph", "GraphNode", "GraphvizNotFoundError", "graph_of", "torch_graph_of", "make_dot", "make_dot_pair",
-    "render", "dot_available", "format_tree", "match_nodes",
+    "DotGraph", "Graph", "GraphNode", "GraphvizNotFoundError", "graph_of", "torch_graph_of", "make_dot",
+    "make_dot_pair", "render", "dot_available", "format_tree", "match_nodes",
 ]
 
 _FONT = "DejaVu Sans"
@@ -368,7 +368,7 @@ class DotGraph(str):
 
     def to_graphviz(self) -> Any:
         """A ``graphviz.Source`` of this graph (the optional ``graphviz`` Python package)."""
-        import graphviz  # optional: only this method and the drawing in a notebook use it
+        import graphviz  # type: ignore[import-untyped]  # optional (only this method uses it); it ships no stubs
 
         return graphviz.Source(str(self))
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
 import pytest
-import torch  # noqa: F401  (imported here, before any in-process run: pytester drops the modules a run imports,
-#                   and torch's C extension cannot be imported a second time in one process)
+
+# imported here, before any in-process run: pytester drops the modules a run imports, and torch's C extension
+# cannot be imported a second time in one process
+import torch  # noqa: F401
 
 pytest_plugins = ["pytester"]
 
@@ -101,6 +102,7 @@ def test_loaded():
 
 
 def test_the_pytest11_entry_point_names_the_plugin_module() -> None:
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
     meta = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     assert meta["project"]["entry-points"]["pytest11"] == {PLUGIN: PLUGIN}
     module = pytest.importorskip(PLUGIN)

@@ -1,9 +1,10 @@
 """One comparison, one row: how far two arrays are apart, judged by a ``Tolerance``, and the table of rows.
 
-The kit's reports (:func:`minigrad.testing.compare_with_torch`, :func:`minigrad.testing.compare_with_finite_differences`)
-are lists of ``Check`` rows: which output or input, max |Δ|, max relative Δ, the distance in ulps, the worst
-element's index and both values there, and what the policy allowed at that element. The report prints as a
-table (pytest shows an ``AssertionError``'s text as is) and displays as HTML in Jupyter.
+The kit's reports (:func:`minigrad.testing.compare_with_torch`,
+:func:`minigrad.testing.compare_with_finite_differences`) are lists of ``Check`` rows: which output or input,
+max |Δ|, max relative Δ, the distance in ulps, the worst element's index and both values there, and what the
+policy allowed at that element. The report prints as a table (pytest shows an ``AssertionError``'s text as
+is) and displays as HTML in Jupyter.
 """
 
 from __future__ import annotations
@@ -127,7 +128,8 @@ class Report:
                 continue
             rows.append([c.name, status, c.dtype, str(c.shape), _num(c.max_abs), _num(c.max_rel),
                          _ulps(c.max_ulp),
-                         "-" if c.index is None or not c.max_abs else str(c.index), _value(c.got if c.max_abs else None),
+                         "-" if c.index is None or not c.max_abs else str(c.index),
+                         _value(c.got if c.max_abs else None),
                          _value(c.expected if c.max_abs else None), _num(c.allowed if c.max_abs else None)])
         return rows
 

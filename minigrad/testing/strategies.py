@@ -14,7 +14,7 @@ Importing this module imports hypothesis; ``import minigrad`` does not.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal, cast
 
 import numpy as np
 from hypothesis import strategies as st
@@ -26,17 +26,18 @@ __all__ = ["arrays", "tensors", "shapes", "broadcastable", "matmul_pairs", "prob
 FLOAT_DTYPES = ("float32", "float64")
 
 
-def shapes(min_dims: int = 0, max_dims: int = 3, min_side: int = 1, max_side: int = 4) -> st.SearchStrategy[Any]:
+def shapes(min_dims: int = 0, max_dims: int = 3, min_side: int = 1, max_side: int = 4
+           ) -> st.SearchStrategy[Any]:
     """Array shapes (tuples), small by default: a comparison's cost grows with the size, its power does not."""
     return hnp.array_shapes(min_dims=min_dims, max_dims=max_dims, min_side=min_side, max_side=max_side)
 
 
-def floats(dtype: Any = "float64", min_value: float | None = -10.0, max_value: float | None = 10.0, *, allow_nan: bool = False,
-           allow_infinity: bool = False, allow_subnormal: bool = False, exclude_zero: bool = False
-           ) -> st.SearchStrategy[float]:
+def floats(dtype: Any = "float64", min_value: float | None = -10.0, max_value: float | None = 10.0, *,
+           allow_nan: bool = False, allow_infinity: bool = False, allow_subnormal: bool = False,
+           exclude_zero: bool = False) -> st.SearchStrategy[float]:
     """Values representable in ``dtype`` within [min_value, max_value] (bounds rounded inwards for float32)."""
     dt = np.dtype(_np_name(dtype))
-    width = dt.itemsize * 8
+    width = cast(Literal[16, 32, 64], dt.itemsize * 8)
     lo, hi = min_value, max_value
     if width < 64 and lo is not None and hi is not None:  # hypothesis wants bounds representable at this width
         lo32, hi32 = dt.type(lo), dt.type(hi)
