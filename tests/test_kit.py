@@ -225,3 +225,12 @@ print('ok')
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
                          env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}, check=False)
     assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr
+
+
+def test_a_run_judged_again_under_another_op_count() -> None:
+    x = np.linspace(1.0, 1.5, 6).astype(np.float32)
+    report = compare_with_torch(scaled(np.float32(1 + 20 * EPS32)), x)
+    assert not report.ok
+    again = report.with_tolerance(n_ops=3)
+    assert again.ok and again.torch_inputs is report.torch_inputs  # the same run, not a new one
+    assert again.check("grad x").allowed > report.check("grad x").allowed

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -163,15 +163,13 @@ def _shape(t: Any) -> tuple[int, ...]:
     return tuple(int(s) for s in t.shape)
 
 
-def _compare_output(name: str, mg: Any, th: Any, n_ops: int, scale: float | None) -> Check:
+def _output_problem(name: str, mg: Any, th: Any) -> Check | None:
+    """A failed check when the two outputs differ in kind, dtype, shape or requires_grad; else None."""
     if _is_tensor(th) != _is_tensor(mg):
         kind = lambda v: "a tensor" if _is_tensor(v) else type(v).__name__
         return problem(name, f"minigrad returned {kind(mg)}, torch {kind(th)}")
     if not _is_tensor(th):
-        a, e = np.asarray(mg), np.asarray(th)
-        if a.dtype.kind not in "biufc" or e.dtype.kind not in "biufc":
-            return Check(name, mg == th) if mg == th else problem(name, f"minigrad {mg!r} != torch {th!r}")
-        return judge(name, a, e, tolerance(e.dtype, n_ops, _scale(e, scale)))
+        return None
     dt = dtype_name(th)
     if dtype_name(mg) != dt:
         return problem(name, f"dtype {dtype_name(mg)} != torch's {dt}", dtype=dtype_name(mg), shape=_shape(mg))
@@ -180,8 +178,21 @@ def _compare_output(name: str, mg: Any, th: Any, n_ops: int, scale: float | None
     if bool(mg.requires_grad) != bool(th.requires_grad):
         return problem(name, f"requires_grad {mg.requires_grad} != torch's {th.requires_grad}", dtype=dt,
                        shape=_shape(th))
+    return None
+
+
+def _compare_output(name: str, mg: Any, th: Any, n_ops: int, scale: float | None) -> Check:
+    bad = _output_problem(name, mg, th)
+    if bad is not None:
+        return bad
+    if not _is_tensor(th):
+        a, e = np.asarray(mg), np.asarray(th)
+        if a.dtype.kind not in "biufc" or e.dtype.kind not in "biufc":
+            return Check(name, True, text=f"{th!r} on both sides") if mg == th else \
+                problem(name, f"minigrad {mg!r} != torch {th!r}")
+        return judge(name, a, e, tolerance(e.dtype, n_ops, _scale(e, scale)))
     e = to_numpy(th)
-    return judge(name, to_numpy(mg), e, tolerance(dt, n_ops, _scale(e, scale)))
+    return judge(name, to_numpy(mg), e, tolerance(dtype_name(th), n_ops, _scale(e, scale)))
 
 
 def _scale(e: np.ndarray, scale: float | None) -> float:
@@ -207,6 +218,28 @@ class MatchReport(Report):
     minigrad_inputs: list[Any] = field(default_factory=list)
     torch_inputs: list[Any] = field(default_factory=list)
     cotangents: list[np.ndarray] = field(default_factory=list)
+    _outs: list[tuple[str, Any, Any]] = field(default_factory=list)
+    _leaves: list[_Leaf] = field(default_factory=list)
+    _check_graph: bool = False
+    _cotangent_text: str = ""
+
+    def with_tolerance(self, n_ops: int | None = None, grad_n_ops: int | None = None, scale: float | None = None,
+                       grad_scale: float | None = None) -> MatchReport:
+        """The same run judged again under the policy for other op counts or scales (the tensors are kept):
+        ``n_ops`` for the outputs (default 1), ``grad_n_ops`` for the gradients (default 2·n_ops)."""
+        n_ops = 1 if n_ops is None else n_ops
+        grad_n_ops = 2 * n_ops if grad_n_ops is None else grad_n_ops
+        checks = [_compare_output(name, mg, th, n_ops, scale) for name, mg, th in self._outs]
+        if self._check_graph:
+            checks += [_compare_graph(name, mg, th) for name, mg, th in self._outs if _is_tensor(th) and _is_tensor(mg)]
+        checks += [_compare_grad(leaf, grad_n_ops, grad_scale) for leaf in self._leaves]
+        tol = tolerance(_first_dtype(self._outs), n_ops)
+        notes = [
+            f"gradients: of Σ⟨output, cotangent⟩ with respect to each input; cotangent {self._cotangent_text}",
+            f"policy (minigrad.testing.tolerances): {tol.reason}; outputs n_ops={n_ops}, gradients n_ops={grad_n_ops}; "
+            "allowed = atol·scale + rtol·|torch|",
+        ]
+        return replace(self, checks=checks, notes=notes)
 
     @property
     def minigrad_output(self) -> Any:
@@ -249,8 +282,6 @@ def compare_with_torch(
     torch = import_torch()
     import minigrad
 
-    n_ops = 1 if n_ops is None else n_ops
-    grad_n_ops = 2 * n_ops if grad_n_ops is None else grad_n_ops
     flags = [requires_grad] * len(inputs) if isinstance(requires_grad, bool) else list(requires_grad)
     if len(flags) != len(inputs):
         raise ValueError(f"requires_grad has {len(flags)} flags for {len(inputs)} inputs")
@@ -263,37 +294,19 @@ def compare_with_torch(
     else:
         mg_out, th_out = fn(*mg_in), torch_fn(*th_in)
 
-    report = MatchReport(title="minigrad vs torch", minigrad_outputs=mg_out, torch_outputs=th_out,
-                         minigrad_inputs=mg_in, torch_inputs=th_in)
     outs = list(_flatten(mg_out, th_out, "output"))
-    diff_outs: list[tuple[str, Any, Any]] = []
-    for name, mg, th in outs:
-        check = _compare_output(name, mg, th, n_ops, scale)
-        report.checks.append(check)
-        if _is_tensor(th) and _is_tensor(mg) and th.requires_grad and not check.text:
-            diff_outs.append((name, mg, th))
-    if check_graph:
-        for name, mg, th in outs:
-            if _is_tensor(th) and _is_tensor(mg):
-                report.checks.append(_compare_graph(name, mg, th))
-
+    diff_outs = [(name, mg, th) for name, mg, th in outs
+                 if _is_tensor(th) and _is_tensor(mg) and th.requires_grad and _output_problem(name, mg, th) is None]
     cots = _cotangents(cotangent, diff_outs, seed)
-    report.cotangents = cots
     if diff_outs:
         minigrad.autograd.backward([m for _, m, _ in diff_outs], [minigrad.tensor(c.copy()) for c in cots])
         torch.autograd.backward([t for _, _, t in diff_outs], [torch.tensor(c.copy()) for c in cots])
-    for leaf in leaves:
-        report.checks.append(_compare_grad(leaf, grad_n_ops, grad_scale))
-
     cot_text = {"random": f"random (uniform in [−2, 2), seed {seed})", "ones": "ones"}.get(
         cotangent if isinstance(cotangent, str) else "", "given")
-    tol = tolerance(_first_dtype(outs), n_ops)
-    report.notes = [
-        f"gradients: of Σ⟨output, cotangent⟩ with respect to each input; cotangent {cot_text}",
-        f"policy (minigrad.testing.tolerances): {tol.reason}; outputs n_ops={n_ops}, gradients n_ops={grad_n_ops}; "
-        "allowed = atol·scale + rtol·|torch|",
-    ]
-    return report
+    report = MatchReport(title="minigrad vs torch", minigrad_outputs=mg_out, torch_outputs=th_out,
+                         minigrad_inputs=mg_in, torch_inputs=th_in, cotangents=cots, _outs=outs, _leaves=leaves,
+                         _check_graph=check_graph, _cotangent_text=cot_text)
+    return report.with_tolerance(n_ops=n_ops, grad_n_ops=grad_n_ops, scale=scale, grad_scale=grad_scale)
 
 
 def _first_dtype(outs: list[tuple[str, Any, Any]]) -> str:
