@@ -322,6 +322,8 @@ def _cotangents(cotangent: Any, diff_outs: list[tuple[str, Any, Any]], seed: int
             raise ValueError(f"cotangent must be 'random', 'ones' or arrays, not {cotangent!r}")
         return [random_cotangent(_shape(t), t.dtype, seed + k) if cotangent == "random"
                 else np.ones(_shape(t), np.dtype(dtype_name(t))) for k, (_, _, t) in enumerate(diff_outs)]
+    if not diff_outs:
+        return []  # nothing to differentiate (e.g. an integer or detached output): no backward to run
     given = [cotangent] if isinstance(cotangent, np.ndarray) or len(diff_outs) == 1 else list(cotangent)
     if len(given) != len(diff_outs):
         raise ValueError(f"{len(given)} cotangents for {len(diff_outs)} differentiable outputs")
