@@ -9,13 +9,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
-from IPython.lib.pretty import pretty
 
 import minigrad
 from minigrad import viz
 from minigrad.examples import make_pipelines
 from minigrad.testing import compare_with_torch
 from minigrad.testing.mirror import run_mirror
+
+
+def pretty(obj: object) -> str:
+    """What IPython's text display shows (IPython comes with ipykernel, in the dev/test requirements)."""
+    return str(pytest.importorskip("IPython.lib.pretty").pretty(obj))
 
 
 def small_graph() -> tuple[minigrad.Tensor, minigrad.Tensor]:
