@@ -1,7 +1,7 @@
 """See the backward graph: Graphviz DOT text of a minigrad graph, of torch's graph, or of both side by side.
 
-    dot = make_dot(loss, params=model)                 # DOT text; no Python graphviz package needed
-    render(dot, "graph.svg")                          # needs the Graphviz ``dot`` program (.svg, .png, .pdf)
+    dot = make_dot(loss, params=model)                 # a DotGraph: the DOT text, drawn inline in Jupyter
+    dot.render("graph.svg")                           # needs the Graphviz ``dot`` program (.svg, .png, .pdf)
     make_dot_pair(loss, torch_loss, params=model, torch_params=torch_model)   # the two graphs, two clusters
     print(format_tree(graph_of(loss, model)))         # the same graph as an indented text tree
 
@@ -11,6 +11,12 @@ of the tensor it produced, the rule it applies and what forward saved for it. Bl
 ``.grad``. Arrows follow ``grad_fn.next_functions``: the direction gradients flow, from the loss to the leaves;
 an edge's label is the slot of ``next_functions`` it leaves from. A slot holding ``None`` (an input that needs no
 gradient, such as the data X) is listed in the box, since torch's graph has no node there.
+
+``make_dot`` returns a :class:`DotGraph`: a ``str`` holding the DOT text (``.source`` too, as a
+``graphviz.Source`` has), with ``render()`` and the display hooks Jupyter calls (``_repr_mimebundle_``,
+``_repr_svg_``): a notebook shows the drawing inline (Graphviz's ``dot`` program makes the SVG); without
+``dot``, the text tree. ``.to_graphviz()`` gives the
+``graphviz.Source`` itself. NumPy stays the only run-time dependency.
 
 ``graph_of`` / ``torch_graph_of`` return the structure the DOT text is drawn from (a ``Graph``): tests compare
 the two engines' graphs through it, and ``match_nodes`` pairs each minigrad node with its torch twin.
@@ -32,8 +38,8 @@ import numpy as np
 from minigrad.autograd.trace import SMALL, format_array, leaf_names, shape_str, short_name
 
 __all__ = [
-    "Graph", "GraphNode", "GraphvizNotFoundError", "graph_of", "torch_graph_of", "make_dot", "make_dot_pair",
-    "render", "dot_available", "format_tree", "match_nodes",
+    "DotGraph", "Graph", "GraphNode", "GraphvizNotFoundError", "graph_of", "torch_graph_of", "make_dot",
+    "make_dot_pair", "render", "dot_available", "format_tree", "match_nodes",
 ]
 
 _FONT = "DejaVu Sans"
@@ -332,9 +338,67 @@ _HEADER = [
 _NOTE = "arrows: grad_fn.next_functions, the way gradients flow (loss → leaves); [k] = slot k"
 
 
+class DotGraph(str):
+    """DOT text of a backward graph (it is the ``str``) that Jupyter draws inline.
+
+    ``source`` is the text; ``render(path)`` writes it as .svg/.png/.pdf/.dot; ``to_graphviz()`` is the
+    ``graphviz.Source`` (needs the ``graphviz`` package); ``tree`` is the graph as an indented text tree, shown
+    where nothing can draw (no Graphviz ``dot`` program).
+    """
+
+    tree: str
+
+    def __new__(cls, text: str, tree: str = "") -> DotGraph:
+        self = super().__new__(cls, text)
+        self.tree = tree
+        return self
+
+    @property
+    def source(self) -> str:
+        """The DOT text (a plain ``str``), as ``graphviz.Source.source``."""
+        return str(self)
+
+    def render(self, path: str | Path, format: str | None = None, dpi: int = 150) -> Path:
+        """Write the graph to ``path`` (see :func:`render`); ``format`` ('svg', 'png', 'pdf', 'dot') is added as
+        the suffix when ``path`` has none. Returns the path written."""
+        path = Path(path)
+        if format is not None and path.suffix.lower() != "." + format.lower():
+            path = path.with_name(path.name + "." + format)
+        return render(str(self), path, dpi=dpi)
+
+    def to_graphviz(self) -> Any:
+        """A ``graphviz.Source`` of this graph (the optional ``graphviz`` Python package)."""
+        import graphviz  # type: ignore[import-untyped]  # optional (only this method uses it); it ships no stubs
+
+        return graphviz.Source(str(self))
+
+    def svg(self) -> str:
+        """The drawing as SVG text; ``GraphvizNotFoundError`` when the ``dot`` program is missing."""
+        exe = shutil.which("dot")
+        if exe is None:
+            raise GraphvizNotFoundError(_INSTALL_HINT)
+        proc = subprocess.run([exe, "-Tsvg"], input=str(self).encode("utf-8"), capture_output=True, check=False)
+        if proc.returncode != 0:
+            raise RuntimeError(f"dot failed ({proc.returncode}): {proc.stderr.decode(errors='replace').strip()}")
+        return proc.stdout.decode("utf-8")
+
+    def _repr_svg_(self) -> str | None:
+        return self.svg() if dot_available() else None
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        text = self.tree or str(self)
+        if not dot_available():
+            return {"text/plain": text + "\n(" + _INSTALL_HINT.split(". ")[0] + ": this is the text tree)"}
+        return {"image/svg+xml": self.svg(), "text/plain": text}
+
+    def _repr_pretty_(self, p: Any, cycle: bool) -> None:
+        p.text(self.tree or str(self))
+
+
 def make_dot(root: Any, params: Any = None, show_grads: bool = False, *, torch_root: Any = None,
-             torch_params: Any = None, title: str | None = None, show_formula: bool = True) -> str:
-    """Graphviz DOT text of the backward graph of ``root`` (a minigrad tensor or node).
+             torch_params: Any = None, title: str | None = None, show_formula: bool = True) -> DotGraph:
+    """The backward graph of ``root`` (a minigrad tensor or node) as a :class:`DotGraph`: its DOT text, drawn
+    inline in Jupyter.
 
     ``params``: a Module (its ``named_parameters``) or a mapping name -> tensor naming the leaves.
     ``show_grads``: show each leaf's ``.grad`` (run backward first). With ``torch_root`` (a torch tensor),
@@ -348,12 +412,12 @@ def make_dot(root: Any, params: Any = None, show_grads: bool = False, *, torch_r
     lines.append(f"  label={_attr_lines(*([title] if title else []), _NOTE)};")
     lines += _body(graph, show_grads, show_formula, "  ")
     lines.append("}")
-    return "\n".join(lines) + "\n"
+    return DotGraph("\n".join(lines) + "\n", format_tree(graph))
 
 
 def make_dot_pair(mg_root: Any, torch_root: Any, params: Any = None, torch_params: Any = None,
-                  show_grads: bool = False, title: str | None = None, show_formula: bool = True) -> str:
-    """DOT text with two clusters, minigrad's graph and torch's graph of the same model, side by side.
+                  show_grads: bool = False, title: str | None = None, show_formula: bool = True) -> DotGraph:
+    """A :class:`DotGraph` with two clusters, minigrad's graph and torch's graph of the same model, side by side.
 
     ``torch_params`` names torch's leaves (defaults to ``params`` when that is a mapping of names only used
     for labels; pass the torch Module to name its parameters).
@@ -371,7 +435,8 @@ def make_dot_pair(mg_root: Any, torch_root: Any, params: Any = None, torch_param
         lines += _body(graph, show_grads, show_formula and name == "minigrad", "    ")
         lines.append("  }")
     lines.append("}")
-    return "\n".join(lines) + "\n"
+    tree = f"{verdict}\nminigrad:\n{format_tree(mg)}\ntorch:\n{format_tree(tg)}"
+    return DotGraph("\n".join(lines) + "\n", tree)
 
 
 # ---------------------------------------------------------------------------------------------- rendering

@@ -1,16 +1,14 @@
-"""Shared test set-up: hypothesis profiles. "ci" (the default: the same examples on every run and machine),
-"dev" (new random examples each run, replaying failures saved in .hypothesis/) and "deep" (thousands of
-examples per property, for long local runs); pick one with HYPOTHESIS_PROFILE."""
+"""Shared test set-up: minigrad's pytest plugin (``--torch-ref``, the ``matches_torch`` fixture) and the
+hypothesis profiles of ``minigrad.testing.profiles``: "ci" (the default: the same examples on every run and
+machine), "dev" (new random examples each run, replaying failures saved in .hypothesis/) and "deep" (thousands
+of examples per property, for long local runs); pick one with HYPOTHESIS_PROFILE."""
 
 from __future__ import annotations
 
-import os
+from minigrad.testing.profiles import load_profile
 
-from hypothesis import HealthCheck, settings
+# An installed minigrad registers the plugin through its pytest11 entry point under this same name, so pytest
+# does not load it twice.
+pytest_plugins = ["minigrad.testing.pytest_plugin"]
 
-settings.register_profile("ci", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow],
-                          derandomize=True, print_blob=True)
-settings.register_profile("dev", max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("deep", max_examples=2000, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+load_profile()

@@ -18,6 +18,7 @@ from minigrad._dtype import get_default_dtype
 from minigrad._tensor.arithmetic import ArithmeticMethods
 from minigrad._tensor.autograd import AutogradMethods
 from minigrad._tensor.conversion import ConversionMethods
+from minigrad._tensor.display import DisplayMethods
 from minigrad._tensor.inplace import InplaceMethods
 from minigrad._tensor.reduction import ReductionMethods
 from minigrad._tensor.shape import ShapeMethods
@@ -33,6 +34,7 @@ class Tensor(
     InplaceMethods,
     ConversionMethods,
     AutogradMethods,
+    DisplayMethods,
     TensorBase,
 ):
     """A multi-dimensional array with autograd. Build one with ``minigrad.tensor(...)``."""

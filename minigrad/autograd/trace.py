@@ -18,6 +18,7 @@ other threads, and removes its observer on exit even when backward raises.
 
 from __future__ import annotations
 
+import html
 import re
 import threading
 import weakref
@@ -233,6 +234,14 @@ class Trace:
 
     def __str__(self) -> str:
         return self.table()
+
+    # -- notebooks: the table, as text (IPython) or in a <pre> block (Jupyter) ---------------------------------
+    def _repr_pretty_(self, p: Any, cycle: bool) -> None:
+        p.text(self.table() if self.records else "Trace: no backward recorded yet")
+
+    def _repr_html_(self) -> str:
+        head = f"<b>backward ran {len(self.records)} node(s), in this order</b>"
+        return f"{head}<pre>{html.escape(self.table())}</pre>"
 
 
 def _grad_text(g: np.ndarray | None, max_elems: int) -> str:

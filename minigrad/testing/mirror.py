@@ -19,6 +19,7 @@ drives two objects that speak the same API.
 
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -212,6 +213,16 @@ class MirrorTrace:
                          + ("" if r.ok else "  <- out of tolerance"))
         lines.append(self.verdict())
         return "\n".join(lines)
+
+    # -- notebooks: the report, as text (IPython) or as a <pre> block under the coloured verdict (Jupyter) -----
+    def _repr_pretty_(self, p: Any, cycle: bool) -> None:
+        p.text(self.report(every=max(1, len(self.steps) // 20)))
+
+    def _repr_html_(self) -> str:
+        color = "#1a7f37" if self.ok else "#c00000"
+        body = self.report(every=max(1, len(self.steps) // 20))
+        return (f'<p style="color:{color}"><b>{html.escape(self.verdict())}</b></p>'
+                f"<pre>{html.escape(body)}</pre>")
 
 
 def copy_parameters(source: Any, target: Any) -> None:

@@ -27,7 +27,8 @@ from typing import Any
 import numpy as np
 
 __all__ = ["Tolerance", "TOLERANCES", "tolerance", "assert_close", "ulp_distance", "max_ulp_distance",
-           "max_abs_diff", "max_rel_diff", "training_ops", "training_tolerance"]
+           "max_abs_diff", "max_rel_diff", "training_ops", "training_tolerance", "finite_difference_tolerance",
+           "ELEMENTWISE", "TRANSCENDENTAL", "GRAD_OF_TRANSCENDENTAL", "sum_ops"]
 
 EPS32 = float(np.finfo(np.float32).eps)  # 2^-23
 EPS64 = float(np.finfo(np.float64).eps)  # 2^-52
@@ -54,6 +55,24 @@ TOLERANCES: dict[str, Tolerance] = {
         "floats (≤ 2 ulp apart); 4 ulp of headroom, and atol relative to unit-scale operands for cancellation",
     ),
 }
+
+
+# --------------------------------------------------------------------------- op counts (the ``n_ops`` of a result)
+#: One IEEE operation (+ − × ÷, neg, abs, clamp, relu): correctly rounded on both sides, so results are normally
+#: bit-identical; 1 op is the policy's floor.
+ELEMENTWISE = 1
+#: exp/log/tanh/sigmoid/pow: NumPy and torch (SLEEF) each round to ≤ 1 ulp, possibly to different neighbours, and
+#: sigmoid is exp followed by an add and a divide.
+TRANSCENDENTAL = 2
+#: The gradient of a transcendental op: the forward's value (2) and the backward's multiplies by it.
+GRAD_OF_TRANSCENDENTAL = 4
+
+
+def sum_ops(n: int) -> int:
+    """Op count of an n-term sum (sum, mean, a dot product, matmul, a gradient summed over a broadcast):
+    ⌈log2 n⌉ + 1, the depth of a pairwise sum, whose error is ≤ ~log2(n)·ε relative to Σ|xᵢ| (pass that
+    as ``scale``)."""
+    return max(math.ceil(math.log2(max(n, 1))), 0) + 1
 
 
 def tolerance(dtype: Any, n_ops: int = 1, scale: float = 1.0) -> Tolerance:
