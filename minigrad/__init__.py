@@ -4,7 +4,7 @@
 ``minigrad.nn``, ``minigrad.optim``, ``minigrad.autograd``, ``minigrad.no_grad``, ``minigrad.float32``...
 """
 
-from minigrad import _dtype, autograd, nn, ops, optim
+from minigrad import _dtype, autograd, nn, ops, optim, utils
 from minigrad._creation import (
     arange,
     as_tensor,
@@ -94,6 +94,7 @@ from minigrad.functional_api import (
     unsqueeze,
     where,
 )
+from minigrad.random import Generator
 from minigrad.serialization import load, save
 from minigrad.tensor import Size, Tensor, matmul
 
@@ -111,4 +112,5 @@ __all__ = [
     "t", "mm", "dot", "round", "where", "allclose", "equal", "is_tensor", "numel", "argmax", "argmin", "isnan",
     "maximum", "minimum", "add", "sub", "mul", "div", "pow", "neg", "reciprocal",
     "save", "load",
+    "Generator", "utils",
 ]
