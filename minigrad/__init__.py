@@ -94,6 +94,19 @@ from minigrad.functional_api import (
     unsqueeze,
     where,
 )
+from minigrad._device_api import device, get_default_device, set_default_device
+from minigrad._tensor.factories import (
+    BoolTensor,
+    ByteTensor,
+    CharTensor,
+    DoubleTensor,
+    FloatTensor,
+    HalfTensor,
+    IntTensor,
+    LongTensor,
+    ShortTensor,
+)
+from minigrad.autograd.inference_mode import inference_mode
 from minigrad.random import Generator
 from minigrad.serialization import load, save
 from minigrad.tensor import Size, Tensor, matmul
@@ -112,5 +125,6 @@ __all__ = [
     "t", "mm", "dot", "round", "where", "allclose", "equal", "is_tensor", "numel", "argmax", "argmin", "isnan",
     "maximum", "minimum", "add", "sub", "mul", "div", "pow", "neg", "reciprocal",
     "save", "load",
-    "Generator", "utils",
+    "Generator", "utils", "device", "set_default_device", "get_default_device", "inference_mode", "FloatTensor",
+    "DoubleTensor", "HalfTensor", "LongTensor", "IntTensor", "ShortTensor", "CharTensor", "ByteTensor", "BoolTensor",
 ]

@@ -21,6 +21,7 @@ from minigrad import _dtype
 from minigrad._device import check_device, device_type, is_device
 from minigrad._dtype import dtype as _DtypeClass
 from minigrad._dtype import from_numpy_dtype, get_default_dtype, to_numpy_dtype
+from minigrad._tensor.factories import FactoriesMethods
 from minigrad.autograd import engine as _engine
 from minigrad.autograd import function as _function
 from minigrad.autograd import grad_mode
@@ -240,7 +241,7 @@ def _other(x: Any) -> Any:
     raise TypeError(f"unsupported operand type for a Tensor operation: '{type(x).__name__}'")
 
 
-class Tensor:
+class Tensor(FactoriesMethods):
     """A multi-dimensional array with autograd. Build one with ``minigrad.tensor(...)``."""
 
     __slots__ = ("__weakref__", "_acc", "_data", "_requires_grad", "_retains_grad", "_vc", "grad", "grad_fn")

@@ -49,6 +49,10 @@ ALIASES: dict[str, str] = {
     "torch.nn.parameter": "minigrad.nn.parameter",
     "torch.optim": "minigrad.optim",
     "torch.autograd": "minigrad.autograd",
+    "torch.optim.lr_scheduler": "minigrad.optim.lr_scheduler",
+    "torch.utils": "minigrad.utils",
+    "torch.utils.data": "minigrad.utils.data",
+    "torch.nn.utils": "minigrad.nn.utils",
 }
 # Packages built on torch: under run-as-torch they would import the alias and fail obscurely, so say it upfront.
 ECOSYSTEM = ("torchvision", "torchaudio", "torchtext", "torchdata", "torchmetrics", "functorch", "lightning",

@@ -13,7 +13,6 @@ kernels and changes nothing here.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
