@@ -541,6 +541,8 @@ class Tensor(FactoriesMethods):
             raise TypeError(f"type(): argument 'non_blocking' (position 2) must be bool, not {kind}")
         if dtype is None:
             return f"{display_module}.{self.dtype.scalar_name}Tensor"
+        if isinstance(dtype, type) and hasattr(dtype, "_dtype_name"):  # FloatTensor & co (_tensor/factories.py)
+            dtype = dtype.dtype
         if isinstance(dtype, str):  # "torch.DoubleTensor" / "minigrad.DoubleTensor"
             name = dtype.split(".")[-1].removesuffix("Tensor")
             match = [d for d in _dtype._FROM_NP.values() if d.scalar_name == name and dtype.count(".") == 1]
