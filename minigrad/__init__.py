@@ -30,6 +30,7 @@ from minigrad._creation import (
     zeros,
     zeros_like,
 )
+from minigrad._device_api import device, get_default_device, set_default_device
 from minigrad._dtype import (
     bool,
     double,
@@ -50,7 +51,19 @@ from minigrad._dtype import (
     short,
     uint8,
 )
+from minigrad._tensor.factories import (
+    BoolTensor,
+    ByteTensor,
+    CharTensor,
+    DoubleTensor,
+    FloatTensor,
+    HalfTensor,
+    IntTensor,
+    LongTensor,
+    ShortTensor,
+)
 from minigrad.autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from minigrad.autograd.inference_mode import inference_mode
 from minigrad.functional_api import (
     abs,
     add,
@@ -94,19 +107,6 @@ from minigrad.functional_api import (
     unsqueeze,
     where,
 )
-from minigrad._device_api import device, get_default_device, set_default_device
-from minigrad._tensor.factories import (
-    BoolTensor,
-    ByteTensor,
-    CharTensor,
-    DoubleTensor,
-    FloatTensor,
-    HalfTensor,
-    IntTensor,
-    LongTensor,
-    ShortTensor,
-)
-from minigrad.autograd.inference_mode import inference_mode
 from minigrad.random import Generator
 from minigrad.serialization import load, save
 from minigrad.tensor import Size, Tensor, matmul
