@@ -1879,9 +1879,9 @@ def _batched_dtypes(a: Tensor, b: Tensor, na: int) -> Tensor:
     raise NotImplementedError('"bmm" not implemented for \'Bool\'')
 
 
-def matmul(a: Any, b: Any) -> Tensor:
+def matmul(input: Any, other: Any) -> Tensor:
     """torch.matmul: dot (1-d·1-d), mv, mm, vector·matrix (unsqueeze → mm → squeeze) and batched."""
-    a, b = _other(a), _other(b)
+    a, b = _other(input), _other(other)
     if not isinstance(a, Tensor) or not isinstance(b, Tensor):
         raise TypeError("matmul(): argument 'other' must be Tensor")
     la = _linalg
