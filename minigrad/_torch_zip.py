@@ -273,7 +273,7 @@ class _Writer:
             self.obj(v)
         self.op({1: pickle.TUPLE1, 2: pickle.TUPLE2, 3: pickle.TUPLE3}.get(len(items), pickle.TUPLE))
 
-    def obj(self, v: Any) -> None:  # noqa: C901 - one branch per supported type
+    def obj(self, v: Any) -> None:
         from minigrad._tensor import Size, Tensor
         from minigrad.nn.parameter import Parameter
 

@@ -116,11 +116,11 @@ def test_inference_mode_matches_torch() -> None:
             assert (x * 2).requires_grad
 
         @lib.inference_mode()
-        def f() -> Any:
+        def f(x: Any = x) -> Any:
             return (x * 2).requires_grad
 
         @lib.inference_mode
-        def g() -> Any:
+        def g(x: Any = x) -> Any:
             return (x * 2).requires_grad
 
         assert f() is False and g() is False and (x * 2).requires_grad
