@@ -21,6 +21,8 @@ class device:  # noqa: N801 - torch's name
     """A device name: ``type`` (``"cpu"``, ``"cuda"``, ...) and ``index`` (None or an int)."""
 
     __slots__ = ("type", "index")
+    type: str
+    index: int | None
 
     def __init__(self, type: Any, index: int | None = None) -> None:
         if isinstance(type, device):

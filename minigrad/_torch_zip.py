@@ -283,7 +283,11 @@ class _Writer:
             self.op(pickle.NEWTRUE if v else pickle.NEWFALSE)
         elif isinstance(v, Parameter):
             self.glob("torch._utils", "_rebuild_parameter")
-            self.tuple_of_raw(lambda: (self.tensor(v), self.obj(bool(v.requires_grad)), self.ordered_dict({})))
+            self.op(pickle.MARK)
+            self.tensor(v)
+            self.obj(bool(v.requires_grad))
+            self.ordered_dict({})
+            self.op(pickle.TUPLE)
             self.op(pickle.REDUCE)
         elif isinstance(v, Tensor):
             self.tensor(v)

@@ -4,13 +4,11 @@ grad), and ``inference_mode(False)`` changes nothing, as in torch."""
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any
 
-from minigrad.autograd.grad_mode import no_grad
+from minigrad.autograd.grad_mode import F, no_grad
 
 __all__ = ["inference_mode"]
-
-F = TypeVar("F")
 
 
 class inference_mode(no_grad):  # noqa: N801 - torch's name
@@ -35,4 +33,4 @@ class inference_mode(no_grad):  # noqa: N801 - torch's name
             super().__exit__(*exc)
 
     def __call__(self, fn: F) -> F:
-        return super().__call__(fn) if self._active else fn  # type: ignore[arg-type]
+        return super().__call__(fn) if self._active else fn

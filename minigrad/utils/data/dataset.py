@@ -121,7 +121,8 @@ def random_split(dataset: Any, lengths: Sequence[int | float], generator: Any = 
         raise ValueError("Sum of input lengths does not equal the length of the input dataset!")
     indices = gen.randperm(int(sum(lengths))).tolist()
     out, offset = [], 0
-    for length in lengths:
-        offset += int(length)
-        out.append(Subset(dataset, indices[offset - int(length):offset]))
+    for size in lengths:
+        n = int(size)
+        offset += n
+        out.append(Subset(dataset, indices[offset - n:offset]))
     return out
