@@ -36,14 +36,13 @@ import pickle
 import pickletools
 import secrets
 import struct
-import tempfile
 import zipfile
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
-__all__ = ["save", "load", "is_torch_zip_path"]
+__all__ = ["encode", "load", "is_torch_zip_path"]
 
 _STORAGES = {  # torch's storage class names for the dtypes minigrad has
     "FloatStorage": np.float32, "DoubleStorage": np.float64, "HalfStorage": np.float16, "LongStorage": np.int64,
@@ -418,27 +417,18 @@ def _records(obj: Any) -> list[tuple[str, bytes]]:
     return records
 
 
-def save(obj: Any, f: str | os.PathLike[str]) -> None:
-    """Write ``obj`` to ``f`` in torch's zip format (atomically: a temporary file renamed over ``f``)."""
-    path = os.fspath(f)
-    prefix = os.path.splitext(os.path.basename(path))[0] or "archive"
-    records = _records(obj)  # fails (TypeError) before any file is touched
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".minigrad-", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_STORED) as archive:
-            for name, data in records:
-                info = zipfile.ZipInfo(f"{prefix}/{name}", date_time=(1980, 1, 1, 0, 0, 0))
-                # torch's alignment: an extra field "FB" pads the local header so the data starts at k·64
-                start = raw.tell() + 30 + len(info.filename.encode())
-                pad = (-(start + 4)) % _ALIGN
-                info.extra = b"FB" + struct.pack("<H", pad) + b"Z" * pad
-                archive.writestr(info, data)
-            archive.close()
-            raw.flush()
-            os.fsync(raw.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+def encode(obj: Any, f: str | os.PathLike[str]) -> bytes:
+    """The bytes of ``obj`` in torch's zip format, its records under the folder named after ``f``'s stem (as
+    ``torch.save`` names it); ``minigrad.save`` writes them atomically."""
+    prefix = os.path.splitext(os.path.basename(os.fspath(f)))[0] or "archive"
+    records = _records(obj)  # a TypeError for an unsupported object, before any file is touched
+    raw = io.BytesIO()
+    with zipfile.ZipFile(raw, "w", zipfile.ZIP_STORED) as archive:
+        for name, data in records:
+            info = zipfile.ZipInfo(f"{prefix}/{name}", date_time=(1980, 1, 1, 0, 0, 0))
+            # torch's alignment: an extra field "FB" pads the local header so the data starts at k·64
+            start = raw.tell() + 30 + len(info.filename.encode())
+            pad = (-(start + 4)) % _ALIGN
+            info.extra = b"FB" + struct.pack("<H", pad) + b"Z" * pad
+            archive.writestr(info, data)
+    return raw.getvalue()

@@ -252,9 +252,8 @@ def save(obj: Mapping[str, Any], f: str | os.PathLike[str] | Any) -> None:
 
     A path is written atomically: to a temporary file beside it, then renamed over it.
     """
-    if _torch_zip.is_torch_zip_path(f):  # .pt/.pth: torch's zip checkpoint format (minigrad/_torch_zip.py)
-        return _torch_zip.save(obj, f)
-    data = _encode(obj)
+    # .pt/.pth: torch's zip checkpoint format (minigrad/_torch_zip.py); anything else: safetensors
+    data = _torch_zip.encode(obj, f) if _torch_zip.is_torch_zip_path(f) else _encode(obj)
     if hasattr(f, "write"):
         f.write(data)
         return

@@ -21,7 +21,7 @@ from minigrad._tensor import Tensor
 from minigrad.autograd.function import EPOCH
 
 __all__ = ["lerp_", "addcmul_", "addcdiv_", "check_grad", "check_real", "check_state", "new_step", "bump",
-           "scalar_dtype"]
+           "scalar_dtype", "scalar_lr", "check_nonnegative", "check_flags", "run_closure"]
 
 
 def scalar_dtype() -> np.dtype:
@@ -54,6 +54,44 @@ def addcmul_(out: np.ndarray, t1: np.ndarray, t2: np.ndarray, value: float) -> N
 def addcdiv_(out: np.ndarray, t1: np.ndarray, t2: np.ndarray, value: float) -> None:
     """out ← out + value·t1/t2, evaluated as torch's kernel: ((value·t1)/t2) added to out."""
     out += (out.dtype.type(value) * t1) / t2
+
+
+def scalar_lr(lr: Any) -> Any:
+    """A 1-element tensor ``lr`` as its number (torch keeps the tensor; minigrad's updates read floats)."""
+    if isinstance(lr, Tensor):
+        if lr.numel() != 1:
+            raise ValueError("Tensor lr must be 1-element")
+        return lr.item()
+    return lr
+
+
+_LABELS = {"lr": "learning rate", "eps": "epsilon value"}
+
+
+def check_nonnegative(**values: Any) -> None:
+    """torch's constructor checks, in the order given: ``Invalid learning rate: -1.0``, ``Invalid epsilon
+    value: ...``, ``Invalid <name> value: ...``."""
+    for key, v in values.items():
+        if not 0.0 <= v:
+            raise ValueError(f"Invalid {_LABELS.get(key, key + ' value')}: {v}")
+
+
+def check_flags(name: str, differentiable: bool, fused: bool | None, foreach: bool | None) -> None:
+    """``foreach``/``fused`` pick torch kernels of the same math (recorded only); ``differentiable`` is refused."""
+    if differentiable:
+        raise NotImplementedError(f"{name}(differentiable=True) is not supported by minigrad")
+    if fused and foreach:
+        raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
+
+
+def run_closure(closure: Any) -> Any:
+    """``step(closure)``: re-evaluate the loss with grad enabled (torch's contract); None without a closure."""
+    if closure is None:
+        return None
+    from minigrad.autograd.grad_mode import enable_grad
+
+    with enable_grad():
+        return closure()
 
 
 def check_real(name: str, group: dict[str, Any], keys: Iterable[str]) -> None:

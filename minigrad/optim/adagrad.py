@@ -7,7 +7,19 @@ from typing import Any
 import numpy as np
 
 from minigrad._tensor import Tensor
-from minigrad.optim._update import addcdiv_, addcmul_, bump, check_grad, check_real, check_state, new_step
+from minigrad.optim._update import (
+    addcdiv_,
+    addcmul_,
+    bump,
+    check_flags,
+    check_grad,
+    check_nonnegative,
+    check_real,
+    check_state,
+    new_step,
+    run_closure,
+    scalar_lr,
+)
 from minigrad.optim.optimizer import Optimizer
 
 __all__ = ["Adagrad", "adagrad_update"]
@@ -43,24 +55,10 @@ class Adagrad(Optimizer):
     def __init__(self, params: Any, lr: float = 1e-2, lr_decay: float = 0, weight_decay: float = 0,
                  initial_accumulator_value: float = 0, eps: float = 1e-10, foreach: bool | None = None, *,
                  maximize: bool = False, differentiable: bool = False, fused: bool | None = None) -> None:
-        if isinstance(lr, Tensor):
-            if lr.numel() != 1:
-                raise ValueError("Tensor lr must be 1-element")
-            lr = lr.item()
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if not 0.0 <= lr_decay:
-            raise ValueError(f"Invalid lr_decay value: {lr_decay}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
-        if not 0.0 <= initial_accumulator_value:
-            raise ValueError(f"Invalid initial_accumulator_value value: {initial_accumulator_value}")
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        if differentiable:
-            raise NotImplementedError("Adagrad(differentiable=True) is not supported by minigrad")
-        if fused and foreach:
-            raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
+        lr = scalar_lr(lr)
+        check_nonnegative(lr=lr, lr_decay=lr_decay, weight_decay=weight_decay,
+                          initial_accumulator_value=initial_accumulator_value, eps=eps)
+        check_flags("Adagrad", differentiable, fused, foreach)
         defaults = dict(lr=lr, lr_decay=lr_decay, eps=eps, weight_decay=weight_decay,
                         initial_accumulator_value=initial_accumulator_value, foreach=foreach, maximize=maximize,
                         differentiable=differentiable, fused=fused)
@@ -75,12 +73,7 @@ class Adagrad(Optimizer):
 
     def step(self, closure: Any = None) -> Any:
         """Update every parameter that has a gradient; everything is checked before anything is written."""
-        loss = None
-        if closure is not None:
-            from minigrad.autograd.grad_mode import enable_grad
-
-            with enable_grad():
-                loss = closure()
+        loss = run_closure(closure)
         plan = []
         for group in self.param_groups:
             check_real("Adagrad", group, ("lr", "lr_decay", "eps", "weight_decay"))

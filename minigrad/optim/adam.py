@@ -7,7 +7,20 @@ from typing import Any
 import numpy as np
 
 from minigrad._tensor import Tensor
-from minigrad.optim._update import addcdiv_, addcmul_, bump, check_grad, check_real, check_state, lerp_, new_step
+from minigrad.optim._update import (
+    addcdiv_,
+    addcmul_,
+    bump,
+    check_flags,
+    check_grad,
+    check_nonnegative,
+    check_real,
+    check_state,
+    lerp_,
+    new_step,
+    run_closure,
+    scalar_lr,
+)
 from minigrad.optim.optimizer import Optimizer
 
 __all__ = ["Adam", "adam_update"]
@@ -79,21 +92,11 @@ class Adam(Optimizer):
                  differentiable: bool = False, fused: bool | None = None,
                  decoupled_weight_decay: bool = False) -> None:
         """``foreach``/``fused``/``capturable`` choose torch kernels of the same math: recorded, not used."""
-        if isinstance(lr, Tensor):
-            if lr.numel() != 1:
-                raise ValueError("Tensor lr must be 1-element")
-            lr = lr.item()
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
+        lr = scalar_lr(lr)
+        check_nonnegative(lr=lr, eps=eps)
         betas = _check_betas(betas)
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
-        if differentiable:
-            raise NotImplementedError(f"{self._name}(differentiable=True) is not supported by minigrad")
-        if fused and foreach:
-            raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
+        check_nonnegative(weight_decay=weight_decay)
+        check_flags(self._name, differentiable, fused, foreach)
         defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad, maximize=maximize,
                         foreach=foreach, capturable=capturable, differentiable=differentiable, fused=fused,
                         decoupled_weight_decay=decoupled_weight_decay)
@@ -102,12 +105,7 @@ class Adam(Optimizer):
     def step(self, closure: Any = None) -> Any:
         """Update every parameter that has a gradient. Everything is checked first (hyper-parameters, gradients,
         loaded state); only then is anything written, so an error leaves parameters and state unchanged."""
-        loss = None
-        if closure is not None:
-            from minigrad.autograd.grad_mode import enable_grad
-
-            with enable_grad():
-                loss = closure()
+        loss = run_closure(closure)
         plan = []
         for group in self.param_groups:
             check_real(self._name, group, ("lr", "eps", "weight_decay"))

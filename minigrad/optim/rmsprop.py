@@ -7,7 +7,20 @@ from typing import Any
 import numpy as np
 
 from minigrad._tensor import Tensor
-from minigrad.optim._update import addcdiv_, addcmul_, bump, check_grad, check_real, check_state, lerp_, new_step
+from minigrad.optim._update import (
+    addcdiv_,
+    addcmul_,
+    bump,
+    check_flags,
+    check_grad,
+    check_nonnegative,
+    check_real,
+    check_state,
+    lerp_,
+    new_step,
+    run_closure,
+    scalar_lr,
+)
 from minigrad.optim.optimizer import Optimizer
 
 __all__ = ["RMSprop", "rmsprop_update"]
@@ -58,22 +71,9 @@ class RMSprop(Optimizer):
     def __init__(self, params: Any, lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8,
                  weight_decay: float = 0, momentum: float = 0, centered: bool = False, capturable: bool = False,
                  foreach: bool | None = None, maximize: bool = False, differentiable: bool = False) -> None:
-        if isinstance(lr, Tensor):
-            if lr.numel() != 1:
-                raise ValueError("Tensor lr must be 1-element")
-            lr = lr.item()
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        if not 0.0 <= momentum:
-            raise ValueError(f"Invalid momentum value: {momentum}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
-        if not 0.0 <= alpha:
-            raise ValueError(f"Invalid alpha value: {alpha}")
-        if differentiable:
-            raise NotImplementedError("RMSprop(differentiable=True) is not supported by minigrad")
+        lr = scalar_lr(lr)
+        check_nonnegative(lr=lr, eps=eps, momentum=momentum, weight_decay=weight_decay, alpha=alpha)
+        check_flags("RMSprop", differentiable, None, foreach)
         defaults = dict(lr=lr, momentum=momentum, alpha=alpha, eps=eps, centered=centered,
                         weight_decay=weight_decay, capturable=capturable, foreach=foreach, maximize=maximize,
                         differentiable=differentiable)
@@ -81,12 +81,7 @@ class RMSprop(Optimizer):
 
     def step(self, closure: Any = None) -> Any:
         """Update every parameter that has a gradient; everything is checked before anything is written."""
-        loss = None
-        if closure is not None:
-            from minigrad.autograd.grad_mode import enable_grad
-
-            with enable_grad():
-                loss = closure()
+        loss = run_closure(closure)
         plan = []
         for group in self.param_groups:
             check_real("RMSprop", group, ("lr", "alpha", "eps", "weight_decay", "momentum"))
