@@ -15,8 +15,9 @@ A torch feature minigrad lacks fails where it is used, naming it:
   (``torch.utils.data``) or a package built on torch (``torchvision``) raises :class:`UnsupportedImport` (a
   ``ModuleNotFoundError``, so ``try: import torchvision / except ImportError`` keeps working).
 
-Both derive from :class:`Unsupported`. ``torch.cuda.is_available()`` is False and ``torch.device("cpu")`` works:
-minigrad runs on the CPU, so a script that picks its device that way runs as on a machine without a GPU.
+Both derive from :class:`Unsupported`. ``torch.cuda.is_available()`` is False and ``torch.device(...)`` is
+``minigrad.device`` (any device torch's CPU build names; allocating on an accelerator fails as there): minigrad
+runs on the CPU, so a script that picks its device that way runs as on a machine without a GPU.
 """
 
 from __future__ import annotations
@@ -142,29 +143,6 @@ class _StubModule(types.ModuleType):
         raise UnsupportedAttribute(_message(f"{self.__name__}.{name}"), name=name)
 
 
-class device:  # noqa: N801 - torch's name
-    """``torch.device("cpu")``: the only device minigrad has (others are Unsupported)."""
-
-    def __init__(self, type: str = "cpu", index: int | None = None) -> None:
-        if isinstance(type, device):
-            type = type.type
-        if type.split(":")[0] != "cpu":
-            raise Unsupported(_message(f"torch.device({type!r})"))
-        self.type, self.index = "cpu", None
-
-    def __repr__(self) -> str:
-        return "device(type='cpu')"
-
-    def __str__(self) -> str:
-        return "cpu"
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, device) or other == "cpu"
-
-    def __hash__(self) -> int:
-        return hash("cpu")
-
-
 def _cuda_stub() -> types.ModuleType:
     cuda = _StubModule("torch.cuda", "CUDA: not available under minigrad (CPU only).")
     cuda.is_available = lambda: False  # type: ignore[attr-defined]
@@ -180,7 +158,7 @@ def _make_alias(name: str) -> _AliasModule:
         module._extras["__all__"] = [n for n in target.__all__ if f"{name}.{n}" in ALIASES
                                      or not isinstance(getattr(target, n, None), types.ModuleType)]
     if name == "torch":
-        module._extras.update(cuda=_cuda_stub(), device=device, __version__=f"{TORCH_VERSION}+minigrad")
+        module._extras.update(cuda=_cuda_stub(), __version__=f"{TORCH_VERSION}+minigrad")
     return module
 
 
