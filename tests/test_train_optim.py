@@ -255,3 +255,39 @@ def test_version_counter_and_closure() -> None:
     assert opt.step(closure).item() == 9.0
     with pytest.raises(RuntimeError, match="modified by an inplace operation"):
         y.sum().backward()
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_torch_foreach_path_agrees_too(name: str) -> None:
+    """torch's default on CPU is the single-tensor path (foreach=None resolves to it); its foreach=True path
+    gives the same numbers here, so minigrad matches both within the policy."""
+    rng = np.random.default_rng(5)
+    arrays = [rng.normal(size=(40, 3)), rng.normal(size=7)]
+    targets, curv = [rng.normal(size=a.shape) for a in arrays], [rng.uniform(0.5, 2, size=a.shape) for a in arrays]
+    mg_opt, _, mg_params, _ = _pair(name, {"lr": 0.02}, arrays)
+    th_params = [torch.nn.Parameter(torch.tensor(a.copy())) for a in arrays]
+    th_opt = getattr(torch.optim, name)(th_params, lr=0.02, foreach=True)
+    scale = _run(mg_opt, th_opt, mg_params, th_params, rng, 50, targets, curv)
+    tol = training_tolerance("float64", 50, OPS_PER_STEP, scale)
+    for pm, pt in zip(mg_params, th_params):
+        a, e = pm.detach().numpy(), pt.detach().numpy()
+        assert (np.abs(a - e) <= tol.atol + tol.rtol * np.abs(e)).all(), f"max |Δ| {np.abs(a - e).max()}"
+
+
+@pytest.mark.parametrize("suffix", [".safetensors", ".pt"])
+def test_adam_state_through_minigrad_save_and_load(tmp_path: Any, suffix: str) -> None:
+    p = minigrad.nn.Parameter(minigrad.tensor([1.0, -2.0, 3.0]))
+    opt = minigrad.optim.Adam([p], lr=0.1, amsgrad=True)
+    for _ in range(3):
+        p.grad = minigrad.tensor([0.5, -1.0, 2.0])
+        opt.step()
+    minigrad.save(opt.state_dict(), tmp_path / f"adam{suffix}")
+    q = minigrad.nn.Parameter(minigrad.tensor(p.tolist()))
+    opt2 = minigrad.optim.Adam([q], lr=0.1, amsgrad=True)
+    opt2.load_state_dict(minigrad.load(tmp_path / f"adam{suffix}"))
+    for o, t in ((opt, p), (opt2, q)):
+        t.grad = minigrad.tensor([1.0, 1.0, 1.0])
+        o.step()
+    assert p.tolist() == q.tolist()
+    assert opt2.state_dict()["state"][0]["step"].item() == 4.0
+    assert opt2.state_dict()["state"][0]["step"].dtype == minigrad.float32
