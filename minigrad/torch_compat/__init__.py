@@ -34,6 +34,7 @@ import types
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from minigrad._device_api import device  # torch.device under run-as-torch is minigrad.device
 from minigrad.torch_compat._torch_names import NAMES, TORCH_VERSION
 
 __all__ = [
@@ -158,7 +159,7 @@ def _make_alias(name: str) -> _AliasModule:
         module._extras["__all__"] = [n for n in target.__all__ if f"{name}.{n}" in ALIASES
                                      or not isinstance(getattr(target, n, None), types.ModuleType)]
     if name == "torch":
-        module._extras.update(cuda=_cuda_stub(), __version__=f"{TORCH_VERSION}+minigrad")
+        module._extras.update(cuda=_cuda_stub(), device=device, __version__=f"{TORCH_VERSION}+minigrad")
     return module
 
 
