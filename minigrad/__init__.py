@@ -4,7 +4,8 @@
 ``minigrad.nn``, ``minigrad.optim``, ``minigrad.autograd``, ``minigrad.no_grad``, ``minigrad.float32``...
 """
 
-from minigrad import _dtype, autograd, nn, ops, optim
+from minigrad import _dtype, autograd, nn, ops, optim, utils
+from minigrad._device_api import device, get_default_device, set_default_device
 from minigrad._dtype import (
     bool,
     double,
@@ -26,8 +27,21 @@ from minigrad._dtype import (
     uint8,
 )
 from minigrad._tensor import Size, Tensor
+from minigrad._tensor.factories import (
+    BoolTensor,
+    ByteTensor,
+    CharTensor,
+    DoubleTensor,
+    FloatTensor,
+    HalfTensor,
+    IntTensor,
+    LongTensor,
+    ShortTensor,
+)
 from minigrad.autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from minigrad.autograd.inference_mode import inference_mode
 from minigrad.compiler import compile
+from minigrad.random import Generator
 from minigrad.serialization import load, save
 from minigrad.surface.arithmetic import matmul
 from minigrad.surface.creation import (
@@ -113,4 +127,6 @@ __all__ = [
     "t", "mm", "dot", "round", "where", "allclose", "equal", "is_tensor", "numel", "argmax", "argmin", "isnan",
     "maximum", "minimum", "add", "sub", "mul", "div", "pow", "neg", "reciprocal",
     "save", "load", "compile",
+    "Generator", "utils", "device", "set_default_device", "get_default_device", "inference_mode", "FloatTensor",
+    "DoubleTensor", "HalfTensor", "LongTensor", "IntTensor", "ShortTensor", "CharTensor", "ByteTensor", "BoolTensor",
 ]

@@ -55,6 +55,7 @@ from typing import Any
 
 import numpy as np
 
+from minigrad import _torch_zip
 from minigrad._tensor_base import TensorBase, wrap
 
 __all__ = ["save", "load", "save_model", "load_model", "flatten_state_dict", "unflatten_state_dict"]
@@ -249,7 +250,8 @@ def save(obj: Mapping[str, Any], f: str | os.PathLike[str] | Any) -> None:
 
     A path is written atomically: to a temporary file beside it, then renamed over it.
     """
-    data = _encode(obj)
+    # .pt/.pth: torch's zip checkpoint format (minigrad/_torch_zip.py); anything else: safetensors
+    data = _torch_zip.encode(obj, f) if _torch_zip.is_torch_zip_path(f) else _encode(obj)
     if hasattr(f, "write"):
         f.write(data)
         return
@@ -357,6 +359,8 @@ def load(f: str | os.PathLike[str] | Any, map_location: Any = None) -> dict[str,
     """
     if map_location not in (None, "cpu"):
         raise RuntimeError(f"minigrad runs on the CPU only; cannot load to map_location={map_location!r}")
+    if _torch_zip.is_torch_zip_path(f):  # .pt/.pth: torch's zip checkpoint format (minigrad/_torch_zip.py)
+        return _torch_zip.load(f)
     st_numpy = _safetensors_numpy()
     data, where = _read(f)
     header, metadata = _parse_header(data, where)

@@ -19,6 +19,7 @@ from minigrad._tensor.arithmetic import ArithmeticMethods
 from minigrad._tensor.autograd import AutogradMethods
 from minigrad._tensor.conversion import ConversionMethods
 from minigrad._tensor.display import DisplayMethods
+from minigrad._tensor.factories import FactoriesMethods
 from minigrad._tensor.inplace import InplaceMethods
 from minigrad._tensor.reduction import ReductionMethods
 from minigrad._tensor.shape import ShapeMethods
@@ -35,6 +36,7 @@ class Tensor(
     ConversionMethods,
     AutogradMethods,
     DisplayMethods,
+    FactoriesMethods,
     TensorBase,
 ):
     """A multi-dimensional array with autograd. Build one with ``minigrad.tensor(...)``."""

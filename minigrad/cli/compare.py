@@ -36,7 +36,9 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument("example", choices=("example1", "example2", "example3", "all"), help="which pipeline(s) to run")
     p.add_argument("--epochs", type=int, default=100, help="training steps (default 100)")
-    p.add_argument("--lr", type=float, default=0.01, help="SGD learning rate (default 0.01)")
+    p.add_argument("--lr", type=float, default=0.01, help="learning rate (default 0.01)")
+    p.add_argument("--optimizer", choices=("sgd", "adam", "rmsprop", "adagrad"), default="sgd",
+                   help="train both sides with this torch.optim optimizer (default sgd, as the examples)")
     p.add_argument("--dtype", choices=("float32", "float64"), default="float32", help="default float32")
     p.add_argument("--seed", type=int, default=0, help="seed of both generators (default 0)")
     p.add_argument("--every", type=int, default=None, metavar="N",
@@ -66,27 +68,29 @@ def run(args: argparse.Namespace) -> int:
         if i:
             print()
         text, trace, extras = compare_example(name, epochs=args.epochs, lr=args.lr, dtype=args.dtype,
-                                              seed=args.seed, every=every)
+                                              seed=args.seed, every=every, optimizer=args.optimizer)
         print(text, flush=True)
         ok &= trace.ok
         if args.plot:
             for path in plot_trace(name, trace, extras, args.plot, lr=args.lr, seed=args.seed):
                 print(f"  wrote {path}")
     if len(names) > 1:
-        print(f"\n{'PASS' if ok else 'FAIL'}: {len(names)} examples, {args.epochs} steps each, {args.dtype}")
+        print(f"\n{'PASS' if ok else 'FAIL'}: {len(names)} examples, {args.epochs} steps each, {args.dtype}"
+              + ("" if args.optimizer == "sgd" else f", {args.optimizer}"))
     return 0 if ok else 1
 
 
 def compare_example(name: str, *, epochs: int = 100, lr: float = 0.01, dtype: str = "float32", seed: int = 0,
-                    every: int = 10) -> tuple[str, Any, dict[str, Any]]:
+                    every: int = 10, optimizer: str = "sgd") -> tuple[str, Any, dict[str, Any]]:
     """Run example ``name`` on both engines; return (printed text, the mirror trace, final results)."""
-    from minigrad.examples import load, make_pipelines
+    from minigrad.examples import OPTIMIZERS, load, make_pipelines
     from minigrad.testing.mirror import run_mirror
 
     mine, ref = load(name)
-    mg, th = make_pipelines(name, dtype=dtype, lr=lr, seed=seed)
+    mg, th = make_pipelines(name, dtype=dtype, lr=lr, seed=seed, optimizer=optimizer)
     trace = run_mirror(mg, th, epochs)
-    lines = [f"== {name}: {_TITLES[name]}",
+    title = _TITLES[name] if optimizer == "sgd" else _TITLES[name].replace("SGD)", f"{OPTIMIZERS[optimizer]})")
+    lines = [f"== {name}: {title}",
              f"   {dtype}, lr {lr}, {epochs} epochs, seed {seed}: identical initial parameters on both sides (checked)",
              f"{'epoch':>6} {'torch loss':>16} {'minigrad loss':>16} {'max |Δgrad|':>12} {'max |Δparam|':>13}"]
     for rec in trace.steps:

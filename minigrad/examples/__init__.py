@@ -15,9 +15,11 @@ import importlib
 from types import ModuleType
 from typing import Any
 
-__all__ = ["EXAMPLES", "TORCH_MISSING", "load", "make_pipelines"]
+__all__ = ["EXAMPLES", "OPTIMIZERS", "TORCH_MISSING", "load", "make_pipelines", "use_optimizer"]
 
 EXAMPLES = ("example1", "example2", "example3")
+# ``--optimizer`` choices: torch.optim's class for each (default hyper-parameters but the learning rate)
+OPTIMIZERS = {"sgd": "SGD", "adam": "Adam", "rmsprop": "RMSprop", "adagrad": "Adagrad"}
 
 TORCH_MISSING = (
     "torch is needed to compare against the reference pipelines, and it is not installed.\n"
@@ -39,14 +41,30 @@ def load(name: str) -> tuple[ModuleType, ModuleType]:
 
 
 def make_pipelines(name: str, *, dtype: str = "float32", lr: float = 0.01, reduction: str = "mean",
-                   seed: int = 0, data: tuple | None = None) -> tuple[Any, Any]:
+                   seed: int = 0, data: tuple | None = None, optimizer: str = "sgd") -> tuple[Any, Any]:
     """(minigrad pipeline, torch pipeline) of example ``name``, each model built right after seeding its own
     generator with ``seed`` (minigrad's generator reproduces torch's, so the initial parameters are identical),
-    on the same NumPy ``data`` (the example's default data set if None)."""
+    on the same NumPy ``data`` (the example's default data set if None), trained by ``optimizer`` (a key of
+    ``OPTIMIZERS``; the examples themselves use SGD)."""
     mine, ref = load(name)
     if data is None:
         data = _default_data(name)
-    return (mine.make_pipeline(dtype, lr, reduction, seed, data), ref.make_pipeline(dtype, lr, reduction, seed, data))
+    mg, th = mine.make_pipeline(dtype, lr, reduction, seed, data), ref.make_pipeline(dtype, lr, reduction, seed, data)
+    if optimizer != "sgd":
+        import torch
+
+        import minigrad
+
+        use_optimizer(mg, minigrad, optimizer, lr)
+        use_optimizer(th, torch, optimizer, lr)
+    return mg, th
+
+
+def use_optimizer(pipeline: Any, lib: ModuleType, optimizer: str, lr: float) -> None:
+    """Replace the pipeline's optimizer by ``lib.optim.<OPTIMIZERS[optimizer]>`` over the same parameters."""
+    if optimizer not in OPTIMIZERS:
+        raise ValueError(f"unknown optimizer {optimizer!r}: choose from {', '.join(OPTIMIZERS)}")
+    pipeline.optimizer = getattr(lib.optim, OPTIMIZERS[optimizer])(pipeline.model.parameters(), lr=lr)
 
 
 def _default_data(name: str) -> tuple:

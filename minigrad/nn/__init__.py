@@ -1,6 +1,6 @@
 """Neural-network building blocks with torch.nn's names: Module, Parameter, Linear, losses, activations."""
 
-from minigrad.nn import functional, init
+from minigrad.nn import functional, init, utils
 from minigrad.nn.activation import ReLU, Sigmoid, Tanh
 from minigrad.nn.container import Sequential
 from minigrad.nn.linear import Identity, Linear
@@ -10,5 +10,5 @@ from minigrad.nn.parameter import Parameter
 
 __all__ = [
     "Module", "Parameter", "Linear", "Identity", "Sequential", "Sigmoid", "ReLU", "Tanh", "MSELoss", "BCELoss",
-    "BCEWithLogitsLoss", "functional", "init",
+    "BCEWithLogitsLoss", "functional", "init", "utils",
 ]

@@ -115,7 +115,8 @@ class Module:
         self._parameters[name] = param
         object.__setattr__(self, name, param)
 
-    def register_buffer(self, name: str, tensor: Tensor | None) -> None:
+    def register_buffer(self, name: str, tensor: Tensor | None, persistent: bool = True) -> None:
+        """A tensor the module keeps (not a parameter: no gradient); in ``state_dict`` unless not persistent."""
         _check_name("buffer", name)
         if hasattr(self, name) and name not in self._buffers:
             raise KeyError(f"attribute '{name}' already exists")
@@ -124,6 +125,8 @@ class Module:
                 f"cannot assign '{_typename(tensor)}' object to buffer '{name}' (minigrad Tensor or None required)"
             )
         self._buffers[name] = tensor
+        skipped = self.__dict__.setdefault("_non_persistent_buffers_set", set())
+        (skipped.discard if persistent else skipped.add)(name)
 
     def add_module(self, name: str, module: Module | None) -> None:
         if module is not None and not isinstance(module, Module):
@@ -181,11 +184,16 @@ class Module:
         for _, p in self.named_parameters(recurse=recurse):
             yield p
 
-    def named_buffers(self) -> Iterator[tuple[str, Tensor]]:
-        for mname, m in self.named_modules():
+    def named_buffers(self, prefix: str = "", recurse: bool = True) -> Iterator[tuple[str, Tensor]]:
+        modules = self.named_modules(prefix=prefix) if recurse else iter([(prefix, self)])
+        for mname, m in modules:
             for bname, b in m._buffers.items():
                 if b is not None:
                     yield (f"{mname}.{bname}" if mname else bname), b
+
+    def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
+        for _, b in self.named_buffers(recurse=recurse):
+            yield b
 
     # ------------------------------------------------------------------ state
     def zero_grad(self, set_to_none: bool = True) -> None:
@@ -217,10 +225,16 @@ class Module:
     def state_dict(self) -> OrderedDict[str, Tensor]:
         """Parameters and buffers by qualified name (detached tensors sharing memory)."""
         out: OrderedDict[str, Tensor] = OrderedDict()
-        for name, p in self.named_parameters():
-            out[name] = p.detach()
-        for name, b in self.named_buffers():
-            out[name] = b.detach()
+        # torch's order: each module's own parameters, then its persistent buffers, then its children's
+        for mname, m in self.named_modules():
+            dot = f"{mname}." if mname else ""
+            for name, p in m._parameters.items():
+                if p is not None:
+                    out[dot + name] = p.detach()
+            skipped = m.__dict__.get("_non_persistent_buffers_set", ())
+            for name, b in m._buffers.items():
+                if b is not None and name not in skipped:
+                    out[dot + name] = b.detach()
         return out
 
     def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True) -> Any:
@@ -314,8 +328,10 @@ class Module:
         return self
 
     def apply(self, fn: Any) -> Module:
-        for m in reversed(list(self.modules())):
-            fn(m)
+        """``fn`` on every sub-module, children first (post-order, as torch), then on this module."""
+        for m in self.children():
+            m.apply(fn)
+        fn(self)
         return self
 
     # ------------------------------------------------------------------ printing

@@ -139,7 +139,9 @@ class Optimizer:
             for k, v in value.items():
                 arr = v._data if isinstance(v, Tensor) else v
                 if isinstance(arr, np.ndarray):  # (torch checks no shape here: a wrong one fails at step())
-                    entry[k] = Tensor._wrap(np.array(arr, dtype=p._data.dtype, copy=True))
+                    # torch keeps the 'step' counter's own dtype (float32) and casts the buffers to the param's
+                    dtype = arr.dtype if k == "step" else p._data.dtype
+                    entry[k] = Tensor._wrap(np.array(arr, dtype=dtype, copy=True))
                 elif k == "momentum_buffer" and v is not None:  # step() would fail on it later
                     raise TypeError(
                         f"state '{k}' of parameter {key} must be a tensor or None, got {type(v).__name__}"
@@ -156,6 +158,8 @@ class Optimizer:
     def __repr__(self) -> str:
         lines = [f"{type(self).__name__} ("]
         for i, g in enumerate(self.param_groups):
+            if i:
+                lines.append("")  # torch leaves an empty line between groups
             lines.append(f"Parameter Group {i}")
             for k in sorted(g):
                 if k != "params":

@@ -491,9 +491,9 @@ def _batched_dtypes(a: Any, b: Any, na: int) -> Any:
     raise NotImplementedError('"bmm" not implemented for \'Bool\'')
 
 
-def matmul(a: Any, b: Any) -> Any:
+def matmul(input: Any, other: Any) -> Any:
     """torch.matmul: dot (1-d·1-d), mv, mm, vector·matrix (unsqueeze → mm → squeeze) and batched."""
-    a, b = operand(a), operand(b)
+    a, b = operand(input), operand(other)
     if not isinstance(a, TensorBase) or not isinstance(b, TensorBase):
         raise TypeError("matmul(): argument 'other' must be Tensor")
     na, nb = a._data.ndim, b._data.ndim

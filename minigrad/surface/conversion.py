@@ -90,6 +90,8 @@ def type_(input: Any, dtype: Any = None, non_blocking: bool = False) -> Any:
     parser.bool_arg(non_blocking, "type", "non_blocking", 2)
     if dtype is None:
         return f"{_tensor_base.display_module}.{input.dtype.scalar_name}Tensor"
+    if isinstance(dtype, type) and hasattr(dtype, "_dtype_name"):  # FloatTensor & co (_tensor/factories.py)
+        dtype = dtype.dtype  # type: ignore[attr-defined]  # (the legacy constructors' metaclass property)
     if isinstance(dtype, str):  # "torch.DoubleTensor" / "minigrad.DoubleTensor"
         name = dtype.split(".")[-1].removesuffix("Tensor")
         match = [d for d in _dtype._FROM_NP.values() if d.scalar_name == name and dtype.count(".") == 1]

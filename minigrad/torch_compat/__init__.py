@@ -15,8 +15,9 @@ A torch feature minigrad lacks fails where it is used, naming it:
   (``torch.utils.data``) or a package built on torch (``torchvision``) raises :class:`UnsupportedImport` (a
   ``ModuleNotFoundError``, so ``try: import torchvision / except ImportError`` keeps working).
 
-Both derive from :class:`Unsupported`. ``torch.cuda.is_available()`` is False and ``torch.device("cpu")`` works:
-minigrad runs on the CPU, so a script that picks its device that way runs as on a machine without a GPU.
+Both derive from :class:`Unsupported`. ``torch.cuda.is_available()`` is False and ``torch.device(...)`` is
+``minigrad.device`` (any device torch's CPU build names; allocating on an accelerator fails as there): minigrad
+runs on the CPU, so a script that picks its device that way runs as on a machine without a GPU.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ import types
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from minigrad._device_api import device  # torch.device under run-as-torch is minigrad.device
 from minigrad.torch_compat._torch_names import NAMES, TORCH_VERSION
 
 __all__ = [
@@ -49,6 +51,10 @@ ALIASES: dict[str, str] = {
     "torch.nn.parameter": "minigrad.nn.parameter",
     "torch.optim": "minigrad.optim",
     "torch.autograd": "minigrad.autograd",
+    "torch.optim.lr_scheduler": "minigrad.optim.lr_scheduler",
+    "torch.utils": "minigrad.utils",
+    "torch.utils.data": "minigrad.utils.data",
+    "torch.nn.utils": "minigrad.nn.utils",
 }
 # Packages built on torch: under run-as-torch they would import the alias and fail obscurely, so say it upfront.
 ECOSYSTEM = ("torchvision", "torchaudio", "torchtext", "torchdata", "torchmetrics", "functorch", "lightning",
@@ -136,29 +142,6 @@ class _StubModule(types.ModuleType):
         if name.startswith("__"):
             raise AttributeError(f"module '{self.__name__}' has no attribute '{name}'")
         raise UnsupportedAttribute(_message(f"{self.__name__}.{name}"), name=name)
-
-
-class device:  # noqa: N801 - torch's name
-    """``torch.device("cpu")``: the only device minigrad has (others are Unsupported)."""
-
-    def __init__(self, type: str = "cpu", index: int | None = None) -> None:
-        if isinstance(type, device):
-            type = type.type
-        if type.split(":")[0] != "cpu":
-            raise Unsupported(_message(f"torch.device({type!r})"))
-        self.type, self.index = "cpu", None
-
-    def __repr__(self) -> str:
-        return "device(type='cpu')"
-
-    def __str__(self) -> str:
-        return "cpu"
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, device) or other == "cpu"
-
-    def __hash__(self) -> int:
-        return hash("cpu")
 
 
 def _cuda_stub() -> types.ModuleType:

@@ -22,6 +22,9 @@ NAMESPACES = {
     "torch.autograd": "torch.autograd",
     "torch.Tensor": "torch.Tensor",
     "torch.nn.Module": "torch.nn.Module",
+    "torch.optim.lr_scheduler": "torch.optim.lr_scheduler",
+    "torch.utils.data": "torch.utils.data",
+    "torch.nn.utils": "torch.nn.utils",
 }
 
 

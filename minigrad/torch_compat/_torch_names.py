@@ -268,6 +268,33 @@ NAMES: dict[str, frozenset[str]] = {
         set_extra_state set_submodule share_memory state_dict to to_empty train type xpu zero_grad
         """.split()
     ),
+    'torch.optim.lr_scheduler': frozenset(
+        """
+        Any ChainedScheduler ConstantLR CosineAnnealingLR CosineAnnealingWarmRestarts Counter CyclicLR
+        EPOCH_DEPRECATION_WARNING ExponentialLR LRScheduler LambdaLR LinearLR Literal MultiStepLR MultiplicativeLR
+        OneCycleLR Optimizer PolynomialLR ReduceLROnPlateau Self SequentialLR StepLR SupportsFloat TYPE_CHECKING
+        Tensor TypedDict annotations bisect_right cast inf override partial ref wraps
+        """.split()
+    ),
+    'torch.utils.data': frozenset(
+        """
+        BatchSampler ChainDataset ConcatDataset DFIterDataPipe DataChunk DataLoader Dataset DistributedSampler
+        IterDataPipe IterableDataset MapDataPipe RandomSampler Sampler SequentialSampler StackDataset Subset
+        SubsetRandomSampler TensorDataset WeightedRandomSampler argument_validation dataloader datapipes dataset
+        default_collate default_convert distributed functional_datapipe get_worker_info graph graph_settings
+        guaranteed_datapipes_determinism non_deterministic random_split runtime_validation runtime_validation_disabled
+        sampler
+        """.split()
+    ),
+    'torch.nn.utils': frozenset(
+        """
+        clip_grad clip_grad_norm clip_grad_norm_ clip_grad_value_ clip_grads_with_norm_
+        convert_conv2d_weight_memory_format convert_conv3d_weight_memory_format convert_parameters fuse_conv_bn_eval
+        fuse_conv_bn_weights fuse_linear_bn_eval fuse_linear_bn_weights fusion get_total_norm init memory_format
+        parameters_to_vector parametrizations parametrize remove_spectral_norm remove_weight_norm rnn skip_init
+        spectral_norm stateless vector_to_parameters weight_norm
+        """.split()
+    ),
     'torch:modules': frozenset(
         """
         accelerator amp ao autograd backends classes compiler cpp cpu cuda distributed distributions export fft func

@@ -1,0 +1,176 @@
+"""Spellings tutorials use, against torch: Variable, legacy typed constructors, new_*, devices, inference_mode,
+module buffers in state_dict."""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+import pytest
+import torch
+from _torch_compare import assert_same_error, warnings_of
+
+import minigrad
+
+
+def _same(m: Any, t: Any) -> None:
+    assert str(m.dtype).split(".")[1] == str(t.dtype).split(".")[1]
+    assert tuple(m.shape) == tuple(t.shape)
+    assert m.requires_grad == t.requires_grad
+
+
+@pytest.mark.parametrize("call", [
+    lambda L, x: x.new_ones(3), lambda L, x: x.new_ones((2, 2)), lambda L, x: x.new_zeros(2, 3),
+    lambda L, x: x.new_zeros((1,), dtype=L.int64), lambda L, x: x.new_full((2,), 7),
+    lambda L, x: x.new_full((2, 1), 2.5, requires_grad=True), lambda L, x: x.new_ones(2, requires_grad=True),
+    lambda L, x: x.new_tensor([1, 2]),
+])
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int32"])
+def test_new_factories_match_torch(call: Any, dtype: str) -> None:
+    try:
+        t = call(torch, torch.ones(2, dtype=getattr(torch, dtype)))
+    except RuntimeError:  # requires_grad on an integer tensor: the same error
+        assert_same_error(lambda: call(minigrad, minigrad.ones(2, dtype=getattr(minigrad, dtype))),
+                          lambda: call(torch, torch.ones(2, dtype=getattr(torch, dtype))))
+        return
+    m = call(minigrad, minigrad.ones(2, dtype=getattr(minigrad, dtype)))
+    _same(m, t)
+    assert m.tolist() == t.tolist()
+    shape = call(minigrad, minigrad.ones(2, dtype=getattr(minigrad, dtype))).shape
+    assert minigrad.ones(2).new_empty(shape).shape == torch.ones(2).new_empty(tuple(shape)).shape
+
+
+@pytest.mark.parametrize("name", ["FloatTensor", "DoubleTensor", "LongTensor", "IntTensor", "ByteTensor",
+                                  "BoolTensor", "HalfTensor", "ShortTensor", "CharTensor"])
+def test_legacy_constructors_match_torch(name: str) -> None:
+    for args in [(2, 3), ([1, 0, 1],), ([[1, 2], [3, 4]],), ()]:
+        t = getattr(torch, name)(*args)
+        m = getattr(minigrad, name)(*args)
+        _same(m, t)
+        if args and isinstance(args[0], list):
+            assert m.tolist() == t.tolist()
+    assert isinstance(getattr(minigrad, name)([1]), getattr(minigrad, name))
+    for dt in ("float32", "float64", "int64"):
+        assert isinstance(minigrad.ones(1, dtype=getattr(minigrad, dt)), getattr(minigrad, name)) == \
+            isinstance(torch.ones(1, dtype=getattr(torch, dt)), getattr(torch, name))
+    assert str(minigrad.ones(2).type(getattr(minigrad, name)).dtype).split(".")[1] == \
+        str(torch.ones(2).type(getattr(torch, name)).dtype).split(".")[1]
+    assert_same_error(lambda: getattr(minigrad, name)(2.5), lambda: getattr(torch, name)(2.5))
+
+
+def test_variable_is_a_deprecated_alias_returning_a_tensor() -> None:
+    for lib in (minigrad, torch):
+        base = lib.ones(2) * 3
+        v = lib.autograd.Variable(base, requires_grad=True)
+        assert type(v).__name__ == "Tensor" and v.requires_grad and v.is_leaf
+        assert isinstance(lib.ones(1), lib.autograd.Variable)
+        (v * v).sum().backward()
+        assert v.grad.tolist() == [6.0, 6.0]
+        assert lib.autograd.Variable(base).requires_grad is False
+    assert warnings_of(lambda: minigrad.autograd.Variable(minigrad.ones(1), volatile=True)) == \
+        warnings_of(lambda: torch.autograd.Variable(torch.ones(1), volatile=True))
+    assert_same_error(lambda: minigrad.autograd.Variable([1.0]), lambda: torch.autograd.Variable([1.0]))
+
+
+@pytest.mark.parametrize("args", [("cpu",), ("cuda",), ("cuda", 1), ("cuda:0",), ("mps",), ("cpu", 0), ("meta",)])
+def test_device_objects_match_torch(args: tuple[Any, ...]) -> None:
+    m, t = minigrad.device(*args), torch.device(*args)
+    assert (repr(m), str(m), m.type, m.index) == (repr(t), str(t), t.type, t.index)
+    assert minigrad.device(*args) == m and hash(minigrad.device(*args)) == hash(m)
+    assert minigrad.device(m) == m
+
+
+@pytest.mark.parametrize("spelling", ["foo", "cuda:-1", "", "cuda:0:1"])
+def test_device_parse_errors_match_torch(spelling: str) -> None:
+    assert_same_error(lambda: minigrad.device(spelling), lambda: torch.device(spelling))
+
+
+def test_allocating_on_an_accelerator_device_is_refused_as_torch_cpu_build() -> None:
+    for maker in (lambda L: L.ones(2, device=L.device("cuda")), lambda L: L.zeros(2, device=L.device("cuda", 0))):
+        with pytest.raises(AssertionError):
+            maker(torch)
+        with pytest.raises(AssertionError):
+            maker(minigrad)
+    assert minigrad.ones(2, device=minigrad.device("cpu")).tolist() == [1.0, 1.0]
+    assert minigrad.ones(1).to(minigrad.device("cpu")).tolist() == [1.0]
+
+
+def test_default_device() -> None:
+    assert repr(minigrad.get_default_device()) == repr(torch.get_default_device())
+    minigrad.set_default_device("cpu")
+    minigrad.set_default_device(None)
+    minigrad.set_default_device(minigrad.device("cpu"))
+    assert str(minigrad.get_default_device()) == "cpu"
+    with pytest.raises(AssertionError):  # torch: at the next allocation (see minigrad/_device_api.py)
+        minigrad.set_default_device("cuda")
+    assert_same_error(lambda: minigrad.set_default_device("nope"), lambda: torch.set_default_device("nope"))
+
+
+def test_inference_mode_matches_torch() -> None:
+    for lib in (minigrad, torch):
+        x = lib.ones(2, requires_grad=True)
+        with lib.inference_mode():
+            assert not (x * 2).requires_grad
+        with lib.inference_mode(False):
+            assert (x * 2).requires_grad
+
+        @lib.inference_mode()
+        def f(x: Any = x) -> Any:
+            return (x * 2).requires_grad
+
+        @lib.inference_mode
+        def g(x: Any = x) -> Any:
+            return (x * 2).requires_grad
+
+        assert f() is False and g() is False and (x * 2).requires_grad
+        assert lib.autograd.inference_mode is lib.inference_mode
+
+
+def test_small_spellings_match_torch() -> None:
+    for lib in (minigrad, torch):
+        x = lib.ones(2, 3)
+        assert (x.ndimension(), x.nelement(), lib.numel(x), lib.is_tensor(x), lib.is_tensor([1])) == (2, 6, 6, True,
+                                                                                                      False)
+
+
+class _Net:
+    @staticmethod
+    def make(lib: Any) -> Any:
+        class Net(lib.nn.Module):
+            def __init__(self) -> None:
+                super().__init__()
+                self.fc = lib.nn.Linear(2, 2)
+                self.register_buffer("running", lib.zeros(2))
+                self.register_buffer("scratch", lib.ones(1), persistent=False)
+                self.head = lib.nn.Sequential(lib.nn.Linear(2, 1))
+                self.head.register_buffer("count", lib.tensor(0))
+
+            def forward(self, x: Any) -> Any:
+                return self.head(self.fc(x) + self.running)
+
+        return Net()
+
+
+def test_module_buffers_state_dict_and_traversal_match_torch() -> None:
+    m, t = _Net.make(minigrad), _Net.make(torch)
+    assert list(m.state_dict()) == list(t.state_dict())
+    assert [n for n, _ in m.named_buffers()] == [n for n, _ in t.named_buffers()]
+    assert len(list(m.buffers())) == len(list(t.buffers())) == 3
+    assert len(list(m.buffers(recurse=False))) == len(list(t.buffers(recurse=False))) == 2
+    assert [n for n, _ in m.named_modules()] == [n for n, _ in t.named_modules()]
+    assert [type(c).__name__ for c in m.children()] == [type(c).__name__ for c in t.children()]
+    assert m.eval().training is False and m.fc.training is False and m.train().head.training is True
+    seen: list[str] = []
+    m.apply(lambda mod: seen.append(type(mod).__name__))
+    seen_t: list[str] = []
+    t.apply(lambda mod: seen_t.append(type(mod).__name__))
+    assert seen == seen_t
+
+
+def test_matmul_keyword_forms_match_torch() -> None:
+    a, b = np.arange(6.0).reshape(2, 3), np.arange(3.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = minigrad.matmul(input=minigrad.tensor(a), other=minigrad.tensor(b)).tolist()
+    assert got == torch.matmul(input=torch.tensor(a), other=torch.tensor(b)).tolist()
