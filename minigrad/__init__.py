@@ -95,6 +95,8 @@ from minigrad.functional_api import (
     where,
 )
 from minigrad.serialization import load, save
+from minigrad.surface.activation import log_softmax_dim_required as log_softmax
+from minigrad.surface.activation import softmax_dim_required as softmax
 from minigrad.tensor import Size, Tensor, matmul
 
 __version__ = "0.1.0"
@@ -111,4 +113,5 @@ __all__ = [
     "t", "mm", "dot", "round", "where", "allclose", "equal", "is_tensor", "numel", "argmax", "argmin", "isnan",
     "maximum", "minimum", "add", "sub", "mul", "div", "pow", "neg", "reciprocal",
     "save", "load",
+    "softmax", "log_softmax",
 ]

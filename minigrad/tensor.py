@@ -1924,3 +1924,12 @@ def matmul(a: Any, b: Any) -> Tensor:
 
 _function.Tensor = Tensor
 _engine.Tensor = Tensor
+
+
+# The activation mixin (act14), attached here while this module is the placeholder Tensor: minigrad._tensor's
+# package imports this module, so the mixin can only be imported once Tensor exists. core13's _tensor/tensor.py
+# lists ActivationMethods among Tensor's bases instead.
+from minigrad._tensor.activation import ActivationMethods  # noqa: E402
+
+Tensor.softmax = ActivationMethods.softmax  # type: ignore[attr-defined]
+Tensor.log_softmax = ActivationMethods.log_softmax  # type: ignore[attr-defined]

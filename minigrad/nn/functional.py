@@ -8,10 +8,29 @@ from typing import Any
 import numpy as np
 
 from minigrad.ops import linalg, loss, shape, unary
+from minigrad.surface.activation import (  # noqa: F401 - re-exported (torch.nn.functional's names)
+    elu,
+    elu_,
+    gelu,
+    hardtanh,
+    hardtanh_,
+    leaky_relu,
+    leaky_relu_,
+    log_softmax,
+    relu6,
+    silu,
+    softmax,
+    softplus,
+)
+from minigrad.surface.loss_classification import cross_entropy, nll_loss  # noqa: F401 - re-exported
+from minigrad.surface.loss_regression import huber_loss, kl_div, l1_loss, smooth_l1_loss  # noqa: F401 - re-exported
 from minigrad.tensor import Tensor, _tensor_arg, matmul
 
 __all__ = ["linear", "mse_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits", "sigmoid", "relu",
            "tanh"]
+__all__ += ["softmax", "log_softmax", "leaky_relu", "leaky_relu_", "elu", "elu_", "gelu", "silu", "softplus",
+            "hardtanh", "hardtanh_", "relu6", "cross_entropy", "nll_loss", "l1_loss", "smooth_l1_loss", "huber_loss",
+            "kl_div"]
 
 
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
