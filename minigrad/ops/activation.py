@@ -102,16 +102,22 @@ class Gelu(Function):
         ctx.approximate = approximate
         ctx.save_for_backward(x)
         t = x.dtype.type
-        if approximate == "tanh":
-            inner = t(_GELU_BETA) * (x + t(_GELU_KAPPA) * (x * x * x))
-            return t(0.5) * x * (t(1) + np.tanh(inner))
-        return x * t(0.5) * (t(1) + erf_array(x * t(_SQRT1_2)))
+        with np.errstate(over="ignore", invalid="ignore"):  # ±inf: torch's inf·0 = nan, x³ overflow, as in C
+            if approximate == "tanh":
+                inner = t(_GELU_BETA) * (x + t(_GELU_KAPPA) * (x * x * x))
+                return t(0.5) * x * (t(1) + np.tanh(inner))
+            return x * t(0.5) * (t(1) + erf_array(x * t(_SQRT1_2)))
 
     @staticmethod
     def backward(ctx, grad):  # type: ignore[no-untyped-def]
         (x,) = ctx.saved_tensors
+        with np.errstate(over="ignore", invalid="ignore"):
+            return Gelu._grad(x, grad, ctx.approximate)
+
+    @staticmethod
+    def _grad(x: np.ndarray, grad: np.ndarray, approximate: str) -> np.ndarray:
         t = x.dtype.type
-        if ctx.approximate == "tanh":
+        if approximate == "tanh":
             x_sq = x * x
             inner = t(_GELU_BETA) * (x + t(_GELU_KAPPA) * (x_sq * x))
             tanh_inner = np.tanh(inner)
@@ -134,13 +140,15 @@ class Silu(Function):
     @staticmethod
     def forward(ctx, x):  # type: ignore[no-untyped-def]
         ctx.save_for_backward(x)
-        return x * sigmoid_array(x)
+        with np.errstate(over="ignore", invalid="ignore"):  # (e^−x of −inf or a NaN row: inf, as in torch)
+            return x * sigmoid_array(x)
 
     @staticmethod
     def backward(ctx, grad):  # type: ignore[no-untyped-def]
         (x,) = ctx.saved_tensors
-        s = sigmoid_array(x)
-        return grad * (s * (1 + x * (1 - s)))
+        with np.errstate(over="ignore", invalid="ignore"):
+            s = sigmoid_array(x)
+            return grad * (s * (1 + x * (1 - s)))
 
 
 class Softplus(Function):
