@@ -11,7 +11,7 @@ import numpy as np
 from minigrad.autograd.function import Function
 from minigrad.ops.loss import reduce
 
-__all__ = ["SmoothL1Loss", "HuberLoss"]
+__all__ = ["SmoothL1Loss", "HuberLoss", "Xlogy", "xlogy_array"]
 
 
 def _diff(x: np.ndarray, t: np.ndarray, dtype: np.dtype) -> np.ndarray:
@@ -68,12 +68,51 @@ class HuberLoss(Function):
         loss = loss.astype(x.dtype, copy=False)  # torch writes it into a tensor of the input's dtype
         ctx.save_for_backward(d)
         ctx.reduction, ctx.delta = reduction, delta
+        ctx.dtypes = (x.dtype, t.dtype)
         return reduce(loss, reduction)
 
     @staticmethod
     def backward(ctx, grad):  # type: ignore[no-untyped-def]
         (d,) = ctx.saved_tensors
+        if ctx.dtypes[0] != ctx.dtypes[1]:  # torch's huber_loss_backward takes one dtype only
+            from minigrad._dtype import from_numpy_dtype
+
+            x_name, t_name = (from_numpy_dtype(dt).scalar_name for dt in ctx.dtypes)
+            raise RuntimeError(f"Found dtype {t_name} but expected {x_name}")
         dl = d.dtype.type(ctx.delta)
         norm = d.dtype.type(1 / d.size if ctx.reduction == "mean" and d.size else 1)
         g = np.where(d < -dl, -norm * dl * grad, np.where(d > dl, norm * dl * grad, norm * d * grad))
         return g, (-g if ctx.next_functions[1][0] is not None else None)
+
+
+def xlogy_array(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """x·ln y, 0 where x = 0 (unless y is NaN), as torch.xlogy."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.asarray(np.where((x == 0) & ~np.isnan(y), 0, x * np.log(y)))
+
+
+class Xlogy(Function):
+    """z = x·ln y (0 where x = 0), kl_div's t·ln t.
+    dL/dx = xlogy(dL/dz, y), 0 where x = 0 and y ≤ 0;   dL/dy = dL/dz·x / y."""
+
+    node_name = "XlogyBackward0"
+    formula = "dL/dx = dL/dz·ln y ; dL/dy = dL/dz·x / y"
+    array_api = True
+    broadcasting = True
+    edge_args = 2
+
+    @staticmethod
+    def forward(ctx, x, y):  # type: ignore[no-untyped-def]
+        ctx.save_for_backward(x, y)
+        return xlogy_array(x, y)
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+        x, y = ctx.saved_tensors
+        gx = gy = None
+        if ctx.next_functions[0][0] is not None:
+            gx = np.where((x == 0) & (y <= 0), 0, xlogy_array(grad, y)).astype(grad.dtype, copy=False)
+        if ctx.next_functions[1][0] is not None:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                gy = grad * x / y
+        return gx, gy

@@ -15,12 +15,12 @@ import numpy as np
 
 from minigrad.autograd.function import Function
 
-__all__ = ["NllLoss", "NllLoss2d", "MulScalar", "DivScalar", "MaskedFill"]
+__all__ = ["NllLoss", "NllLoss2d", "MulScalar", "DivScalar", "MaskedFill", "DivByCount"]
 
 
 def _picked(x: np.ndarray, t: np.ndarray, weight: np.ndarray | None, ignore_index: int
-            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(x[t] per target, w[t] per target with 0 where ignored, safe class index per target)."""
+            ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(x[t] per target, w[t] per target with 0 where ignored, safe class index per target, kept-target mask)."""
     keep = t != ignore_index
     idx = np.where(keep, t, 0).astype(np.intp, copy=False)
     if x.ndim == 1:  # (C,) with a 0-d target
@@ -29,12 +29,12 @@ def _picked(x: np.ndarray, t: np.ndarray, weight: np.ndarray | None, ignore_inde
         picked = np.take_along_axis(x, np.expand_dims(idx, 1), axis=1).squeeze(1)
     w = np.ones(idx.shape, x.dtype) if weight is None else weight.astype(x.dtype, copy=False)[idx]
     w = np.where(keep, w, x.dtype.type(0))
-    return picked, w, idx
+    return picked, w, idx, keep
 
 
 class NllLoss(Function):
     """ℓ_n = −w[t_n]·x[n, t_n] (0 where t_n = ignore_index).  'mean': Σ ℓ_n / Σ w[t_n]; 'sum': Σ ℓ_n.
-    dL/dx[n, t_n] = −w[t_n]·dL/dℓ_n (/ Σ w[t_n] for 'mean'); every other entry of dL/dx is 0."""
+    dL/dx[n, t_n] = −w[t_n]·dL/dℓ_n (/ Σ w[t_n] for 'mean') for each kept target; every other entry is 0."""
 
     node_name = "NllLossBackward0"
     formula = "dL/dx[n, t_n] = −w[t_n]·dL/dℓ  (/ Σ w[t] for mean), 0 elsewhere"
@@ -43,9 +43,9 @@ class NllLoss(Function):
 
     @staticmethod
     def forward(ctx, x, t, weight, reduction, ignore_index):  # type: ignore[no-untyped-def]
-        picked, w, idx = _picked(x, t, weight, ignore_index)
+        picked, w, idx, keep = _picked(x, t, weight, ignore_index)
         losses = -(w * picked)
-        ctx.save_for_backward(w, idx)
+        ctx.save_for_backward(w, idx, keep)
         ctx.reduction = reduction
         ctx.shape = x.shape
         if reduction == "none":
@@ -60,11 +60,12 @@ class NllLoss(Function):
 
     @staticmethod
     def backward(ctx, grad):  # type: ignore[no-untyped-def]
-        w, idx = ctx.saved_tensors
+        w, idx, keep = ctx.saved_tensors
         g = -w * grad
         if ctx.reduction == "mean":
             with np.errstate(invalid="ignore", divide="ignore"):
                 g = g / ctx.total_weight
+        g = np.where(keep, g, w.dtype.type(0))  # an ignored target sends nothing (not 0/0 when all are ignored)
         out = np.zeros(ctx.shape, dtype=w.dtype)
         if len(ctx.shape) == 1:
             out[idx] = g
@@ -133,3 +134,26 @@ class MaskedFill(Function):
     @staticmethod
     def backward(ctx, grad):  # type: ignore[no-untyped-def]
         return np.where(ctx.mask, grad.dtype.type(0), grad)
+
+
+class DivByCount(Function):
+    """y = x / d for a graph-less tensor d (label smoothing's mean: Σ smooth / Σ w[t] of the kept targets, torch's
+    ``div.Tensor``, hence ``DivBackward0`` with an empty second slot).   dL/dx = dL/dy / d; d = 0 (every target
+    ignored) gives nan/inf silently, as in torch."""
+
+    node_name = "DivBackward0"
+    formula = "dL/dx = dL/dy / d"
+    array_api = True
+    edge_args = 2
+
+    @staticmethod
+    def forward(ctx, x, d):  # type: ignore[no-untyped-def]
+        d = d.astype(x.dtype) if d.dtype != x.dtype else d
+        ctx.d = d
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.asarray(x / d)
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return grad / ctx.d, None

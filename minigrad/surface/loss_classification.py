@@ -239,8 +239,7 @@ def _cross_entropy_smoothed(input: Any, target: Any, weight: Any, reduction_: st
             denominator = np.asarray(weight._data[t[keep].astype(np.intp)].sum())
         else:
             denominator = np.asarray(np.count_nonzero(keep), dtype=np.int64)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            ret = arithmetic.Div.apply(reduction.Sum.apply(smooth), wrap(denominator))
+        ret = nll.DivByCount.apply(reduction.Sum.apply(smooth), wrap(denominator))
     elif reduction_ == "sum":
         ret = reduction.Sum.apply(smooth)
     else:

@@ -2,7 +2,7 @@
 
 l1_loss is composed as torch records it (``SubBackward0`` → ``AbsBackward0`` → ``MeanBackward0``/``SumBackward0``);
 smooth_l1 and huber are one node each; kl_div is xlogy(t, t) − t·x (or e^t·(t − x) with ``log_target``) and
-its reduction, and 'batchmean' divides the sum by the batch size as a separate ``DivBackward0``.
+its reduction (xlogy: ``XlogyBackward0`` when the target requires grad), and 'batchmean' divides the sum by the batch size as a separate ``DivBackward0``.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from minigrad._dtype import result_type
-from minigrad._tensor_base import TensorBase, wrap
+from minigrad._tensor_base import TensorBase
 from minigrad.ops import arithmetic, reduction, unary
 from minigrad.ops import loss_regression as lr
 from minigrad.ops import shape as shape_ops
@@ -119,12 +119,6 @@ _KL_MEAN_WARNING = (
 )
 
 
-def _xlogy_self(t: np.ndarray) -> np.ndarray:
-    """t·ln t, 0 where t = 0 (NaN stays NaN)."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.asarray(np.where(t == 0, t.dtype.type(0), t * np.log(t)))
-
-
 def kl_div(input: Any, target: Any, size_average: Any = None, reduce: Any = None, reduction: str = "mean",
            log_target: bool = False) -> Any:
     """Pointwise t·(ln t − x) (x: log-probabilities), as xlogy(t, t) − t·x; with ``log_target`` e^t·(t − x).
@@ -137,13 +131,12 @@ def kl_div(input: Any, target: Any, size_average: Any = None, reduce: Any = None
             warnings.warn(_KL_MEAN_WARNING, UserWarning, stacklevel=2)
         reduction_ = "sum" if reduction == "batchmean" else reduction
         check_reduction(reduction_)
+    if input._data.dtype.kind in "biu" or target._data.dtype.kind in "biu":
+        raise RuntimeError("kl_div: Integral inputs not supported.")
     if log_target:
         pointwise = arithmetic.Mul.apply(unary.Exp.apply(target), arithmetic.Sub.apply(target, input))
     else:
-        if target._requires_grad:
-            raise NotImplementedError("kl_div: a target that requires grad (xlogy's gradient) is not supported by "
-                                      "minigrad; use log_target=True")
-        pointwise = arithmetic.Sub.apply(wrap(_xlogy_self(target._data)), arithmetic.Mul.apply(target, input))
+        pointwise = arithmetic.Sub.apply(lr.Xlogy.apply(target, target), arithmetic.Mul.apply(target, input))
     reduced = _reduce(pointwise, reduction_)
     if reduction == "batchmean" and input._data.ndim != 0:
         reduced = arithmetic.Div.apply(reduced, input._data.shape[0])
