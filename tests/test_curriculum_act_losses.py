@@ -233,9 +233,9 @@ def test_regression_dtypes_and_broadcasting() -> None:
     for name in REGRESSION:
         for target in (np.abs(np.random.default_rng(7).standard_normal((3, 4))), np.ones((3, 4), dtype=np.int64)):
             if name.startswith("kl") and target.dtype.kind == "i":
-                assert_same_error(lambda n=name, t=target: REGRESSION[n](minigrad, minigrad.tensor(x), minigrad.tensor(t),
-                                                                         "sum"),
-                                  lambda n=name, t=target: REGRESSION[n](torch, torch.tensor(x), torch.tensor(t), "sum"))
+                mg_t, th_t = minigrad.tensor(target), torch.tensor(target)
+                assert_same_error(lambda n=name, t=mg_t: REGRESSION[n](minigrad, minigrad.tensor(x), t, "sum"),
+                                  lambda n=name, t=th_t: REGRESSION[n](torch, torch.tensor(x), t, "sum"))
                 continue
             if name == "huber":  # torch computes the loss, then refuses the backward of mixed dtypes
                 mg = REGRESSION[name](minigrad, minigrad.tensor(x, requires_grad=True), minigrad.tensor(target), "sum")
@@ -249,8 +249,8 @@ def test_regression_dtypes_and_broadcasting() -> None:
                                 requires_grad=[True, False])
             assert_twins_close(res, n_ops=8, grad_n_ops=6)
             assert_same_graph(res["mg_out"], res["th_out"])
+    row = np.random.default_rng(8).standard_normal(4).astype(np.float32)
     for name in ("l1", "smooth_l1", "huber"):
-        row = np.random.default_rng(8).standard_normal(4).astype(np.float32)
         call = REGRESSION[name]
         assert warnings_of(lambda c=call: c(minigrad, minigrad.tensor(x), minigrad.tensor(row), "sum")) == \
             warnings_of(lambda c=call: c(torch, torch.tensor(x), torch.tensor(row), "sum"))
@@ -357,7 +357,7 @@ def test_legacy_size_average_and_reduce() -> None:
     for kw in ({"size_average": False}, {"reduce": False}):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # (the deprecation warning, compared just below)
-                res = run_twins(lambda L, a, b, k=kw: L.nn.NLLLoss(**k)(L.log_softmax(a, 1), b), [x, t],
+            res = run_twins(lambda L, a, b, k=kw: L.nn.NLLLoss(**k)(L.log_softmax(a, 1), b), [x, t],
                             requires_grad=[True, False])
         assert_twins_close(res, n_ops=8, grad_n_ops=10)
         assert warnings_of(lambda k=kw: minigrad.nn.functional.cross_entropy(minigrad.tensor(x), minigrad.tensor(t),

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from minigrad.ops import linalg, loss, shape, unary
-from minigrad.surface.activation import (  # noqa: F401 - re-exported (torch.nn.functional's names)
+from minigrad.surface.activation import (
     elu,
     elu_,
     gelu,
@@ -22,8 +22,8 @@ from minigrad.surface.activation import (  # noqa: F401 - re-exported (torch.nn.
     softmax,
     softplus,
 )
-from minigrad.surface.loss_classification import cross_entropy, nll_loss  # noqa: F401 - re-exported
-from minigrad.surface.loss_regression import huber_loss, kl_div, l1_loss, smooth_l1_loss  # noqa: F401 - re-exported
+from minigrad.surface.loss_classification import cross_entropy, nll_loss
+from minigrad.surface.loss_regression import huber_loss, kl_div, l1_loss, smooth_l1_loss
 from minigrad.tensor import Tensor, _tensor_arg, matmul
 
 __all__ = ["linear", "mse_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits", "sigmoid", "relu",

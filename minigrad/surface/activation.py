@@ -5,7 +5,6 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
-
 from minigrad._dtype import from_numpy_dtype, to_numpy_dtype
 from minigrad._tensor_base import TensorBase
 from minigrad.autograd import grad_mode

@@ -2,7 +2,8 @@
 
 l1_loss is composed as torch records it (``SubBackward0`` → ``AbsBackward0`` → ``MeanBackward0``/``SumBackward0``);
 smooth_l1 and huber are one node each; kl_div is xlogy(t, t) − t·x (or e^t·(t − x) with ``log_target``) and
-its reduction (xlogy: ``XlogyBackward0`` when the target requires grad), and 'batchmean' divides the sum by the batch size as a separate ``DivBackward0``.
+its reduction (xlogy: ``XlogyBackward0`` when the target requires grad), and 'batchmean' divides the sum by the
+batch size as a separate ``DivBackward0``.
 """
 
 from __future__ import annotations
