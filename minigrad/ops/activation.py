@@ -13,13 +13,27 @@ import numpy as np
 from minigrad.autograd.function import Function
 from minigrad.ops.unary import sigmoid_array
 
-__all__ = ["LeakyRelu", "LeakyReluResult", "Elu", "EluResult", "Gelu", "Silu", "Softplus", "Hardtanh", "erf_array"]
+__all__ = ["in_float32", "LeakyRelu", "LeakyReluResult", "Elu", "EluResult", "Gelu", "Silu", "Softplus", "Hardtanh",
+           "erf_array"]
 
 _erf = np.frompyfunc(math.erf, 1, 1)
 _SQRT1_2 = math.sqrt(0.5)
 _GELU_PDF = 2 / math.sqrt(math.pi) * _SQRT1_2 * 0.5  # 1/√(2π)
 _GELU_BETA = math.sqrt(2) * 2 / math.sqrt(math.pi) * 0.5  # √(2/π)
 _GELU_KAPPA = 0.044715
+
+
+def in_float32(forward):  # type: ignore[no-untyped-def]
+    """torch's CPU kernels compute float16 in float32 and round once: a float16 input runs ``forward`` in float32
+    (what it saves is float32 too, so backward also computes in float32; the engine rounds its gradient)."""
+
+    def run(ctx, x, *args):  # type: ignore[no-untyped-def]
+        if x.dtype == np.float16:
+            return forward(ctx, x.astype(np.float32), *args).astype(np.float16)
+        return forward(ctx, x, *args)
+
+    run.__doc__ = forward.__doc__
+    return run
 
 
 def erf_array(x: np.ndarray) -> np.ndarray:
@@ -35,6 +49,7 @@ class LeakyRelu(Function):
     array_api = True
 
     @staticmethod
+    @in_float32
     def forward(ctx, x, slope):  # type: ignore[no-untyped-def]
         pos = x > 0
         ctx.slope = slope
@@ -63,6 +78,7 @@ class Elu(Function):
     array_api = True
 
     @staticmethod
+    @in_float32
     def forward(ctx, x, alpha, scale=1.0, input_scale=1.0):  # type: ignore[no-untyped-def]
         ctx.coef = (alpha, scale, input_scale)
         ctx.save_for_backward(x)
@@ -98,6 +114,7 @@ class Gelu(Function):
     array_api = True
 
     @staticmethod
+    @in_float32
     def forward(ctx, x, approximate):  # type: ignore[no-untyped-def]
         ctx.approximate = approximate
         ctx.save_for_backward(x)
@@ -138,6 +155,7 @@ class Silu(Function):
     array_api = True
 
     @staticmethod
+    @in_float32
     def forward(ctx, x):  # type: ignore[no-untyped-def]
         ctx.save_for_backward(x)
         with np.errstate(over="ignore", invalid="ignore"):  # (e^−x of −inf or a NaN row: inf, as in torch)
@@ -160,6 +178,7 @@ class Softplus(Function):
     array_api = True
 
     @staticmethod
+    @in_float32
     def forward(ctx, x, beta, threshold):  # type: ignore[no-untyped-def]
         ctx.beta, ctx.threshold = beta, threshold
         ctx.save_for_backward(x)

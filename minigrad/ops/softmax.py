@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from minigrad.autograd.function import Function
+from minigrad.ops.activation import in_float32
 
 __all__ = ["Softmax", "LogSoftmax"]
 
@@ -31,6 +32,7 @@ class Softmax(Function):
     array_api = True
 
     @staticmethod
+    @in_float32
     def forward(ctx, x, dim):  # type: ignore[no-untyped-def]
         d = dim if x.ndim else None
         e = _shifted(x, d)
@@ -56,6 +58,7 @@ class LogSoftmax(Function):
     array_api = True
 
     @staticmethod
+    @in_float32
     def forward(ctx, x, dim):  # type: ignore[no-untyped-def]
         d = dim if x.ndim else None
         s = _shifted(x, d)
