@@ -13,7 +13,7 @@ import numpy as np
 from minigrad.autograd.function import Function
 from minigrad.ops.unary import sigmoid_array
 
-__all__ = ["in_float32", "LeakyRelu", "LeakyReluResult", "Elu", "EluResult", "Gelu", "Silu", "Softplus", "Hardtanh",
+__all__ = ["in_float32", "LeakyRelu", "LeakyRelu_", "Elu", "Elu_", "Gelu", "Silu", "Softplus", "Hardtanh",
            "erf_array"]
 
 _erf = np.frompyfunc(math.erf, 1, 1)
@@ -62,11 +62,13 @@ class LeakyRelu(Function):
         return np.where(x > 0, grad, grad * grad.dtype.type(ctx.slope))
 
 
-class LeakyReluResult(LeakyRelu):
-    """leaky_relu_ (in place): the same rule read from the result y (y > 0 exactly when x > 0, for s ≥ 0)."""
+class LeakyRelu_(LeakyRelu):  # noqa: N801 - torch's in-place spelling
+    """leaky_relu_ (in place), torch's ``LeakyReluBackward1``. torch reads the rule from the result y (y > 0
+    exactly when x > 0, for s ≥ 0); minigrad's in-place ops keep a copy of the input, so the same rule is read
+    from x:  dL/dx = dL/dy if x > 0 else s·dL/dy."""
 
     node_name = "LeakyReluBackward1"
-    formula = "dL/dx = dL/dy · (1 if y > 0 else s)"
+    formula = "dL/dx = dL/dy · (1 if x > 0 else s)   (torch: y > 0, the same set)"
 
 
 class Elu(Function):
@@ -97,11 +99,13 @@ class Elu(Function):
         return np.where(x <= 0, neg, grad * t(scale))
 
 
-class EluResult(Elu):
-    """elu_ (in place), rule read from the result: for y ≤ 0, ι·σ·α·e^(ι·x) = ι·(y + σ·α)."""
+class Elu_(Elu):  # noqa: N801 - torch's in-place spelling
+    """elu_ (in place), torch's ``EluBackward1``. torch reads the rule from the result (for y ≤ 0,
+    ι·σ·α·e^(ι·x) = ι·(y + σ·α)); minigrad's in-place ops keep a copy of the input, so it is read from x:
+    dL/dx = σ·dL/dy if x > 0 else ι·σ·α·e^(ι·x)·dL/dy."""
 
     node_name = "EluBackward1"
-    formula = "dL/dx = dL/dy · (σ if y > 0 else ι·(y + σ·α))"
+    formula = "dL/dx = dL/dy · (σ if x > 0 else ι·σ·α·e^(ι·x))   (torch: ι·(y + σ·α) for y ≤ 0, the same value)"
 
 
 class Gelu(Function):

@@ -108,7 +108,7 @@ def leaky_relu(input: Any, negative_slope: float = 0.01, inplace: bool = False) 
     _tensor(input, "leaky_relu")
     _floating(input, "leaky_relu_cpu")
     if inplace:
-        return _inplace(input, act.LeakyReluResult, negative_slope)
+        return _inplace(input, act.LeakyRelu_, negative_slope)
     return act.LeakyRelu.apply(input, negative_slope)
 
 
@@ -121,7 +121,7 @@ def elu(input: Any, alpha: float = 1.0, inplace: bool = False) -> Any:
     _tensor(input, "elu")
     _floating(input, "elu_cpu")
     if inplace:
-        return _inplace(input, act.EluResult, alpha)
+        return _inplace(input, act.Elu_, alpha)
     return act.Elu.apply(input, alpha)
 
 
