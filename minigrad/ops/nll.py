@@ -22,13 +22,20 @@ def _picked(x: np.ndarray, t: np.ndarray, weight: np.ndarray | None, ignore_inde
             ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(x[t] per target, w[t] per target with 0 where ignored, safe class index per target, kept-target mask)."""
     keep = t != ignore_index
-    idx = np.where(keep, t, 0).astype(np.intp, copy=False)
+    idx = t.astype(np.intp, copy=False)
+    if not keep.all():
+        idx = np.where(keep, idx, 0)
     if x.ndim == 1:  # (C,) with a 0-d target
         picked = x[idx]
+    elif x.ndim == 2:
+        picked = x[np.arange(x.shape[0]), idx]
     else:
-        picked = np.take_along_axis(x, np.expand_dims(idx, 1), axis=1).squeeze(1)
-    w = np.ones(idx.shape, x.dtype) if weight is None else weight.astype(x.dtype, copy=False)[idx]
-    w = np.where(keep, w, x.dtype.type(0))
+        picked = np.take_along_axis(x, idx[:, None], axis=1)[:, 0]
+    if weight is None:
+        w = keep.astype(x.dtype)
+    else:
+        w = weight.astype(x.dtype, copy=False)[idx]
+        w[~keep] = 0
     return picked, w, idx, keep
 
 
@@ -50,10 +57,10 @@ class NllLoss(Function):
         ctx.shape = x.shape
         if reduction == "none":
             return losses
-        total = np.sum(losses, dtype=x.dtype)
+        total = np.add.reduce(losses, axis=None, dtype=x.dtype)
         if reduction == "sum":
             return np.asarray(total)
-        total_weight = np.sum(w, dtype=x.dtype)
+        total_weight = np.add.reduce(w, axis=None, dtype=x.dtype)
         ctx.total_weight = total_weight
         with np.errstate(invalid="ignore", divide="ignore"):  # everything ignored: 0/0 = nan, as in torch
             return np.asarray(total / total_weight)
@@ -69,8 +76,10 @@ class NllLoss(Function):
         out = np.zeros(ctx.shape, dtype=w.dtype)
         if len(ctx.shape) == 1:
             out[idx] = g
+        elif len(ctx.shape) == 2:
+            out[np.arange(ctx.shape[0]), idx] = g
         else:
-            np.put_along_axis(out, np.expand_dims(idx, 1), np.expand_dims(g, 1), axis=1)
+            np.put_along_axis(out, idx[:, None], g[:, None], axis=1)
         return out
 
 

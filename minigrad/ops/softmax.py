@@ -18,7 +18,7 @@ def _shifted(x: np.ndarray, dim: int) -> np.ndarray:
     """x − max(x) along ``dim`` (a row of −inf stays −inf − (−inf) = nan, as in torch)."""
     if x.size == 0:
         return x.copy()
-    m = np.max(x, axis=dim, keepdims=True)
+    m = np.maximum.reduce(x, axis=dim, keepdims=True)
     with np.errstate(invalid="ignore"):
         return np.asarray(np.subtract(x, m))
 
@@ -37,7 +37,7 @@ class Softmax(Function):
         d = dim if x.ndim else None
         e = _shifted(x, d)
         np.exp(e, out=e)
-        e /= np.sum(e, axis=d, keepdims=True)
+        e /= np.add.reduce(e, axis=d, keepdims=True)
         ctx.dim = d
         ctx.save_for_backward(e)
         return e
@@ -46,7 +46,8 @@ class Softmax(Function):
     def backward(ctx, grad):  # type: ignore[no-untyped-def]
         (y,) = ctx.saved_tensors
         gy = grad * y
-        return gy - y * np.sum(gy, axis=ctx.dim, keepdims=True)
+        gy -= y * np.add.reduce(gy, axis=ctx.dim, keepdims=True)
+        return gy
 
 
 class LogSoftmax(Function):
@@ -63,7 +64,7 @@ class LogSoftmax(Function):
         d = dim if x.ndim else None
         s = _shifted(x, d)
         if s.size:
-            s -= np.log(np.sum(np.exp(s), axis=d, keepdims=True))
+            s -= np.log(np.add.reduce(np.exp(s), axis=d, keepdims=True))
         ctx.dim = d
         ctx.save_for_backward(s)
         return s
@@ -71,4 +72,4 @@ class LogSoftmax(Function):
     @staticmethod
     def backward(ctx, grad):  # type: ignore[no-untyped-def]
         (y,) = ctx.saved_tensors
-        return grad - np.exp(y) * np.sum(grad, axis=ctx.dim, keepdims=True)
+        return grad - np.exp(y) * np.add.reduce(grad, axis=ctx.dim, keepdims=True)

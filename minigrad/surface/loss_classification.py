@@ -69,9 +69,10 @@ def _check_nll_kernel(x: np.ndarray, t: np.ndarray, weight: Any, ignore_index: i
         raise RuntimeError(f"expected scalar type {_dtype_name(x)} but found {_dtype_name(weight._data)}")
     if t.size:
         n_classes = x.shape[1] if x.ndim > 1 else x.shape[0]
-        bad = (t != ignore_index) & ((t < 0) | (t >= n_classes))
-        if bad.any():
-            raise IndexError(f"Target {t[bad].flat[0]} is out of bounds.")
+        if np.minimum.reduce(t, axis=None) < 0 or np.maximum.reduce(t, axis=None) >= n_classes:
+            bad = (t != ignore_index) & ((t < 0) | (t >= n_classes))
+            if bad.any():
+                raise IndexError(f"Target {t[bad].flat[0]} is out of bounds.")
 
 
 def _nll_2d(input: Any, target: Any, weight: Any, reduction: str, ignore_index: int) -> Any:
