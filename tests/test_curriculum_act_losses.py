@@ -319,6 +319,9 @@ ERRORS: list[tuple[str, Callable[[Any], Any]]] = [
     ("smooth_l1 negative beta", lambda L: L.nn.functional.smooth_l1_loss(X(L), L.ones(3, 4), beta=-1.0)),
     ("huber delta 0", lambda L: L.nn.functional.huber_loss(X(L), L.ones(3, 4), delta=0.0)),
     ("huber bad reduction", lambda L: L.nn.functional.huber_loss(X(L), L.ones(3, 4), reduction="avg")),
+    ("smooth_l1 integers", lambda L: L.nn.functional.smooth_l1_loss(L.zeros(2, dtype=L.long), L.ones(2, dtype=L.long))),
+    ("huber integers", lambda L: L.nn.functional.huber_loss(L.zeros(2, dtype=L.int32), L.ones(2, dtype=L.long))),
+    ("kl_div integers", lambda L: L.nn.functional.kl_div(L.zeros(2), L.ones(2, dtype=L.long), reduction="sum")),
     ("kl_div bad reduction", lambda L: L.nn.functional.kl_div(X(L), L.ones(3, 4), reduction="avg")),
 ]
 

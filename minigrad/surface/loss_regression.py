@@ -62,6 +62,14 @@ def _reduce(loss: Any, reduction_: str) -> Any:
     return loss
 
 
+def _float_kernel(dt: np.dtype, kernel: str) -> None:
+    """torch's dispatch error when the two operands' common dtype is not floating."""
+    if dt.kind != "f":
+        from minigrad._dtype import from_numpy_dtype
+
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{from_numpy_dtype(dt).scalar_name}\'')
+
+
 def _no_weight(fn: str, weight: Any) -> None:
     if weight is not None:
         raise NotImplementedError(f"{fn}(weight=...) is not supported by minigrad")
@@ -98,6 +106,7 @@ def smooth_l1_loss(input: Any, target: Any, size_average: Any = None, reduce: An
     if beta < 0:
         raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
     dt = result_type(x._data, t._data)
+    _float_kernel(dt, "smooth_l1_cpu")
     return lr.SmoothL1Loss.apply(x, t, reduction, beta, dt)
 
 
@@ -110,7 +119,9 @@ def huber_loss(input: Any, target: Any, reduction: str = "mean", delta: float = 
     x, t = _broadcast(input, target)
     if not delta > 0:
         raise RuntimeError("huber_loss does not support non-positive values for delta.")
-    return lr.HuberLoss.apply(x, t, reduction, delta, result_type(x._data, t._data))
+    dt = result_type(x._data, t._data)
+    _float_kernel(dt, "huber_cpu")
+    return lr.HuberLoss.apply(x, t, reduction, delta, dt)
 
 
 _KL_MEAN_WARNING = (
