@@ -43,6 +43,8 @@ from minigrad.autograd.inference_mode import inference_mode
 from minigrad.compiler import compile
 from minigrad.random import Generator
 from minigrad.serialization import load, save
+from minigrad.surface.activation import log_softmax_dim_required as log_softmax
+from minigrad.surface.activation import softmax_dim_required as softmax
 from minigrad.surface.arithmetic import matmul
 from minigrad.surface.creation import (
     arange,
@@ -129,4 +131,5 @@ __all__ = [
     "save", "load", "compile",
     "Generator", "utils", "device", "set_default_device", "get_default_device", "inference_mode", "FloatTensor",
     "DoubleTensor", "HalfTensor", "LongTensor", "IntTensor", "ShortTensor", "CharTensor", "ByteTensor", "BoolTensor",
+    "softmax", "log_softmax",
 ]

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pytest
 import torch
+from _act_gradcheck_cases import ACT_CASES
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -382,6 +383,9 @@ CASES: dict[str, Callable[[st.DrawFn], Case]] = {
     "Tanh": _unary(U.Tanh), "Relu": _unary(U.Relu, away_from_zero()), "Abs": _unary(U.Abs, away_from_zero()),
     "Clamp": _clamp, "ClampTensor": _clamp_tensor, "Round": _round, "Sqrt": _unary(U.Sqrt, floats(0.2, 3)),
 }
+
+
+CASES.update(ACT_CASES)  # the activation, softmax and loss ops (tests/_act_gradcheck_cases.py)
 
 
 def test_every_builtin_op_has_a_case() -> None:

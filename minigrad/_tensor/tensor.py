@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from minigrad._dtype import get_default_dtype
+from minigrad._tensor.activation import ActivationMethods
 from minigrad._tensor.arithmetic import ArithmeticMethods
 from minigrad._tensor.autograd import AutogradMethods
 from minigrad._tensor.conversion import ConversionMethods
@@ -37,6 +38,7 @@ class Tensor(
     AutogradMethods,
     DisplayMethods,
     FactoriesMethods,
+    ActivationMethods,
     TensorBase,
 ):
     """A multi-dimensional array with autograd. Build one with ``minigrad.tensor(...)``."""

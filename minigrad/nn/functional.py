@@ -13,14 +13,33 @@ from __future__ import annotations
 
 from typing import Any
 
+from minigrad.surface.activation import (
+    elu,
+    elu_,
+    gelu,
+    hardtanh,
+    hardtanh_,
+    leaky_relu,
+    leaky_relu_,
+    log_softmax,
+    relu6,
+    silu,
+    softmax,
+    softplus,
+)
 from minigrad.surface.functional import relu as _relu
 from minigrad.surface.functional import sigmoid, tanh, tensor_input
 from minigrad.surface.linear import linear
 from minigrad.surface.loss import binary_cross_entropy, binary_cross_entropy_with_logits, mse_loss
 from minigrad.surface.loss import legacy_reduction as _legacy_reduction  # noqa: F401 - nn/loss.py reads it here
+from minigrad.surface.loss_classification import cross_entropy, nll_loss
+from minigrad.surface.loss_regression import huber_loss, kl_div, l1_loss, smooth_l1_loss
 
 __all__ = ["linear", "mse_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits", "sigmoid", "relu",
            "tanh"]
+__all__ += ["softmax", "log_softmax", "leaky_relu", "leaky_relu_", "elu", "elu_", "gelu", "silu", "softplus",
+            "hardtanh", "hardtanh_", "relu6", "cross_entropy", "nll_loss", "l1_loss", "smooth_l1_loss", "huber_loss",
+            "kl_div"]
 
 
 def relu(input: Any, inplace: bool = False) -> Any:
