@@ -70,7 +70,7 @@ def tiny_subject(w: Workload, x: np.ndarray, y: np.ndarray, weight: np.ndarray, 
         bp.data[...] = np.asarray(new_b, dtype=w.dtype).reshape(-1)
 
     return Subject("tiny", step_loss, step_loss, lambda: (wp.data.copy(), bp.data.copy()), set_params,
-                   objects={"forward": forward, "params": (wp, bp)})
+                   objects={"forward": forward})
 
 
 def minigrad_graph(node: Any) -> tuple[str, tuple[Any, ...]] | None:
