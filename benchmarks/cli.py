@@ -67,9 +67,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def _config(args: argparse.Namespace) -> Any:
-    from benchmarks.config import available_subjects, full_config, quick_config
+    from benchmarks.config import Config, available_subjects, quick_config
 
-    cfg = quick_config() if args.quick else full_config()
+    cfg = quick_config() if args.quick else Config()
     for name in ("dtypes", "losses", "modes", "epochs", "max_elements", "memory_min_elements", "memory_max_cells",
                  "deep_sizes", "torch_compile"):
         if getattr(args, name) is not None:

@@ -92,10 +92,6 @@ class Config:
         return [s for s in self.subjects if s != "torch.compile" or tc]
 
 
-def full_config() -> Config:
-    return Config()
-
-
 def quick_config() -> Config:
     """Under a minute: the seeds, a small float32 sweep at 100 features, memory of one 100,000 × 100 cell,
     chains up to 10,000; no torch.compile."""

@@ -1,9 +1,6 @@
-"""Deep-graph scaling: backward over a chain of N elementwise ops, N from 10 to 100,000.
-
-The chain cycles through ``y * 1.001``, ``y + 0.001`` and ``tanh(y)`` on a small float64 vector, so the graph is
-N nodes deep and the per-node arithmetic is negligible: what is timed is the engine's per-node cost. The
-backward time should be linear in N: the harness reports time/N per size and the slope of a least-squares
-fit of log(time) on log(N) (1.0 = linear)."""
+"""Deep-graph scaling: backward over a chain of N elementwise ops (``y * 1.001``, ``y + 0.001``, ``tanh(y)`` on a
+small float64 vector), so what is timed is the engine's cost per node: time/N per size and the slope of
+log(time) on log(N) (1.0 = linear)."""
 
 from __future__ import annotations
 

@@ -1,12 +1,6 @@
-"""The lower bound: the NumPy floor, the tiny engine and minigrad on the seed workloads, interleaved at 1 thread,
-with the ratios tiny/floor (what torch's graph granularity itself costs), minigrad/floor and minigrad/tiny
-(minigrad's bookkeeping beyond the graph).
-
-The tiny engine is ``docs/tiny_engine.py``: the whole idea of minigrad in ~300 lines, with torch's nodes and
-minigrad's NumPy calls and nothing else. In a checkout this module reads that file; ``pip install .`` ships it
-as the module ``tiny_engine``. Before timing, :func:`check_tiny` runs a few steps of it and of minigrad from the
-same parameters: same graph (node names, edge for edge), same losses and parameters.
-"""
+"""The lower bound: the NumPy floor, the tiny engine (``docs/tiny_engine.py``: torch's graph with minigrad's NumPy
+calls and nothing else) and minigrad on the seeds, interleaved at 1 thread, once :func:`check_tiny` has found the
+same graph and numbers in the tiny engine and minigrad (README.md, "Lower bound")."""
 
 from __future__ import annotations
 
@@ -76,7 +70,7 @@ def tiny_subject(w: Workload, x: np.ndarray, y: np.ndarray, weight: np.ndarray, 
         bp.data[...] = np.asarray(new_b, dtype=w.dtype).reshape(-1)
 
     return Subject("tiny", step_loss, step_loss, lambda: (wp.data.copy(), bp.data.copy()), set_params,
-                   objects={"forward": forward, "params": (wp, bp)})
+                   objects={"forward": forward})
 
 
 def minigrad_graph(node: Any) -> tuple[str, tuple[Any, ...]] | None:

@@ -1,10 +1,4 @@
-"""Peak memory of a training step, one subject per fresh process.
-
-In the child: import the libraries, note the resident set (baseline), build data, model and optimizer,
-warm up, note the resident set again (state: data + parameters), reset the kernel's high-water mark
-(``/proc/self/clear_refs``), run a few steps and read the high-water mark (``VmHWM``). ``ru_maxrss`` is recorded
-too (it cannot be reset, so it also covers set-up). For the NumPy-based subjects ``tracemalloc`` also gives the
-exact peak of NumPy buffers allocated during a step (torch's allocator is invisible to it).
+"""Peak memory of a training step, one subject per fresh process (README.md, "Peak memory", says how).
 
     python -m benchmarks.memory '{"workload": {...}, "subject": "minigrad"}'   # prints one JSON line
 """

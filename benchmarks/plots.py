@@ -42,8 +42,8 @@ def _log_axes(ax: Any, suffix: str = "") -> None:
 Line = tuple[str, "str | None", Callable[[dict[str, Any]], Any]]  # (label, color, value of a mode's entry)
 
 
-def _sweep_plot(plt: Any, results: dict[str, Any], dtype: str, path: Path, lines: list[Line],
-                ylabel: str, title: str, ratio: bool) -> bool:
+def _sweep_plot(plt: Any, results: dict[str, Any], dtype: str, lines: list[Line], ylabel: str, title: str,
+                ratio: bool) -> Any:
     """One panel per (loss, n_features) of the sweep cells of ``dtype``: x = n_samples, one line per (key,
     thread mode) in ``lines`` = (label, color, value of a mode's entry)."""
     groups: dict[tuple[str, int], list[dict[str, Any]]] = {}
@@ -52,7 +52,7 @@ def _sweep_plot(plt: Any, results: dict[str, Any], dtype: str, path: Path, lines
         if w["kind"] == "sweep" and w["dtype"] == dtype:
             groups.setdefault((w["loss"], w["n_features"]), []).append(c)
     if not groups:
-        return False
+        return None
     losses = [x for x in ("mse", "bce") if any(k[0] == x for k in groups)]
     feats = sorted({k[1] for k in groups})
     fig, axes = plt.subplots(len(losses), len(feats), figsize=(4.2 * len(feats) + 1, 3.6 * len(losses) + 1.2),
@@ -87,15 +87,13 @@ def _sweep_plot(plt: Any, results: dict[str, Any], dtype: str, path: Path, lines
     w, h = fig.get_size_inches()  # fixed margins in inches (tight_layout costs seconds on these grids)
     fig.subplots_adjust(left=0.75 / w, right=1 - 0.2 / w, top=1 - 0.75 / h, bottom=(0.75 + 0.44) / h,
                         hspace=0.35, wspace=0.22)
-    fig.savefig(path, dpi=90)
-    plt.close(fig)
-    return True
+    return fig
 
 
-def _seeds_plot(plt: Any, results: dict[str, Any], subjects: list[str], path: Path) -> bool:
+def _seeds_plot(plt: Any, results: dict[str, Any], subjects: list[str]) -> Any:
     cells = [c for c in results["cells"] if c["workload"]["kind"] == "seed"]
     if not cells:
-        return False
+        return None
     modes = results["config"]["modes"]
     fig, axes = plt.subplots(1, len(modes), figsize=(6.2 * len(modes), 4.6), squeeze=False)
     for ax, mode in zip(axes[0], modes):
@@ -117,15 +115,13 @@ def _seeds_plot(plt: Any, results: dict[str, Any], subjects: list[str], path: Pa
         ax.margins(y=0.15)
     fig.suptitle("Seed examples: one full training step (forward, loss, backward, SGD step, zero_grad)")
     fig.tight_layout()
-    fig.savefig(path, dpi=90)
-    plt.close(fig)
-    return True
+    return fig
 
 
-def _deep_plot(plt: Any, results: dict[str, Any], path: Path) -> bool:
+def _deep_plot(plt: Any, results: dict[str, Any]) -> Any:
     deep = results.get("deep_chain")
     if not deep:
-        return False
+        return None
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 4.6))
     for s, ser in deep["subjects"].items():
         name, color = SUBJECT_LABELS.get(s, s), COLORS.get(s)
@@ -148,9 +144,7 @@ def _deep_plot(plt: Any, results: dict[str, Any], path: Path) -> bool:
         ax.legend(fontsize=8)
     fig.suptitle(f"Deep chain of elementwise ops ({', '.join(deep['op_cycle'])}), 1 thread")
     fig.tight_layout()
-    fig.savefig(path, dpi=90)
-    plt.close(fig)
-    return True
+    return fig
 
 
 def make_plots(results: dict[str, Any], out_dir: Path) -> list[str]:
@@ -174,16 +168,17 @@ def make_plots(results: dict[str, Any], out_dir: Path) -> list[str]:
     times: list[Line] = [(SUBJECT_LABELS[s], COLORS.get(s), stat(s)) for s in subjects]
     ratios: list[Line] = [(ratio_label(k), c, ratio(k)) for k, c in RATIOS.items()
                           if all(s in subjects for s in k.split("/"))]
-    names = ["seeds.png"] if _seeds_plot(plt, results, subjects, out_dir / "seeds.png") else []
+    figs = {"seeds.png": _seeds_plot(plt, results, subjects)}
     for dtype in results["config"]["dtypes"]:
-        if _sweep_plot(plt, results, dtype, out_dir / f"step_time_{dtype}.png", times, "median time per step (ms)",
-                       f"Time per training step vs problem size ({dtype}) — solid: every library at 1 thread; "
-                       "dashed: default threads", ratio=False):
-            names.append(f"step_time_{dtype}.png")
-        if _sweep_plot(plt, results, dtype, out_dir / f"ratio_{dtype}.png", ratios,
-                       "time ratio (below 1: minigrad faster)", f"minigrad's time per step (eager and compiled) "
-                       f"relative to torch eager and to the NumPy floor ({dtype}), pairwise per round", ratio=True):
-            names.append(f"ratio_{dtype}.png")
-    if _deep_plot(plt, results, out_dir / "deep_chain.png"):
-        names.append("deep_chain.png")
-    return names
+        figs[f"step_time_{dtype}.png"] = _sweep_plot(
+            plt, results, dtype, times, "median time per step (ms)", f"Time per training step vs problem size "
+            f"({dtype}) — solid: every library at 1 thread; dashed: default threads", ratio=False)
+        figs[f"ratio_{dtype}.png"] = _sweep_plot(
+            plt, results, dtype, ratios, "time ratio (below 1: minigrad faster)", f"minigrad's time per step (eager "
+            f"and compiled) relative to torch eager and to the NumPy floor ({dtype}), pairwise per round", ratio=True)
+    figs["deep_chain.png"] = _deep_plot(plt, results)
+    for name, fig in figs.items():
+        if fig is not None:
+            fig.savefig(out_dir / name, dpi=90)
+            plt.close(fig)
+    return [name for name, fig in figs.items() if fig is not None]

@@ -239,7 +239,7 @@ def render(results: dict[str, Any], markdown: bool = False) -> str:
     subjects = _subjects(results)
     if "torch" not in subjects:
         out += ["", TORCH_SKIPPED]
-    elif "torch.compile" not in subjects:
+    elif "torch.compile" not in subjects and "torch_compile" in results["config"]:  # (older runs had none)
         out += ["", TC_OFF]
     out += [f"\n{name} skipped: {why}" for name, why in results.get("unavailable", {}).items()]
 
@@ -270,7 +270,7 @@ def render(results: dict[str, Any], markdown: bool = False) -> str:
         out += ["", f"Whole-run timing skipped (3 runs would exceed the time budget; a run then costs ~100 steps) "
                     f"in mode {mode_list} for: {', '.join(names)}."]
     header, rows = _compile_table(results)
-    if len(header) > 1:
+    if rows and len(header) > 1:
         section("Compilation (first call, outside the timings; 1 thread)",
                 "'first call' = the call that captures (minigrad.compile) or compiles (torch.compile); 'warm-up' = "
                 "it and the untimed calls after it.", rows=(header, rows))

@@ -111,13 +111,10 @@ def _memory(results: dict[str, Any], cfg: Config, log: Callable[[str], None],
 
     from benchmarks.memory import measure_many
 
-    def elements(c: dict[str, Any]) -> int:
-        return int(c["workload"]["n_samples"] * c["workload"]["n_features"])
-
+    size = lambda c: c["workload"]["n_samples"] * c["workload"]["n_features"]
     seeds = [c for c in results["cells"] if c["workload"]["kind"] == "seed" and cfg.memory_seeds]
-    sweep = sorted((c for c in results["cells"] if c["workload"]["kind"] == "sweep"
-                    and elements(c) >= cfg.memory_min_elements), key=lambda c: -elements(c))
-    chosen = seeds + sweep[: cfg.memory_max_cells]
+    chosen = seeds + sorted((c for c in results["cells"] if c["workload"]["kind"] == "sweep"
+                             and size(c) >= cfg.memory_min_elements), key=lambda c: -size(c))[: cfg.memory_max_cells]
     subjects = [s for s in cfg.subjects if s not in MEMORY_SKIPS]
     jobs = [(c["workload"], s) for c in chosen for s in subjects]
     log(f"memory: {len(jobs)} measurements ({len(chosen)} workloads x {len(subjects)} subjects), "

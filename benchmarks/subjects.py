@@ -122,16 +122,12 @@ def _compile_first(s: Subject, calls: int) -> Subject:
     return s
 
 
-def _minigrad(w: Workload, x: np.ndarray, y: np.ndarray, lr: float) -> Subject:
+def _minigrad(w: Workload, x: np.ndarray, y: np.ndarray, lr: float, compiled: bool = False) -> Subject:
     import minigrad
 
+    if compiled:
+        return _compile_first(_engine_subject("compiled", minigrad, w, x, y, lr, minigrad.compile), 2)
     return _engine_subject("minigrad", minigrad, w, x, y, lr)
-
-
-def _compiled(w: Workload, x: np.ndarray, y: np.ndarray, lr: float) -> Subject:
-    import minigrad
-
-    return _compile_first(_engine_subject("compiled", minigrad, w, x, y, lr, minigrad.compile), 2)
 
 
 def _torch(w: Workload, x: np.ndarray, y: np.ndarray, lr: float) -> Subject:
@@ -258,7 +254,8 @@ def _numpy_floor(w: Workload, x: np.ndarray, y: np.ndarray, lr: float) -> Subjec
 
 # Every subject's builder (w, x, y, lr) -> Subject: add a new one here and its name to ``config.SUBJECTS``.
 BUILDERS: dict[str, Callable[[Workload, np.ndarray, np.ndarray, float], Subject]] = {
-    "minigrad": _minigrad, "compiled": _compiled, "torch": _torch, "torch.compile": _torch_compile,
+    "minigrad": _minigrad, "compiled": partial(_minigrad, compiled=True), "torch": _torch,
+    "torch.compile": _torch_compile,
     "numpy": _numpy_floor,
 }
 

@@ -1,10 +1,5 @@
-"""Interleaved timing: warm up every subject, then rounds of one sample per subject (A B C, B C A, C A B, ...),
-so slow drifts of the machine hit every subject alike and ratios can be taken pairwise within a round.
-
-At microsecond scale a step that runs right after another library's step starts with caches full of that
-library's code and data (torch's footprint is large): measured that way, the NumPy floor of Example 1 takes
-~40 µs instead of the ~12 µs it takes in a training loop. So a sample of a fast step is one untimed step (to
-re-warm) followed by a short burst of timed consecutive steps; slow steps (≥ 1 ms) are timed one at a time."""
+"""Interleaved timing: warm-up, then rounds of one sample per subject in rotated order (A B C, B C A, ...), a fast
+step's sample being one untimed step and a burst of timed ones (README.md, "Method", says why)."""
 
 from __future__ import annotations
 
@@ -39,13 +34,10 @@ def warm_up(fns: dict[str, Callable[[], Any]], min_calls: int, min_seconds: floa
 def interleave(fns: dict[str, Callable[[], Any]], rounds: int,
                prepare: dict[str, Callable[[], Any]] | None = None, cpu_samples: bool = False,
                calls: dict[str, int] | None = None, rewarm: set[str] | frozenset[str] = frozenset()) -> dict[str, Any]:
-    """``rounds`` rounds; in round r the subjects run in the order rotated by r. One sample = ``calls[name]``
-    consecutive calls (default 1) timed together with ``perf_counter_ns``, stored as ns per call; for subjects
-    in ``rewarm`` one untimed call first (it refills the caches that the other subjects' calls evicted, so a
-    sample measures a step as a training loop runs it, back to back). ``prepare`` runs untimed before a sample.
-    Returns the samples per subject, the wall and process-CPU time of the block (their ratio shows how much the
-    process was descheduled) and, with ``cpu_samples`` (for long samples only: reading the CPU clock is a
-    system call), each sample's process CPU time too."""
+    """``rounds`` rounds, the order rotated by one each round. A sample = ``calls[name]`` consecutive calls timed
+    together (ns per call), after ``prepare[name]()`` and, for subjects in ``rewarm``, one untimed call (it
+    refills the caches the other subjects evicted). Also the block's wall and CPU time and, with
+    ``cpu_samples`` (long samples only: the CPU clock is a system call), each sample's CPU time."""
     names, cpu_clock = list(fns), time.process_time_ns
     samples: dict[str, list[int]] = {k: [] for k in names}
     cpu: dict[str, list[int]] = {k: [] for k in names}

@@ -1,5 +1,6 @@
-"""Smoke test of the benchmark harness: a --quick run on tiny sizes writes its JSON and plots with the expected
-structure. Timings are never asserted (this machine is noisy and shared)."""
+"""Smoke test of the benchmark harness: a --quick run on tiny sizes writes its JSON, tables and plots with the
+expected structure, the compiled minigrad among the subjects; torch.compile runs on one workload, and when it
+cannot compile the run says why and goes on. Timings are never asserted (this machine is noisy and shared)."""
 
 from __future__ import annotations
 
@@ -15,9 +16,14 @@ pytest.importorskip("matplotlib")
 pytest.importorskip("threadpoolctl")
 
 from benchmarks.cli import main
+from benchmarks.config import Config
+from benchmarks.env import collect_metadata
+from benchmarks.report import render
+from benchmarks.runner import run_cell
+from benchmarks.workloads import SEEDS
 
-SUBJECTS = {"minigrad", "torch", "numpy"}
-RATIOS = {"minigrad/torch", "minigrad/numpy", "torch/numpy"}
+SUBJECTS = {"minigrad", "compiled", "torch", "numpy"}  # --quick: no torch.compile
+RATIOS = {"minigrad/torch", "minigrad/numpy", "compiled/numpy", "compiled/minigrad", "compiled/torch", "torch/numpy"}
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +75,8 @@ def test_cells_have_samples_ratios_and_agree(quick_run: tuple[Path, dict]) -> No
     assert {s["workload"]["name"] for s in data["skipped"]} == {"mse-64x3-float32", "bce-64x3-float32"}
     assert all(s["reason"] for s in data["skipped"])
     for cell in data["cells"]:
-        assert cell["check"]["ok"], cell["check"]
+        assert cell["check"]["ok"] and cell["check"]["compiled_bitwise_equal"], cell["check"]
+        assert cell["notes"]["1thread"]["compiled"]["compile_s"] > 0
         assert set(cell["modes"]) == {"1thread", "default"}
         one = cell["modes"]["1thread"]
         assert one["threads"]["torch_num_threads"] == 1
@@ -105,6 +112,87 @@ def test_memory_lower_bound_deep_chain_and_targets(quick_run: tuple[Path, dict])
         assert isinstance(series["backward_loglog_slope"], float)
     assert isinstance(data["targets"], list) and data["targets"]
     assert all({"target", "value", "limit", "met"} <= set(t) for t in data["targets"])
+    assert {t["target"] for t in data["targets"]} >= {"ex1: compiled/floor ≤ 1.3",
+                                                       "ex3: compiled faster than torch (comp/torch < 1)"}
+
+
+def _header(text: str, title: str) -> list[str]:
+    """The column names of the table under ``== title`` in a console report."""
+    table = text[text.index(f"== {title}"):]
+    line = next(line for line in table.splitlines() if line.startswith(("workload", "N ops")))
+    return [c.strip() for c in line.split("  ") if c.strip()]
+
+
+def test_tables_show_the_compiled_subject(quick_run: tuple[Path, dict]) -> None:
+    _, data = quick_run
+    text = render(data)
+    step = _header(text, "Time per training step")
+    assert step[:5] == ["workload", "minigrad", "minigrad compiled", "torch", "NumPy floor"]
+    assert {"comp/floor", "comp/mg", "comp/torch", "comp/floor (dflt)"} <= set(step)
+    assert "comp/tc" not in step and "torch.compile not run (--quick" in text
+    run = _header(text, "Time per whole 10-epoch run")
+    assert {"minigrad compiled", "comp/floor", "comp/floor CPU"} <= set(run)
+    assert "minigrad compiled first call" in _header(text, "Compilation")
+    assert "comp/mg peak" in _header(text, "Peak memory")
+    assert "| minigrad compiled |" in render(data, markdown=True)
+
+
+def _tiny_config() -> Config:
+    cfg = Config(modes=["1thread"], warmup_calls=2, warmup_s=0.0, seed_step_budget_s=0.02, step_min_rounds=3,
+                 run_min_rounds=3, run_max_rounds=3, run_budget_s=0.0, epochs=2, plots=False)
+    cfg.subjects = ["minigrad", "compiled", "torch", "torch.compile", "numpy"]
+    return cfg
+
+
+def _results(cfg: Config, cells: list[dict], unavailable: dict[str, str]) -> dict:
+    return {"meta": collect_metadata(), "config": cfg.to_json(), "cells": cells, "skipped": [],
+            "unavailable": unavailable}
+
+
+def test_torch_compile_is_timed_beside_the_others() -> None:
+    """One real inductor compilation (tens of seconds): the seed's step in every table, compile time recorded."""
+    cfg, unavailable = _tiny_config(), dict[str, str]()
+    cell = run_cell(SEEDS[0], cfg, unavailable)
+    assert unavailable == {} and cell["check"]["ok"], (unavailable, cell["check"])
+    assert cell["check"]["max_param_diff_rel"]["torch.compile"] <= cell["check"]["tolerance"]
+    assert cell["notes"]["1thread"]["torch.compile"]["compile_s"] > 0
+    step = cell["modes"]["1thread"]["step"]
+    assert set(step["samples_ns"]) == set(cfg.subjects)
+    assert {"compiled/torch.compile", "torch.compile/torch"} <= set(step["ratios"])
+    text = render(_results(cfg, [cell], unavailable))
+    header = _header(text, "Time per training step")
+    assert {"torch.compile", "comp/tc", "tc/torch"} <= set(header)
+    assert "torch.compile first call" in _header(text, "Compilation")
+
+
+def test_torch_compile_that_cannot_compile_is_skipped_and_said(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    import torch
+
+    def no_compiler(fn: object, **kwargs: object) -> object:
+        def call(*args: object) -> object:
+            raise RuntimeError("InvalidCxxCompiler: No working C++ compiler found (made up by the test)")
+        return call
+
+    monkeypatch.setattr(torch, "compile", no_compiler)
+    cfg, unavailable = _tiny_config(), dict[str, str]()
+    cells = [run_cell(w, cfg, unavailable) for w in SEEDS[:2]]
+    assert list(unavailable) == ["torch.compile"] and "No working C++ compiler" in unavailable["torch.compile"]
+    assert "first seen on ex1" in unavailable["torch.compile"]
+    for cell in cells:
+        assert cell["check"]["ok"], cell["check"]
+        assert set(cell["modes"]["1thread"]["step"]["samples_ns"]) == set(cfg.subjects) - {"torch.compile"}
+    text = render(_results(cfg, cells, unavailable))
+    assert "torch.compile skipped: RuntimeError: InvalidCxxCompiler: No working C++ compiler found" in text
+    assert "comp/tc" not in text and "tc/torch" not in text
+    capsys.readouterr()
+    assert main(["--quick", "--torch-compile", "--no-sweep", "--modes", "1thread", "--no-memory", "--no-deep",
+                 "--no-lower-bound", "--no-plots", "--epochs", "2", "--budget-scale", "0.05", "--no-readme",
+                 "--out", str(tmp_path)]) == 0  # the command line: a note, not a crash
+    out = capsys.readouterr().out
+    assert "torch.compile skipped: RuntimeError: InvalidCxxCompiler" in out and "Traceback" not in out
+    data = json.loads((tmp_path / "latest.json").read_text())
+    assert "torch.compile" in data["config"]["subjects"] and "torch.compile" in data["unavailable"]
 
 
 def test_minigrad_cli_has_bench_and_import_is_light() -> None:
@@ -145,16 +233,18 @@ def test_bench_without_torch_times_minigrad_against_the_floor(tmp_path: Path) ->
     assert "torch is not installed" in proc.stdout and "torch skipped" in proc.stdout
     assert "pip install 'minigrad[ref]'" in proc.stdout
     data = json.loads((tmp_path / "latest.json").read_text())
-    assert data["config"]["subjects"] == ["minigrad", "numpy"] and data["meta"]["versions"]["torch"] is None
+    assert data["config"]["subjects"] == ["minigrad", "compiled", "numpy"]
+    assert data["meta"]["versions"]["torch"] is None
     for cell in data["cells"]:
-        assert cell["check"]["ok"], cell["check"]
+        assert cell["check"]["ok"] and cell["check"]["compiled_bitwise_equal"], cell["check"]
         step = cell["modes"]["1thread"]["step"]
-        assert set(step["samples_ns"]) == {"minigrad", "numpy"} and set(step["ratios"]) == {"minigrad/numpy"}
+        assert set(step["samples_ns"]) == {"minigrad", "compiled", "numpy"}
+        assert set(step["ratios"]) == {"minigrad/numpy", "compiled/numpy", "compiled/minigrad"}
     assert set(data["deep_chain"]["subjects"]) == {"minigrad"}
     assert [c["workload"]["name"] for c in data["lower_bound"]["cells"]] == ["ex1", "ex2", "ex3"]
-    table = proc.stdout[proc.stdout.index("== Time per training step"):]
-    header = next(line for line in table.splitlines() if line.startswith("workload"))
-    assert header.split() == ["workload", "minigrad", "NumPy", "floor", "mg/floor", "mg/floor", "(dflt)", "CPU/wall"]
+    assert _header(proc.stdout, "Time per training step") == [
+        "workload", "minigrad", "minigrad compiled", "NumPy floor", "mg/floor", "comp/floor", "comp/mg",
+        "mg/floor (dflt)", "comp/floor (dflt)", "CPU/wall"]
 
 
 def test_bench_without_its_requirements_says_what_to_install() -> None:
