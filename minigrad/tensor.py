@@ -1924,3 +1924,13 @@ def matmul(a: Any, b: Any) -> Tensor:
 
 _function.Tensor = Tensor
 _engine.Tensor = Tensor
+
+
+# ops14 (placeholder until core13 lands, then MathMethods joins class Tensor's bases in _tensor/tensor.py): the
+# mixin's methods are added where Tensor has none of its own (what the bases would give), after Tensor exists,
+# since the mixin's surface modules import the tensor class through _tensor_base.
+from minigrad._tensor.math import MathMethods as _MathMethods  # noqa: E402
+
+for _name, _value in vars(_MathMethods).items():
+    if not _name.startswith("__") and not hasattr(Tensor, _name):
+        setattr(Tensor, _name, _value)

@@ -49,6 +49,7 @@ ALIASES: dict[str, str] = {
     "torch.nn.parameter": "minigrad.nn.parameter",
     "torch.optim": "minigrad.optim",
     "torch.autograd": "minigrad.autograd",
+    "torch.linalg": "minigrad.linalg",
 }
 # Packages built on torch: under run-as-torch they would import the alias and fail obscurely, so say it upfront.
 ECOSYSTEM = ("torchvision", "torchaudio", "torchtext", "torchdata", "torchmetrics", "functorch", "lightning",
