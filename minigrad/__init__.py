@@ -4,14 +4,7 @@
 ``minigrad.nn``, ``minigrad.optim``, ``minigrad.autograd``, ``minigrad.no_grad``, ``minigrad.float32``...
 """
 
-from minigrad import (
-    _dtype,
-    autograd,
-    linalg,
-    nn,
-    ops,
-    optim,
-)
+from minigrad import _dtype, autograd, nn, ops, optim
 from minigrad._creation import (
     arange,
     as_tensor,
@@ -170,6 +163,9 @@ from minigrad.surface.stats import (
     var_mean,
 )
 from minigrad.tensor import Size, Tensor, matmul
+
+# torch.linalg; after minigrad.tensor, which attaches the Tensor methods the surface modules complete
+from minigrad import linalg  # isort: skip
 
 __version__ = "0.1.0"
 _ = _dtype

@@ -1928,9 +1928,10 @@ _engine.Tensor = Tensor
 
 # ops14 (placeholder until core13 lands, then MathMethods joins class Tensor's bases in _tensor/tensor.py): the
 # mixin's methods are added where Tensor has none of its own (what the bases would give), after Tensor exists,
-# since the mixin's surface modules import the tensor class through _tensor_base.
+# since the mixin's surface modules import the tensor class through _tensor_base. sign, all and any replace the
+# methods above (sign records SignBackward0 as torch does; all/any take dim and keepdim): at the merge, remove those.
 from minigrad._tensor.math import MathMethods as _MathMethods  # noqa: E402
 
 for _name, _value in vars(_MathMethods).items():
-    if not _name.startswith("__") and not hasattr(Tensor, _name):
+    if not _name.startswith("__") and (not hasattr(Tensor, _name) or _name in ("sign", "all", "any")):
         setattr(Tensor, _name, _value)

@@ -65,6 +65,7 @@ class MathMethods:
     log1p = _math.log1p
     rsqrt = _math.rsqrt
     square = _math.square
+    sign = _math.sign
     floor = _math.floor
     ceil = _math.ceil
     trunc = fix = _math.trunc
@@ -169,6 +170,8 @@ class MathMethods:
     cumprod = _stats.cumprod
     amax = _stats.amax
     amin = _stats.amin
+    all = _stats.all
+    any = _stats.any
 
     def cumsum_(self, dim: Any, *, dtype: Any = None) -> Any:
         return _in_place(self, _stats.cumsum, dim, dtype=dtype)

@@ -374,7 +374,7 @@ class Sign(_ZeroGrad):
             return x.copy()
         s = np.sign(x)
         if x.dtype.kind == "f":
-            s[np.isnan(s)] = 0
+            s = np.where(np.isnan(s), s.dtype.type(0), s)
         return s
 
 

@@ -163,7 +163,8 @@ class Std(Function):
 class VectorNorm(Function):
     """n = (Σ|x|ᵖ)^(1/p) over ``dims`` (p = ∞: max|x|, −∞: min|x|, 0: the count of non-zeros).
     dL/dx = dL/dn · sign(x)|x|^(p−1) / n^(p−1);  p = 2: dL/dn · x/n;  p = 1: dL/dn · sign(x);
-    p = ±∞: dL/dn · sign(x) shared among the elements with |x| = n;  p = 0: 0.  (0 where n = 0.)"""
+    p = ±∞: dL/dn · sign(x) shared among the elements with |x| = n;  p = 0: none (torch gives no gradient).
+    (0 where n = 0.)"""
 
     node_name = "LinalgVectorNormBackward0"
     formula = "dL/dx = dL/dn · sign(x)·|x|^(p−1) / n^(p−1)  (p=2: x/n ; p=1: sign x ; p=∞: shared at the max)"
@@ -200,8 +201,8 @@ class VectorNorm(Function):
         n = _restore(n, dims, ctx.keepdim, x.ndim)
         t = x.dtype.type
         with _quiet():
-            if p == 0:
-                return np.zeros(x.shape, grad.dtype)
+            if p == 0:  # torch returns no gradient at all (an undefined tensor): x.grad stays None
+                return None
             if p == 1:
                 return np.sign(x) * g
             if p == 2:

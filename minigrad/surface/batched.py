@@ -8,8 +8,8 @@ from typing import Any
 
 import numpy as np
 
+from minigrad import _tensor_base as _base  # (module: read at call time, see _tensor/math.py)
 from minigrad._dtype import from_numpy_dtype
-from minigrad._tensor_base import TensorBase, wrap
 from minigrad.ops import batched as _b
 from minigrad.ops import linalg as _linalg
 
@@ -17,7 +17,7 @@ __all__ = ["bmm", "baddbmm", "einsum", "matrix_power", "outer", "ger"]
 
 
 def _input(x: Any, name: str, arg: str = "input", position: int = 1) -> Any:
-    if not isinstance(x, TensorBase):
+    if not isinstance(x, _base.TensorBase):
         raise TypeError(f"{name}(): argument '{arg}' (position {position}) must be Tensor, not {type(x).__name__}")
     return x
 
@@ -98,7 +98,7 @@ def matrix_power(input: Any, n: int) -> Any:
     if n < 0:
         raise NotImplementedError("minigrad's matrix_power supports n >= 0 (a negative power needs linalg.inv)")
     if n == 0:
-        return wrap(np.broadcast_to(np.eye(shape[-1], dtype=a._data.dtype), shape).copy())
+        return _base.wrap(np.broadcast_to(np.eye(shape[-1], dtype=a._data.dtype), shape).copy())
     if n == 1:
         return a.clone()
     if n == 2:

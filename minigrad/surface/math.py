@@ -8,8 +8,8 @@ from typing import Any
 
 import numpy as np
 
+from minigrad import _tensor_base as _base  # (module: read at call time, see _tensor/math.py)
 from minigrad._dtype import from_numpy_dtype
-from minigrad._tensor_base import TensorBase, wrap
 from minigrad.ops import arithmetic as _arith
 from minigrad.ops import math as _m
 
@@ -21,7 +21,7 @@ __all__ = [
 
 
 def _input(x: Any, name: str) -> Any:
-    if not isinstance(x, TensorBase):
+    if not isinstance(x, _base.TensorBase):
         raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(x).__name__}")
     return x
 
@@ -56,7 +56,7 @@ arcsin, arccos, arctan = asin, acos, atan
 def atan2(input: Any, other: Any) -> Any:
     """The angle of the point (other, input), broadcast (``Atan2Backward0``)."""
     _input(input, "atan2")
-    if not isinstance(other, TensorBase):
+    if not isinstance(other, _base.TensorBase):
         raise TypeError(f"atan2(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}")
     return _m.Atan2.apply(input, other)
 
@@ -100,7 +100,7 @@ def square(input: Any) -> Any:
     """x², as torch records it: pow(x, 2) (``PowBackward0``); bool becomes int64."""
     x = _input(input, "square")
     if x._data.dtype.kind == "b":
-        x = wrap(x._data.astype(np.int64))
+        x = _base.wrap(x._data.astype(np.int64))
     return _arith.Pow.apply(x, 2)
 
 
@@ -155,7 +155,7 @@ def true_divide(dividend: Any, divisor: Any) -> Any:
 
 def _operand(x: Any, name: str) -> Any:
     """A binary op's second operand: a tensor's array or a Python number (0-d arrays count as numbers)."""
-    if isinstance(x, TensorBase):
+    if isinstance(x, _base.TensorBase):
         return x
     if isinstance(x, bool | int | float):
         return x
@@ -167,7 +167,7 @@ def _operand(x: Any, name: str) -> Any:
 def _check_int_zero(x: Any, y: Any, kernel: str) -> None:
     """Integer division by zero is torch's RuntimeError; bool operands its not-implemented error."""
     xa = x._data
-    ya = y._data if isinstance(y, TensorBase) else np.asarray(y)
+    ya = y._data if isinstance(y, _base.TensorBase) else np.asarray(y)
     if xa.dtype.kind == "b" and ya.dtype.kind == "b":
         raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
     if xa.dtype.kind in "biu" and ya.dtype.kind in "biu" and xa.size and np.any(ya == 0):
@@ -177,11 +177,11 @@ def _check_int_zero(x: Any, y: Any, kernel: str) -> None:
 def remainder(input: Any, other: Any) -> Any:
     """Python's modulo: the result has the divisor's sign (``RemainderBackward0`` for a number divisor,
     ``RemainderBackward1`` for a tensor)."""
-    if not isinstance(input, TensorBase) and isinstance(other, TensorBase):  # remainder(Scalar, Tensor)
-        input = wrap(np.asarray(_arith.promote(other._data, _operand(input, "remainder"))[1]))
+    if not isinstance(input, _base.TensorBase) and isinstance(other, _base.TensorBase):  # remainder(Scalar, Tensor)
+        input = _base.wrap(np.asarray(_arith.promote(other._data, _operand(input, "remainder"))[1]))
     o = _operand(other, "remainder")
     _check_int_zero(_input(input, "remainder"), o, "remainder_cpu")
-    if isinstance(o, TensorBase):
+    if isinstance(o, _base.TensorBase):
         return _m.RemainderTensor.apply(input, o)
     return _m.Remainder.apply(input, o)
 
@@ -190,7 +190,7 @@ def fmod(input: Any, other: Any) -> Any:
     """C's fmod: the result has the dividend's sign (``FmodBackward0`` / ``FmodBackward1``)."""
     o = _operand(other, "fmod")
     _check_int_zero(_input(input, "fmod"), o, "fmod_cpu")
-    if isinstance(o, TensorBase):
+    if isinstance(o, _base.TensorBase):
         return _m.FmodTensor.apply(input, o)
     return _m.Fmod.apply(input, o)
 

@@ -11,9 +11,9 @@ from typing import Any
 import numpy as np
 
 from minigrad import _sampling
+from minigrad import _tensor_base as _base  # (module: read at call time, see _tensor/math.py)
 from minigrad import random as _random
 from minigrad._dtype import from_numpy_dtype, get_default_dtype, to_numpy_dtype
-from minigrad._tensor_base import TensorBase, wrap
 from minigrad.ops import math as _m
 
 __all__ = ["normal", "bernoulli", "multinomial", "exponential_", "random_", "bernoulli_", "generator_of"]
@@ -47,7 +47,7 @@ def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, *, generator: Any 
     if out is not None:
         raise NotImplementedError("minigrad's normal does not take out=")
     gen = generator_of(generator)
-    mt, st = isinstance(mean, TensorBase), isinstance(std, TensorBase)
+    mt, st = isinstance(mean, _base.TensorBase), isinstance(std, _base.TensorBase)
     if not mt and not st:
         if size is None:
             raise TypeError("normal() received an invalid combination of arguments - got (float, float), but "
@@ -57,7 +57,7 @@ def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, *, generator: Any 
         _float_kind(dt, "normal_kernel_cpu")
         if not std >= 0:
             raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
-        t = wrap(gen.normal(_shape(size), dt, float(mean), float(std)))
+        t = _base.wrap(gen.normal(_shape(size), dt, float(mean), float(std)))
         return t.requires_grad_(True) if requires_grad else t
     if size is not None:
         raise TypeError("normal(): a size is only taken with a float mean and a float std")
@@ -87,17 +87,17 @@ def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, *, generator: Any 
 def bernoulli(input: Any, p: Any = None, *, generator: Any = None, out: Any = None) -> Any:
     """1 with probability ``input`` (elementwise), else 0, in input's dtype; ``p=`` a number draws with that
     probability instead (dropout's kernel, minigrad._random_bernoulli)."""
-    if not isinstance(input, TensorBase):
+    if not isinstance(input, _base.TensorBase):
         raise TypeError(f"bernoulli(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
     if p is not None:
-        return bernoulli_(wrap(np.empty_like(input._data)), p, generator=generator)
-    return bernoulli_(wrap(np.empty_like(input._data)), input, generator=generator)
+        return bernoulli_(_base.wrap(np.empty_like(input._data)), p, generator=generator)
+    return bernoulli_(_base.wrap(np.empty_like(input._data)), input, generator=generator)
 
 
 def bernoulli_(self: Any, p: Any = 0.5, *, generator: Any = None) -> Any:
     """Fill ``self`` with 1 where a uniform draw is below ``p`` (a tensor broadcast to self's shape)."""
     gen = generator_of(generator)
-    if not isinstance(p, TensorBase):
+    if not isinstance(p, _base.TensorBase):
         if not isinstance(p, numbers.Real):
             raise TypeError(f"bernoulli_(): argument 'p' must be float or Tensor, not {type(p).__name__}")
         from minigrad import _random_bernoulli  # layers15's scalar-p kernel (dropout's; torch's MKL path)
@@ -122,7 +122,7 @@ def bernoulli_(self: Any, p: Any = 0.5, *, generator: Any = None) -> Any:
 def multinomial(input: Any, num_samples: Any, replacement: bool = False, *, generator: Any = None,
                 out: Any = None) -> Any:
     """``num_samples`` category indices per row, drawn with the row's (unnormalised) weights (int64)."""
-    if not isinstance(input, TensorBase):
+    if not isinstance(input, _base.TensorBase):
         raise TypeError(f"multinomial(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
     a = input._data
     n = operator.index(num_samples)
@@ -147,7 +147,7 @@ def multinomial(input: Any, num_samples: Any, replacement: bool = False, *, gene
             raise RuntimeError("invalid multinomial distribution (encountering probability entry = infinity or NaN)")
         if np.any(a.reshape(-1, a.shape[-1]).sum(axis=-1) <= 0):
             raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
-    return wrap(_sampling.multinomial(generator_of(generator), a, n, bool(replacement)))
+    return _base.wrap(_sampling.multinomial(generator_of(generator), a, n, bool(replacement)))
 
 
 def exponential_(self: Any, lambd: float = 1.0, *, generator: Any = None) -> Any:

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from minigrad._tensor_base import TensorBase, wrap
+from minigrad import _tensor_base as _base  # (module: read at call time, see _tensor/math.py)
 from minigrad.ops import selection as _sel
 from minigrad.ops.reduction import normalize_dims
 
@@ -20,7 +20,7 @@ __all__ = ["gather", "scatter", "scatter_add", "index_select", "masked_fill", "m
 
 
 def _input(x: Any, name: str) -> Any:
-    if not isinstance(x, TensorBase):
+    if not isinstance(x, _base.TensorBase):
         raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(x).__name__}")
     return x
 
@@ -32,7 +32,7 @@ def _dim(x: Any, dim: Any) -> int:
 def _index(x: Any, dim: int, index: Any, name: str, src: Any = None) -> np.ndarray:
     """gather/scatter's index checks, in torch's words: int64, as many dims as the input, no larger than the input
     (and the source) apart from ``dim``, each value in range."""
-    if not isinstance(index, TensorBase):
+    if not isinstance(index, _base.TensorBase):
         raise TypeError(f"{name}(): argument 'index' must be Tensor, not {type(index).__name__}")
     idx = index._data
     if idx.dtype != np.int64:
@@ -73,7 +73,7 @@ def scatter(input: Any, dim: Any, index: Any, src: Any = None, *, value: Any = N
     d = _dim(x, dim)
     if src is None:
         src = value
-    if isinstance(src, TensorBase):
+    if isinstance(src, _base.TensorBase):
         if src._data.dtype != x._data.dtype:
             raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
         return _sel.Scatter.apply(x, src, d, _index(x, d, index, "scatter", src._data))
@@ -86,7 +86,7 @@ def scatter_add(input: Any, dim: Any, index: Any, src: Any) -> Any:
     """A copy of ``input`` with ``src`` added at ``index`` along ``dim`` (``ScatterAddBackward0``)."""
     x = _input(input, "scatter_add")
     d = _dim(x, dim)
-    if not isinstance(src, TensorBase):
+    if not isinstance(src, _base.TensorBase):
         raise TypeError(f"scatter_add(): argument 'src' (position 4) must be Tensor, not {type(src).__name__}")
     if src._data.dtype != x._data.dtype:
         raise RuntimeError("scatter_add(): Expected self.dtype to be equal to src.dtype")
@@ -97,7 +97,7 @@ def index_select(input: Any, dim: Any, index: Any) -> Any:
     """The slices of ``input`` at ``index`` along ``dim`` (``IndexSelectBackward0``)."""
     x = _input(input, "index_select")
     d = _dim(x, dim)
-    if not isinstance(index, TensorBase):
+    if not isinstance(index, _base.TensorBase):
         raise TypeError(f"index_select(): argument 'index' (position 3) must be Tensor, not {type(index).__name__}")
     idx = index._data
     if idx.ndim > 1:
@@ -112,7 +112,7 @@ def index_select(input: Any, dim: Any, index: Any) -> Any:
 
 
 def _mask(x: Any, mask: Any, name: str) -> np.ndarray:
-    if not isinstance(mask, TensorBase):
+    if not isinstance(mask, _base.TensorBase):
         raise TypeError(f"{name}(): argument 'mask' (position 2) must be Tensor, not {type(mask).__name__}")
     m = mask._data
     if m.dtype != np.bool_:
@@ -136,7 +136,7 @@ def masked_fill(input: Any, mask: Any, value: Any) -> Any:
     ``MaskedFillBackward1`` and gets a gradient)."""
     x = _input(input, "masked_fill")
     m = _mask(x, mask, "masked_fill")
-    if isinstance(value, TensorBase):
+    if isinstance(value, _base.TensorBase):
         if value._data.ndim:
             raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
                                f"{value._data.ndim} dimension(s).")
@@ -189,7 +189,7 @@ class _SortResult(ValuesIndices):
 
 
 def _values_indices(values: Any, indices: np.ndarray, name: str) -> Any:
-    return (_TopkResult if name == "topk" else _SortResult)(values, wrap(indices))
+    return (_TopkResult if name == "topk" else _SortResult)(values, _base.wrap(indices))
 
 
 def topk(input: Any, k: Any, dim: Any = -1, largest: bool = True, sorted: bool = True) -> Any:
@@ -221,13 +221,13 @@ def argsort(input: Any, dim: Any = -1, descending: bool = False, stable: bool = 
     """The permutation that sorts ``input`` along ``dim`` (int64, no gradient)."""
     x = _input(input, "argsort")
     d = _dim(x, dim) if x._data.ndim else 0
-    return wrap(sort_indices(x._data, d, bool(descending)))
+    return _base.wrap(sort_indices(x._data, d, bool(descending)))
 
 
 def _sizes(args: tuple[Any, ...]) -> tuple[int, ...]:
     if len(args) == 1 and isinstance(args[0], tuple | list):
         args = tuple(args[0])
-    elif len(args) == 1 and isinstance(args[0], TensorBase):
+    elif len(args) == 1 and isinstance(args[0], _base.TensorBase):
         args = tuple(args[0].tolist())
     return tuple(operator.index(a) for a in args)
 

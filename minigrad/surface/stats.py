@@ -10,8 +10,8 @@ from typing import Any
 
 import numpy as np
 
+from minigrad import _tensor_base as _base  # (module: read at call time, see _tensor/math.py)
 from minigrad._dtype import from_numpy_dtype, to_numpy_dtype
-from minigrad._tensor_base import TensorBase, wrap
 from minigrad.ops import stats as _s
 from minigrad.ops.reduction import normalize_dims
 
@@ -20,7 +20,7 @@ __all__ = ["prod", "var", "std", "var_mean", "std_mean", "norm", "vector_norm", 
 
 
 def _input(x: Any, name: str) -> Any:
-    if not isinstance(x, TensorBase):
+    if not isinstance(x, _base.TensorBase):
         raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(x).__name__}")
     return x
 
@@ -150,7 +150,7 @@ def logsumexp(input: Any, dim: Any, keepdim: bool = False) -> Any:
     if x._data.dtype.kind != "f":
         from minigrad._dtype import get_default_dtype
 
-        x = wrap(x._data.astype(get_default_dtype().np))
+        x = _base.wrap(x._data.astype(get_default_dtype().np))
     return _s.Logsumexp.apply(x, _dims(x, dim), bool(keepdim))
 
 
@@ -194,7 +194,7 @@ def _logical(x: Any, dim: Any, keepdim: bool, reduce: Any) -> Any:
     a = x._data
     axis = None if dim is None else (_dims(x, dim) if a.ndim else None)
     out = np.asarray(reduce(a, axis=axis, keepdims=bool(keepdim) and dim is not None))
-    return wrap(out.astype(np.uint8) if a.dtype == np.uint8 else out)
+    return _base.wrap(out.astype(np.uint8) if a.dtype == np.uint8 else out)
 
 
 def all(input: Any, dim: Any = None, keepdim: bool = False) -> Any:
