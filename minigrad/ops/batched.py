@@ -49,8 +49,8 @@ def parse_einsum(equation: str, n_operands: int) -> tuple[list[str], str]:
     lhs, arrow, out = eq.partition("->")
     inputs = lhs.split(",")
     if len(inputs) != n_operands:
-        raise ValueError("einsum(): more operands were provided than specified in the equation"
-                         if len(inputs) < n_operands else
+        raise RuntimeError("einsum(): more operands were provided than specified in the equation"
+                           if len(inputs) < n_operands else
                          "einsum(): fewer operands were provided than specified in the equation")
     if not arrow:
         letters = "".join(inputs)

@@ -12,7 +12,7 @@ from minigrad.autograd.function import Function
 
 __all__ = [
     "Gather", "Scatter", "ScatterValue", "ScatterAdd", "IndexSelect", "MaskedFill", "MaskedFillTensor",
-    "MaskedSelect", "Topk", "Sort", "Repeat", "Split", "SplitWithSizes", "Tril", "Triu", "index_grid",
+    "MaskedSelect", "Topk", "Sort", "StableSort", "Repeat", "Split", "SplitWithSizes", "Tril", "Triu", "index_grid",
 ]
 
 
@@ -249,6 +249,14 @@ class Sort(Topk):
     dL/dx = dL/dvalues sent back through the permutation."""
 
     node_name = "SortBackward0"
+    formula = "dL/dx = zeros.scatter(dim, indices, dL/dvalues)"
+
+
+class StableSort(Topk):
+    """values = x sorted along ``dim`` by torch's stable overload (``sort(stable=...)``).
+    dL/dx = dL/dvalues sent back through the permutation."""
+
+    node_name = "SortBackward1"
     formula = "dL/dx = zeros.scatter(dim, indices, dL/dvalues)"
 
 

@@ -118,10 +118,10 @@ def _mask(x: Any, mask: Any, name: str) -> np.ndarray:
     if m.dtype != np.bool_:
         if name == "masked_select":
             raise RuntimeError("masked_select: expected BoolTensor for mask")
-        from minigrad._dtype import from_numpy_dtype
+        from minigrad.ops.linalg import _CPP_NAMES
 
         raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype "
-                           f"{from_numpy_dtype(m.dtype)}".replace("minigrad.", ""))
+                           f"{_CPP_NAMES[m.dtype.name]}")
     try:
         np.broadcast_shapes(x._data.shape, m.shape)
     except ValueError:
@@ -208,13 +208,18 @@ def topk(input: Any, k: Any, dim: Any = -1, largest: bool = True, sorted: bool =
     return _values_indices(_sel.Topk.apply(x, d, idx), idx, "topk")
 
 
-def sort(input: Any, dim: Any = -1, descending: bool = False, stable: bool = False) -> Any:
-    """Values sorted along ``dim`` and the permutation (``SortBackward0``); always a stable sort."""
+_NOT_GIVEN: Any = object()
+
+
+def sort(input: Any, dim: Any = -1, descending: bool = False, stable: Any = _NOT_GIVEN) -> Any:
+    """Values sorted along ``dim`` and the permutation (``SortBackward0``; ``SortBackward1`` when ``stable=`` is
+    given, torch's stable overload). Always a stable sort here: torch's default sort may order ties otherwise."""
     x = _input(input, "sort")
     a = x._data
     d = _dim(x, dim) if a.ndim else 0
     idx = sort_indices(a, d, bool(descending))
-    return _values_indices(_sel.Sort.apply(x, d, idx) if a.ndim else x.clone(), idx, "sort")
+    op = _sel.Sort if stable is _NOT_GIVEN else _sel.StableSort
+    return _values_indices(op.apply(x, d, idx) if a.ndim else x.clone(), idx, "sort")
 
 
 def argsort(input: Any, dim: Any = -1, descending: bool = False, stable: bool = False) -> Any:
@@ -262,8 +267,9 @@ def chunk(input: Any, chunks: Any, dim: Any = 0) -> tuple[Any, ...]:
         raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
     d = _dim(x, dim)
     size = x._data.shape[d]
-    step = -(-size // chunks) if size else 0
-    return split(x, max(step, 1) if size else 0, d) if size else split(x, 0, d)
+    if size == 0:  # torch: `chunks` empty pieces, through split_with_sizes
+        return split(x, [0] * chunks, d)
+    return split(x, -(-size // chunks), d)
 
 
 def split(tensor: Any, split_size_or_sections: Any, dim: Any = 0) -> tuple[Any, ...]:
