@@ -176,4 +176,11 @@ def random_(self: Any, from_: Any = None, to: Any = None, *, generator: Any = No
     low, high = operator.index(from_), operator.index(to)
     if not low < high:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
+    if dt.kind == "f":
+        limit = 2 ** (np.finfo(dt).nmant + 1)
+        if low < -limit or high - 1 > limit:  # torch warns and moves the bounds to representable floats
+            raise NotImplementedError(
+                f"minigrad's random_ on {from_numpy_dtype(dt).scalar_name} tensors draws within [-(2^"
+                f"{np.finfo(dt).nmant + 1}), 2^{np.finfo(dt).nmant + 1}] only (torch warns beyond it and adjusts "
+                "the bounds; that stream is not reproduced)")
     return self._overwrite(_sampling.random_from_to(gen, self._data.shape, dt, low, high - low))
