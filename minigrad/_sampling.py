@@ -44,7 +44,7 @@ def exponential(gen: Generator, shape: tuple[int, ...], dtype: np.dtype, lambd: 
     """−1/λ · log1p(−u) per element, u a double uniform, computed in double then rounded to ``dtype``."""
     n = math.prod(shape)
     u = _double_uniforms(gen, n)
-    out = (-1.0 / lambd) * _map_float(math.log1p, -u, _F64)
+    out = (-1.0 / lambd) * _map_float(math.log1p, -u, np.float64)
     return out.astype(dtype).reshape(shape)
 
 

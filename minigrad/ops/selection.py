@@ -21,7 +21,7 @@ def index_grid(index: np.ndarray, dim: int) -> tuple[np.ndarray, ...]:
     (i₀, …, index[i₀…iₙ], …, iₙ), i.e. ``index`` replaces the coordinate along ``dim``."""
     if index.ndim == 0:
         return (index.reshape(()),)
-    grid = list(np.indices(index.shape, sparse=True))
+    grid: list[np.ndarray] = list(np.indices(index.shape, sparse=True))
     grid[dim] = index
     return tuple(grid)
 

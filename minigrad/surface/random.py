@@ -100,9 +100,11 @@ def bernoulli_(self: Any, p: Any = 0.5, *, generator: Any = None) -> Any:
     if not isinstance(p, _base.TensorBase):
         if not isinstance(p, numbers.Real):
             raise TypeError(f"bernoulli_(): argument 'p' must be float or Tensor, not {type(p).__name__}")
-        from minigrad import _random_bernoulli  # layers15's scalar-p kernel (dropout's; torch's MKL path)
+        import importlib
 
-        return _random_bernoulli.bernoulli_scalar_(self, float(p), gen)  # type: ignore[attr-defined]
+        # layers15's scalar-p kernel (dropout's, torch's MKL path): minigrad/_random_bernoulli.py
+        kernel = importlib.import_module("minigrad._random_bernoulli")
+        return kernel.bernoulli_scalar_(self, float(p), gen)
     pa = p._data
     if pa.dtype.kind != "f":
         _float_kind(pa.dtype, "bernoulli_tensor_cpu_p_")
