@@ -321,30 +321,21 @@ class Tril(Function):
     formula = "dL/dx = tril(dL/dy, k)"
     array_api = True
     edge_args = 1
+    _keep = staticmethod(np.tril)  # the triangle kept, forward and backward
 
     @staticmethod
     def forward(ctx, x, k):  # type: ignore[no-untyped-def]
         ctx.k = k
-        return np.tril(x, k)
+        return ctx._function._keep(x, k)
 
     @staticmethod
     def backward(ctx, grad):  # type: ignore[no-untyped-def]
-        return np.tril(grad, ctx.k)
+        return ctx._function._keep(grad, ctx.k)
 
 
-class Triu(Function):
+class Triu(Tril):
     """y = x with the elements below the k-th diagonal zeroed (last two dims).   dL/dx = triu(dL/dy, k)."""
 
     node_name = "TriuBackward0"
     formula = "dL/dx = triu(dL/dy, k)"
-    array_api = True
-    edge_args = 1
-
-    @staticmethod
-    def forward(ctx, x, k):  # type: ignore[no-untyped-def]
-        ctx.k = k
-        return np.triu(x, k)
-
-    @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
-        return np.triu(grad, ctx.k)
+    _keep = staticmethod(np.triu)

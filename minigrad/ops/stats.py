@@ -26,6 +26,14 @@ def _quiet() -> np.errstate:
     return np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore")
 
 
+def _accumulator(x: np.ndarray, dtype: np.dtype | None) -> np.ndarray:
+    """x in the type a product or running sum accumulates in: ``dtype`` when given, int64 for bool and integers
+    (torch's promotion), else x's own."""
+    if dtype is not None:
+        return x.astype(dtype, copy=False)
+    return x.astype(np.int64) if x.dtype.kind in "biu" else x
+
+
 def _exclusive_products(x: np.ndarray, axis: int) -> np.ndarray:
     """∏_{j≠i} x_j along ``axis`` for each i, without dividing (zeros allowed): the product of everything before
     i times the product of everything after it (torch's prod_safe_zeros_backward)."""
@@ -47,10 +55,7 @@ class Prod(Function):
 
     @staticmethod
     def forward(ctx, x, dtype):  # type: ignore[no-untyped-def]
-        if dtype is not None:
-            x = x.astype(dtype, copy=False)
-        elif x.dtype.kind in "biu":
-            x = x.astype(np.int64)
+        x = _accumulator(x, dtype)
         y = np.asarray(np.prod(x))
         ctx.save_for_backward(x, y)
         return y
@@ -78,10 +83,7 @@ class ProdDim(Function):
 
     @staticmethod
     def forward(ctx, x, dim, keepdim, dtype):  # type: ignore[no-untyped-def]
-        if dtype is not None:
-            x = x.astype(dtype, copy=False)
-        elif x.dtype.kind in "biu":
-            x = x.astype(np.int64)
+        x = _accumulator(x, dtype)
         y = np.asarray(np.prod(x, axis=dim if x.ndim else None, keepdims=keepdim))
         ctx.save_for_backward(x, y)
         ctx.dim, ctx.keepdim = dim, keepdim
@@ -261,10 +263,7 @@ class Cumsum(Function):
 
     @staticmethod
     def forward(ctx, x, dim, dtype):  # type: ignore[no-untyped-def]
-        if dtype is not None:
-            x = x.astype(dtype, copy=False)
-        elif x.dtype.kind in "biu":
-            x = x.astype(np.int64)
+        x = _accumulator(x, dtype)
         ctx.dim = dim
         return np.cumsum(x, axis=dim) if x.ndim else x.copy()
 
@@ -286,10 +285,7 @@ class Cumprod(Function):
 
     @staticmethod
     def forward(ctx, x, dim, dtype):  # type: ignore[no-untyped-def]
-        if dtype is not None:
-            x = x.astype(dtype, copy=False)
-        elif x.dtype.kind in "biu":
-            x = x.astype(np.int64)
+        x = _accumulator(x, dtype)
         y = np.cumprod(x, axis=dim) if x.ndim else x.copy()
         ctx.save_for_backward(x, y)
         ctx.dim = dim

@@ -96,22 +96,22 @@ def std(input: Any, *args: Any, dim: Any = None, unbiased: Any = None, correctio
     return _s.Std.apply(x, _var_args(x, "std", dim, c), c, kd)
 
 
+def _with_mean(op: Any, name: str, input: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, Any]:
+    x = _input(input, name)
+    dim, c, kd = _correction(name, args, kwargs.get("dim"), kwargs.get("unbiased"), kwargs.get("correction"),
+                             kwargs.get("keepdim"))
+    dims = _var_args(x, name, dim, c)
+    return op.apply(x, dims, c, kd), x.mean(dims, keepdim=kd)
+
+
 def var_mean(input: Any, *args: Any, **kwargs: Any) -> tuple[Any, Any]:
     """(var, mean) over the same dims."""
-    x = _input(input, "var_mean")
-    dim, c, kd = _correction("var_mean", args, kwargs.get("dim"), kwargs.get("unbiased"), kwargs.get("correction"),
-                             kwargs.get("keepdim"))
-    dims = _var_args(x, "var_mean", dim, c)
-    return _s.Var.apply(x, dims, c, kd), x.mean(dims, keepdim=kd)
+    return _with_mean(_s.Var, "var_mean", input, args, kwargs)
 
 
 def std_mean(input: Any, *args: Any, **kwargs: Any) -> tuple[Any, Any]:
     """(std, mean) over the same dims."""
-    x = _input(input, "std_mean")
-    dim, c, kd = _correction("std_mean", args, kwargs.get("dim"), kwargs.get("unbiased"), kwargs.get("correction"),
-                             kwargs.get("keepdim"))
-    dims = _var_args(x, "std_mean", dim, c)
-    return _s.Std.apply(x, dims, c, kd), x.mean(dims, keepdim=kd)
+    return _with_mean(_s.Std, "std_mean", input, args, kwargs)
 
 
 def vector_norm(x: Any, ord: Any = 2, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Any:
