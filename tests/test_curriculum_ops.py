@@ -384,3 +384,53 @@ def test_var_with_too_few_elements_warns_like_torch() -> None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             assert_close(as_np(ma.std()), as_np(tb.std()))
+
+
+@pytest.mark.parametrize(("name", "arg"), [("remainder_", 0.7), ("fmod_", -0.7), ("true_divide_", 3.0),
+                                           ("floor_divide_", 0.3), ("atan2_", "tensor"), ("remainder_", "tensor"),
+                                           ("fmod_", "tensor"), ("logit_", 0.1)])
+def test_binary_in_place_matches_torch(name: str, arg: Any) -> None:
+    x = np.array([0.05, 0.3, -1.7, 2.4, 0.9], dtype=np.float32)
+    other = np.array([0.5, -1.5, 2.0, 0.25, -0.75], dtype=np.float32)
+    a, b = twins(x)
+    oa, ob = (minigrad.tensor(other), torch.tensor(other)) if arg == "tensor" else (arg, arg)
+    getattr(a, name)(oa)
+    getattr(b, name)(ob)
+    assert_close(as_np(a), as_np(b), n_ops=TRANSCENDENTAL)
+    assert a._version == b._version
+    if name == "floor_divide_":
+        return
+    a, b = twins(x, requires_grad=True)
+    ya, yb = a * 1.0, b * 1.0
+    getattr(ya, name)(oa)
+    getattr(yb, name)(ob)
+    assert node(ya) == node(yb)
+    ya.sum().backward()
+    yb.sum().backward()
+    assert_close(as_np(a.grad), as_np(b.grad), n_ops=GRAD_OF_TRANSCENDENTAL)
+
+
+def test_in_place_broadcast_and_type_errors_match_torch() -> None:
+    a, b = twins(np.ones(3, dtype=np.float32))
+    assert_same_error(lambda: a.remainder_(minigrad.ones(2, 3)), lambda: b.remainder_(torch.ones(2, 3)))
+    ia, ib = twins(np.array([5, 7]))
+    assert_same_error(lambda: ia.true_divide_(2), lambda: ib.true_divide_(2))
+    ia.remainder_(3)
+    ib.remainder_(3)
+    np.testing.assert_array_equal(as_np(ia), as_np(ib))
+
+
+def test_study_tools_state_the_new_rules() -> None:
+    """Every new node class carries its backward rule (shown by explain/trace/make_dot)."""
+    from minigrad.ops import batched, math, selection, stats
+
+    for module in (math, stats, selection, batched):
+        for value in vars(module).values():
+            if isinstance(value, type) and issubclass(value, minigrad.autograd.Function) and value.array_api \
+                    and value.__module__ == module.__name__ and not value.__name__.startswith("_"):
+                assert value.formula, value.__name__
+                assert "dL/d" in (value.__doc__ or "") or "derivative" in (value.__doc__ or ""), value.__name__
+    x = minigrad.tensor([0.5, 1.5], requires_grad=True)
+    y = minigrad.logsumexp(minigrad.sin(x).unsqueeze(0), 1)
+    assert y.grad_fn.formula == "dL/dx = dL/dy · e^(x − y)  (the softmax of x)"
+    assert y.grad_fn.next_functions[0][0].next_functions[0][0].formula == "dL/dx = dL/dy · cos x"

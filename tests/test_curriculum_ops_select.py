@@ -372,3 +372,72 @@ def test_outer_matches_torch_graph(data: Any, dtype: str) -> None:
     assert_twins_close(res, n_ops=1, grad_n_ops=sum_ops(5), scale=16.0, grad_scale=20.0)
     assert_same_error(lambda: minigrad.outer(minigrad.ones(2, 2), minigrad.ones(2)),
                       lambda: torch.outer(torch.ones(2, 2), torch.ones(2)))
+
+
+# ------------------------------------------------------------------------------------------- gradcheck, one table
+_X = np.array([[0.5, -1.25, 2.0, 0.75], [1.5, 0.2, -0.3, -2.2], [0.9, -0.6, 1.1, 0.4]])
+_MASK = np.array([[True, False, False, True], [False, False, True, False], [True, True, False, False]])
+GRADCHECK: dict[str, Any] = {
+    "masked_fill": lambda t: t.masked_fill(minigrad.tensor(_MASK), -1.0),
+    "masked_fill_row_mask": lambda t: t.masked_fill(minigrad.tensor(_MASK[0]), 3.0),
+    "masked_select": lambda t: t.masked_select(minigrad.tensor(_MASK)),
+    "topk": lambda t: t.topk(2, 1).values,
+    "topk_smallest_dim0": lambda t: t.topk(2, 0, largest=False)[0],
+    "sort": lambda t: t.sort(1, descending=True)[0],
+    "repeat": lambda t: t.repeat(2, 1, 3),
+    "tile": lambda t: minigrad.tile(t, (2,)),
+    "chunk": lambda t: t.chunk(3, 1)[1],
+    "split_sizes": lambda t: t.split([1, 3], 1)[1],
+    "tril": lambda t: t.tril(-1),
+    "triu": lambda t: t.triu(1),
+    "bmm": lambda t: minigrad.bmm(t.reshape(1, 3, 4), t.reshape(1, 4, 3)),
+    "baddbmm": lambda t: minigrad.baddbmm(t[:, :3].reshape(1, 3, 3), t.reshape(1, 3, 4), t.reshape(1, 4, 3),
+                                          beta=0.5, alpha=-2.0),
+    "outer": lambda t: minigrad.outer(t[0], t[1]),
+    "matrix_power": lambda t: minigrad.matrix_power(t[:, :3], 5),
+}
+
+
+@pytest.mark.parametrize("name", sorted(GRADCHECK))
+def test_selection_and_batched_gradcheck(name: str) -> None:
+    x = minigrad.tensor(_X, requires_grad=True)
+    assert gradcheck(GRADCHECK[name], (x,))
+
+
+NODE_NAMES: list[tuple[str, Any]] = [
+    ("default sort", lambda lib, t: t.sort(1)[0]),
+    ("gather", lambda lib, t: t.gather(1, lib.tensor([[0, 0], [1, 2], [3, 3]]))),
+    ("scatter value", lambda lib, t: t.scatter(1, lib.tensor([[0], [1], [2]]), 2.0)),
+    ("masked_fill tensor", lambda lib, t: t.masked_fill(t > 0, lib.tensor(1.0, dtype=t.dtype))),
+    ("index_select", lambda lib, t: t.index_select(0, lib.tensor([2, 0]))),
+    ("chunk", lambda lib, t: t.chunk(2, 1)[0]),
+    ("split", lambda lib, t: lib.split(t, 3, 1)[1]),
+    ("split sizes", lambda lib, t: lib.split(t, [2, 2], 1)[1]),
+    ("tile", lambda lib, t: t.tile((2, 2))),
+    ("cumsum dtype", lambda lib, t: t.cumsum(1, dtype=lib.float32)),
+    ("prod", lambda lib, t: t.prod()),
+    ("prod dim", lambda lib, t: t.prod(1)),
+    ("amax all", lambda lib, t: t.amax()),
+    ("norm fro dim", lambda lib, t: t.norm("fro", dim=1)),
+    ("linalg.norm", lambda lib, t: lib.linalg.norm(t[0])),
+    ("remainder tensor", lambda lib, t: lib.remainder(t, t.abs() + 1)),
+    ("fmod tensor", lambda lib, t: lib.fmod(t, t.abs() + 1)),
+    ("square", lambda lib, t: lib.square(t)),
+    ("true_divide", lambda lib, t: lib.true_divide(t, 2.0)),
+]
+
+
+@pytest.mark.parametrize(("what", "fn"), NODE_NAMES, ids=[n for n, _ in NODE_NAMES])
+def test_node_names_match_torch(what: str, fn: Any) -> None:
+    a, b = twins(_X, requires_grad=True)
+    ya, yb = fn(minigrad, a), fn(torch, b)
+    assert node(ya) == node(yb)
+    assert_close(as_np(ya), as_np(yb), n_ops=4)
+
+
+def test_in_place_selection_on_a_leaf_refuses_like_torch() -> None:
+    a, b = twins(_X, requires_grad=True)
+    assert_same_error(lambda: a.masked_fill_(a > 0, 0.0), lambda: b.masked_fill_(b > 0, 0.0))
+    assert_same_error(lambda: a.tril_(), lambda: b.tril_())
+    assert_same_error(lambda: a.scatter_(1, minigrad.tensor([[0], [1], [2]]), 1.0),
+                      lambda: b.scatter_(1, torch.tensor([[0], [1], [2]]), 1.0))

@@ -592,7 +592,7 @@ class FloorDivide(Function):
 
 class NormalFromTensors(Function):
     """out = mean + std·z with z ~ N(0, 1) drawn by the caller (``torch.normal`` with a tensor mean and/or std).
-    torch defines the gradient as 0 for both: the draw is not reparameterised
+    dL/dmean = 0,  dL/dstd = 0: torch defines the gradient as 0 for both (the draw is not reparameterised)
     (``NormalBackward1``: tensor mean; ``NormalBackward2``: tensor std; ``NormalBackward3``: both)."""
 
     node_name = "NormalBackward3"
