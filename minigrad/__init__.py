@@ -94,6 +94,7 @@ from minigrad.functional_api import (
     unsqueeze,
     where,
 )
+from minigrad.random import Generator
 from minigrad.serialization import load, save
 from minigrad.surface.batched import baddbmm, bmm, einsum, ger, matrix_power, outer
 from minigrad.surface.math import (
@@ -188,5 +189,5 @@ __all__ = [
     "std_mean", "norm", "logsumexp", "cumsum", "cumprod", "amax", "amin", "all", "any", "gather", "scatter",
     "scatter_add", "index_select", "masked_fill", "masked_select", "topk", "sort", "argsort", "tile", "chunk",
     "split", "tril", "triu", "bmm", "baddbmm", "einsum", "matrix_power", "outer", "ger", "normal", "bernoulli",
-    "multinomial", "linalg",
+    "multinomial", "linalg", "Generator",
 ]
