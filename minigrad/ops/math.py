@@ -352,8 +352,9 @@ class Rsqrt(Function):
             return -0.5 * grad * (y * y * y)
 
 
-class _ZeroGrad(Function):
-    """A step function: its derivative is 0 wherever it exists, and torch defines it as 0 everywhere."""
+class _ZeroGrad:
+    """Mixin of the step functions (sign, floor, ceil, trunc): the derivative is 0 wherever it exists, and torch
+    defines it as 0 everywhere."""
 
     formula = "dL/dx = 0"
     array_api = True
@@ -363,7 +364,7 @@ class _ZeroGrad(Function):
         return np.zeros_like(grad)
 
 
-class Sign(_ZeroGrad):
+class Sign(_ZeroGrad, Function):
     """y = sign x ∈ {−1, 0, 1} (sign of nan is 0, as in torch; bool stays bool).   dL/dx = 0."""
 
     node_name = "SignBackward0"
@@ -378,7 +379,7 @@ class Sign(_ZeroGrad):
         return s
 
 
-class Floor(_ZeroGrad):
+class Floor(_ZeroGrad, Function):
     """y = ⌊x⌋ (integers unchanged).   dL/dx = 0."""
 
     node_name = "FloorBackward0"
@@ -388,7 +389,7 @@ class Floor(_ZeroGrad):
         return np.floor(x) if x.dtype.kind == "f" else x.copy()
 
 
-class Ceil(_ZeroGrad):
+class Ceil(_ZeroGrad, Function):
     """y = ⌈x⌉ (integers unchanged).   dL/dx = 0."""
 
     node_name = "CeilBackward0"
@@ -398,7 +399,7 @@ class Ceil(_ZeroGrad):
         return np.ceil(x) if x.dtype.kind == "f" else x.copy()
 
 
-class Trunc(_ZeroGrad):
+class Trunc(_ZeroGrad, Function):
     """y = x rounded toward 0 (integers unchanged).   dL/dx = 0."""
 
     node_name = "TruncBackward0"
