@@ -180,3 +180,28 @@ def test_random_errors_match_torch() -> None:
     ]
     for mg, th in cases:
         assert_same_error(mg, th)
+
+
+@pytest.mark.parametrize("n", [3, 16, 33])
+@pytest.mark.parametrize(("name", "mdt", "tdt"), DTYPES)
+def test_normal_and_uniform_fills_take_a_generator_like_torch(n: int, name: str, mdt: Any, tdt: Any) -> None:
+    same_stream(lambda g: minigrad.empty(n, dtype=mdt).normal_(1.0, 2.0, generator=g),
+                lambda g: torch.empty(n, dtype=tdt).normal_(1.0, 2.0, generator=g))
+    same_stream(lambda g: minigrad.empty(n, dtype=mdt).uniform_(-3.0, 5.0, generator=g),
+                lambda g: torch.empty(n, dtype=tdt).uniform_(-3.0, 5.0, generator=g))
+
+
+def test_bernoulli_with_a_number_p() -> None:
+    """A number p takes dropout's kernel (minigrad/_random_bernoulli.py, layers15's): torch's stream where that
+    module is present; without it (this branch alone) a NotImplementedError that names the module."""
+    import importlib.util
+
+    assert_same_error(lambda: minigrad.empty(3).bernoulli_(1.5), lambda: torch.empty(3).bernoulli_(1.5))
+    if importlib.util.find_spec("minigrad._random_bernoulli") is None:
+        with pytest.raises(NotImplementedError, match="_random_bernoulli"):
+            minigrad.empty(3).bernoulli_(0.5)
+        return
+    same_stream(lambda g: minigrad.empty(40).bernoulli_(0.3, generator=g),
+                lambda g: torch.empty(40).bernoulli_(0.3, generator=g))
+    same_stream(lambda g: minigrad.bernoulli(minigrad.empty(20), 0.7, generator=g),
+                lambda g: torch.bernoulli(torch.empty(20), 0.7, generator=g))

@@ -100,11 +100,15 @@ def bernoulli_(self: Any, p: Any = 0.5, *, generator: Any = None) -> Any:
     if not isinstance(p, _base.TensorBase):
         if not isinstance(p, numbers.Real):
             raise TypeError(f"bernoulli_(): argument 'p' must be float or Tensor, not {type(p).__name__}")
+        if not 0 <= p <= 1:
+            raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p:g}")
         import importlib
 
-        # layers15's scalar-p kernel (dropout's, torch's MKL path): minigrad/_random_bernoulli.py
-        kernel = importlib.import_module("minigrad._random_bernoulli")
-        return kernel.bernoulli_scalar_(self, float(p), gen)
+        try:  # layers15's scalar-p kernel (dropout's; torch's MKL path on Intel CPUs): minigrad/_random_bernoulli.py
+            kernel = importlib.import_module("minigrad._random_bernoulli")
+        except ModuleNotFoundError:
+            raise NotImplementedError("bernoulli_ with a number p needs minigrad/_random_bernoulli.py") from None
+        return self._overwrite(kernel.bernoulli_scalar(gen, self._data.shape, float(p), self._data.dtype))
     pa = p._data
     if pa.dtype.kind != "f":
         _float_kind(pa.dtype, "bernoulli_tensor_cpu_p_")
