@@ -42,10 +42,8 @@ class Baddbmm(Function):
 
 def parse_einsum(equation: str, n_operands: int) -> tuple[list[str], str]:
     """The operands' subscripts and the output's (implicit output: the letters used once, in alphabetical
-    order, as in NumPy and torch). Spaces are ignored; ellipses are not supported here."""
+    order, as in NumPy and torch). Spaces are ignored; an ellipsis is spelled out as letters by the caller."""
     eq = equation.replace(" ", "")
-    if "." in eq:
-        raise NotImplementedError("minigrad's einsum does not support '...' (ellipsis) subscripts")
     lhs, arrow, out = eq.partition("->")
     inputs = lhs.split(",")
     if len(inputs) != n_operands:

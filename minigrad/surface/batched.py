@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import numbers
+import string
 from typing import Any
 
 import numpy as np
@@ -61,12 +62,56 @@ def baddbmm(input: Any, batch1: Any, batch2: Any, *, beta: Any = 1, alpha: Any =
     return _b.Baddbmm.apply(c, batch1, batch2, beta, alpha)
 
 
+def _ellipsis(equation: str, operands: tuple[Any, ...]) -> tuple[str, tuple[Any, ...]]:
+    """The equation with each ``...`` spelled out as letters of its own, the operands' ellipsis dims broadcast to
+    one shape (``expand``, whose backward sums the gradient back); an implicit output lists the ellipsis dims
+    first, then the letters used once, in order (torch's rule)."""
+    lhs, arrow, out = equation.partition("->")
+    inputs = lhs.split(",")
+    if len(inputs) != len(operands):
+        return equation, operands  # (parse_einsum words the count error)
+    spare = [c for c in string.ascii_letters if c not in equation]
+    batch: list[tuple[int, ...]] = []
+    for i, (sub, t) in enumerate(zip(inputs, operands)):
+        if "..." in sub:
+            k = t._data.ndim - (len(sub) - 3)
+            if k < 0:
+                raise RuntimeError(f"einsum(): the number of subscripts in the equation ({len(sub) - 3}) is more "
+                                   f"than the number of dimensions ({t._data.ndim}) for operand {i}")
+            start = sub.index("...")
+            batch.append(t._data.shape[start:start + k])
+    full = np.broadcast_shapes(*batch)
+    letters = "".join(spare[: len(full)])
+    new_ops = []
+    for sub, t in zip(inputs, operands):
+        if "..." in sub:
+            start = sub.index("...")
+            shape = t._data.shape
+            k = len(shape) - (len(sub) - 3)
+            own = (1,) * (len(full) - k) + shape[start:start + k]
+            if own != full:
+                t = t.reshape(*shape[:start], *own, *shape[start + k:])
+                t = t.expand(*shape[:start], *full, *shape[start + k:])
+        new_ops.append(t)
+    inputs = [sub.replace("...", letters) for sub in inputs]
+    if arrow:
+        out = out.replace("...", letters)
+    else:
+        named = "".join(sub.replace(letters, "") for sub in inputs)
+        out = letters + "".join(sorted(c for c in set(named) if named.count(c) == 1))
+    return ",".join(inputs) + "->" + out, tuple(new_ops)
+
+
 def einsum(equation: str, *operands: Any) -> Any:
-    """Einstein summation over the operands' subscripts (one node here; torch records its permute/bmm chain)."""
+    """Einstein summation over the operands' subscripts (one node here; torch records its permute/bmm chain);
+    ``...`` stands for broadcast batch dims."""
     if len(operands) == 1 and isinstance(operands[0], list | tuple):
         operands = tuple(operands[0])
     for t in operands:
         _input(t, "einsum", "tensors", 2)
+    equation = equation.replace(" ", "")
+    if "..." in equation:
+        equation, operands = _ellipsis(equation, operands)
     subs, out = _b.parse_einsum(equation, len(operands))
     sizes: dict[str, int] = {}
     for i, (s, t) in enumerate(zip(subs, operands)):
