@@ -98,6 +98,8 @@ class MathMethods:
     def atan2_(self, other: Any) -> Any:
         return _in_place(self, _math.atan2, other)
 
+    arcsin_, arccos_, arctan_, arctan2_ = asin_, acos_, atan_, atan2_
+
     def sinh_(self) -> Any:
         return _in_place(self, _math.sinh)
 
@@ -216,6 +218,9 @@ class MathMethods:
     baddbmm = _batched.baddbmm
     matrix_power = _batched.matrix_power
     outer = ger = _batched.outer
+
+    def baddbmm_(self, batch1: Any, batch2: Any, *, beta: Any = 1, alpha: Any = 1) -> Any:
+        return _in_place(self, _batched.baddbmm, batch1, batch2, beta=beta, alpha=alpha)
 
     # ---------------------------------------------------------------- random
     bernoulli = _random.bernoulli

@@ -51,10 +51,14 @@ def _index(x: Any, dim: int, index: Any, name: str, src: Any = None) -> np.ndarr
                                    f"{list(src.shape)}")
     size = a.shape[dim] if a.ndim else 1
     if idx.size:
-        bad = idx[(idx < -size) | (idx >= size)] if name == "gather" else idx[(idx < 0) | (idx >= size)]
-        if bad.size:
+        low, high = int(idx.min()), int(idx.max())
+        floor = -size if name == "gather" else 0  # (gather reads a negative index from the end)
+        if low < floor or high >= size:
+            bad = idx[(idx < floor) | (idx >= size)]
             raise RuntimeError(f"index {int(bad.reshape(-1)[0])} is out of bounds for dimension {dim} with size {size}")
-    return idx % size if size else idx
+        if low < 0:
+            return idx % size
+    return idx
 
 
 def gather(input: Any, dim: Any, index: Any, *, sparse_grad: bool = False) -> Any:
@@ -161,6 +165,8 @@ def sort_indices(a: np.ndarray, dim: int, descending: bool) -> np.ndarray:
         return np.zeros((), np.int64)
     if not descending:
         return np.argsort(a, axis=dim, kind="stable")
+    if a.dtype.kind == "f" and not np.isnan(a).any():  # -a keeps ties in order (−0.0 and 0.0 stay equal)
+        return np.argsort(-a, axis=dim, kind="stable")
     n = a.shape[dim]
     rev = np.flip(np.argsort(np.flip(a, dim), axis=dim, kind="stable"), dim)
     return (n - 1) - rev
@@ -204,7 +210,7 @@ def topk(input: Any, k: Any, dim: Any = -1, largest: bool = True, sorted: bool =
         raise RuntimeError("selected index k out of range")
     if a.ndim == 0:
         return _values_indices(_sel.Topk.apply(x, d, np.zeros((), np.int64)), np.zeros((), np.int64), "topk")
-    idx = np.take(sort_indices(a, d, descending=largest), range(k), axis=d)
+    idx = sort_indices(a, d, descending=largest)[(slice(None),) * d + (slice(0, k),)]
     return _values_indices(_sel.Topk.apply(x, d, idx), idx, "topk")
 
 
