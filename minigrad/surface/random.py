@@ -16,6 +16,12 @@ from minigrad import random as _random
 from minigrad._dtype import from_numpy_dtype, get_default_dtype, to_numpy_dtype
 from minigrad.ops import math as _m
 
+try:  # the layers refactor (core13a): torch's in-place write rules are surface/inplace.py's
+    from minigrad.surface.inplace import _overwrite as _write  # type: ignore[import-not-found, unused-ignore]
+except ImportError:  # before it, they are a Tensor method  (this fallback goes when core13a lands)
+    def _write(t: Any, values: Any) -> Any:
+        return t._overwrite(values)
+
 __all__ = ["normal", "bernoulli", "multinomial", "exponential_", "random_", "bernoulli_", "generator_of"]
 
 
@@ -100,6 +106,7 @@ def bernoulli_(self: Any, p: Any = 0.5, *, generator: Any = None) -> Any:
     if not isinstance(p, _base.TensorBase):
         if not isinstance(p, numbers.Real):
             raise TypeError(f"bernoulli_(): argument 'p' must be float or Tensor, not {type(p).__name__}")
+        p = float(p)
         if not 0 <= p <= 1:
             raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p:g}")
         import importlib
@@ -108,7 +115,7 @@ def bernoulli_(self: Any, p: Any = 0.5, *, generator: Any = None) -> Any:
             kernel = importlib.import_module("minigrad._random_bernoulli")
         except ModuleNotFoundError:
             raise NotImplementedError("bernoulli_ with a number p needs minigrad/_random_bernoulli.py") from None
-        return self._overwrite(kernel.bernoulli_scalar(gen, self._data.shape, float(p), self._data.dtype))
+        return _write(self, kernel.bernoulli_scalar(gen, self._data.shape, float(p), self._data.dtype))
     pa = p._data
     if pa.dtype.kind != "f":
         _float_kind(pa.dtype, "bernoulli_tensor_cpu_p_")
@@ -122,7 +129,7 @@ def bernoulli_(self: Any, p: Any = 0.5, *, generator: Any = None) -> Any:
         raise RuntimeError(f"The size of tensor a ({shape[-1] if shape else 1}) must match the size of tensor b "
                            f"({pa.shape[-1] if pa.shape else 1}) at non-singleton dimension "
                            f"{max(len(shape) - 1, 0)}") from None
-    return self._overwrite(_sampling.bernoulli_tensor(gen, np.ascontiguousarray(pb), self._data.dtype))
+    return _write(self, _sampling.bernoulli_tensor(gen, np.ascontiguousarray(pb), self._data.dtype))
 
 
 def multinomial(input: Any, num_samples: Any, replacement: bool = False, *, generator: Any = None,
@@ -163,7 +170,7 @@ def exponential_(self: Any, lambd: float = 1.0, *, generator: Any = None) -> Any
     if not lambd > 0:
         raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={lambd:g}")
     gen = generator_of(generator)
-    return self._overwrite(_sampling.exponential(gen, self._data.shape, self._data.dtype, lambd))
+    return _write(self, _sampling.exponential(gen, self._data.shape, self._data.dtype, lambd))
 
 
 def random_(self: Any, from_: Any = None, to: Any = None, *, generator: Any = None, **kwargs: Any) -> Any:
@@ -176,7 +183,7 @@ def random_(self: Any, from_: Any = None, to: Any = None, *, generator: Any = No
     gen = generator_of(generator)
     dt = self._data.dtype
     if from_ is None and to is None:
-        return self._overwrite(_sampling.random_integers(gen, self._data.shape, dt))
+        return _write(self, _sampling.random_integers(gen, self._data.shape, dt))
     if to is None:
         from_, to = 0, from_
     low, high = operator.index(from_), operator.index(to)
@@ -189,4 +196,4 @@ def random_(self: Any, from_: Any = None, to: Any = None, *, generator: Any = No
                 f"minigrad's random_ on {from_numpy_dtype(dt).scalar_name} tensors draws within [-(2^"
                 f"{np.finfo(dt).nmant + 1}), 2^{np.finfo(dt).nmant + 1}] only (torch warns beyond it and adjusts "
                 "the bounds; that stream is not reproduced)")
-    return self._overwrite(_sampling.random_from_to(gen, self._data.shape, dt, low, high - low))
+    return _write(self, _sampling.random_from_to(gen, self._data.shape, dt, low, high - low))

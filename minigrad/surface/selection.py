@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numbers
 import operator
+import sys
 from collections import namedtuple
 from typing import Any
 
@@ -179,8 +180,8 @@ class ValuesIndices(namedtuple("ValuesIndices", ["values", "indices"])):
     _op = ""
 
     def __repr__(self) -> str:
-        from minigrad.tensor import display_module  # (read at call time: run-as-torch renames it)
-
+        # read at call time (run-as-torch renames it): layer 1's after the layers refactor, minigrad.tensor's before
+        display_module = getattr(_base, "display_module", None) or sys.modules["minigrad.tensor"].display_module
         return f"{display_module}.return_types.{self._op}(\nvalues={self.values!r},\nindices={self.indices!r})"
 
 
