@@ -179,9 +179,9 @@ class Atan2(Function):
     @staticmethod
     def backward(ctx, grad):  # type: ignore[no-untyped-def]
         y, x = ctx.saved_tensors
-        with _quiet():
-            r = x * x + y * y
-            return grad * (x / r), grad * (-y / r)
+        with _quiet():  # torch's order: recip = 1/(y² + x²), then (dL/dz·x)·recip and (dL/dz·(−y))·recip
+            recip = 1 / (y * y + x * x)
+            return grad * x * recip, grad * -y * recip
 
 
 class Sinh(Function):
@@ -244,7 +244,7 @@ class Exp2(Function):
     def backward(ctx, grad):  # type: ignore[no-untyped-def]
         (y,) = ctx.saved_tensors
         with _quiet():
-            return grad * (y * y.dtype.type(_LN2))
+            return grad * y * y.dtype.type(_LN2)
 
 
 class Expm1(Function):
@@ -470,7 +470,8 @@ class Logit(Function):
         x = _float(x)
         ctx.save_for_backward(x)
         ctx.eps = eps
-        z = x if eps is None else np.clip(x, x.dtype.type(eps), x.dtype.type(1 - eps))
+        t = x.dtype.type  # torch's bounds, in x's dtype: lo = eps, hi = 1 − lo
+        z = x if eps is None else np.clip(x, t(eps), t(1) - t(eps))
         with _quiet():
             return np.log(z / (1 - z))
 
@@ -480,9 +481,10 @@ class Logit(Function):
         eps = ctx.eps
         with _quiet():
             g = grad / (x * (1 - x))
+            t = x.dtype.type
             if eps is None:
-                return np.where((x < 0) | (x > 1), x.dtype.type(np.nan), g)
-            return np.where((x < eps) | (x > 1 - eps), x.dtype.type(0), g)
+                return np.where((x < 0) | (x > 1), t(np.nan), g)
+            return np.where((x < t(eps)) | (x > t(1) - t(eps)), t(0), g)
 
 
 def _python_mod(x: np.ndarray, y: np.ndarray) -> np.ndarray:
