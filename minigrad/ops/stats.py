@@ -34,6 +34,19 @@ def _accumulator(x: np.ndarray, dtype: np.dtype | None) -> np.ndarray:
     return x.astype(np.int64) if x.dtype.kind in "biu" else x
 
 
+def _running(ufunc: np.ufunc, x: np.ndarray, axis: int) -> np.ndarray:
+    """A running sum or product along ``axis`` as torch's CPU kernel computes it: float16/float32 accumulate in
+    double, each output rounded once (NumPy would accumulate in the input's dtype)."""
+    if x.dtype.kind == "f" and x.dtype.itemsize < 8:
+        return ufunc.accumulate(x.astype(np.float64), axis=axis).astype(x.dtype)
+    return ufunc.accumulate(x, axis=axis)
+
+
+def _reverse_cumsum(g: np.ndarray, axis: int) -> np.ndarray:
+    """Σ_{k≥i} gₖ along ``axis`` (a running sum from the end)."""
+    return np.flip(_running(np.add, np.flip(g, axis), axis), axis)
+
+
 def _exclusive_products(x: np.ndarray, axis: int) -> np.ndarray:
     """∏_{j≠i} x_j along ``axis`` for each i, without dividing (zeros allowed): the product of everything before
     i times the product of everything after it (torch's prod_safe_zeros_backward)."""
@@ -112,6 +125,16 @@ def _dof(x: np.ndarray, dims: tuple[int, ...] | None, correction: float) -> floa
     return max(0.0, n - correction)
 
 
+def _variance(x: np.ndarray, dims: tuple[int, ...], correction: float, keepdim: bool) -> np.ndarray:
+    """Σ(x − x̄)²/(n − c) in double (torch's CPU kernel accumulates float16/float32 in double and rounds once)."""
+    wide = x.astype(np.float64) if x.dtype.itemsize < 8 else x
+    axis = dims if x.ndim else None
+    centered = _centered(wide, axis)
+    with _quiet():
+        ss = np.add.reduce(centered * centered, axis=axis, keepdims=keepdim)
+        return np.asarray(ss / _dof(x, dims, correction))
+
+
 class Var(Function):
     """v = Σ(x − x̄)² / (n − c) over ``dims`` (c = ``correction``).   dL/dx = dL/dv · 2(x − x̄)/(n − c)."""
 
@@ -123,11 +146,7 @@ class Var(Function):
     def forward(ctx, x, dims, correction, keepdim):  # type: ignore[no-untyped-def]
         ctx.save_for_backward(x)
         ctx.dims, ctx.correction, ctx.keepdim = dims, correction, keepdim
-        axis = dims if x.ndim else None
-        centered = _centered(x, axis)
-        with _quiet():
-            ss = np.add.reduce(centered * centered, axis=axis, keepdims=keepdim)
-            return np.asarray(ss / x.dtype.type(_dof(x, dims, correction)))
+        return _variance(x, dims, correction, keepdim).astype(x.dtype)
 
     @staticmethod
     def backward(ctx, grad):  # type: ignore[no-untyped-def]
@@ -148,11 +167,7 @@ class Std(Function):
 
     @staticmethod
     def forward(ctx, x, dims, correction, keepdim):  # type: ignore[no-untyped-def]
-        axis = dims if x.ndim else None
-        centered = _centered(x, axis)
-        with _quiet():
-            ss = np.add.reduce(centered * centered, axis=axis, keepdims=keepdim)
-            s = np.asarray(np.sqrt(ss / x.dtype.type(_dof(x, dims, correction))))
+        s = np.sqrt(_variance(x, dims, correction, keepdim)).astype(x.dtype)
         ctx.save_for_backward(x, s)
         ctx.dims, ctx.correction, ctx.keepdim = dims, correction, keepdim
         return s
@@ -271,14 +286,13 @@ class Cumsum(Function):
     def forward(ctx, x, dim, dtype):  # type: ignore[no-untyped-def]
         x = _accumulator(x, dtype)
         ctx.dim = dim
-        return np.cumsum(x, axis=dim) if x.ndim else x.copy()
+        return _running(np.add, x, dim) if x.ndim else x.copy()
 
     @staticmethod
     def backward(ctx, grad):  # type: ignore[no-untyped-def]
         if grad.ndim == 0:
             return grad
-        d = ctx.dim
-        return np.flip(np.cumsum(np.flip(grad, d), axis=d), d)
+        return _reverse_cumsum(grad, ctx.dim)
 
 
 class Cumprod(Function):
@@ -292,7 +306,7 @@ class Cumprod(Function):
     @staticmethod
     def forward(ctx, x, dim, dtype):  # type: ignore[no-untyped-def]
         x = _accumulator(x, dtype)
-        y = np.cumprod(x, axis=dim) if x.ndim else x.copy()
+        y = _running(np.multiply, x, dim) if x.ndim else x.copy()
         ctx.save_for_backward(x, y)
         ctx.dim = dim
         return y
@@ -304,9 +318,8 @@ class Cumprod(Function):
             return grad
         d = ctx.dim
         if not np.any(x == 0):
-            gy = grad * y
             with _quiet():
-                return np.flip(np.cumsum(np.flip(gy, d), axis=d), d) / x
+                return _reverse_cumsum(grad * y, d) / x
         # zeros: the product without xᵢ, element by element along the dim (exact, O(n²))
         xm = np.moveaxis(x, d, -1)
         gm = np.moveaxis(grad, d, -1)
