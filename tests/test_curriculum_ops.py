@@ -452,3 +452,28 @@ def test_float32_var_std_cumsum_cumprod_are_bit_identical(n: int) -> None:
     a.cumsum(1).backward(minigrad.tensor(g))
     b.cumsum(1).backward(torch.tensor(g))
     np.testing.assert_array_equal(as_np(a.grad), as_np(b.grad))
+
+
+def test_fuzz_findings_match_torch() -> None:
+    """Cases the fuzz test found: integer accumulation keeps an int32 dtype; var/std's gradient with no degrees of
+    freedom (2/max(0, n − c) = inf, as torch's var_backward); floor_divide of two numbers; all/any check dim
+    on a 0-d tensor."""
+    import warnings
+
+    for dt in ("int32", "int16", "uint8"):
+        ma, tb = twins(np.array([3, 4, 5], dtype=dt))
+        for f in (lambda t: t.cumsum(0), lambda t: t.cumsum(0, dtype=t.dtype), lambda t: t.prod(dtype=t.dtype),
+                  lambda t: t.cumprod(0, dtype=t.dtype)):
+            got, want = f(ma), f(tb)
+            assert str(got.dtype).split(".")[1] == str(want.dtype).split(".")[1]
+            np.testing.assert_array_equal(as_np(got), as_np(want))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for x in (np.array(0.5), np.array([1.5]), np.zeros(0), np.array([1.0, 2.0])):
+            for f in (lambda t: t.var(), lambda t: t.std(), lambda t: t.var(correction=0)):
+                res = run_twins(lambda lib, t, f=f: f(t), [x])
+                assert_twins_close(res, n_ops=1, grad_n_ops=1)
+    for a, b in ((7, 2), (7.5, 2), (-7, 2), (True, 3)):
+        assert as_np(minigrad.floor_divide(a, b)).tolist() == as_np(torch.floor_divide(a, b)).tolist()
+    assert_same_error(lambda: minigrad.tensor(0).all(1 << 40), lambda: torch.tensor(0).all(1 << 40))
+    assert_same_error(lambda: minigrad.einsum(), lambda: torch.einsum())

@@ -308,6 +308,7 @@ NO_CASE = {
                          "torch in test_curriculum_ops_random.py)",
     "NormalMeanTensor": "as NormalFromTensors",
     "NormalStdTensor": "as NormalFromTensors",
+    "BernoulliDraw": "torch defines dL/dp = 0 for the draws (tested against torch in test_curriculum_ops_random.py)",
 }
 
 

@@ -65,6 +65,7 @@ def test_normal_broadcasts_mean_and_std_like_torch() -> None:
 
 def test_normal_graph_and_zero_gradients_match_torch() -> None:
     cases = [
+        (lambda lib, m, s: lib.bernoulli(s * 0.5), (False, True)),
         (lambda lib, m, s: lib.normal(m, s), (True, True)),
         (lambda lib, m, s: lib.normal(m, 2.0), (True, False)),
         (lambda lib, m, s: lib.normal(0.0, s), (False, True)),

@@ -19,6 +19,7 @@ __all__ = [
     "Sin", "Cos", "Tan", "Asin", "Acos", "Atan", "Atan2", "Sinh", "Cosh", "Exp2", "Expm1", "Log2", "Log10",
     "Log1p", "Rsqrt", "Sign", "Floor", "Ceil", "Trunc", "Frac", "Erf", "Logit", "Remainder", "RemainderTensor",
     "Fmod", "FmodTensor", "FloorDivide", "erf_array", "NormalFromTensors", "NormalMeanTensor", "NormalStdTensor",
+    "BernoulliDraw",
 ]
 
 _LN2 = math.log(2.0)
@@ -625,3 +626,21 @@ class NormalStdTensor(NormalFromTensors):
     """out = mean + std·z for a number mean and a tensor std.   dL/dstd = 0 (torch's definition)."""
 
     node_name = "NormalBackward2"
+
+
+class BernoulliDraw(Function):
+    """out = the 0/1 draws made by the caller with probabilities p (``torch.bernoulli(p)``).
+    dL/dp = 0: torch defines the gradient as 0 (the draw is not reparameterised)."""
+
+    node_name = "BernoulliBackward0"
+    formula = "dL/dp = 0"
+    array_api = True
+    edge_args = 1
+
+    @staticmethod
+    def forward(ctx, p, drawn):  # type: ignore[no-untyped-def]
+        return drawn
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+        return np.zeros_like(grad)

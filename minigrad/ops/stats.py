@@ -39,7 +39,7 @@ def _running(ufunc: np.ufunc, x: np.ndarray, axis: int) -> np.ndarray:
     double, each output rounded once (NumPy would accumulate in the input's dtype)."""
     if x.dtype.kind == "f" and x.dtype.itemsize < 8:
         return ufunc.accumulate(x.astype(np.float64), axis=axis).astype(x.dtype)
-    return ufunc.accumulate(x, axis=axis)
+    return ufunc.accumulate(x, axis=axis, dtype=x.dtype)  # (NumPy would widen int32 to int64)
 
 
 def _reverse_cumsum(g: np.ndarray, axis: int) -> np.ndarray:
@@ -69,7 +69,7 @@ class Prod(Function):
     @staticmethod
     def forward(ctx, x, dtype):  # type: ignore[no-untyped-def]
         x = _accumulator(x, dtype)
-        y = np.asarray(np.prod(x))
+        y = np.asarray(np.prod(x, dtype=x.dtype))
         ctx.save_for_backward(x, y)
         return y
 
@@ -97,7 +97,7 @@ class ProdDim(Function):
     @staticmethod
     def forward(ctx, x, dim, keepdim, dtype):  # type: ignore[no-untyped-def]
         x = _accumulator(x, dtype)
-        y = np.asarray(np.prod(x, axis=dim if x.ndim else None, keepdims=keepdim))
+        y = np.asarray(np.prod(x, axis=dim if x.ndim else None, keepdims=keepdim, dtype=x.dtype))
         ctx.save_for_backward(x, y)
         ctx.dim, ctx.keepdim = dim, keepdim
         return y
@@ -121,8 +121,15 @@ def _centered(x: np.ndarray, axis: tuple[int, ...] | None) -> np.ndarray:
 
 
 def _dof(x: np.ndarray, dims: tuple[int, ...] | None, correction: float) -> float:
+    """max(0, n − correction), the divisor of the variance."""
     n = x.size if dims is None else math.prod(x.shape[d] for d in dims) if x.ndim else 1
     return max(0.0, n - correction)
+
+
+def _two_over_dof(x: np.ndarray, dims: tuple[int, ...] | None, correction: float) -> np.generic:
+    """2/max(0, n − correction) in x's dtype, as torch's var_backward (inf when there is no degree of freedom)."""
+    with _quiet():
+        return x.dtype.type(np.float64(2.0) / np.float64(_dof(x, dims, correction)))
 
 
 def _variance(x: np.ndarray, dims: tuple[int, ...], correction: float, keepdim: bool) -> np.ndarray:
@@ -155,7 +162,7 @@ class Var(Function):
         g = _restore(grad, dims or (), ctx.keepdim, x.ndim)
         centered = _centered(x, dims if x.ndim else None)
         with _quiet():
-            return (x.dtype.type(2.0 / _dof(x, dims, ctx.correction)) * g) * centered
+            return (_two_over_dof(x, dims, ctx.correction) * g) * centered
 
 
 class Std(Function):
@@ -180,7 +187,7 @@ class Std(Function):
             gv = np.where(s == 0, grad.dtype.type(0), grad / (s * 2))
             g = _restore(gv, dims or (), ctx.keepdim, x.ndim)
             centered = _centered(x, dims if x.ndim else None)
-            return (x.dtype.type(2.0 / _dof(x, dims, ctx.correction)) * g) * centered
+            return (_two_over_dof(x, dims, ctx.correction) * g) * centered
 
 
 class VectorNorm(Function):

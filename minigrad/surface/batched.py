@@ -102,9 +102,15 @@ def _ellipsis(equation: str, operands: tuple[Any, ...]) -> tuple[str, tuple[Any,
     return ",".join(inputs) + "->" + out, tuple(new_ops)
 
 
-def einsum(equation: str, *operands: Any) -> Any:
-    """Einstein summation over the operands' subscripts (one node here; torch records its permute/bmm chain);
-    ``...`` stands for broadcast batch dims."""
+def einsum(*args: Any) -> Any:
+    """einsum(equation, *operands): Einstein summation over the operands' subscripts (one node here; torch records
+    its permute/bmm chain); ``...`` stands for broadcast batch dims."""
+    if len(args) < 2:
+        raise ValueError("einsum(): must specify the equation string and at least one operand, or at least one "
+                         "operand and its subscripts list")
+    equation, operands = args[0], args[1:]
+    if not isinstance(equation, str):
+        raise NotImplementedError("minigrad's einsum takes an equation string (not torch's sublist format)")
     if len(operands) == 1 and isinstance(operands[0], list | tuple):
         operands = tuple(operands[0])
     for t in operands:

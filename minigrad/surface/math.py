@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from minigrad import _tensor_base as _base  # (module: read at call time, see _tensor/math.py)
-from minigrad._dtype import from_numpy_dtype
+from minigrad._dtype import from_numpy_dtype, get_default_dtype
 from minigrad.ops import arithmetic as _arith
 from minigrad.ops import math as _m
 
@@ -198,5 +198,8 @@ def fmod(input: Any, other: Any) -> Any:
 def floor_divide(input: Any, other: Any) -> Any:
     """⌊input/other⌋ (torch has no derivative for it: backward through the result raises, as in torch)."""
     o = _operand(other, "floor_divide")
+    if isinstance(input, bool | int | float) and not isinstance(o, _base.TensorBase):  # two numbers: torch wraps
+        input = _base.wrap(np.asarray(input, dtype=np.int64 if isinstance(input, int) and isinstance(o, int)
+                                      else get_default_dtype().np))
     _check_int_zero(_input(input, "floor_divide"), o, "div_floor_cpu")
     return _m.FloorDivide.apply(input, o)

@@ -95,9 +95,8 @@ def bernoulli(input: Any, p: Any = None, *, generator: Any = None, out: Any = No
     probability instead (dropout's kernel, minigrad._random_bernoulli)."""
     if not isinstance(input, _base.TensorBase):
         raise TypeError(f"bernoulli(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
-    if p is not None:
-        return bernoulli_(_base.wrap(np.empty_like(input._data)), p, generator=generator)
-    return bernoulli_(_base.wrap(np.empty_like(input._data)), input, generator=generator)
+    out = bernoulli_(_base.wrap(np.empty_like(input._data)), input if p is None else p, generator=generator)
+    return _m.BernoulliDraw.apply(input, out._data)  # (BernoulliBackward0 when input requires grad)
 
 
 def bernoulli_(self: Any, p: Any = 0.5, *, generator: Any = None) -> Any:

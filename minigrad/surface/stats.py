@@ -196,7 +196,8 @@ def amin(input: Any, dim: Any = (), keepdim: bool = False) -> Any:
 
 def _logical(x: Any, dim: Any, keepdim: bool, reduce: Any) -> Any:
     a = x._data
-    axis = None if dim is None else (_dims(x, dim) if a.ndim else None)
+    axis = None if dim is None else _dims(x, dim)  # (checked for a 0-d tensor too: it has dims 0 and -1)
+    axis = axis if a.ndim else None
     out = np.asarray(reduce(a, axis=axis, keepdims=bool(keepdim) and dim is not None))
     return _base.wrap(out.astype(np.uint8) if a.dtype == np.uint8 else out)
 
