@@ -4,7 +4,7 @@
 ``minigrad.nn``, ``minigrad.optim``, ``minigrad.autograd``, ``minigrad.no_grad``, ``minigrad.float32``...
 """
 
-from minigrad import _dtype, autograd, nn, ops, optim, utils
+from minigrad import _dtype, autograd, linalg, nn, ops, optim, utils
 from minigrad._device_api import device, get_default_device, set_default_device
 from minigrad._dtype import (
     bool,
@@ -46,6 +46,7 @@ from minigrad.serialization import load, save
 from minigrad.surface.activation import log_softmax_dim_required as log_softmax
 from minigrad.surface.activation import softmax_dim_required as softmax
 from minigrad.surface.arithmetic import matmul
+from minigrad.surface.batched import baddbmm, bmm, einsum, ger, matrix_power, outer
 from minigrad.surface.creation import (
     arange,
     as_tensor,
@@ -114,6 +115,72 @@ from minigrad.surface.functional import (
     unsqueeze,
     where,
 )
+from minigrad.surface.math import (
+    acos,
+    arccos,
+    arcsin,
+    arctan,
+    arctan2,
+    asin,
+    atan,
+    atan2,
+    ceil,
+    cos,
+    cosh,
+    erf,
+    exp2,
+    expm1,
+    fix,
+    floor,
+    floor_divide,
+    fmod,
+    frac,
+    log1p,
+    log2,
+    log10,
+    logit,
+    remainder,
+    rsqrt,
+    sign,
+    sin,
+    sinh,
+    square,
+    tan,
+    true_divide,
+    trunc,
+)
+from minigrad.surface.random import bernoulli, multinomial, normal
+from minigrad.surface.selection import (
+    argsort,
+    chunk,
+    gather,
+    index_select,
+    masked_fill,
+    masked_select,
+    scatter,
+    scatter_add,
+    sort,
+    split,
+    tile,
+    topk,
+    tril,
+    triu,
+)
+from minigrad.surface.stats import (
+    all,
+    amax,
+    amin,
+    any,
+    cumprod,
+    cumsum,
+    logsumexp,
+    norm,
+    prod,
+    std,
+    std_mean,
+    var,
+    var_mean,
+)
 
 __version__ = "0.1.0"
 _ = _dtype
@@ -132,4 +199,12 @@ __all__ = [
     "Generator", "utils", "device", "set_default_device", "get_default_device", "inference_mode", "FloatTensor",
     "DoubleTensor", "HalfTensor", "LongTensor", "IntTensor", "ShortTensor", "CharTensor", "ByteTensor", "BoolTensor",
     "softmax", "log_softmax",
+    # ops14: elementwise math, reductions, selection/batched ops, random factories
+    "sin", "cos", "tan", "asin", "acos", "atan", "atan2", "arcsin", "arccos", "arctan", "arctan2", "sinh", "cosh",
+    "exp2", "expm1", "log2", "log10", "log1p", "rsqrt", "square", "sign", "floor", "ceil", "trunc", "fix", "frac",
+    "erf", "logit", "true_divide", "floor_divide", "remainder", "fmod", "prod", "var", "std", "var_mean",
+    "std_mean", "norm", "logsumexp", "cumsum", "cumprod", "amax", "amin", "all", "any", "gather", "scatter",
+    "scatter_add", "index_select", "masked_fill", "masked_select", "topk", "sort", "argsort", "tile", "chunk",
+    "split", "tril", "triu", "bmm", "baddbmm", "einsum", "matrix_power", "outer", "ger", "normal", "bernoulli",
+    "multinomial", "linalg",
 ]

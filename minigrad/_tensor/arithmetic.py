@@ -88,7 +88,6 @@ class ArithmeticMethods(_Storage):
     abs = _s.abs
     clamp = clip = _s.clamp
     round = _s.round
-    sign = _s.sign
 
     # -------------------------------------------------------------- comparisons (no gradient)
     eq = _s.eq

@@ -16,7 +16,7 @@ __all__ = ["ReductionMethods"]
 
 
 class ReductionMethods(_Storage):
-    """sum, mean, max/min (with or without a dim), argmax/argmin, all/any."""
+    """sum, mean, max/min (with or without a dim), argmax/argmin (all/any: _tensor/math.py)."""
 
     __slots__ = ()
 
@@ -26,5 +26,3 @@ class ReductionMethods(_Storage):
     min = _s.min
     argmax = _s.argmax
     argmin = _s.argmin
-    all = _s.all
-    any = _s.any

@@ -22,6 +22,7 @@ from minigrad._tensor.conversion import ConversionMethods
 from minigrad._tensor.display import DisplayMethods
 from minigrad._tensor.factories import FactoriesMethods
 from minigrad._tensor.inplace import InplaceMethods
+from minigrad._tensor.math import MathMethods
 from minigrad._tensor.reduction import ReductionMethods
 from minigrad._tensor.shape import ShapeMethods
 from minigrad._tensor_base import TensorBase, register_tensor_class
@@ -30,6 +31,7 @@ __all__ = ["Tensor"]
 
 
 class Tensor(
+    MathMethods,
     ArithmeticMethods,
     ShapeMethods,
     ReductionMethods,

@@ -55,6 +55,7 @@ ALIASES: dict[str, str] = {
     "torch.utils": "minigrad.utils",
     "torch.utils.data": "minigrad.utils.data",
     "torch.nn.utils": "minigrad.nn.utils",
+    "torch.linalg": "minigrad.linalg",
 }
 # Packages built on torch: under run-as-torch they would import the alias and fail obscurely, so say it upfront.
 ECOSYSTEM = ("torchvision", "torchaudio", "torchtext", "torchdata", "torchmetrics", "functorch", "lightning",

@@ -20,6 +20,7 @@ NAMESPACES = {
     "torch.nn.parameter": "torch.nn.parameter",
     "torch.optim": "torch.optim",
     "torch.autograd": "torch.autograd",
+    "torch.linalg": "torch.linalg",
     "torch.Tensor": "torch.Tensor",
     "torch.nn.Module": "torch.nn.Module",
     "torch.optim.lr_scheduler": "torch.optim.lr_scheduler",

@@ -204,6 +204,14 @@ NAMES: dict[str, frozenset[str]] = {
         set_multithreading_enabled torch variable
         """.split()
     ),
+    'torch.linalg': frozenset(
+        """
+        LinAlgError cholesky cholesky_ex common_notes cond cross det diagonal eig eigh eigvals eigvalsh
+        householder_product inv inv_ex ldl_factor ldl_factor_ex ldl_solve lstsq lu lu_factor lu_factor_ex lu_solve
+        matmul matrix_exp matrix_norm matrix_power matrix_rank multi_dot norm pinv qr slogdet solve solve_ex
+        solve_triangular svd svdvals tensorinv tensorsolve vander vecdot vector_norm
+        """.split()
+    ),
     'torch.Tensor': frozenset(
         """
         H T abs abs_ absolute absolute_ acos acos_ acosh acosh_ add add_ addbmm addbmm_ addcdiv addcdiv_ addcmul

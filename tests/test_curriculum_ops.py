@@ -1,0 +1,479 @@
+"""Curriculum ops, part 1 (elementwise math and reductions) against torch: values, dtypes, gradients, node names,
+in-place variants and torch's errors. Gradients are also held to float64 finite differences via
+``minigrad.autograd.gradcheck``.
+
+Op counts for the float32 policy (``tests/_torch_compare.py``): a transcendental function is 2 (NumPy's and
+torch's kernels each round within 1 ulp, maybe to different neighbours), its gradient 4 (the forward's error
+times the backward's multiplies); rounding functions and frac are exact (1); a reduction over n terms is
+``sum_ops(n)`` with the scale Σ|x|.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pytest
+import torch
+from _torch_compare import (
+    ELEMENTWISE,
+    GRAD_OF_TRANSCENDENTAL,
+    TRANSCENDENTAL,
+    as_np,
+    assert_same_error,
+    assert_twins_close,
+    run_twins,
+    sum_ops,
+    twins,
+)
+from hypothesis import assume, given
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import array_shapes, arrays, mutually_broadcastable_shapes
+
+import minigrad
+from minigrad.autograd.gradcheck import gradcheck
+from minigrad.testing.tolerances import assert_close
+
+FLOATS = ["float32", "float64"]
+SHAPES = array_shapes(min_dims=0, max_dims=3, min_side=1, max_side=4)
+
+
+def floats_in(dtype: str, lo: float, hi: float) -> st.SearchStrategy[float]:
+    width = 32 if dtype == "float32" else 64
+    if width == 32:  # bounds representable in float32, rounded inwards
+        lo = float(np.nextafter(np.float32(lo), np.float32(np.inf))) if float(np.float32(lo)) < lo else float(
+            np.float32(lo))
+        hi = float(np.nextafter(np.float32(hi), np.float32(-np.inf))) if float(np.float32(hi)) > hi else float(
+            np.float32(hi))
+    return st.floats(lo, hi, allow_nan=False, allow_infinity=False, width=width)
+
+
+def float_arrays(dtype: str, shape: Any = SHAPES, lo: float = -10.0, hi: float = 10.0) -> st.SearchStrategy[Any]:
+    return arrays(np.dtype(dtype), shape, elements=floats_in(dtype, lo, hi))
+
+
+def node(t: Any) -> str | None:
+    return None if t.grad_fn is None else type(t.grad_fn).__name__
+
+
+# ------------------------------------------------------------------------------------------- unary elementwise
+# name -> (domain low, high, forward op count, gradient op count)
+UNARY: dict[str, tuple[float, float, int, int]] = {
+    "sin": (-10, 10, TRANSCENDENTAL, GRAD_OF_TRANSCENDENTAL),
+    "cos": (-10, 10, TRANSCENDENTAL, GRAD_OF_TRANSCENDENTAL),
+    "tan": (-1.3, 1.3, TRANSCENDENTAL, GRAD_OF_TRANSCENDENTAL),
+    "asin": (-0.95, 0.95, TRANSCENDENTAL, GRAD_OF_TRANSCENDENTAL),
+    "acos": (-0.95, 0.95, TRANSCENDENTAL, GRAD_OF_TRANSCENDENTAL),
+    "atan": (-10, 10, TRANSCENDENTAL, GRAD_OF_TRANSCENDENTAL),
+    "sinh": (-5, 5, TRANSCENDENTAL, GRAD_OF_TRANSCENDENTAL),
+    "cosh": (-5, 5, TRANSCENDENTAL, GRAD_OF_TRANSCENDENTAL),
+    "exp2": (-10, 10, TRANSCENDENTAL, GRAD_OF_TRANSCENDENTAL),
+    "expm1": (-5, 5, TRANSCENDENTAL, GRAD_OF_TRANSCENDENTAL),
+    "log2": (0.05, 10, TRANSCENDENTAL, GRAD_OF_TRANSCENDENTAL),
+    "log10": (0.05, 10, TRANSCENDENTAL, GRAD_OF_TRANSCENDENTAL),
+    "log1p": (-0.9, 10, TRANSCENDENTAL, GRAD_OF_TRANSCENDENTAL),
+    "rsqrt": (0.05, 10, TRANSCENDENTAL, GRAD_OF_TRANSCENDENTAL),
+    "square": (-10, 10, ELEMENTWISE, ELEMENTWISE),
+    "sign": (-10, 10, ELEMENTWISE, ELEMENTWISE),
+    "floor": (-10, 10, ELEMENTWISE, ELEMENTWISE),
+    "ceil": (-10, 10, ELEMENTWISE, ELEMENTWISE),
+    "trunc": (-10, 10, ELEMENTWISE, ELEMENTWISE),
+    "frac": (-10, 10, ELEMENTWISE, ELEMENTWISE),
+    "erf": (-3, 3, TRANSCENDENTAL, GRAD_OF_TRANSCENDENTAL),
+    "logit": (0.02, 0.98, TRANSCENDENTAL, GRAD_OF_TRANSCENDENTAL),
+}
+
+
+@pytest.mark.parametrize("name", sorted(UNARY))
+@given(data=st.data(), dtype=st.sampled_from(FLOATS))
+def test_unary_matches_torch(name: str, data: Any, dtype: str) -> None:
+    lo, hi, n_ops, grad_ops = UNARY[name]
+    x = data.draw(float_arrays(dtype, lo=lo, hi=hi), label="x")
+    g = data.draw(float_arrays(dtype, x.shape, lo=-2, hi=2), label="upstream")
+    res = run_twins(lambda lib, t: getattr(lib, name)(t), [x], upstream=g)
+    assert node(res["mg_out"]) == node(res["th_out"])
+    assert_twins_close(res, n_ops=n_ops, grad_n_ops=grad_ops)
+    # the Tensor method gives the same values and node
+    m = minigrad.tensor(x, requires_grad=True)
+    out = getattr(m, name)()
+    assert node(out) == node(res["th_out"])
+    assert_close(as_np(out), as_np(res["th_out"]), n_ops=n_ops)
+
+
+@pytest.mark.parametrize("name", sorted(UNARY))
+def test_unary_in_place_matches_torch(name: str) -> None:
+    lo, hi, n_ops, _ = UNARY[name]
+    x = np.linspace(lo, hi, 7)
+    a, b = twins(x)
+    ra, rb = getattr(a, name + "_")(), getattr(b, name + "_")()
+    assert ra is a and rb is b
+    assert_close(as_np(a), as_np(b), n_ops=n_ops)
+    assert a._version == b._version == 1
+    # recorded on a non-leaf: torch's node, and the gradient through it
+    a, b = twins(x, requires_grad=True)
+    ya, yb = a * 1.0, b * 1.0
+    getattr(ya, name + "_")()
+    getattr(yb, name + "_")()
+    assert node(ya) == node(yb)
+    ya.sum().backward()
+    yb.sum().backward()
+    assert_close(as_np(a.grad), as_np(b.grad), n_ops=GRAD_OF_TRANSCENDENTAL)
+
+
+@pytest.mark.parametrize("name", ["sin", "cos", "tan", "atan", "sinh", "cosh", "exp2", "expm1", "log2", "log10",
+                                  "log1p", "rsqrt", "erf", "logit", "square", "floor", "sign", "trunc", "ceil"])
+def test_unary_integer_input(name: str) -> None:
+    """Integer inputs of a floating function compute in the default float dtype; rounding keeps the integers."""
+    x = np.array([1, 2, 3], dtype=np.int64)
+    ma, tb = twins(x)
+    got, want = getattr(minigrad, name)(ma), getattr(torch, name)(tb)
+    assert str(got.dtype) == str(want.dtype).replace("torch", "minigrad")
+    assert_close(as_np(got), as_np(want), n_ops=TRANSCENDENTAL)
+
+
+@pytest.mark.parametrize("name", sorted(n for n in UNARY if n not in ("sign", "floor", "ceil", "trunc")))
+def test_unary_gradcheck(name: str) -> None:
+    lo, hi, _, _ = UNARY[name]
+    x = minigrad.tensor(np.linspace(lo + 0.01, hi - 0.01, 5) + 0.013, dtype=minigrad.float64, requires_grad=True)
+    assert gradcheck(getattr(minigrad, name), (x,))
+
+
+def test_unary_edge_values() -> None:
+    """nan/inf propagate as in torch; sign(nan) is 0; logit with eps clamps; asin outside [-1, 1] is nan."""
+    x = np.array([np.nan, np.inf, -np.inf, 0.0, -0.0, 1.0, -1.0, 2.0], dtype=np.float32)
+    for name in ("sin", "atan", "sign", "floor", "frac", "erf", "expm1", "log1p", "asin", "rsqrt", "tanh"):
+        ma, tb = twins(x)
+        with np.errstate(all="ignore"):
+            assert_close(as_np(getattr(minigrad, name)(ma)), as_np(getattr(torch, name)(tb)), n_ops=TRANSCENDENTAL,
+                         what=name)
+    p = np.array([0.0, 0.05, 0.5, 0.97, 1.0, 1.2])
+    for eps in (None, 0.1):
+        res = run_twins(lambda lib, t, eps=eps: lib.logit(t, eps=eps), [p])
+        assert_twins_close(res, n_ops=TRANSCENDENTAL, grad_n_ops=GRAD_OF_TRANSCENDENTAL)
+
+
+# ------------------------------------------------------------------------------------------- binary elementwise
+BINARY = ["atan2", "remainder", "fmod", "true_divide"]
+
+
+@pytest.mark.parametrize("name", BINARY)
+@given(data=st.data(), dtype=st.sampled_from(FLOATS))
+def test_binary_broadcast_matches_torch(name: str, data: Any, dtype: str) -> None:
+    shapes = data.draw(mutually_broadcastable_shapes(num_shapes=2, max_dims=3, max_side=3), label="shapes")
+    x = data.draw(float_arrays(dtype, shapes.input_shapes[0], lo=-5, hi=5), label="x")
+    y = data.draw(float_arrays(dtype, shapes.input_shapes[1], lo=0.25, hi=3), label="y")
+    y = y * np.where(data.draw(arrays(np.bool_, y.shape), label="neg"), -1, 1).astype(dtype)
+    res = run_twins(lambda lib, a, b: getattr(lib, name)(a, b), [x, y])
+    assert node(res["mg_out"]) == node(res["th_out"])
+    # remainder/fmod's gradient for the divisor is -floor(x/y) (or -trunc): exact integers unless x/y rounds
+    # across one; drawn values keep away from that edge in practice, 2 ops covers the division
+    assert_twins_close(res, n_ops=TRANSCENDENTAL, grad_n_ops=GRAD_OF_TRANSCENDENTAL, scale=5.0, grad_scale=10.0)
+
+
+@pytest.mark.parametrize("name", ["remainder", "fmod", "floor_divide", "true_divide"])
+def test_binary_with_number(name: str) -> None:
+    for dtype in (np.float32, np.float64, np.int64):
+        x = np.array([-7, -3, -1, 0, 2, 5, 9], dtype=dtype)
+        for c in (3, -3, 2.5, -0.75):
+            ma, tb = twins(x, requires_grad=dtype != np.int64)
+            got, want = getattr(minigrad, name)(ma, c), getattr(torch, name)(tb, c)
+            assert str(got.dtype) == str(want.dtype).replace("torch", "minigrad")
+            assert_close(as_np(got), as_np(want), n_ops=TRANSCENDENTAL)
+            assert node(got) == node(want)
+    ma, tb = twins(np.array([3, -4]))
+    assert_close(as_np(minigrad.remainder(5, ma)), as_np(torch.remainder(5, tb)))
+
+
+def test_floor_divide_backward_raises_like_torch() -> None:
+    a, b = twins(np.array([1.5, -2.5]), requires_grad=True)
+    ya, yb = minigrad.floor_divide(a, 0.7), torch.floor_divide(b, 0.7)
+    assert node(ya) == node(yb) == "NotImplemented"
+    assert_same_error(lambda: ya.sum().backward(), lambda: yb.sum().backward())
+
+
+def test_binary_gradcheck() -> None:
+    x = minigrad.tensor([[0.3, -1.2, 2.5]], dtype=minigrad.float64, requires_grad=True)
+    y = minigrad.tensor([[0.7], [-1.9]], dtype=minigrad.float64, requires_grad=True)
+    for fn in (minigrad.atan2, minigrad.remainder, minigrad.fmod, minigrad.true_divide):
+        assert gradcheck(fn, (x, y))
+
+
+def test_elementwise_errors_match_torch() -> None:
+    ia, ib = twins(np.array([1, 2]))
+    assert_same_error(lambda: ia.sin_(), lambda: ib.sin_())
+    assert_same_error(lambda: minigrad.frac(ia), lambda: torch.frac(ib))
+    assert_same_error(lambda: minigrad.remainder(ia, 0), lambda: torch.remainder(ib, 0))
+    fa, fb = twins(np.array([1.0, 2.0]), requires_grad=True)
+    assert_same_error(lambda: fa.sin_(), lambda: fb.sin_())  # a leaf that requires grad
+    assert_same_error(lambda: minigrad.atan2(fa, minigrad.ones(3)), lambda: torch.atan2(fb, torch.ones(3)))
+
+
+# ------------------------------------------------------------------------------------------- reductions
+def _dims_strategy(ndim: int) -> st.SearchStrategy[Any]:
+    if ndim == 0:
+        return st.just(None)
+    return st.one_of(st.none(), st.integers(-ndim, ndim - 1),
+                     st.lists(st.integers(0, ndim - 1), min_size=1, max_size=ndim, unique=True).map(tuple))
+
+
+@given(data=st.data(), dtype=st.sampled_from(FLOATS), keepdim=st.booleans(), which=st.sampled_from(["var", "std"]))
+def test_var_std_match_torch(data: Any, dtype: str, keepdim: bool, which: str) -> None:
+    x = data.draw(float_arrays(dtype, array_shapes(min_dims=1, max_dims=3, min_side=2, max_side=4)), label="x")
+    dim = data.draw(_dims_strategy(x.ndim), label="dim")
+    form = data.draw(st.sampled_from(["correction", "unbiased", "default"]), label="form")
+    corr = data.draw(st.sampled_from([0, 1]), label="c")
+
+    def f(lib: Any, t: Any) -> Any:
+        fn = getattr(lib, which)
+        if form == "correction":
+            return fn(t, dim=dim, correction=corr, keepdim=keepdim)
+        if form == "unbiased":
+            return fn(t, dim, bool(corr), keepdim) if dim is not None else fn(t, unbiased=bool(corr))
+        return fn(t, dim, keepdim=keepdim) if dim is not None else fn(t)
+
+    if which == "std":  # std's gradient where all reduced values are equal is 0/0; torch's comes from the rounding
+        axes = None if dim is None else tuple(d % x.ndim for d in ((dim,) if isinstance(dim, int) else dim))
+        assume(bool(np.all(np.ptp(x, axis=axes) > 0)))  # of its float32 mean, which is not reproduced
+    res = run_twins(f, [x])
+    assert node(res["mg_out"]) == node(res["th_out"])
+    n = x.size
+    assert_twins_close(res, n_ops=2 * sum_ops(n) + 2, grad_n_ops=2 * sum_ops(n) + 4, scale=float(np.sum(x * x)),
+                       grad_scale=float(np.sum(np.abs(x))))
+
+
+NORMS: list[Any] = [2, 1, math.inf, -math.inf, 0, 3, 0.5, 1.5, "fro"]
+
+
+@pytest.mark.parametrize("p", NORMS, ids=str)
+@given(data=st.data(), dtype=st.sampled_from(FLOATS), keepdim=st.booleans())
+def test_norm_matches_torch(p: Any, data: Any, dtype: str, keepdim: bool) -> None:
+    x = data.draw(float_arrays(dtype, array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=4), lo=-3, hi=3)
+                  .filter(lambda a: bool(np.all(np.abs(a) > 1e-3))), label="x")
+    dim = data.draw(_dims_strategy(x.ndim), label="dim")
+    if p == "fro" and isinstance(dim, tuple) and len(dim) > 2:
+        dim = dim[:2]
+    res = run_twins(lambda lib, t: t.norm(p, dim=dim, keepdim=keepdim), [x])
+    assert node(res["mg_out"]) == node(res["th_out"]) == "LinalgVectorNormBackward0"
+    ops = 3 * sum_ops(x.size) + 4
+    assert_twins_close(res, n_ops=ops, grad_n_ops=ops + 4, scale=float(np.sum(np.abs(x)) ** 2),
+                       grad_scale=float(np.sum(np.abs(x))) ** 2)
+    if p != "fro":
+        ord_ = p
+        res = run_twins(lambda lib, t: lib.linalg.vector_norm(t, ord_, dim, keepdim), [x])
+        assert_twins_close(res, n_ops=ops, grad_n_ops=ops + 4, scale=float(np.sum(np.abs(x)) ** 2),
+                           grad_scale=float(np.sum(np.abs(x))) ** 2)
+
+
+def test_norm_zero_vector_gradient_is_zero_like_torch() -> None:
+    for p in (2, 3, 1.5, math.inf):
+        res = run_twins(lambda lib, t, p=p: lib.linalg.vector_norm(t, p), [np.zeros(3)])
+        assert_twins_close(res, n_ops=1, grad_n_ops=1)
+
+
+@given(data=st.data(), dtype=st.sampled_from(FLOATS), keepdim=st.booleans())
+def test_prod_matches_torch(data: Any, dtype: str, keepdim: bool) -> None:
+    # values that may be exactly 0 (the zero-safe gradient) or repeat
+    elements = st.sampled_from([0.0, 0.5, -1.5, 2.0, 1.25, -0.75, 3.0])
+    x = data.draw(arrays(np.dtype(dtype), array_shapes(min_dims=0, max_dims=3, max_side=3), elements=elements),
+                  label="x")
+    use_dim = data.draw(st.booleans(), label="use_dim") and x.ndim > 0
+    dim = data.draw(st.integers(-x.ndim, x.ndim - 1), label="dim") if use_dim else None
+    res = run_twins(lambda lib, t: t.prod(dim, keepdim) if use_dim else lib.prod(t), [x])
+    assert node(res["mg_out"]) == node(res["th_out"])
+    assert_twins_close(res, n_ops=x.size + 1, grad_n_ops=2 * x.size + 2, scale=1.0)
+
+
+@given(data=st.data(), dtype=st.sampled_from(FLOATS), keepdim=st.booleans())
+def test_logsumexp_matches_torch(data: Any, dtype: str, keepdim: bool) -> None:
+    x = data.draw(float_arrays(dtype, array_shapes(min_dims=1, max_dims=3, max_side=4), lo=-50, hi=50), label="x")
+    dim = data.draw(_dims_strategy(x.ndim).filter(lambda d: d is not None), label="dim")
+    res = run_twins(lambda lib, t: lib.logsumexp(t, dim, keepdim), [x])
+    assert node(res["mg_out"]) == node(res["th_out"])
+    assert_twins_close(res, n_ops=sum_ops(x.size) + 3, grad_n_ops=GRAD_OF_TRANSCENDENTAL + 2, scale=50.0)
+
+
+def test_logsumexp_large_values_stay_finite() -> None:
+    x = np.array([[1000.0, 1000.0], [-1000.0, -np.inf], [np.inf, 0.0]], dtype=np.float32)
+    ma, tb = twins(x)
+    assert_close(as_np(minigrad.logsumexp(ma, 1)), as_np(torch.logsumexp(tb, 1)), n_ops=TRANSCENDENTAL)
+
+
+@pytest.mark.parametrize("which", ["cumsum", "cumprod"])
+@given(data=st.data(), dtype=st.sampled_from(FLOATS))
+def test_cumulative_matches_torch(which: str, data: Any, dtype: str) -> None:
+    elements = st.sampled_from([0.0, 0.5, -1.5, 2.0, 1.25, -0.75])
+    x = data.draw(arrays(np.dtype(dtype), array_shapes(min_dims=0, max_dims=3, max_side=4), elements=elements),
+                  label="x")
+    dim = data.draw(st.integers(-max(x.ndim, 1), max(x.ndim, 1) - 1), label="dim")
+    g = data.draw(float_arrays(dtype, x.shape, lo=-2, hi=2), label="upstream")
+    res = run_twins(lambda lib, t: getattr(t, which)(dim), [x], upstream=g)
+    assert node(res["mg_out"]) == node(res["th_out"])
+    n = max(x.shape or (1,))
+    assert_twins_close(res, n_ops=2 * n + 1, grad_n_ops=3 * n + 2, scale=8.0, grad_scale=16.0)
+
+
+def test_cumsum_integer_and_bool_accumulate_in_int64() -> None:
+    for x in (np.array([True, False, True]), np.array([1, 2, 3], dtype=np.int32)):
+        ma, tb = twins(x)
+        got, want = minigrad.cumsum(ma, 0), torch.cumsum(tb, 0)
+        assert str(got.dtype).split(".")[1] == str(want.dtype).split(".")[1]
+        np.testing.assert_array_equal(as_np(got), as_np(want))
+
+
+@pytest.mark.parametrize("which", ["amax", "amin"])
+@given(data=st.data(), dtype=st.sampled_from(FLOATS), keepdim=st.booleans())
+def test_amax_amin_ties_match_torch(which: str, data: Any, dtype: str, keepdim: bool) -> None:
+    elements = st.sampled_from([0.0, 1.0, -1.0, 2.0])  # many ties: the gradient is shared among them
+    x = data.draw(arrays(np.dtype(dtype), array_shapes(min_dims=0, max_dims=3, max_side=4), elements=elements),
+                  label="x")
+    dim = data.draw(_dims_strategy(x.ndim), label="dim")
+    res = run_twins(lambda lib, t: getattr(lib, which)(t, () if dim is None else dim, keepdim), [x])
+    assert node(res["mg_out"]) == node(res["th_out"])
+    assert_twins_close(res, n_ops=1, grad_n_ops=2)
+
+
+@pytest.mark.parametrize("which", ["all", "any"])
+@given(data=st.data(), keepdim=st.booleans(), dtype=st.sampled_from(["bool", "uint8", "float32", "int64"]))
+def test_all_any_match_torch(which: str, data: Any, keepdim: bool, dtype: str) -> None:
+    x = data.draw(arrays(np.dtype(dtype), array_shapes(min_dims=0, max_dims=3, max_side=3),
+                         elements=st.sampled_from([0, 1])), label="x")
+    ma, tb = twins(x)
+    if x.ndim and data.draw(st.booleans(), label="with_dim"):
+        dim = data.draw(st.integers(-x.ndim, x.ndim - 1), label="dim")
+        got, want = getattr(minigrad, which)(ma, dim, keepdim), getattr(torch, which)(tb, dim, keepdim)
+    else:
+        got, want = getattr(minigrad, which)(ma), getattr(torch, which)(tb)
+    assert str(got.dtype).split(".")[1] == str(want.dtype).split(".")[1]
+    assert as_np(got).shape == as_np(want).shape
+    np.testing.assert_array_equal(as_np(got), as_np(want))
+
+
+def test_reductions_gradcheck() -> None:
+    x = minigrad.tensor([[0.3, -1.2, 2.5], [1.1, 0.4, -0.6]], dtype=minigrad.float64, requires_grad=True)
+    z = minigrad.tensor([[0.3, 0.0, 2.5], [1.1, 0.4, 0.0]], dtype=minigrad.float64, requires_grad=True)
+    fns = [
+        lambda t: t.var(), lambda t: t.std(1), lambda t: t.var(0, correction=0, keepdim=True),
+        lambda t: t.norm(), lambda t: t.norm(1, dim=1), lambda t: t.norm(3, dim=0), lambda t: t.norm(0.5),
+        lambda t: t.norm(float("inf"), dim=1), lambda t: minigrad.logsumexp(t, 1), lambda t: t.prod(),
+        lambda t: t.prod(1), lambda t: t.cumsum(1), lambda t: t.cumprod(1), lambda t: t.amax(1), lambda t: t.amin(),
+    ]
+    for fn in fns:
+        assert gradcheck(fn, (x,))
+    for fn in (lambda t: t.prod(), lambda t: t.prod(0), lambda t: t.prod(1, True), lambda t: t.cumprod(1),
+               lambda t: t.cumprod(0)):
+        assert gradcheck(fn, (z,))
+
+
+def test_reduction_errors_match_torch() -> None:
+    ia, ib = twins(np.array([1, 2, 3]))
+    assert_same_error(lambda: ia.var(), lambda: ib.var())
+    assert_same_error(lambda: ia.norm(), lambda: ib.norm())
+    ea, eb = twins(np.zeros((2, 0), dtype=np.float32))
+    assert_same_error(lambda: ea.amax(), lambda: eb.amax())
+    assert_same_error(lambda: ea.amax(1), lambda: eb.amax(1))
+    fa, fb = twins(np.ones((2, 3), dtype=np.float32))
+    assert_same_error(lambda: fa.var(5), lambda: fb.var(5))
+
+
+def test_var_with_too_few_elements_warns_like_torch() -> None:
+    from _torch_compare import warnings_of
+
+    ma, tb = twins(np.array([1.5], dtype=np.float32))
+    assert warnings_of(lambda: ma.var()) == warnings_of(lambda: tb.var())
+    with np.errstate(all="ignore"):
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            assert_close(as_np(ma.std()), as_np(tb.std()))
+
+
+@pytest.mark.parametrize(("name", "arg"), [("remainder_", 0.7), ("fmod_", -0.7), ("true_divide_", 3.0),
+                                           ("floor_divide_", 0.3), ("atan2_", "tensor"), ("remainder_", "tensor"),
+                                           ("fmod_", "tensor"), ("logit_", 0.1)])
+def test_binary_in_place_matches_torch(name: str, arg: Any) -> None:
+    x = np.array([0.05, 0.3, -1.7, 2.4, 0.9], dtype=np.float32)
+    other = np.array([0.5, -1.5, 2.0, 0.25, -0.75], dtype=np.float32)
+    a, b = twins(x)
+    oa, ob = (minigrad.tensor(other), torch.tensor(other)) if arg == "tensor" else (arg, arg)
+    getattr(a, name)(oa)
+    getattr(b, name)(ob)
+    assert_close(as_np(a), as_np(b), n_ops=TRANSCENDENTAL)
+    assert a._version == b._version
+    if name == "floor_divide_":
+        return
+    a, b = twins(x, requires_grad=True)
+    ya, yb = a * 1.0, b * 1.0
+    getattr(ya, name)(oa)
+    getattr(yb, name)(ob)
+    assert node(ya) == node(yb)
+    ya.sum().backward()
+    yb.sum().backward()
+    assert_close(as_np(a.grad), as_np(b.grad), n_ops=GRAD_OF_TRANSCENDENTAL)
+
+
+def test_in_place_broadcast_and_type_errors_match_torch() -> None:
+    a, b = twins(np.ones(3, dtype=np.float32))
+    assert_same_error(lambda: a.remainder_(minigrad.ones(2, 3)), lambda: b.remainder_(torch.ones(2, 3)))
+    ia, ib = twins(np.array([5, 7]))
+    assert_same_error(lambda: ia.true_divide_(2), lambda: ib.true_divide_(2))
+    ia.remainder_(3)
+    ib.remainder_(3)
+    np.testing.assert_array_equal(as_np(ia), as_np(ib))
+
+
+def test_study_tools_state_the_new_rules() -> None:
+    """Every new node class carries its backward rule (shown by explain/trace/make_dot)."""
+    from minigrad.ops import batched, math, selection, stats
+
+    for module in (math, stats, selection, batched):
+        for value in vars(module).values():
+            if isinstance(value, type) and issubclass(value, minigrad.autograd.Function) and value.array_api \
+                    and value.__module__ == module.__name__ and not value.__name__.startswith("_"):
+                assert value.formula, value.__name__
+                assert "dL/d" in (value.__doc__ or "") or "derivative" in (value.__doc__ or ""), value.__name__
+    x = minigrad.tensor([0.5, 1.5], requires_grad=True)
+    y = minigrad.logsumexp(minigrad.sin(x).unsqueeze(0), 1)
+    assert y.grad_fn.formula == "dL/dx = dL/dy · e^(x − y)  (the softmax of x)"
+    assert y.grad_fn.next_functions[0][0].next_functions[0][0].formula == "dL/dx = dL/dy · cos x"
+
+
+@pytest.mark.parametrize("n", [3, 100, 2000])
+def test_float32_var_std_cumsum_cumprod_are_bit_identical(n: int) -> None:
+    """torch's CPU kernels accumulate these float32 reductions in double and round once; so does minigrad, so the
+    forward values (and cumsum's gradient) are the same bits, not only within the policy."""
+    x = np.random.default_rng(n).standard_normal((4, n)).astype(np.float32)
+    a, b = twins(x, requires_grad=True)
+    for fn in (lambda t: t.var(1), lambda t: t.std(), lambda t: t.var(0, correction=0), lambda t: t.std(1, True),
+               lambda t: t.cumsum(1), lambda t: (t * 0.01 + 1).cumprod(1)):
+        np.testing.assert_array_equal(as_np(fn(a)), as_np(fn(b)))
+    g = np.random.default_rng(n + 1).standard_normal((4, n)).astype(np.float32)
+    a.cumsum(1).backward(minigrad.tensor(g))
+    b.cumsum(1).backward(torch.tensor(g))
+    np.testing.assert_array_equal(as_np(a.grad), as_np(b.grad))
+
+
+def test_fuzz_findings_match_torch() -> None:
+    """Cases the fuzz test found: integer accumulation keeps an int32 dtype; var/std's gradient with no degrees of
+    freedom (2/max(0, n − c) = inf, as torch's var_backward); floor_divide of two numbers; all/any check dim
+    on a 0-d tensor."""
+    import warnings
+
+    for dt in ("int32", "int16", "uint8"):
+        ma, tb = twins(np.array([3, 4, 5], dtype=dt))
+        for f in (lambda t: t.cumsum(0), lambda t: t.cumsum(0, dtype=t.dtype), lambda t: t.prod(dtype=t.dtype),
+                  lambda t: t.cumprod(0, dtype=t.dtype)):
+            got, want = f(ma), f(tb)
+            assert str(got.dtype).split(".")[1] == str(want.dtype).split(".")[1]
+            np.testing.assert_array_equal(as_np(got), as_np(want))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for x in (np.array(0.5), np.array([1.5]), np.zeros(0), np.array([1.0, 2.0])):
+            for f in (lambda t: t.var(), lambda t: t.std(), lambda t: t.var(correction=0)):
+                res = run_twins(lambda lib, t, f=f: f(t), [x])
+                assert_twins_close(res, n_ops=1, grad_n_ops=1)
+    for a, b in ((7, 2), (7.5, 2), (-7, 2), (True, 3)):
+        assert as_np(minigrad.floor_divide(a, b)).tolist() == as_np(torch.floor_divide(a, b)).tolist()
+    assert_same_error(lambda: minigrad.tensor(0).all(1 << 40), lambda: torch.tensor(0).all(1 << 40))
+    assert_same_error(lambda: minigrad.einsum(), lambda: torch.einsum())
