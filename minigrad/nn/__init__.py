@@ -2,13 +2,22 @@
 
 from minigrad.nn import functional, init
 from minigrad.nn.activation import ReLU, Sigmoid, Tanh
-from minigrad.nn.container import Sequential
+from minigrad.nn.container import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
+from minigrad.nn.conv import Conv1d, Conv2d
+from minigrad.nn.dropout import Dropout
+from minigrad.nn.embedding import Embedding
 from minigrad.nn.linear import Identity, Linear
 from minigrad.nn.loss import BCELoss, BCEWithLogitsLoss, MSELoss
 from minigrad.nn.module import Module
+from minigrad.nn.normalization import BatchNorm1d, BatchNorm2d, LayerNorm
 from minigrad.nn.parameter import Parameter
+from minigrad.nn.pooling import AdaptiveAvgPool1d, AdaptiveAvgPool2d, AvgPool1d, AvgPool2d, MaxPool1d, MaxPool2d
+from minigrad.nn.rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell
 
 __all__ = [
     "Module", "Parameter", "Linear", "Identity", "Sequential", "Sigmoid", "ReLU", "Tanh", "MSELoss", "BCELoss",
     "BCEWithLogitsLoss", "functional", "init",
+    "ModuleList", "ModuleDict", "ParameterList", "ParameterDict", "Embedding", "Conv1d", "Conv2d", "MaxPool1d",
+    "MaxPool2d", "AvgPool1d", "AvgPool2d", "AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "BatchNorm1d", "BatchNorm2d",
+    "LayerNorm", "Dropout", "RNNBase", "RNN", "LSTM", "GRU", "RNNCell", "LSTMCell", "GRUCell",
 ]
