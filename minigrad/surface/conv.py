@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 from minigrad._tensor_base import TensorBase
@@ -74,6 +75,9 @@ def _conv(input: Any, weight: Any, bias: Any, stride: Any, padding: Any, dilatio
             if any(s != 1 for s in st):
                 raise RuntimeError("padding='same' is not supported for strided convolutions")
             pads = same_padding(kernel, dil)
+            if any((d * (k - 1)) % 2 for k, d in zip(kernel, dil)):
+                warnings.warn("Using padding='same' with even kernel lengths and odd dilation may require a "
+                              "zero-padded copy of the input be created", UserWarning, stacklevel=3)
         else:
             raise RuntimeError(f"Invalid padding string: '{padding}'")
     else:
