@@ -30,6 +30,9 @@ def _geometry(x: Any, kernel_size: Any, stride: Any, padding: Any, dilation: Any
         if p[i] > (d[i] * (k[i] - 1) + 1) // 2:
             raise RuntimeError(f"pad should be at most half of effective kernel size, but got pad={p[i]}, "
                                f"kernel_size={k[i]} and dilation={d[i]}")
+    if p[0] > k[0] // 2 or p[1] > k[1] // 2:  # (the kernel of max_pool2d_with_indices / avg_pool2d)
+        raise RuntimeError(f"pad should be smaller than or equal to half of kernel size, but got padW = {p[1]}, "
+                           f"padH = {p[0]}, kW = {k[1]}, kH = {k[0]}")
     h, w = x.shape[-2:]
     out = (pool_out_size(h, k[0], s[0], p[0], d[0], ceil_mode), pool_out_size(w, k[1], s[1], p[1], d[1], ceil_mode))
     if out[0] < 1 or out[1] < 1:
@@ -62,6 +65,10 @@ def max_pool1d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 
     """max_pool2d over (…, 1, L), as torch computes it (unsqueeze, 2-d pool, squeeze)."""
     _check(input, "max_pool1d", (2, 3), "max_pool1d: Expected 2D or 3D (batch mode) tensor with optional 0 dim "
            "batch size for input, but got:{shape}")
+    k, p = _ints(kernel_size, 1)[0], _ints(padding, 1)[0]
+    if not return_indices and p > k // 2:
+        raise RuntimeError(f"max_pool1d() padding should be at most half of kernel size, but got padding={p} and "
+                           f"kernel_size={k}")
     one = lambda v: (1, *_ints(v, 1)) if v is not None else None  # noqa: E731
     res = max_pool2d(Unsqueeze.apply(input, -2), one(kernel_size), one(stride) if stride is not None else None,
                      (0, _ints(padding, 1)[0]), one(dilation), ceil_mode, return_indices)
