@@ -213,11 +213,13 @@ class ModuleDict(Module):
         raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required "forward" function')
 
 
-def _param_line(key: Any, p: Any) -> str:
+def _param_line(key: Any, p: Any, type_name: bool) -> str:
+    """torch's line: ParameterList names the dtype (``torch.float32``), ParameterDict the tensor type
+    (``torch.FloatTensor``)."""
     if isinstance(p, Tensor):
         size = "x".join(str(s) for s in p.shape)
         kind = "Parameter" if isinstance(p, Parameter) else "Tensor"
-        return f"  ({key}): {kind} containing: [{p.dtype} of size {size}]"
+        return f"  ({key}): {kind} containing: [{p.type() if type_name else p.dtype} of size {size}]"
     return f"  ({key}): Object of type: {type(p).__name__}"
 
 
@@ -269,7 +271,7 @@ class ParameterList(Module):
         return self
 
     def extra_repr(self) -> str:
-        return "\n".join(_param_line(i, p) for i, p in enumerate(self))
+        return "\n".join(_param_line(i, p, False) for i, p in enumerate(self))
 
     def __repr__(self) -> str:
         extra = self.extra_repr()
@@ -329,7 +331,13 @@ class ParameterDict(Module):
         if not isinstance(parameters, Iterable):
             raise TypeError("ParametersDict.update should be called with an iterable of key/value pairs, but got "
                             + type(parameters).__name__)
-        pairs = parameters.items() if isinstance(parameters, Mapping) else parameters
+        # (a plain mapping is taken in sorted key order, an OrderedDict or ParameterDict in its own: torch's rule)
+        if isinstance(parameters, OrderedDict | ParameterDict):
+            pairs: Any = parameters.items()
+        elif isinstance(parameters, Mapping):
+            pairs = sorted(parameters.items())
+        else:
+            pairs = parameters
         for j, p in enumerate(pairs):
             if not isinstance(p, Iterable):
                 raise TypeError(f"ParameterDict update sequence element #{j} should be Iterable; is "
@@ -340,7 +348,7 @@ class ParameterDict(Module):
             self[pair[0]] = pair[1]
 
     def extra_repr(self) -> str:
-        return "\n".join(_param_line(k, p) for k, p in self.items())
+        return "\n".join(_param_line(k, p, True) for k, p in self.items())
 
     def __repr__(self) -> str:
         extra = self.extra_repr()
