@@ -143,7 +143,7 @@ class RNNBase(Module):
         batched = nd == 3
         x = input if batched else input.unsqueeze(1)
         if batched and self.batch_first:
-            x = Transpose.apply(x, (0, 1))
+            x = Transpose.apply(x, 0, 1)
         if x.shape[-1] != self.input_size:
             raise RuntimeError(f"input.size(-1) must be equal to input_size. Expected {self.input_size}, "
                                f"got {x.shape[-1]}")
@@ -181,7 +181,7 @@ class RNNBase(Module):
             layer_input = layer_output
         output = layer_input
         if batched and self.batch_first:
-            output = Transpose.apply(output, (0, 1))
+            output = Transpose.apply(output, 0, 1)
         hn = stack(h_n)
         cn = stack(c_n) if lstm else None
         if not batched:
@@ -230,10 +230,6 @@ class RNN(RNNBase):
         self.nonlinearity = nonlinearity
         super().__init__(mode, input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional,
                          device=device, dtype=dtype)
-
-    def extra_repr(self) -> str:
-        s = super().extra_repr()
-        return s + (f", nonlinearity={self.nonlinearity}" if self.nonlinearity != "tanh" else "")
 
 
 class LSTM(RNNBase):
