@@ -36,8 +36,8 @@ def conv_case(draw: st.DrawFn, dtype: type) -> dict:
     return dict(nd=nd, x=x, w=w, b=b, stride=stride, padding=pad, dilation=dil, groups=groups)
 
 
-def _conv(case: dict):  # noqa: ANN202
-    def fn(lib, x, w, b):  # noqa: ANN001, ANN202
+def _conv(case: dict):
+    def fn(lib, x, w, b):
         f = lib.nn.functional.conv1d if case["nd"] == 1 else lib.nn.functional.conv2d
         return f(x, w, b, case["stride"], case["padding"], case["dilation"], case["groups"])
     return fn

@@ -23,12 +23,12 @@ def test_embedding_matches_torch(rows: int, dim: int, dtype: type, data: st.Data
     max_norm = data.draw(st.one_of(st.none(), st.floats(0.5, 3.0)))
     norm_type = data.draw(st.sampled_from([1.0, 2.0, 3.0]))
 
-    def fn(lib, i, weight):  # noqa: ANN001, ANN202
+    def fn(lib, i, weight):
         return lib.nn.functional.embedding(i, weight, pad, max_norm, norm_type)
 
     # max_norm rewrites the weight in place (a leaf): both sides run it on a non-leaf copy of the same values
     if max_norm is not None:
-        def fn(lib, i, weight):  # noqa: ANN001, ANN202, F811
+        def fn(lib, i, weight):
             with lib.no_grad():
                 lib.nn.functional.embedding(i, weight, pad, max_norm, norm_type)
             return lib.nn.functional.embedding(i, weight, pad)

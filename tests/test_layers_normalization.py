@@ -35,8 +35,8 @@ def bn_case(draw: st.DrawFn, dtype: type) -> dict:
                 eps=draw(st.sampled_from([1e-5, 1e-3])))
 
 
-def _bn(case: dict, out: dict):  # noqa: ANN202
-    def fn(lib, x, w, b, rm, rv):  # noqa: ANN001, ANN202
+def _bn(case: dict, out: dict):
+    def fn(lib, x, w, b, rm, rv):
         if not case["running"] and case["training"]:
             rm = rv = None
         y = lib.nn.functional.batch_norm(x, rm, rv, w, b, case["training"], case["momentum"], case["eps"])

@@ -28,8 +28,8 @@ def pool_case(draw: st.DrawFn, dtype: type, kind: str) -> dict:
                 divisor=draw(st.sampled_from([None, None, 3])) if nd == 2 else None)
 
 
-def _max(case: dict, indices: bool):  # noqa: ANN202
-    def fn(lib, x):  # noqa: ANN001, ANN202
+def _max(case: dict, indices: bool):
+    def fn(lib, x):
         f = lib.nn.functional.max_pool1d if case["nd"] == 1 else lib.nn.functional.max_pool2d
         return f(x, case["k"], case["s"], case["p"], case["d"], ceil_mode=case["ceil"], return_indices=indices)
     return fn
@@ -48,8 +48,8 @@ def test_max_pool_float32_is_exact(case: dict) -> None:
     check_against_torch(_max(case, False), [case["x"]], n_ops=1)
 
 
-def _avg(case: dict):  # noqa: ANN202
-    def fn(lib, x):  # noqa: ANN001, ANN202
+def _avg(case: dict):
+    def fn(lib, x):
         if case["nd"] == 1:
             return lib.nn.functional.avg_pool1d(x, case["k"], case["s"], case["p"], case["ceil"], case["include"])
         return lib.nn.functional.avg_pool2d(x, case["k"], case["s"], case["p"], case["ceil"], case["include"],

@@ -204,7 +204,7 @@ class ModuleDict(Module):
             if not isinstance(m, Iterable):
                 raise TypeError(f"ModuleDict update sequence element #{j} should be Iterable; is "
                                 + type(m).__name__)
-            pair = tuple(m)
+            pair: tuple[Any, ...] = tuple(m)
             if len(pair) != 2:
                 raise ValueError(f"ModuleDict update sequence element #{j} has length {len(pair)}; 2 is required")
             self[pair[0]] = pair[1]

@@ -13,7 +13,13 @@ from minigrad.surface.dropout import dropout  # noqa: F401
 from minigrad.surface.embedding import embedding  # noqa: F401
 from minigrad.surface.normalization import batch_norm, layer_norm  # noqa: F401
 from minigrad.surface.pooling import (  # noqa: F401
-    adaptive_avg_pool1d, adaptive_avg_pool2d, avg_pool1d, avg_pool2d, max_pool1d, max_pool2d)
+    adaptive_avg_pool1d,
+    adaptive_avg_pool2d,
+    avg_pool1d,
+    avg_pool2d,
+    max_pool1d,
+    max_pool2d,
+)
 from minigrad.tensor import Tensor, _tensor_arg, matmul
 
 __all__ = ["linear", "mse_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits", "sigmoid", "relu",

@@ -30,7 +30,7 @@ class _BatchNorm(Module):
             self.weight = Parameter(np.ones(num_features, dtype=dt))
             self.bias = Parameter(np.zeros(num_features, dtype=dt)) if bias else None
         else:
-            self.weight = self.bias = None
+            self.weight = self.bias = None  # type: ignore[assignment]  # (torch registers them as None)
         if track_running_stats:
             self.register_buffer("running_mean", Tensor._wrap(np.zeros(num_features, dtype=dt)))
             self.register_buffer("running_var", Tensor._wrap(np.ones(num_features, dtype=dt)))
@@ -101,7 +101,7 @@ class LayerNorm(Module):
             self.weight = Parameter(np.ones(self.normalized_shape, dtype=dt))
             self.bias = Parameter(np.zeros(self.normalized_shape, dtype=dt)) if bias else None
         else:
-            self.weight = self.bias = None
+            self.weight = self.bias = None  # type: ignore[assignment]  # (torch registers them as None)
 
     def forward(self, input: Tensor) -> Any:
         return layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)

@@ -100,7 +100,8 @@ class RNNBase(Module):
             for d in range(dirs):
                 in_size = input_size if layer == 0 else hidden_size * dirs
                 sfx = f"_l{layer}" + ("_reverse" if d else "")
-                shapes = [("weight_ih", (gate, in_size)), ("weight_hh", (gate, hidden_size))]
+                shapes: list[tuple[str, tuple[int, ...]]] = [("weight_ih", (gate, in_size)),
+                                                             ("weight_hh", (gate, hidden_size))]
                 if bias:
                     shapes += [("bias_ih", (gate,)), ("bias_hh", (gate,))]
                 for name, shape in shapes:
@@ -261,7 +262,7 @@ class _CellBase(Module):
             self.bias_ih = Parameter(np.empty(g, dtype=dt))
             self.bias_hh = Parameter(np.empty(g, dtype=dt))
         else:
-            self.bias_ih = self.bias_hh = None
+            self.bias_ih = self.bias_hh = None  # type: ignore[assignment]  # (torch registers them as None)
         self.reset_parameters()
 
     def reset_parameters(self) -> None:

@@ -69,7 +69,7 @@ class Convolution(Function):
     def forward(ctx, x, w, b, stride, pad, dilation, groups, squeeze1d):  # type: ignore[no-untyped-def]
         if squeeze1d:  # (N, C, L) as (N, C, 1, L)
             x, w = x[:, :, None, :], w[:, :, None, :]
-        n, c, h, wd = x.shape
+        n, _, h, wd = x.shape
         o, cg, kh, kw = w.shape
         (sh, sw), (dh, dw) = stride, dilation
         oh = (h + pad[0] + pad[1] - dh * (kh - 1) - 1) // sh + 1

@@ -69,7 +69,7 @@ def max_pool1d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 
     if not return_indices and p > k // 2:
         raise RuntimeError(f"max_pool1d() padding should be at most half of kernel size, but got padding={p} and "
                            f"kernel_size={k}")
-    one = lambda v: (1, *_ints(v, 1)) if v is not None else None  # noqa: E731
+    one = lambda v: (1, *_ints(v, 1)) if v is not None else None
     res = max_pool2d(Unsqueeze.apply(input, -2), one(kernel_size), one(stride) if stride is not None else None,
                      (0, _ints(padding, 1)[0]), one(dilation), ceil_mode, return_indices)
     if return_indices:

@@ -16,7 +16,7 @@ class LSTMClassifier(nn.Module):
 
     def forward(self, tokens):
         embedded = self.embedding(tokens)
-        output, (h_n, c_n) = self.lstm(embedded)
+        output, (h_n, _) = self.lstm(embedded)
         final = torch.cat([h_n[0], h_n[1]], dim=1)
         return self.fc(final), output
 
