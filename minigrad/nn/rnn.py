@@ -39,23 +39,21 @@ __all__ = ["RNNBase", "RNN", "LSTM", "GRU", "RNNCell", "LSTMCell", "GRUCell"]
 _GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
 
 
-def _step(mode: str, xw: Tensor, h: Tensor, c: Tensor | None, whh_t: Tensor, b_hh: Tensor | None,
+def _step(mode: str, xw: Tensor, gh: Tensor, h: Tensor, c: Tensor | None,
           hidden: int) -> tuple[Tensor, Tensor | None]:
-    """One time step; ``xw`` is x·W_ihᵀ + b_ih (+ b_hh for RNN/LSTM, where it enters the sum unchanged)."""
+    """One time step from ``xw`` = x·W_ihᵀ + b_ih and ``gh`` = h·W_hhᵀ + b_hh (torch's order of the sums)."""
     if mode == "GRU":
-        gh = matmul(h, whh_t) if b_hh is None else Addmm.apply(b_hh, h, whh_t)
         r = (xw[:, :hidden] + gh[:, :hidden]).sigmoid()
         z = (xw[:, hidden : 2 * hidden] + gh[:, hidden : 2 * hidden]).sigmoid()
-        n = (xw[:, 2 * hidden :] + gh[:, 2 * hidden :] * r).tanh()
+        n = (xw[:, 2 * hidden :] + r * gh[:, 2 * hidden :]).tanh()
         return (h - n) * z + n, None
-    pre = Addmm.apply(xw, h, whh_t)  # h·W_hhᵀ + (x·W_ihᵀ + biases)
+    pre = gh + xw
     if mode == "RNN_TANH":
         return pre.tanh(), None
     if mode == "RNN_RELU":
         return pre.relu(), None
-    gates = pre.sigmoid()  # σ of all four chunks in one op; the g chunk uses tanh of its pre-activation instead
-    i, f, o = gates[:, :hidden], gates[:, hidden : 2 * hidden], gates[:, 3 * hidden :]
-    g = pre[:, 2 * hidden : 3 * hidden].tanh()
+    i, f = pre[:, :hidden].sigmoid(), pre[:, hidden : 2 * hidden].sigmoid()
+    g, o = pre[:, 2 * hidden : 3 * hidden].tanh(), pre[:, 3 * hidden :].sigmoid()
     assert c is not None
     c2 = f * c + i * g
     return o * c2.tanh(), c2
@@ -197,15 +195,13 @@ class RNNBase(Module):
         w_ih, w_hh = getattr(self, "weight_ih" + sfx), getattr(self, "weight_hh" + sfx)
         b_ih = getattr(self, "bias_ih" + sfx) if self.bias else None
         b_hh = getattr(self, "bias_hh" + sfx) if self.bias else None
-        if self.mode != "GRU" and b_ih is not None:
-            xw = linear(x, w_ih, b_ih + b_hh)  # (T, B, gates·H): all steps' input projections at once
-        else:
-            xw = linear(x, w_ih, b_ih)
-        whh_t = T.apply(w_hh)
+        xw = linear(x, w_ih, b_ih)  # (T, B, gates·H): all steps' input projections in one product
         hs: list[Tensor] = [h] * steps
         order = range(steps - 1, -1, -1) if d else range(steps)
         for t in order:
-            h, c = _step(self.mode, xw[t], h, c, whh_t, b_hh if self.mode == "GRU" else None, self.hidden_size)
+            whh_t = T.apply(w_hh)  # (one TBackward0 per step, as torch records it)
+            gh = matmul(h, whh_t) if b_hh is None else Addmm.apply(b_hh, h, whh_t)
+            h, c = _step(self.mode, xw[t], gh, h, c, self.hidden_size)
             hs[t] = h
         return stack(hs), h, c
 
