@@ -61,6 +61,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                         "torch's graph with no bookkeeping) and minigrad on the seeds at 1 thread, and print the "
                         "table (with --quick: shorter budgets)")
     p.add_argument("--no-lower-bound", action="store_true", help="skip the lower-bound table in a full run")
+    p.add_argument("--layers", action="store_true", help="instead: forward+backward of each nn layer at tutorial "
+                   "sizes against torch (benchmarks/layers.py)")
     p.add_argument("--profile", metavar="WORKLOAD", default=None,
                    help="instead of benchmarking, cProfile minigrad's step on WORKLOAD (ex1, ex2, ex3 or "
                         "LOSS-NxD-DTYPE such as mse-100000x100-float32) and print the hot spots")
@@ -98,6 +100,10 @@ def _config(args: argparse.Namespace) -> Any:
 def run(args: argparse.Namespace) -> int:
     """Run the benchmark as ``args`` say (or only the profiler, or only the lower bound); print the table; write
     JSON, PNGs, README."""
+    if args.layers:
+        from benchmarks.layers import run_layers
+
+        return run_layers(quick=args.quick)
     if args.profile:
         from benchmarks.profiling import profile_workload
 

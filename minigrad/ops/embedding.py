@@ -31,7 +31,11 @@ class Embedding(Function):
         flat = idx.reshape(-1)
         g = grad.reshape(flat.size, -1)
         gw = np.zeros((ctx.rows, g.shape[1]), dtype=grad.dtype)
-        np.add.at(gw, flat, g)
+        if flat.size:  # rows grouped by index (a stable sort keeps each group in order), each group summed
+            order = np.argsort(flat, kind="stable")
+            sorted_idx = flat[order]
+            starts = np.flatnonzero(np.r_[True, sorted_idx[1:] != sorted_idx[:-1]])
+            gw[sorted_idx[starts]] = np.add.reduceat(g[order], starts, axis=0)
         if ctx.padding_idx is not None:
             gw[ctx.padding_idx] = 0
         return gw

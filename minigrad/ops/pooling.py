@@ -32,8 +32,10 @@ def _pads(shape: tuple[int, ...], k: tuple[int, int], s: tuple[int, int], p: tup
 
 
 class MaxPool2d(Function):
-    """y[i, j] = max over window (i, j) of x; ``indices`` holds the argmax as a flat index h·W + w into the input
-    plane (the first maximum, as torch).   dL/dx[h, w] = Σ over the outputs whose argmax is (h, w) of dL/dy."""
+    """y[i, j] = max over window (i, j) of x; its argmax (the first maximum, as torch) is kept per window, and
+    ``indices`` (when asked for) as a flat index h·W + w into the input plane.
+    dL/dx[h, w] = Σ over the windows whose argmax is (h, w) of dL/dy[i, j]: a one-hot window per output,
+    summed back by col2im."""
 
     node_name = "MaxPool2DWithIndicesBackward0"
     formula = "dL/dx[argmax(i,j)] += dL/dy[i,j]"
@@ -44,28 +46,27 @@ class MaxPool2d(Function):
         h, w = x.shape[-2:]
         pads = _pads((h, w), k, s, p, d, out)
         fill = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
-        v = windows(pad2d(x, pads, fill), k, s, d, out)  # (..., OH, OW, KH, KW)
+        xp = pad2d(x, pads, fill)
+        v = windows(xp, k, s, d, out)  # (..., OH, OW, KH, KW)
         flat = v.reshape(*v.shape[:-2], k[0] * k[1])
         arg = np.argmax(flat, axis=-1)
-        y = np.take_along_axis(flat, arg[..., None], axis=-1)[..., 0]
-        rows = np.arange(out[0])[:, None] * s[0] - p[0] + (arg // k[1]) * d[0]
-        cols = np.arange(out[1])[None, :] * s[1] - p[1] + (arg % k[1]) * d[1]
-        idx = rows * w + cols
+        y = flat.max(axis=-1)
         if indices_box is not None:
-            indices_box.append(idx)
-        ctx.save_for_backward(idx)
-        ctx.in_shape = x.shape
+            rows = np.arange(out[0])[:, None] * s[0] - p[0] + (arg // k[1]) * d[0]
+            cols = np.arange(out[1])[None, :] * s[1] - p[1] + (arg % k[1]) * d[1]
+            indices_box.append(rows * w + cols)
+        ctx.save_for_backward(arg)
+        ctx.geometry = (xp.shape, pads, (h, w), k, s, d)
         return y
 
     @staticmethod
     def backward(ctx, grad):  # type: ignore[no-untyped-def]
-        (idx,) = ctx.saved_tensors
-        shape = ctx.in_shape
-        plane = shape[-2] * shape[-1]
-        planes = int(np.prod(shape[:-2], dtype=np.int64))
-        where = (np.arange(planes).reshape(-1, 1) * plane + idx.reshape(planes, -1)).ravel()
-        gx = np.bincount(where, weights=grad.reshape(-1), minlength=planes * plane)
-        return gx.astype(grad.dtype, copy=False).reshape(shape)
+        (arg,) = ctx.saved_tensors
+        xp_shape, pads, (h, w), k, s, d = ctx.geometry
+        onehot = np.zeros((*grad.shape, k[0] * k[1]), dtype=grad.dtype)
+        np.put_along_axis(onehot, arg[..., None], grad[..., None], axis=-1)
+        gxp = col2im(onehot.reshape(*grad.shape, *k), xp_shape, s, d)
+        return gxp[..., pads[0] : pads[0] + h, pads[2] : pads[2] + w]
 
 
 def _avg_divisors(size: tuple[int, int], k: tuple[int, int], s: tuple[int, int], p: tuple[int, int],
