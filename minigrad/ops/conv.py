@@ -7,8 +7,8 @@ With padding (top, bottom, left, right), stride (sh, sw) and dilation (dh, dw), 
 
     y[n, o, i, j] = b[o] + Σ_{c, p, q} w[o, c, p, q] · xpad[n, g(o)·C/g + c, i·sh + p·dh, j·sw + q·dw].
 
-im2col gathers, for every output position, the C/g·KH·KW input values it reads into one row ("cols"); then the
-convolution of each group is cols · W_gᵀ, one matrix product.
+im2col gathers, for every output position, the C/g·KH·KW input values it reads into one column ("cols"); then
+the convolution of each group is W_g · cols, one matrix product.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from minigrad.autograd.function import Function
 
 __all__ = ["Convolution", "pad2d", "windows", "col2im"]
+
 
 
 def pad2d(x: np.ndarray, pad: tuple[int, int, int, int], value: float = 0.0) -> np.ndarray:
@@ -51,17 +52,28 @@ def col2im(g: np.ndarray, shape: tuple[int, ...], stride: tuple[int, int], dilat
     return out
 
 
-class Convolution(Function):
-    """y = conv(x, w) + b (see the module docstring), computed as cols·Wᵀ per group.
+def _taps(k: tuple[int, int], stride: tuple[int, int], dilation: tuple[int, int],
+          out: tuple[int, int]) -> list[tuple[int, int, slice, slice]]:
+    """For each kernel tap (p, q), the strided slices of the padded input that it reads for all outputs:
+    rows p·dh + i·sh and columns q·dw + j·sw."""
+    (kh, kw), (sh, sw), (dh, dw), (oh, ow) = k, stride, dilation, out
+    return [(p, q, slice(p * dh, p * dh + (oh - 1) * sh + 1, sh), slice(q * dw, q * dw + (ow - 1) * sw + 1, sw))
+            for p in range(kh) for q in range(kw)]
 
-    Backward, with G = dL/dy as a matrix (N·OH·OW, O) per group:
-        dL/dW = Gᵀ · cols                      (O, C/g·KH·KW)
-        dL/dcols = G · W, then col2im          (each input element sums the entries of every window reading it)
+
+class Convolution(Function):
+    """y = conv(x, w) + b (see the module docstring), computed per group as W · cols, where
+    cols (C/g·KH·KW, N·OH·OW) holds in column (n, i, j) the inputs output (n, i, j) reads (im2col, one strided
+    copy per kernel tap).
+
+    Backward, with G = dL/dy as a matrix (O/g, N·OH·OW) per group:
+        dL/dW = G · colsᵀ                      (O/g, C/g·KH·KW)
+        dL/dcols = Wᵀ · G, then col2im         (each input element sums the entries of every window reading it)
         dL/db = Σ_{n, i, j} G
     """
 
     node_name = "ConvolutionBackward0"
-    formula = "dL/dW = Gᵀ·cols(x) ; dL/dx = col2im(G·W) ; dL/db = Σ_{n,i,j} G   (G = dL/dy per output position)"
+    formula = "dL/dW = G·cols(x)ᵀ ; dL/dx = col2im(Wᵀ·G) ; dL/db = Σ_{n,i,j} G   (G = dL/dy per output position)"
     array_api = True
     edge_args = 3
 
@@ -75,44 +87,43 @@ class Convolution(Function):
         oh = (h + pad[0] + pad[1] - dh * (kh - 1) - 1) // sh + 1
         ow = (wd + pad[2] + pad[3] - dw * (kw - 1) - 1) // sw + 1
         xp = pad2d(x, pad)
-        v = windows(xp, (kh, kw), stride, dilation, (oh, ow))  # (N, C, OH, OW, KH, KW)
-        og = o // groups
-        # cols[g]: (N·OH·OW, C/g·KH·KW), channel-major as the weight's (C/g, KH, KW) rows
-        v = v.reshape(n, groups, cg, oh, ow, kh, kw).transpose(1, 0, 3, 4, 2, 5, 6)
-        cols = v.reshape(groups, n * oh * ow, cg * kh * kw)
-        wm = w.reshape(groups, og, cg * kh * kw)
-        y = cols @ wm.transpose(0, 2, 1) if groups > 1 else (cols[0] @ wm[0].T)[None]  # (g, N·OH·OW, O/g)
-        y = y.reshape(groups, n, oh, ow, og).transpose(1, 0, 4, 2, 3).reshape(n, o, oh, ow)
+        xg = xp.reshape(n, groups, cg, *xp.shape[2:])
+        cols = np.empty((groups, cg, kh, kw, n, oh, ow), dtype=x.dtype)
+        for p, q, rows, columns in _taps((kh, kw), stride, dilation, (oh, ow)):
+            cols[:, :, p, q] = xg[:, :, :, rows, columns].transpose(1, 2, 0, 3, 4)
+        cm = cols.reshape(groups, cg * kh * kw, n * oh * ow)
+        wm = w.reshape(groups, o // groups, cg * kh * kw)
+        y = np.ascontiguousarray((wm @ cm).reshape(o, n, oh, ow).transpose(1, 0, 2, 3))
         if b is not None:
             y += b.reshape(o, 1, 1)
         nf = ctx.next_functions
         if nf:
-            ctx.save_for_backward(cols if nf[1][0] is not None else None, wm if nf[0][0] is not None else None)
+            ctx.save_for_backward(cm if nf[1][0] is not None else None, wm if nf[0][0] is not None else None)
             ctx.geometry = (xp.shape, x.shape, pad, stride, dilation, groups, (kh, kw), squeeze1d)
         return y[:, :, 0, :] if squeeze1d else y
 
     @staticmethod
     def backward(ctx, grad):  # type: ignore[no-untyped-def]
-        cols, wm = ctx.saved_tensors
+        cm, wm = ctx.saved_tensors
         xp_shape, x_shape, pad, stride, dilation, groups, (kh, kw), squeeze1d = ctx.geometry
         nf = ctx.next_functions
         if squeeze1d:
             grad = grad[:, :, None, :]
         n, o, oh, ow = grad.shape
-        og = o // groups
-        gm = grad.reshape(n, groups, og, oh, ow).transpose(1, 0, 3, 4, 2).reshape(groups, n * oh * ow, og)
+        gm = grad.reshape(n, groups, o // groups, oh * ow).transpose(1, 2, 0, 3).reshape(groups, o // groups, -1)
         gx = gw = gb = None
         if nf[0][0] is not None:
-            gcols = gm @ wm  # (g, N·OH·OW, C/g·KH·KW)
             cg = wm.shape[2] // (kh * kw)
-            gcols = gcols.reshape(groups, n, oh, ow, cg, kh, kw).transpose(1, 0, 4, 2, 3, 5, 6)
-            gcols = gcols.reshape(n, groups * cg, oh, ow, kh, kw)
-            gxp = col2im(gcols, xp_shape, stride, dilation)
+            gcols = (wm.transpose(0, 2, 1) @ gm).reshape(groups, cg, kh, kw, n, oh, ow)
+            gxp = np.zeros(xp_shape, dtype=grad.dtype)
+            gxg = gxp.reshape(n, groups, cg, *xp_shape[2:])
+            for p, q, rows, columns in _taps((kh, kw), stride, dilation, (oh, ow)):
+                gxg[:, :, :, rows, columns] += gcols[:, :, p, q].transpose(2, 0, 1, 3, 4)
             gx = gxp[:, :, pad[0] : pad[0] + x_shape[2], pad[2] : pad[2] + x_shape[3]]
             if squeeze1d:
                 gx = gx[:, :, 0, :]
         if nf[1][0] is not None:
-            gw = (gm.transpose(0, 2, 1) @ cols).reshape(o, -1, kh, kw)  # (g, O/g, C/g·KH·KW)
+            gw = (gm @ cm.transpose(0, 2, 1)).reshape(o, -1, kh, kw)
             if squeeze1d:
                 gw = gw[:, :, 0, :]
         if nf[2][0] is not None:
