@@ -31,11 +31,18 @@ class Embedding(Function):
         flat = idx.reshape(-1)
         g = grad.reshape(flat.size, -1)
         gw = np.zeros((ctx.rows, g.shape[1]), dtype=grad.dtype)
-        if flat.size:  # rows grouped by index (a stable sort keeps each group in order), each group summed
+        if flat.size:
+            # group equal indices (a stable sort keeps each group in order of occurrence), then add level by
+            # level: the k-th occurrence of every index at once (each level's indices are distinct)
             order = np.argsort(flat, kind="stable")
-            sorted_idx = flat[order]
-            starts = np.flatnonzero(np.r_[True, sorted_idx[1:] != sorted_idx[:-1]])
-            gw[sorted_idx[starts]] = np.add.reduceat(g[order], starts, axis=0)
+            rows, go = flat[order], g[order]
+            first = np.r_[True, rows[1:] != rows[:-1]]
+            starts = np.flatnonzero(first)
+            rank = np.arange(rows.size) - np.repeat(starts, np.diff(np.r_[starts, rows.size]))
+            gw[rows[first]] = go[first]
+            for k in range(1, int(rank.max()) + 1):
+                level = rank == k
+                gw[rows[level]] += go[level]
         if ctx.padding_idx is not None:
             gw[ctx.padding_idx] = 0
         return gw

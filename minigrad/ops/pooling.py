@@ -31,11 +31,18 @@ def _pads(shape: tuple[int, ...], k: tuple[int, int], s: tuple[int, int], p: tup
     return p[0], p[0] + extra[0], p[1], p[1] + extra[1]
 
 
+def _taps(k: tuple[int, int], s: tuple[int, int], d: tuple[int, int],
+          out: tuple[int, int]) -> list[tuple[slice, slice]]:
+    """For each window position (a, b), in row-major order, the strided slices of the padded input holding that
+    element of every window: rows a·d + i·s, columns b·d + j·s."""
+    return [(slice(a * d[0], a * d[0] + (out[0] - 1) * s[0] + 1, s[0]),
+             slice(b * d[1], b * d[1] + (out[1] - 1) * s[1] + 1, s[1])) for a in range(k[0]) for b in range(k[1])]
+
+
 class MaxPool2d(Function):
-    """y[i, j] = max over window (i, j) of x; its argmax (the first maximum, as torch) is kept per window, and
-    ``indices`` (when asked for) as a flat index h·W + w into the input plane.
-    dL/dx[h, w] = Σ over the windows whose argmax is (h, w) of dL/dy[i, j]: a one-hot window per output,
-    summed back by col2im."""
+    """y[i, j] = max over window (i, j) of x; its argmax (the first maximum, or a NaN, as torch) is kept per
+    window, and ``indices`` (when asked for) as a flat index h·W + w into the input plane.
+    dL/dx[h, w] = Σ over the windows whose argmax is (h, w) of dL/dy[i, j]."""
 
     node_name = "MaxPool2DWithIndicesBackward0"
     formula = "dL/dx[argmax(i,j)] += dL/dy[i,j]"
@@ -47,25 +54,31 @@ class MaxPool2d(Function):
         pads = _pads((h, w), k, s, p, d, out)
         fill = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
         xp = pad2d(x, pads, fill)
-        v = windows(xp, k, s, d, out)  # (..., OH, OW, KH, KW)
-        flat = v.reshape(*v.shape[:-2], k[0] * k[1])
-        arg = np.argmax(flat, axis=-1)
-        y = flat.max(axis=-1)
+        taps = _taps(k, s, d, out)
+        y = xp[(..., *taps[0])].copy()
+        arg = np.zeros(y.shape, dtype=np.int32)
+        for t, (rows, cols) in enumerate(taps[1:], 1):  # running maximum over the window's elements
+            v = xp[..., rows, cols]
+            better = v > y
+            if x.dtype.kind == "f":
+                better |= np.isnan(v)
+            np.copyto(y, v, where=better)
+            arg[better] = t
         if indices_box is not None:
-            rows = np.arange(out[0])[:, None] * s[0] - p[0] + (arg // k[1]) * d[0]
-            cols = np.arange(out[1])[None, :] * s[1] - p[1] + (arg % k[1]) * d[1]
-            indices_box.append(rows * w + cols)
+            r = np.arange(out[0])[:, None] * s[0] - p[0] + (arg // k[1]) * d[0]
+            c = np.arange(out[1])[None, :] * s[1] - p[1] + (arg % k[1]) * d[1]
+            indices_box.append((r * w + c).astype(np.int64))
         ctx.save_for_backward(arg)
-        ctx.geometry = (xp.shape, pads, (h, w), k, s, d)
+        ctx.geometry = (xp.shape, pads, (h, w), taps)
         return y
 
     @staticmethod
     def backward(ctx, grad):  # type: ignore[no-untyped-def]
         (arg,) = ctx.saved_tensors
-        xp_shape, pads, (h, w), k, s, d = ctx.geometry
-        onehot = np.zeros((*grad.shape, k[0] * k[1]), dtype=grad.dtype)
-        np.put_along_axis(onehot, arg[..., None], grad[..., None], axis=-1)
-        gxp = col2im(onehot.reshape(*grad.shape, *k), xp_shape, s, d)
+        xp_shape, pads, (h, w), taps = ctx.geometry
+        gxp = np.zeros(xp_shape, dtype=grad.dtype)
+        for t, (rows, cols) in enumerate(taps):
+            gxp[..., rows, cols] += np.where(arg == t, grad, 0)
         return gxp[..., pads[0] : pads[0] + h, pads[2] : pads[2] + w]
 
 
