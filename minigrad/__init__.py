@@ -95,6 +95,9 @@ from minigrad.functional_api import (
     where,
 )
 from minigrad.serialization import load, save
+from minigrad.surface.conv import conv1d, conv2d
+from minigrad.surface.normalization import layer_norm
+from minigrad.surface.pooling import adaptive_avg_pool1d, avg_pool1d, max_pool1d, max_pool2d
 from minigrad.tensor import Size, Tensor, matmul
 
 __version__ = "0.1.0"
@@ -111,4 +114,5 @@ __all__ = [
     "t", "mm", "dot", "round", "where", "allclose", "equal", "is_tensor", "numel", "argmax", "argmin", "isnan",
     "maximum", "minimum", "add", "sub", "mul", "div", "pow", "neg", "reciprocal",
     "save", "load",
+    "conv1d", "conv2d", "layer_norm", "adaptive_avg_pool1d", "avg_pool1d", "max_pool1d", "max_pool2d",
 ]

@@ -118,3 +118,15 @@ def test_conv_errors_match_torch(i: int) -> None:
     with pytest.raises(type(th.value)) as mg:
         ERRORS[i](minigrad)
     assert str(mg.value) == str(th.value).replace("torch.", "minigrad.")
+
+
+def test_torch_level_functions() -> None:
+    rng = np.random.default_rng(4)
+    x, w = rng.standard_normal((2, 3, 9, 9)), rng.standard_normal((4, 3, 3, 3))
+    check_against_torch(lambda lib, a, b: lib.conv2d(a, b, None, 2, 1), [x, w])
+    check_against_torch(lambda lib, a, b: lib.conv1d(a[:, :, 0], b[:, :, 0], None, 1, 1), [x, w])
+    check_against_torch(lambda lib, a: lib.max_pool2d(a, 3, 2, 1), [x])
+    check_against_torch(lambda lib, a: lib.max_pool1d(a[:, :, 0], 2), [x])
+    check_against_torch(lambda lib, a: lib.avg_pool1d(a[:, :, 0], 3, 2, 1), [x])
+    check_against_torch(lambda lib, a: lib.adaptive_avg_pool1d(a[:, :, 0], 4), [x])
+    check_against_torch(lambda lib, a: lib.layer_norm(a, (9,)), [x])
