@@ -66,7 +66,7 @@ def run_layers(quick: bool = False) -> int:
     import minigrad
 
     rounds, warm = (15, 0.2) if quick else (41, 0.5)
-    rows = []
+    rows: list[tuple[str, str, float, float, dict[str, Any]]] = []
     with thread_mode("1thread"):
         settings = thread_settings()
         for name in WORKLOADS:
@@ -80,7 +80,8 @@ def run_layers(quick: bool = False) -> int:
           f"{rounds} rounds")
     print(f"{'layer':<22}{'size':<32}{'minigrad':>11}{'torch':>11}{'ratio':>8}  95% CI")
     for name, where, mg_s, th_s, ratio in rows:
-        lo, hi = ratio["ci95"]
+        ci: Any = ratio["ci95"]  # (paired_ratio is typed dict[str, float]; its ci95 is a pair)
+        lo, hi = ci
         print(f"{name:<22}{where:<32}{mg_s * 1e6:>9.0f}µs{th_s * 1e6:>9.0f}µs{ratio['median']:>7.2f}x  "
               f"[{lo:.2f}, {hi:.2f}]")
     pools = ", ".join(f"{p['internal_api']}={p['num_threads']}" for p in settings["threadpoolctl"])

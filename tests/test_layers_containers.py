@@ -15,7 +15,7 @@ import minigrad
 def _build(lib: Any) -> Any:
     nn = lib.nn
 
-    class Net(nn.Module):
+    class Net(nn.Module):  # type: ignore[name-defined]  # (nn is torch.nn or minigrad.nn, chosen at run time)
         def __init__(self) -> None:
             super().__init__()
             self.layers = nn.ModuleList([nn.Linear(2, 3) for _ in range(3)])

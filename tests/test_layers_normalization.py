@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import minigrad
-from tests._layers_compare import check_against_torch, same_params, values
+from tests._layers_compare import check_against_torch, grad_of, same_params, values
 from tests._torch_compare import sum_ops
 
 
@@ -101,7 +101,7 @@ def test_running_stats_after_training_steps(cls: str, shape: tuple, kwargs: dict
             (yt * yt).sum().backward()
             (ym * ym).sum().backward()
             for (name, pt), pm in zip(th.named_parameters(), mg.parameters()):
-                np.testing.assert_allclose(pm.grad.numpy(), pt.grad.numpy(), rtol=1e-10, atol=1e-12, err_msg=name)
+                np.testing.assert_allclose(grad_of(pm), grad_of(pt), rtol=1e-10, atol=1e-12, err_msg=name)
         for k, v in th.state_dict().items():
             np.testing.assert_allclose(mg.state_dict()[k].numpy(), v.numpy(), rtol=1e-10, atol=1e-12, err_msg=k)
     th.eval()

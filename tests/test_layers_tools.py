@@ -13,6 +13,7 @@ import torch
 import minigrad
 from minigrad.testing.tolerances import assert_close
 from minigrad.viz import graph_of, make_dot, torch_graph_of
+from tests._layers_compare import grad_of
 
 
 def _cnn(lib: Any) -> Any:
@@ -58,9 +59,9 @@ def test_rnn_trace_over_three_steps_shows_torchs_per_step_gradients() -> None:
         hs.append(ht)
     ht.sum().backward()
     for got, h_t in zip(dh, reversed(hs)):
-        assert_close(got, h_t.grad.numpy(), what="dL/dh_t")
-    assert_close(rnn.weight_hh_l0.grad.numpy(), w_hh.grad.numpy(), what="dL/dW_hh summed over steps")
-    assert_close(rnn.weight_ih_l0.grad.numpy(), w_ih.grad.numpy(), what="dL/dW_ih")
+        assert_close(got, grad_of(h_t), what="dL/dh_t")
+    assert_close(grad_of(rnn.weight_hh_l0), grad_of(w_hh), what="dL/dW_hh summed over steps")
+    assert_close(grad_of(rnn.weight_ih_l0), grad_of(w_ih), what="dL/dW_ih")
     # W_hh's gradient reaches its leaf once per step (one TBackward0 each), summed before AccumulateGrad
     assert sum(r.name == "TBackward0" for r in tr.records) == 4  # 3 steps of W_hh + the input projection's W_ih
     assert [r.leaf for r in tr.records if r.is_leaf] == ["weight_hh_l0", "weight_ih_l0"]
