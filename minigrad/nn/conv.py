@@ -8,11 +8,11 @@ from typing import Any
 import numpy as np
 
 from minigrad._dtype import get_default_dtype, to_numpy_dtype
+from minigrad._tensor import Tensor
 from minigrad.nn import init
 from minigrad.nn.module import Module
 from minigrad.nn.parameter import Parameter
 from minigrad.surface.conv import _tuple, conv1d, conv2d
-from minigrad.tensor import Tensor
 
 __all__ = ["Conv1d", "Conv2d"]
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from minigrad._tensor import Tensor
 from minigrad.nn.module import Module
 from minigrad.surface.dropout import dropout
-from minigrad.tensor import Tensor
 
 __all__ = ["Dropout"]
 

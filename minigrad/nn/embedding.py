@@ -7,12 +7,12 @@ from typing import Any
 import numpy as np
 
 from minigrad._dtype import get_default_dtype, to_numpy_dtype
+from minigrad._tensor import Tensor
 from minigrad.autograd.grad_mode import no_grad
 from minigrad.nn import init
 from minigrad.nn.module import Module
 from minigrad.nn.parameter import Parameter
 from minigrad.surface.embedding import embedding
-from minigrad.tensor import Tensor
 
 __all__ = ["Embedding"]
 

@@ -7,11 +7,11 @@ from typing import Any
 import numpy as np
 
 from minigrad._dtype import get_default_dtype, to_numpy_dtype
+from minigrad._tensor import Tensor
 from minigrad.nn import init
 from minigrad.nn.module import Module
 from minigrad.nn.parameter import Parameter
 from minigrad.surface.normalization import batch_norm, layer_norm
-from minigrad.tensor import Tensor
 
 __all__ = ["BatchNorm1d", "BatchNorm2d", "LayerNorm"]
 

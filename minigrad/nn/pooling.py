@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from minigrad._tensor import Tensor
 from minigrad.nn.module import Module
 from minigrad.surface import pooling as P
-from minigrad.tensor import Tensor
 
 __all__ = ["MaxPool1d", "MaxPool2d", "AvgPool1d", "AvgPool2d", "AdaptiveAvgPool1d", "AdaptiveAvgPool2d"]
 

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from minigrad._dtype import get_default_dtype, to_numpy_dtype
+from minigrad._tensor import Tensor
 from minigrad.functional_api import stack
 from minigrad.nn import init
 from minigrad.nn.functional import linear
@@ -32,7 +33,6 @@ from minigrad.nn.parameter import Parameter
 from minigrad.ops.linalg import Addmm
 from minigrad.ops.shape import T, Transpose
 from minigrad.surface.dropout import dropout
-from minigrad.tensor import Tensor, matmul
 
 __all__ = ["RNNBase", "RNN", "LSTM", "GRU", "RNNCell", "LSTMCell", "GRUCell"]
 
@@ -200,7 +200,7 @@ class RNNBase(Module):
         order = range(steps - 1, -1, -1) if d else range(steps)
         for t in order:
             whh_t = T.apply(w_hh)  # (one TBackward0 per step, as torch records it)
-            gh = matmul(h, whh_t) if b_hh is None else Addmm.apply(b_hh, h, whh_t)
+            gh = h @ whh_t if b_hh is None else Addmm.apply(b_hh, h, whh_t)
             h, c = _step(self.mode, xw[t], gh, h, c, self.hidden_size)
             hs[t] = h
         return stack(hs), h, c
