@@ -54,7 +54,7 @@ def _indent(text: str, spaces: int) -> str:
     return text.replace("\n", "\n" + " " * spaces)
 
 
-def _index(idx: Any, n: int, kind: str) -> int:
+def _index(idx: Any, n: int) -> int:
     """A non-negative position from an int index, with torch's IndexError."""
     i = operator.index(idx)
     if not -n <= i < n:
@@ -82,10 +82,10 @@ class ModuleList(Module):
         items = list(self._modules.values())
         if isinstance(idx, slice):
             return type(self)(items[idx])
-        return items[_index(idx, len(items), "ModuleList")]
+        return items[_index(idx, len(items))]
 
     def __setitem__(self, idx: int, module: Module) -> None:
-        i = _index(idx, len(self), "ModuleList")
+        i = _index(idx, len(self))
         self.add_module(str(i), module)
 
     def __delitem__(self, idx: int | slice) -> None:
@@ -93,7 +93,7 @@ class ModuleList(Module):
         if isinstance(idx, slice):
             del items[idx]
         else:
-            del items[_index(idx, len(items), "ModuleList")]
+            del items[_index(idx, len(items))]
         self._renumber(items)
 
     def __len__(self) -> int:
@@ -242,10 +242,10 @@ class ParameterList(Module):
     def __getitem__(self, idx: Any) -> Any:
         if isinstance(idx, slice):
             return type(self)([self[i] for i in range(len(self))[idx]])
-        return getattr(self, str(_index(idx, len(self), "ParameterList")))
+        return getattr(self, str(_index(idx, len(self))))
 
     def __setitem__(self, idx: int, param: Any) -> None:
-        setattr(self, str(_index(idx, len(self), "ParameterList")), _as_param(param))
+        setattr(self, str(_index(idx, len(self))), _as_param(param))
 
     def __len__(self) -> int:
         return int(self._size)

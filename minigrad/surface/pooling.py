@@ -19,8 +19,8 @@ def _ints(v: Any, n: int) -> tuple[int, ...]:
     return t * n if len(t) == 1 else t
 
 
-def _geometry(x: Any, kernel_size: Any, stride: Any, padding: Any, dilation: Any, ceil_mode: bool,
-              what: str) -> tuple[tuple[int, int], ...]:
+def _geometry(x: Any, kernel_size: Any, stride: Any, padding: Any, dilation: Any,
+              ceil_mode: bool) -> tuple[tuple[int, int], ...]:
     k = _ints(kernel_size, 2)
     s = k if stride is None or (not isinstance(stride, int) and len(stride) == 0) else _ints(stride, 2)
     p, d = _ints(padding, 2), _ints(dilation, 2)
@@ -54,7 +54,7 @@ def max_pool2d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 
     """Max over each window of the last two dims (``MaxPool2DWithIndicesBackward0``); with ``return_indices``
     also the int64 argmax of each window as a flat index into its input plane."""
     _check(input, "max_pool2d", (3, 4), "non-empty 3D or 4D (batch mode) tensor expected for input")
-    k, s, p, d, out = _geometry(input._data, kernel_size, stride, padding, dilation, ceil_mode, "max")
+    k, s, p, d, out = _geometry(input._data, kernel_size, stride, padding, dilation, ceil_mode)
     box: list[Any] = []
     y = MaxPool2d.apply(input, k, s, p, d, out, box)
     return (y, wrap(box[0])) if return_indices else y
@@ -84,7 +84,7 @@ def avg_pool2d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 
     _check(input, "avg_pool2d", (3, 4), "non-empty 3D or 4D (batch mode) tensor expected for input")
     if divisor_override is not None and divisor_override == 0:
         raise RuntimeError("divisor must be not zero")
-    k, s, p, _, out = _geometry(input._data, kernel_size, stride, padding, 1, ceil_mode, "avg")
+    k, s, p, _, out = _geometry(input._data, kernel_size, stride, padding, 1, ceil_mode)
     return AvgPool2d.apply(input, k, s, p, out, count_include_pad, divisor_override)
 
 
