@@ -61,6 +61,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="instead of benchmarking, time the NumPy floor, the tiny engine (docs/tiny_engine.py: torch's graph "
              "with no bookkeeping) and minigrad on the seeds at 1 thread, and print the table (with --quick: "
              "shorter budgets)")
+    add("--layers", action="store_true", help="instead: forward+backward of each nn layer at tutorial sizes against "
+        "torch (benchmarks/layers.py)")
     add("--profile", metavar="WORKLOAD", default=None,
         help="instead of benchmarking, cProfile minigrad's step on WORKLOAD (ex1, ex2, ex3 or LOSS-NxD-DTYPE such "
              "as mse-100000x100-float32) and print the hot spots")
@@ -107,6 +109,10 @@ def _importable(module: str) -> bool:
 def run(args: argparse.Namespace) -> int:
     """Run the benchmark as ``args`` say (or only the profiler, or only the lower bound); print the table; write
     JSON, PNGs, README. Exit status 2, saying what to install, when a required package is missing."""
+    if args.layers:
+        from benchmarks.layers import run_layers
+
+        return run_layers(quick=args.quick)
     missing = missing_requirements(seeds=not args.no_seeds or bool(args.lower_bound or args.profile))
     if missing:
         print(f"minigrad bench needs {' and '.join(missing)}, which {'is' if len(missing) == 1 else 'are'} not "

@@ -47,6 +47,7 @@ from minigrad.surface.activation import log_softmax_dim_required as log_softmax
 from minigrad.surface.activation import softmax_dim_required as softmax
 from minigrad.surface.arithmetic import matmul
 from minigrad.surface.batched import baddbmm, bmm, einsum, ger, matrix_power, outer
+from minigrad.surface.conv import conv1d, conv2d
 from minigrad.surface.creation import (
     arange,
     as_tensor,
@@ -149,6 +150,8 @@ from minigrad.surface.math import (
     true_divide,
     trunc,
 )
+from minigrad.surface.normalization import layer_norm
+from minigrad.surface.pooling import adaptive_avg_pool1d, avg_pool1d, max_pool1d, max_pool2d
 from minigrad.surface.random import bernoulli, multinomial, normal
 from minigrad.surface.selection import (
     argsort,
@@ -207,4 +210,5 @@ __all__ = [
     "scatter_add", "index_select", "masked_fill", "masked_select", "topk", "sort", "argsort", "tile", "chunk",
     "split", "tril", "triu", "bmm", "baddbmm", "einsum", "matrix_power", "outer", "ger", "normal", "bernoulli",
     "multinomial", "linalg",
+    "conv1d", "conv2d", "layer_norm", "adaptive_avg_pool1d", "avg_pool1d", "max_pool1d", "max_pool2d",
 ]

@@ -91,7 +91,7 @@ def test_minigrad_only_modules_are_not_exposed_under_torch_names() -> None:
 @pytest.mark.parametrize(
     ("expression", "feature"),
     [
-        ("torch.nn.Conv2d", "torch.nn.Conv2d"),
+        ("torch.nn.Conv3d", "torch.nn.Conv3d"),
         ("nn.TransformerEncoderLayer(8, 2)", "torch.nn.TransformerEncoderLayer"),
         ("torch.nn.functional.ctc_loss", "torch.nn.functional.ctc_loss"),
         ("torch.optim.LBFGS", "torch.optim.LBFGS"),
@@ -117,7 +117,7 @@ def test_hasattr_stays_false_for_unsupported_features() -> None:
     with enabled():
         import torch
 
-        assert not hasattr(torch.nn, "Conv2d") and not hasattr(torch.ones(1), "unfold")
+        assert not hasattr(torch.nn, "Conv3d") and not hasattr(torch.ones(1), "unfold")
         assert getattr(torch.optim, "LBFGS", None) is None
 
 
@@ -151,7 +151,7 @@ def test_a_name_torch_lacks_too_gets_torchs_plain_attribute_error(expression: st
         ("from torch import BFloat16Tensor", "torch.BFloat16Tensor"),
         ("from torch.autograd import Function, forward_ad", "torch.autograd.forward_ad"),
         ("import torch.optim.swa_utils", "torch.optim.swa_utils"),
-        ("from torch.nn import Conv2d", "torch.nn.Conv2d"),
+        ("from torch.nn import Conv3d", "torch.nn.Conv3d"),
     ],
 )
 def test_an_unsupported_import_says_which(code: str, feature: str) -> None:
@@ -293,7 +293,7 @@ def test_cli_end_to_end(tmp_path: Path) -> None:
             sys.exit(int(sys.argv[1]))
     """))
     bad = tmp_path / "bad.py"
-    bad.write_text("import torch.nn as nn\n\nmodel = nn.Conv2d(1, 8, 3)\n")
+    bad.write_text("import torch.nn as nn\n\nmodel = nn.Conv3d(1, 8, 3)\n")
     cmd = [sys.executable, "-m", "minigrad.cli", "run-as-torch"]
     p = subprocess.run([*cmd, str(ok), "3", "--flag"], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert (p.returncode, p.stdout) == (3, "['3', '--flag'] torch.Size([2, 1]) torch.float32\n"), p.stderr
@@ -301,8 +301,8 @@ def test_cli_end_to_end(tmp_path: Path) -> None:
     assert p.returncode == 1 and p.stdout == ""
     lines = p.stderr.strip().splitlines()
     assert lines[0] == "Traceback (most recent call last):"
-    assert lines[1].endswith("line 3, in <module>") and lines[2].strip() == "model = nn.Conv2d(1, 8, 3)"
-    assert lines[-1] == f"minigrad.torch_compat.UnsupportedAttribute: torch.nn.Conv2d {SUFFIX}"
+    assert lines[1].endswith("line 3, in <module>") and lines[2].strip() == "model = nn.Conv3d(1, 8, 3)"
+    assert lines[-1] == f"minigrad.torch_compat.UnsupportedAttribute: torch.nn.Conv3d {SUFFIX}"
     assert "runpy" not in p.stderr
 
 

@@ -28,8 +28,12 @@ import minigrad.ops
 from minigrad.autograd import Function, GradcheckError, gradcheck
 from minigrad.autograd.gradcheck import analytical_jacobian, numerical_jacobian
 from minigrad.ops import arithmetic as A
+from minigrad.ops import conv as CV
+from minigrad.ops import embedding as EM
 from minigrad.ops import linalg as L
 from minigrad.ops import loss as LS
+from minigrad.ops import normalization as NO
+from minigrad.ops import pooling as PO
 from minigrad.ops import reduction as R
 from minigrad.ops import shape as S
 from minigrad.ops import unary as U
@@ -386,6 +390,69 @@ CASES: dict[str, Callable[[st.DrawFn], Case]] = {
 
 
 CASES.update(ACT_CASES)  # the activation, softmax and loss ops (tests/_act_gradcheck_cases.py)
+# ---------------------------------------------------------------------------------------------- layers (issue 15)
+
+
+def _convolution(draw: st.DrawFn) -> Case:
+    groups = draw(st.sampled_from([1, 2]))
+    cg, og, k = draw(st.integers(1, 2)), draw(st.integers(1, 2)), draw(st.integers(1, 3))
+    stride, dil, pad = draw(st.integers(1, 2)), draw(st.integers(1, 2)), draw(st.integers(0, 1))
+    size = dil * (k - 1) + 1 + draw(st.integers(0, 2))
+    x, w, b = arr(draw, (2, groups * cg, size, size)), arr(draw, (groups * og, cg, k, k)), arr(draw, (groups * og,))
+    return ((lambda a, c, d: CV.Convolution.apply(a, c, d, (stride, stride), (pad,) * 4, (dil, dil), groups, False)),
+            (leaf(x), leaf(w), leaf(b)))
+
+
+def _max_pool(draw: st.DrawFn) -> Case:
+    k, s = draw(st.integers(1, 3)), draw(st.integers(1, 2))
+    size = k + draw(st.integers(0, 2))
+    out = (size - k) // s + 1
+    x = distinct(draw, (2, size, size))  # no ties inside a window: the max has a derivative
+    return (lambda a: PO.MaxPool2d.apply(a, (k, k), (s, s), (0, 0), (1, 1), (out, out), None)), (leaf(x),)
+
+
+def _avg_pool(draw: st.DrawFn) -> Case:
+    k, s, p = draw(st.integers(1, 3)), draw(st.integers(1, 2)), draw(st.integers(0, 1))
+    p = min(p, k // 2)
+    size = k + draw(st.integers(0, 2))
+    out = (size + 2 * p - k) // s + 1
+    include = draw(st.booleans())
+    return (lambda a: PO.AvgPool2d.apply(a, (k, k), (s, s), (p, p), (out, out), include, None)), \
+        (leaf(arr(draw, (2, size, size))),)
+
+
+def _adaptive_avg_pool(draw: st.DrawFn) -> Case:
+    h, w, oh, ow = (draw(st.integers(1, 4)) for _ in range(4))
+    return (lambda a: PO.AdaptiveAvgPool2d.apply(a, (oh, ow))), (leaf(arr(draw, (2, h, w))),)
+
+
+def _embedding(draw: st.DrawFn) -> Case:
+    rows = draw(st.integers(1, 4))
+    idx = draw(hnp.arrays(np.int64, draw(shapes(1, 2)), elements=st.integers(0, rows - 1)))
+    # (no padding_idx: its row's gradient is 0 by definition, not the derivative; tests/test_layers_embedding.py
+    # holds it against torch)
+    return (lambda w: EM.Embedding.apply(w, idx, None)), (leaf(arr(draw, (rows, 3))),)
+
+
+def _batch_norm(draw: st.DrawFn) -> Case:
+    train = draw(st.booleans())
+    x = distinct(draw, (3, 2, 2))  # spread values: var + eps well away from 0
+    rm, rv = arr(draw, (2,)), arr(draw, (2,), floats(0.5, 2))
+    return ((lambda a, w, b: NO.NativeBatchNorm.apply(a, w, b, rm.copy(), rv.copy(), train, 0.1, 1e-5)),
+            (leaf(x), leaf(arr(draw, (2,))), leaf(arr(draw, (2,)))))
+
+
+def _layer_norm(draw: st.DrawFn) -> Case:
+    x = distinct(draw, (2, 3))
+    return (lambda a, w, b: NO.NativeLayerNorm.apply(a, w, b, 1, 1e-5)), \
+        (leaf(x), leaf(arr(draw, (3,))), leaf(arr(draw, (3,))))
+
+
+CASES.update({
+    "Convolution": _convolution, "MaxPool2d": _max_pool, "AvgPool2d": _avg_pool,
+    "AdaptiveAvgPool2d": _adaptive_avg_pool, "Embedding": _embedding, "NativeBatchNorm": _batch_norm,
+    "NativeLayerNorm": _layer_norm,
+})
 
 
 def test_every_builtin_op_has_a_case() -> None:
@@ -518,3 +585,4 @@ def test_errors_like_torch() -> None:
     with pytest.raises(GradcheckError, match="Numerical gradient for function expected to be zero"):
         gradcheck(lambda a: a.detach() * 2, (x,))
     assert gradcheck(lambda a: a.detach() * 0, (x,))  # truly constant: passes
+

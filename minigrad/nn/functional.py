@@ -27,6 +27,9 @@ from minigrad.surface.activation import (
     softmax,
     softplus,
 )
+from minigrad.surface.conv import conv1d, conv2d  # noqa: F401  (torch.nn.functional's names)
+from minigrad.surface.dropout import dropout  # noqa: F401
+from minigrad.surface.embedding import embedding  # noqa: F401
 from minigrad.surface.functional import relu as _relu
 from minigrad.surface.functional import sigmoid, tanh, tensor_input
 from minigrad.surface.linear import linear
@@ -34,6 +37,15 @@ from minigrad.surface.loss import binary_cross_entropy, binary_cross_entropy_wit
 from minigrad.surface.loss import legacy_reduction as _legacy_reduction  # noqa: F401 - nn/loss.py reads it here
 from minigrad.surface.loss_classification import cross_entropy, nll_loss
 from minigrad.surface.loss_regression import huber_loss, kl_div, l1_loss, smooth_l1_loss
+from minigrad.surface.normalization import batch_norm, layer_norm  # noqa: F401
+from minigrad.surface.pooling import (  # noqa: F401
+    adaptive_avg_pool1d,
+    adaptive_avg_pool2d,
+    avg_pool1d,
+    avg_pool2d,
+    max_pool1d,
+    max_pool2d,
+)
 
 __all__ = ["linear", "mse_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits", "sigmoid", "relu",
            "tanh"]
