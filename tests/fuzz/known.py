@@ -101,6 +101,11 @@ KNOWN: list[Known] = [
           "takes a NumPy array or list (nn.Linear builds its weight from np.empty)"),
     Known(3, "where", "unclear error", r"KeyError", "an object-dtype operand (a NumPy object array) has no minigrad "
           "dtype"),
+    Known(3, "nn.functional.kl_div", "error kind differs", r"torch ValueError: .* is not a valid value for reduction",
+          "torch reads `reduction` before it checks that input is a Tensor (check order)"),
+    Known(3, "Tensor.any", "different result", r"shape \(\) != torch's", "torch's parser reads a nested empty list "
+          "as dim ([[]]: an empty dim list) where minigrad reads it as no dim"),
+    Known(3, "Tensor.all", "different result", r"shape \(\) != torch's", "as Tensor.any"),
     # ---- tier 2: errors of ordinary use that minigrad raises elsewhere, or not at all
     Known(2, "nn.*binary_cross_entropy*", "accepts what torch refuses", r"can't be cast to the desired output type",
           "an integer target or weight is promoted (torch refuses it)"),
