@@ -17,12 +17,10 @@ from minigrad.surface.functional import relu as _relu
 from minigrad.surface.functional import sigmoid, tanh, tensor_input
 from minigrad.surface.linear import linear
 from minigrad.surface.loss import binary_cross_entropy, binary_cross_entropy_with_logits, mse_loss
-from minigrad.surface.loss import legacy_reduction as _legacy_reduction
+from minigrad.surface.loss import legacy_reduction as _legacy_reduction  # noqa: F401 - nn/loss.py reads it here
 
 __all__ = ["linear", "mse_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits", "sigmoid", "relu",
            "tanh"]
-
-_ = _legacy_reduction  # (nn/loss.py's modules read it from here)
 
 
 def relu(input: Any, inplace: bool = False) -> Any:

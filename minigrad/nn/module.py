@@ -10,7 +10,7 @@ import numpy as np
 
 from minigrad._dtype import float32, float64, to_numpy_dtype
 from minigrad._tensor import Size, Tensor
-from minigrad.autograd.function import bump_version
+from minigrad._tensor_base import assign
 from minigrad.nn.parameter import Parameter
 from minigrad.surface.conversion import parse_to
 
@@ -266,8 +266,7 @@ class Module:
                 f"Error(s) in loading state_dict for {type(self).__name__}:\n\t" + "\n\t".join(errors)
             )
         for target, arr in staged:
-            np.copyto(target._data, arr, casting="unsafe")
-            bump_version(target._vc)
+            assign(target, arr)  # copied in, cast to target's dtype; its version + 1
         return _IncompatibleKeys(missing, unexpected)
 
     def _apply_dtype(self, dtype: Any) -> Module:

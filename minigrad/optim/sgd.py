@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from minigrad._tensor import Tensor
-from minigrad._tensor_base import bump_version
+from minigrad._tensor_base import assign_sub
 from minigrad.autograd.grad_mode import enable_grad
 from minigrad.optim.optimizer import Optimizer
 
@@ -37,12 +37,6 @@ def sgd_update(param: np.ndarray, grad: np.ndarray, momentum_buffer: np.ndarray 
     b = np.array(g, copy=True) if momentum_buffer is None else momentum * momentum_buffer + (1 - dampening) * g
     v = g + momentum * b if nesterov else b
     return lr * v, b
-
-
-def assign_sub(t: Tensor, delta: np.ndarray) -> None:
-    """(placeholder until layer 1's primitive lands: see /work/notes/core13b.md)"""
-    t._data -= delta
-    bump_version(t._vc)
 
 
 def _check_real(group: dict[str, Any]) -> None:
@@ -125,7 +119,7 @@ class SGD(Optimizer):
                     continue
                 if grad.__class__ is not Tensor or grad._data.shape != p._data.shape or p._data.dtype.kind != "f":
                     _check_grad(p, grad)  # raises with the right message (or accepts a Tensor subclass)
-                if plain:  # (the common case, without a call: step = lr·g)
+                if plain:  # sgd_update without momentum, weight decay or maximize, inlined (hot path): step = lr·g
                     staged.append((p, lr * grad._data, None))
                     continue
                 old = self.state[p].get("momentum_buffer") if momentum and p in self.state else None
@@ -135,7 +129,7 @@ class SGD(Optimizer):
                                        nesterov=nesterov, maximize=maximize)
                 staged.append((p, step, buf))
         for p, step, buf in staged:
-            assign_sub(p, step)  # p ← p − step, in place, one version bump
+            assign_sub(p, step)  # p ← p − step, in place (its views see it; its version + 1)
             if buf is not None:
                 self.state.setdefault(p, {})["momentum_buffer"] = Tensor._wrap(buf)
         return loss

@@ -21,7 +21,7 @@ from minigrad.surface.conversion import check_float_fits as _check_float_fits
 from minigrad.surface.conversion import checked_bound as _checked_bound
 from minigrad.surface.inplace import generator as _generator
 from minigrad.surface.parser import is_index as _is_index
-from minigrad.surface.parser import shape_arg as _shape_arg
+from minigrad.surface.parser_creation import factory_args as _factory_args
 
 __all__ = [
     "tensor", "as_tensor", "from_numpy", "zeros", "ones", "empty", "full", "zeros_like", "ones_like",
@@ -222,35 +222,6 @@ def _check_size(shape: tuple[int, ...]) -> tuple[int, ...]:
         if s < 0:
             raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(shape)}")
     return shape
-
-
-def _factory_args(fn: str, dtype: Any, device: Any, requires_grad: Any, size: tuple[Any, ...] | None = None,
-                  refuse: bool = True, none_ok: bool = True) -> tuple[int, ...] | None:
-    """torch's parser for the arguments every factory takes, in its order: the size's form (a TypeError when no
-    signature matches), dtype and requires_grad (TypeErrors), the device string (torch's parse error), then an
-    accelerator device is refused (``refuse``: at dispatch, before any value is checked), and last the elements
-    of the size but the first. Returns the shape (None without ``size``)."""
-    if size is not None:
-        _check_size_form(size)
-    _dtype_of(dtype)
-    if not (isinstance(requires_grad, bool) or (requires_grad is None and none_ok)):
-        raise TypeError(f"{fn}(): argument 'requires_grad' must be bool, not {type(requires_grad).__name__}")
-    kind = device_type(device, fn)
-    if refuse:
-        refuse_accelerator(kind)
-    return None if size is None else _shape_arg(size)
-
-
-def _check_size_form(size: tuple[Any, ...]) -> None:
-    """The TypeErrors of torch's parser when it matches a size: by its form and its first element only (the
-    others are read later, after the device)."""
-    first = size[0] if size else None
-    if len(size) == 1 and isinstance(first, list | tuple):
-        if not first:
-            return
-        first = first[0]
-    if first is None or isinstance(first, bool) or not (isinstance(first, numbers.Integral) or _is_index(first)):
-        _shape_arg(size)  # (its TypeError, if the form is wrong)
 
 
 def _alloc(fill: Any, size: tuple[Any, ...], dtype: Any, requires_grad: bool, device: Any = None,
