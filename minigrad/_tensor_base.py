@@ -24,9 +24,6 @@ import numpy as np
 from minigrad._dtype import dtype as _DtypeClass
 from minigrad._dtype import from_numpy_dtype
 
-if TYPE_CHECKING:
-    from minigrad.autograd.function import AccumulateGrad, Node
-
 __all__ = [
     "EPOCH", "Size", "TensorBase", "assign", "assign_sub", "bump_version", "display_module", "register_tensor_class",
     "wrap",
@@ -43,8 +40,8 @@ _new = object.__new__
 
 
 def bump_version(counter: list[int]) -> None:
-    """Record an in-place modification of the tensor owning ``counter``: the public primitive for code that
-    writes into a tensor's array itself (an optimizer's update)."""
+    """Record an in-place modification of the tensor owning ``counter`` (its ``_vc``): what every in-place op
+    does after writing (code outside the graph writes with ``assign``/``assign_sub``, which do it too)."""
     EPOCH[0] += 1
     counter[0] += 1
     counter[1] = EPOCH[0]
@@ -107,11 +104,11 @@ class TensorBase:
 
     _data: np.ndarray
     grad: Any  # a Tensor or None
-    grad_fn: Node | None
+    grad_fn: Any  # the Node (layer 2) that made this tensor, or None
     _requires_grad: bool
     _retains_grad: bool
     _vc: list[int]
-    _acc: AccumulateGrad | None
+    _acc: Any  # a leaf's AccumulateGrad node (layer 2), made on first use, or None
 
     if TYPE_CHECKING:  # (for the type checker only: layers 2-4 call a tensor's methods, which layer 5 defines)
 
@@ -130,7 +127,7 @@ class TensorBase:
         def __getitem__(self, key: Any) -> Any: ...
 
     @staticmethod
-    def _wrap(data: Any, grad_fn: Node | None = None) -> Any:
+    def _wrap(data: Any, grad_fn: Any = None) -> Any:
         """A new tensor of the registered class around ``data`` (shared, not copied), as the output of
         ``grad_fn`` if given: ``wrap``, the module-level name of this function."""
         t = _new(TensorBase.tensor_class)
