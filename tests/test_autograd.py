@@ -11,20 +11,20 @@ from typing import Any
 import numpy as np
 import pytest
 import torch
-from _torch_compare import (
-    ELEMENTWISE,
-    GRAD_OF_TRANSCENDENTAL,
-    as_np,
-    assert_matches_finite_differences,
-    assert_same_error,
-    assert_same_graph,
-    dtype_name,
-)
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import array_shapes, arrays
 
 import minigrad
+from minigrad.testing import (
+    ELEMENTWISE,
+    GRAD_OF_TRANSCENDENTAL,
+    assert_matches_finite_differences,
+    assert_same_error,
+    assert_same_graph,
+    dtype_name,
+    to_numpy,
+)
 from minigrad.testing.tolerances import assert_close
 
 VALUES = st.floats(-3, 3, allow_nan=False, width=64)
@@ -42,7 +42,7 @@ def test_gradients_accumulate_into_leaves_until_zeroed(x: np.ndarray, n: int) ->
     for k in range(n):  # a different function each time, so accumulation (not overwrite) is what matches
         for t, L in ((a, minigrad), (b, torch)):
             (t * t * (k + 1) + L.exp(t)).sum().backward()
-        assert_close(as_np(a.grad), as_np(b.grad), n_ops=GRAD_OF_TRANSCENDENTAL * (k + 1))
+        assert_close(to_numpy(a.grad), to_numpy(b.grad), n_ops=GRAD_OF_TRANSCENDENTAL * (k + 1))
     grad_object = a.grad
     (a * 3).sum().backward()
     assert a.grad is grad_object  # accumulated in place, as torch does
@@ -50,7 +50,7 @@ def test_gradients_accumulate_into_leaves_until_zeroed(x: np.ndarray, n: int) ->
     b.grad = None
     (a * 3).sum().backward()
     (b * 3).sum().backward()
-    assert_close(as_np(a.grad), as_np(b.grad))
+    assert_close(to_numpy(a.grad), to_numpy(b.grad))
 
 
 @pytest.mark.parametrize("set_to_none", [True, False])
@@ -80,7 +80,7 @@ def test_the_same_leaf_used_twice_gets_both_contributions() -> None:
     a, b = pair([1.0, -2.0, 0.5])
     for t in (a, b):
         ((t * 2) * (t + 1) + t).sum().backward()
-    assert_close(as_np(a.grad), as_np(b.grad))
+    assert_close(to_numpy(a.grad), to_numpy(b.grad))
 
 
 # ------------------------------------------------------------------------------------------ grad modes
@@ -203,7 +203,7 @@ def test_second_backward_raises_without_retain_graph_like_torch() -> None:
 
 
 def test_retain_graph_allows_a_second_backward_like_torch() -> None:
-    assert_close(as_np(_two_backwards(minigrad, True)), as_np(_two_backwards(torch, True)), n_ops=4)
+    assert_close(to_numpy(_two_backwards(minigrad, True)), to_numpy(_two_backwards(torch, True)), n_ops=4)
 
 
 def test_saved_values_are_released_after_backward() -> None:
@@ -228,10 +228,10 @@ def test_backward_with_gradient_for_non_scalar_outputs(x: np.ndarray, seed: int)
     a, b = pair(x)
     (a.tanh() * a).backward(minigrad.tensor(g))
     (b.tanh() * b).backward(torch.tensor(g))
-    assert_close(as_np(a.grad), as_np(b.grad), n_ops=GRAD_OF_TRANSCENDENTAL)
+    assert_close(to_numpy(a.grad), to_numpy(b.grad), n_ops=GRAD_OF_TRANSCENDENTAL)
     a2, _ = pair(x)
     (a2 * 2).backward(gradient=minigrad.tensor(g))  # keyword, as torch allows
-    assert_close(as_np(a2.grad), 2 * g)
+    assert_close(to_numpy(a2.grad), 2 * g)
 
 
 def test_backward_gradient_of_wrong_shape_raises_like_torch() -> None:
@@ -281,13 +281,13 @@ def test_inplace_on_non_leaf_is_recorded_with_torchs_graph_and_gradients(data: s
         out.backward()
         outs[L.__name__] = (y, out, xa.grad, wa.grad)
     (ya, oa, gxa, gwa), (yb, ob, gxb, gwb) = outs["minigrad"], outs["torch"]
-    assert_close(as_np(ya), as_np(yb), n_ops=len(ops) + 1)
+    assert_close(to_numpy(ya), to_numpy(yb), n_ops=len(ops) + 1)
     assert_same_graph(oa, ob)
     assert ya._version == yb._version
     for ga, gb in ((gxa, gxb), (gwa, gwb)):
         assert (ga is None) == (gb is None)
         if ga is not None:
-            assert_close(as_np(ga), as_np(gb), n_ops=2 * len(ops) + 2)
+            assert_close(to_numpy(ga), to_numpy(gb), n_ops=2 * len(ops) + 2)
 
 
 def test_inplace_under_no_grad_is_allowed_on_leaves_like_torch() -> None:
@@ -369,7 +369,7 @@ def test_inplace_on_view_of_non_leaf_matches_torch() -> None:
         y.sum().backward()
         return x.grad
 
-    assert as_np(run(minigrad)).tolist() == as_np(run(torch)).tolist()
+    assert to_numpy(run(minigrad)).tolist() == to_numpy(run(torch)).tolist()
 
 
 # ------------------------------------------------------------------------------------------ deep chains
@@ -385,8 +385,8 @@ def test_100k_op_chain_backward_is_iterative_and_exact(op: str) -> None:
     y.backward()
     if op == "mul":
         # d/dx (x·c^n) = c^n; n float64 multiplications round within n·ε relative (2.2e-11 < 1e-10)
-        assert_close(as_np(x.grad), np.float64(math.pow(1.0001, n)), n_ops=ELEMENTWISE)
-        assert_close(as_np(y), np.float64(math.pow(1.0001, n)))
+        assert_close(to_numpy(x.grad), np.float64(math.pow(1.0001, n)), n_ops=ELEMENTWISE)
+        assert_close(to_numpy(y), np.float64(math.pow(1.0001, n)))
     else:
         assert x.grad.item() == 1.0 and y.item() == n + 1.0
     del y  # freeing the chain must not recurse either
@@ -445,18 +445,18 @@ def test_user_function_matches_an_equivalent_torch_function(data: st.DataObject)
     (oa, ta, na, cls_a), (ob, tb, nb, cls_b) = results["minigrad"], results["torch"]
     assert cls_a == cls_b == "MulAddBackward" and tuple(na) == tuple(nb)
     assert_same_graph(oa, ob)
-    assert_close(as_np(oa), as_np(ob), n_ops=4)
+    assert_close(to_numpy(oa), to_numpy(ob), n_ops=4)
     for a, b in zip(ta, tb):
         assert (a.grad is None) == (b.grad is None)
         if a.grad is not None:
-            assert_close(as_np(a.grad), as_np(b.grad), n_ops=8)
+            assert_close(to_numpy(a.grad), to_numpy(b.grad), n_ops=8)
 
 
 def test_user_function_gradient_matches_finite_differences() -> None:
     scaled_exp, mul_add = _functions(minigrad)
     rng = np.random.default_rng(0)
     arrs = [rng.uniform(-1, 1, (2, 3)) for _ in range(3)]
-    assert_matches_finite_differences(lambda a, b, c: (mul_add.apply(scaled_exp.apply(a, 1.5), b, c) ** 2).sum(), arrs)
+    assert_matches_finite_differences(lambda a, b, c: (mul_add.apply(scaled_exp.apply(a, 1.5), b, c) ** 2).sum(), *arrs)
 
 
 def test_user_function_without_grad_and_saved_tensor_release_like_torch() -> None:

@@ -11,12 +11,12 @@ from typing import Any
 import numpy as np
 import pytest
 import torch
-from _torch_compare import MG_DTYPE, TORCH_DTYPE, assert_same_error, dtype_name
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import array_shapes, arrays
 
 import minigrad
+from minigrad.testing import assert_same_error, dtype_name, minigrad_dtype, torch_dtype
 
 ALL = ["bool", "uint8", "int8", "int16", "int32", "int64", "float16", "float32", "float64"]
 FLOATS = ["float16", "float32", "float64"]
@@ -24,7 +24,7 @@ FLOATS = ["float16", "float32", "float64"]
 
 def make(L: Any, name: str, ndim: int) -> Any:
     """A tensor of dtype ``name``: 0-d or 1-d (values 1 and 2, so every dtype holds them)."""
-    d = (MG_DTYPE if L is minigrad else TORCH_DTYPE)[name]
+    d = (minigrad_dtype if L is minigrad else torch_dtype)(name)
     return L.tensor(1, dtype=d) if ndim == 0 else L.tensor([1, 2], dtype=d)
 
 
@@ -130,15 +130,15 @@ def test_creation_dtype_shape_and_values_match_torch(name: str) -> None:
 @pytest.mark.parametrize("name", ALL)
 def test_only_floating_tensors_may_require_grad(name: str) -> None:
     for L in (minigrad, torch):
-        d = (MG_DTYPE if L is minigrad else TORCH_DTYPE)[name]
+        d = (minigrad_dtype if L is minigrad else torch_dtype)(name)
         if name in FLOATS:
             assert L.ones(2, dtype=d, requires_grad=True).requires_grad
             assert L.zeros(2, dtype=d).requires_grad_().requires_grad
     if name not in FLOATS:
-        assert_same_error(lambda: minigrad.ones(2, dtype=MG_DTYPE[name], requires_grad=True),
-                          lambda: torch.ones(2, dtype=TORCH_DTYPE[name], requires_grad=True))
-        assert_same_error(lambda: minigrad.ones(2, dtype=MG_DTYPE[name]).requires_grad_(),
-                          lambda: torch.ones(2, dtype=TORCH_DTYPE[name]).requires_grad_())
+        assert_same_error(lambda: minigrad.ones(2, dtype=minigrad_dtype(name), requires_grad=True),
+                          lambda: torch.ones(2, dtype=torch_dtype(name), requires_grad=True))
+        assert_same_error(lambda: minigrad.ones(2, dtype=minigrad_dtype(name)).requires_grad_(),
+                          lambda: torch.ones(2, dtype=torch_dtype(name)).requires_grad_())
 
 
 def test_gradient_of_a_float32_leaf_is_float32_even_through_float64_ops() -> None:

@@ -10,9 +10,9 @@ from typing import Any
 import numpy as np
 import pytest
 import torch
-from _torch_compare import assert_same_error, capture_error, normalize_message, warnings_of
 
 import minigrad
+from minigrad.testing import assert_same_error, capture_error, normalize_message, warnings_of
 
 
 def _bwd_twice(L: Any) -> None:

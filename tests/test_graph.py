@@ -12,9 +12,9 @@ from typing import Any
 import numpy as np
 import pytest
 import torch
-from _torch_compare import assert_same_graph, graph_signature
 
 import minigrad
+from minigrad.testing import assert_same_graph, graph_signature
 
 LIBS = {"minigrad": minigrad, "torch": torch}
 

@@ -11,20 +11,20 @@ from typing import Any
 import numpy as np
 import pytest
 import torch
-from _torch_compare import (
-    GRAD_OF_TRANSCENDENTAL,
-    TRANSCENDENTAL,
-    as_np,
-    assert_matches_finite_differences,
-    assert_same_error,
-    dtype_name,
-    sum_ops,
-)
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import array_shapes, arrays
 
 import minigrad
+from minigrad.testing import (
+    GRAD_OF_TRANSCENDENTAL,
+    TRANSCENDENTAL,
+    assert_matches_finite_differences,
+    assert_same_error,
+    dtype_name,
+    sum_ops,
+    to_numpy,
+)
 from minigrad.testing.tolerances import assert_close
 
 FLOATS = ["float32", "float64"]
@@ -64,7 +64,7 @@ def test_module_registration_and_traversal_match_torch() -> None:
     assert list(a.state_dict()) == list(b.state_dict())
     assert repr(a) == repr(b)
     for pa, pb in zip(a.parameters(), b.parameters()):  # same seed, same init order: the same numbers
-        np.testing.assert_array_equal(as_np(pa), as_np(pb))
+        np.testing.assert_array_equal(to_numpy(pa), to_numpy(pb))
         assert isinstance(pa, minigrad.nn.Parameter) and pa.requires_grad and pa.is_leaf
 
 
@@ -72,11 +72,11 @@ def test_module_call_runs_forward_and_matches_torch() -> None:
     a, b = both_seeded(net)
     x = np.random.default_rng(0).normal(size=(5, 3)).astype(np.float32)
     ya, yb = a(minigrad.tensor(x)), b(torch.tensor(x))
-    assert_close(as_np(ya), as_np(yb), n_ops=4 * TRANSCENDENTAL + 2 * sum_ops(4))
+    assert_close(to_numpy(ya), to_numpy(yb), n_ops=4 * TRANSCENDENTAL + 2 * sum_ops(4))
     ya.sum().backward()
     yb.sum().backward()
     for (name, pa), pb in zip(a.named_parameters(), b.parameters()):
-        assert_close(as_np(pa.grad), as_np(pb.grad), n_ops=8 * GRAD_OF_TRANSCENDENTAL, what=name)
+        assert_close(to_numpy(pa.grad), to_numpy(pb.grad), n_ops=8 * GRAD_OF_TRANSCENDENTAL, what=name)
 
 
 def test_train_eval_and_zero_grad_like_torch() -> None:
@@ -107,9 +107,9 @@ def test_state_dict_shares_memory_and_load_accepts_numpy_and_tensors() -> None:
     assert repr(result) == "<All keys matched successfully>"
     for (k, pa), pb in zip(a.state_dict().items(), b.state_dict().values()):
         assert dtype_name(pa) == dtype_name(pb) == "float32", k  # cast into the parameter's dtype
-        np.testing.assert_array_equal(as_np(pa), as_np(pb))
+        np.testing.assert_array_equal(to_numpy(pa), to_numpy(pb))
     a.load_state_dict({k: minigrad.tensor(v) * 2 for k, v in new.items()})
-    assert_close(as_np(a.head.weight), (new["head.weight"] * 2).astype(np.float32))
+    assert_close(to_numpy(a.head.weight), (new["head.weight"] * 2).astype(np.float32))
     assert a.head.weight.requires_grad and a.head.weight.is_leaf
 
 
@@ -154,10 +154,10 @@ def test_linear_layout_and_init_match_torch(seed: int) -> None:
         torch.manual_seed(seed)
         a, b = minigrad.nn.Linear(n_in, n_out), torch.nn.Linear(n_in, n_out)
         assert tuple(a.weight.shape) == (n_out, n_in) and tuple(a.bias.shape) == (n_out,)
-        np.testing.assert_array_equal(as_np(a.weight), as_np(b.weight))
-        np.testing.assert_array_equal(as_np(a.bias), as_np(b.bias))
+        np.testing.assert_array_equal(to_numpy(a.weight), to_numpy(b.weight))
+        np.testing.assert_array_equal(to_numpy(a.bias), to_numpy(b.bias))
         bound = 1 / math.sqrt(n_in)
-        assert np.abs(as_np(a.weight)).max() <= bound and np.abs(as_np(a.bias)).max() <= bound
+        assert np.abs(to_numpy(a.weight)).max() <= bound and np.abs(to_numpy(a.bias)).max() <= bound
         assert repr(a) == repr(b)
     assert minigrad.nn.Linear(3, 2, bias=False).bias is None
 
@@ -178,22 +178,22 @@ def test_linear_forward_and_gradients_match_torch(data: st.DataObject, dtype: st
     ya, yb = a(xa), b(xb)
     assert tuple(ya.shape) == tuple(yb.shape) and ya.grad_fn.name() == yb.grad_fn.name()
     rows = max(1, math.prod(lead))
-    assert_close(as_np(ya), as_np(yb), n_ops=sum_ops(n_in) + 1, scale=3.0 * n_in)
+    assert_close(to_numpy(ya), to_numpy(yb), n_ops=sum_ops(n_in) + 1, scale=3.0 * n_in)
     g = np.random.default_rng(seed).uniform(-1, 1, tuple(yb.shape)).astype(dtype)
     ya.backward(minigrad.tensor(g))
     yb.backward(torch.tensor(g))
-    assert_close(as_np(xa.grad), as_np(xb.grad), n_ops=sum_ops(n_out) + 1, scale=float(n_out))
-    assert_close(as_np(a.weight.grad), as_np(b.weight.grad), n_ops=sum_ops(rows) + 1, scale=3.0 * rows)
+    assert_close(to_numpy(xa.grad), to_numpy(xb.grad), n_ops=sum_ops(n_out) + 1, scale=float(n_out))
+    assert_close(to_numpy(a.weight.grad), to_numpy(b.weight.grad), n_ops=sum_ops(rows) + 1, scale=3.0 * rows)
     if bias:
-        assert_close(as_np(a.bias.grad), as_np(b.bias.grad), n_ops=sum_ops(rows) + 1, scale=float(rows))
+        assert_close(to_numpy(a.bias.grad), to_numpy(b.bias.grad), n_ops=sum_ops(rows) + 1, scale=float(rows))
 
 
 def test_linear_gradient_matches_finite_differences() -> None:
     rng = np.random.default_rng(0)
     x, w, b = rng.normal(size=(4, 3)), rng.normal(size=(2, 3)), rng.normal(size=2)
     F = minigrad.nn.functional
-    assert_matches_finite_differences(lambda x, w, b: (F.linear(x, w, b) ** 2).sum(), [x, w, b])
-    assert_matches_finite_differences(lambda x, w, b: (F.linear(x, w, b) ** 2).sum(), [x[0], w, b])
+    assert_matches_finite_differences(lambda x, w, b: (F.linear(x, w, b) ** 2).sum(), x, w, b)
+    assert_matches_finite_differences(lambda x, w, b: (F.linear(x, w, b) ** 2).sum(), x[0], w, b)
 
 
 # ------------------------------------------------------------------------------------------ activations
@@ -212,7 +212,7 @@ def test_activation_modules_and_functional_match_torch(name: str, x: np.ndarray)
         (y1 * 2 + y2).sum().backward()
         outs[L.__name__] = (y1, y2, t.grad, repr(m))
     for va, vb in zip(outs["minigrad"][:3], outs["torch"][:3]):
-        assert_close(as_np(va), as_np(vb), n_ops=GRAD_OF_TRANSCENDENTAL)
+        assert_close(to_numpy(va), to_numpy(vb), n_ops=GRAD_OF_TRANSCENDENTAL)
     assert outs["minigrad"][3] == outs["torch"][3]
 
 
@@ -257,11 +257,11 @@ def test_losses_match_torch(name: str, data: st.DataObject, dtype: str, reductio
     assert la.grad_fn.name() == lb.grad_fn.name() == NODES[name]  # one node, closed-form backward
     assert len(la.grad_fn.next_functions) == len(lb.grad_fn.next_functions)
     n = max(1, x.size)
-    assert_close(as_np(la), as_np(lb), n_ops=sum_ops(n) + GRAD_OF_TRANSCENDENTAL, scale=100.0 * n)
-    assert_close(as_np(gxa), as_np(gxb), n_ops=GRAD_OF_TRANSCENDENTAL)
+    assert_close(to_numpy(la), to_numpy(lb), n_ops=sum_ops(n) + GRAD_OF_TRANSCENDENTAL, scale=100.0 * n)
+    assert_close(to_numpy(gxa), to_numpy(gxb), n_ops=GRAD_OF_TRANSCENDENTAL)
     assert (gta is None) == (gtb is None)
     if gta is not None:
-        assert_close(as_np(gta), as_np(gtb), n_ops=GRAD_OF_TRANSCENDENTAL)
+        assert_close(to_numpy(gta), to_numpy(gtb), n_ops=GRAD_OF_TRANSCENDENTAL)
 
 
 def test_bce_at_exactly_zero_and_one_like_torch() -> None:
@@ -278,8 +278,8 @@ def test_bce_at_exactly_zero_and_one_like_torch() -> None:
             outs[L.__name__] = (loss, x.grad)
         (la, ga), (lb, gb) = outs["minigrad"], outs["torch"]
         assert la.item() == lb.item() == 50.0  # (100 + 100 + 0 + 0) / 4
-        np.testing.assert_array_equal(as_np(ga), as_np(gb))
-        assert abs(as_np(ga)[0] / -2.5e11 - 1) < 1e-7  # (0 − 1) / 1e-12 / 4, torch's EPSILON being a float
+        np.testing.assert_array_equal(to_numpy(ga), to_numpy(gb))
+        assert abs(to_numpy(ga)[0] / -2.5e11 - 1) < 1e-7  # (0 − 1) / 1e-12 / 4, torch's EPSILON being a float
 
 
 def test_mse_broadcast_target_matches_torch_values_and_warning() -> None:
@@ -307,7 +307,7 @@ def test_loss_gradients_match_finite_differences(name: str, reduction: str) -> N
         out = fn(x, t, reduction=reduction)
         return (out * w).sum() if reduction == "none" else out
 
-    assert_matches_finite_differences(scalar, [x, t])
+    assert_matches_finite_differences(scalar, x, t)
 
 
 def test_bce_with_logits_weight_and_pos_weight_match_torch() -> None:
@@ -320,8 +320,8 @@ def test_bce_with_logits_weight_and_pos_weight_match_torch() -> None:
         loss = L.nn.BCEWithLogitsLoss(weight=L.tensor(w), pos_weight=L.tensor(pw))(xi, L.tensor(t))
         loss.backward()
         outs[L.__name__] = (loss, xi.grad)
-    assert_close(as_np(outs["minigrad"][0]), as_np(outs["torch"][0]))
-    assert_close(as_np(outs["minigrad"][1]), as_np(outs["torch"][1]))
+    assert_close(to_numpy(outs["minigrad"][0]), to_numpy(outs["torch"][0]))
+    assert_close(to_numpy(outs["minigrad"][1]), to_numpy(outs["torch"][1]))
 
 
 def test_bce_weight_matches_torch() -> None:
@@ -333,8 +333,8 @@ def test_bce_weight_matches_torch() -> None:
         loss = L.nn.BCELoss(weight=L.tensor(w), reduction="sum")(xi, L.tensor(t))
         loss.backward()
         outs[L.__name__] = (loss, xi.grad)
-    assert_close(as_np(outs["minigrad"][0]), as_np(outs["torch"][0]))
-    assert_close(as_np(outs["minigrad"][1]), as_np(outs["torch"][1]))
+    assert_close(to_numpy(outs["minigrad"][0]), to_numpy(outs["torch"][0]))
+    assert_close(to_numpy(outs["minigrad"][1]), to_numpy(outs["torch"][1]))
 
 
 def test_sigmoid_then_bce_at_extreme_logits_is_finite_like_torch() -> None:

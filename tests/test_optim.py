@@ -9,11 +9,11 @@ from typing import Any
 import numpy as np
 import pytest
 import torch
-from _torch_compare import TRANSCENDENTAL, as_np, assert_same_error, dtype_name
 from hypothesis import given
 from hypothesis import strategies as st
 
 import minigrad
+from minigrad.testing import TRANSCENDENTAL, assert_same_error, dtype_name, to_numpy
 from minigrad.testing.tolerances import assert_close
 
 STEPS = 20
@@ -74,7 +74,7 @@ def test_sgd_matches_torch_over_20_steps(options: dict[str, Any], dtype: str) ->
     assert_close(np.array(la), np.array(lb), dtype=dtype, n_ops=per_step * STEPS, what="losses")
     for a, b in zip(pa, pb):
         assert dtype_name(a) == dtype_name(b) == dtype
-        assert_close(as_np(a), as_np(b), n_ops=per_step * STEPS, what="parameter")
+        assert_close(to_numpy(a), to_numpy(b), n_ops=per_step * STEPS, what="parameter")
 
 
 @given(lr=st.floats(1e-4, 0.2), momentum=st.floats(0, 0.99), dampening=st.floats(0, 1),
@@ -90,7 +90,7 @@ def test_sgd_with_generated_hyperparameters_matches_torch(lr: float, momentum: f
     pb, lb = _run(torch, "float64", options, lr, 5)
     assert_close(np.array(la), np.array(lb), what="losses")
     for a, b in zip(pa, pb):
-        assert_close(as_np(a), as_np(b), what="parameter")
+        assert_close(to_numpy(a), to_numpy(b), what="parameter")
 
 
 def test_sgd_state_dict_and_momentum_buffers_match_torch() -> None:
@@ -108,7 +108,7 @@ def test_sgd_state_dict_and_momentum_buffers_match_torch() -> None:
     assert a["param_groups"] == b["param_groups"]
     assert a["state"].keys() == b["state"].keys()
     for k in a["state"]:
-        assert_close(as_np(a["state"][k]["momentum_buffer"]), as_np(b["state"][k]["momentum_buffer"]))
+        assert_close(to_numpy(a["state"][k]["momentum_buffer"]), to_numpy(b["state"][k]["momentum_buffer"]))
 
 
 def test_param_groups_with_their_own_lr_match_torch() -> None:
@@ -126,7 +126,7 @@ def test_param_groups_with_their_own_lr_match_torch() -> None:
             opt.zero_grad()
         outs[L.__name__] = [p.detach() for p in model.parameters()]
     for a, b in zip(outs["minigrad"], outs["torch"]):
-        assert_close(as_np(a), as_np(b))
+        assert_close(to_numpy(a), to_numpy(b))
 
 
 def test_parameters_without_gradient_are_left_alone_like_torch() -> None:

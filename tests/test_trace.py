@@ -83,7 +83,7 @@ def compare_with_torch(tr: Trace, m_loss: Any, t_loss: Any, seen: dict[int, Any]
 
 def step_ops(n: int, step: int) -> int:
     """float32 op count of a gradient at training step ``step`` on ``n`` samples: each step is a reduction over
-    the n samples (ceil(log2 n) + 1 ops, see tests/_torch_compare.sum_ops) plus a few elementwise ops (loss
+    the n samples (ceil(log2 n) + 1 ops, see minigrad.testing.sum_ops) plus a few elementwise ops (loss
     gradient, sigmoid, update), and the parameters it starts from carry every earlier step's rounding."""
     return (step + 1) * (int(np.ceil(np.log2(max(n, 1)))) + 1 + 4)
 
