@@ -14,24 +14,23 @@ from typing import Any
 import numpy as np
 import pytest
 import torch
-from _torch_compare import (
-    GRAD_OF_TRANSCENDENTAL,
-    TRANSCENDENTAL,
-    as_np,
-    assert_same_error,
-    assert_same_graph,
-    assert_twins_close,
-    capture_error,
-    run_twins,
-    sum_ops,
-    warnings_of,
-)
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import minigrad
 from minigrad.autograd import gradcheck
+from minigrad.testing import (
+    GRAD_OF_TRANSCENDENTAL,
+    TRANSCENDENTAL,
+    assert_same_error,
+    assert_same_graph,
+    capture_error,
+    compare_with_torch,
+    sum_ops,
+    to_numpy,
+    warnings_of,
+)
 
 FLOATS = ["float32", "float64"]
 
@@ -62,9 +61,9 @@ def test_activation_matches_torch(name: str, dtype: str, data: st.DataObject) ->
     fn, n_ops, grad_ops = ACTIVATIONS[name]
     x = data.draw(arrays(dtype))
     g = data.draw(hnp.arrays(np.dtype(dtype), x.shape, elements=st.floats(-2, 2, width=32)))
-    res = run_twins(fn, [x], upstream=g)
-    assert_twins_close(res, n_ops=n_ops, grad_n_ops=grad_ops)
-    assert_same_graph(res["mg_out"], res["th_out"])
+    res = compare_with_torch(fn, x, cotangent=g)
+    res.with_tolerance(n_ops=n_ops, grad_n_ops=grad_ops).raise_if_failed()
+    assert_same_graph(res.minigrad_output, res.torch_output)
 
 
 @pytest.mark.parametrize("name", sorted(ACTIVATIONS))
@@ -87,7 +86,7 @@ def test_activation_edges(dtype: str) -> None:
         th = fn(torch, torch.tensor(xs))
         from minigrad.testing import assert_close
 
-        assert_close(as_np(mg), as_np(th), n_ops=n_ops, scale=1.0, what=name)
+        assert_close(to_numpy(mg), to_numpy(th), n_ops=n_ops, scale=1.0, what=name)
 
 
 def test_inplace_activations_match_torch() -> None:
@@ -97,13 +96,13 @@ def test_inplace_activations_match_torch() -> None:
                  lambda L, t: L.nn.functional.hardtanh(t * 1, inplace=True),
                  lambda L, t: L.nn.functional.relu6(t * 1, inplace=True),
                  lambda L, t: L.nn.functional.silu(t * 1, inplace=True)):
-        res = run_twins(call, [x])
-        assert_twins_close(res, n_ops=TRANSCENDENTAL, grad_n_ops=GRAD_OF_TRANSCENDENTAL)
-        assert_same_graph(res["mg_out"], res["th_out"])
+        res = compare_with_torch(call, x, cotangent="ones")
+        res.with_tolerance(n_ops=TRANSCENDENTAL, grad_n_ops=GRAD_OF_TRANSCENDENTAL).raise_if_failed()
+        assert_same_graph(res.minigrad_output, res.torch_output)
     m, t = minigrad.tensor(x), torch.tensor(x)
     assert minigrad.nn.functional.elu(m, inplace=True) is m
     torch.nn.functional.elu(t, inplace=True)
-    np.testing.assert_array_equal(as_np(m), as_np(t))
+    np.testing.assert_array_equal(to_numpy(m), to_numpy(t))
     assert m._version == t._version
     leaf, tleaf = minigrad.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
     assert_same_error(lambda: minigrad.nn.functional.leaky_relu(leaf, inplace=True),
@@ -115,7 +114,7 @@ def test_hardtanh_keeps_integers() -> None:
     mg = minigrad.nn.functional.hardtanh(minigrad.tensor(x), -2.5, 2.5)
     th = torch.nn.functional.hardtanh(torch.tensor(x), -2.5, 2.5)
     assert str(mg.dtype) == "minigrad.int64" and th.dtype == torch.int64
-    np.testing.assert_array_equal(as_np(mg), as_np(th))
+    np.testing.assert_array_equal(to_numpy(mg), to_numpy(th))
 
 
 # ---------------------------------------------------------------------------------------------- softmax
@@ -130,21 +129,21 @@ def test_softmax_matches_torch(which: str, dtype: str, data: st.DataObject) -> N
     x = data.draw(arrays(dtype, min_dims=0, lo=-50, hi=50))
     dim = data.draw(_softmax_dims(x))
     g = data.draw(hnp.arrays(np.dtype(dtype), x.shape, elements=st.floats(-2, 2, width=32)))
-    res = run_twins(lambda L, t: getattr(L, which)(t, dim), [x], upstream=g)
+    res = compare_with_torch(lambda L, t: getattr(L, which)(t, dim), x, cotangent=g)
     n = x.shape[dim] if x.ndim else 1
     # exp, a sum of n terms, a divide (or log); the gradient adds a product, another n-term sum and a multiply
-    assert_twins_close(res, n_ops=TRANSCENDENTAL + sum_ops(n) + 1, grad_n_ops=GRAD_OF_TRANSCENDENTAL + sum_ops(n) + 2,
-                       scale=1.0 if which == "softmax" else None, grad_scale=2.0 * n)
-    assert_same_graph(res["mg_out"], res["th_out"])
+    res.with_tolerance(n_ops=TRANSCENDENTAL + sum_ops(n) + 1, grad_n_ops=GRAD_OF_TRANSCENDENTAL + sum_ops(n) + 2,
+                       scale=1.0 if which == "softmax" else None, grad_scale=2.0 * n).raise_if_failed()
+    assert_same_graph(res.minigrad_output, res.torch_output)
 
 
 @pytest.mark.parametrize("which", ["softmax", "log_softmax"])
 @pytest.mark.parametrize("dtype", FLOATS)
 def test_softmax_large_logits_stay_finite(which: str, dtype: str) -> None:
     x = np.array([[1000.0, 0.0, -1000.0], [88.0, 89.0, 90.0], [1e30, 1e30, -1e30], [-1e4, -1e4, -1e4]], dtype=dtype)
-    res = run_twins(lambda L, t: getattr(L.nn.functional, which)(t, dim=1), [x])
-    assert np.isfinite(as_np(res["mg_out"])).all()
-    assert_twins_close(res, n_ops=4, grad_n_ops=6)
+    res = compare_with_torch(lambda L, t: getattr(L.nn.functional, which)(t, dim=1), x, cotangent="ones")
+    assert np.isfinite(to_numpy(res.minigrad_output)).all()
+    res.with_tolerance(n_ops=4, grad_n_ops=6).raise_if_failed()
 
 
 def test_softmax_nonfinite_rows_are_torchs() -> None:
@@ -152,7 +151,7 @@ def test_softmax_nonfinite_rows_are_torchs() -> None:
     for which in ("softmax", "log_softmax"):
         mg = getattr(minigrad.nn.functional, which)(minigrad.tensor(x), 1)
         th = getattr(torch.nn.functional, which)(torch.tensor(x), 1)
-        np.testing.assert_array_equal(as_np(mg), as_np(th))
+        np.testing.assert_array_equal(to_numpy(mg), to_numpy(th))
 
 
 def test_softmax_gradcheck() -> None:
@@ -175,7 +174,7 @@ def test_implicit_dim_warns_and_picks_torchs_dim(which: str, ndim: int) -> None:
         th = getattr(torch.nn.functional, which)(torch.tensor(x))
     from minigrad.testing import assert_close
 
-    assert_close(as_np(mg), as_np(th), n_ops=4)
+    assert_close(to_numpy(mg), to_numpy(th), n_ops=4)
 
 
 def test_implicit_dim_warning_points_at_the_caller() -> None:
@@ -189,16 +188,16 @@ def test_implicit_dim_warning_points_at_the_caller() -> None:
 
 def test_softmax_dtype_argument() -> None:
     x = np.array([[1.0, 2.0, 3.0]], dtype=np.float32)
-    res = run_twins(lambda L, t: L.softmax(t, 1, dtype=L.float64), [x])
-    assert_twins_close(res, n_ops=4, grad_n_ops=6)
-    assert_same_graph(res["mg_out"], res["th_out"])
-    same = run_twins(lambda L, t: L.nn.functional.log_softmax(t, 1, dtype=L.float32), [x])
-    assert_same_graph(same["mg_out"], same["th_out"])
+    res = compare_with_torch(lambda L, t: L.softmax(t, 1, dtype=L.float64), x, cotangent="ones")
+    res.with_tolerance(n_ops=4, grad_n_ops=6).raise_if_failed()
+    assert_same_graph(res.minigrad_output, res.torch_output)
+    same = compare_with_torch(lambda L, t: L.nn.functional.log_softmax(t, 1, dtype=L.float32), x, cotangent="ones")
+    assert_same_graph(same.minigrad_output, same.torch_output)
     ints = np.array([[1, 2, 3]])
     mg = minigrad.tensor(ints).softmax(1, dtype=minigrad.float64)
     th = torch.tensor(ints).softmax(1, dtype=torch.float64)
     assert str(mg.dtype) == "minigrad.float64"
-    np.testing.assert_allclose(as_np(mg), as_np(th), rtol=1e-12)
+    np.testing.assert_allclose(to_numpy(mg), to_numpy(th), rtol=1e-12)
 
 
 SOFTMAX_ERRORS: list[tuple[str, Callable[[Any], Any]]] = [
@@ -246,9 +245,9 @@ def test_module_repr_and_output_match_torch(i: int) -> None:
     x = np.random.default_rng(i).standard_normal((2, 6, 1))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        res = run_twins(lambda L, t: (mg if L is minigrad else th)(t * 1.0), [x])
-    assert_twins_close(res, n_ops=6, grad_n_ops=10)
-    assert_same_graph(res["mg_out"], res["th_out"])
+        res = compare_with_torch(lambda L, t: (mg if L is minigrad else th)(t * 1.0), x, cotangent="ones")
+    res.with_tolerance(n_ops=6, grad_n_ops=10).raise_if_failed()
+    assert_same_graph(res.minigrad_output, res.torch_output)
 
 
 def test_sequential_print_matches_torch() -> None:
@@ -292,10 +291,11 @@ def test_float16_computes_in_float32_as_torch(name: str) -> None:
     from torch's vectorised ones, and softmax over a dim other than the last.)"""
     x = (np.random.default_rng(2).standard_normal((6, 5)) * 3).astype(np.float16)
     fn = ACTIVATIONS[name][0] if name in ACTIVATIONS else (lambda L, t: getattr(L, name)(t, -1))
-    res = run_twins(fn, [x])
-    assert str(res["mg_out"].dtype) == "minigrad.float16"
-    dim0 = run_twins(lambda L, t: getattr(L, name)(t, 0), [x]) if name not in ACTIVATIONS else res
-    assert_twins_close(dim0, n_ops=1, grad_n_ops=2)
+    res = compare_with_torch(fn, x, cotangent="ones")
+    assert str(res.minigrad_output.dtype) == "minigrad.float16"
+    dim0 = (compare_with_torch(lambda L, t: getattr(L, name)(t, 0), x, cotangent="ones") if name not in ACTIVATIONS
+            else res)
+    dim0.with_tolerance(n_ops=1, grad_n_ops=2).raise_if_failed()
     if name not in ("gelu_tanh", "log_softmax"):
-        np.testing.assert_array_equal(as_np(res["mg_out"]), as_np(res["th_out"]))
-    assert_twins_close(res, n_ops=1, grad_n_ops=2)
+        np.testing.assert_array_equal(to_numpy(res.minigrad_output), to_numpy(res.torch_output))
+    res.with_tolerance(n_ops=1, grad_n_ops=2).raise_if_failed()

@@ -13,23 +13,22 @@ from typing import Any
 import numpy as np
 import pytest
 import torch
-from _torch_compare import (
-    TRANSCENDENTAL,
-    as_np,
-    assert_same_error,
-    assert_same_graph,
-    assert_twins_close,
-    run_twins,
-    sum_ops,
-    warnings_of,
-)
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import minigrad
 from minigrad.autograd import gradcheck
-from minigrad.testing import assert_close
+from minigrad.testing import (
+    TRANSCENDENTAL,
+    assert_close,
+    assert_same_error,
+    assert_same_graph,
+    compare_with_torch,
+    sum_ops,
+    to_numpy,
+    warnings_of,
+)
 
 FLOATS = ["float32", "float64"]
 REDUCTIONS = ["mean", "sum", "none"]
@@ -63,7 +62,7 @@ def _run(fn: Callable[..., Any], case: dict[str, Any], reduction: str) -> dict[s
     def call(lib: Any, x: Any, t: Any, *w: Any) -> Any:
         return fn(lib, x, t, w[0] if w else None)
 
-    res = run_twins(call, arrays, requires_grad=[True, False, False])
+    res = compare_with_torch(call, *arrays, requires_grad=[True, False, False], cotangent="ones")
     return res
 
 
@@ -81,9 +80,9 @@ def test_cross_entropy_class_indices(reduction: str, dtype: str, case: st.DataOb
 
     res = _run(fn, c, reduction)
     ops = _ops(c["c"], c["x"].size)
-    assert_twins_close(res, n_ops=ops, grad_n_ops=ops + 2, scale=float(np.abs(c["x"]).max(initial=1.0)) * 4,
-                       grad_scale=4.0)
-    assert_same_graph(res["mg_out"], res["th_out"])
+    res.with_tolerance(n_ops=ops, grad_n_ops=ops + 2, scale=float(np.abs(c["x"]).max(initial=1.0)) * 4,
+                       grad_scale=4.0).raise_if_failed()
+    assert_same_graph(res.minigrad_output, res.torch_output)
 
 
 @pytest.mark.parametrize("reduction", REDUCTIONS)
@@ -98,9 +97,9 @@ def test_cross_entropy_class_probabilities(reduction: str, dtype: str, case: st.
 
     res = _run(fn, c, reduction)
     ops = _ops(c["c"], c["x"].size)
-    assert_twins_close(res, n_ops=ops, grad_n_ops=ops + 2, scale=float(np.abs(c["x"]).max(initial=1.0)) * 4,
-                       grad_scale=4.0)
-    assert_same_graph(res["mg_out"], res["th_out"])
+    res.with_tolerance(n_ops=ops, grad_n_ops=ops + 2, scale=float(np.abs(c["x"]).max(initial=1.0)) * 4,
+                       grad_scale=4.0).raise_if_failed()
+    assert_same_graph(res.minigrad_output, res.torch_output)
 
 
 @pytest.mark.parametrize("reduction", REDUCTIONS)
@@ -114,8 +113,8 @@ def test_nll_loss(reduction: str, dtype: str, case: st.DataObject) -> None:
         return lib.nn.functional.nll_loss(x, t, weight=w, ignore_index=ignore, reduction=reduction)
 
     res = _run(fn, c, reduction)
-    assert_twins_close(res, n_ops=sum_ops(c["x"].size) + 2, grad_n_ops=3, scale=60.0 * 2)
-    assert_same_graph(res["mg_out"], res["th_out"])
+    res.with_tolerance(n_ops=sum_ops(c["x"].size) + 2, grad_n_ops=3, scale=60.0 * 2).raise_if_failed()
+    assert_same_graph(res.minigrad_output, res.torch_output)
 
 
 @pytest.mark.parametrize("reduction", REDUCTIONS)
@@ -127,14 +126,14 @@ def test_one_sample_layout(reduction: str) -> None:
                  lambda L, t: L.nn.functional.cross_entropy(t, L.tensor([0.1, 0.2, 0.3, 0.4], dtype=L.float64),
                                                             reduction=reduction),
                  lambda L, t: L.nn.functional.nll_loss(t, L.tensor(1), reduction=reduction)):
-        res = run_twins(call, [x])
-        assert_twins_close(res, n_ops=8, grad_n_ops=10)
-        assert_same_graph(res["mg_out"], res["th_out"])
+        res = compare_with_torch(call, x, cotangent="ones")
+        res.with_tolerance(n_ops=8, grad_n_ops=10).raise_if_failed()
+        assert_same_graph(res.minigrad_output, res.torch_output)
     # (C,) input with a target of shape (1,): forward only (torch's own backward refuses the shapes)
     mg = minigrad.nn.functional.nll_loss(minigrad.tensor(x), minigrad.tensor([3]), reduction=reduction)
     th = torch.nn.functional.nll_loss(torch.tensor(x), torch.tensor([3]), reduction=reduction)
     assert tuple(mg.shape) == tuple(th.shape)
-    np.testing.assert_array_equal(as_np(mg), as_np(th))
+    np.testing.assert_array_equal(to_numpy(mg), to_numpy(th))
 
 
 @pytest.mark.parametrize("dtype", FLOATS)
@@ -142,12 +141,13 @@ def test_cross_entropy_large_logits_stay_finite(dtype: str) -> None:
     x = np.array([[1000.0, 0.0, -1000.0], [-1e4, 1e4, 0.0], [1e30, -1e30, 0.0]], dtype=dtype)
     t = np.array([0, 2, 1])
     for smoothing in (0.0, 0.1):
-        res = run_twins(lambda L, a, b, s=smoothing: L.nn.functional.cross_entropy(a, b, label_smoothing=s), [x, t],
-                        requires_grad=[True, False])
-        assert np.isfinite(as_np(res["mg_out"])).all() == np.isfinite(as_np(res["th_out"])).all()
-        assert_twins_close(res, n_ops=8, grad_n_ops=10, scale=1e30 if smoothing else None)
-    res = run_twins(lambda L, a: L.nn.functional.cross_entropy(a, L.softmax(L.tensor(x[::-1].copy()), 1)), [x])
-    assert_twins_close(res, n_ops=8, grad_n_ops=10)
+        res = compare_with_torch(lambda L, a, b, s=smoothing: L.nn.functional.cross_entropy(a, b, label_smoothing=s),
+                                 x, t, requires_grad=[True, False], cotangent="ones")
+        assert np.isfinite(to_numpy(res.minigrad_output)).all() == np.isfinite(to_numpy(res.torch_output)).all()
+        res.with_tolerance(n_ops=8, grad_n_ops=10, scale=1e30 if smoothing else None).raise_if_failed()
+    res = compare_with_torch(lambda L, a: L.nn.functional.cross_entropy(a, L.softmax(L.tensor(x[::-1].copy()), 1)), x,
+                             cotangent="ones")
+    res.with_tolerance(n_ops=8, grad_n_ops=10).raise_if_failed()
 
 
 @pytest.mark.parametrize("reduction", REDUCTIONS)
@@ -163,9 +163,9 @@ def test_all_targets_ignored(reduction: str, smoothing: float, weighted: bool) -
         return lib.nn.functional.cross_entropy(a, b, weight=ww if weighted else None, ignore_index=1,
                                                reduction=reduction, label_smoothing=smoothing)
 
-    res = run_twins(call, [x, t, w], requires_grad=[True, False, False])
-    assert_twins_close(res, n_ops=8, grad_n_ops=10)
-    assert_same_graph(res["mg_out"], res["th_out"])
+    res = compare_with_torch(call, x, t, w, requires_grad=[True, False, False], cotangent="ones")
+    res.with_tolerance(n_ops=8, grad_n_ops=10).raise_if_failed()
+    assert_same_graph(res.minigrad_output, res.torch_output)
 
 
 def test_empty_batch() -> None:
@@ -173,14 +173,15 @@ def test_empty_batch() -> None:
                  lambda L, a: L.nn.functional.cross_entropy(a, L.zeros(0, 4)),
                  lambda L, a: L.nn.functional.nll_loss(a, L.zeros(0, dtype=L.long), reduction="sum")):
         mg, th = call(minigrad, minigrad.zeros(0, 4)), call(torch, torch.zeros(0, 4))
-        np.testing.assert_array_equal(as_np(mg), as_np(th))
+        np.testing.assert_array_equal(to_numpy(mg), to_numpy(th))
 
 
 def test_uint8_targets() -> None:
     x = np.random.default_rng(4).standard_normal((3, 4))
-    res = run_twins(lambda L, a, b: L.nn.functional.cross_entropy(a, b, ignore_index=2),
-                    [x, np.array([1, 2, 0], dtype=np.uint8)], requires_grad=[True, False])
-    assert_twins_close(res, n_ops=8, grad_n_ops=10)
+    res = compare_with_torch(lambda L, a, b: L.nn.functional.cross_entropy(a, b, ignore_index=2),
+                             x, np.array([1, 2, 0], dtype=np.uint8), requires_grad=[True, False],
+                             cotangent="ones")
+    res.with_tolerance(n_ops=8, grad_n_ops=10).raise_if_failed()
 
 
 def test_losses_gradcheck() -> None:
@@ -221,9 +222,9 @@ def test_regression_losses(name: str, reduction: str, dtype: str, data: st.DataO
     y = data.draw(hnp.arrays(np.dtype(dtype), shape, elements=st.floats(-3, 3, width=32)))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # kl_div's 'mean' warning (tested below)
-        res = run_twins(lambda L, a, b: REGRESSION[name](L, a, b, reduction), [x, y])
-    assert_twins_close(res, n_ops=sum_ops(x.size) + 4, grad_n_ops=6, scale=30.0, grad_scale=30.0)
-    assert_same_graph(res["mg_out"], res["th_out"])
+        res = compare_with_torch(lambda L, a, b: REGRESSION[name](L, a, b, reduction), x, y, cotangent="ones")
+    res.with_tolerance(n_ops=sum_ops(x.size) + 4, grad_n_ops=6, scale=30.0, grad_scale=30.0).raise_if_failed()
+    assert_same_graph(res.minigrad_output, res.torch_output)
 
 
 def test_regression_dtypes_and_broadcasting() -> None:
@@ -240,15 +241,15 @@ def test_regression_dtypes_and_broadcasting() -> None:
             if name == "huber":  # torch computes the loss, then refuses the backward of mixed dtypes
                 mg = REGRESSION[name](minigrad, minigrad.tensor(x, requires_grad=True), minigrad.tensor(target), "sum")
                 th = REGRESSION[name](torch, torch.tensor(x, requires_grad=True), torch.tensor(target), "sum")
-                assert_close(as_np(mg), as_np(th), n_ops=sum_ops(12) + 3)
+                assert_close(to_numpy(mg), to_numpy(th), n_ops=sum_ops(12) + 3)
                 assert_same_error(mg.backward, th.backward)
                 continue
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                res = run_twins(lambda L, a, b, n=name: REGRESSION[n](L, a, b, "mean"), [x, target],
-                                requires_grad=[True, False])
-            assert_twins_close(res, n_ops=8, grad_n_ops=6)
-            assert_same_graph(res["mg_out"], res["th_out"])
+                res = compare_with_torch(lambda L, a, b, n=name: REGRESSION[n](L, a, b, "mean"), x, target,
+                                         requires_grad=[True, False], cotangent="ones")
+            res.with_tolerance(n_ops=8, grad_n_ops=6).raise_if_failed()
+            assert_same_graph(res.minigrad_output, res.torch_output)
     row = np.random.default_rng(8).standard_normal(4).astype(np.float32)
     for name in ("l1", "smooth_l1", "huber"):
         call = REGRESSION[name]
@@ -256,9 +257,9 @@ def test_regression_dtypes_and_broadcasting() -> None:
             warnings_of(lambda c=call: c(torch, torch.tensor(x), torch.tensor(row), "sum"))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            res = run_twins(lambda L, a, b, c=call: c(L, b, a, "sum"), [x, row])
-        assert_twins_close(res, n_ops=8, grad_n_ops=6, scale=20.0, grad_scale=20.0)
-        assert_same_graph(res["mg_out"], res["th_out"])
+            res = compare_with_torch(lambda L, a, b, c=call: c(L, b, a, "sum"), x, row, cotangent="ones")
+        res.with_tolerance(n_ops=8, grad_n_ops=6, scale=20.0, grad_scale=20.0).raise_if_failed()
+        assert_same_graph(res.minigrad_output, res.torch_output)
 
 
 def test_kl_div_mean_warning_is_torchs() -> None:
@@ -350,9 +351,10 @@ def test_loss_modules_match_torch(i: int) -> None:
     x = rng.standard_normal((4, 3))
     classification = isinstance(mg, minigrad.nn.CrossEntropyLoss | minigrad.nn.NLLLoss)
     t = rng.integers(0, 3, 4) if classification else np.abs(rng.standard_normal((4, 3)))
-    res = run_twins(lambda L, a, b: (mg if L is minigrad else th)(a, b), [x, t], requires_grad=[True, False])
-    assert_twins_close(res, n_ops=8, grad_n_ops=10)
-    assert_same_graph(res["mg_out"], res["th_out"])
+    res = compare_with_torch(lambda L, a, b: (mg if L is minigrad else th)(a, b), x, t, requires_grad=[True, False],
+                             cotangent="ones")
+    res.with_tolerance(n_ops=8, grad_n_ops=10).raise_if_failed()
+    assert_same_graph(res.minigrad_output, res.torch_output)
 
 
 def test_legacy_size_average_and_reduce() -> None:
@@ -360,9 +362,9 @@ def test_legacy_size_average_and_reduce() -> None:
     for kw in ({"size_average": False}, {"reduce": False}):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # (the deprecation warning, compared just below)
-            res = run_twins(lambda L, a, b, k=kw: L.nn.NLLLoss(**k)(L.log_softmax(a, 1), b), [x, t],
-                            requires_grad=[True, False])
-        assert_twins_close(res, n_ops=8, grad_n_ops=10)
+            res = compare_with_torch(lambda L, a, b, k=kw: L.nn.NLLLoss(**k)(L.log_softmax(a, 1), b), x, t,
+                                     requires_grad=[True, False], cotangent="ones")
+        res.with_tolerance(n_ops=8, grad_n_ops=10).raise_if_failed()
         assert warnings_of(lambda k=kw: minigrad.nn.functional.cross_entropy(minigrad.tensor(x), minigrad.tensor(t),
                                                                              **k)) == \
             warnings_of(lambda k=kw: torch.nn.functional.cross_entropy(torch.tensor(x), torch.tensor(t), **k))

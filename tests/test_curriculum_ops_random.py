@@ -12,12 +12,12 @@ from typing import Any
 import numpy as np
 import pytest
 import torch
-from _torch_compare import as_np, assert_same_error
 from hypothesis import given
 from hypothesis import strategies as st
 
 import minigrad
 from minigrad import random as mg_random
+from minigrad.testing import assert_same_error, to_numpy
 
 DTYPES = [("float32", minigrad.float32, torch.float32), ("float64", minigrad.float64, torch.float64)]
 SIZES = [1, 3, 15, 16, 17, 40]
@@ -29,12 +29,12 @@ def same_stream(mg_fn: Callable[[Any], Any], th_fn: Callable[[Any], Any], seed: 
     minigrad.manual_seed(seed)
     torch.manual_seed(seed)
     a, b = mg_fn(None), th_fn(None)
-    np.testing.assert_array_equal(as_np(a), as_np(b))
+    np.testing.assert_array_equal(to_numpy(a), to_numpy(b))
     assert str(a.dtype).split(".")[1] == str(b.dtype).split(".")[1]
-    np.testing.assert_array_equal(as_np(minigrad.randn(5)), as_np(torch.randn(5)))
+    np.testing.assert_array_equal(to_numpy(minigrad.randn(5)), to_numpy(torch.randn(5)))
     gm, gt = mg_random.Generator().manual_seed(seed + 1), torch.Generator().manual_seed(seed + 1)
-    np.testing.assert_array_equal(as_np(mg_fn(gm)), as_np(th_fn(gt)))
-    np.testing.assert_array_equal(as_np(mg_fn(gm)), as_np(th_fn(gt)))
+    np.testing.assert_array_equal(to_numpy(mg_fn(gm)), to_numpy(th_fn(gt)))
+    np.testing.assert_array_equal(to_numpy(mg_fn(gm)), to_numpy(th_fn(gt)))
 
 
 @pytest.mark.parametrize("n", SIZES)
@@ -84,7 +84,7 @@ def test_normal_graph_and_zero_gradients_match_torch() -> None:
         for (gm, gt), need in zip(zip(grads[0], grads[1]), needs):
             assert (gm is None) == (gt is None) == (not need)
             if need:
-                np.testing.assert_array_equal(as_np(gm), as_np(gt))
+                np.testing.assert_array_equal(to_numpy(gm), to_numpy(gt))
 
 
 @pytest.mark.parametrize("n", SIZES)
@@ -129,9 +129,9 @@ RANDOM_DTYPES = ["float32", "float64", "int64", "int32", "int16", "int8", "uint8
 
 @pytest.mark.parametrize("dtype", RANDOM_DTYPES)
 def test_random_matches_torch(dtype: str) -> None:
-    from _torch_compare import MG_DTYPE, TORCH_DTYPE
+    from minigrad.testing import minigrad_dtype, torch_dtype
 
-    md, td = MG_DTYPE[dtype], TORCH_DTYPE[dtype]
+    md, td = minigrad_dtype(dtype), torch_dtype(dtype)
     same_stream(lambda g: minigrad.empty(20, dtype=md).random_(generator=g),
                 lambda g: torch.empty(20, dtype=td).random_(generator=g))
     if dtype != "bool":
@@ -150,8 +150,8 @@ def test_random_float32_beyond_its_integers_is_refused() -> None:
         minigrad.empty(3).random_(0, 2**25)
     minigrad.manual_seed(0)
     torch.manual_seed(0)
-    np.testing.assert_array_equal(as_np(minigrad.empty(9).random_(-5, 2**24 + 1)),
-                                  as_np(torch.empty(9).random_(-5, 2**24 + 1)))
+    np.testing.assert_array_equal(to_numpy(minigrad.empty(9).random_(-5, 2**24 + 1)),
+                                  to_numpy(torch.empty(9).random_(-5, 2**24 + 1)))
 
 
 def test_random_fills_on_a_leaf_that_requires_grad_refuse_like_torch() -> None:

@@ -13,21 +13,20 @@ from typing import Any
 import numpy as np
 import pytest
 import torch
-from _torch_compare import (
-    as_np,
-    assert_same_error,
-    assert_same_graph,
-    assert_twins_close,
-    run_twins,
-    sum_ops,
-    twins,
-)
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import array_shapes, arrays
 
 import minigrad
 from minigrad.autograd.gradcheck import gradcheck
+from minigrad.testing import (
+    assert_same_error,
+    assert_same_graph,
+    compare_with_torch,
+    sum_ops,
+    to_numpy,
+    twins,
+)
 from minigrad.testing.tolerances import assert_close
 
 FLOATS = ["float32", "float64"]
@@ -43,9 +42,10 @@ def node(t: Any) -> str | None:
 
 
 def run(fn: Any, arrays_: list[np.ndarray], n_ops: int = 1, grad_n_ops: int = 1, **kw: Any) -> dict[str, Any]:
-    res = run_twins(fn, arrays_, **kw)
-    assert node(res["mg_out"]) == node(res["th_out"])
-    assert_twins_close(res, n_ops=n_ops, grad_n_ops=grad_n_ops)
+    kw.setdefault("cotangent", "ones")  # (as the comparison helper this file was written for)
+    res = compare_with_torch(fn, *arrays_, **kw)
+    assert node(res.minigrad_output) == node(res.torch_output)
+    res.with_tolerance(n_ops=n_ops, grad_n_ops=grad_n_ops).raise_if_failed()
     return res
 
 
@@ -64,7 +64,7 @@ def gather_case(draw: Any, dtype: str) -> tuple[np.ndarray, int, np.ndarray]:
 def test_gather_matches_torch(data: Any, dtype: str) -> None:
     x, dim, index = data.draw(gather_case(dtype))
     res = run(lambda lib, t: t.gather(dim, lib.tensor(index)), [x], grad_n_ops=sum_ops(index.size))
-    assert node(res["mg_out"]) == "GatherBackward0"
+    assert node(res.minigrad_output) == "GatherBackward0"
 
 
 @pytest.mark.parametrize("which", ["scatter", "scatter_add", "scatter_value"])
@@ -95,10 +95,10 @@ def test_scatter_in_place_and_gradcheck() -> None:
     a, b = twins(np.zeros((2, 3)))
     a.scatter_(1, index, minigrad.tensor([[1.0, 2.0], [3.0, 4.0]], dtype=minigrad.float64))
     b.scatter_(1, torch.tensor([[0, 2], [1, 0]]), torch.tensor([[1.0, 2.0], [3.0, 4.0]], dtype=torch.float64))
-    np.testing.assert_array_equal(as_np(a), as_np(b))
+    np.testing.assert_array_equal(to_numpy(a), to_numpy(b))
     a.scatter_add_(1, index, minigrad.ones(2, 2, dtype=minigrad.float64))
     b.scatter_add_(1, torch.tensor([[0, 2], [1, 0]]), torch.ones(2, 2, dtype=torch.float64))
-    np.testing.assert_array_equal(as_np(a), as_np(b))
+    np.testing.assert_array_equal(to_numpy(a), to_numpy(b))
     x = minigrad.tensor([[0.5, -1.0, 2.0], [1.5, 0.2, -0.3]], dtype=minigrad.float64, requires_grad=True)
     s = minigrad.tensor([[1.0, 2.0], [3.0, 4.0]], dtype=minigrad.float64, requires_grad=True)
     assert gradcheck(lambda t, u: t.scatter(1, index, u), (x, s))
@@ -151,10 +151,10 @@ def test_masked_fill_in_place_attention_style() -> None:
     ya.masked_fill_(minigrad.tensor(mask) == 0, float("-inf"))
     yb.masked_fill_(torch.tensor(mask) == 0, float("-inf"))
     assert node(ya) == node(yb) == "MaskedFillBackward0"
-    np.testing.assert_array_equal(as_np(ya), as_np(yb))
+    np.testing.assert_array_equal(to_numpy(ya), to_numpy(yb))
     ya.exp().sum().backward()
     yb.exp().sum().backward()
-    assert_close(as_np(a.grad), as_np(b.grad), n_ops=2)
+    assert_close(to_numpy(a.grad), to_numpy(b.grad), n_ops=2)
 
 
 def test_mask_errors_match_torch() -> None:
@@ -180,15 +180,15 @@ def test_topk_with_ties_matches_torch(data: Any, dtype: str, largest: bool) -> N
     va, ia = a.topk(k, dim, largest)
     vb, _ = b.topk(k, dim, largest)
     assert node(va) == node(vb) == "TopkBackward0"
-    np.testing.assert_array_equal(as_np(va), as_np(vb))
+    np.testing.assert_array_equal(to_numpy(va), to_numpy(vb))
     assert str(ia.dtype) == "minigrad.int64"
-    np.testing.assert_array_equal(np.take_along_axis(x, as_np(ia), dim), as_np(vb))
+    np.testing.assert_array_equal(np.take_along_axis(x, to_numpy(ia), dim), to_numpy(vb))
     g = np.broadcast_to(np.arange(1, k + 1, dtype=dtype).reshape([-1 if i == dim % x.ndim else 1
                                                                    for i in range(x.ndim)]), vb.shape)
     (va * minigrad.tensor(g.copy())).sum().backward()
     (vb * torch.tensor(g.copy())).sum().backward()
     for v in np.unique(x):
-        np.testing.assert_array_equal(as_np(a.grad)[x == v].sum(), as_np(b.grad)[x == v].sum())
+        np.testing.assert_array_equal(to_numpy(a.grad)[x == v].sum(), to_numpy(b.grad)[x == v].sum())
 
 
 @given(data=st.data(), dtype=st.sampled_from(FLOATS))
@@ -199,8 +199,8 @@ def test_topk_distinct_values_match_torch_indices(data: Any, dtype: str) -> None
     k = data.draw(st.integers(0, x.shape[dim]))
     largest = data.draw(st.booleans())
     res = run(lambda lib, t: t.topk(k, dim, largest)[0], [x])
-    np.testing.assert_array_equal(as_np(res["mg_in"][0].topk(k, dim, largest)[1]),
-                                  as_np(res["th_in"][0].topk(k, dim, largest)[1]))
+    np.testing.assert_array_equal(to_numpy(res.minigrad_inputs[0].topk(k, dim, largest)[1]),
+                                  to_numpy(res.torch_inputs[0].topk(k, dim, largest)[1]))
 
 
 @given(data=st.data(), dtype=st.sampled_from(FLOATS), descending=st.booleans())
@@ -209,15 +209,15 @@ def test_stable_sort_matches_torch_exactly(data: Any, dtype: str, descending: bo
     x = data.draw(arrays(np.dtype(dtype), array_shapes(min_dims=1, max_dims=3, max_side=6),
                          elements=st.sampled_from([0.0, 1.0, -1.0, 2.5, float("nan"), float("inf")])))
     dim = data.draw(st.integers(-x.ndim, x.ndim - 1))
-    res = run_twins(lambda lib, t: t.sort(dim=dim, descending=descending, stable=True)[0], [x],
-                    upstream=np.arange(x.size, dtype=dtype).reshape(x.shape))
-    assert node(res["mg_out"]) == node(res["th_out"]) == "SortBackward1"
-    assert_twins_close(res, n_ops=1, grad_n_ops=1)
+    res = compare_with_torch(lambda lib, t: t.sort(dim=dim, descending=descending, stable=True)[0], x,
+                             cotangent=np.arange(x.size, dtype=dtype).reshape(x.shape))
+    assert node(res.minigrad_output) == node(res.torch_output) == "SortBackward1"
+    res.with_tolerance(n_ops=1, grad_n_ops=1).raise_if_failed()
     a, b = twins(x)
     kw = {"dim": dim, "descending": descending, "stable": True}
-    np.testing.assert_array_equal(as_np(a.sort(**kw)[1]), as_np(b.sort(**kw)[1]))
-    np.testing.assert_array_equal(as_np(minigrad.argsort(a, **kw)), as_np(torch.argsort(b, **kw)))
-    np.testing.assert_array_equal(as_np(a.sort(dim, descending)[0]), as_np(b.sort(dim, descending)[0]))
+    np.testing.assert_array_equal(to_numpy(a.sort(**kw)[1]), to_numpy(b.sort(**kw)[1]))
+    np.testing.assert_array_equal(to_numpy(minigrad.argsort(a, **kw)), to_numpy(torch.argsort(b, **kw)))
+    np.testing.assert_array_equal(to_numpy(a.sort(dim, descending)[0]), to_numpy(b.sort(dim, descending)[0]))
 
 
 def test_topk_sort_repr_and_errors() -> None:
@@ -225,7 +225,7 @@ def test_topk_sort_repr_and_errors() -> None:
     assert repr(a.topk(2)).replace("minigrad", "torch") == repr(b.topk(2))
     assert repr(a.sort()).replace("minigrad", "torch") == repr(b.sort())
     _, indices = a.sort(descending=True)
-    assert as_np(indices).tolist() == [0, 2, 1]
+    assert to_numpy(indices).tolist() == [0, 2, 1]
     assert_same_error(lambda: a.topk(5), lambda: b.topk(5))
     assert_same_error(lambda: a.topk(-1), lambda: b.topk(-1))
 
@@ -263,14 +263,14 @@ def test_chunk_and_split_match_torch(data: Any, dtype: str) -> None:
         weights = [float(i + 1) for i in range(len(sizes))]
         sum(w * t.sum() for w, t in zip(weights, wa)).backward()
         sum(w * t.sum() for w, t in zip(weights, wb)).backward()
-        assert_close(as_np(a.grad), as_np(b.grad))
+        assert_close(to_numpy(a.grad), to_numpy(b.grad))
 
 
 def test_split_pieces_are_views_and_errors_match_torch() -> None:
     a, b = twins(np.arange(6.0).reshape(2, 3))
     first = a.split(1, 1)[0]
     first.fill_(7.0) if hasattr(first, "fill_") else None
-    assert as_np(a)[0, 0] == 7.0  # a view: writes show in the base
+    assert to_numpy(a)[0, 0] == 7.0  # a view: writes show in the base
     assert_same_error(lambda: a.chunk(0), lambda: b.chunk(0))
     assert_same_error(lambda: a.split([1, 1], 1), lambda: b.split([1, 1], 1))
     assert_same_error(lambda: a.repeat(2), lambda: b.repeat(2))
@@ -286,7 +286,7 @@ def test_tril_triu_match_torch(which: str, data: Any, dtype: str) -> None:
     a, b = twins(x)
     getattr(a, which + "_")(k)
     getattr(b, which + "_")(k)
-    np.testing.assert_array_equal(as_np(a), as_np(b))
+    np.testing.assert_array_equal(to_numpy(a), to_numpy(b))
 
 
 # ------------------------------------------------------------------------------------------- batched products
@@ -296,16 +296,18 @@ def test_bmm_and_baddbmm_match_torch(data: Any, dtype: str) -> None:
     a = data.draw(float_arrays(dtype, (bsz, n, m)), label="a")
     b = data.draw(float_arrays(dtype, (bsz, m, p)), label="b")
     scale = 16.0 * m
-    res = run_twins(lambda lib, x, y: lib.bmm(x, y), [a, b])
-    assert node(res["mg_out"]) == node(res["th_out"]) == "BmmBackward0"
-    assert_twins_close(res, n_ops=sum_ops(m), grad_n_ops=sum_ops(max(n, p)), scale=scale, grad_scale=4.0 * max(n, p))
+    res = compare_with_torch(lambda lib, x, y: lib.bmm(x, y), a, b, cotangent="ones")
+    assert node(res.minigrad_output) == node(res.torch_output) == "BmmBackward0"
+    res.with_tolerance(n_ops=sum_ops(m), grad_n_ops=sum_ops(max(n, p)), scale=scale,
+                       grad_scale=4.0 * max(n, p)).raise_if_failed()
     cshape = data.draw(st.sampled_from([(bsz, n, p), (n, p), (1, 1, p), (p,)]))
     c = data.draw(float_arrays(dtype, cshape), label="c")
     beta, alpha = data.draw(st.sampled_from([1, 0, 0.5])), data.draw(st.sampled_from([1, -2.0, 0.25]))
-    res = run_twins(lambda lib, z, x, y: lib.baddbmm(z, x, y, beta=beta, alpha=alpha), [c, a, b])
-    assert node(res["mg_out"]) == node(res["th_out"]) == "BaddbmmBackward0"
-    assert_twins_close(res, n_ops=sum_ops(m) + 2, grad_n_ops=sum_ops(max(n, p, bsz)) + 2, scale=2 * scale,
-                       grad_scale=8.0 * max(n, p, bsz))
+    res = compare_with_torch(lambda lib, z, x, y: lib.baddbmm(z, x, y, beta=beta, alpha=alpha), c, a, b,
+                             cotangent="ones")
+    assert node(res.minigrad_output) == node(res.torch_output) == "BaddbmmBackward0"
+    res.with_tolerance(n_ops=sum_ops(m) + 2, grad_n_ops=sum_ops(max(n, p, bsz)) + 2, scale=2 * scale,
+                       grad_scale=8.0 * max(n, p, bsz)).raise_if_failed()
 
 
 def test_bmm_errors_match_torch() -> None:
@@ -335,10 +337,10 @@ EINSUMS = [
 def test_einsum_matches_torch(eq: str, shapes: list[tuple[int, ...]], dtype: str) -> None:
     rng = np.random.default_rng(len(eq))
     arrs = [rng.uniform(-2, 2, s).astype(dtype) for s in shapes]
-    res = run_twins(lambda lib, *ts: lib.einsum(eq, *ts), arrs)
+    res = compare_with_torch(lambda lib, *ts: lib.einsum(eq, *ts), *arrs, cotangent="ones")
     inner = int(np.prod([max(s) for s in shapes]))
-    assert_twins_close(res, n_ops=2 * sum_ops(inner), grad_n_ops=2 * sum_ops(inner), scale=4.0 * inner,
-                       grad_scale=4.0 * inner)
+    res.with_tolerance(n_ops=2 * sum_ops(inner), grad_n_ops=2 * sum_ops(inner), scale=4.0 * inner,
+                       grad_scale=4.0 * inner).raise_if_failed()
     ts = [minigrad.tensor(a.astype(np.float64), requires_grad=True) for a in arrs]
     assert gradcheck(lambda *t: minigrad.einsum(eq, *t), tuple(ts))
 
@@ -354,13 +356,13 @@ def test_matrix_power_graph_and_values_match_torch(n: int) -> None:
     rng = np.random.default_rng(n)
     x = rng.uniform(-1, 1, (2, 3, 3))
     # a matrix: torch's chain of mm nodes (a batch goes through matmul, whose batched graph is matmul's own)
-    res = run_twins(lambda lib, t: lib.matrix_power(t, n), [x[0]])
-    assert_same_graph(res["mg_out"], res["th_out"])
-    assert_twins_close(res, n_ops=4 * n, grad_n_ops=8 * n, scale=3.0**n, grad_scale=3.0**n * n)
-    res = run_twins(lambda lib, t: lib.linalg.matrix_power(t, n), [x])
-    assert_twins_close(res, n_ops=4 * n, grad_n_ops=8 * n, scale=3.0**n, grad_scale=3.0**n * n)
+    res = compare_with_torch(lambda lib, t: lib.matrix_power(t, n), x[0], cotangent="ones")
+    assert_same_graph(res.minigrad_output, res.torch_output)
+    res.with_tolerance(n_ops=4 * n, grad_n_ops=8 * n, scale=3.0**n, grad_scale=3.0**n * n).raise_if_failed()
+    res = compare_with_torch(lambda lib, t: lib.linalg.matrix_power(t, n), x, cotangent="ones")
+    res.with_tolerance(n_ops=4 * n, grad_n_ops=8 * n, scale=3.0**n, grad_scale=3.0**n * n).raise_if_failed()
     ma, tb = twins(x)
-    assert_close(as_np(minigrad.matrix_power(ma, 0)), as_np(torch.matrix_power(tb, 0)))
+    assert_close(to_numpy(minigrad.matrix_power(ma, 0)), to_numpy(torch.matrix_power(tb, 0)))
     assert_same_error(lambda: minigrad.matrix_power(minigrad.ones(3, 4), 2),
                       lambda: torch.matrix_power(torch.ones(3, 4), 2))
 
@@ -369,9 +371,9 @@ def test_matrix_power_graph_and_values_match_torch(n: int) -> None:
 def test_outer_matches_torch_graph(data: Any, dtype: str) -> None:
     u = data.draw(float_arrays(dtype, (data.draw(st.integers(1, 5)),)), label="u")
     v = data.draw(float_arrays(dtype, (data.draw(st.integers(1, 5)),)), label="v")
-    res = run_twins(lambda lib, a, b: lib.outer(a, b), [u, v])
-    assert_same_graph(res["mg_out"], res["th_out"])
-    assert_twins_close(res, n_ops=1, grad_n_ops=sum_ops(5), scale=16.0, grad_scale=20.0)
+    res = compare_with_torch(lambda lib, a, b: lib.outer(a, b), u, v, cotangent="ones")
+    assert_same_graph(res.minigrad_output, res.torch_output)
+    res.with_tolerance(n_ops=1, grad_n_ops=sum_ops(5), scale=16.0, grad_scale=20.0).raise_if_failed()
     assert_same_error(lambda: minigrad.outer(minigrad.ones(2, 2), minigrad.ones(2)),
                       lambda: torch.outer(torch.ones(2, 2), torch.ones(2)))
 
@@ -434,7 +436,7 @@ def test_node_names_match_torch(what: str, fn: Any) -> None:
     a, b = twins(_X, requires_grad=True)
     ya, yb = fn(minigrad, a), fn(torch, b)
     assert node(ya) == node(yb)
-    assert_close(as_np(ya), as_np(yb), n_ops=4)
+    assert_close(to_numpy(ya), to_numpy(yb), n_ops=4)
 
 
 def test_in_place_selection_on_a_leaf_refuses_like_torch() -> None:

@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import minigrad
+from minigrad.testing import sum_ops
 from tests._layers_compare import check_against_torch, grad_of, same_params, values
-from tests._torch_compare import sum_ops
 
 
 @st.composite

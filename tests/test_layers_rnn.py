@@ -14,9 +14,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import minigrad
+from minigrad.testing import sum_ops
 from minigrad.testing.tolerances import assert_close
 from tests._layers_compare import grad_of, same_params, values
-from tests._torch_compare import sum_ops
 
 MODES = ["RNN", "RNN_relu", "LSTM", "GRU"]
 

@@ -10,12 +10,12 @@ import numpy as np
 import pytest
 import torch
 import torch.utils.data as tud
-from _torch_compare import assert_same_error, warnings_of
 from hypothesis import given
 from hypothesis import strategies as st
 
 import minigrad
 import minigrad.utils.data as mud
+from minigrad.testing import assert_same_error, warnings_of
 
 
 def _plain(x: Any) -> Any:

@@ -8,11 +8,11 @@ from typing import Any
 import numpy as np
 import pytest
 import torch
-from _torch_compare import assert_same_error
 from hypothesis import given
 from hypothesis import strategies as st
 
 import minigrad
+from minigrad.testing import assert_same_error
 from minigrad.testing.tolerances import assert_close, training_tolerance
 
 STEPS = 100

@@ -6,11 +6,11 @@ from typing import Any
 
 import pytest
 import torch
-from _torch_compare import warnings_of
 from hypothesis import given
 from hypothesis import strategies as st
 
 import minigrad
+from minigrad.testing import warnings_of
 
 EPOCHS = 50
 
@@ -126,6 +126,6 @@ def test_state_dict_loads_across_libraries_and_resumes() -> None:
     lambda L, o: L.optim.lr_scheduler.StepLR(object(), 2),
 ])
 def test_scheduler_errors_match_torch(make: Any) -> None:
-    from _torch_compare import assert_same_error
+    from minigrad.testing import assert_same_error
 
     assert_same_error(lambda: make(minigrad, _opt(minigrad, [0.1])), lambda: make(torch, _opt(torch, [0.1])))

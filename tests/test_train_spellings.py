@@ -9,9 +9,9 @@ from typing import Any
 import numpy as np
 import pytest
 import torch
-from _torch_compare import assert_same_error, warnings_of
 
 import minigrad
+from minigrad.testing import assert_same_error, warnings_of
 
 
 def _same(m: Any, t: Any) -> None:

@@ -41,13 +41,15 @@ from typing import Any
 
 import numpy as np
 import torch
-from _torch_compare import dtype_name  # the project's one comparison kit
 from hypothesis import currently_in_test_context, note, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import minigrad as mg
-from minigrad.testing import tolerance
+from minigrad.testing import (
+    dtype_name,  # the project's one comparison kit
+    tolerance,
+)
 
 # ~270 targets, each its own test: at the profile's full count the "ci" run would take minutes, so each target
 # gets a quarter of it (15 under "ci": still ~4,000 calls against torch in all); "deep" (≥ 1,000) keeps its
