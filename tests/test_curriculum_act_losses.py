@@ -62,7 +62,7 @@ def _run(fn: Callable[..., Any], case: dict[str, Any], reduction: str) -> dict[s
     def call(lib: Any, x: Any, t: Any, *w: Any) -> Any:
         return fn(lib, x, t, w[0] if w else None)
 
-    res = compare_with_torch(call, *arrays, requires_grad=[True, False, False], cotangent="ones")
+    res = compare_with_torch(call, *arrays, requires_grad=[True, False, False][: len(arrays)], cotangent="ones")
     return res
 
 

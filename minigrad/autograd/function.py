@@ -258,6 +258,7 @@ class Function:
     """
 
     node_name: ClassVar[str] = ""
+    node_label: ClassVar[str] = ""  # what name() returns when torch's differs from the type name (NotImplemented)
     formula: ClassVar[str] = ""
     array_api: ClassVar[bool] = False
     edge_args: ClassVar[int | None] = None  # built-ins: number of leading args that are graph inputs
@@ -269,7 +270,8 @@ class Function:
         super().__init_subclass__(**kwargs)
         name = cls.__dict__.get("node_name") or f"{cls.__name__}Backward"
         cls.node_name = name
-        namespace: dict[str, Any] = {"__slots__": (), "_function": cls, "_name": name}
+        label = cls.__dict__.get("node_label") or name  # what name() returns, where torch's differs from the type
+        namespace: dict[str, Any] = {"__slots__": (), "_function": cls, "_name": label}
         if cls.array_api:  # the node runs the op's backward itself (it may return one array or a tuple)
             namespace["apply"] = cls.backward
             namespace["save_for_backward"] = BackwardNode.save_for_backward  # arrays: no versions to record

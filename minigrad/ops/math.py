@@ -579,6 +579,7 @@ class FloorDivide(Function):
     backward through it raises."""
 
     node_name = "NotImplemented"
+    node_label = "torch::autograd::NotImplemented"  # torch's name() for this node
     formula = "not differentiable (torch raises)"
     array_api = True
     broadcasting = True
