@@ -139,6 +139,8 @@ def norm(input: Any, p: Any = "fro", dim: Any = None, keepdim: bool = False, dty
     """torch.norm: 'fro' and numbers are vector norms over ``dim`` (``LinalgVectorNormBackward0``); 'nuc' and
     matrix norms are not implemented."""
     x = _input(input, "norm")
+    if p is None:  # torch: the 2-norm
+        p = 2
     if isinstance(p, str):
         if p != "fro":
             raise NotImplementedError(f"minigrad's norm supports p='fro' and numbers, not p={p!r}")

@@ -122,6 +122,9 @@ KNOWN: list[Known] = [
           "checked; optimizers check gradients at step() (test_sgd_step_with_gradients_torch_would_refuse)"),
     # ---- tier 1: values, dtypes, shapes, gradients, graph nodes, printing, exception types; features minigrad does
     #      not have (it raises a clear error instead); NumPy's and torch's own limits and bugs
+    Known(1, "*_mean", "different result", r"grad_fn (VarBackward0|StdBackward0|MeanBackward1) != torch's "
+          r"(Var|Std)MeanBackward0", "var_mean/std_mean record two nodes where torch records one two-output node "
+          "(values and gradients agree; README, known differences)"),
     Known(1, "*", "unclear error", r"OverflowError: (Python int too large|cannot fit 'int'|Python integer -?\d+ out of "
           r"bounds|int too big|signed integer is)", "a Python int beyond the dtype's range where NumPy checks it: "
           "Python's OverflowError (torch raises its own overflow errors for these values, or wraps)"),
