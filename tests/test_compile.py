@@ -329,3 +329,86 @@ def test_the_docs_compiled_section_is_current() -> None:
     doc = (root / "docs" / "how-backward-works.md").read_text()
     fresh = script.all_texts(only=lambda prefix: prefix == "compiled_")
     assert script.fill(doc, fresh)[0] == doc, "run scripts/make_docs_figures.py: the compiled program changed"
+
+
+# ---------------------------------------------------------------------------------------------- curriculum models
+def _step_zero_first(model: nn.Module, loss_fn: nn.Module, opt: torch.optim.Optimizer, x: torch.Tensor,
+                     y: torch.Tensor) -> torch.Tensor:
+    opt.zero_grad()
+    loss = loss_fn(model(x), y)
+    loss.backward()
+    opt.step()
+    return loss
+
+
+class _Recurrent(nn.Module):
+    def __init__(self, kind: str) -> None:
+        super().__init__()
+        self.emb = nn.Embedding(10, 6)
+        self.rnn = getattr(nn, kind)(6, 5, batch_first=True)
+        self.fc = nn.Linear(5, 2)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        out = self.rnn(self.emb(x))[0]
+        return self.fc(out[:, -1])
+
+
+def _images() -> tuple[torch.Tensor, torch.Tensor]:
+    rng = np.random.default_rng(0)
+    return (torch.from_numpy(rng.standard_normal((4, 1, 12, 12)).astype(np.float32)),
+            torch.from_numpy(rng.integers(0, 3, 4)))
+
+
+def _rows() -> tuple[torch.Tensor, torch.Tensor]:
+    rng = np.random.default_rng(1)
+    return torch.from_numpy(rng.standard_normal((8, 4))), torch.from_numpy(rng.integers(0, 3, 8))
+
+
+def _tokens() -> tuple[torch.Tensor, torch.Tensor]:
+    rng = np.random.default_rng(2)
+    return torch.from_numpy(rng.integers(0, 10, (3, 5))), torch.from_numpy(rng.integers(0, 2, 3))
+
+
+# name -> (model, loss, optimizer builder, data, replayed?). Models that cannot replay yet run eagerly and say why.
+CURRICULUM = {
+    "mlp_gelu_cross_entropy_adam": (lambda: nn.Sequential(nn.Linear(4, 8, dtype=torch.float64), nn.GELU(),
+                                                          nn.Linear(8, 3, dtype=torch.float64)),
+                                    nn.CrossEntropyLoss, lambda p: torch.optim.Adam(p, lr=1e-2), _rows, True),
+    "mlp_layernorm_rmsprop": (lambda: nn.Sequential(nn.Linear(4, 8, dtype=torch.float64), nn.LeakyReLU(0.1),
+                                                    nn.LayerNorm(8, dtype=torch.float64),
+                                                    nn.Linear(8, 3, dtype=torch.float64)),
+                              nn.CrossEntropyLoss, lambda p: torch.optim.RMSprop(p, lr=1e-2, momentum=0.9), _rows,
+                              True),
+    "cnn_batchnorm_sgd": (lambda: nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.BatchNorm2d(4), nn.ReLU(),
+                                                nn.MaxPool2d(2), nn.Flatten(), nn.Linear(4 * 36, 3)),
+                          nn.CrossEntropyLoss, lambda p: torch.optim.SGD(p, lr=0.05, momentum=0.9), _images, True),
+    "lstm_adagrad": (lambda: _Recurrent("LSTM"), nn.CrossEntropyLoss, lambda p: torch.optim.Adagrad(p, lr=0.1),
+                     _tokens, False),
+    "mlp_dropout": (lambda: nn.Sequential(nn.Linear(4, 8, dtype=torch.float64), nn.ReLU(), nn.Dropout(0.2),
+                                          nn.Linear(8, 3, dtype=torch.float64)),
+                    nn.CrossEntropyLoss, lambda p: torch.optim.SGD(p, lr=0.1), _rows, False),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CURRICULUM))
+def test_curriculum_models_compiled_equal_eager(name: str) -> None:
+    build, loss_cls, opt_cls, data, replays = CURRICULUM[name]
+    x, y = data()
+    runs = []
+    for compiled in (False, True):
+        torch.manual_seed(0)
+        model = build()
+        opt = opt_cls(model.parameters())
+        step = torch.compile(_step_zero_first) if compiled else _step_zero_first
+        with warnings.catch_warnings(record=True):
+            warnings.simplefilter("always")
+            losses = [step(model, loss_cls(), opt, x, y)._data.copy() for _ in range(50)]
+        runs.append((losses, {k: v._data.copy() for k, v in model.state_dict().items()}, step))
+    (eager_losses, eager_state, _), (comp_losses, comp_state, step) = runs
+    assert all(np.array_equal(a, b) for a, b in zip(eager_losses, comp_losses))
+    assert all(np.array_equal(eager_state[k], comp_state[k]) for k in eager_state)  # running stats, counts too
+    entry = step._last
+    if replays:
+        assert entry.program is not None, entry.reason
+    else:  # not replayable yet: it ran eagerly and says why (a random draw, a tensor made outside an op)
+        assert entry.program is None and entry.reason

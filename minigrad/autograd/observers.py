@@ -10,7 +10,10 @@ here while it captures a step; nothing registers at import time.
 - ``value_read_observers``: ``observer(tensor, how)`` when Python reads a tensor's values (``item``, ``bool``,
   ``float``, ``int``, ``numpy``, ``tolist``): a branch on a value cannot be replayed from a captured program.
 - ``effect_observers``: ``observer(obj, name, args)`` when an optimizer or module changes state outside the graph
-  (``step``, ``zero_grad``), so a captured program can repeat it in its place.
+  (``step``, ``zero_grad``, a ``bump_version`` of a buffer that an op wrote in place), so a captured program can
+  repeat it in its place.
+- ``constant_observers``: ``observer(tensor)`` for a tensor made by :func:`constant`: its values depend only on
+  shapes and hyperparameters (an RNN's zero initial state), so a captured program may keep its array.
 """
 
 from __future__ import annotations
@@ -18,11 +21,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["op_observers", "value_read_observers", "effect_observers", "notify_value_read", "notify_effect"]
+from minigrad._tensor_base import wrap
+
+__all__ = ["op_observers", "value_read_observers", "effect_observers", "constant_observers", "notify_value_read",
+           "notify_effect", "constant"]
 
 op_observers: list[Callable[[type, Any, tuple[Any, ...], Any], None]] = []
 value_read_observers: list[Callable[[Any, str], None]] = []
 effect_observers: list[Callable[[Any, str, tuple[Any, ...]], None]] = []
+constant_observers: list[Callable[[Any], None]] = []
 
 
 def notify_value_read(tensor: Any, how: str) -> None:
@@ -35,3 +42,13 @@ def notify_effect(obj: Any, name: str, args: tuple[Any, ...]) -> None:
     """Tell the effect observers (call only when the list is non-empty)."""
     for observer in tuple(effect_observers):
         observer(obj, name, args)
+
+
+def constant(array: Any) -> Any:
+    """A new tensor (no graph) around ``array``, whose values depend only on shapes and hyperparameters, never on
+    data or a random draw: a captured program may keep this array instead of rebuilding it."""
+    t = wrap(array)
+    if constant_observers:
+        for observer in tuple(constant_observers):
+            observer(t)
+    return t

@@ -109,6 +109,7 @@ class Recorder:
 
     # -- listening ---------------------------------------------------------------------------------------
     def __enter__(self) -> Recorder:
+        observers.constant_observers.append(self.on_constant)
         observers.op_observers.append(self.on_op)
         observers.value_read_observers.append(self.on_value_read)
         observers.effect_observers.append(self.on_effect)
@@ -116,6 +117,7 @@ class Recorder:
         return self
 
     def __exit__(self, *exc: Any) -> None:
+        observers.constant_observers.remove(self.on_constant)
         observers.op_observers.remove(self.on_op)
         observers.value_read_observers.remove(self.on_value_read)
         observers.effect_observers.remove(self.on_effect)
@@ -197,6 +199,15 @@ class Recorder:
         self.emit("forward", f"v{out_slot} = {cls.__name__}.forward(ctx{k}, {', '.join(shown)})  # {node}",
                   _forward_step(forward, rctx, template, out_slot))
 
+    def on_constant(self, tensor: Any) -> None:
+        """A tensor whose values depend only on shapes and hyperparameters: the program keeps its array."""
+        if self.failure is not None or self.in_effect:
+            return
+        data = tensor._data
+        slot = self.new_slot(data)
+        self.loads.append((slot, lambda args, kwargs, data=data: data))
+        self.emit("load", f"v{slot} = constant(shape {list(data.shape)}, {data.dtype})  # e.g. a zero initial state")
+
     def on_value_read(self, tensor: Any, how: str) -> None:
         if self.in_effect or self.break_at is not None:
             return
@@ -217,6 +228,23 @@ class Recorder:
             self.epoch = function.EPOCH[0]
             return
         if self.in_effect:
+            return
+        if name == "replay":  # a module's own in-place bookkeeping (a batch count): repeated in its place
+            (write,) = args
+            if function.EPOCH[0] != self.epoch + 1 or id(obj) not in self.live:
+                self.fail(f"an in-place write into a tensor the program does not read live (near {user_frame()})")
+                return
+            self.epoch = function.EPOCH[0]
+            self.emit("effect", f"{write.__name__}({self.live[id(obj)][1]})  # {(write.__doc__ or '').strip()}",
+                      lambda env, t=obj, write=write: write(t))
+            return
+        if name == "bump_version":  # an op wrote into a (live) buffer in place; the replayed op writes it again
+            if function.EPOCH[0] != self.epoch + 1 or (id(obj) not in self.live and id(obj) not in self.inputs):
+                self.fail(f"an in-place write into a tensor the program does not read live (near {user_frame()})")
+                return
+            self.epoch = function.EPOCH[0]
+            self.emit("bump", f"bump_version({(self.live.get(id(obj)) or self.inputs[id(obj)])[1]})  # written in "
+                      "place by the op above", lambda env, t=obj: function.bump_version(t._vc))
             return
         self.check_epoch()
         if isinstance(obj, Optimizer):

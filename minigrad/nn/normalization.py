@@ -8,10 +8,17 @@ import numpy as np
 
 from minigrad._dtype import get_default_dtype, to_numpy_dtype
 from minigrad._tensor import Tensor
+from minigrad._tensor_base import assign
+from minigrad.autograd.observers import effect_observers, notify_effect, notify_value_read, value_read_observers
 from minigrad.nn import init
 from minigrad.nn.module import Module
 from minigrad.nn.parameter import Parameter
 from minigrad.surface.normalization import batch_norm, layer_norm
+
+
+def _count_batch(counter: Tensor) -> None:
+    """num_batches_tracked += 1, in place (one version bump, as torch's ``add_(1)``)."""
+    assign(counter, counter._data + 1)
 
 __all__ = ["BatchNorm1d", "BatchNorm2d", "LayerNorm"]
 
@@ -63,8 +70,14 @@ class _BatchNorm(Module):
         self._check_input_dim(input)
         factor = 0.0 if self.momentum is None else self.momentum
         if self.training and self.track_running_stats:
-            self.num_batches_tracked._data[...] += 1
-            factor = 1.0 / float(self.num_batches_tracked._data) if self.momentum is None else self.momentum
+            counter = self.num_batches_tracked
+            _count_batch(counter)
+            if effect_observers:  # minigrad.compile: a replay counts the batch too
+                notify_effect(counter, "replay", (_count_batch,))
+            if self.momentum is None:  # the cumulative average's factor is read from the count: a value read
+                if value_read_observers:
+                    notify_value_read(counter, "item")
+                factor = 1.0 / float(counter._data)
         use_batch = self.training or (self.running_mean is None and self.running_var is None)
         keep = not self.training or self.track_running_stats
         return batch_norm(input, self.running_mean if keep else None, self.running_var if keep else None,

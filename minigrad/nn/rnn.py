@@ -25,6 +25,7 @@ import numpy as np
 
 from minigrad._dtype import get_default_dtype, to_numpy_dtype
 from minigrad._tensor import Tensor
+from minigrad.autograd.observers import constant
 from minigrad.nn import init
 from minigrad.nn.functional import linear
 from minigrad.nn.module import Module
@@ -152,7 +153,7 @@ class RNNBase(Module):
         expected = (self.num_layers * dirs, batch, self.hidden_size)
         lstm = self.mode == "LSTM"
         if hx is None:
-            zeros = Tensor._wrap(np.zeros(expected, dtype=self.weight_ih_l0._data.dtype))
+            zeros = constant(np.zeros(expected, dtype=self.weight_ih_l0._data.dtype))
             h0, c0 = zeros, (zeros if lstm else None)
         else:
             h0, c0 = hx if lstm else (hx, None)
@@ -280,7 +281,7 @@ class _CellBase(Module):
         return (input if batched else input.unsqueeze(0)), batched
 
     def _zeros(self, x: Tensor) -> Tensor:
-        return Tensor._wrap(np.zeros((x.shape[0], self.hidden_size), dtype=x._data.dtype))
+        return constant(np.zeros((x.shape[0], self.hidden_size), dtype=x._data.dtype))  # type: ignore[no-any-return]  # (a Tensor)
 
 
 class RNNCell(_CellBase):

@@ -6,6 +6,7 @@ from typing import Any
 
 from minigrad._tensor_base import TensorBase
 from minigrad.autograd.function import bump_version
+from minigrad.autograd.observers import effect_observers, notify_effect
 from minigrad.ops.normalization import NativeBatchNorm, NativeLayerNorm
 
 __all__ = ["batch_norm", "layer_norm"]
@@ -31,9 +32,11 @@ def batch_norm(input: Any, running_mean: Any, running_var: Any, weight: Any = No
     rm = None if running_mean is None else running_mean._data
     rv = None if running_var is None else running_var._data
     y = NativeBatchNorm.apply(input, weight, bias, rm, rv, training or rm is None, momentum, eps)
-    if training and running_mean is not None:
-        bump_version(running_mean._vc)
-        bump_version(running_var._vc)
+    if training and running_mean is not None:  # the op updated the running statistics in place
+        for buffer in (running_mean, running_var):
+            bump_version(buffer._vc)
+            if effect_observers:  # minigrad.compile: a replay bumps them too
+                notify_effect(buffer, "bump_version", ())
     return y
 
 
