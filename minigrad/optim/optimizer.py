@@ -19,11 +19,11 @@ def _observed_step(step: Any) -> Any:
     """``step`` that brackets its work with "step" / "step_end" effect notifications when anyone listens."""
 
     @functools.wraps(step)
-    def observed(self: Optimizer, *args: Any, **kwargs: Any) -> Any:
+    def observed(self: Optimizer, closure: Any = None) -> Any:  # (torch's step signature: no other argument)
         if not effect_observers:
-            return step(self, *args, **kwargs)
-        notify_effect(self, "step", args + tuple(kwargs.values()))
-        result = step(self, *args, **kwargs)
+            return step(self, closure)
+        notify_effect(self, "step", (closure,))
+        result = step(self, closure)
         notify_effect(self, "step_end", ())
         return result
 

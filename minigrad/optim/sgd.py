@@ -106,15 +106,8 @@ class SGD(Optimizer):
         grads: list[list[np.ndarray | None]] = []
         for group in self.param_groups:
             _check_hyperparameters(group)
-            row: list[np.ndarray | None] = []
-            for p in group["params"]:
-                grad = p.grad
-                if grad is not None and (grad.__class__ is not Tensor or grad._data.shape != p._data.shape
-                                         or p._data.dtype.kind != "f"):
-                    _check_grad(p, grad)  # raises with the right message (or accepts a Tensor subclass)
-                row.append(None if grad is None else grad._data)
-            grads.append(row)
-        self.update(grads)
+            grads.append([_grad_array(p) for p in group["params"]])
+        self._update(grads)
         return loss
 
     def update(self, grads: list[list[np.ndarray | None]]) -> None:
@@ -123,9 +116,14 @@ class SGD(Optimizer):
         program's gradients. Two passes (``sgd_update`` for each parameter): the first checks everything and
         computes every step and momentum buffer, the second only writes them, so an error anywhere leaves every
         parameter and buffer unchanged."""
+        for group in self.param_groups:
+            _check_hyperparameters(group)
+        self._update(grads)
+
+    def _update(self, grads: list[list[np.ndarray | None]]) -> None:
+        """``update`` once the hyperparameters are checked (``step()`` checked them, group by group)."""
         staged: list[tuple[Tensor, np.ndarray, np.ndarray | None]] = []
         for group, row in zip(self.param_groups, grads):
-            _check_hyperparameters(group)
             lr, momentum, dampening = group["lr"], group["momentum"], group["dampening"]
             weight_decay, nesterov, maximize = group["weight_decay"], group["nesterov"], group["maximize"]
             plain = not (momentum or weight_decay or maximize)
@@ -145,6 +143,16 @@ class SGD(Optimizer):
             assign_sub(p, step)  # p ← p − step, in place (its views see it; its version + 1)
             if buf is not None:
                 self.state.setdefault(p, {})["momentum_buffer"] = Tensor._wrap(buf)
+
+
+def _grad_array(p: Tensor) -> np.ndarray | None:
+    """``p.grad``'s array, checked (torch's errors for a gradient of another shape or an integer parameter)."""
+    grad = p.grad
+    if grad is None:
+        return None
+    if grad.__class__ is not Tensor or grad._data.shape != p._data.shape or p._data.dtype.kind != "f":
+        _check_grad(p, grad)  # raises with the right message (or accepts a Tensor subclass)
+    return grad._data
 
 
 def _check_hyperparameters(group: dict[str, Any]) -> None:
