@@ -1,6 +1,7 @@
-"""``minigrad explain {example1,example2,example3} [--step K] [--compiled]``: one training step, opened up.
+"""``minigrad explain {example1,example2,example3,classifier} [--step K] [--compiled]``: one training step, opened up.
 
-Runs the seed pipeline (``minigrad.examples``) and its torch twin (``torch_ref``), built from the same seed
+Runs a seed pipeline, or the softmax classifier (``minigrad.examples``), and its torch twin (``torch_ref``), built
+from the same seed
 so their parameters are identical, for K steps; then, for step K, prints
 
 1. the forward values (data, parameters, prediction, loss) on both engines;
@@ -26,14 +27,16 @@ import numpy as np
 from minigrad.autograd.trace import Trace, format_array, shape_str, short_name, trace
 from minigrad.cli.explain_compiled import compiled_section
 
-__all__ = ["register", "run", "explain", "Explanation", "GradientPair"]
+__all__ = ["register", "run", "explain", "default_lr", "Explanation", "GradientPair"]
 
-EXAMPLES = ("example1", "example2", "example3")
+EXAMPLES = ("example1", "example2", "example3", "classifier")
 _TITLES = {
     "example1": "linear regression on X = [1, 2, 3, 4], Y = 2X (Linear(1, 1), MSELoss, SGD)",
     "example2": "linear regression on make_regression data (Linear(1, 1), MSELoss, SGD)",
     "example3": "logistic regression on the breast-cancer data (sigmoid(Linear(30, 1)), BCELoss, SGD)",
+    "classifier": "softmax classifier on three Gaussian blobs (Linear(4, 3), CrossEntropyLoss, SGD)",
 }
+_DEFAULT_LR = {"classifier": 0.1}  # the seeds' tutorials use 0.01
 
 
 @dataclass
@@ -70,10 +73,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description=__doc__.split("\n\n", 1)[1].replace("``", "") if __doc__ else None,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("example", choices=EXAMPLES, help="which seed pipeline")
+    p.add_argument("example", choices=EXAMPLES, help="which pipeline: a seed, or the softmax classifier")
     p.add_argument("--step", type=int, default=0, metavar="K", help="explain step K (0 = the first; default 0)")
     p.add_argument("--seed", type=int, default=0, help="seed of both generators before building the models")
-    p.add_argument("--lr", type=float, default=0.01, help="SGD learning rate (default 0.01, as the tutorials)")
+    p.add_argument("--lr", type=float, default=None,
+                   help="SGD learning rate (default: the example's, 0.01 as the tutorials, 0.1 for classifier)")
     p.add_argument("--dtype", choices=("float32", "float64"), default="float32",
                    help="dtype of data and parameters (default float32, as the tutorials)")
     p.add_argument("--graph", metavar="PATH", default=None,
@@ -87,16 +91,22 @@ def run(args: argparse.Namespace) -> int:
     if args.step < 0:
         print("minigrad explain: --step must be >= 0", file=sys.stderr)
         return 2
+    lr = default_lr(args.example) if args.lr is None else args.lr
     try:
-        result = explain(args.example, step=args.step, seed=args.seed, lr=args.lr, dtype=args.dtype,
+        result = explain(args.example, step=args.step, seed=args.seed, lr=lr, dtype=args.dtype,
                          graph_path=args.graph)
     except ImportError as e:
         print(f"minigrad explain: {e}", file=sys.stderr)
         return 1
     print(result.text)
     if args.compiled:
-        print(compiled_section(args.example, step=args.step, seed=args.seed, lr=args.lr, dtype=args.dtype))
+        print(compiled_section(args.example, step=args.step, seed=args.seed, lr=lr, dtype=args.dtype))
     return 0
+
+
+def default_lr(example: str) -> float:
+    """The learning rate ``example`` trains with when ``--lr`` is not given."""
+    return _DEFAULT_LR.get(example, 0.01)
 
 
 # ---------------------------------------------------------------------------------------------- helpers
@@ -137,9 +147,12 @@ def _train(p: Any) -> None:
     p.optimizer.zero_grad()
 
 
-def explain(example: str, step: int = 0, seed: int = 0, lr: float = 0.01, dtype: str = "float32",
+def explain(example: str, step: int = 0, seed: int = 0, lr: float | None = None, dtype: str = "float32",
             graph_path: str | None = None) -> Explanation:
-    """Run ``example`` on both engines to step ``step`` and explain that step (see the module docstring)."""
+    """Run ``example`` on both engines to step ``step`` and explain that step (see the module docstring);
+    ``lr`` None is the example's own learning rate (:func:`default_lr`)."""
+    if lr is None:
+        lr = default_lr(example)
     from minigrad import viz
     from minigrad.examples import make_pipelines
     from minigrad.testing.tolerances import assert_close
