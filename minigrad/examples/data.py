@@ -102,5 +102,5 @@ def blobs_data(n_per_class: int = 40, n_features: int = 4, n_classes: int = 3, s
     X = centres[y] + spread * rng.standard_normal((y.shape[0], n_features))
     order = rng.permutation(y.shape[0])
     X, y = X[order], y[order]
-    n_test = int(round(test_fraction * y.shape[0]))
+    n_test = round(test_fraction * y.shape[0])
     return X[n_test:], X[:n_test], y[n_test:], y[:n_test]
