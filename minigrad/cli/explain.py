@@ -254,14 +254,17 @@ def explain(example: str, step: int = 0, seed: int = 0, lr: float | None = None,
                                          tensor_grads["torch"].get(name)))
     _section(lines, "4. The same gradients from torch (grad_fn.register_hook on every torch node; "
                     "register_hook on y_pred and the parameters)")
-    lines.append(f"  {'node / tensor':<28} {'gradient':<28} {'engine':<9} {'shape':<8} {'values':<48} max |Δ|")
+    # columns at least 28 wide, wider for long names (the classifier's "sends [0] → LogSoftmaxBackward0")
+    wn = max([28, *(len(short_name(p.node)) for p in result.pairs)])
+    ww = max([28, *(len(p.what) for p in result.pairs)])
+    lines.append(f"  {'node / tensor':<{wn}} {'gradient':<{ww}} {'engine':<9} {'shape':<8} {'values':<48} max |Δ|")
     previous = None
     for p in result.pairs:
         label = short_name(p.node) if p.node != previous else ""
         previous = p.node
         shape = "" if p.minigrad is None else shape_str(np.shape(p.minigrad))
-        lines.append(f"  {label:<28} {p.what:<28} {'minigrad':<9} {shape:<8} {format_array(p.minigrad)}")
-        lines.append(f"  {'':<28} {'':<28} {'torch':<9} {'':<8} {format_array(p.torch):<48} {_d(p.abs_diff)}")
+        lines.append(f"  {label:<{wn}} {p.what:<{ww}} {'minigrad':<9} {shape:<8} {format_array(p.minigrad)}")
+        lines.append(f"  {'':<{wn}} {'':<{ww}} {'torch':<9} {'':<8} {format_array(p.torch):<48} {_d(p.abs_diff)}")
     dt = np.dtype(dtype)
     # float32 op count of a gradient at step K: a reduction over the n samples (ceil(log2 n) + 1 ops) plus a few
     # elementwise ops per step, and the parameters carry the rounding of every earlier step
