@@ -88,12 +88,6 @@ def _scalar(op: Any) -> Callable[[st.DrawFn], Case]:
     return make
 
 
-def _masked_fill(draw: st.DrawFn) -> Case:
-    shape = _shape(draw)
-    mask = draw(hnp.arrays(np.bool_, shape))
-    return (lambda x: N.MaskedFill.apply(x, mask, 0.0)), (_leaf(_arr(draw, shape, _floats(-2, 2))),)
-
-
 def _div_by_count(draw: st.DrawFn) -> Case:
     d = minigrad.tensor(np.asarray(draw(st.integers(1, 5)), dtype=np.int64))
     return (lambda x: N.DivByCount.apply(x, d)), (_leaf(_arr(draw, _shape(draw), _floats(-2, 2))),)
@@ -122,7 +116,7 @@ ACT_CASES: dict[str, Callable[[st.DrawFn], Case]] = {
     "Hardtanh": _pointwise(AC.Hardtanh, (-1.0, 1.5), -1.0, 1.5),
     "Softmax": _softmax(SM.Softmax), "LogSoftmax": _softmax(SM.LogSoftmax),
     "NllLoss": _nll(N.NllLoss, 0), "NllLoss2d": _nll(N.NllLoss2d, 2),
-    "MulScalar": _scalar(N.MulScalar), "DivScalar": _scalar(N.DivScalar), "MaskedFill": _masked_fill,
+    "MulScalar": _scalar(N.MulScalar), "DivScalar": _scalar(N.DivScalar),
     "DivByCount": _div_by_count, "SmoothL1Loss": _piecewise(LR.SmoothL1Loss), "HuberLoss": _piecewise(LR.HuberLoss),
     "Xlogy": _xlogy,
 }

@@ -1,6 +1,7 @@
-"""``minigrad explain {example1,example2,example3} [--step K] [--compiled]``: one training step, opened up.
+"""``minigrad explain {example1,example2,example3,classifier} [--step K] [--compiled]``: one training step, opened up.
 
-Runs the seed pipeline (``minigrad.examples``) and its torch twin (``torch_ref``), built from the same seed
+Runs a seed pipeline, or the softmax classifier (``minigrad.examples``), and its torch twin (``torch_ref``), built
+from the same seed
 so their parameters are identical, for K steps; then, for step K, prints
 
 1. the forward values (data, parameters, prediction, loss) on both engines;
@@ -26,14 +27,16 @@ import numpy as np
 from minigrad.autograd.trace import Trace, format_array, shape_str, short_name, trace
 from minigrad.cli.explain_compiled import compiled_section
 
-__all__ = ["register", "run", "explain", "Explanation", "GradientPair"]
+__all__ = ["register", "run", "explain", "default_lr", "Explanation", "GradientPair"]
 
-EXAMPLES = ("example1", "example2", "example3")
+EXAMPLES = ("example1", "example2", "example3", "classifier")
 _TITLES = {
     "example1": "linear regression on X = [1, 2, 3, 4], Y = 2X (Linear(1, 1), MSELoss, SGD)",
     "example2": "linear regression on make_regression data (Linear(1, 1), MSELoss, SGD)",
     "example3": "logistic regression on the breast-cancer data (sigmoid(Linear(30, 1)), BCELoss, SGD)",
+    "classifier": "softmax classifier on three Gaussian blobs (Linear(4, 3), CrossEntropyLoss, SGD)",
 }
+_DEFAULT_LR = {"classifier": 0.1}  # the seeds' tutorials use 0.01
 
 
 @dataclass
@@ -70,10 +73,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description=__doc__.split("\n\n", 1)[1].replace("``", "") if __doc__ else None,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("example", choices=EXAMPLES, help="which seed pipeline")
+    p.add_argument("example", choices=EXAMPLES, help="which pipeline: a seed, or the softmax classifier")
     p.add_argument("--step", type=int, default=0, metavar="K", help="explain step K (0 = the first; default 0)")
     p.add_argument("--seed", type=int, default=0, help="seed of both generators before building the models")
-    p.add_argument("--lr", type=float, default=0.01, help="SGD learning rate (default 0.01, as the tutorials)")
+    p.add_argument("--lr", type=float, default=None,
+                   help="SGD learning rate (default: the example's, 0.01 as the tutorials, 0.1 for classifier)")
     p.add_argument("--dtype", choices=("float32", "float64"), default="float32",
                    help="dtype of data and parameters (default float32, as the tutorials)")
     p.add_argument("--graph", metavar="PATH", default=None,
@@ -87,16 +91,22 @@ def run(args: argparse.Namespace) -> int:
     if args.step < 0:
         print("minigrad explain: --step must be >= 0", file=sys.stderr)
         return 2
+    lr = default_lr(args.example) if args.lr is None else args.lr
     try:
-        result = explain(args.example, step=args.step, seed=args.seed, lr=args.lr, dtype=args.dtype,
+        result = explain(args.example, step=args.step, seed=args.seed, lr=lr, dtype=args.dtype,
                          graph_path=args.graph)
     except ImportError as e:
         print(f"minigrad explain: {e}", file=sys.stderr)
         return 1
     print(result.text)
     if args.compiled:
-        print(compiled_section(args.example, step=args.step, seed=args.seed, lr=args.lr, dtype=args.dtype))
+        print(compiled_section(args.example, step=args.step, seed=args.seed, lr=lr, dtype=args.dtype))
     return 0
+
+
+def default_lr(example: str) -> float:
+    """The learning rate ``example`` trains with when ``--lr`` is not given."""
+    return _DEFAULT_LR.get(example, 0.01)
 
 
 # ---------------------------------------------------------------------------------------------- helpers
@@ -137,9 +147,12 @@ def _train(p: Any) -> None:
     p.optimizer.zero_grad()
 
 
-def explain(example: str, step: int = 0, seed: int = 0, lr: float = 0.01, dtype: str = "float32",
+def explain(example: str, step: int = 0, seed: int = 0, lr: float | None = None, dtype: str = "float32",
             graph_path: str | None = None) -> Explanation:
-    """Run ``example`` on both engines to step ``step`` and explain that step (see the module docstring)."""
+    """Run ``example`` on both engines to step ``step`` and explain that step (see the module docstring);
+    ``lr`` None is the example's own learning rate (:func:`default_lr`)."""
+    if lr is None:
+        lr = default_lr(example)
     from minigrad import viz
     from minigrad.examples import make_pipelines
     from minigrad.testing.tolerances import assert_close
@@ -241,14 +254,17 @@ def explain(example: str, step: int = 0, seed: int = 0, lr: float = 0.01, dtype:
                                          tensor_grads["torch"].get(name)))
     _section(lines, "4. The same gradients from torch (grad_fn.register_hook on every torch node; "
                     "register_hook on y_pred and the parameters)")
-    lines.append(f"  {'node / tensor':<28} {'gradient':<28} {'engine':<9} {'shape':<8} {'values':<48} max |Δ|")
+    # columns at least 28 wide, wider for long names (the classifier's "sends [0] → LogSoftmaxBackward0")
+    wn = max([28, *(len(short_name(p.node)) for p in result.pairs)])
+    ww = max([28, *(len(p.what) for p in result.pairs)])
+    lines.append(f"  {'node / tensor':<{wn}} {'gradient':<{ww}} {'engine':<9} {'shape':<8} {'values':<48} max |Δ|")
     previous = None
     for p in result.pairs:
         label = short_name(p.node) if p.node != previous else ""
         previous = p.node
         shape = "" if p.minigrad is None else shape_str(np.shape(p.minigrad))
-        lines.append(f"  {label:<28} {p.what:<28} {'minigrad':<9} {shape:<8} {format_array(p.minigrad)}")
-        lines.append(f"  {'':<28} {'':<28} {'torch':<9} {'':<8} {format_array(p.torch):<48} {_d(p.abs_diff)}")
+        lines.append(f"  {label:<{wn}} {p.what:<{ww}} {'minigrad':<9} {shape:<8} {format_array(p.minigrad)}")
+        lines.append(f"  {'':<{wn}} {'':<{ww}} {'torch':<9} {'':<8} {format_array(p.torch):<48} {_d(p.abs_diff)}")
     dt = np.dtype(dtype)
     # float32 op count of a gradient at step K: a reduction over the n samples (ceil(log2 n) + 1 ops) plus a few
     # elementwise ops per step, and the parameters carry the rounding of every earlier step

@@ -4,6 +4,11 @@
 - ``example2``: linear regression on ``make_regression`` data (MSE, SGD), then the fitted line and a plot.
 - ``example3``: logistic regression on the breast-cancer data (sigmoid ∘ Linear, BCE, SGD), then test accuracy.
 
+Beyond the seeds, ``STUDY_EXAMPLES`` are pipelines written the same way (a twin in ``torch_ref``) for the study
+tools (``minigrad explain``), not part of ``minigrad compare all``:
+
+- ``classifier``: a softmax classifier, Linear(4, 3) on three Gaussian blobs (CrossEntropyLoss, SGD lr 0.1).
+
 ``data`` prepares the data for both engines. :func:`make_pipelines` builds a minigrad pipeline and its torch
 twin from the same seed, ready for :func:`minigrad.testing.mirror.run_mirror`. Nothing here imports torch,
 scikit-learn or matplotlib until it is needed.
@@ -15,9 +20,10 @@ import importlib
 from types import ModuleType
 from typing import Any
 
-__all__ = ["EXAMPLES", "OPTIMIZERS", "TORCH_MISSING", "load", "make_pipelines", "use_optimizer"]
+__all__ = ["EXAMPLES", "STUDY_EXAMPLES", "OPTIMIZERS", "TORCH_MISSING", "load", "make_pipelines", "use_optimizer"]
 
-EXAMPLES = ("example1", "example2", "example3")
+EXAMPLES = ("example1", "example2", "example3")  # the seeds (`minigrad compare all`)
+STUDY_EXAMPLES = ("classifier",)
 # ``--optimizer`` choices: torch.optim's class for each (default hyper-parameters but the learning rate)
 OPTIMIZERS = {"sgd": "SGD", "adam": "Adam", "rmsprop": "RMSprop", "adagrad": "Adagrad"}
 
@@ -30,8 +36,8 @@ TORCH_MISSING = (
 
 def load(name: str) -> tuple[ModuleType, ModuleType]:
     """(minigrad module, torch module) of example ``name``; ImportError with install hints if torch is missing."""
-    if name not in EXAMPLES:
-        raise ValueError(f"unknown example {name!r}: choose from {', '.join(EXAMPLES)}")
+    if name not in EXAMPLES + STUDY_EXAMPLES:
+        raise ValueError(f"unknown example {name!r}: choose from {', '.join(EXAMPLES + STUDY_EXAMPLES)}")
     mine = importlib.import_module(f"minigrad.examples.{name}")
     try:
         import torch  # noqa: F401
@@ -74,4 +80,6 @@ def _default_data(name: str) -> tuple:
         return data.toy_data()
     if name == "example2":
         return data.regression_data()
+    if name == "classifier":
+        return data.blobs_data()
     return data.breast_cancer_data()

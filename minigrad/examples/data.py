@@ -13,7 +13,9 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["toy_data", "regression_data", "breast_cancer_data", "classification_data", "split_and_scale"]
+__all__ = [
+    "toy_data", "regression_data", "breast_cancer_data", "classification_data", "split_and_scale", "blobs_data",
+]
 
 _INSTALL_HINT = "scikit-learn is needed for the example data: pip install -r requirements-dev.txt (or 'minigrad[ref]')"
 
@@ -83,3 +85,22 @@ def classification_data(n_samples: int = 200, n_features: int = 10, n_informativ
                                            n_informative=min(n_informative, n_features), n_redundant=0,
                                            n_repeated=0, n_clusters_per_class=1, random_state=random_state)
     return split_and_scale(X, y, test_size=test_size, random_state=random_state)
+
+
+def blobs_data(n_per_class: int = 40, n_features: int = 4, n_classes: int = 3, spread: float = 1.0,
+               test_fraction: float = 0.25, random_state: int = 0,
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The classifier's data: ``n_classes`` Gaussian blobs in ``n_features`` dimensions, drawn with NumPy.
+
+    Class k's centre is drawn uniformly from [-3, 3]^n_features; its points are the centre plus N(0, spread²)
+    noise. The points are shuffled, then split: X_train, X_test (float64, (n, n_features)) and y_train, y_test
+    (int64 class indices, (n,)), the last ``test_fraction`` of the points held out.
+    """
+    rng = np.random.default_rng(random_state)
+    centres = rng.uniform(-3.0, 3.0, size=(n_classes, n_features))
+    y = np.repeat(np.arange(n_classes, dtype=np.int64), n_per_class)
+    X = centres[y] + spread * rng.standard_normal((y.shape[0], n_features))
+    order = rng.permutation(y.shape[0])
+    X, y = X[order], y[order]
+    n_test = round(test_fraction * y.shape[0])
+    return X[n_test:], X[:n_test], y[n_test:], y[:n_test]

@@ -6,7 +6,8 @@
 
 cross_entropy with label smoothing or class probabilities is not one node in torch: its C++ composes it
 from log_softmax, nll_loss, ``tensor * number`` (``MulBackward1``), ``tensor / number`` (``DivBackward1``)
-and ``masked_fill_`` (``MaskedFillBackward0``). The last three are here so that the graph is torch's.
+and ``masked_fill_`` (``MaskedFillBackward0``). The first two are here so that the graph is torch's; the
+masked fill is ``minigrad.ops.selection.MaskedFill``, the node ``masked_fill`` itself records.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import numpy as np
 
 from minigrad.autograd.function import Function
 
-__all__ = ["NllLoss", "NllLoss2d", "MulScalar", "DivScalar", "MaskedFill", "DivByCount"]
+__all__ = ["NllLoss", "NllLoss2d", "MulScalar", "DivScalar", "DivByCount"]
 
 
 def _picked(x: np.ndarray, t: np.ndarray, weight: np.ndarray | None, ignore_index: int
@@ -125,24 +126,6 @@ class DivScalar(Function):
     def backward(ctx, grad):  # type: ignore[no-untyped-def]
         with np.errstate(invalid="ignore", divide="ignore"):
             return grad / grad.dtype.type(ctx.c)
-
-
-class MaskedFill(Function):
-    """y = v where mask else x (mask broadcast to x).   dL/dx = dL/dy where not mask, else 0."""
-
-    node_name = "MaskedFillBackward0"
-    formula = "dL/dx = dL/dy · [not mask]"
-    array_api = True
-    edge_args = 1
-
-    @staticmethod
-    def forward(ctx, x, mask, value):  # type: ignore[no-untyped-def]
-        ctx.mask = mask
-        return np.where(mask, x.dtype.type(value), x)
-
-    @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
-        return np.where(ctx.mask, grad.dtype.type(0), grad)
 
 
 class DivByCount(Function):

@@ -15,7 +15,7 @@ import numpy as np
 
 from minigrad._dtype import from_numpy_dtype
 from minigrad._tensor_base import TensorBase, wrap
-from minigrad.ops import arithmetic, nll, reduction
+from minigrad.ops import arithmetic, nll, reduction, selection
 from minigrad.ops import shape as shape_ops
 from minigrad.ops import softmax as sm
 from minigrad.ops.loss import REDUCTIONS
@@ -232,7 +232,7 @@ def _cross_entropy_smoothed(input: Any, target: Any, weight: Any, reduction_: st
         smooth = arithmetic.Neg.apply(_sum_dim(weighted, class_dim))
     else:
         smooth = arithmetic.Neg.apply(_sum_dim(logp, class_dim))
-    smooth = nll.MaskedFill.apply(smooth, ignore_mask, 0.0)
+    smooth = selection.MaskedFill.apply(smooth, ignore_mask, 0.0)
     if reduction_ == "mean":
         keep = ~ignore_mask
         if weight is not None:
