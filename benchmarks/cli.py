@@ -63,9 +63,6 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
              "shorter budgets)")
     add("--layers", action="store_true", help="instead: forward+backward of each nn layer at tutorial sizes against "
         "torch (benchmarks/layers.py)")
-    add("--profile", metavar="WORKLOAD", default=None,
-        help="instead of benchmarking, cProfile minigrad's step on WORKLOAD (ex1, ex2, ex3 or LOSS-NxD-DTYPE such "
-             "as mse-100000x100-float32) and print the hot spots")
 
 
 def _config(args: argparse.Namespace) -> Any:
@@ -107,21 +104,17 @@ def _importable(module: str) -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the benchmark as ``args`` say (or only the profiler, or only the lower bound); print the table; write
+    """Run the benchmark as ``args`` say (or only the lower bound); print the table; write
     JSON, PNGs, README. Exit status 2, saying what to install, when a required package is missing."""
     if args.layers:
         from benchmarks.layers import run_layers
 
         return run_layers(quick=args.quick)
-    missing = missing_requirements(seeds=not args.no_seeds or bool(args.lower_bound or args.profile))
+    missing = missing_requirements(seeds=not args.no_seeds or args.lower_bound)
     if missing:
         print(f"minigrad bench needs {' and '.join(missing)}, which {'is' if len(missing) == 1 else 'are'} not "
               f"installed.\nInstall the reference stack: {INSTALL}", file=sys.stderr)
         return 2
-    if args.profile:
-        from benchmarks.profiling import profile_workload
-
-        return profile_workload(args.profile)
     cfg = _config(args)
     if "torch" not in cfg.subjects:
         from benchmarks.config import TORCH_SKIPPED
