@@ -8,7 +8,12 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Any
+
+from benchmarks.config import TORCH_SKIPPED, Config, available_subjects, quick_config
+from benchmarks.lower_bound import run_lower_bound
+from benchmarks.plots import make_plots
+from benchmarks.report import evaluate_targets, render, update_readme
+from benchmarks.runner import run_benchmark
 
 PACKAGE = Path(__file__).resolve().parent
 CHECKOUT = (PACKAGE.parent / "pyproject.toml").exists()  # else installed by pip: write into the working directory
@@ -65,9 +70,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "torch (benchmarks/layers.py)")
 
 
-def _config(args: argparse.Namespace) -> Any:
-    from benchmarks.config import Config, available_subjects, quick_config
-
+def _config(args: argparse.Namespace) -> Config:
     cfg = quick_config() if args.quick else Config()
     for name in ("dtypes", "losses", "modes", "epochs", "max_elements", "memory_min_elements", "memory_max_cells",
                  "deep_sizes", "torch_compile"):
@@ -117,30 +120,15 @@ def run(args: argparse.Namespace) -> int:
         return 2
     cfg = _config(args)
     if "torch" not in cfg.subjects:
-        from benchmarks.config import TORCH_SKIPPED
-
         print(TORCH_SKIPPED, flush=True)
     if args.lower_bound:
-        from benchmarks.lower_bound import run_lower_bound
-
         return run_lower_bound(cfg)
-    from benchmarks.report import evaluate_targets, render, update_readme
-    from benchmarks.runner import run_benchmark
-
     out = args.out if args.out is not None else (DEFAULT_QUICK_OUT if cfg.quick else DEFAULT_RESULTS)
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
-    plots: list[str] = []
-
-    def draw(res: dict[str, Any]) -> None:
-        if cfg.plots:
-            from benchmarks.plots import make_plots
-
-            plots.extend(make_plots(res, out))
-
-    results = run_benchmark(cfg, meanwhile=draw)
+    results = run_benchmark(cfg)
     results["targets"] = evaluate_targets(results)
-    results["plots"] = plots
+    plots = results["plots"] = make_plots(results, out) if cfg.plots else []
     results["meta"]["wall_time_s"] = time.perf_counter() - t0
     path = out / RESULTS_FILE
     path.write_text(json.dumps(results, separators=(",", ":"), default=lambda o: o.item() if hasattr(o, "item")

@@ -18,8 +18,7 @@ import numpy as np
 from benchmarks.config import LB_RATIOS, LB_SUBJECTS, Config
 from benchmarks.env import blas_environment, collect_metadata, load_average, thread_mode, thread_settings
 from benchmarks.report import meta_lines, render_lower_bound
-from benchmarks.runner import reset_all
-from benchmarks.subjects import Subject, agreement, build_subject
+from benchmarks.subjects import Subject, agreement, build_subject, reset_all
 from benchmarks.timing import step_block
 from benchmarks.workloads import LEARNING_RATE, SEEDS, Workload, initial_params, make_data
 

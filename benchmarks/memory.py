@@ -14,7 +14,6 @@ import subprocess
 import sys
 import tracemalloc
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -113,13 +112,6 @@ def measure(workload: dict[str, Any], subject: str, steps: int = 3, timeout: flo
     if proc.returncode != 0:
         return {"subject": subject, "error": proc.stderr.strip().splitlines()[-1] if proc.stderr else "failed"}
     return json.loads(proc.stdout.strip().splitlines()[-1])
-
-
-def measure_many(jobs: list[tuple[dict[str, Any], str]], workers: int = 2) -> list[dict[str, Any]]:
-    """``measure`` for each (workload, subject), ``workers`` processes at a time (memory does not depend on
-    what else runs; this phase runs after all timings)."""
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        return list(pool.map(lambda job: measure(*job), jobs))
 
 
 if __name__ == "__main__":

@@ -260,6 +260,11 @@ BUILDERS: dict[str, Callable[[Workload, np.ndarray, np.ndarray, float], Subject]
 }
 
 
+def reset_all(subjects: dict[str, Subject], weight: np.ndarray, bias: np.ndarray) -> dict[str, Callable[[], None]]:
+    """``prepare`` hooks for ``timing.interleave``: each subject back at the initial parameters before a sample."""
+    return {k: partial(s.set_params, weight, bias) for k, s in subjects.items()}
+
+
 # --------------------------------------------------------------------------------------------- checks
 def agreement(subjects: dict[str, Subject], weight: np.ndarray, bias: np.ndarray, steps: int = 3) -> dict[str, Any]:
     """Run ``steps`` steps of every subject from the same parameters and compare losses and parameters with
