@@ -12,6 +12,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
+import minigrad
+
 # Environment variables that change how BLAS / OpenMP libraries pick kernels and threads.
 BLAS_ENV_PREFIXES = ("OPENBLAS", "GOTO", "OMP", "MKL", "KMP", "GOMP", "BLIS", "NVPL", "VECLIB", "NUMEXPR", "ATEN")
 _WATCHED = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
@@ -87,10 +91,6 @@ def _git(*args: str) -> str | None:
 
 def collect_metadata() -> dict[str, Any]:
     """Everything a reader needs to judge a result: versions, CPU, BLAS, threads, load, git state."""
-    import numpy as np
-
-    import minigrad
-
     torch = sys.modules.get("torch")
     status = _git("status", "--porcelain", "--untracked-files=no")
     try:

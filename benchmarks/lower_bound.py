@@ -5,7 +5,7 @@ same graph and numbers in the tiny engine and minigrad (README.md, "Lower bound"
 from __future__ import annotations
 
 import gc
-import importlib.util
+import importlib
 import sys
 import time
 from collections.abc import Callable
@@ -26,20 +26,11 @@ TINY_ENGINE_FILE = Path(__file__).resolve().parent.parent / "docs" / "tiny_engin
 
 
 def load_tiny_engine() -> ModuleType:
-    """``docs/tiny_engine.py`` itself in a checkout (the file a student reads and may edit), else the installed
-    module ``tiny_engine``."""
-    if "tiny_engine" in sys.modules:
-        return sys.modules["tiny_engine"]
-    if not TINY_ENGINE_FILE.exists():
-        import tiny_engine  # type: ignore[import-not-found, unused-ignore]  # installed by `pip install .` only (py-modules)
-
-        return tiny_engine
-    spec = importlib.util.spec_from_file_location("tiny_engine", TINY_ENGINE_FILE)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["tiny_engine"] = module  # (kept for reuse)
-    spec.loader.exec_module(module)
-    return module
+    """``docs/tiny_engine.py`` in a checkout (the file a student reads and may edit), else the module
+    ``tiny_engine`` that ``pip install .`` installs."""
+    if TINY_ENGINE_FILE.exists() and str(TINY_ENGINE_FILE.parent) not in sys.path:
+        sys.path.insert(0, str(TINY_ENGINE_FILE.parent))
+    return importlib.import_module("tiny_engine")
 
 
 def tiny_subject(w: Workload, x: np.ndarray, y: np.ndarray, weight: np.ndarray, bias: np.ndarray,

@@ -18,6 +18,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from benchmarks.subjects import build_subject
+from benchmarks.workloads import Workload, initial_params, make_data
+
 
 def _rss() -> int:
     """Current resident set size in bytes."""
@@ -48,16 +51,11 @@ def _trim() -> None:
 def _child(spec: dict[str, Any]) -> dict[str, Any]:
     from threadpoolctl import threadpool_limits
 
-    from benchmarks.subjects import build_subject
-    from benchmarks.workloads import Workload, initial_params, make_data
-
     name, steps, w = spec["subject"], int(spec.get("steps", 3)), Workload(**spec["workload"])
     if name == "torch":
         import torch
 
         torch.set_num_threads(1)
-    else:
-        import minigrad  # noqa: F401  (its import is part of the baseline, not of the step)
     with threadpool_limits(limits=1):
         if w.kind == "seed":
             import sklearn.datasets  # noqa: F401

@@ -1,9 +1,5 @@
-"""The subjects, each doing one full training step on a workload: minigrad eager and compiled, torch eager and
-torch.compile, and the hand-written NumPy floor (closed-form gradients, no autograd).
-
-Every subject starts from the same parameters, trains on the same arrays (torch and minigrad wrap X and y
-without copying) and computes the same math in the same dtype; :func:`agreement` checks that they do.
-"""
+"""The subjects (README.md, "Subjects"): one full training step of minigrad eager and compiled, torch eager and
+torch.compile, and the hand-written NumPy floor; :func:`agreement` checks that they compute the same thing."""
 
 from __future__ import annotations
 
@@ -15,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+import minigrad
 from benchmarks.workloads import LEARNING_RATE, Workload
 
 BCE_EPS = 1e-12  # torch's floor on x(1 − x) in BCELoss's gradient
@@ -26,10 +23,8 @@ class UnavailableError(Exception):
 
 @dataclass
 class Subject:
-    """One library's training loop on one workload.
-
-    ``step()`` runs forward, loss, backward, optimizer step and zero_grad, and keeps nothing;
-    ``step_loss()`` does the same and returns the loss as a Python float (what a training loop prints)."""
+    """One library's training loop on one workload: ``step()`` runs forward, loss, backward, optimizer step and
+    zero_grad, and keeps nothing; ``step_loss()`` also returns the loss as a float (what a training loop prints)."""
 
     name: str
     step: Callable[[], Any]
@@ -122,16 +117,12 @@ def _compile_first(s: Subject, calls: int) -> Subject:
     return s
 
 
-def _minigrad(w: Workload, x: np.ndarray, y: np.ndarray, lr: float, compiled: bool = False) -> Subject:
-    import minigrad
-
-    if compiled:
-        return _compile_first(_engine_subject("compiled", minigrad, w, x, y, lr, minigrad.compile), 2)
-    return _engine_subject("minigrad", minigrad, w, x, y, lr)
+def _compiled(w: Workload, x: np.ndarray, y: np.ndarray, lr: float) -> Subject:
+    return _compile_first(_engine_subject("compiled", minigrad, w, x, y, lr, minigrad.compile), 2)
 
 
 def _torch(w: Workload, x: np.ndarray, y: np.ndarray, lr: float) -> Subject:
-    import torch
+    import torch  # (optional: only its subjects need it)
 
     return _engine_subject("torch", torch, w, x, y, lr)
 
@@ -254,9 +245,8 @@ def _numpy_floor(w: Workload, x: np.ndarray, y: np.ndarray, lr: float) -> Subjec
 
 # Every subject's builder (w, x, y, lr) -> Subject: add a new one here and its name to ``config.SUBJECTS``.
 BUILDERS: dict[str, Callable[[Workload, np.ndarray, np.ndarray, float], Subject]] = {
-    "minigrad": _minigrad, "compiled": partial(_minigrad, compiled=True), "torch": _torch,
-    "torch.compile": _torch_compile,
-    "numpy": _numpy_floor,
+    "minigrad": partial(_engine_subject, "minigrad", minigrad), "compiled": _compiled, "torch": _torch,
+    "torch.compile": _torch_compile, "numpy": _numpy_floor,
 }
 
 
