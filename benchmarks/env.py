@@ -22,15 +22,18 @@ _WATCHED = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS", "OM
 REPO = Path(__file__).resolve().parent.parent
 
 
+def proc_value(path: str, key: str) -> str | None:
+    """The value after ``key:`` in a /proc file such as /proc/meminfo (None if absent or unreadable)."""
+    try:
+        lines = Path(path).read_text().splitlines()
+    except OSError:
+        return None
+    return next((ln.split(":", 1)[1].strip() for ln in lines if ln.startswith(key)), None)
+
+
 def cpu_model() -> str:
     """The CPU's model name from /proc/cpuinfo (falls back to ``platform.processor()``)."""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
+    return proc_value("/proc/cpuinfo", "model name") or platform.processor() or "unknown"
 
 
 def load_average() -> list[float] | None:
@@ -66,12 +69,9 @@ def thread_mode(mode: str) -> Iterator[None]:
     if torch is loaded); ``"default"``: whatever the libraries chose at start-up."""
     from threadpoolctl import threadpool_limits
 
-    if mode == "default":
-        yield
-        return
-    torch = sys.modules.get("torch")
+    torch = sys.modules.get("torch") if mode == "1thread" else None
     before = torch.get_num_threads() if torch is not None else 1
-    with threadpool_limits(limits=1):
+    with threadpool_limits(limits=1 if mode == "1thread" else None):  # (None: leave the pools as they are)
         try:
             if torch is not None:
                 torch.set_num_threads(1)

@@ -18,6 +18,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from benchmarks.env import proc_value
 from benchmarks.subjects import build_subject
 from benchmarks.workloads import Workload, initial_params, make_data
 
@@ -35,8 +36,7 @@ def _hwm_after(steps: Callable[[], None]) -> int | None:
         steps()
         return None
     steps()
-    line = next(ln for ln in Path("/proc/self/status").read_text().splitlines() if ln.startswith("VmHWM:"))
-    return int(line.split()[1]) * 1024
+    return int(str(proc_value("/proc/self/status", "VmHWM")).split()[0]) * 1024
 
 
 def _trim() -> None:
