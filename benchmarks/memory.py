@@ -13,7 +13,6 @@ import resource
 import subprocess
 import sys
 import tracemalloc
-from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -23,20 +22,9 @@ from benchmarks.subjects import build_subject
 from benchmarks.workloads import Workload, initial_params, make_data
 
 
-def _rss() -> int:
-    """Current resident set size in bytes."""
-    return int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-
-
-def _hwm_after(steps: Callable[[], None]) -> int | None:
-    """Reset the kernel's peak-RSS counter to the current RSS (Linux ≥ 4.0), run ``steps()``, read the peak."""
-    try:
-        Path("/proc/self/clear_refs").write_text("5")
-    except OSError:
-        steps()
-        return None
-    steps()
-    return int(str(proc_value("/proc/self/status", "VmHWM")).split()[0]) * 1024
+def _status_bytes(key: str) -> int:
+    """``VmRSS`` (resident now) or ``VmHWM`` (peak since the last reset) of this process, in bytes."""
+    return int(str(proc_value("/proc/self/status", key)).split()[0]) * 1024
 
 
 def _trim() -> None:
@@ -67,20 +55,17 @@ def _child(spec: dict[str, Any]) -> dict[str, Any]:
             tiny_subject.step()
         del tiny_subject
         _trim()
-        baseline = _rss()
+        baseline = _status_bytes("VmRSS")
         x, y = make_data(w)
         subject = build_subject(name, w, x, y, *initial_params(w))
         for _ in range(2):
             subject.step()
         _trim()
-        before = _rss()
-
-        def run() -> None:
-            for _ in range(steps):
-                subject.step()
-
-        hwm = _hwm_after(run)
-        after, traced = _rss(), None
+        before = _status_bytes("VmRSS")
+        Path("/proc/self/clear_refs").write_text("5")  # the kernel's peak RSS back to the current RSS (Linux ≥ 4.0)
+        for _ in range(steps):
+            subject.step()
+        hwm, after, traced = _status_bytes("VmHWM"), _status_bytes("VmRSS"), None
         if name != "torch":
             tracemalloc.start()
             subject.step()
@@ -90,11 +75,10 @@ def _child(spec: dict[str, Any]) -> dict[str, Any]:
             traced = tracemalloc.get_traced_memory()[1] - current0
             tracemalloc.stop()
     return {"subject": name, "steps": steps, "data_bytes": int(x.nbytes + y.nbytes), "baseline_rss_bytes": baseline,
-            "state_rss_bytes": before - baseline, "step_peak_rss_bytes": None if hwm is None else hwm - before,
-            "total_peak_rss_bytes": None if hwm is None else hwm - baseline,
-            "rss_after_steps_minus_before_bytes": after - before, "step_peak_traced_bytes": traced,
-            "ru_maxrss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024, "hwm_reset": hwm is not None,
-            "dtype": w.dtype}
+            "state_rss_bytes": before - baseline, "step_peak_rss_bytes": hwm - before,
+            "total_peak_rss_bytes": hwm - baseline, "rss_after_steps_minus_before_bytes": after - before,
+            "step_peak_traced_bytes": traced, "dtype": w.dtype,
+            "ru_maxrss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}
 
 
 def measure(workload: dict[str, Any], subject: str, steps: int = 3, timeout: float = 900) -> dict[str, Any]:
