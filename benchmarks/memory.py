@@ -1,7 +1,5 @@
-"""Peak memory of a training step, one subject per fresh process (README.md, "Peak memory", says how).
-
-    python -m benchmarks.memory '{"workload": {...}, "subject": "minigrad"}'   # prints one JSON line
-"""
+"""Peak memory of a training step, one subject per fresh process (README.md, "Peak memory", says how):
+``python -m benchmarks.memory '{"workload": {...}, "subject": "minigrad"}'`` prints one JSON line."""
 
 from __future__ import annotations
 
