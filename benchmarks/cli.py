@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from benchmarks.config import TORCH_SKIPPED, Config, available_subjects, quick_config
+from benchmarks.config import NEEDS_TORCH, SUBJECTS, TORCH_SKIPPED, Config, quick_config
 from benchmarks.lower_bound import run_lower_bound
 from benchmarks.plots import make_plots
 from benchmarks.report import evaluate_targets, render, update_readme
@@ -84,7 +84,9 @@ def _config(args: argparse.Namespace) -> Config:
         setattr(cfg, name, getattr(cfg, name) * args.budget_scale)
     if any(m not in ("1thread", "default") for m in cfg.modes):
         raise SystemExit(f"unknown thread mode(s): {[m for m in cfg.modes if m not in ('1thread', 'default')]}")
-    cfg.subjects = [s for s in available_subjects() if s != "torch.compile" or cfg.torch_compile]
+    torch = _importable("torch")  # (not after a plain ``pip install .``: timed against the floor only)
+    cfg.subjects = [s for s in SUBJECTS
+                    if (torch or s not in NEEDS_TORCH) and (s != "torch.compile" or cfg.torch_compile)]
     if cfg.plots and not _importable("matplotlib"):
         print("matplotlib is not installed: no plots (pip install matplotlib)", file=sys.stderr)
         cfg.plots = False

@@ -17,7 +17,7 @@ import numpy as np
 
 from benchmarks.config import LB_RATIOS, LB_SUBJECTS, Config
 from benchmarks.env import blas_environment, collect_metadata, load_average, thread_mode, thread_settings
-from benchmarks.report import meta_lines, render_lower_bound
+from benchmarks.report import meta_lines, render_lower_bound, summary
 from benchmarks.subjects import Subject, agreement, build_subject, reset_all
 from benchmarks.timing import step_block
 from benchmarks.workloads import LEARNING_RATE, SEEDS, Workload, initial_params, make_data
@@ -120,10 +120,7 @@ def measure_lower_bound(cfg: Config, workloads: tuple[Workload, ...] = SEEDS,
             entry = _time_workload(w, cfg)
             out["cells"].append(entry)
             if log is not None:
-                st, r = entry["step"]["stats"], entry["step"]["ratios"]
-                log(f"lower bound {w.name:<5} " + " ".join(f"{k} {st[k]['median_s'] * 1e6:.1f}µs" for k in st)
-                    + "  " + " ".join(f"{k} {v['median']:.2f}" for k, v in r.items())
-                    + f"  ({time.perf_counter() - t1:.1f}s)"
+                log(f"lower bound {w.name:<5} {summary(entry['step'])}  ({time.perf_counter() - t1:.1f}s)"
                     + ("" if entry["check"]["ok"] else "  (TINY ENGINE DISAGREES: see check)"))
     out["load_average_end"] = load_average()
     out["wall_time_s"] = time.perf_counter() - t0

@@ -14,7 +14,7 @@ from benchmarks.deep import run_deep_chain
 from benchmarks.env import collect_metadata, load_average, thread_mode, thread_settings
 from benchmarks.lower_bound import measure_lower_bound
 from benchmarks.memory import measure
-from benchmarks.report import fmt_time
+from benchmarks.report import summary
 from benchmarks.subjects import Subject, UnavailableError, agreement, build_subject, reset_all
 from benchmarks.timing import add_stats, interleave, step_block, summarize
 from benchmarks.workloads import SEEDS, Workload, initial_params, make_data, skip_reason, sweep_workloads
@@ -92,12 +92,7 @@ def run_cell(w: Workload, cfg: Config, unavailable: dict[str, str] | None = None
 
 
 def _progress(cell: dict[str, Any], elapsed: float) -> str:
-    parts = []
-    for mode, entry in cell["modes"].items():
-        st, r = entry["step"]["stats"], entry["step"]["ratios"]
-        parts.append(f"[{mode}] " + " ".join(f"{k} {fmt_time(v['median_s'])}" for k, v in st.items()) + " "
-                     + " ".join(f"{k} {v['median']:.2f}" for k, v in r.items() if k.startswith(("minigrad/",
-                                                                                               "compiled/"))))
+    parts = [f"[{mode}] {summary(e['step'], ('minigrad/', 'compiled/'))}" for mode, e in cell["modes"].items()]
     ok = "" if cell["check"]["ok"] else "  (SUBJECTS DISAGREE: see check)"
     return f"{cell['workload']['name']:<24} {'  '.join(parts)}  ({elapsed:.1f}s){ok}"
 
