@@ -8,7 +8,12 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Any
+
+from benchmarks.config import NEEDS_TORCH, SUBJECTS, TORCH_SKIPPED, Config, quick_config
+from benchmarks.lower_bound import run_lower_bound
+from benchmarks.plots import make_plots
+from benchmarks.report import evaluate_targets, render, update_readme
+from benchmarks.runner import run_benchmark
 
 PACKAGE = Path(__file__).resolve().parent
 CHECKOUT = (PACKAGE.parent / "pyproject.toml").exists()  # else installed by pip: write into the working directory
@@ -63,14 +68,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
              "shorter budgets)")
     add("--layers", action="store_true", help="instead: forward+backward of each nn layer at tutorial sizes against "
         "torch (benchmarks/layers.py)")
-    add("--profile", metavar="WORKLOAD", default=None,
-        help="instead of benchmarking, cProfile minigrad's step on WORKLOAD (ex1, ex2, ex3 or LOSS-NxD-DTYPE such "
-             "as mse-100000x100-float32) and print the hot spots")
 
 
-def _config(args: argparse.Namespace) -> Any:
-    from benchmarks.config import Config, available_subjects, quick_config
-
+def _config(args: argparse.Namespace) -> Config:
     cfg = quick_config() if args.quick else Config()
     for name in ("dtypes", "losses", "modes", "epochs", "max_elements", "memory_min_elements", "memory_max_cells",
                  "deep_sizes", "torch_compile"):
@@ -84,7 +84,9 @@ def _config(args: argparse.Namespace) -> Any:
         setattr(cfg, name, getattr(cfg, name) * args.budget_scale)
     if any(m not in ("1thread", "default") for m in cfg.modes):
         raise SystemExit(f"unknown thread mode(s): {[m for m in cfg.modes if m not in ('1thread', 'default')]}")
-    cfg.subjects = [s for s in available_subjects() if s != "torch.compile" or cfg.torch_compile]
+    torch = _importable("torch")  # (not after a plain ``pip install .``: timed against the floor only)
+    cfg.subjects = [s for s in SUBJECTS
+                    if (torch or s not in NEEDS_TORCH) and (s != "torch.compile" or cfg.torch_compile)]
     if cfg.plots and not _importable("matplotlib"):
         print("matplotlib is not installed: no plots (pip install matplotlib)", file=sys.stderr)
         cfg.plots = False
@@ -107,47 +109,28 @@ def _importable(module: str) -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the benchmark as ``args`` say (or only the profiler, or only the lower bound); print the table; write
+    """Run the benchmark as ``args`` say (or only the lower bound); print the table; write
     JSON, PNGs, README. Exit status 2, saying what to install, when a required package is missing."""
     if args.layers:
         from benchmarks.layers import run_layers
 
         return run_layers(quick=args.quick)
-    missing = missing_requirements(seeds=not args.no_seeds or bool(args.lower_bound or args.profile))
+    missing = missing_requirements(seeds=not args.no_seeds or args.lower_bound)
     if missing:
         print(f"minigrad bench needs {' and '.join(missing)}, which {'is' if len(missing) == 1 else 'are'} not "
               f"installed.\nInstall the reference stack: {INSTALL}", file=sys.stderr)
         return 2
-    if args.profile:
-        from benchmarks.profiling import profile_workload
-
-        return profile_workload(args.profile)
     cfg = _config(args)
     if "torch" not in cfg.subjects:
-        from benchmarks.config import TORCH_SKIPPED
-
         print(TORCH_SKIPPED, flush=True)
     if args.lower_bound:
-        from benchmarks.lower_bound import run_lower_bound
-
         return run_lower_bound(cfg)
-    from benchmarks.report import evaluate_targets, render, update_readme
-    from benchmarks.runner import run_benchmark
-
     out = args.out if args.out is not None else (DEFAULT_QUICK_OUT if cfg.quick else DEFAULT_RESULTS)
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
-    plots: list[str] = []
-
-    def draw(res: dict[str, Any]) -> None:
-        if cfg.plots:
-            from benchmarks.plots import make_plots
-
-            plots.extend(make_plots(res, out))
-
-    results = run_benchmark(cfg, meanwhile=draw)
+    results = run_benchmark(cfg)
     results["targets"] = evaluate_targets(results)
-    results["plots"] = plots
+    plots = results["plots"] = make_plots(results, out) if cfg.plots else []
     results["meta"]["wall_time_s"] = time.perf_counter() - t0
     path = out / RESULTS_FILE
     path.write_text(json.dumps(results, separators=(",", ":"), default=lambda o: o.item() if hasattr(o, "item")

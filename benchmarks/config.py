@@ -26,15 +26,6 @@ TC_OFF = ("torch.compile not run (--quick or --no-torch-compile: it compiles for
           "add --torch-compile)")
 
 
-def available_subjects() -> tuple[str, ...]:
-    """``SUBJECTS`` without torch's when torch cannot be imported (a plain ``pip install .``)."""
-    try:
-        import torch  # noqa: F401
-    except ImportError:
-        return tuple(s for s in SUBJECTS if s not in NEEDS_TORCH)
-    return SUBJECTS
-
-
 def ratio_pairs(subjects: tuple[str, ...] | list[str]) -> list[tuple[str, str]]:
     """The pairs of ``RATIOS`` whose subjects are both in ``subjects``."""
     return [(a, b) for a, b in RATIOS if a in subjects and b in subjects]

@@ -12,21 +12,28 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
+import minigrad
+
 # Environment variables that change how BLAS / OpenMP libraries pick kernels and threads.
 BLAS_ENV_PREFIXES = ("OPENBLAS", "GOTO", "OMP", "MKL", "KMP", "GOMP", "BLIS", "NVPL", "VECLIB", "NUMEXPR", "ATEN")
 _WATCHED = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 REPO = Path(__file__).resolve().parent.parent
 
 
+def proc_value(path: str, key: str) -> str | None:
+    """The value after ``key:`` in a /proc file such as /proc/meminfo (None if absent or unreadable)."""
+    try:
+        lines = Path(path).read_text().splitlines()
+    except OSError:
+        return None
+    return next((ln.split(":", 1)[1].strip() for ln in lines if ln.startswith(key)), None)
+
+
 def cpu_model() -> str:
     """The CPU's model name from /proc/cpuinfo (falls back to ``platform.processor()``)."""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
+    return proc_value("/proc/cpuinfo", "model name") or platform.processor() or "unknown"
 
 
 def load_average() -> list[float] | None:
@@ -62,12 +69,9 @@ def thread_mode(mode: str) -> Iterator[None]:
     if torch is loaded); ``"default"``: whatever the libraries chose at start-up."""
     from threadpoolctl import threadpool_limits
 
-    if mode == "default":
-        yield
-        return
-    torch = sys.modules.get("torch")
+    torch = sys.modules.get("torch") if mode == "1thread" else None
     before = torch.get_num_threads() if torch is not None else 1
-    with threadpool_limits(limits=1):
+    with threadpool_limits(limits=1 if mode == "1thread" else None):  # (None: leave the pools as they are)
         try:
             if torch is not None:
                 torch.set_num_threads(1)
@@ -87,10 +91,6 @@ def _git(*args: str) -> str | None:
 
 def collect_metadata() -> dict[str, Any]:
     """Everything a reader needs to judge a result: versions, CPU, BLAS, threads, load, git state."""
-    import numpy as np
-
-    import minigrad
-
     torch = sys.modules.get("torch")
     status = _git("status", "--porcelain", "--untracked-files=no")
     try:

@@ -5,7 +5,7 @@ same graph and numbers in the tiny engine and minigrad (README.md, "Lower bound"
 from __future__ import annotations
 
 import gc
-import importlib.util
+import importlib
 import sys
 import time
 from collections.abc import Callable
@@ -17,9 +17,8 @@ import numpy as np
 
 from benchmarks.config import LB_RATIOS, LB_SUBJECTS, Config
 from benchmarks.env import blas_environment, collect_metadata, load_average, thread_mode, thread_settings
-from benchmarks.report import meta_lines, render_lower_bound
-from benchmarks.runner import reset_all
-from benchmarks.subjects import Subject, agreement, build_subject
+from benchmarks.report import meta_lines, render_lower_bound, summary
+from benchmarks.subjects import Subject, agreement, build_subject, reset_all
 from benchmarks.timing import step_block
 from benchmarks.workloads import LEARNING_RATE, SEEDS, Workload, initial_params, make_data
 
@@ -27,20 +26,11 @@ TINY_ENGINE_FILE = Path(__file__).resolve().parent.parent / "docs" / "tiny_engin
 
 
 def load_tiny_engine() -> ModuleType:
-    """``docs/tiny_engine.py`` itself in a checkout (the file a student reads and may edit), else the installed
-    module ``tiny_engine``."""
-    if "tiny_engine" in sys.modules:
-        return sys.modules["tiny_engine"]
-    if not TINY_ENGINE_FILE.exists():
-        import tiny_engine  # type: ignore[import-not-found, unused-ignore]  # installed by `pip install .` only (py-modules)
-
-        return tiny_engine
-    spec = importlib.util.spec_from_file_location("tiny_engine", TINY_ENGINE_FILE)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["tiny_engine"] = module  # (kept for reuse)
-    spec.loader.exec_module(module)
-    return module
+    """``docs/tiny_engine.py`` in a checkout (the file a student reads and may edit), else the module
+    ``tiny_engine`` that ``pip install .`` installs."""
+    if TINY_ENGINE_FILE.exists() and str(TINY_ENGINE_FILE.parent) not in sys.path:
+        sys.path.insert(0, str(TINY_ENGINE_FILE.parent))
+    return importlib.import_module("tiny_engine")
 
 
 def tiny_subject(w: Workload, x: np.ndarray, y: np.ndarray, weight: np.ndarray, bias: np.ndarray,
@@ -130,10 +120,7 @@ def measure_lower_bound(cfg: Config, workloads: tuple[Workload, ...] = SEEDS,
             entry = _time_workload(w, cfg)
             out["cells"].append(entry)
             if log is not None:
-                st, r = entry["step"]["stats"], entry["step"]["ratios"]
-                log(f"lower bound {w.name:<5} " + " ".join(f"{k} {st[k]['median_s'] * 1e6:.1f}µs" for k in st)
-                    + "  " + " ".join(f"{k} {v['median']:.2f}" for k, v in r.items())
-                    + f"  ({time.perf_counter() - t1:.1f}s)"
+                log(f"lower bound {w.name:<5} {summary(entry['step'])}  ({time.perf_counter() - t1:.1f}s)"
                     + ("" if entry["check"]["ok"] else "  (TINY ENGINE DISAGREES: see check)"))
     out["load_average_end"] = load_average()
     out["wall_time_s"] = time.perf_counter() - t0

@@ -1,7 +1,5 @@
-"""Peak memory of a training step, one subject per fresh process (README.md, "Peak memory", says how).
-
-    python -m benchmarks.memory '{"workload": {...}, "subject": "minigrad"}'   # prints one JSON line
-"""
+"""Peak memory of a training step, one subject per fresh process (README.md, "Peak memory", says how):
+``python -m benchmarks.memory '{"workload": {...}, "subject": "minigrad"}'`` prints one JSON line."""
 
 from __future__ import annotations
 
@@ -13,28 +11,18 @@ import resource
 import subprocess
 import sys
 import tracemalloc
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from benchmarks.env import proc_value
+from benchmarks.subjects import build_subject
+from benchmarks.workloads import Workload, initial_params, make_data
 
-def _rss() -> int:
-    """Current resident set size in bytes."""
-    return int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
-
-def _hwm_after(steps: Callable[[], None]) -> int | None:
-    """Reset the kernel's peak-RSS counter to the current RSS (Linux ≥ 4.0), run ``steps()``, read the peak."""
-    try:
-        Path("/proc/self/clear_refs").write_text("5")
-    except OSError:
-        steps()
-        return None
-    steps()
-    line = next(ln for ln in Path("/proc/self/status").read_text().splitlines() if ln.startswith("VmHWM:"))
-    return int(line.split()[1]) * 1024
+def _status_bytes(key: str) -> int:
+    """``VmRSS`` (resident now) or ``VmHWM`` (peak since the last reset) of this process, in bytes."""
+    return int(str(proc_value("/proc/self/status", key)).split()[0]) * 1024
 
 
 def _trim() -> None:
@@ -49,16 +37,11 @@ def _trim() -> None:
 def _child(spec: dict[str, Any]) -> dict[str, Any]:
     from threadpoolctl import threadpool_limits
 
-    from benchmarks.subjects import build_subject
-    from benchmarks.workloads import Workload, initial_params, make_data
-
     name, steps, w = spec["subject"], int(spec.get("steps", 3)), Workload(**spec["workload"])
     if name == "torch":
         import torch
 
         torch.set_num_threads(1)
-    else:
-        import minigrad  # noqa: F401  (its import is part of the baseline, not of the step)
     with threadpool_limits(limits=1):
         if w.kind == "seed":
             import sklearn.datasets  # noqa: F401
@@ -70,20 +53,17 @@ def _child(spec: dict[str, Any]) -> dict[str, Any]:
             tiny_subject.step()
         del tiny_subject
         _trim()
-        baseline = _rss()
+        baseline = _status_bytes("VmRSS")
         x, y = make_data(w)
         subject = build_subject(name, w, x, y, *initial_params(w))
         for _ in range(2):
             subject.step()
         _trim()
-        before = _rss()
-
-        def run() -> None:
-            for _ in range(steps):
-                subject.step()
-
-        hwm = _hwm_after(run)
-        after, traced = _rss(), None
+        before = _status_bytes("VmRSS")
+        Path("/proc/self/clear_refs").write_text("5")  # the kernel's peak RSS back to the current RSS (Linux ≥ 4.0)
+        for _ in range(steps):
+            subject.step()
+        hwm, after, traced = _status_bytes("VmHWM"), _status_bytes("VmRSS"), None
         if name != "torch":
             tracemalloc.start()
             subject.step()
@@ -93,11 +73,10 @@ def _child(spec: dict[str, Any]) -> dict[str, Any]:
             traced = tracemalloc.get_traced_memory()[1] - current0
             tracemalloc.stop()
     return {"subject": name, "steps": steps, "data_bytes": int(x.nbytes + y.nbytes), "baseline_rss_bytes": baseline,
-            "state_rss_bytes": before - baseline, "step_peak_rss_bytes": None if hwm is None else hwm - before,
-            "total_peak_rss_bytes": None if hwm is None else hwm - baseline,
-            "rss_after_steps_minus_before_bytes": after - before, "step_peak_traced_bytes": traced,
-            "ru_maxrss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024, "hwm_reset": hwm is not None,
-            "dtype": w.dtype}
+            "state_rss_bytes": before - baseline, "step_peak_rss_bytes": hwm - before,
+            "total_peak_rss_bytes": hwm - baseline, "rss_after_steps_minus_before_bytes": after - before,
+            "step_peak_traced_bytes": traced, "dtype": w.dtype,
+            "ru_maxrss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}
 
 
 def measure(workload: dict[str, Any], subject: str, steps: int = 3, timeout: float = 900) -> dict[str, Any]:
@@ -113,13 +92,6 @@ def measure(workload: dict[str, Any], subject: str, steps: int = 3, timeout: flo
     if proc.returncode != 0:
         return {"subject": subject, "error": proc.stderr.strip().splitlines()[-1] if proc.stderr else "failed"}
     return json.loads(proc.stdout.strip().splitlines()[-1])
-
-
-def measure_many(jobs: list[tuple[dict[str, Any], str]], workers: int = 2) -> list[dict[str, Any]]:
-    """``measure`` for each (workload, subject), ``workers`` processes at a time (memory does not depend on
-    what else runs; this phase runs after all timings)."""
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        return list(pool.map(lambda job: measure(*job), jobs))
 
 
 if __name__ == "__main__":

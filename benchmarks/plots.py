@@ -162,12 +162,9 @@ def make_plots(results: dict[str, Any], out_dir: Path) -> list[str]:
     def ratio(k: str) -> Callable[[dict[str, Any]], Any]:
         return lambda e: e["step"]["ratios"][k]["median"] if k in e["step"]["ratios"] else None
 
-    def ratio_label(k: str) -> str:
-        return " / ".join(SUBJECT_LABELS[s] for s in k.split("/"))
-
     times: list[Line] = [(SUBJECT_LABELS[s], COLORS.get(s), stat(s)) for s in subjects]
-    ratios: list[Line] = [(ratio_label(k), c, ratio(k)) for k, c in RATIOS.items()
-                          if all(s in subjects for s in k.split("/"))]
+    ratios: list[Line] = [(" / ".join(SUBJECT_LABELS[s] for s in k.split("/")), c, ratio(k))
+                          for k, c in RATIOS.items() if all(s in subjects for s in k.split("/"))]
     figs = {"seeds.png": _seeds_plot(plt, results, subjects)}
     for dtype in results["config"]["dtypes"]:
         figs[f"step_time_{dtype}.png"] = _sweep_plot(

@@ -36,6 +36,12 @@ def fmt_time(seconds: float | None) -> str:
     return f"{seconds * 1e3:.2f} ms" if seconds < 1 else f"{seconds:.2f} s"
 
 
+def summary(block: dict[str, Any], ratios: tuple[str, ...] = ("",)) -> str:
+    """A timed block's medians and its ratios starting with one of ``ratios``, on one line (the progress log)."""
+    return (" ".join(f"{k} {fmt_time(v['median_s'])}" for k, v in block["stats"].items()) + "  "
+            + " ".join(f"{k} {v['median']:.2f}" for k, v in block["ratios"].items() if k.startswith(ratios)))
+
+
 def time_cell(block: dict[str, Any] | None, subject: str) -> str:
     """The median, with "~" when its ~95% CI is wider than ±10%."""
     if block is None or subject not in block["stats"]:

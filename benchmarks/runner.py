@@ -6,13 +6,16 @@ from __future__ import annotations
 import gc
 import time
 from collections.abc import Callable
-from functools import partial
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from benchmarks.config import SCHEMA, Config, ratio_pairs
+from benchmarks.deep import run_deep_chain
 from benchmarks.env import collect_metadata, load_average, thread_mode, thread_settings
-from benchmarks.report import fmt_time
-from benchmarks.subjects import Subject, UnavailableError, agreement, build_subject
+from benchmarks.lower_bound import measure_lower_bound
+from benchmarks.memory import measure
+from benchmarks.report import summary
+from benchmarks.subjects import Subject, UnavailableError, agreement, build_subject, reset_all
 from benchmarks.timing import add_stats, interleave, step_block, summarize
 from benchmarks.workloads import SEEDS, Workload, initial_params, make_data, skip_reason, sweep_workloads
 
@@ -42,11 +45,6 @@ def _run_block(cfg: Config, subjects: dict[str, Subject], step: dict[str, Any], 
     block["cpu_stats"] = {k: summarize(v) for k, v in block["cpu_samples_ns"].items()}
     block["epochs"] = cfg.epochs
     return block
-
-
-def reset_all(subjects: dict[str, Subject], weight: Any, bias: Any) -> dict[str, Callable[[], None]]:
-    """``prepare`` hooks: each subject back at the initial parameters before a sample."""
-    return {k: partial(s.set_params, weight, bias) for k, s in subjects.items()}
 
 
 def build_all(names: list[str], w: Workload, x: Any, y: Any, weight: Any, bias: Any,
@@ -94,23 +92,14 @@ def run_cell(w: Workload, cfg: Config, unavailable: dict[str, str] | None = None
 
 
 def _progress(cell: dict[str, Any], elapsed: float) -> str:
-    parts = []
-    for mode, entry in cell["modes"].items():
-        st, r = entry["step"]["stats"], entry["step"]["ratios"]
-        parts.append(f"[{mode}] " + " ".join(f"{k} {fmt_time(v['median_s'])}" for k, v in st.items()) + " "
-                     + " ".join(f"{k} {v['median']:.2f}" for k, v in r.items() if k.startswith(("minigrad/",
-                                                                                               "compiled/"))))
+    parts = [f"[{mode}] {summary(e['step'], ('minigrad/', 'compiled/'))}" for mode, e in cell["modes"].items()]
     ok = "" if cell["check"]["ok"] else "  (SUBJECTS DISAGREE: see check)"
     return f"{cell['workload']['name']:<24} {'  '.join(parts)}  ({elapsed:.1f}s){ok}"
 
 
-def _memory(results: dict[str, Any], cfg: Config, log: Callable[[str], None],
-            meanwhile: Callable[[dict[str, Any]], Any] | None) -> None:
-    """Peak memory of the seeds (if ``memory_seeds``) and the largest sweep cells, one process per subject."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    from benchmarks.memory import measure_many
-
+def _memory(results: dict[str, Any], cfg: Config, log: Callable[[str], None]) -> None:
+    """Peak memory of the seeds (if ``memory_seeds``) and the largest sweep cells, one process per subject,
+    ``cfg.memory_workers`` at a time (memory does not depend on what else runs; no timing runs any more)."""
     size = lambda c: c["workload"]["n_samples"] * c["workload"]["n_features"]
     seeds = [c for c in results["cells"] if c["workload"]["kind"] == "seed" and cfg.memory_seeds]
     chosen = seeds + sorted((c for c in results["cells"] if c["workload"]["kind"] == "sweep"
@@ -120,22 +109,17 @@ def _memory(results: dict[str, Any], cfg: Config, log: Callable[[str], None],
     log(f"memory: {len(jobs)} measurements ({len(chosen)} workloads x {len(subjects)} subjects), "
         f"one process each, {cfg.memory_workers} at a time")
     t0 = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=1) as pool:  # memory does not mind company: draw meanwhile
-        pending = pool.submit(measure_many, jobs, cfg.memory_workers)
-        if meanwhile is not None:
-            meanwhile(results)
-        found = pending.result()
+    with ThreadPoolExecutor(max_workers=max(1, cfg.memory_workers)) as pool:
+        found = list(pool.map(lambda job: measure(*job), jobs))
     by_name = {c["workload"]["name"]: c.setdefault("memory", {}) for c in chosen}
     for (wj, s), m in zip(jobs, found):
         by_name[wj["name"]][s] = m
     log(f"memory: done in {time.perf_counter() - t0:.1f}s")
 
 
-def run_benchmark(cfg: Config, log: Callable[[str], None] = print,
-                  meanwhile: Callable[[dict[str, Any]], Any] | None = None) -> dict[str, Any]:
-    """Run everything ``cfg`` asks for and return the results (not yet written). Timings first (workloads,
-    the lower bound, the deep chain), then the memory processes, during which ``meanwhile(results)`` runs
-    (plots: they do not need the memory numbers, and nothing is being timed any more)."""
+def run_benchmark(cfg: Config, log: Callable[[str], None] = print) -> dict[str, Any]:
+    """Run everything ``cfg`` asks for and return the results (not yet written): the workloads, the lower bound
+    and the deep chain, then the memory processes."""
     if "torch" in cfg.subjects:
         import torch  # noqa: F401  (loaded before any thread mode: its pool goes to 1 thread with the others)
     t_start = time.perf_counter()
@@ -158,14 +142,10 @@ def run_benchmark(cfg: Config, log: Callable[[str], None] = print,
     for name, why in results["unavailable"].items():
         log(f"{name} skipped: {why}")
     if cfg.lower_bound and cfg.seeds:
-        from benchmarks.lower_bound import measure_lower_bound
-
         t0 = time.perf_counter()
         results["lower_bound"] = measure_lower_bound(cfg, log=log)
         log(f"lower bound: done in {time.perf_counter() - t0:.1f}s")
     if cfg.deep:
-        from benchmarks.deep import run_deep_chain
-
         t0 = time.perf_counter()
         with thread_mode("1thread"):
             results["deep_chain"] = run_deep_chain(cfg.deep_sizes, [s for s in ("minigrad", "torch")
@@ -173,8 +153,6 @@ def run_benchmark(cfg: Config, log: Callable[[str], None] = print,
         log(f"deep chain: done in {time.perf_counter() - t0:.1f}s")
     meta["load_average_end"] = load_average()  # the timings are over
     if cfg.memory:
-        _memory(results, cfg, log, meanwhile)
-    elif meanwhile is not None:
-        meanwhile(results)
+        _memory(results, cfg, log)
     meta["wall_time_s"] = time.perf_counter() - t_start
     return results

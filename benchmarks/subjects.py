@@ -1,12 +1,9 @@
-"""The subjects, each doing one full training step on a workload: minigrad eager and compiled, torch eager and
-torch.compile, and the hand-written NumPy floor (closed-form gradients, no autograd).
-
-Every subject starts from the same parameters, trains on the same arrays (torch and minigrad wrap X and y
-without copying) and computes the same math in the same dtype; :func:`agreement` checks that they do.
-"""
+"""The subjects (README.md, "Subjects"): one full training step of minigrad eager and compiled, torch eager and
+torch.compile, and the hand-written NumPy floor; :func:`agreement` checks that they compute the same thing."""
 
 from __future__ import annotations
 
+import importlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+import minigrad
 from benchmarks.workloads import LEARNING_RATE, Workload
 
 BCE_EPS = 1e-12  # torch's floor on x(1 − x) in BCELoss's gradient
@@ -26,10 +24,8 @@ class UnavailableError(Exception):
 
 @dataclass
 class Subject:
-    """One library's training loop on one workload.
-
-    ``step()`` runs forward, loss, backward, optimizer step and zero_grad, and keeps nothing;
-    ``step_loss()`` does the same and returns the loss as a Python float (what a training loop prints)."""
+    """One library's training loop on one workload: ``step()`` runs forward, loss, backward, optimizer step and
+    zero_grad, and keeps nothing; ``step_loss()`` also returns the loss as a float (what a training loop prints)."""
 
     name: str
     step: Callable[[], Any]
@@ -50,54 +46,25 @@ def build_subject(name: str, w: Workload, x: np.ndarray, y: np.ndarray, weight: 
 
 
 # --------------------------------------------------------------------------------------------- engines
-def train_step(model: Any, criterion: Any, optimizer: Any, X: Any, Y: Any) -> Any:  # noqa: N803 - the seeds' names
-    """The seeds' training step, as the function that ``minigrad.compile`` and ``torch.compile`` compile."""
-    y_pred = model(X)  # forward pass
-    loss = criterion(y_pred, Y)  # loss: prediction first, target second
-    loss.backward()  # backward pass
-    optimizer.step()  # update weights
-    optimizer.zero_grad()  # zero the gradients
-    return loss
+SEED_MODULES = {"wrapped": "example1", "linear": "example2", "logistic": "example3"}  # the seed of each model
 
 
 def _engine_subject(name: str, lib: Any, w: Workload, x: np.ndarray, y: np.ndarray, lr: float,
                     compile: Callable[[Any], Any] | None = None) -> Subject:
-    """minigrad and torch, eager or compiled, share one definition: the seeds' own code, with ``lib`` = minigrad
-    or torch, and ``train_step`` passed through ``compile`` if given (``.item()`` stays outside it)."""
+    """minigrad and torch, eager or compiled, run the seeds' own code: the model (``build_model``) and the step
+    (``train_step``) of ``minigrad.examples.exampleN`` or its twin ``torch_ref.exampleN``, the step passed
+    through ``compile`` if given (``.item()`` stays outside it)."""
+    package = "minigrad.examples" if lib is minigrad else "torch_ref"
+    seed = importlib.import_module(f"{package}.{SEED_MODULES[w.model]}")
     nn: Any = lib.nn
-    dtype = getattr(lib, w.dtype)
-
-    class LinearRegression(nn.Module):  # Example 1's model: nn.Linear wrapped in a Module
-        def __init__(self, input_dim: int, output_dim: int) -> None:
-            super().__init__()
-            self.lin = nn.Linear(input_dim, output_dim, dtype=dtype)
-
-        def forward(self, x: Any) -> Any:
-            return self.lin(x)
-
-    class LogisticRegression(nn.Module):  # Example 3's model: sigmoid(Linear(d, 1))
-        def __init__(self, n_input_features: int) -> None:
-            super().__init__()
-            self.linear = nn.Linear(n_input_features, 1, dtype=dtype)
-
-        def forward(self, x: Any) -> Any:
-            return lib.sigmoid(self.linear(x))
-
-    d = w.n_features
-    if w.model == "wrapped":
-        model = LinearRegression(d, 1)
-        linear = model.lin
-    elif w.model == "logistic":
-        model = LogisticRegression(d)
-        linear = model.linear
-    else:
-        model = linear = nn.Linear(d, 1, dtype=dtype)
+    model = seed.build_model(w.n_features, w.dtype)
+    linear = model.lin if w.model == "wrapped" else model.linear if w.model == "logistic" else model
     criterion = nn.MSELoss() if w.loss == "mse" else nn.BCELoss()
     optimizer = lib.optim.SGD(model.parameters(), lr=lr)
     objects = {"model": model, "criterion": criterion, "optimizer": optimizer, "X": lib.from_numpy(x),
                "Y": lib.from_numpy(y)}
     args = tuple(objects.values())
-    fn = objects["step_fn"] = train_step if compile is None else compile(train_step)
+    fn = objects["step_fn"] = seed.train_step if compile is None else compile(seed.train_step)
 
     def get_params() -> tuple[np.ndarray, np.ndarray]:
         return (np.array(linear.weight.detach().numpy(), copy=True), np.array(linear.bias.detach().numpy(), copy=True))
@@ -122,16 +89,12 @@ def _compile_first(s: Subject, calls: int) -> Subject:
     return s
 
 
-def _minigrad(w: Workload, x: np.ndarray, y: np.ndarray, lr: float, compiled: bool = False) -> Subject:
-    import minigrad
-
-    if compiled:
-        return _compile_first(_engine_subject("compiled", minigrad, w, x, y, lr, minigrad.compile), 2)
-    return _engine_subject("minigrad", minigrad, w, x, y, lr)
+def _compiled(w: Workload, x: np.ndarray, y: np.ndarray, lr: float) -> Subject:
+    return _compile_first(_engine_subject("compiled", minigrad, w, x, y, lr, minigrad.compile), 2)
 
 
 def _torch(w: Workload, x: np.ndarray, y: np.ndarray, lr: float) -> Subject:
-    import torch
+    import torch  # (optional: only its subjects need it)
 
     return _engine_subject("torch", torch, w, x, y, lr)
 
@@ -254,10 +217,14 @@ def _numpy_floor(w: Workload, x: np.ndarray, y: np.ndarray, lr: float) -> Subjec
 
 # Every subject's builder (w, x, y, lr) -> Subject: add a new one here and its name to ``config.SUBJECTS``.
 BUILDERS: dict[str, Callable[[Workload, np.ndarray, np.ndarray, float], Subject]] = {
-    "minigrad": _minigrad, "compiled": partial(_minigrad, compiled=True), "torch": _torch,
-    "torch.compile": _torch_compile,
-    "numpy": _numpy_floor,
+    "minigrad": partial(_engine_subject, "minigrad", minigrad), "compiled": _compiled, "torch": _torch,
+    "torch.compile": _torch_compile, "numpy": _numpy_floor,
 }
+
+
+def reset_all(subjects: dict[str, Subject], weight: np.ndarray, bias: np.ndarray) -> dict[str, Callable[[], None]]:
+    """``prepare`` hooks for ``timing.interleave``: each subject back at the initial parameters before a sample."""
+    return {k: partial(s.set_params, weight, bias) for k, s in subjects.items()}
 
 
 # --------------------------------------------------------------------------------------------- checks

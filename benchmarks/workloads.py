@@ -6,10 +6,11 @@ from __future__ import annotations
 import math
 import os
 from dataclasses import asdict, dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from benchmarks.env import proc_value
 
 LEARNING_RATE = 0.01  # every seed uses SGD(lr=0.01)
 
@@ -45,13 +46,8 @@ def sweep_workloads(n_samples: list[int], n_features: list[int], dtypes: list[st
 
 def available_memory() -> int:
     """MemAvailable from /proc/meminfo, in bytes (total physical memory if that is unreadable)."""
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemAvailable:"):
-                return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    kib = proc_value("/proc/meminfo", "MemAvailable")
+    return int(kib.split()[0]) * 1024 if kib else os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
 
 
 def skip_reason(w: Workload, max_elements: int) -> str | None:
