@@ -19,7 +19,7 @@ def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
         "bench", help="benchmark minigrad against torch and the NumPy floor (table, JSON, plots)",
         description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="examples: minigrad bench --quick;  minigrad bench;  minigrad bench --profile ex3",
+        epilog="examples: minigrad bench --quick;  minigrad bench;  minigrad bench --lower-bound;  minigrad bench --layers",
     )
     try:
         from benchmarks.cli import add_arguments
