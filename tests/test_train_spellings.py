@@ -6,12 +6,15 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
+import hypothesis.extra.numpy as hnp
+import hypothesis.strategies as st
 import numpy as np
 import pytest
 import torch
+from hypothesis import given
 
 import minigrad
-from minigrad.testing import assert_same_error, warnings_of
+from minigrad.testing import assert_same_error, capture_error, warnings_of
 
 
 def _same(m: Any, t: Any) -> None:
@@ -174,3 +177,69 @@ def test_matmul_keyword_forms_match_torch() -> None:
         warnings.simplefilter("error")
         got = minigrad.matmul(input=minigrad.tensor(a), other=minigrad.tensor(b)).tolist()
     assert got == torch.matmul(input=torch.tensor(a), other=torch.tensor(b)).tolist()
+
+
+# ---------------------------------------------------------------------- the size as a keyword (size=...)
+_shapes = hnp.array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=4)
+
+
+@given(shape=_shapes, spelling=st.sampled_from([tuple, list, "Size"]), seed=st.integers(0, 2**32 - 1),
+       dtype=st.sampled_from(["float32", "float64"]))
+def test_size_keyword_in_every_factory_matches_torch(shape: tuple[int, ...], spelling: Any, seed: int,
+                                                      dtype: str) -> None:
+    def size(lib: Any) -> Any:
+        return lib.Size(shape) if spelling == "Size" else spelling(shape)
+
+    calls = [
+        lambda L: L.empty(size=size(L), dtype=getattr(L, dtype)).shape,
+        lambda L: L.zeros(size=size(L), dtype=getattr(L, dtype)),
+        lambda L: L.ones(size=size(L)),
+        lambda L: L.full(size=size(L), fill_value=2.5, dtype=getattr(L, dtype)),
+        lambda L: L.full(size=size(L), fill_value=3),
+        lambda L: L.full(size(L), fill_value=True),
+        lambda L: L.rand(size=size(L), dtype=getattr(L, dtype)),
+        lambda L: L.randn(size=size(L), dtype=getattr(L, dtype)),
+        lambda L: L.randint(-3, 9, size=size(L)),
+        lambda L: L.randint(7, size=size(L)),
+        lambda L: L.randint(high=7, size=size(L), dtype=L.int32),
+        lambda L: L.randint(low=2, high=7, size=size(L)),
+        lambda L: L.normal(1.0, 2.0, size=size(L)),
+        lambda L: L.ones(2, dtype=getattr(L, dtype)).new_zeros(size=size(L)),
+        lambda L: L.ones(2, dtype=getattr(L, dtype)).new_ones(size=size(L)),
+        lambda L: L.ones(2, dtype=getattr(L, dtype)).new_empty(size=size(L)).shape,
+        lambda L: L.ones(2, dtype=getattr(L, dtype)).new_full(size=size(L), fill_value=-1),
+    ]
+    for call in calls:
+        torch.manual_seed(seed)
+        t = call(torch)
+        minigrad.manual_seed(seed)
+        m = call(minigrad)
+        if isinstance(t, torch.Size):
+            assert tuple(m) == tuple(t)
+            continue
+        _same(m, t)
+        np.testing.assert_array_equal(m.numpy(), t.numpy())  # the same stream: bit for bit
+
+
+@pytest.mark.parametrize("call", [
+    lambda L: L.empty(2, size=(2, 3)), lambda L: L.zeros((2,), size=(2, 3)), lambda L: L.ones(2, 3, size=(2, 3)),
+    lambda L: L.empty(size=2), lambda L: L.zeros(size=3), lambda L: L.ones(size=0),
+    lambda L: L.full((2,), size=(2, 3), fill_value=1), lambda L: L.full((2,), 1, size=(2, 3)),
+    lambda L: L.full(size=2, fill_value=1),
+    lambda L: L.ones(1).new_zeros(2, size=(2, 3)), lambda L: L.ones(1).new_zeros(size=2),
+    lambda L: L.zeros(size=(2, -3)), lambda L: L.empty(size=(2, -3)), lambda L: L.rand(size=(-1,)),
+    lambda L: L.randint(5, size=2),
+])
+def test_size_keyword_errors_match_torch(call: Any) -> None:
+    assert_same_error(lambda: call(minigrad), lambda: call(torch))
+
+
+@pytest.mark.parametrize("call", [  # torch's argument parser (tier 3, docs/fidelity.md): the exception type
+    lambda L: L.rand(2, size=(2, 3)), lambda L: L.randn((2,), size=(2, 3)), lambda L: L.empty(size=None),
+    lambda L: L.zeros(size=(2.0, 3)), lambda L: L.randint(0, 5, (2,), size=(2, 3)), lambda L: L.randint(size=(2,)),
+    lambda L: L.randint(0, 5), lambda L: L.randint(5, 2), lambda L: L.full(2, 1),
+    lambda L: L.full(size=(2, 3)),
+])
+def test_size_keyword_parser_errors_have_torch_type(call: Any) -> None:
+    t, m = capture_error(lambda: call(torch)), capture_error(lambda: call(minigrad))
+    assert type(m) is type(t), (m, t)

@@ -28,14 +28,20 @@ class FactoriesMethods:
 
     __slots__ = ()
 
-    def new_ones(self, *size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Any:
-        return creation.ones(_size(size), dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)  # type: ignore[attr-defined]
+    def new_ones(self, *shape: Any, size: Any = None, dtype: Any = None, device: Any = None,
+                  requires_grad: bool = False) -> Any:
+        return creation.ones(*creation.sized("new_ones", (_size(shape),) if shape else (), size),
+                              dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)  # type: ignore[attr-defined]
 
-    def new_zeros(self, *size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Any:
-        return creation.zeros(_size(size), dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)  # type: ignore[attr-defined]
+    def new_zeros(self, *shape: Any, size: Any = None, dtype: Any = None, device: Any = None,
+                  requires_grad: bool = False) -> Any:
+        return creation.zeros(*creation.sized("new_zeros", (_size(shape),) if shape else (), size),
+                              dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)  # type: ignore[attr-defined]
 
-    def new_empty(self, *size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Any:
-        return creation.empty(_size(size), dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)  # type: ignore[attr-defined]
+    def new_empty(self, *shape: Any, size: Any = None, dtype: Any = None, device: Any = None,
+                  requires_grad: bool = False) -> Any:
+        return creation.empty(*creation.sized("new_empty", (_size(shape),) if shape else (), size),
+                              dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)  # type: ignore[attr-defined]
 
     def new_full(self, size: Any, fill_value: Any, *, dtype: Any = None, device: Any = None,
                  requires_grad: bool = False) -> Any:
