@@ -3,7 +3,9 @@ module buffers in state_dict."""
 
 from __future__ import annotations
 
+import contextlib
 import warnings
+from collections.abc import Iterator
 from typing import Any
 
 import hypothesis.extra.numpy as hnp
@@ -15,6 +17,19 @@ from hypothesis import given
 
 import minigrad
 from minigrad.testing import assert_same_error, capture_error, warnings_of
+
+
+@contextlib.contextmanager
+def _default_dtype(name: str) -> Iterator[None]:
+    """torch's and minigrad's default dtype set to ``name`` for the block."""
+    saved = torch.get_default_dtype(), minigrad.get_default_dtype()
+    torch.set_default_dtype(getattr(torch, name))
+    minigrad.set_default_dtype(getattr(minigrad, name))
+    try:
+        yield
+    finally:
+        torch.set_default_dtype(saved[0])
+        minigrad.set_default_dtype(saved[1])
 
 
 def _same(m: Any, t: Any) -> None:
@@ -243,3 +258,54 @@ def test_size_keyword_errors_match_torch(call: Any) -> None:
 def test_size_keyword_parser_errors_have_torch_type(call: Any) -> None:
     t, m = capture_error(lambda: call(torch)), capture_error(lambda: call(minigrad))
     assert type(m) is type(t), (m, t)
+
+
+# ---------------------------------------------------------------------- torch.Tensor(...), the legacy constructor
+@given(shape=hnp.array_shapes(min_dims=1, max_dims=3, min_side=0, max_side=4),
+       default=st.sampled_from(["float32", "float64"]), spelling=st.sampled_from(["ints", "Size", "tuple-data"]))
+def test_tensor_constructor_sizes_match_torch(shape: tuple[int, ...], default: str, spelling: str) -> None:
+    def make(L: Any) -> Any:
+        if spelling == "ints":
+            return L.Tensor(*shape)
+        if spelling == "Size":
+            return L.Tensor(L.Size(shape))
+        return L.Tensor(tuple(shape))  # a tuple is data: its values
+
+    with _default_dtype(default):
+        t, m = make(torch), make(minigrad)
+    assert type(m) is minigrad.Tensor
+    _same(m, t)
+    if spelling == "tuple-data":
+        assert m.tolist() == t.tolist()
+
+
+@given(data=hnp.arrays(st.sampled_from([np.float64, np.float32, np.int64, np.bool_]),
+                       hnp.array_shapes(min_dims=1, max_dims=3, min_side=0, max_side=3),
+                       elements={"allow_nan": False, "allow_infinity": False, "allow_subnormal": False}),
+       as_list=st.booleans(), default=st.sampled_from(["float32", "float64"]))
+def test_tensor_constructor_data_matches_torch(data: np.ndarray, as_list: bool, default: str) -> None:
+    arg = data.tolist() if as_list else data
+    with _default_dtype(default):
+        t, m = torch.Tensor(arg), minigrad.Tensor(arg)
+    _same(m, t)
+    np.testing.assert_array_equal(m.numpy(), t.numpy())
+
+
+def test_tensor_constructor_edge_cases_match_torch() -> None:
+    for L in (torch, minigrad):
+        assert L.Tensor().shape == (0,) and L.Tensor().dtype == L.float32 and not L.Tensor().requires_grad
+    _same(minigrad.Tensor(2, device="cpu"), torch.Tensor(2, device="cpu"))
+    x, tx = minigrad.ones(2, dtype=minigrad.float64), torch.ones(2, dtype=torch.float64)
+    m, t = minigrad.Tensor(x), torch.Tensor(tx)  # a tensor: its data shared, its dtype kept
+    _same(m, t)
+    m.add_(1)
+    t.add_(1)
+    assert x.tolist() == tx.tolist() and x._version == tx._version
+    p = minigrad.nn.Parameter(minigrad.Tensor(2, 3))
+    assert p.requires_grad and tuple(p.shape) == (2, 3) and p.dtype == minigrad.float32
+    for call in [lambda L: L.Tensor(2.5), lambda L: L.Tensor(-1), lambda L: L.Tensor("a"),
+                 lambda L: L.Tensor(2, device="cuda"), lambda L: L.Tensor([1], device="meta"),
+                 lambda L: L.Tensor([[1], [2, 3]])]:
+        assert_same_error(lambda c=call: c(minigrad), lambda c=call: c(torch))
+    for call in [lambda L: L.Tensor(2, 3.0), lambda L: L.Tensor([1], requires_grad=True)]:  # tier 3: the type
+        assert type(capture_error(lambda c=call: c(minigrad))) is type(capture_error(lambda c=call: c(torch)))
