@@ -309,3 +309,47 @@ def test_tensor_constructor_edge_cases_match_torch() -> None:
         assert_same_error(lambda c=call: c(minigrad), lambda c=call: c(torch))
     for call in [lambda L: L.Tensor(2, 3.0), lambda L: L.Tensor([1], requires_grad=True)]:  # tier 3: the type
         assert type(capture_error(lambda c=call: c(minigrad))) is type(capture_error(lambda c=call: c(torch)))
+
+
+# ---------------------------------------------------------------------- RNG states are ByteTensors
+@given(seed=st.integers(0, 2**64 - 1), draws=st.lists(st.sampled_from(["rand", "randn", "randn64", "randint"]),
+                                                       max_size=4), n=st.integers(1, 700))
+def test_rng_state_is_a_byte_tensor_round_tripping_with_torch(seed: int, draws: list[str], n: int) -> None:
+    def draw(L: Any, what: str, g: Any = None) -> Any:
+        return {"rand": lambda: L.rand(n, generator=g), "randn": lambda: L.randn(n, generator=g),
+                "randn64": lambda: L.randn(n, dtype=L.float64, generator=g),
+                "randint": lambda: L.randint(0, 1000, (n,), generator=g)}[what]()
+
+    g, tg = minigrad.Generator().manual_seed(seed), torch.Generator().manual_seed(seed)
+    for what in draws:
+        draw(minigrad, what, g)
+        draw(torch, what, tg)
+    state, tstate = g.get_state(), tg.get_state()
+    assert isinstance(state, minigrad.Tensor) and isinstance(state, minigrad.ByteTensor)
+    _same(state, tstate)
+    np.testing.assert_array_equal(state.numpy(), tstate.numpy())  # torch's 5056 bytes, the same layout
+    after = [draw(torch, what, tg).numpy() for what in ["randn", "rand", "randn64"]]
+    for source in (state, minigrad.from_numpy(tstate.numpy().copy()), minigrad.tensor(tstate.numpy())):
+        g2 = minigrad.Generator().set_state(source)  # minigrad's state, and torch's bytes: the same stream
+        assert g2.initial_seed() == tg.initial_seed()
+        for what, ref in zip(["randn", "rand", "randn64"], after, strict=True):
+            np.testing.assert_array_equal(draw(minigrad, what, g2).numpy(), ref)
+    tg2 = torch.Generator().set_state(torch.from_numpy(state.numpy()))  # and back into torch
+    np.testing.assert_array_equal(draw(torch, "randn", tg2).numpy(), after[0])
+
+
+def test_default_rng_state_is_a_byte_tensor_as_torch() -> None:
+    minigrad.manual_seed(7)
+    torch.manual_seed(7)
+    minigrad.randn(3)
+    torch.randn(3)
+    state, tstate = minigrad.get_rng_state(), torch.get_rng_state()
+    _same(state, tstate)
+    np.testing.assert_array_equal(state.numpy(), tstate.numpy())
+    a = minigrad.rand(5)
+    assert minigrad.set_rng_state(state) is None
+    np.testing.assert_array_equal(minigrad.rand(5).numpy(), a.numpy())
+    np.testing.assert_array_equal(a.numpy(), torch.rand(5).numpy())
+    minigrad.set_rng_state(state.reshape(2, 2528))  # any shape of 5056 contiguous bytes, as torch
+    torch.set_rng_state(tstate.reshape(2, 2528))
+    np.testing.assert_array_equal(minigrad.rand(5).numpy(), torch.rand(5).numpy())
