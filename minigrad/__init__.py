@@ -41,7 +41,7 @@ from minigrad._tensor.factories import (
 from minigrad.autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from minigrad.autograd.inference_mode import inference_mode
 from minigrad.compiler import compile
-from minigrad.random import Generator
+from minigrad.random import Generator, get_rng_state, set_rng_state
 from minigrad.serialization import load, save
 from minigrad.surface.activation import log_softmax_dim_required as log_softmax
 from minigrad.surface.activation import softmax_dim_required as softmax
@@ -199,7 +199,8 @@ __all__ = [
     "t", "mm", "dot", "round", "where", "allclose", "equal", "is_tensor", "numel", "argmax", "argmin", "isnan",
     "maximum", "minimum", "add", "sub", "mul", "div", "pow", "neg", "reciprocal",
     "save", "load", "compile",
-    "Generator", "utils", "device", "set_default_device", "get_default_device", "inference_mode", "FloatTensor",
+    "Generator", "get_rng_state", "set_rng_state",
+    "utils", "device", "set_default_device", "get_default_device", "inference_mode", "FloatTensor",
     "DoubleTensor", "HalfTensor", "LongTensor", "IntTensor", "ShortTensor", "CharTensor", "ByteTensor", "BoolTensor",
     "softmax", "log_softmax",
     # ops14: elementwise math, reductions, selection/batched ops, random factories

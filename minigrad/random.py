@@ -55,6 +55,7 @@ import numpy as np
 from numpy.typing import DTypeLike
 
 from minigrad._cpu import CPU_CAPABILITY
+from minigrad._tensor_base import TensorBase, wrap
 
 __all__ = [
     "Generator",
@@ -385,8 +386,8 @@ class Generator:
         # before the first draw after seeding (0) or after loading a state.
         self._next_override = next_
 
-    def get_state(self) -> np.ndarray:
-        """The 5056-byte ``CPUGeneratorImplState`` torch's ``get_state()`` returns."""
+    def get_state(self) -> TensorBase:
+        """The 5056-byte ``CPUGeneratorImplState`` torch's ``get_state()`` returns, as a ByteTensor (uint8, 1-d)."""
         st = self._bitgen.state["state"]
         pos = int(st["pos"])
         nxt = pos if self._next_override is None else self._next_override
@@ -396,20 +397,28 @@ class Generator:
         cached, cached_f = self._next_double_normal, self._next_float_normal
         _NORMAL_FIELDS.pack_into(buf, _NORMAL_OFFSET, 0.0, 0.0 if cached is None else cached, 0.0, cached is not None)
         _FLOAT_FIELDS.pack_into(buf, _FLOAT_OFFSET, 0.0 if cached_f is None else cached_f, cached_f is not None)
-        return np.frombuffer(bytes(buf), np.uint8).copy()
+        return wrap(np.frombuffer(bytes(buf), np.uint8).copy())
 
-    def set_state(self, state: object) -> Generator:
-        """Load a state from :meth:`get_state` or from ``torch.Generator.get_state()``."""
-        arr = np.asarray(state)
+    def set_state(self, new_state: object) -> Generator:
+        """Load a state from :meth:`get_state` or from ``torch.Generator.get_state()`` (a uint8 tensor of 5056
+        bytes, any shape, contiguous), with torch's errors for anything else."""
+        if not isinstance(new_state, TensorBase):
+            kind = type(new_state)
+            name = kind.__qualname__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"
+            raise TypeError(f"expected a minigrad.ByteTensor, but got {name}")
+        arr = new_state._data
         if arr.dtype != np.uint8:
-            raise TypeError(f"RNG state must be a uint8 array, got {arr.dtype}")
+            raise TypeError("RNG state must be a minigrad.ByteTensor")
+        if not arr.flags.c_contiguous:
+            raise RuntimeError("RNG state must be contiguous")
         if arr.size != _STATE_BYTES:
-            raise ValueError(f"expected a state of {_STATE_BYTES} bytes, got {arr.size}")
-        raw = np.ascontiguousarray(arr).reshape(-1).tobytes()
+            raise RuntimeError(f"Expected a CPUGeneratorImplState of size {_STATE_BYTES} but found the input RNG "
+                               f"state size to be {arr.size}")
+        raw = arr.reshape(-1).tobytes()
         seed, left, seeded, nxt = _LEGACY_HEADER.unpack_from(raw, 0)
         nxt &= 0xFFFFFFFF
         if not seeded or not 0 < left <= _N or nxt > _N:
-            raise ValueError("invalid mt19937 state")
+            raise RuntimeError("Invalid mt19937 state")
         if left == 1:  # the next draw regenerates the whole key
             pos, override = _N, nxt
         elif left + nxt == _N + 1:
@@ -624,7 +633,7 @@ def seed() -> int:
     return default_generator.seed()
 
 
-def get_rng_state() -> np.ndarray:
+def get_rng_state() -> TensorBase:
     return default_generator.get_state()
 
 

@@ -8,7 +8,7 @@ import numbers
 from typing import Any
 
 from minigrad import _dtype
-from minigrad._device import check_device
+from minigrad._device import device_type
 from minigrad._tensor_base import Size, TensorBase
 from minigrad.surface import creation
 
@@ -28,14 +28,20 @@ class FactoriesMethods:
 
     __slots__ = ()
 
-    def new_ones(self, *size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Any:
-        return creation.ones(_size(size), dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)  # type: ignore[attr-defined]
+    def new_ones(self, *shape: Any, size: Any = None, dtype: Any = None, device: Any = None,
+                  requires_grad: bool = False) -> Any:
+        return creation.ones(*creation.sized("new_ones", (_size(shape),) if shape else (), size),
+                              dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)  # type: ignore[attr-defined]
 
-    def new_zeros(self, *size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Any:
-        return creation.zeros(_size(size), dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)  # type: ignore[attr-defined]
+    def new_zeros(self, *shape: Any, size: Any = None, dtype: Any = None, device: Any = None,
+                  requires_grad: bool = False) -> Any:
+        return creation.zeros(*creation.sized("new_zeros", (_size(shape),) if shape else (), size),
+                              dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)  # type: ignore[attr-defined]
 
-    def new_empty(self, *size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Any:
-        return creation.empty(_size(size), dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)  # type: ignore[attr-defined]
+    def new_empty(self, *shape: Any, size: Any = None, dtype: Any = None, device: Any = None,
+                  requires_grad: bool = False) -> Any:
+        return creation.empty(*creation.sized("new_empty", (_size(shape),) if shape else (), size),
+                              dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)  # type: ignore[attr-defined]
 
     def new_full(self, size: Any, fill_value: Any, *, dtype: Any = None, device: Any = None,
                  requires_grad: bool = False) -> Any:
@@ -50,7 +56,9 @@ def legacy_new(dtype: Any, args: tuple[Any, ...], device: Any = None) -> Any:
     """torch's legacy constructor ``torch.<Type>Tensor(...)``: no argument → an empty 1-d tensor; ints (or one
     size) → an uninitialised tensor of that shape; a sequence or array → its values converted; a tensor of the
     same dtype → the same data."""
-    check_device(device, "new")
+    kind = device_type(device, "new")
+    if kind != "cpu":
+        raise RuntimeError(f"legacy constructor expects device type: cpu but device type: {kind} was passed")
     if not args:
         return creation.empty(0, dtype=dtype)
     if len(args) == 1 and isinstance(args[0], TensorBase):
@@ -62,7 +70,7 @@ def legacy_new(dtype: Any, args: tuple[Any, ...], device: Any = None) -> Any:
         return creation.empty(*args, dtype=dtype)
     if len(args) == 1:
         data = args[0]
-        if isinstance(data, (numbers.Number, str)) or not hasattr(data, "__len__"):
+        if isinstance(data, numbers.Number) or not hasattr(data, "__len__"):  # (a str: tensor's TypeError)
             raise TypeError(f"new(): data must be a sequence (got {type(data).__name__})")
         return creation.tensor(data, dtype=dtype)
     raise TypeError("new() received an invalid combination of arguments")

@@ -12,15 +12,13 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
 from minigrad._dtype import get_default_dtype
 from minigrad._tensor.activation import ActivationMethods
 from minigrad._tensor.arithmetic import ArithmeticMethods
 from minigrad._tensor.autograd import AutogradMethods
 from minigrad._tensor.conversion import ConversionMethods
 from minigrad._tensor.display import DisplayMethods
-from minigrad._tensor.factories import FactoriesMethods
+from minigrad._tensor.factories import FactoriesMethods, legacy_new
 from minigrad._tensor.inplace import InplaceMethods
 from minigrad._tensor.math import MathMethods
 from minigrad._tensor.reduction import ReductionMethods
@@ -47,17 +45,18 @@ class Tensor(
 
     __slots__ = ()
 
-    def __init__(self, data: Any = (), requires_grad: bool = False) -> None:
-        """``minigrad.Tensor(data)`` builds a tensor of the default float dtype (torch.Tensor's legacy rule)."""
-        self._data = np.array(data._data if isinstance(data, TensorBase) else data, dtype=get_default_dtype().np)
+    def __init__(self, *args: Any, device: Any = None) -> None:
+        """torch.Tensor's legacy constructor, in the default float dtype: ``Tensor(2, 3)`` (uninitialised, shape
+        (2, 3)), ``Tensor(size)``, ``Tensor([1, 2])`` (the values), ``Tensor()`` (empty, 1-d). ``Tensor(t)`` of a
+        tensor shares its data, whatever its dtype (as torch)."""
+        src = args[0] if len(args) == 1 and isinstance(args[0], TensorBase) else \
+            legacy_new(get_default_dtype(), args, device)
+        self._data = src._data
         self.grad = None
         self.grad_fn = None
         self._requires_grad = False
-        self._vc = [0, 0]
+        self._vc = src._vc
         self._acc = None
         self._retains_grad = False
-        if requires_grad:
-            self.requires_grad_(True)
-
 
 register_tensor_class(Tensor)

@@ -247,16 +247,31 @@ def _alloc(fill: Any, size: tuple[Any, ...], dtype: Any, requires_grad: bool, de
     return _finish(arr, requires_grad)
 
 
-def zeros(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-    return _alloc(0, size, dtype, requires_grad, device, "zeros")
+def sized(fn: str, shape: tuple[Any, ...], size: Any) -> tuple[Any, ...]:
+    """The size given positionally (``zeros(2, 3)``, ``zeros((2, 3))``) or as the keyword ``size=`` (one sequence:
+    ``size=2`` is torch's TypeError), never both."""
+    if size is None:
+        return shape
+    if shape:
+        raise TypeError(f"{fn}() got multiple values for argument 'size'")
+    if isinstance(size, numbers.Integral):
+        raise TypeError(f"{fn}(): argument 'size' must be tuple of ints, not {type(size).__name__}")
+    return (size,)
 
 
-def ones(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-    return _alloc(1, size, dtype, requires_grad, device, "ones")
+def zeros(*shape: Any, size: Any = None, dtype: Any = None, device: Any = None,
+          requires_grad: bool = False) -> Tensor:
+    return _alloc(0, sized("zeros", shape, size), dtype, requires_grad, device, "zeros")
 
 
-def empty(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-    return _alloc(None, size, dtype, requires_grad, device, "empty")
+def ones(*shape: Any, size: Any = None, dtype: Any = None, device: Any = None,
+         requires_grad: bool = False) -> Tensor:
+    return _alloc(1, sized("ones", shape, size), dtype, requires_grad, device, "ones")
+
+
+def empty(*shape: Any, size: Any = None, dtype: Any = None, device: Any = None,
+          requires_grad: bool = False) -> Tensor:
+    return _alloc(None, sized("empty", shape, size), dtype, requires_grad, device, "empty")
 
 
 def _check_fill(fill_value: Any, fn: str) -> None:
@@ -266,6 +281,8 @@ def _check_fill(fill_value: Any, fn: str) -> None:
 
 def full(size: Any, fill_value: Any, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     _check_fill(fill_value, "full")
+    if isinstance(size, numbers.Integral):  # (a size is a sequence: full(2, 1) is torch's TypeError)
+        raise TypeError(f"full(): argument 'size' must be tuple of ints, not {type(size).__name__}")
     if dtype is None:
         dtype = _infer(fill_value).dtype
     return _alloc(fill_value, (size,), dtype, requires_grad, device, "full")
@@ -456,6 +473,7 @@ def eye(n: int, m: int | None = None, *, dtype: Any = None, device: Any = None,
 
 # ---------------------------------------------------------------------- random (torch's CPU generator)
 _gen = _generator
+_NO_LOW: Any = object()  # (randint's ``low`` when only ``high=`` and ``size=`` are given)
 
 
 @contextlib.contextmanager
@@ -476,10 +494,10 @@ def _check_float(dtype: Any, kernel: str) -> None:
         raise NotImplementedError("minigrad's generator draws float32 and float64 values only, not float16")
 
 
-def rand(*size: Any, generator: Any = None, dtype: Any = None,
+def rand(*dims: Any, size: Any = None, generator: Any = None, dtype: Any = None,
          device: Any = None, requires_grad: bool = False) -> Tensor:
     """Uniform on [0, 1), the same numbers as torch.rand for the same seed."""
-    shape = _factory_args("rand", dtype, device, requires_grad, size)
+    shape = _factory_args("rand", dtype, device, requires_grad, sized("rand", dims, size))
     assert shape is not None
     _check_size(shape)
     _check_float(dtype, "check_uniform_bounds")
@@ -487,10 +505,10 @@ def rand(*size: Any, generator: Any = None, dtype: Any = None,
         return _finish(_gen(generator).uniform(shape, _dtype_of(dtype)), requires_grad)
 
 
-def randn(*size: Any, generator: Any = None, dtype: Any = None,
+def randn(*dims: Any, size: Any = None, generator: Any = None, dtype: Any = None,
           device: Any = None, requires_grad: bool = False) -> Tensor:
     """Standard normal, the same numbers as torch.randn for the same seed."""
-    shape = _factory_args("randn", dtype, device, requires_grad, size)
+    shape = _factory_args("randn", dtype, device, requires_grad, sized("randn", dims, size))
     assert shape is not None
     _check_size(shape)
     _check_float(dtype, "normal_kernel_cpu")
@@ -498,15 +516,20 @@ def randn(*size: Any, generator: Any = None, dtype: Any = None,
         return _finish(_gen(generator).normal(shape, _dtype_of(dtype)), requires_grad)
 
 
-def randint(low: int, high: Any = None, size: Any = None, *, generator: Any = None, dtype: Any = None,
+def randint(low: Any = _NO_LOW, high: Any = None, size: Any = None, *, generator: Any = None, dtype: Any = None,
             device: Any = None, requires_grad: bool = False) -> Tensor:
-    """Integers in [low, high), the same numbers as torch.randint for the same seed."""
+    """Integers in [low, high), the same numbers as torch.randint for the same seed: ``randint(low, high, size)``,
+    ``randint(high, size)``, ``randint(high, size=...)``, ``randint(high=..., size=...)``."""
     if size is None:
         low, high, size = 0, low, high
     elif high is None:
+        low, high = 0, low
+    if low is _NO_LOW:
+        low = 0
+    if size is None or high is _NO_LOW:
         raise TypeError("randint() missing required argument 'size'")
-    if size is None:
-        raise TypeError("randint() missing required argument 'size'")
+    if isinstance(size, numbers.Integral):
+        raise TypeError(f"randint(): argument 'size' must be tuple of ints, not {type(size).__name__}")
     shape = _factory_args("randint", dtype, device, requires_grad, (size,))
     assert shape is not None
     _check_size(shape)
