@@ -368,7 +368,7 @@ class DotGraph(str):
 
     def to_graphviz(self) -> Any:
         """A ``graphviz.Source`` of this graph (the optional ``graphviz`` Python package)."""
-        import graphviz  # type: ignore[import-untyped]  # optional (only this method uses it); it ships no stubs
+        import graphviz  # optional (only this method uses it); it ships no stubs
 
         return graphviz.Source(str(self))
 

@@ -15,12 +15,7 @@ from minigrad import _tensor_base as _base  # (module: read at call time, see _t
 from minigrad import random as _random
 from minigrad._dtype import from_numpy_dtype, get_default_dtype, to_numpy_dtype
 from minigrad.ops import math as _m
-
-try:  # the layers refactor (core13a): torch's in-place write rules are surface/inplace.py's
-    from minigrad.surface.inplace import _overwrite as _write  # type: ignore[import-not-found, unused-ignore]
-except ImportError:  # before it, they are a Tensor method  (this fallback goes when core13a lands)
-    def _write(t: Any, values: Any) -> Any:
-        return t._overwrite(values)
+from minigrad.surface.inplace import _overwrite as _write  # torch's in-place write rules
 
 __all__ = ["normal", "bernoulli", "multinomial", "exponential_", "random_", "bernoulli_", "generator_of"]
 
