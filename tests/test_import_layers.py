@@ -60,3 +60,16 @@ def test_ops_import_only_numpy_layer_1_and_autograd_function() -> None:
                 continue
             bad += [f"{path.name}:{node.lineno}: {n}" for n in names if not _allowed_in_ops(n)]
     assert bad == []
+
+
+def test_import_minigrad_loads_no_optional_dependency() -> None:
+    """``import minigrad`` needs NumPy only: the optional packages load when a feature asks for them
+    (minigrad/_optional.py). A fresh interpreter, so that nothing imported by the tests counts."""
+    import subprocess
+
+    heavy = ["torch", "matplotlib", "sklearn", "hypothesis", "safetensors", "graphviz", "nbclient", "scipy"]
+    code = ("import sys, minigrad, minigrad.nn, minigrad.optim, minigrad.utils.data, minigrad.autograd; "
+            f"print(sorted(m for m in {heavy!r} if m in sys.modules))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"

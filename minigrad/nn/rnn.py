@@ -19,6 +19,7 @@ state_dicts move between the engines and seeded models start from the same numbe
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Any
 
 import numpy as np
@@ -83,8 +84,6 @@ class RNNBase(Module):
         if proj_size:
             raise NotImplementedError("minigrad's LSTM has no proj_size")
         if dropout > 0 and num_layers == 1:
-            import warnings
-
             warnings.warn("dropout option adds dropout after all but last recurrent layer, so non-zero dropout "
                           f"expects num_layers greater than 1, but got dropout={dropout} and num_layers={num_layers}",
                           UserWarning, stacklevel=3)

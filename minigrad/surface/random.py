@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from minigrad import _sampling
+from minigrad import _random_bernoulli, _sampling
 from minigrad import _tensor_base as _base  # (module: read at call time, see _tensor/math.py)
 from minigrad import random as _random
 from minigrad._dtype import from_numpy_dtype, get_default_dtype, to_numpy_dtype
@@ -103,13 +103,8 @@ def bernoulli_(self: Any, p: Any = 0.5, *, generator: Any = None) -> Any:
         p = float(p)
         if not 0 <= p <= 1:
             raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p:g}")
-        import importlib
-
-        try:  # layers15's scalar-p kernel (dropout's; torch's MKL path on Intel CPUs): minigrad/_random_bernoulli.py
-            kernel = importlib.import_module("minigrad._random_bernoulli")
-        except ModuleNotFoundError:
-            raise NotImplementedError("bernoulli_ with a number p needs minigrad/_random_bernoulli.py") from None
-        return _write(self, kernel.bernoulli_scalar(gen, self._data.shape, float(p), self._data.dtype))
+        # the scalar-p kernel (dropout's; torch's MKL path on Intel CPUs)
+        return _write(self, _random_bernoulli.bernoulli_scalar(gen, self._data.shape, float(p), self._data.dtype))
     pa = p._data
     if pa.dtype.kind != "f":
         _float_kind(pa.dtype, "bernoulli_tensor_cpu_p_")
