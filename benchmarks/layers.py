@@ -4,13 +4,13 @@ per-round ratio minigrad/torch with its ~95% CI. The BLAS/thread settings are pr
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
 from benchmarks.env import blas_environment, thread_mode, thread_settings
-from benchmarks.timing import burst_sizes, interleave, paired_ratio, summarize, warm_up
+from benchmarks.timing import interleave, paired_ratio, summarize, warm_up
 
 __all__ = ["WORKLOADS", "run_layers"]
 
@@ -59,20 +59,30 @@ def _step(lib: Any, name: str) -> Callable[[], Any]:
     return step
 
 
-def run_layers(quick: bool = False) -> int:
-    """Time every workload; print one row each (medians and the paired ratio). Returns 0."""
+def _calls_per_sample(estimate_s: dict[str, float], sample_s: float = 0.02, max_calls: int = 64) -> dict[str, int]:
+    """Consecutive calls per sample (interleave's ``calls``) so that a sample lasts about ``sample_s`` (1 for slow
+    steps)."""
+    return {k: int(max(1, min(max_calls, round(sample_s / max(t, 1e-9))))) for k, t in estimate_s.items()}
+
+
+def run_layers(quick: bool = False, *, rounds: int | None = None, warm_s: float | None = None,
+               names: Sequence[str] | None = None) -> int:
+    """Time every workload (or only ``names``); print one row each (medians and the paired ratio). Returns 0.
+    ``rounds`` and ``warm_s`` override the budget (the smoke test runs a tiny one)."""
     import torch
 
     import minigrad
 
-    rounds, warm = (15, 0.2) if quick else (41, 0.5)
+    default_rounds, default_warm = (15, 0.2) if quick else (41, 0.5)
+    rounds = default_rounds if rounds is None else rounds
+    warm = default_warm if warm_s is None else warm_s
     rows: list[tuple[str, str, float, float, dict[str, Any]]] = []
     with thread_mode("1thread"):
         settings = thread_settings()
-        for name in WORKLOADS:
+        for name in WORKLOADS if names is None else names:
             fns = {"minigrad": _step(minigrad, name), "torch": _step(torch, name)}
             est = warm_up(fns, min_calls=3, min_seconds=warm)
-            res = interleave(fns, rounds, calls=burst_sizes(est, 0.02), rewarm={"minigrad", "torch"})
+            res = interleave(fns, rounds, calls=_calls_per_sample(est), rewarm={"minigrad", "torch"})
             mg, th = summarize(res["samples_ns"]["minigrad"]), summarize(res["samples_ns"]["torch"])
             ratio = paired_ratio(res["samples_ns"]["minigrad"], res["samples_ns"]["torch"])
             rows.append((name, WORKLOADS[name][0], mg["median_s"], th["median_s"], ratio))

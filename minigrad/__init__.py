@@ -4,6 +4,13 @@
 ``minigrad.nn``, ``minigrad.optim``, ``minigrad.autograd``, ``minigrad.no_grad``, ``minigrad.float32``...
 """
 
+import typing as _typing
+
+if _typing.TYPE_CHECKING:  # (named in the from_numpy cast below; kept out of the package's namespace)
+    from collections.abc import Callable
+
+    import numpy as np
+
 from minigrad import _dtype, autograd, linalg, nn, ops, optim, utils
 from minigrad._device_api import device, get_default_device, set_default_device
 from minigrad._dtype import (
@@ -54,7 +61,6 @@ from minigrad.surface.creation import (
     empty,
     empty_like,
     eye,
-    from_numpy,
     full,
     full_like,
     initial_seed,
@@ -72,6 +78,9 @@ from minigrad.surface.creation import (
     tensor,
     zeros,
     zeros_like,
+)
+from minigrad.surface.creation import (
+    from_numpy as _from_numpy,
 )
 from minigrad.surface.functional import (
     abs,
@@ -184,6 +193,11 @@ from minigrad.surface.stats import (
     var,
     var_mean,
 )
+
+# from_numpy is layer 4, typed with TensorBase (layer 4 may not import Tensor); what it returns at run time is a
+# Tensor, the class the core registers with autograd. This cast says so to type checkers of user code (the seed
+# examples declare torch.Tensor); it is the same function object.
+from_numpy = _typing.cast("Callable[[np.ndarray], Tensor]", _from_numpy)
 
 __version__ = "0.1.0"
 _ = _dtype

@@ -65,7 +65,7 @@ def assign(t: TensorBase, values: Any) -> None:
     bump_version(t._vc)
 
 
-class Size(tuple):  # type: ignore[type-arg]  # (a tuple of ints; generic parameters would change nothing here)
+class Size(tuple):
     """A tensor's shape: a tuple of ints that prints as ``minigrad.Size([4, 1])``."""
 
     def __repr__(self) -> str:

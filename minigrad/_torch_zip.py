@@ -42,6 +42,9 @@ from typing import Any
 
 import numpy as np
 
+from minigrad._tensor import Size, Tensor
+from minigrad.nn.parameter import Parameter
+
 __all__ = ["encode", "load", "is_torch_zip_path"]
 
 _STORAGES = {  # torch's storage class names for the dtypes minigrad has
@@ -102,8 +105,6 @@ def _as_shape(x: Any, what: str) -> tuple[int, ...]:
 def _rebuild_tensor_v2(storage: np.ndarray, offset: int, size: Any, stride: Any, requires_grad: Any = False,
                        backward_hooks: Any = None, metadata: Any = None) -> Any:
     """The tensor ``storage[offset:]`` seen with ``size`` and ``stride`` (in elements): a view of the storage."""
-    from minigrad._tensor import Tensor
-
     size, stride = _as_shape(size, "size"), _as_shape(stride, "stride")
     if not isinstance(storage, np.ndarray) or not isinstance(offset, int) or len(size) != len(stride):
         raise RuntimeError("invalid checkpoint: malformed tensor record")
@@ -125,14 +126,10 @@ def _rebuild_tensor_v2(storage: np.ndarray, offset: int, size: Any, stride: Any,
 
 
 def _rebuild_parameter(data: Any, requires_grad: bool, backward_hooks: Any = None, state: Any = None) -> Any:
-    from minigrad.nn.parameter import Parameter
-
     return Parameter(data, requires_grad=bool(requires_grad))
 
 
 def _size(dims: Any = ()) -> Any:
-    from minigrad._tensor import Size
-
     return Size(_as_shape(tuple(dims), "size"))
 
 
@@ -273,9 +270,6 @@ class _Writer:
         self.op({1: pickle.TUPLE1, 2: pickle.TUPLE2, 3: pickle.TUPLE3}.get(len(items), pickle.TUPLE))
 
     def obj(self, v: Any) -> None:
-        from minigrad._tensor import Size, Tensor
-        from minigrad.nn.parameter import Parameter
-
         if v is None:
             self.op(pickle.NONE)
         elif v is True or v is False:

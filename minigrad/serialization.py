@@ -55,7 +55,7 @@ from typing import Any
 
 import numpy as np
 
-from minigrad import _torch_zip
+from minigrad import _optional, _torch_zip
 from minigrad._tensor_base import TensorBase, wrap
 
 __all__ = ["save", "load", "save_model", "load_model", "flatten_state_dict", "unflatten_state_dict"]
@@ -76,13 +76,12 @@ _NAMES = {dt.newbyteorder("="): name for name, dt in _DTYPES.items()}
 def _safetensors_numpy() -> Any:
     """``safetensors.numpy``, imported on first use (an optional dependency)."""
     try:
-        import safetensors.numpy as st_numpy
+        return _optional.safetensors()
     except ImportError as e:
         raise ImportError(
             "minigrad.save/minigrad.load need the 'safetensors' package: pip install 'minigrad[io]' "
             "(or pip install safetensors)"
         ) from e
-    return st_numpy
 
 
 # ---------------------------------------------------------------------------------------------- encoding

@@ -35,6 +35,7 @@ from typing import Any
 
 import numpy as np
 
+from minigrad import _optional
 from minigrad.autograd.trace import SMALL, format_array, leaf_names, shape_str, short_name
 
 __all__ = [
@@ -368,9 +369,7 @@ class DotGraph(str):
 
     def to_graphviz(self) -> Any:
         """A ``graphviz.Source`` of this graph (the optional ``graphviz`` Python package)."""
-        import graphviz  # optional: only this method uses it (pyproject's mypy section knows it has no stubs)
-
-        return graphviz.Source(str(self))
+        return _optional.graphviz().Source(str(self))
 
     def svg(self) -> str:
         """The drawing as SVG text; ``GraphvizNotFoundError`` when the ``dot`` program is missing."""

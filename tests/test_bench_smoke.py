@@ -252,3 +252,21 @@ def test_bench_without_its_requirements_says_what_to_install() -> None:
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     assert "minigrad bench needs threadpoolctl" in proc.stderr and "pip install 'minigrad[ref]'" in proc.stderr
+
+
+def test_layers_bench_runs_on_a_tiny_budget(capsys: pytest.CaptureFixture[str]) -> None:
+    """``minigrad bench --layers``'s code path (benchmarks/layers.py against timing.py's current API) on three of
+    its workloads (a plain layer, integer ids, a module returning a tuple), 2 rounds, no warm-up time."""
+    from benchmarks.layers import WORKLOADS, run_layers
+
+    names = ["MaxPool2d 2", "Embedding 10000x200", "RNN 57→128"]
+    assert set(names) <= set(WORKLOADS)
+    assert run_layers(quick=True, rounds=2, warm_s=0.0, names=names) == 0
+    out = capsys.readouterr().out
+    assert "medians of 2 rounds" in out
+    rows = {line.split("  ")[0]: line for line in out.splitlines() if line.startswith(tuple(names))}
+    assert set(rows) == set(names)
+    for line in rows.values():
+        ratio = line.split("µs")[-1].split("x")[0]
+        assert float(ratio) > 0 and "[" in line  # a ratio and its CI, whatever the timings
+    assert "threads:" in out

@@ -96,8 +96,8 @@ class ArithmeticMethods(_Storage):
     le = __le__ = _s.le
     gt = __gt__ = _s.gt
     ge = __ge__ = _s.ge
-    __eq__ = _s.eq_operator  # type: ignore[assignment]  # (elementwise, as torch: not object's bool __eq__)
-    __ne__ = _s.ne_operator  # type: ignore[assignment]  # (the same)
+    __eq__ = _s.eq_operator  # elementwise, as torch: not object's bool __eq__
+    __ne__ = _s.ne_operator  # the same
     equal = _s.equal
     allclose = _s.allclose
     __contains__ = _s.contains

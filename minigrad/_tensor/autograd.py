@@ -128,7 +128,7 @@ class AutogradMethods(_Storage):
     # -------------------------------------------------------------- gradients of non-leaves, hooks
     def _grad_accumulator(self) -> AccumulateGrad:
         """This leaf's AccumulateGrad node (made once, kept while the tensor lives)."""
-        return grad_accumulator(self)  # type: ignore[arg-type]  # (self is a Tensor: a TensorBase)
+        return grad_accumulator(self)
 
     def retain_grad(self) -> None:
         """Keep ``.grad`` on this non-leaf tensor after backward."""

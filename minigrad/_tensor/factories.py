@@ -49,7 +49,7 @@ class FactoriesMethods:
 
     def ndimension(self) -> int:
         """The number of dimensions (``dim()``'s old name)."""
-        return self.dim()  # type: ignore[attr-defined,no-any-return]
+        return self.dim()  # type: ignore[attr-defined]  # (dim() is another mixin's: ShapeMethods)
 
 
 def legacy_new(dtype: Any, args: tuple[Any, ...], device: Any = None) -> Any:
@@ -89,7 +89,7 @@ class _LegacyTensorType(type):
 
     @property
     def _scalar(cls) -> str:
-        return getattr(_dtype, cls._dtype_name).scalar_name  # type: ignore[no-any-return]  # (a dtype object)
+        return getattr(_dtype, cls._dtype_name).scalar_name
 
     @property
     def dtype(cls) -> Any:

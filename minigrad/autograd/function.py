@@ -65,7 +65,7 @@ def grad_accumulator(t: TensorBase) -> AccumulateGrad:
         acc = t._acc = AccumulateGrad(t)
     return acc
 
-class _Freed(tuple):  # type: ignore[type-arg]
+class _Freed(tuple):
     """The type of ``FREED``: what a node holds in place of its saved values once backward released them."""
 
 
@@ -122,7 +122,7 @@ class Node:
         """``hook((grad_output,))`` runs before this node; it may return a replacement tuple."""
         if self._pre_hooks is None:
             self._pre_hooks = []  # type: ignore[misc]  # (stored by subclasses: a slot or the node's __dict__)
-        self._pre_hooks.append(hook)  # type: ignore[union-attr]  # (set just above)
+        self._pre_hooks.append(hook)
 
     def register_hook(self, hook: Callable[[tuple[Any, ...], tuple[Any, ...]], Any]) -> None:
         """``hook(grad_inputs, grad_outputs)`` runs after this node computed its input gradients."""

@@ -7,19 +7,17 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
+from minigrad._tensor import Tensor
+from minigrad.surface.creation import tensor as _tensor_factory
+
 __all__ = ["Variable"]
 
 
 class _VariableMeta(type):
     def __instancecheck__(cls, other: Any) -> bool:
-        from minigrad._tensor import Tensor  # (layer 5 above autograd: imported when used)
-
         return isinstance(other, Tensor)
 
     def __call__(cls, data: Any = None, requires_grad: bool = False, volatile: bool = False) -> Any:
-        from minigrad import tensor as _tensor_factory
-        from minigrad._tensor import Tensor
-
         if volatile:
             warnings.warn("volatile was removed and now has no effect. Use `with torch.no_grad():` instead.",
                           UserWarning, stacklevel=2)

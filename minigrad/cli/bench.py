@@ -21,7 +21,7 @@ def register(subparsers: Any) -> None:
         description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog="examples: minigrad bench --quick;  minigrad bench;  minigrad bench --lower-bound;  minigrad bench --layers",
     )
-    try:
+    try:  # deferred: the repository's benchmarks package (absent after a plain pip install), for this command only
         from benchmarks.cli import add_arguments
     except ImportError:  # an installed minigrad without the repository's benchmarks package
         p.set_defaults(func=_missing)
@@ -31,7 +31,7 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from benchmarks.cli import run as run_benchmarks
+    from benchmarks.cli import run as run_benchmarks  # (deferred, as in register)
 
     return run_benchmarks(args)
 

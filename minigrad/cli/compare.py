@@ -18,6 +18,10 @@ from typing import Any
 
 import numpy as np
 
+from minigrad import _optional
+from minigrad.examples import EXAMPLES, OPTIMIZERS, TORCH_MISSING, load, make_pipelines
+from minigrad.testing.mirror import run_mirror
+
 __all__ = ["register", "run", "compare_example", "plot_trace"]
 
 _TITLES = {
@@ -49,10 +53,8 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """The command: 0 if all steps pass, 1 if some step leaves the tolerance, 2 if torch is missing."""
-    from minigrad.examples import EXAMPLES, TORCH_MISSING
-
     try:
-        import torch  # noqa: F401
+        _optional.torch()
     except ImportError:
         print(TORCH_MISSING, file=sys.stderr)
         return 2
@@ -83,9 +85,6 @@ def run(args: argparse.Namespace) -> int:
 def compare_example(name: str, *, epochs: int = 100, lr: float = 0.01, dtype: str = "float32", seed: int = 0,
                     every: int = 10, optimizer: str = "sgd") -> tuple[str, Any, dict[str, Any]]:
     """Run example ``name`` on both engines; return (printed text, the mirror trace, final results)."""
-    from minigrad.examples import OPTIMIZERS, load, make_pipelines
-    from minigrad.testing.mirror import run_mirror
-
     mine, ref = load(name)
     mg, th = make_pipelines(name, dtype=dtype, lr=lr, seed=seed, optimizer=optimizer)
     trace = run_mirror(mg, th, epochs)
@@ -130,11 +129,8 @@ def _positive(values: list[float]) -> np.ndarray:
 def plot_trace(name: str, trace: Any, extras: dict[str, Any], directory: str, *, lr: float = 0.01,
                seed: int = 0) -> list[str]:
     """Write the PNGs of one compared example into ``directory``; return their paths."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    _optional.matplotlib("Agg")
+    plt = _optional.pyplot()
     paths = []
     steps = np.arange(1, len(trace.steps) + 1)
     setting = f"{trace.dtype}, lr {lr}, seed {seed}"
@@ -228,8 +224,7 @@ def _plot_confusion(plt: Any, extras: dict[str, Any], directory: str, epochs: in
 
 
 def _save(fig: Any, directory: str, filename: str) -> str:
-    import matplotlib.pyplot as plt
-
+    plt = _optional.pyplot()
     path = os.path.join(directory, filename)
     fig.tight_layout()
     fig.savefig(path, dpi=110)

@@ -24,8 +24,11 @@ from typing import Any
 
 import numpy as np
 
+from minigrad import viz
 from minigrad.autograd.trace import Trace, format_array, shape_str, short_name, trace
 from minigrad.cli.explain_compiled import compiled_section
+from minigrad.examples import make_pipelines
+from minigrad.testing.tolerances import assert_close
 
 __all__ = ["register", "run", "explain", "default_lr", "Explanation", "GradientPair"]
 
@@ -153,10 +156,6 @@ def explain(example: str, step: int = 0, seed: int = 0, lr: float | None = None,
     ``lr`` None is the example's own learning rate (:func:`default_lr`)."""
     if lr is None:
         lr = default_lr(example)
-    from minigrad import viz
-    from minigrad.examples import make_pipelines
-    from minigrad.testing.tolerances import assert_close
-
     mg, th = make_pipelines(example, dtype=dtype, lr=lr, seed=seed)
     m_params, t_params = dict(mg.model.named_parameters()), dict(th.model.named_parameters())
     same_start = all(np.array_equal(_arr(m_params[n]), _arr(t_params[n])) for n in m_params)

@@ -7,6 +7,8 @@ import os
 import sys
 import traceback
 
+from minigrad import torch_compat
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
@@ -23,8 +25,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the script; an error it raises is reported as ``python script.py`` would (exit status 1)."""
-    from minigrad import torch_compat
-
     if not os.path.isfile(args.script):
         print(f"minigrad run-as-torch: can't open file {args.script!r}: no such file", file=sys.stderr)
         return 2

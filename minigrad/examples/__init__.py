@@ -20,6 +20,10 @@ import importlib
 from types import ModuleType
 from typing import Any
 
+import minigrad
+from minigrad import _optional
+from minigrad.examples import data
+
 __all__ = ["EXAMPLES", "STUDY_EXAMPLES", "OPTIMIZERS", "TORCH_MISSING", "load", "make_pipelines", "use_optimizer"]
 
 EXAMPLES = ("example1", "example2", "example3")  # the seeds (`minigrad compare all`)
@@ -40,7 +44,7 @@ def load(name: str) -> tuple[ModuleType, ModuleType]:
         raise ValueError(f"unknown example {name!r}: choose from {', '.join(EXAMPLES + STUDY_EXAMPLES)}")
     mine = importlib.import_module(f"minigrad.examples.{name}")
     try:
-        import torch  # noqa: F401
+        _optional.torch()
     except ImportError as exc:
         raise ImportError(TORCH_MISSING) from exc
     return mine, importlib.import_module(f"torch_ref.{name}")
@@ -57,12 +61,8 @@ def make_pipelines(name: str, *, dtype: str = "float32", lr: float = 0.01, reduc
         data = _default_data(name)
     mg, th = mine.make_pipeline(dtype, lr, reduction, seed, data), ref.make_pipeline(dtype, lr, reduction, seed, data)
     if optimizer != "sgd":
-        import torch
-
-        import minigrad
-
         use_optimizer(mg, minigrad, optimizer, lr)
-        use_optimizer(th, torch, optimizer, lr)
+        use_optimizer(th, _optional.torch(), optimizer, lr)
     return mg, th
 
 
@@ -74,8 +74,6 @@ def use_optimizer(pipeline: Any, lib: ModuleType, optimizer: str, lr: float) -> 
 
 
 def _default_data(name: str) -> tuple:
-    from minigrad.examples import data
-
     if name == "example1":
         return data.toy_data()
     if name == "example2":

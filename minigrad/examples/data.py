@@ -1,8 +1,8 @@
 """Data preparation shared by the torch pipelines (``torch_ref``) and the minigrad ones (``minigrad.examples``).
 
 Every function returns NumPy arrays, so both engines start from the very same bytes; each pipeline then converts
-them with its own ``from_numpy``. scikit-learn is imported inside the functions that need it: ``import minigrad``
-(and even ``import minigrad.examples``) never pays for it.
+them with its own ``from_numpy``. scikit-learn is imported (``minigrad._optional``) by the functions that need
+it: ``import minigrad`` (and even ``import minigrad.examples``) never pays for it.
 """
 
 # ruff: noqa: N803, N806  (X, Y, X_test: the tutorials' and scikit-learn's names for data matrices)
@@ -13,6 +13,8 @@ from typing import Any
 
 import numpy as np
 
+from minigrad import _optional
+
 __all__ = [
     "toy_data", "regression_data", "breast_cancer_data", "classification_data", "split_and_scale", "blobs_data",
 ]
@@ -22,14 +24,9 @@ _INSTALL_HINT = "scikit-learn is needed for the example data: pip install -r req
 
 def _sklearn() -> Any:
     try:
-        import sklearn
+        return _optional.sklearn()
     except ImportError as exc:  # pragma: no cover - exercised only without the dev environment
         raise ImportError(_INSTALL_HINT) from exc
-    import sklearn.datasets
-    import sklearn.model_selection
-    import sklearn.preprocessing
-
-    return sklearn
 
 
 def toy_data() -> tuple[np.ndarray, np.ndarray, np.ndarray]:

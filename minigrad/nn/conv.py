@@ -86,7 +86,7 @@ class Conv1d(_ConvNd):
     _nd = 1
 
     def forward(self, input: Tensor) -> Tensor:
-        return conv1d(input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)  # type: ignore[no-any-return]
+        return conv1d(input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
 
 
 class Conv2d(_ConvNd):
@@ -95,4 +95,4 @@ class Conv2d(_ConvNd):
     _nd = 2
 
     def forward(self, input: Tensor) -> Tensor:
-        return conv2d(input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)  # type: ignore[no-any-return]
+        return conv2d(input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)

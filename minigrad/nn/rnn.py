@@ -19,12 +19,14 @@ state_dicts move between the engines and seeded models start from the same numbe
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Any
 
 import numpy as np
 
 from minigrad._dtype import get_default_dtype, to_numpy_dtype
 from minigrad._tensor import Tensor
+from minigrad._tensor_base import TensorBase  # (what layer 4's stack/cat are typed to return)
 from minigrad.autograd.observers import constant
 from minigrad.nn import init
 from minigrad.nn.functional import linear
@@ -83,8 +85,6 @@ class RNNBase(Module):
         if proj_size:
             raise NotImplementedError("minigrad's LSTM has no proj_size")
         if dropout > 0 and num_layers == 1:
-            import warnings
-
             warnings.warn("dropout option adds dropout after all but last recurrent layer, so non-zero dropout "
                           f"expects num_layers greater than 1, but got dropout={dropout} and num_layers={num_layers}",
                           UserWarning, stacklevel=3)
@@ -191,7 +191,7 @@ class RNNBase(Module):
         return (output, (hn, cn)) if lstm else (output, hn)
 
     def _run_direction(self, x: Tensor, h: Tensor, c: Tensor | None, layer: int, d: int,
-                       steps: int) -> tuple[Tensor, Tensor, Tensor | None]:
+                       steps: int) -> tuple[TensorBase, Tensor, Tensor | None]:
         sfx = f"_l{layer}" + ("_reverse" if d else "")
         w_ih, w_hh = getattr(self, "weight_ih" + sfx), getattr(self, "weight_hh" + sfx)
         b_ih = getattr(self, "bias_ih" + sfx) if self.bias else None
@@ -207,7 +207,7 @@ class RNNBase(Module):
         return stack(hs), h, c
 
 
-def _cat_last(parts: list[Tensor]) -> Tensor:
+def _cat_last(parts: list[TensorBase]) -> TensorBase:
     return cat(parts, 2)
 
 

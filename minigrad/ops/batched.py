@@ -79,7 +79,7 @@ class Einsum(Function):
         operands = ctx.saved_tensors
         subs, out = ctx.subs, ctx.out
         nf = ctx.next_functions
-        grads = []
+        grads: list[np.ndarray | None] = []
         for i, (s, x) in enumerate(zip(subs, operands)):
             if nf[i][0] is None:
                 grads.append(None)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from minigrad._dtype import from_numpy_dtype
 from minigrad.autograd.function import Function
 from minigrad.ops.loss import reduce
 
@@ -75,8 +76,6 @@ class HuberLoss(Function):
     def backward(ctx, grad):  # type: ignore[no-untyped-def]
         (d,) = ctx.saved_tensors
         if ctx.dtypes[0] != ctx.dtypes[1]:  # torch's huber_loss_backward takes one dtype only
-            from minigrad._dtype import from_numpy_dtype
-
             x_name, t_name = (from_numpy_dtype(dt).scalar_name for dt in ctx.dtypes)
             raise RuntimeError(f"Found dtype {t_name} but expected {x_name}")
         dl = d.dtype.type(ctx.delta)

@@ -55,7 +55,7 @@ class MaxPool2d(Function):
         fill = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
         xp = pad2d(x, pads, fill)
         taps = _taps(k, s, d, out)
-        y = xp[(..., *taps[0])].copy()
+        y = xp[..., taps[0][0], taps[0][1]].copy()
         arg = np.zeros(y.shape, dtype=np.int32)
         for t, (rows, cols) in enumerate(taps[1:], 1):  # running maximum over the window's elements
             v = xp[..., rows, cols]

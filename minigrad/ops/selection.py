@@ -6,6 +6,8 @@ Each picks, places or copies elements; its backward sends each output gradient b
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from minigrad.autograd.function import Function
@@ -151,7 +153,7 @@ class IndexSelect(Function):
         if not ctx.shape:
             return grad
         gx = np.zeros(ctx.shape, grad.dtype)
-        where = [slice(None)] * len(ctx.shape)
+        where: list[Any] = [slice(None)] * len(ctx.shape)
         where[ctx.dim] = ctx.index.reshape(-1)
         np.add.at(gx, tuple(where), grad)
         return gx

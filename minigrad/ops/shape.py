@@ -192,7 +192,9 @@ class SqueezeDims(Squeeze):
     node_name = "SqueezeBackward2"
 
     @staticmethod
-    def forward(ctx, x, dims):  # type: ignore[no-untyped-def]
+    # override: squeeze(dims) takes a required tuple of dims where Squeeze takes one optional dim (torch's own
+    # overloads); apply() passes it positionally, so no caller mixes the two
+    def forward(ctx, x, dims):  # type: ignore[no-untyped-def, override]
         ctx.shape = x.shape
         return x.squeeze(axis=tuple(d for d in dims if x.ndim and x.shape[d] == 1))
 

@@ -14,7 +14,7 @@ from minigrad.ops.activation import in_float32
 __all__ = ["Softmax", "LogSoftmax"]
 
 
-def _shifted(x: np.ndarray, dim: int) -> np.ndarray:
+def _shifted(x: np.ndarray, dim: int | None) -> np.ndarray:
     """x − max(x) along ``dim`` (a row of −inf stays −inf − (−inf) = nan, as in torch)."""
     if x.size == 0:
         return x.copy()

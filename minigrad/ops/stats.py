@@ -138,7 +138,8 @@ def _variance(x: np.ndarray, dims: tuple[int, ...], correction: float, keepdim: 
     axis = dims if x.ndim else None
     centered = _centered(wide, axis)
     with _quiet():
-        ss = np.add.reduce(centered * centered, axis=axis, keepdims=keepdim)
+        # numpy's stubs type reduce's keepdims as Literal[True] or Literal[False] only, never a bool variable
+        ss = np.add.reduce(centered * centered, axis=axis, keepdims=keepdim)  # type: ignore[call-overload]
         return np.asarray(ss / _dof(x, dims, correction))
 
 

@@ -212,7 +212,7 @@ class ClampTensor(Function):
         x, lo, hi = ctx.saved_tensors
         need = [fn is not None for fn, _ in ctx.next_functions]
         both = lo is not None and hi is not None
-        masks = [None, None, None]
+        masks: list[np.ndarray | None] = [None, None, None]
         if need[0]:
             masks[0] = _in_place(np.logical_and, x >= lo, x <= hi) if both else (x >= lo if hi is None else x <= hi)
         if need[1]:

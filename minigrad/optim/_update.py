@@ -17,8 +17,10 @@ from typing import Any
 
 import numpy as np
 
+from minigrad._dtype import get_default_dtype
 from minigrad._tensor import Tensor
 from minigrad.autograd.function import EPOCH
+from minigrad.autograd.grad_mode import enable_grad
 
 __all__ = ["lerp_", "addcmul_", "addcdiv_", "check_grad", "check_real", "check_state", "new_step", "bump",
            "scalar_dtype", "scalar_lr", "check_nonnegative", "check_flags", "run_closure"]
@@ -26,8 +28,6 @@ __all__ = ["lerp_", "addcmul_", "addcdiv_", "check_grad", "check_real", "check_s
 
 def scalar_dtype() -> np.dtype:
     """torch's ``_get_scalar_dtype()``: the dtype of the ``step`` counter (float64 only when that is the default)."""
-    from minigrad._dtype import get_default_dtype
-
     return np.dtype(np.float64) if get_default_dtype().np == np.float64 else np.dtype(np.float32)
 
 
@@ -88,8 +88,6 @@ def run_closure(closure: Any) -> Any:
     """``step(closure)``: re-evaluate the loss with grad enabled (torch's contract); None without a closure."""
     if closure is None:
         return None
-    from minigrad.autograd.grad_mode import enable_grad
-
     with enable_grad():
         return closure()
 

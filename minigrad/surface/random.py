@@ -10,17 +10,12 @@ from typing import Any
 
 import numpy as np
 
-from minigrad import _sampling
+from minigrad import _random_bernoulli, _sampling
 from minigrad import _tensor_base as _base  # (module: read at call time, see _tensor/math.py)
 from minigrad import random as _random
 from minigrad._dtype import from_numpy_dtype, get_default_dtype, to_numpy_dtype
 from minigrad.ops import math as _m
-
-try:  # the layers refactor (core13a): torch's in-place write rules are surface/inplace.py's
-    from minigrad.surface.inplace import _overwrite as _write  # type: ignore[import-not-found, unused-ignore]
-except ImportError:  # before it, they are a Tensor method  (this fallback goes when core13a lands)
-    def _write(t: Any, values: Any) -> Any:
-        return t._overwrite(values)
+from minigrad.surface.inplace import _overwrite as _write  # torch's in-place write rules
 
 __all__ = ["normal", "bernoulli", "multinomial", "exponential_", "random_", "bernoulli_", "generator_of"]
 
@@ -108,13 +103,8 @@ def bernoulli_(self: Any, p: Any = 0.5, *, generator: Any = None) -> Any:
         p = float(p)
         if not 0 <= p <= 1:
             raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p:g}")
-        import importlib
-
-        try:  # layers15's scalar-p kernel (dropout's; torch's MKL path on Intel CPUs): minigrad/_random_bernoulli.py
-            kernel = importlib.import_module("minigrad._random_bernoulli")
-        except ModuleNotFoundError:
-            raise NotImplementedError("bernoulli_ with a number p needs minigrad/_random_bernoulli.py") from None
-        return _write(self, kernel.bernoulli_scalar(gen, self._data.shape, float(p), self._data.dtype))
+        # the scalar-p kernel (dropout's; torch's MKL path on Intel CPUs)
+        return _write(self, _random_bernoulli.bernoulli_scalar(gen, self._data.shape, float(p), self._data.dtype))
     pa = p._data
     if pa.dtype.kind != "f":
         _float_kind(pa.dtype, "bernoulli_tensor_cpu_p_")

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from minigrad import _tensor_base as _base  # (module: read at call time, see _tensor/math.py)
+from minigrad.autograd.function import _broadcast_error
 from minigrad.ops import selection as _sel
 
 try:  # the layers refactor (core13a) moves the dim checks to the surface
@@ -137,8 +138,6 @@ def _mask(x: Any, mask: Any, name: str) -> np.ndarray:
     try:
         np.broadcast_shapes(x._data.shape, m.shape)
     except ValueError:
-        from minigrad.autograd.function import _broadcast_error
-
         raise _broadcast_error(m, x._data) from None
     return m
 

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from minigrad import _tensor_base as _base  # (module: read at call time, see _tensor/math.py)
-from minigrad._dtype import from_numpy_dtype, to_numpy_dtype
+from minigrad._dtype import from_numpy_dtype, get_default_dtype, to_numpy_dtype
 from minigrad.ops import stats as _s
 
 try:  # the layers refactor (core13a) moves the dim checks to the surface
@@ -154,8 +154,6 @@ def logsumexp(input: Any, dim: Any, keepdim: bool = False) -> Any:
     """ln Σ eˣ over ``dim``, computed stably (``LogsumexpBackward0``); integers in the default float dtype."""
     x = _input(input, "logsumexp")
     if x._data.dtype.kind != "f":
-        from minigrad._dtype import get_default_dtype
-
         x = _base.wrap(x._data.astype(get_default_dtype().np))
     return _s.Logsumexp.apply(x, _dims(x, dim), bool(keepdim))
 

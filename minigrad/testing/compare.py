@@ -20,7 +20,8 @@ rtol 1e-10; float32 (and float16) to rtol = atol/scale = 4·ε·n_ops, where ``n
 floating-point operations behind the result (``ELEMENTWISE``, ``TRANSCENDENTAL``, ``sum_ops(n)``...).
 Gradients pass through the forward's ops and then as many in backward: ``grad_n_ops`` defaults to 2·n_ops.
 
-torch is imported inside these functions: it is a test-time dependency, never needed to import minigrad.
+torch is imported when a comparison runs (``minigrad._optional``): it is a test-time dependency, never needed to
+import minigrad.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ from typing import Any
 
 import numpy as np
 
+import minigrad
+from minigrad import _optional
 from minigrad.testing.graphs import format_signature, graph_signature
 from minigrad.testing.report import Check, Report, judge, problem
 from minigrad.testing.tolerances import tolerance
@@ -46,10 +49,9 @@ TORCH_MISSING = ("torch is not installed: the comparison with torch needs it (pi
 def import_torch() -> Any:
     """``import torch``, or ImportError saying why it is needed and what works without it."""
     try:
-        import torch
+        return _optional.torch()
     except ImportError as e:  # pragma: no cover - depends on the environment
         raise ImportError(TORCH_MISSING) from e
-    return torch
 
 
 def dtype_name(t: Any) -> str:
@@ -67,8 +69,6 @@ def torch_dtype(name: str) -> Any:
 
 def minigrad_dtype(name: str) -> Any:
     """minigrad's dtype called ``name`` ('float32', 'int64', 'bool'...)."""
-    import minigrad
-
     return getattr(minigrad, dtype_name(name))
 
 
@@ -83,8 +83,6 @@ def to_numpy(t: Any) -> np.ndarray:
 
 def twins(arr: Any, requires_grad: bool = False) -> tuple[Any, Any]:
     """The same values as a minigrad tensor and a torch tensor (independent copies, same dtype)."""
-    import minigrad
-
     torch = import_torch()
     arr = np.array(arr, copy=True)
     return minigrad.tensor(arr, requires_grad=requires_grad), torch.tensor(arr, requires_grad=requires_grad)
@@ -280,8 +278,6 @@ def compare_with_torch(
     - ``check_graph``: also compare the backward graphs' node names (``type(grad_fn).__name__``, slot by slot).
     """
     torch = import_torch()
-    import minigrad
-
     flags = [requires_grad] * len(inputs) if isinstance(requires_grad, bool) else list(requires_grad)
     if len(flags) != len(inputs):
         raise ValueError(f"requires_grad has {len(flags)} flags for {len(inputs)} inputs")

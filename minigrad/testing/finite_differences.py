@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+import minigrad
 from minigrad.testing.report import Report, judge, problem
 from minigrad.testing.tolerances import finite_difference_tolerance
 
@@ -65,8 +66,6 @@ def compare_with_finite_differences(fn: Callable[..., Any], *inputs: Any, wrt: S
     dtype; other values are passed as they are); ``fn``
     returns one tensor. ``cotangent``: "random" (uniform in [−2, 2), from ``seed``), "ones", or an array.
     """
-    import minigrad
-
     arrays = [(np.array(a, dtype=np.float64) if np.asarray(a).dtype.kind == "f" else np.array(a))
               if isinstance(a, np.ndarray | np.generic) else a for a in inputs]
     floating = [i for i, a in enumerate(arrays) if isinstance(a, np.ndarray) and a.dtype.kind == "f"]

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import os
 
+from minigrad import _optional
+
 __all__ = ["PROFILES", "register_profiles", "load_profile"]
 
 PROFILES = ("ci", "dev", "deep")
@@ -22,20 +24,18 @@ PROFILES = ("ci", "dev", "deep")
 
 def register_profiles() -> None:
     """Register the three profiles with hypothesis (idempotent). Imports hypothesis."""
-    from hypothesis import HealthCheck, settings
-
-    settings.register_profile("ci", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow],
+    hypothesis = _optional.hypothesis()
+    settings, too_slow = hypothesis.settings, hypothesis.HealthCheck.too_slow
+    settings.register_profile("ci", max_examples=60, deadline=None, suppress_health_check=[too_slow],
                               derandomize=True, print_blob=True)
-    settings.register_profile("dev", max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    settings.register_profile("dev", max_examples=100, deadline=None, suppress_health_check=[too_slow])
     settings.register_profile("deep", max_examples=2000, deadline=None,
-                              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+                              suppress_health_check=[too_slow, hypothesis.HealthCheck.data_too_large])
 
 
 def load_profile(name: str | None = None) -> str:
     """Register the profiles and load ``name`` (default: ``$HYPOTHESIS_PROFILE``, else "ci"); returns its name."""
-    from hypothesis import settings
-
     register_profiles()
     chosen = name or os.environ.get("HYPOTHESIS_PROFILE") or "ci"
-    settings.load_profile(chosen)
+    _optional.hypothesis().settings.load_profile(chosen)
     return chosen

@@ -15,9 +15,13 @@ from __future__ import annotations
 
 import importlib.util
 from collections.abc import Callable
+from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 import pytest
+
+from minigrad.testing.compare import assert_matches_torch
+from minigrad.testing.profiles import register_profiles
 
 __all__ = ["matches_torch"]
 
@@ -38,8 +42,6 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "torch_ref: the test compares with torch (see --torch-ref)")
     if importlib.util.find_spec("hypothesis") is not None:
-        from minigrad.testing.profiles import register_profiles
-
         register_profiles()
 
 
@@ -51,8 +53,6 @@ def pytest_report_header(config: pytest.Config) -> str:
     mode = config.getoption("--torch-ref")
     if not _torch_available():
         return f"minigrad: --torch-ref={mode}, torch not installed"
-    from importlib.metadata import PackageNotFoundError, version
-
     try:
         found = version("torch")
     except PackageNotFoundError:  # pragma: no cover - torch importable without metadata
@@ -81,6 +81,4 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 @pytest.fixture
 def matches_torch() -> Callable[..., Any]:
     """:func:`minigrad.testing.assert_matches_torch`: ``matches_torch(lambda T, x: T.exp(x), x)``."""
-    from minigrad.testing.compare import assert_matches_torch
-
     return assert_matches_torch

@@ -20,6 +20,8 @@ import numpy as np
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+import minigrad
+
 __all__ = ["arrays", "tensors", "shapes", "broadcastable", "matmul_pairs", "probabilities", "class_targets",
            "dtypes", "floats", "FLOAT_DTYPES"]
 
@@ -98,9 +100,7 @@ def tensors(dtype: Any = "float64", shape: Any = None, elements: st.SearchStrate
     """Tensors of ``module`` (minigrad by default; pass ``torch`` for torch's) drawn from :func:`arrays`.
     ``requires_grad`` applies to floating dtypes."""
     def build(a: np.ndarray) -> Any:
-        lib = module
-        if lib is None:
-            import minigrad as lib
+        lib = minigrad if module is None else module
         return lib.tensor(a, requires_grad=requires_grad and a.dtype.kind == "f")
 
     return arrays(dtype, shape, elements, **kw).map(build)

@@ -34,7 +34,10 @@ import types
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from minigrad import _dtype
 from minigrad._device_api import device  # torch.device under run-as-torch is minigrad.device
+from minigrad._tensor import Tensor
+from minigrad.nn.module import Module
 from minigrad.torch_compat._torch_names import NAMES, TORCH_VERSION
 
 __all__ = [
@@ -235,10 +238,6 @@ def enable() -> None:
     """
     if _State.enabled:
         return
-    from minigrad import _dtype
-    from minigrad._tensor import Tensor
-    from minigrad.nn.module import Module
-
     tensor_module = sys.modules["minigrad._tensor_base"]
     _State.saved_modules = {k: sys.modules.pop(k) for k in list(sys.modules) if _ours(k)}
     sys.meta_path.insert(0, _FINDER)

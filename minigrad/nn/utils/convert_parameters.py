@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from minigrad._tensor import Tensor
+from minigrad._tensor_base import TensorBase
+from minigrad.surface.functional import cat
 
 __all__ = ["parameters_to_vector", "vector_to_parameters"]
 
 
-def parameters_to_vector(parameters: Any) -> Tensor:
+def parameters_to_vector(parameters: Any) -> TensorBase:
     """``cat([p.view(-1) for p in parameters])``: one vector, differentiable back into each parameter."""
-    from minigrad import cat
-
     return cat([p.view(-1) for p in parameters])
 
 

@@ -7,7 +7,10 @@ from typing import Any
 
 import numpy as np
 
+from minigrad._dtype import float64
 from minigrad._tensor import Tensor
+from minigrad.surface.creation import tensor
+from minigrad.surface.functional import stack
 
 __all__ = ["default_collate", "default_convert"]
 
@@ -28,8 +31,6 @@ def default_collate(batch: Any) -> Any:
     - tuples → a **list** of each position's batch (torch's choice: a TensorDataset's ``(x, y)`` samples give
       ``[X, Y]``), other sequences → the same type of each position's batch (they must have equal lengths).
     """
-    from minigrad import stack, tensor
-
     elem = batch[0]
     if isinstance(elem, Tensor):
         return stack(list(batch), 0)
@@ -40,8 +41,6 @@ def default_collate(batch: Any) -> Any:
     if isinstance(elem, np.generic):
         return tensor(np.array(batch))
     if isinstance(elem, float):
-        from minigrad import float64
-
         return tensor(batch, dtype=float64)
     if isinstance(elem, int):
         return tensor(batch)
@@ -73,8 +72,6 @@ def default_collate(batch: Any) -> Any:
 def default_convert(data: Any) -> Any:
     """Without batching (``batch_size=None``): NumPy arrays become tensors, containers are converted inside,
     everything else is returned as it is."""
-    from minigrad import tensor
-
     if isinstance(data, Tensor):
         return data
     if isinstance(data, np.ndarray) and data.dtype.kind not in "OSUV":

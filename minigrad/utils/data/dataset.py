@@ -62,7 +62,7 @@ class Subset(Dataset):
 
     def __getitems__(self, indices: list[int]) -> list[Any]:
         if callable(getattr(self.dataset, "__getitems__", None)):
-            return self.dataset.__getitems__([self.indices[idx] for idx in indices])  # type: ignore[no-any-return]
+            return self.dataset.__getitems__([self.indices[idx] for idx in indices])
         return [self.dataset[self.indices[idx]] for idx in indices]
 
     def __len__(self) -> int:
