@@ -19,7 +19,8 @@ def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
         "bench", help="benchmark minigrad against torch and the NumPy floor (table, JSON, plots)",
         description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="examples: minigrad bench --quick;  minigrad bench;  minigrad bench --lower-bound;  minigrad bench --layers",
+        epilog="examples: minigrad bench --quick;  minigrad bench;  minigrad bench --lower-bound;  "
+               "minigrad bench --layers",
     )
     try:  # deferred: the repository's benchmarks package (absent after a plain pip install), for this command only
         from benchmarks.cli import add_arguments

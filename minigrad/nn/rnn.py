@@ -281,7 +281,7 @@ class _CellBase(Module):
         return (input if batched else input.unsqueeze(0)), batched
 
     def _zeros(self, x: Tensor) -> Tensor:
-        return constant(np.zeros((x.shape[0], self.hidden_size), dtype=x._data.dtype))  # type: ignore[no-any-return]  # (a Tensor)
+        return constant(np.zeros((x.shape[0], self.hidden_size), dtype=x._data.dtype))
 
 
 class RNNCell(_CellBase):

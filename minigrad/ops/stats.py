@@ -216,8 +216,9 @@ class VectorNorm(Function):
                 n = np.min(a, axis=axis, keepdims=keepdim)
             elif p == 0:
                 n = np.sum(a != 0, axis=axis, keepdims=keepdim).astype(x.dtype)
-            else:
-                n = np.sum(a ** x.dtype.type(p), axis=axis, keepdims=keepdim) ** x.dtype.type(1.0 / p)
+            else:  # (float16 in float32, torch's opmath: 1/p must not round to 0)
+                w = a.astype(np.float32) if x.dtype == np.float16 else a
+                n = np.sum(w ** w.dtype.type(p), axis=axis, keepdims=keepdim) ** w.dtype.type(1.0 / p)
         n = np.asarray(n, dtype=x.dtype)
         ctx.save_for_backward(x, n)
         ctx.p, ctx.dims, ctx.keepdim = p, dims, keepdim

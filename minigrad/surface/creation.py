@@ -20,8 +20,8 @@ from minigrad._tensor_base import TensorBase as Tensor  # (layer 4: tensors are 
 from minigrad.surface.conversion import check_float_fits as _check_float_fits
 from minigrad.surface.conversion import checked_bound as _checked_bound
 from minigrad.surface.inplace import generator as _generator
+from minigrad.surface.parser import factory_args as _factory_args
 from minigrad.surface.parser import is_index as _is_index
-from minigrad.surface.parser_creation import factory_args as _factory_args
 
 __all__ = [
     "tensor", "as_tensor", "from_numpy", "zeros", "ones", "empty", "full", "zeros_like", "ones_like",

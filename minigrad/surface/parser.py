@@ -17,12 +17,15 @@ from typing import Any
 
 import numpy as np
 
+from minigrad._device import device_type, refuse_accelerator
+from minigrad._dtype import to_numpy_dtype
 from minigrad._tensor_base import TensorBase
 
 __all__ = [
     "ALL_DIMS", "UNSET", "NO_ALPHA", "clamp_overload", "deprecated_alpha", "float_arg", "is_index", "shape_arg",
     "tensor_arg", "FLAGS", "alpha_number", "subtract_scalar_alpha", "max_min_overload", "integer_flags", "bool_arg",
     "device_arg", "int64_arg", "check_int64", "number_arg", "view_dtype_overload", "permute_dims", "squeeze_dims",
+    "factory_args", "check_size_form",
 ]
 
 
@@ -230,3 +233,34 @@ def squeeze_dims(dim: Any) -> Any:
             raise TypeError("squeeze() received an invalid combination of arguments - got (numpy.ndarray)")
         return [int(dim)]
     return dim
+
+
+# ---- the tensor factories' arguments (surface/creation.py)
+def factory_args(fn: str, dtype: Any, device: Any, requires_grad: Any, size: tuple[Any, ...] | None = None,
+                 refuse: bool = True, none_ok: bool = True) -> tuple[int, ...] | None:
+    """torch's parser for the arguments every factory takes, in its order: the size's form (a TypeError when no
+    signature matches), dtype and requires_grad (TypeErrors), the device string (torch's parse error), then an
+    accelerator device is refused (``refuse``: at dispatch, before any value is checked), and last the elements
+    of the size but the first. Returns the shape (None without ``size``)."""
+    if size is not None:
+        check_size_form(size)
+    if dtype is not None:
+        to_numpy_dtype(dtype)  # (its TypeError for what is not a dtype)
+    if not (isinstance(requires_grad, bool) or (requires_grad is None and none_ok)):
+        raise TypeError(f"{fn}(): argument 'requires_grad' must be bool, not {type(requires_grad).__name__}")
+    kind = device_type(device, fn)
+    if refuse:
+        refuse_accelerator(kind)
+    return None if size is None else shape_arg(size)
+
+
+def check_size_form(size: tuple[Any, ...]) -> None:
+    """The TypeErrors of torch's parser when it matches a size: by its form and its first element only (the
+    others are read later, after the device)."""
+    first = size[0] if size else None
+    if len(size) == 1 and isinstance(first, list | tuple):
+        if not first:
+            return
+        first = first[0]
+    if first is None or isinstance(first, bool) or not (isinstance(first, numbers.Integral) or is_index(first)):
+        shape_arg(size)  # (its TypeError, if the form is wrong)
