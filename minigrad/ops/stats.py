@@ -191,6 +191,18 @@ class Std(Function):
             return (_two_over_dof(x, dims, ctx.correction) * g) * centered
 
 
+def n_shape(a: np.ndarray, axis: tuple[int, ...] | None, keepdim: bool) -> tuple[int, ...]:
+    """The shape of a reduction of ``a`` over ``axis`` (all axes for None)."""
+    dims = range(a.ndim) if axis is None else [d % a.ndim for d in axis]
+    return tuple(1 if i in dims else n for i, n in enumerate(a.shape)) if keepdim else \
+        tuple(n for i, n in enumerate(a.shape) if i not in dims)
+
+
+def n_out(a: np.ndarray, axis: tuple[int, ...] | None, keepdim: bool) -> int:
+    """How many results a reduction of ``a`` over ``axis`` has."""
+    return int(np.prod(n_shape(a, axis, keepdim), dtype=np.int64))
+
+
 class VectorNorm(Function):
     """n = (Σ|x|ᵖ)^(1/p) over ``dims`` (p = ∞: max|x|, −∞: min|x|, 0: the count of non-zeros).
     dL/dx = dL/dn · sign(x)|x|^(p−1) / n^(p−1);  p = 2: dL/dn · x/n;  p = 1: dL/dn · sign(x);
@@ -216,6 +228,8 @@ class VectorNorm(Function):
                 n = np.min(a, axis=axis, keepdims=keepdim)
             elif p == 0:
                 n = np.sum(a != 0, axis=axis, keepdims=keepdim).astype(x.dtype)
+            elif a.size == n_out(a, axis, keepdim):  # one element per norm: |x| itself (as torch, for any p)
+                n = a if keepdim or axis is None and a.ndim == 0 else a.reshape(n_shape(a, axis, keepdim))
             else:  # (float16 in float32, torch's opmath: 1/p must not round to 0)
                 w = a.astype(np.float32) if x.dtype == np.float16 else a
                 n = np.sum(w ** w.dtype.type(p), axis=axis, keepdims=keepdim) ** w.dtype.type(1.0 / p)
