@@ -229,7 +229,7 @@ class VectorNorm(Function):
             elif p == 0:
                 n = np.sum(a != 0, axis=axis, keepdims=keepdim).astype(x.dtype)
             elif a.size == n_out(a, axis, keepdim):  # one element per norm: |x| itself (as torch, for any p)
-                n = a if keepdim or axis is None and a.ndim == 0 else a.reshape(n_shape(a, axis, keepdim))
+                n = a if keepdim or (axis is None and a.ndim == 0) else a.reshape(n_shape(a, axis, keepdim))
             else:  # (float16 in float32, torch's opmath: 1/p must not round to 0)
                 w = a.astype(np.float32) if x.dtype == np.float16 else a
                 n = np.sum(w ** w.dtype.type(p), axis=axis, keepdims=keepdim) ** w.dtype.type(1.0 / p)
