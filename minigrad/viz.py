@@ -144,7 +144,7 @@ def _describe(value: Any) -> str:
 def _forward_arg_names(node: Any) -> list[str]:
     fn = getattr(node, "_function", None)
     try:
-        params = list(inspect.signature(fn.forward).parameters)[1:]  # type: ignore[union-attr]
+        params = list(inspect.signature(fn.forward).parameters)[1:]  # type: ignore[union-attr]  # (fn is a Function subclass here)
     except (TypeError, ValueError, AttributeError):
         return []
     return [p for p in params if not p.startswith("*")]

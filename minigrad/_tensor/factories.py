@@ -31,21 +31,21 @@ class FactoriesMethods:
     def new_ones(self, *shape: Any, size: Any = None, dtype: Any = None, device: Any = None,
                   requires_grad: bool = False) -> Any:
         return creation.ones(*creation.sized("new_ones", (_size(shape),) if shape else (), size),
-                              dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)  # type: ignore[attr-defined]
+                              dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)  # type: ignore[attr-defined]  # (a mixin: Tensor has dtype)
 
     def new_zeros(self, *shape: Any, size: Any = None, dtype: Any = None, device: Any = None,
                   requires_grad: bool = False) -> Any:
         return creation.zeros(*creation.sized("new_zeros", (_size(shape),) if shape else (), size),
-                              dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)  # type: ignore[attr-defined]
+                              dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)  # type: ignore[attr-defined]  # (a mixin: Tensor has dtype)
 
     def new_empty(self, *shape: Any, size: Any = None, dtype: Any = None, device: Any = None,
                   requires_grad: bool = False) -> Any:
         return creation.empty(*creation.sized("new_empty", (_size(shape),) if shape else (), size),
-                              dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)  # type: ignore[attr-defined]
+                              dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)  # type: ignore[attr-defined]  # (a mixin: Tensor has dtype)
 
     def new_full(self, size: Any, fill_value: Any, *, dtype: Any = None, device: Any = None,
                  requires_grad: bool = False) -> Any:
-        return creation.full(size, fill_value, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)  # type: ignore[attr-defined]
+        return creation.full(size, fill_value, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)  # type: ignore[attr-defined]  # (a mixin: Tensor has dtype)
 
     def ndimension(self) -> int:
         """The number of dimensions (``dim()``'s old name)."""

@@ -176,7 +176,7 @@ class detect_anomaly:  # noqa: N801 - torch's name
             finally:
                 _set(prev, prev_check_nan)
 
-        return wrapper  # type: ignore[return-value]
+        return wrapper  # type: ignore[return-value]  # (the decorated callable keeps its type)
 
 
 class set_detect_anomaly:  # noqa: N801 - torch's name

@@ -71,7 +71,7 @@ class _GradModeContext:
                         state.enabled = prev
                     value = yield item
 
-            return generator  # type: ignore[return-value]
+            return generator  # type: ignore[return-value]  # (the decorated callable keeps its type)
 
         @functools.wraps(fn)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -82,7 +82,7 @@ class _GradModeContext:
             finally:
                 state.enabled = prev
 
-        return wrapper  # type: ignore[return-value]
+        return wrapper  # type: ignore[return-value]  # (the decorated callable keeps its type)
 
 
 class no_grad(_GradModeContext):  # noqa: N801 - torch's name

@@ -49,7 +49,7 @@ def user_frame() -> str:
         path = os.path.abspath(frame.f_code.co_filename)
         if not path.startswith(_PACKAGE + os.sep):
             return f"{frame.f_code.co_filename}:{frame.f_lineno}"
-        frame = frame.f_back  # type: ignore[assignment]
+        frame = frame.f_back  # type: ignore[assignment]  # (None ends the walk)
     return "<unknown>"
 
 
@@ -193,7 +193,7 @@ class Recorder:
         if ctx.next_functions:
             self.forward_of[ctx] = (rctx, k)
         out_slot = self.new_slot(out._data)
-        forward = cls.forward  # type: ignore[attr-defined]
+        forward = cls.forward  # type: ignore[attr-defined]  # (a Function subclass)
 
         node = getattr(cls, "node_name", cls.__name__)
         self.emit("forward", f"v{out_slot} = {cls.__name__}.forward(ctx{k}, {', '.join(shown)})  # {node}",
@@ -374,12 +374,12 @@ class Recorder:
             items = [self.output(r) for r in result]
             if any(i is None for i in items):
                 return None
-            return Output("seq", items=items, container=type(result))  # type: ignore[arg-type]
+            return Output("seq", items=items, container=type(result))  # type: ignore[arg-type]  # (a checked list of Outputs)
         if isinstance(result, dict):
             items = [self.output(r) for r in result.values()]
             if any(i is None for i in items):
                 return None
-            return Output("dict", list(result), items=items)  # type: ignore[arg-type]
+            return Output("dict", list(result), items=items)  # type: ignore[arg-type]  # (a checked list of Outputs)
         self.fail(f"the function returns a {type(result).__name__}, which a program cannot rebuild")
         return None
 

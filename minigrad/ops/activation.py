@@ -23,11 +23,11 @@ _GELU_BETA = math.sqrt(2) * 2 / math.sqrt(math.pi) * 0.5  # √(2/π)
 _GELU_KAPPA = 0.044715
 
 
-def in_float32(forward):  # type: ignore[no-untyped-def]
+def in_float32(forward):
     """torch's CPU kernels compute float16 in float32 and round once: a float16 input runs ``forward`` in float32
     (what it saves is float32 too, so backward also computes in float32; the engine rounds its gradient)."""
 
-    def run(ctx, x, *args):  # type: ignore[no-untyped-def]
+    def run(ctx, x, *args):
         if x.dtype == np.float16:
             return forward(ctx, x.astype(np.float32), *args).astype(np.float16)
         return forward(ctx, x, *args)
@@ -50,14 +50,14 @@ class LeakyRelu(Function):
 
     @staticmethod
     @in_float32
-    def forward(ctx, x, slope):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, slope):
         pos = x > 0
         ctx.slope = slope
         ctx.save_for_backward(x)
         return np.where(pos, x, x * x.dtype.type(slope))
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         (x,) = ctx.saved_tensors
         return np.where(x > 0, grad, grad * grad.dtype.type(ctx.slope))
 
@@ -81,7 +81,7 @@ class Elu(Function):
 
     @staticmethod
     @in_float32
-    def forward(ctx, x, alpha, scale=1.0, input_scale=1.0):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, alpha, scale=1.0, input_scale=1.0):
         ctx.coef = (alpha, scale, input_scale)
         ctx.save_for_backward(x)
         t = x.dtype.type
@@ -90,7 +90,7 @@ class Elu(Function):
         return np.where(x > 0, x * t(scale), neg)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         (x,) = ctx.saved_tensors
         alpha, scale, input_scale = ctx.coef
         t = x.dtype.type
@@ -119,7 +119,7 @@ class Gelu(Function):
 
     @staticmethod
     @in_float32
-    def forward(ctx, x, approximate):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, approximate):
         ctx.approximate = approximate
         ctx.save_for_backward(x)
         t = x.dtype.type
@@ -130,7 +130,7 @@ class Gelu(Function):
             return x * t(0.5) * (t(1) + erf_array(x * t(_SQRT1_2)))
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         (x,) = ctx.saved_tensors
         with np.errstate(over="ignore", invalid="ignore"):
             return Gelu._grad(x, grad, ctx.approximate)
@@ -160,13 +160,13 @@ class Silu(Function):
 
     @staticmethod
     @in_float32
-    def forward(ctx, x):  # type: ignore[no-untyped-def]
+    def forward(ctx, x):
         ctx.save_for_backward(x)
         with np.errstate(over="ignore", invalid="ignore"):  # (e^−x of −inf or a NaN row: inf, as in torch)
             return x * sigmoid_array(x)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         (x,) = ctx.saved_tensors
         with np.errstate(over="ignore", invalid="ignore"):
             s = sigmoid_array(x)
@@ -183,7 +183,7 @@ class Softplus(Function):
 
     @staticmethod
     @in_float32
-    def forward(ctx, x, beta, threshold):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, beta, threshold):
         ctx.beta, ctx.threshold = beta, threshold
         ctx.save_for_backward(x)
         t = x.dtype.type
@@ -193,7 +193,7 @@ class Softplus(Function):
         return np.where(bx > t(threshold), x, soft)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         (x,) = ctx.saved_tensors
         t = x.dtype.type
         bx = x * t(ctx.beta)
@@ -211,7 +211,7 @@ class Hardtanh(Function):
     array_api = True
 
     @staticmethod
-    def forward(ctx, x, lo, hi):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, lo, hi):
         ctx.bounds = (lo, hi)
         ctx.save_for_backward(x)
         if x.dtype.kind != "f":
@@ -221,7 +221,7 @@ class Hardtanh(Function):
         return np.minimum(np.maximum(x, t(lo)), t(hi))
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         (x,) = ctx.saved_tensors
         lo, hi = ctx.bounds
         return np.where((x <= lo) | (x >= hi), grad.dtype.type(0), grad)

@@ -137,7 +137,7 @@ class Add(Function):
     edge_args = 2
 
     @staticmethod
-    def forward(ctx, x, y, alpha=1):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, y, alpha=1):
         x, y = promote(x, y)
         ctx.alpha = alpha
         if alpha == 1:
@@ -146,7 +146,7 @@ class Add(Function):
         return z if z.dtype == x.dtype else z.astype(x.dtype)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         return grad, (grad if ctx.alpha == 1 else grad * ctx.alpha)
 
 
@@ -160,7 +160,7 @@ class Sub(Function):
     edge_args = 2
 
     @staticmethod
-    def forward(ctx, x, y, alpha=1):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, y, alpha=1):
         x, y = promote(x, y)
         ctx.alpha = alpha
         if alpha == 1:
@@ -169,7 +169,7 @@ class Sub(Function):
         return z if z.dtype == x.dtype else z.astype(x.dtype)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         return grad, (-grad if ctx.alpha == 1 else grad * -ctx.alpha)
 
 
@@ -182,13 +182,13 @@ class Rsub(Function):
     edge_args = 1
 
     @staticmethod
-    def forward(ctx, x, c, alpha=1):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, c, alpha=1):
         x, c = promote(x, c)
         ctx.alpha = alpha
         return c - x if alpha == 1 else c - alpha * x
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         return -grad if ctx.alpha == 1 else grad * -ctx.alpha
 
 
@@ -202,13 +202,13 @@ class Mul(Function):
     edge_args = 2
 
     @staticmethod
-    def forward(ctx, x, y):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, y):
         x, y = promote(x, y)
         ctx.save_for_backward(x, y)
         return x * y
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         x, y = ctx.saved_tensors
         gx = grad * y if ctx.next_functions[0][0] is not None else None
         gy = grad * x if ctx.next_functions[1][0] is not None else None
@@ -225,7 +225,7 @@ class Div(Function):
     edge_args = 2
 
     @staticmethod
-    def forward(ctx, x, y):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, y):
         if type(y) is int:  # true division: a Python int divides as a number, never cast to an integer dtype first
             y = float(y)
         if isinstance(y, np.ndarray) and result_type(x, y).kind != "f":
@@ -240,7 +240,7 @@ class Div(Function):
         return x / y
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         x, y = ctx.saved_tensors
         gx = grad / y if ctx.next_functions[0][0] is not None else None
         gy = -grad * ((x / y) / y) if ctx.next_functions[1][0] is not None else None  # torch's order: no y² overflow
@@ -255,11 +255,11 @@ class Neg(Function):
     array_api = True
 
     @staticmethod
-    def forward(ctx, x):  # type: ignore[no-untyped-def]
+    def forward(ctx, x):
         return -x
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         return -grad
 
 
@@ -273,7 +273,7 @@ class Pow(Function):
     edge_args = 1
 
     @staticmethod
-    def forward(ctx, x, c):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, c):
         c0 = c
         ctx.bool_exponent = type(c) is bool
         x, c = promote(x, c)
@@ -288,7 +288,7 @@ class Pow(Function):
         return x**c
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         (x,) = ctx.saved_tensors
         c = ctx.exponent
         if c == 0 and not ctx.bool_exponent:  # torch's special case; x ** False takes the formula (0·0⁻¹ = nan)
@@ -312,7 +312,7 @@ class PowTensor(Function):
     broadcasting = True
 
     @staticmethod
-    def forward(ctx, x, y):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, y):
         x0, y0 = x, y
         x, y = promote(x, y)
         z = _int_pow(x, y) if x.dtype.kind in "iu" else _pow32(x, y) if x.dtype == _F32 else x**y
@@ -323,7 +323,7 @@ class PowTensor(Function):
         return z
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         x, y, z = ctx.saved_tensors
         x0, y0 = (x, y) if ctx.original is None else ctx.original
         gx = gy = None
@@ -351,7 +351,7 @@ class RPow(Function):
     edge_args = 1
 
     @staticmethod
-    def forward(ctx, x, c):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, c):
         x, c = promote(x, c)
         z = _int_pow(c, x) if x.dtype.kind in "iu" else np.power(c, x)
         ctx.save_for_backward(x, z)
@@ -359,7 +359,7 @@ class RPow(Function):
         return z
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         x, z = ctx.saved_tensors
         c = ctx.base
         if c == 0:
@@ -377,13 +377,13 @@ class Reciprocal(Function):
     array_api = True
 
     @staticmethod
-    def forward(ctx, x):  # type: ignore[no-untyped-def]
+    def forward(ctx, x):
         z = 1 / _float(x)
         ctx.save_for_backward(z)
         return z
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         (z,) = ctx.saved_tensors
         return -grad * (z * z)
 
@@ -399,13 +399,13 @@ class Maximum(Function):
     ufunc = staticmethod(np.maximum)
 
     @classmethod
-    def forward(cls, ctx, a, b):  # type: ignore[no-untyped-def]
+    def forward(cls, ctx, a, b):
         a, b = promote(a, b)
         ctx.save_for_backward(a, b)
         return cls.ufunc(a, b)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         a, b = ctx.saved_tensors
         return _split_at_ties(grad, a, b, a < b, a > b)
 
@@ -419,7 +419,7 @@ class Minimum(Maximum):
     ufunc = staticmethod(np.minimum)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         a, b = ctx.saved_tensors
         return _split_at_ties(grad, a, b, a > b, a < b)
 
@@ -442,7 +442,7 @@ class Where(Function):
     edge_args = 2
 
     @staticmethod
-    def forward(ctx, a, b, cond):  # type: ignore[no-untyped-def]
+    def forward(ctx, a, b, cond):
         if type(a) is np.ndarray:  # (a Python number is torch's wrapped scalar: it ranks below any tensor)
             a, b = promote(a, b)
         elif type(b) is np.ndarray:
@@ -454,6 +454,6 @@ class Where(Function):
         return np.where(cond, a, b)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         c = ctx.cond
         return np.where(c, grad, 0), np.where(c, 0, grad)

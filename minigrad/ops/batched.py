@@ -18,7 +18,7 @@ class Baddbmm(Function):
     edge_args = 3
 
     @staticmethod
-    def forward(ctx, c, a, b, beta, alpha):  # type: ignore[no-untyped-def]
+    def forward(ctx, c, a, b, beta, alpha):
         ctx.save_for_backward(a, b)
         ctx.beta, ctx.alpha = beta, alpha
         t = a.dtype.type
@@ -30,7 +30,7 @@ class Baddbmm(Function):
         return (c if beta == 1 else c * t(beta)) + prod
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         a, b = ctx.saved_tensors
         nf = ctx.next_functions
         t = grad.dtype.type
@@ -67,7 +67,7 @@ class Einsum(Function):
     array_api = True
 
     @staticmethod
-    def forward(ctx, subs, out, *operands):  # type: ignore[no-untyped-def]
+    def forward(ctx, subs, out, *operands):
         ctx.save_for_backward(*operands)
         ctx.subs, ctx.out = subs, out
         dt = np.result_type(*operands)
@@ -75,7 +75,7 @@ class Einsum(Function):
             dt, copy=False)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         operands = ctx.saved_tensors
         subs, out = ctx.subs, ctx.out
         nf = ctx.next_functions

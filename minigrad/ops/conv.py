@@ -78,7 +78,7 @@ class Convolution(Function):
     edge_args = 3
 
     @staticmethod
-    def forward(ctx, x, w, b, stride, pad, dilation, groups, squeeze1d):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, w, b, stride, pad, dilation, groups, squeeze1d):
         if squeeze1d:  # (N, C, L) as (N, C, 1, L)
             x, w = x[:, :, None, :], w[:, :, None, :]
         n, _, h, wd = x.shape
@@ -103,7 +103,7 @@ class Convolution(Function):
         return y[:, :, 0, :] if squeeze1d else y
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         cm, wm = ctx.saved_tensors
         xp_shape, x_shape, pad, stride, dilation, groups, (kh, kw), squeeze1d = ctx.geometry
         nf = ctx.next_functions

@@ -19,14 +19,14 @@ class Embedding(Function):
     edge_args = 1
 
     @staticmethod
-    def forward(ctx, weight, idx, padding_idx):  # type: ignore[no-untyped-def]
+    def forward(ctx, weight, idx, padding_idx):
         ctx.save_for_backward(idx)
         ctx.rows = weight.shape[0]
         ctx.padding_idx = padding_idx
         return weight[idx]
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         (idx,) = ctx.saved_tensors
         flat = idx.reshape(-1)
         g = grad.reshape(flat.size, -1)

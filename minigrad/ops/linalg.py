@@ -22,7 +22,7 @@ class Addmm(Function):
     array_api = True
 
     @staticmethod
-    def forward(ctx, bias, x, w):  # type: ignore[no-untyped-def]
+    def forward(ctx, bias, x, w):
         nf = ctx.next_functions  # as torch: X only if W needs a gradient, W only if X does
         if nf:
             ctx.save_for_backward(x if nf[2][0] is not None else None, w if nf[1][0] is not None else None)
@@ -33,7 +33,7 @@ class Addmm(Function):
         return y
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         x, w = ctx.saved_tensors
         nf = ctx.next_functions
         gx = grad @ w.T if nf[1][0] is not None else None
@@ -49,12 +49,12 @@ class Mm(Function):
     array_api = True
 
     @staticmethod
-    def forward(ctx, a, b):  # type: ignore[no-untyped-def]
+    def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
         return a @ b
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         a, b = ctx.saved_tensors
         nf = ctx.next_functions
         return (grad @ b.T if nf[0][0] is not None else None, a.T @ grad if nf[1][0] is not None else None)
@@ -68,12 +68,12 @@ class Mv(Function):
     array_api = True
 
     @staticmethod
-    def forward(ctx, a, v):  # type: ignore[no-untyped-def]
+    def forward(ctx, a, v):
         ctx.save_for_backward(a, v)
         return a @ v
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         a, v = ctx.saved_tensors
         return np.outer(grad, v), a.T @ grad
 
@@ -86,12 +86,12 @@ class Dot(Function):
     array_api = True
 
     @staticmethod
-    def forward(ctx, u, v):  # type: ignore[no-untyped-def]
+    def forward(ctx, u, v):
         ctx.save_for_backward(u, v)
         return np.asarray(u @ v)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         u, v = ctx.saved_tensors
         return grad * v, grad * u
 
@@ -105,11 +105,11 @@ class Bmm(Function):
     array_api = True
 
     @staticmethod
-    def forward(ctx, a, b):  # type: ignore[no-untyped-def]
+    def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
         return np.matmul(a, b)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         a, b = ctx.saved_tensors
         return grad @ np.swapaxes(b, -1, -2), np.swapaxes(a, -1, -2) @ grad

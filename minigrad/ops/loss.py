@@ -42,7 +42,7 @@ class MseLoss(Function):
     broadcasting = True
 
     @staticmethod
-    def forward(ctx, x, t, reduction):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, t, reduction):
         if x.dtype != t.dtype:  # torch promotes the two dtypes alone (f32 input, i64 target: f32; 0-d or not)
             dt = promote_types(x.dtype, t.dtype)
             xp, tp = x.astype(dt, copy=False), t.astype(dt, copy=False)
@@ -56,7 +56,7 @@ class MseLoss(Function):
         return reduce(d * d, reduction)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         d = ctx.saved_tensors[0]
         norm = 2.0 / d.size if ctx.reduction == "mean" and d.size else 2.0  # (no elements: an empty gradient)
         gx = np.asarray(np.multiply(norm, d))  # torch's order: (norm·(x − t))·g
@@ -75,7 +75,7 @@ class BinaryCrossEntropy(Function):
     edge_args = 2
 
     @staticmethod
-    def forward(ctx, x, t, weight, reduction):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, t, weight, reduction):
         exact_0_or_1 = False
         if x.size:
             lo, hi = np.minimum.reduce(x, axis=None), np.maximum.reduce(x, axis=None)
@@ -101,7 +101,7 @@ class BinaryCrossEntropy(Function):
         return reduce(loss, reduction)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         x, t, weight = ctx.saved_tensors
         gx = gt = None
         if ctx.next_functions[0][0] is not None:
@@ -145,7 +145,7 @@ class BinaryCrossEntropyWithLogits(Function):
     edge_args = 2
 
     @staticmethod
-    def forward(ctx, z, t, weight, pos_weight, reduction):  # type: ignore[no-untyped-def]
+    def forward(ctx, z, t, weight, pos_weight, reduction):
         dz = z.dtype
         if t.dtype != dz or (weight is not None and weight.dtype != dz) or (
                 pos_weight is not None and pos_weight.dtype != dz):
@@ -166,7 +166,7 @@ class BinaryCrossEntropyWithLogits(Function):
         return reduce(loss, reduction)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         z, t, weight, pos_weight = ctx.saved_tensors
         if ctx.mixed:
             return _bce_logits_mixed_backward(ctx, grad, z, t, weight, pos_weight)
@@ -206,7 +206,7 @@ def _bce_logits_mixed(z: np.ndarray, t: np.ndarray, weight: np.ndarray | None,
     return loss
 
 
-def _bce_logits_mixed_backward(ctx, grad, z, t, weight, pos_weight):  # type: ignore[no-untyped-def]
+def _bce_logits_mixed_backward(ctx, grad, z, t, weight, pos_weight):
     """torch's backward for operands of different dtypes, in place as it computes it: dL/dz from σ(z) − t (with
     pos_weight: (p·t + 1 − t)·σ(z) − p·t, in the dtype of p·t), dL/dt from −z (with pos_weight:
     log σ(−z) − p·log σ(z)), each times the gradient and the weight, /n for 'mean'."""
@@ -233,7 +233,7 @@ def _bce_logits_mixed_backward(ctx, grad, z, t, weight, pos_weight):  # type: ig
         return _scale(gz, z.size, ctx.reduction), gt
 
 
-def _f16_via_f32(fn, z):  # type: ignore[no-untyped-def]
+def _f16_via_f32(fn, z):
     """torch computes float16 math in float32 and rounds once."""
     return fn(z.astype(np.float32)).astype(np.float16) if z.dtype == np.float16 else fn(z)
 

@@ -30,7 +30,7 @@ class SmoothL1Loss(Function):
     edge_args = 2
 
     @staticmethod
-    def forward(ctx, x, t, reduction, beta, dtype):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, t, reduction, beta, dtype):
         d = _diff(x, t, dtype)
         ad = np.abs(d)
         b = d.dtype.type(beta)
@@ -40,7 +40,7 @@ class SmoothL1Loss(Function):
         return reduce(loss, reduction)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         (d,) = ctx.saved_tensors
         b = d.dtype.type(ctx.beta)
         norm = d.dtype.type(1 / d.size if ctx.reduction == "mean" and d.size else 1)
@@ -59,7 +59,7 @@ class HuberLoss(Function):
     edge_args = 2
 
     @staticmethod
-    def forward(ctx, x, t, reduction, delta, dtype):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, t, reduction, delta, dtype):
         """(``dtype``: the two operands' common dtype, which the math runs in; the loss has x's dtype.)"""
         d = _diff(x, t, dtype)
         ad = np.abs(d)
@@ -73,7 +73,7 @@ class HuberLoss(Function):
         return reduce(loss, reduction)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         (d,) = ctx.saved_tensors
         if ctx.dtypes[0] != ctx.dtypes[1]:  # torch's huber_loss_backward takes one dtype only
             x_name, t_name = (from_numpy_dtype(dt).scalar_name for dt in ctx.dtypes)
@@ -101,12 +101,12 @@ class Xlogy(Function):
     edge_args = 2
 
     @staticmethod
-    def forward(ctx, x, y):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, y):
         ctx.save_for_backward(x, y)
         return xlogy_array(x, y)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         x, y = ctx.saved_tensors
         gx = gy = None
         if ctx.next_functions[0][0] is not None:

@@ -45,14 +45,14 @@ class Sin(Function):
     array_api = True
 
     @staticmethod
-    def forward(ctx, x):  # type: ignore[no-untyped-def]
+    def forward(ctx, x):
         x = _float(x)
         ctx.save_for_backward(x)
         with _quiet():
             return np.sin(x)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         (x,) = ctx.saved_tensors
         return grad * np.cos(x)
 
@@ -65,14 +65,14 @@ class Cos(Function):
     array_api = True
 
     @staticmethod
-    def forward(ctx, x):  # type: ignore[no-untyped-def]
+    def forward(ctx, x):
         x = _float(x)
         ctx.save_for_backward(x)
         with _quiet():
             return np.cos(x)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         (x,) = ctx.saved_tensors
         return grad * -np.sin(x)
 
@@ -85,14 +85,14 @@ class Tan(Function):
     array_api = True
 
     @staticmethod
-    def forward(ctx, x):  # type: ignore[no-untyped-def]
+    def forward(ctx, x):
         with _quiet():
             y = np.tan(_float(x))
         ctx.save_for_backward(y)
         return y
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         (y,) = ctx.saved_tensors
         with _quiet():
             return grad * (1 + y * y)
@@ -106,14 +106,14 @@ class Asin(Function):
     array_api = True
 
     @staticmethod
-    def forward(ctx, x):  # type: ignore[no-untyped-def]
+    def forward(ctx, x):
         x = _float(x)
         ctx.save_for_backward(x)
         with _quiet():
             return np.arcsin(x)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         (x,) = ctx.saved_tensors
         with _quiet():
             return grad * (1 / np.sqrt(1 - x * x))
@@ -127,14 +127,14 @@ class Acos(Function):
     array_api = True
 
     @staticmethod
-    def forward(ctx, x):  # type: ignore[no-untyped-def]
+    def forward(ctx, x):
         x = _float(x)
         ctx.save_for_backward(x)
         with _quiet():
             return np.arccos(x)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         (x,) = ctx.saved_tensors
         with _quiet():
             return grad * -(1 / np.sqrt(1 - x * x))
@@ -148,13 +148,13 @@ class Atan(Function):
     array_api = True
 
     @staticmethod
-    def forward(ctx, x):  # type: ignore[no-untyped-def]
+    def forward(ctx, x):
         x = _float(x)
         ctx.save_for_backward(x)
         return np.arctan(x)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         (x,) = ctx.saved_tensors
         with _quiet():
             return grad / (x * x + 1)
@@ -171,14 +171,14 @@ class Atan2(Function):
     edge_args = 2
 
     @staticmethod
-    def forward(ctx, y, x):  # type: ignore[no-untyped-def]
+    def forward(ctx, y, x):
         y, x = promote(y, x)
         y, x = _float(y), _float(x)
         ctx.save_for_backward(y, x)
         return np.arctan2(y, x)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         y, x = ctx.saved_tensors
         with _quiet():  # torch's order: recip = 1/(y² + x²), then (dL/dz·x)·recip and (dL/dz·(−y))·recip
             recip = 1 / (y * y + x * x)
@@ -193,14 +193,14 @@ class Sinh(Function):
     array_api = True
 
     @staticmethod
-    def forward(ctx, x):  # type: ignore[no-untyped-def]
+    def forward(ctx, x):
         x = _float(x)
         ctx.save_for_backward(x)
         with _quiet():
             return np.sinh(x)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         (x,) = ctx.saved_tensors
         with _quiet():
             return grad * np.cosh(x)
@@ -214,14 +214,14 @@ class Cosh(Function):
     array_api = True
 
     @staticmethod
-    def forward(ctx, x):  # type: ignore[no-untyped-def]
+    def forward(ctx, x):
         x = _float(x)
         ctx.save_for_backward(x)
         with _quiet():
             return np.cosh(x)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         (x,) = ctx.saved_tensors
         with _quiet():
             return grad * np.sinh(x)
@@ -235,14 +235,14 @@ class Exp2(Function):
     array_api = True
 
     @staticmethod
-    def forward(ctx, x):  # type: ignore[no-untyped-def]
+    def forward(ctx, x):
         with _quiet():
             y = np.exp2(_float(x))
         ctx.save_for_backward(y)
         return y
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         (y,) = ctx.saved_tensors
         with _quiet():
             return grad * y * y.dtype.type(_LN2)
@@ -256,14 +256,14 @@ class Expm1(Function):
     array_api = True
 
     @staticmethod
-    def forward(ctx, x):  # type: ignore[no-untyped-def]
+    def forward(ctx, x):
         with _quiet():
             y = np.expm1(_float(x))
         ctx.save_for_backward(y)
         return y
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         (y,) = ctx.saved_tensors
         with _quiet():
             return grad * (y + 1)
@@ -277,14 +277,14 @@ class Log2(Function):
     array_api = True
 
     @staticmethod
-    def forward(ctx, x):  # type: ignore[no-untyped-def]
+    def forward(ctx, x):
         x = _float(x)
         ctx.save_for_backward(x)
         with _quiet():
             return np.log2(x)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         (x,) = ctx.saved_tensors
         with _quiet():
             return grad / (x * x.dtype.type(_LN2))
@@ -298,14 +298,14 @@ class Log10(Function):
     array_api = True
 
     @staticmethod
-    def forward(ctx, x):  # type: ignore[no-untyped-def]
+    def forward(ctx, x):
         x = _float(x)
         ctx.save_for_backward(x)
         with _quiet():
             return np.log10(x)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         (x,) = ctx.saved_tensors
         with _quiet():
             return grad / (x * x.dtype.type(_LN10))
@@ -319,14 +319,14 @@ class Log1p(Function):
     array_api = True
 
     @staticmethod
-    def forward(ctx, x):  # type: ignore[no-untyped-def]
+    def forward(ctx, x):
         x = _float(x)
         ctx.save_for_backward(x)
         with _quiet():
             return np.log1p(x)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         (x,) = ctx.saved_tensors
         with _quiet():
             return grad / (x + 1)
@@ -340,14 +340,14 @@ class Rsqrt(Function):
     array_api = True
 
     @staticmethod
-    def forward(ctx, x):  # type: ignore[no-untyped-def]
+    def forward(ctx, x):
         with _quiet():
             y = 1 / np.sqrt(_float(x))
         ctx.save_for_backward(y)
         return y
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         (y,) = ctx.saved_tensors
         with _quiet():
             return -0.5 * grad * (y * y * y)
@@ -361,7 +361,7 @@ class _ZeroGrad:
     array_api = True
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         return np.zeros_like(grad)
 
 
@@ -371,7 +371,7 @@ class Sign(_ZeroGrad, Function):
     node_name = "SignBackward0"
 
     @staticmethod
-    def forward(ctx, x):  # type: ignore[no-untyped-def]
+    def forward(ctx, x):
         if x.dtype.kind == "b":
             return x.copy()
         s = np.sign(x)
@@ -386,7 +386,7 @@ class Floor(_ZeroGrad, Function):
     node_name = "FloorBackward0"
 
     @staticmethod
-    def forward(ctx, x):  # type: ignore[no-untyped-def]
+    def forward(ctx, x):
         return np.floor(x) if x.dtype.kind == "f" else x.copy()
 
 
@@ -396,7 +396,7 @@ class Ceil(_ZeroGrad, Function):
     node_name = "CeilBackward0"
 
     @staticmethod
-    def forward(ctx, x):  # type: ignore[no-untyped-def]
+    def forward(ctx, x):
         return np.ceil(x) if x.dtype.kind == "f" else x.copy()
 
 
@@ -406,7 +406,7 @@ class Trunc(_ZeroGrad, Function):
     node_name = "TruncBackward0"
 
     @staticmethod
-    def forward(ctx, x):  # type: ignore[no-untyped-def]
+    def forward(ctx, x):
         return np.trunc(x) if x.dtype.kind == "f" else x.copy()
 
 
@@ -418,12 +418,12 @@ class Frac(Function):
     array_api = True
 
     @staticmethod
-    def forward(ctx, x):  # type: ignore[no-untyped-def]
+    def forward(ctx, x):
         with _quiet():
             return x - np.trunc(x)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         return grad
 
 
@@ -446,13 +446,13 @@ class Erf(Function):
     array_api = True
 
     @staticmethod
-    def forward(ctx, x):  # type: ignore[no-untyped-def]
+    def forward(ctx, x):
         x = _float(x)
         ctx.save_for_backward(x)
         return erf_array(x)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         (x,) = ctx.saved_tensors
         with _quiet():
             return grad * (x.dtype.type(_TWO_OVER_SQRT_PI) * np.exp(-(x * x)))
@@ -467,7 +467,7 @@ class Logit(Function):
     array_api = True
 
     @staticmethod
-    def forward(ctx, x, eps):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, eps):
         x = _float(x)
         ctx.save_for_backward(x)
         ctx.eps = eps
@@ -477,7 +477,7 @@ class Logit(Function):
             return np.log(z / (1 - z))
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         (x,) = ctx.saved_tensors
         eps = ctx.eps
         with _quiet():
@@ -503,12 +503,12 @@ class Remainder(Function):
     edge_args = 1
 
     @staticmethod
-    def forward(ctx, x, c):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, c):
         x, c = promote(x, c)
         return _python_mod(x, c)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         return grad
 
 
@@ -521,13 +521,13 @@ class RemainderTensor(Function):
     broadcasting = True
 
     @staticmethod
-    def forward(ctx, x, y):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, y):
         x, y = promote(x, y)
         ctx.save_for_backward(x, y)
         return _python_mod(x, y)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         x, y = ctx.saved_tensors
         with _quiet():
             return grad, -grad * np.floor_divide(x, y)
@@ -542,13 +542,13 @@ class Fmod(Function):
     edge_args = 1
 
     @staticmethod
-    def forward(ctx, x, c):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, c):
         x, c = promote(x, c)
         with _quiet():
             return np.fmod(x, c)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         return grad
 
 
@@ -561,14 +561,14 @@ class FmodTensor(Function):
     broadcasting = True
 
     @staticmethod
-    def forward(ctx, x, y):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, y):
         x, y = promote(x, y)
         ctx.save_for_backward(x, y)
         with _quiet():
             return np.fmod(x, y)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         x, y = ctx.saved_tensors
         with _quiet():
             return grad, -grad * np.trunc(x / y)
@@ -585,13 +585,13 @@ class FloorDivide(Function):
     broadcasting = True
 
     @staticmethod
-    def forward(ctx, x, y):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, y):
         x, y = promote(x, y)
         with _quiet():
             return np.asarray(np.floor_divide(x, y))
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         raise RuntimeError("derivative for aten::floor_divide is not implemented")
 
 
@@ -606,13 +606,13 @@ class NormalFromTensors(Function):
     edge_args = 2
 
     @staticmethod
-    def forward(ctx, mean, std, z):  # type: ignore[no-untyped-def]
+    def forward(ctx, mean, std, z):
         out = z * std  # torch: output.normal_(0, 1), then output.mul_(std).add_(mean), in output's dtype
         out += mean
         return out
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         nf = ctx.next_functions
         return tuple(None if fn is None else np.zeros_like(grad) for fn, _ in nf)
 
@@ -639,9 +639,9 @@ class BernoulliDraw(Function):
     edge_args = 1
 
     @staticmethod
-    def forward(ctx, p, drawn):  # type: ignore[no-untyped-def]
+    def forward(ctx, p, drawn):
         return drawn
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         return np.zeros_like(grad)

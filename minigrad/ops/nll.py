@@ -50,7 +50,7 @@ class NllLoss(Function):
     edge_args = 1
 
     @staticmethod
-    def forward(ctx, x, t, weight, reduction, ignore_index):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, t, weight, reduction, ignore_index):
         picked, w, idx, keep = _picked(x, t, weight, ignore_index)
         losses = -(w * picked)
         ctx.save_for_backward(w, idx, keep)
@@ -67,7 +67,7 @@ class NllLoss(Function):
             return np.asarray(total / total_weight)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         w, idx, keep = ctx.saved_tensors
         g = -w * grad
         if ctx.reduction == "mean":
@@ -99,12 +99,12 @@ class MulScalar(Function):
     edge_args = 1
 
     @staticmethod
-    def forward(ctx, x, c):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, c):
         ctx.c = c
         return np.asarray(x * x.dtype.type(c))
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         return grad * grad.dtype.type(ctx.c)
 
 
@@ -117,13 +117,13 @@ class DivScalar(Function):
     edge_args = 1
 
     @staticmethod
-    def forward(ctx, x, c):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, c):
         ctx.c = c
         with np.errstate(invalid="ignore", divide="ignore"):
             return np.asarray(x / x.dtype.type(c))
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         with np.errstate(invalid="ignore", divide="ignore"):
             return grad / grad.dtype.type(ctx.c)
 
@@ -139,13 +139,13 @@ class DivByCount(Function):
     edge_args = 2
 
     @staticmethod
-    def forward(ctx, x, d):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, d):
         d = d.astype(x.dtype) if d.dtype != x.dtype else d
         ctx.d = d
         with np.errstate(invalid="ignore", divide="ignore"):
             return np.asarray(x / d)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         with np.errstate(invalid="ignore", divide="ignore"):
             return grad / ctx.d, None

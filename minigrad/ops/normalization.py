@@ -30,7 +30,7 @@ class NativeBatchNorm(Function):
     edge_args = 3
 
     @staticmethod
-    def forward(ctx, x, w, b, running_mean, running_var, use_batch_stats, momentum, eps):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, w, b, running_mean, running_var, use_batch_stats, momentum, eps):
         axes = (0, *range(2, x.ndim))
         bshape = (1, -1) + (1,) * (x.ndim - 2)
         if use_batch_stats:
@@ -56,7 +56,7 @@ class NativeBatchNorm(Function):
         return y
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         xc, invstd, w = ctx.saved_tensors
         nf = ctx.next_functions
         axes = (0, *range(2, grad.ndim))
@@ -86,7 +86,7 @@ class NativeLayerNorm(Function):
     edge_args = 3
 
     @staticmethod
-    def forward(ctx, x, w, b, nd, eps):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, w, b, nd, eps):
         axes = tuple(range(x.ndim - nd, x.ndim))
         mean = x.mean(axis=axes, keepdims=True)
         xc = x - mean
@@ -101,7 +101,7 @@ class NativeLayerNorm(Function):
         return y
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         xhat, invstd, w = ctx.saved_tensors
         nf = ctx.next_functions
         axes = ctx.axes

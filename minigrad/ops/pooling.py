@@ -49,7 +49,7 @@ class MaxPool2d(Function):
     array_api = True
 
     @staticmethod
-    def forward(ctx, x, k, s, p, d, out, indices_box):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, k, s, p, d, out, indices_box):
         h, w = x.shape[-2:]
         pads = _pads((h, w), k, s, p, d, out)
         fill = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
@@ -73,7 +73,7 @@ class MaxPool2d(Function):
         return y
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         (arg,) = ctx.saved_tensors
         xp_shape, pads, (h, w), taps = ctx.geometry
         gxp = np.zeros(xp_shape, dtype=grad.dtype)
@@ -105,7 +105,7 @@ class AvgPool2d(Function):
     array_api = True
 
     @staticmethod
-    def forward(ctx, x, k, s, p, out, count_include_pad, divisor_override):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, k, s, p, out, count_include_pad, divisor_override):
         size = x.shape[-2:]
         pads = _pads(size, k, s, p, (1, 1), out)
         xp = pad2d(x, pads)
@@ -120,7 +120,7 @@ class AvgPool2d(Function):
         return v.sum(axis=(-2, -1)) / div
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         (div,) = ctx.saved_tensors
         xp_shape, pads, size, k, s = ctx.geometry
         g = np.broadcast_to((grad / div)[..., None, None], (*grad.shape, *k))
@@ -148,7 +148,7 @@ class AdaptiveAvgPool2d(Function):
     array_api = True
 
     @staticmethod
-    def forward(ctx, x, out):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, out):
         ah, nh = _adaptive_matrix(x.shape[-2], out[0], x.dtype)
         aw, nw = _adaptive_matrix(x.shape[-1], out[1], x.dtype)
         div = np.outer(nh, nw)
@@ -156,6 +156,6 @@ class AdaptiveAvgPool2d(Function):
         return (ah @ x @ aw.T) / div
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         ah, aw, div = ctx.saved_tensors
         return ah.T @ (grad / div) @ aw

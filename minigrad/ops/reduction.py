@@ -36,13 +36,13 @@ class Sum(Function):
     array_api = True
 
     @staticmethod
-    def forward(ctx, x, dtype=None):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, dtype=None):
         ctx.shape = x.shape
         x, dt = _in_dtype(x, dtype)
         return np.asarray(x.sum(dtype=dt))
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         return np.broadcast_to(grad, ctx.shape)
 
 
@@ -54,13 +54,13 @@ class SumDim(Function):
     array_api = True
 
     @staticmethod
-    def forward(ctx, x, dims, keepdim, dtype=None):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, dims, keepdim, dtype=None):
         ctx.shape, ctx.dims, ctx.keepdim = x.shape, dims, keepdim
         x, dt = _in_dtype(x, dtype)
         return np.asarray(x.sum(axis=dims if x.ndim else None, keepdims=keepdim, dtype=dt))
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         return _expand(grad, ctx.shape, ctx.dims, ctx.keepdim)
 
 
@@ -77,13 +77,13 @@ class Mean(Function):
     array_api = True
 
     @staticmethod
-    def forward(ctx, x, dtype=None):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, dtype=None):
         x = _mean_input(x, dtype)
         ctx.shape = x.shape
         return np.asarray(x.mean())
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         n = max(int(np.prod(ctx.shape)), 1) if ctx.shape else 1
         return np.broadcast_to(grad / n, ctx.shape)
 
@@ -96,13 +96,13 @@ class MeanDim(Function):
     array_api = True
 
     @staticmethod
-    def forward(ctx, x, dims, keepdim, dtype=None):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, dims, keepdim, dtype=None):
         x = _mean_input(x, dtype)
         ctx.shape, ctx.dims, ctx.keepdim = x.shape, dims, keepdim
         return np.asarray(x.mean(axis=dims if x.ndim else None, keepdims=keepdim))
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         n = int(np.prod([ctx.shape[d] for d in ctx.dims])) if ctx.shape else 1
         return _expand(grad / n, ctx.shape, ctx.dims, ctx.keepdim)
 
@@ -115,13 +115,13 @@ class MaxAll(Function):
     array_api = True
 
     @staticmethod
-    def forward(ctx, x):  # type: ignore[no-untyped-def]
+    def forward(ctx, x):
         y = np.asarray(x.max())  # (x has elements: checked by the caller)
         ctx.save_for_backward(x, y)
         return y
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         x, y = ctx.saved_tensors
         mask = (x == y) | (np.isnan(x) & np.isnan(y))
         return np.where(mask, grad / mask.sum(), 0).astype(grad.dtype, copy=False)
@@ -134,7 +134,7 @@ class MinAll(MaxAll):
     formula = "dL/dx = dL/dy / k where x = min x (k ties), else 0"
 
     @staticmethod
-    def forward(ctx, x):  # type: ignore[no-untyped-def]
+    def forward(ctx, x):
         y = np.asarray(x.min())
         ctx.save_for_backward(x, y)
         return y
@@ -149,13 +149,13 @@ class MaxDim(Function):
     array_api = True
 
     @staticmethod
-    def forward(ctx, x, dim, keepdim, idx):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, dim, keepdim, idx):
         ctx.shape, ctx.dim, ctx.idx = x.shape, dim, idx
         values = np.take_along_axis(x.reshape(1) if x.ndim == 0 else x, idx, axis=dim)  # idx keeps the dim
         return values.reshape(()) if x.ndim == 0 else values if keepdim else np.squeeze(values, dim)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         idx = ctx.idx
         gx = np.zeros(ctx.shape or (1,), grad.dtype)  # (a 0-d input as its one element)
         np.put_along_axis(gx, idx, grad.reshape(idx.shape), axis=ctx.dim)

@@ -42,14 +42,14 @@ class Gather(Function):
     edge_args = 1
 
     @staticmethod
-    def forward(ctx, x, dim, index):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, dim, index):
         ctx.shape, ctx.dim, ctx.index = x.shape, dim, index
         if x.ndim == 0:
             return x.copy()
         return x[index_grid(index, dim)]
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         if not ctx.shape:
             return grad
         gx = np.zeros(ctx.shape, grad.dtype)
@@ -67,7 +67,7 @@ class Scatter(Function):
     edge_args = 2
 
     @staticmethod
-    def forward(ctx, x, src, dim, index):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, src, dim, index):
         ctx.dim, ctx.index = dim, index
         y = x.copy()
         if x.ndim == 0:
@@ -77,7 +77,7 @@ class Scatter(Function):
         return y
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         where = _grid(ctx.index, ctx.dim, grad.ndim)
         gx = grad.copy()
         gx[where] = 0
@@ -95,14 +95,14 @@ class ScatterValue(Function):
     edge_args = 1
 
     @staticmethod
-    def forward(ctx, x, dim, index, value):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, dim, index, value):
         ctx.dim, ctx.index = dim, index
         y = x.copy()
         y[_grid(index, dim, x.ndim)] = value
         return y
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         gx = grad.copy()
         gx[_grid(ctx.index, ctx.dim, grad.ndim)] = 0
         return gx
@@ -118,7 +118,7 @@ class ScatterAdd(Function):
     edge_args = 2
 
     @staticmethod
-    def forward(ctx, x, src, dim, index):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, src, dim, index):
         ctx.dim, ctx.index = dim, index
         y = x.copy()
         part = src[tuple(slice(0, n) for n in index.shape)] if src.ndim else src
@@ -126,7 +126,7 @@ class ScatterAdd(Function):
         return y
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         nf = ctx.next_functions
         gsrc = grad[_grid(ctx.index, ctx.dim, grad.ndim)] if nf[1][0] is not None else None
         return grad, gsrc
@@ -142,14 +142,14 @@ class IndexSelect(Function):
     edge_args = 1
 
     @staticmethod
-    def forward(ctx, x, dim, index):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, dim, index):
         ctx.shape, ctx.dim, ctx.index = x.shape, dim, index
         if x.ndim == 0:
             return x.copy()
         return np.take(x, index.reshape(-1), axis=dim)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         if not ctx.shape:
             return grad
         gx = np.zeros(ctx.shape, grad.dtype)
@@ -168,12 +168,12 @@ class MaskedFill(Function):
     edge_args = 1
 
     @staticmethod
-    def forward(ctx, x, mask, value):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, mask, value):
         ctx.mask = mask
         return np.where(mask, x.dtype.type(value), x)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         return np.where(ctx.mask, grad.dtype.type(0), grad)
 
 
@@ -187,12 +187,12 @@ class MaskedFillTensor(Function):
     edge_args = 2
 
     @staticmethod
-    def forward(ctx, x, value, mask):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, value, mask):
         ctx.mask = mask
         return np.where(mask, value.astype(x.dtype), x)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         mask = np.broadcast_to(ctx.mask, grad.shape)
         gv = np.asarray(grad[mask].sum()) if ctx.next_functions[1][0] is not None else None
         return np.where(mask, grad.dtype.type(0), grad), gv
@@ -208,14 +208,14 @@ class MaskedSelect(Function):
     edge_args = 1
 
     @staticmethod
-    def forward(ctx, x, mask):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, mask):
         shape = np.broadcast_shapes(x.shape, mask.shape)
         m = np.broadcast_to(mask, shape)
         ctx.mask = m
         return np.broadcast_to(x, shape)[m]
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         gx = np.zeros(ctx.mask.shape, grad.dtype)
         gx[ctx.mask] = grad
         return gx
@@ -231,14 +231,14 @@ class Topk(Function):
     edge_args = 1
 
     @staticmethod
-    def forward(ctx, x, dim, idx):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, dim, idx):
         ctx.shape, ctx.dim, ctx.idx = x.shape, dim, idx
         if x.ndim == 0:
             return x.copy()
         return np.take_along_axis(x, idx, axis=dim)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         if not ctx.shape:
             return grad
         gx = np.zeros(ctx.shape, grad.dtype)
@@ -271,13 +271,13 @@ class Repeat(Function):
     array_api = True
 
     @staticmethod
-    def forward(ctx, x, reps):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, reps):
         ctx.shape, ctx.reps = x.shape, reps
         padded = x.reshape((1,) * (len(reps) - x.ndim) + x.shape)
         return np.tile(padded, reps)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         reps = ctx.reps
         sizes = (1,) * (len(reps) - len(ctx.shape)) + ctx.shape
         split = []
@@ -298,12 +298,12 @@ class Split(Function):
     edge_args = 1
 
     @staticmethod
-    def forward(ctx, x, dim, start, stop):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, dim, start, stop):
         ctx.shape, ctx.where = x.shape, (slice(None),) * dim + (slice(start, stop),)
         return x[ctx.where]
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         gx = np.zeros(ctx.shape, grad.dtype)
         gx[ctx.where] = grad
         return gx
@@ -326,12 +326,12 @@ class Tril(Function):
     _keep = staticmethod(np.tril)  # the triangle kept, forward and backward
 
     @staticmethod
-    def forward(ctx, x, k):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, k):
         ctx.k = k
         return ctx._function._keep(x, k)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         return ctx._function._keep(grad, ctx.k)
 
 

@@ -40,7 +40,7 @@ class View(Function):
     is_view = True
 
     @staticmethod
-    def forward(ctx, x, shape, copy_ok=False):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, shape, copy_ok=False):
         shape = infer_shape(shape, x.size)
         ctx.shape = x.shape
         if copy_ok:
@@ -50,7 +50,7 @@ class View(Function):
         return y
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         return grad.reshape(ctx.shape)
 
 
@@ -63,12 +63,12 @@ class UnsafeView(Function):
     array_api = True
 
     @staticmethod
-    def forward(ctx, x, shape):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, shape):
         ctx.shape = x.shape
         return x.reshape(infer_shape(shape, x.size))
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         return grad.reshape(ctx.shape)
 
 
@@ -81,11 +81,11 @@ class Alias(Function):
     is_view = True
 
     @staticmethod
-    def forward(ctx, x):  # type: ignore[no-untyped-def]
+    def forward(ctx, x):
         return x.view()
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         return grad
 
 
@@ -98,11 +98,11 @@ class T(Function):
     is_view = True
 
     @staticmethod
-    def forward(ctx, x):  # type: ignore[no-untyped-def]
+    def forward(ctx, x):
         return x.T
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         return grad.T
 
 
@@ -115,12 +115,12 @@ class Permute(Function):
     is_view = True
 
     @staticmethod
-    def forward(ctx, x, dims):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, dims):
         ctx.dims = dims
         return x.transpose(dims)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         return grad.transpose(np.argsort(ctx.dims))
 
 
@@ -133,12 +133,12 @@ class Transpose(Function):
     is_view = True
 
     @staticmethod
-    def forward(ctx, x, d0, d1):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, d0, d1):
         ctx.dims = (d0, d1)
         return np.swapaxes(x, d0, d1) if x.ndim else x.view()  # (a 0-d tensor: nothing moves)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         return np.swapaxes(grad, *ctx.dims) if grad.ndim else grad
 
 
@@ -151,12 +151,12 @@ class Unsqueeze(Function):
     is_view = True
 
     @staticmethod
-    def forward(ctx, x, dim):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, dim):
         ctx.dim = dim
         return np.expand_dims(x, dim)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         return np.squeeze(grad, ctx.dim)
 
 
@@ -169,14 +169,14 @@ class Squeeze(Function):
     is_view = True
 
     @staticmethod
-    def forward(ctx, x, dim=None):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, dim=None):
         ctx.shape = x.shape
         if dim is None:
             return np.squeeze(x)
         return np.squeeze(x, dim) if x.ndim and x.shape[dim] == 1 else x.view()
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         return grad.reshape(ctx.shape)
 
 
@@ -194,7 +194,7 @@ class SqueezeDims(Squeeze):
     @staticmethod
     # override: squeeze(dims) takes a required tuple of dims where Squeeze takes one optional dim (torch's own
     # overloads); apply() passes it positionally, so no caller mixes the two
-    def forward(ctx, x, dims):  # type: ignore[no-untyped-def, override]
+    def forward(ctx, x, dims):  # type: ignore[override]  # SqueezeDims takes a dims tuple where Squeeze takes one dim
         ctx.shape = x.shape
         return x.squeeze(axis=tuple(d for d in dims if x.ndim and x.shape[d] == 1))
 
@@ -215,12 +215,12 @@ class Select(Function):
     is_view = True
 
     @staticmethod
-    def forward(ctx, x, dim, index):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, dim, index):
         ctx.shape, ctx.key = x.shape, (slice(None),) * dim + (index,)
         return x[ctx.key]
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         out = np.zeros(ctx.shape, dtype=grad.dtype)
         out[ctx.key] = grad
         return out
@@ -235,12 +235,12 @@ class Slice(Function):
     is_view = True
 
     @staticmethod
-    def forward(ctx, x, dim, sl):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, dim, sl):
         ctx.shape, ctx.key = x.shape, (slice(None),) * dim + (sl,)
         return x[ctx.key]
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         out = np.zeros(ctx.shape, dtype=grad.dtype)
         out[ctx.key] = grad
         return out
@@ -255,13 +255,13 @@ class Index(Function):
     array_api = True
 
     @staticmethod
-    def forward(ctx, x, key):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, key):
         y = x[key]
         ctx.shape, ctx.key = x.shape, key
         return np.asarray(y)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         out = np.zeros(ctx.shape, dtype=grad.dtype)
         np.add.at(out, ctx.key, grad)
         return out
@@ -275,7 +275,7 @@ class CopySlices(Function):
     array_api = True
 
     @staticmethod
-    def forward(ctx, x, v, key):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, v, key):
         y = x.copy()
         try:
             y[key] = v
@@ -287,7 +287,7 @@ class CopySlices(Function):
         return y
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         gx = grad.copy()
         gx[ctx.key] = 0
         return gx, grad[ctx.key]
@@ -302,13 +302,13 @@ class Copy(Function):
     array_api = True
 
     @staticmethod
-    def forward(ctx, x, src):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, src):
         y = np.empty_like(x)
         np.copyto(y, src, casting="unsafe")
         return y
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         return np.zeros_like(grad), grad
 
 
@@ -320,11 +320,11 @@ class Zero(Function):
     array_api = True
 
     @staticmethod
-    def forward(ctx, x):  # type: ignore[no-untyped-def]
+    def forward(ctx, x):
         return np.zeros_like(x)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         return np.zeros_like(grad)
 
 
@@ -337,11 +337,11 @@ class Fill(Function):
     edge_args = 1
 
     @staticmethod
-    def forward(ctx, x, value):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, value):
         return np.full_like(x, value)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         return np.zeros_like(grad)
 
 
@@ -353,11 +353,11 @@ class FillTensor(Function):
     array_api = True
 
     @staticmethod
-    def forward(ctx, x, value):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, value):
         return np.full_like(x, value)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         return np.zeros_like(grad), np.asarray(grad.sum())
 
 
@@ -369,7 +369,7 @@ class Cat(Function):
     array_api = True
 
     @staticmethod
-    def forward(ctx, *args):  # type: ignore[no-untyped-def]
+    def forward(ctx, *args):
         *xs, dim = args
         dt = promote_types(*(x.dtype for x in xs))  # torch's promotion, skipped inputs included (f32 + i64: f32)
         ctx.skipped = None
@@ -380,7 +380,7 @@ class Cat(Function):
         return np.concatenate(xs, axis=dim, dtype=dt)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         parts = np.split(grad, ctx.splits, axis=ctx.dim)
         if ctx.skipped is None:
             return tuple(parts)
@@ -396,13 +396,13 @@ class Stack(Function):
     array_api = True
 
     @staticmethod
-    def forward(ctx, *args):  # type: ignore[no-untyped-def]
+    def forward(ctx, *args):
         *xs, dim = args
         ctx.dim, ctx.n = dim, len(xs)
         return np.stack(xs, axis=dim, dtype=promote_types(*(x.dtype for x in xs)))  # as cat
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         return tuple(np.take(grad, i, axis=ctx.dim) for i in range(ctx.n))
 
 
@@ -415,11 +415,11 @@ class Expand(Function):
     array_api = True
 
     @staticmethod
-    def forward(ctx, x, shape):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, shape):
         return np.array(np.broadcast_to(x, shape))
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         return grad
 
 
@@ -431,11 +431,11 @@ class Clone(Function):
     array_api = True
 
     @staticmethod
-    def forward(ctx, x):  # type: ignore[no-untyped-def]
+    def forward(ctx, x):
         return x.copy()
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         return grad
 
 
@@ -447,11 +447,11 @@ class ToCopy(Function):
     array_api = True
 
     @staticmethod
-    def forward(ctx, x, dtype: Any):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, dtype: Any):
         return cast(x, np.dtype(dtype))
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         return grad
 
 

@@ -33,7 +33,7 @@ class Softmax(Function):
 
     @staticmethod
     @in_float32
-    def forward(ctx, x, dim):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, dim):
         d = dim if x.ndim else None
         e = _shifted(x, d)
         np.exp(e, out=e)
@@ -43,7 +43,7 @@ class Softmax(Function):
         return e
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         (y,) = ctx.saved_tensors
         gy = grad * y
         gy -= y * np.add.reduce(gy, axis=ctx.dim, keepdims=True)
@@ -60,7 +60,7 @@ class LogSoftmax(Function):
 
     @staticmethod
     @in_float32
-    def forward(ctx, x, dim):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, dim):
         d = dim if x.ndim else None
         s = _shifted(x, d)
         if s.size:
@@ -70,6 +70,6 @@ class LogSoftmax(Function):
         return s
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         (y,) = ctx.saved_tensors
         return grad - np.exp(y) * np.add.reduce(grad, axis=ctx.dim, keepdims=True)

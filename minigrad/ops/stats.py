@@ -67,14 +67,14 @@ class Prod(Function):
     array_api = True
 
     @staticmethod
-    def forward(ctx, x, dtype):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, dtype):
         x = _accumulator(x, dtype)
         y = np.asarray(np.prod(x, dtype=x.dtype))
         ctx.save_for_backward(x, y)
         return y
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         x, y = ctx.saved_tensors
         if x.ndim == 0:
             return grad
@@ -95,7 +95,7 @@ class ProdDim(Function):
     array_api = True
 
     @staticmethod
-    def forward(ctx, x, dim, keepdim, dtype):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, dim, keepdim, dtype):
         x = _accumulator(x, dtype)
         y = np.asarray(np.prod(x, axis=dim if x.ndim else None, keepdims=keepdim, dtype=x.dtype))
         ctx.save_for_backward(x, y)
@@ -103,7 +103,7 @@ class ProdDim(Function):
         return y
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         x, y = ctx.saved_tensors
         if x.ndim == 0:
             return grad
@@ -139,7 +139,7 @@ def _variance(x: np.ndarray, dims: tuple[int, ...], correction: float, keepdim: 
     centered = _centered(wide, axis)
     with _quiet():
         # numpy's stubs type reduce's keepdims as Literal[True] or Literal[False] only, never a bool variable
-        ss = np.add.reduce(centered * centered, axis=axis, keepdims=keepdim)  # type: ignore[call-overload]
+        ss = np.add.reduce(centered * centered, axis=axis, keepdims=keepdim)  # type: ignore[call-overload]  # (numpy stubs: keepdims must be a literal)
         return np.asarray(ss / _dof(x, dims, correction))
 
 
@@ -151,13 +151,13 @@ class Var(Function):
     array_api = True
 
     @staticmethod
-    def forward(ctx, x, dims, correction, keepdim):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, dims, correction, keepdim):
         ctx.save_for_backward(x)
         ctx.dims, ctx.correction, ctx.keepdim = dims, correction, keepdim
         return _variance(x, dims, correction, keepdim).astype(x.dtype)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         (x,) = ctx.saved_tensors
         dims = ctx.dims
         g = _restore(grad, dims or (), ctx.keepdim, x.ndim)
@@ -174,14 +174,14 @@ class Std(Function):
     array_api = True
 
     @staticmethod
-    def forward(ctx, x, dims, correction, keepdim):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, dims, correction, keepdim):
         s = np.sqrt(_variance(x, dims, correction, keepdim)).astype(x.dtype)
         ctx.save_for_backward(x, s)
         ctx.dims, ctx.correction, ctx.keepdim = dims, correction, keepdim
         return s
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         x, s = ctx.saved_tensors
         dims = ctx.dims
         with _quiet():
@@ -214,7 +214,7 @@ class VectorNorm(Function):
     array_api = True
 
     @staticmethod
-    def forward(ctx, x, p, dims, keepdim):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, p, dims, keepdim):
         axis = dims if (x.ndim and dims is not None) else None
         a = np.abs(x)
         with _quiet():
@@ -239,7 +239,7 @@ class VectorNorm(Function):
         return n
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         x, n = ctx.saved_tensors
         p = ctx.p
         dims = tuple(range(x.ndim)) if ctx.dims is None else ctx.dims
@@ -275,7 +275,7 @@ class Logsumexp(Function):
     array_api = True
 
     @staticmethod
-    def forward(ctx, x, dims, keepdim):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, dims, keepdim):
         axis = dims if x.ndim else None
         if x.size == 0:
             y = np.log(np.sum(np.exp(x), axis=axis, keepdims=keepdim))
@@ -291,7 +291,7 @@ class Logsumexp(Function):
         return y
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         x, y = ctx.saved_tensors
         g = _restore(grad, ctx.dims, ctx.keepdim, x.ndim)
         with _quiet():
@@ -306,13 +306,13 @@ class Cumsum(Function):
     array_api = True
 
     @staticmethod
-    def forward(ctx, x, dim, dtype):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, dim, dtype):
         x = _accumulator(x, dtype)
         ctx.dim = dim
         return _running(np.add, x, dim) if x.ndim else x.copy()
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         if grad.ndim == 0:
             return grad
         return _reverse_cumsum(grad, ctx.dim)
@@ -327,7 +327,7 @@ class Cumprod(Function):
     array_api = True
 
     @staticmethod
-    def forward(ctx, x, dim, dtype):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, dim, dtype):
         x = _accumulator(x, dtype)
         y = _running(np.multiply, x, dim) if x.ndim else x.copy()
         ctx.save_for_backward(x, y)
@@ -335,7 +335,7 @@ class Cumprod(Function):
         return y
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         x, y = ctx.saved_tensors
         if x.ndim == 0 or x.size == 0:
             return grad
@@ -364,18 +364,18 @@ class Amax(Function):
     _reduce = staticmethod(np.max)
 
     @classmethod
-    def _forward(cls, ctx, x, dims, keepdim):  # type: ignore[no-untyped-def]
+    def _forward(cls, ctx, x, dims, keepdim):
         y = np.asarray(cls._reduce(x, axis=dims if x.ndim else None, keepdims=keepdim))
         ctx.save_for_backward(x, y)
         ctx.dims, ctx.keepdim = dims, keepdim
         return y
 
     @staticmethod
-    def forward(ctx, x, dims, keepdim):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, dims, keepdim):
         return Amax._forward(ctx, x, dims, keepdim)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         x, y = ctx.saved_tensors
         dims = ctx.dims if x.ndim else None
         mask = x == _restore(y, ctx.dims, ctx.keepdim, x.ndim)
@@ -391,5 +391,5 @@ class Amin(Amax):
     _reduce = staticmethod(np.min)
 
     @staticmethod
-    def forward(ctx, x, dims, keepdim):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, dims, keepdim):
         return Amin._forward(ctx, x, dims, keepdim)

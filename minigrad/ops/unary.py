@@ -39,13 +39,13 @@ class Exp(Function):
     array_api = True
 
     @staticmethod
-    def forward(ctx, x):  # type: ignore[no-untyped-def]
+    def forward(ctx, x):
         y = np.exp(_float(x))
         ctx.save_for_backward(y)
         return y
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         (y,) = ctx.saved_tensors
         return grad * y
 
@@ -58,14 +58,14 @@ class Log(Function):
     array_api = True
 
     @staticmethod
-    def forward(ctx, x):  # type: ignore[no-untyped-def]
+    def forward(ctx, x):
         x = _float(x)
         ctx.save_for_backward(x)
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.log(x)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         (x,) = ctx.saved_tensors
         with np.errstate(divide="ignore"):
             return grad / x
@@ -79,13 +79,13 @@ class Sigmoid(Function):
     array_api = True
 
     @staticmethod
-    def forward(ctx, x):  # type: ignore[no-untyped-def]
+    def forward(ctx, x):
         y = sigmoid_array(_float(x))
         ctx.save_for_backward(y)
         return y
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         (y,) = ctx.saved_tensors
         g = np.asarray(np.subtract(1, y))  # torch's order, (g·(1 − y))·y, in one buffer
         np.multiply(grad, g, out=g)
@@ -101,13 +101,13 @@ class Tanh(Function):
     array_api = True
 
     @staticmethod
-    def forward(ctx, x):  # type: ignore[no-untyped-def]
+    def forward(ctx, x):
         y = np.tanh(_float(x))
         ctx.save_for_backward(y)
         return y
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         (y,) = ctx.saved_tensors
         return grad * (1 - y * y)
 
@@ -120,13 +120,13 @@ class Relu(Function):
     array_api = True
 
     @staticmethod
-    def forward(ctx, x):  # type: ignore[no-untyped-def]
+    def forward(ctx, x):
         y = np.maximum(x, 0, dtype=x.dtype)  # (a bool x is refused by the caller)
         ctx.save_for_backward(y)
         return y
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         (y,) = ctx.saved_tensors
         return np.where(y <= 0, 0, grad)
 
@@ -139,12 +139,12 @@ class Abs(Function):
     array_api = True
 
     @staticmethod
-    def forward(ctx, x):  # type: ignore[no-untyped-def]
+    def forward(ctx, x):
         ctx.save_for_backward(x)
         return np.abs(x)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         (x,) = ctx.saved_tensors
         return grad * np.sign(x)
 
@@ -158,7 +158,7 @@ class Clamp(Function):
     array_api = True
 
     @staticmethod
-    def forward(ctx, x, lo, hi):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, lo, hi):
         if x.dtype.kind != "f":  # torch promotes: an integer tensor with a float bound gives the default float
             if type(lo) is float or type(hi) is float:
                 x = _float(x)
@@ -174,7 +174,7 @@ class Clamp(Function):
         return y.astype(x.dtype, copy=False) if x.dtype.kind == "f" else y
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         (x,) = ctx.saved_tensors
         lo, hi = ctx.bounds
         inside = np.ones(x.shape, dtype=bool)
@@ -198,7 +198,7 @@ class ClampTensor(Function):
     edge_args = 3
 
     @staticmethod
-    def forward(ctx, x, lo, hi):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, lo, hi):
         given = [v for v in (x, lo, hi) if v is not None]
         np.broadcast_shapes(*(v.shape for v in given))  # shapes first (a ValueError: torch's broadcast error)
         dt = result_type(*given)  # (bool with both bounds: refused by the caller)
@@ -208,7 +208,7 @@ class ClampTensor(Function):
         return y if hi is None else np.minimum(y, hi)  # (a bound is given: y is a new array)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         x, lo, hi = ctx.saved_tensors
         need = [fn is not None for fn, _ in ctx.next_functions]
         both = lo is not None and hi is not None
@@ -240,11 +240,11 @@ class Round(Function):
     array_api = True
 
     @staticmethod
-    def forward(ctx, x, decimals=0):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, decimals=0):
         return np.round(x, decimals)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         return np.zeros_like(grad)
 
 
@@ -256,14 +256,14 @@ class Sqrt(Function):
     array_api = True
 
     @staticmethod
-    def forward(ctx, x):  # type: ignore[no-untyped-def]
+    def forward(ctx, x):
         with np.errstate(invalid="ignore"):
             y = np.sqrt(_float(x))
         ctx.save_for_backward(y)
         return y
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]
+    def backward(ctx, grad):
         (y,) = ctx.saved_tensors
         with np.errstate(divide="ignore"):
             return grad / (2 * y)

@@ -54,11 +54,11 @@ def _track_step_calls(scheduler: LRScheduler) -> None:
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         o = opt_ref()
-        o._opt_called = True  # type: ignore[union-attr]
+        o._opt_called = True  # type: ignore[union-attr]  # (the wrapped step always has its optimizer)
         return func.__get__(o, o.__class__)(*args, **kwargs)
 
-    wrapper._wrapped_by_lr_sched = True  # type: ignore[attr-defined]
-    opt.step = wrapper  # type: ignore[method-assign]
+    wrapper._wrapped_by_lr_sched = True  # type: ignore[attr-defined]  # (a marker attribute on a function)
+    opt.step = wrapper  # type: ignore[method-assign]  # (torch wraps opt.step the same way)
 
 
 class LRScheduler:

@@ -160,7 +160,7 @@ def _operand(x: Any, name: str) -> Any:
     if isinstance(x, bool | int | float):
         return x
     if isinstance(x, numbers.Number | np.generic):
-        return x.item() if isinstance(x, np.generic) else float(x)  # type: ignore[arg-type]
+        return x.item() if isinstance(x, np.generic) else float(x)  # type: ignore[arg-type]  # (a number or a 0-d value)
     raise TypeError(f"{name}(): argument 'other' (position 2) must be Number or Tensor, not {type(x).__name__}")
 
 

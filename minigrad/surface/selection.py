@@ -15,11 +15,7 @@ import numpy as np
 from minigrad import _tensor_base as _base  # (module: read at call time, see _tensor/math.py)
 from minigrad.autograd.function import _broadcast_error
 from minigrad.ops import selection as _sel
-
-try:  # the layers refactor (core13a) moves the dim checks to the surface
-    from minigrad.surface.shape import normalize_dims  # type: ignore[import-not-found, unused-ignore]
-except ImportError:  # before it lands (this fallback goes then)
-    from minigrad.ops.reduction import normalize_dims  # type: ignore[attr-defined, no-redef, unused-ignore]
+from minigrad.surface.shape import normalize_dims
 
 __all__ = ["gather", "scatter", "scatter_add", "index_select", "masked_fill", "masked_select", "topk", "sort",
            "argsort", "repeat", "tile", "chunk", "split", "tril", "triu", "sort_indices"]

@@ -13,11 +13,7 @@ import numpy as np
 from minigrad import _tensor_base as _base  # (module: read at call time, see _tensor/math.py)
 from minigrad._dtype import from_numpy_dtype, get_default_dtype, to_numpy_dtype
 from minigrad.ops import stats as _s
-
-try:  # the layers refactor (core13a) moves the dim checks to the surface
-    from minigrad.surface.shape import normalize_dims  # type: ignore[import-not-found, unused-ignore]
-except ImportError:  # before it lands (this fallback goes then)
-    from minigrad.ops.reduction import normalize_dims  # type: ignore[attr-defined, no-redef, unused-ignore]
+from minigrad.surface.shape import normalize_dims
 
 __all__ = ["prod", "var", "std", "var_mean", "std_mean", "norm", "vector_norm", "logsumexp", "cumsum", "cumprod",
            "amax", "amin", "all", "any"]

@@ -151,8 +151,8 @@ class _StubModule(types.ModuleType):
 def _cuda_stub() -> types.ModuleType:
     cuda = _StubModule("torch.cuda", "CUDA: not available under minigrad (CPU only).")
     # (type: ignore below: a _StubModule declares no attributes; torch.cuda's two functions are set on this one)
-    cuda.is_available = lambda: False  # type: ignore[attr-defined]
-    cuda.device_count = lambda: 0  # type: ignore[attr-defined]
+    cuda.is_available = lambda: False  # type: ignore[attr-defined]  # (see above)
+    cuda.device_count = lambda: 0  # type: ignore[attr-defined]  # (see above)
     return cuda
 
 

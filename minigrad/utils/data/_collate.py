@@ -63,7 +63,7 @@ def default_collate(batch: Any) -> Any:
         if isinstance(elem, tuple):
             return [default_collate(samples) for samples in transposed]
         try:
-            return type(elem)([default_collate(samples) for samples in transposed])  # type: ignore[call-arg]
+            return type(elem)([default_collate(samples) for samples in transposed])  # type: ignore[call-arg]  # (a sequence type built from its items, as torch)
         except TypeError:
             return [default_collate(samples) for samples in transposed]
     raise TypeError(_ERR.format(type(elem)))

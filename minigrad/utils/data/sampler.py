@@ -123,5 +123,5 @@ class BatchSampler(Sampler):
             yield batch
 
     def __len__(self) -> int:
-        n = len(self.sampler)  # type: ignore[arg-type]
+        n = len(self.sampler)  # type: ignore[arg-type]  # (a Sized sampler, as torch requires)
         return n // self.batch_size if self.drop_last else (n + self.batch_size - 1) // self.batch_size
