@@ -18,7 +18,7 @@ import pytest
 import torch
 from hypothesis import assume, given
 from hypothesis import strategies as st
-from hypothesis.extra.numpy import array_shapes, arrays, mutually_broadcastable_shapes
+from hypothesis.extra.numpy import mutually_broadcastable_shapes
 
 import minigrad
 from minigrad.autograd.gradcheck import gradcheck
@@ -32,26 +32,10 @@ from minigrad.testing import (
     to_numpy,
     twins,
 )
+from minigrad.testing import strategies as mgst
 from minigrad.testing.tolerances import assert_close
 
 FLOATS = ["float32", "float64"]
-SHAPES = array_shapes(min_dims=0, max_dims=3, min_side=1, max_side=4)
-
-
-def floats_in(dtype: str, lo: float, hi: float) -> st.SearchStrategy[float]:
-    width = 32 if dtype == "float32" else 64
-    if width == 32:  # bounds representable in float32, rounded inwards
-        lo = float(np.nextafter(np.float32(lo), np.float32(np.inf))) if float(np.float32(lo)) < lo else float(
-            np.float32(lo))
-        hi = float(np.nextafter(np.float32(hi), np.float32(-np.inf))) if float(np.float32(hi)) > hi else float(
-            np.float32(hi))
-    return st.floats(lo, hi, allow_nan=False, allow_infinity=False, width=width)
-
-
-def float_arrays(dtype: str, shape: Any = SHAPES, lo: float = -10.0, hi: float = 10.0) -> st.SearchStrategy[Any]:
-    return arrays(np.dtype(dtype), shape, elements=floats_in(dtype, lo, hi))
-
-
 def node(t: Any) -> str | None:
     return None if t.grad_fn is None else type(t.grad_fn).__name__
 
@@ -88,8 +72,8 @@ UNARY: dict[str, tuple[float, float, int, int]] = {
 @given(data=st.data(), dtype=st.sampled_from(FLOATS))
 def test_unary_matches_torch(name: str, data: Any, dtype: str) -> None:
     lo, hi, n_ops, grad_ops = UNARY[name]
-    x = data.draw(float_arrays(dtype, lo=lo, hi=hi), label="x")
-    g = data.draw(float_arrays(dtype, x.shape, lo=-2, hi=2), label="upstream")
+    x = data.draw(mgst.arrays(dtype, min_value=lo, max_value=hi), label="x")
+    g = data.draw(mgst.arrays(dtype, x.shape, min_value=-2, max_value=2), label="upstream")
     res = compare_with_torch(lambda lib, t: getattr(lib, name)(t), x, cotangent=g)
     assert node(res.minigrad_output) == node(res.torch_output)
     res.with_tolerance(n_ops=n_ops, grad_n_ops=grad_ops).raise_if_failed()
@@ -160,9 +144,9 @@ BINARY = ["atan2", "remainder", "fmod", "true_divide"]
 @given(data=st.data(), dtype=st.sampled_from(FLOATS))
 def test_binary_broadcast_matches_torch(name: str, data: Any, dtype: str) -> None:
     shapes = data.draw(mutually_broadcastable_shapes(num_shapes=2, max_dims=3, max_side=3), label="shapes")
-    x = data.draw(float_arrays(dtype, shapes.input_shapes[0], lo=-5, hi=5), label="x")
-    y = data.draw(float_arrays(dtype, shapes.input_shapes[1], lo=0.25, hi=3), label="y")
-    y = y * np.where(data.draw(arrays(np.bool_, y.shape), label="neg"), -1, 1).astype(dtype)
+    x = data.draw(mgst.arrays(dtype, shapes.input_shapes[0], min_value=-5, max_value=5), label="x")
+    y = data.draw(mgst.arrays(dtype, shapes.input_shapes[1], min_value=0.25, max_value=3), label="y")
+    y = y * np.where(data.draw(mgst.arrays("bool", y.shape), label="neg"), -1, 1).astype(dtype)
     res = compare_with_torch(lambda lib, a, b: getattr(lib, name)(a, b), x, y, cotangent="ones")
     assert node(res.minigrad_output) == node(res.torch_output)
     # remainder/fmod's gradient for the divisor is -floor(x/y) (or -trunc): exact integers unless x/y rounds
@@ -219,7 +203,7 @@ def _dims_strategy(ndim: int) -> st.SearchStrategy[Any]:
 
 @given(data=st.data(), dtype=st.sampled_from(FLOATS), keepdim=st.booleans(), which=st.sampled_from(["var", "std"]))
 def test_var_std_match_torch(data: Any, dtype: str, keepdim: bool, which: str) -> None:
-    x = data.draw(float_arrays(dtype, array_shapes(min_dims=1, max_dims=3, min_side=2, max_side=4)), label="x")
+    x = data.draw(mgst.arrays(dtype, mgst.shapes(min_dims=1, min_side=2)), label="x")
     dim = data.draw(_dims_strategy(x.ndim), label="dim")
     form = data.draw(st.sampled_from(["correction", "unbiased", "default"]), label="form")
     corr = data.draw(st.sampled_from([0, 1]), label="c")
@@ -248,7 +232,7 @@ NORMS: list[Any] = [2, 1, math.inf, -math.inf, 0, 3, 0.5, 1.5, "fro"]
 @pytest.mark.parametrize("p", NORMS, ids=str)
 @given(data=st.data(), dtype=st.sampled_from(FLOATS), keepdim=st.booleans())
 def test_norm_matches_torch(p: Any, data: Any, dtype: str, keepdim: bool) -> None:
-    x = data.draw(float_arrays(dtype, array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=4), lo=-3, hi=3)
+    x = data.draw(mgst.arrays(dtype, mgst.shapes(min_dims=1), min_value=-3, max_value=3)
                   .filter(lambda a: bool(np.all(np.abs(a) > 1e-3))), label="x")
     dim = data.draw(_dims_strategy(x.ndim), label="dim")
     if p == "fro" and isinstance(dim, tuple) and len(dim) > 2:
@@ -275,7 +259,7 @@ def test_norm_zero_vector_gradient_is_zero_like_torch() -> None:
 def test_prod_matches_torch(data: Any, dtype: str, keepdim: bool) -> None:
     # values that may be exactly 0 (the zero-safe gradient) or repeat
     elements = st.sampled_from([0.0, 0.5, -1.5, 2.0, 1.25, -0.75, 3.0])
-    x = data.draw(arrays(np.dtype(dtype), array_shapes(min_dims=0, max_dims=3, max_side=3), elements=elements),
+    x = data.draw(mgst.arrays(dtype, mgst.shapes(max_side=3), elements=elements),
                   label="x")
     use_dim = data.draw(st.booleans(), label="use_dim") and x.ndim > 0
     dim = data.draw(st.integers(-x.ndim, x.ndim - 1), label="dim") if use_dim else None
@@ -286,7 +270,7 @@ def test_prod_matches_torch(data: Any, dtype: str, keepdim: bool) -> None:
 
 @given(data=st.data(), dtype=st.sampled_from(FLOATS), keepdim=st.booleans())
 def test_logsumexp_matches_torch(data: Any, dtype: str, keepdim: bool) -> None:
-    x = data.draw(float_arrays(dtype, array_shapes(min_dims=1, max_dims=3, max_side=4), lo=-50, hi=50), label="x")
+    x = data.draw(mgst.arrays(dtype, mgst.shapes(min_dims=1), min_value=-50, max_value=50), label="x")
     dim = data.draw(_dims_strategy(x.ndim).filter(lambda d: d is not None), label="dim")
     res = compare_with_torch(lambda lib, t: lib.logsumexp(t, dim, keepdim), x, cotangent="ones")
     assert node(res.minigrad_output) == node(res.torch_output)
@@ -303,10 +287,10 @@ def test_logsumexp_large_values_stay_finite() -> None:
 @given(data=st.data(), dtype=st.sampled_from(FLOATS))
 def test_cumulative_matches_torch(which: str, data: Any, dtype: str) -> None:
     elements = st.sampled_from([0.0, 0.5, -1.5, 2.0, 1.25, -0.75])
-    x = data.draw(arrays(np.dtype(dtype), array_shapes(min_dims=0, max_dims=3, max_side=4), elements=elements),
+    x = data.draw(mgst.arrays(dtype, mgst.shapes(), elements=elements),
                   label="x")
     dim = data.draw(st.integers(-max(x.ndim, 1), max(x.ndim, 1) - 1), label="dim")
-    g = data.draw(float_arrays(dtype, x.shape, lo=-2, hi=2), label="upstream")
+    g = data.draw(mgst.arrays(dtype, x.shape, min_value=-2, max_value=2), label="upstream")
     res = compare_with_torch(lambda lib, t: getattr(t, which)(dim), x, cotangent=g)
     assert node(res.minigrad_output) == node(res.torch_output)
     n = max(x.shape or (1,))
@@ -325,7 +309,7 @@ def test_cumsum_integer_and_bool_accumulate_in_int64() -> None:
 @given(data=st.data(), dtype=st.sampled_from(FLOATS), keepdim=st.booleans())
 def test_amax_amin_ties_match_torch(which: str, data: Any, dtype: str, keepdim: bool) -> None:
     elements = st.sampled_from([0.0, 1.0, -1.0, 2.0])  # many ties: the gradient is shared among them
-    x = data.draw(arrays(np.dtype(dtype), array_shapes(min_dims=0, max_dims=3, max_side=4), elements=elements),
+    x = data.draw(mgst.arrays(dtype, mgst.shapes(), elements=elements),
                   label="x")
     dim = data.draw(_dims_strategy(x.ndim), label="dim")
     res = compare_with_torch(lambda lib, t: getattr(lib, which)(t, () if dim is None else dim, keepdim), x,
@@ -337,7 +321,7 @@ def test_amax_amin_ties_match_torch(which: str, data: Any, dtype: str, keepdim: 
 @pytest.mark.parametrize("which", ["all", "any"])
 @given(data=st.data(), keepdim=st.booleans(), dtype=st.sampled_from(["bool", "uint8", "float32", "int64"]))
 def test_all_any_match_torch(which: str, data: Any, keepdim: bool, dtype: str) -> None:
-    x = data.draw(arrays(np.dtype(dtype), array_shapes(min_dims=0, max_dims=3, max_side=3),
+    x = data.draw(mgst.arrays(dtype, mgst.shapes(max_side=3),
                          elements=st.sampled_from([0, 1])), label="x")
     ma, tb = twins(x)
     if x.ndim and data.draw(st.booleans(), label="with_dim"):
