@@ -15,7 +15,7 @@ import pytest
 import torch
 from hypothesis import given
 from hypothesis import strategies as st
-from hypothesis.extra.numpy import array_shapes, arrays
+from hypothesis.extra import numpy as hnp
 
 import minigrad
 from minigrad.autograd.gradcheck import gradcheck
@@ -27,14 +27,14 @@ from minigrad.testing import (
     to_numpy,
     twins,
 )
+from minigrad.testing import strategies as mgst
 from minigrad.testing.tolerances import assert_close
 
 FLOATS = ["float32", "float64"]
 
 
-def float_arrays(dtype: str, shape: Any, lo: float = -4.0, hi: float = 4.0) -> st.SearchStrategy[Any]:
-    width = 32 if dtype == "float32" else 64
-    return arrays(np.dtype(dtype), shape, elements=st.floats(lo, hi, width=width))
+# the values every float input here is drawn from (subnormals included, as before the kit)
+VALUES: dict[str, Any] = {"min_value": -4.0, "max_value": 4.0, "allow_subnormal": True}
 
 
 def node(t: Any) -> str | None:
@@ -52,11 +52,11 @@ def run(fn: Any, arrays_: list[np.ndarray], n_ops: int = 1, grad_n_ops: int = 1,
 # ------------------------------------------------------------------------------------------- gather / scatter
 @st.composite
 def gather_case(draw: Any, dtype: str) -> tuple[np.ndarray, int, np.ndarray]:
-    x = draw(float_arrays(dtype, array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=4)))
+    x = draw(mgst.arrays(dtype, mgst.shapes(min_dims=1), **VALUES))
     dim = draw(st.integers(-x.ndim, x.ndim - 1))
     d = dim % x.ndim
     shape = tuple(draw(st.integers(1, 5 if i == d else x.shape[i])) for i in range(x.ndim))
-    index = draw(arrays(np.int64, shape, elements=st.integers(0, x.shape[d] - 1)))
+    index = draw(mgst.arrays("int64", shape, elements=st.integers(0, x.shape[d] - 1)))
     return x, dim, index
 
 
@@ -73,11 +73,11 @@ def test_scatter_matches_torch(which: str, data: Any, dtype: str) -> None:
     x, dim, index = data.draw(gather_case(dtype))
     d = dim % x.ndim
     if which == "scatter":  # unique targets along dim (torch leaves the winner of a collision unspecified)
-        perm = np.argsort(data.draw(arrays(np.float64, (x.shape[d],), elements=st.floats(0, 1), unique=True)))
+        perm = np.argsort(data.draw(hnp.arrays(np.float64, (x.shape[d],), elements=st.floats(0, 1), unique=True)))
         k = min(index.shape[d], x.shape[d])
         shape = (*index.shape[:d], k, *index.shape[d + 1:])
         index = np.broadcast_to(perm[:k].reshape([-1 if i == d else 1 for i in range(x.ndim)]), shape).copy()
-    src = data.draw(float_arrays(dtype, index.shape), label="src")
+    src = data.draw(mgst.arrays(dtype, index.shape, **VALUES), label="src")
 
     def f(lib: Any, t: Any, s: Any) -> Any:
         i = lib.tensor(index)
@@ -121,19 +121,19 @@ def test_gather_scatter_errors_match_torch() -> None:
 
 @given(data=st.data(), dtype=st.sampled_from(FLOATS))
 def test_index_select_matches_torch(data: Any, dtype: str) -> None:
-    x = data.draw(float_arrays(dtype, array_shapes(min_dims=1, max_dims=3, max_side=4)))
+    x = data.draw(mgst.arrays(dtype, mgst.shapes(min_dims=1), **VALUES))
     dim = data.draw(st.integers(-x.ndim, x.ndim - 1))
-    index = data.draw(arrays(np.int64, st.integers(0, 6), elements=st.integers(0, x.shape[dim] - 1)))
+    index = data.draw(mgst.arrays("int64", st.integers(0, 6), elements=st.integers(0, x.shape[dim] - 1)))
     run(lambda lib, t: lib.index_select(t, dim, lib.tensor(index)), [x], grad_n_ops=sum_ops(index.size))
 
 
 # ------------------------------------------------------------------------------------------- masks
 @given(data=st.data(), dtype=st.sampled_from(FLOATS))
 def test_masked_fill_and_select_broadcast_match_torch(data: Any, dtype: str) -> None:
-    x = data.draw(float_arrays(dtype, array_shapes(min_dims=1, max_dims=3, max_side=4)))
+    x = data.draw(mgst.arrays(dtype, mgst.shapes(min_dims=1), **VALUES))
     # a mask broadcast to x (trailing dims, some of size 1)
     mshape = tuple(data.draw(st.sampled_from([1, s])) for s in x.shape[data.draw(st.integers(0, x.ndim)):])
-    mask = data.draw(arrays(np.bool_, mshape))
+    mask = data.draw(mgst.arrays("bool", mshape))
     value = data.draw(st.sampled_from([0.0, -1e9, float("-inf"), 2.5]))
     run(lambda lib, t: t.masked_fill(lib.tensor(mask), value), [x])
     run(lambda lib, t: lib.masked_fill(t, lib.tensor(mask), lib.tensor(value)), [x])
@@ -172,7 +172,7 @@ def test_mask_errors_match_torch() -> None:
 def test_topk_with_ties_matches_torch(data: Any, dtype: str, largest: bool) -> None:
     """Values always equal torch's; indices where there are no ties; with ties each index holds its value and
     the gradient summed over each group of equal values equals torch's."""
-    x = data.draw(arrays(np.dtype(dtype), array_shapes(min_dims=1, max_dims=3, max_side=6),
+    x = data.draw(mgst.arrays(dtype, mgst.shapes(min_dims=1, max_side=6),
                          elements=st.sampled_from([0.0, 1.0, -1.0, 2.5, -3.0])))
     dim = data.draw(st.integers(-x.ndim, x.ndim - 1))
     k = data.draw(st.integers(0, x.shape[dim]))
@@ -193,8 +193,8 @@ def test_topk_with_ties_matches_torch(data: Any, dtype: str, largest: bool) -> N
 
 @given(data=st.data(), dtype=st.sampled_from(FLOATS))
 def test_topk_distinct_values_match_torch_indices(data: Any, dtype: str) -> None:
-    x = data.draw(arrays(np.dtype(dtype), array_shapes(min_dims=1, max_dims=2, max_side=8),
-                         elements=st.floats(-100, 100, width=32 if dtype == "float32" else 64), unique=True))
+    x = data.draw(hnp.arrays(np.dtype(dtype), mgst.shapes(min_dims=1, max_dims=2, max_side=8), unique=True,
+                             elements=mgst.floats(dtype, -100, 100, allow_subnormal=True)))  # (kit: no unique=)
     dim = data.draw(st.integers(-x.ndim, x.ndim - 1))
     k = data.draw(st.integers(0, x.shape[dim]))
     largest = data.draw(st.booleans())
@@ -206,7 +206,7 @@ def test_topk_distinct_values_match_torch_indices(data: Any, dtype: str) -> None
 @given(data=st.data(), dtype=st.sampled_from(FLOATS), descending=st.booleans())
 def test_stable_sort_matches_torch_exactly(data: Any, dtype: str, descending: bool) -> None:
     """sort(stable=True) and argsort(stable=True): ties keep their order, as torch; NaN sorts as the largest."""
-    x = data.draw(arrays(np.dtype(dtype), array_shapes(min_dims=1, max_dims=3, max_side=6),
+    x = data.draw(mgst.arrays(dtype, mgst.shapes(min_dims=1, max_side=6),
                          elements=st.sampled_from([0.0, 1.0, -1.0, 2.5, float("nan"), float("inf")])))
     dim = data.draw(st.integers(-x.ndim, x.ndim - 1))
     res = compare_with_torch(lambda lib, t: t.sort(dim=dim, descending=descending, stable=True)[0], x,
@@ -233,7 +233,7 @@ def test_topk_sort_repr_and_errors() -> None:
 # ------------------------------------------------------------------------------------------- repeat / split
 @given(data=st.data(), dtype=st.sampled_from(FLOATS))
 def test_repeat_and_tile_match_torch(data: Any, dtype: str) -> None:
-    x = data.draw(float_arrays(dtype, array_shapes(min_dims=0, max_dims=3, max_side=3)))
+    x = data.draw(mgst.arrays(dtype, mgst.shapes(max_side=3), **VALUES))
     reps = tuple(data.draw(st.lists(st.integers(0, 3), min_size=max(x.ndim, 1), max_size=x.ndim + 2)))
     n = int(np.prod(reps)) if reps else 1
     run(lambda lib, t: t.repeat(*reps), [x], grad_n_ops=sum_ops(n))
@@ -243,7 +243,7 @@ def test_repeat_and_tile_match_torch(data: Any, dtype: str) -> None:
 
 @given(data=st.data(), dtype=st.sampled_from(FLOATS))
 def test_chunk_and_split_match_torch(data: Any, dtype: str) -> None:
-    x = data.draw(float_arrays(dtype, array_shapes(min_dims=1, max_dims=3, min_side=0, max_side=7)))
+    x = data.draw(mgst.arrays(dtype, mgst.shapes(min_dims=1, min_side=0, max_side=7), **VALUES))
     dim = data.draw(st.integers(-x.ndim, x.ndim - 1))
     size = x.shape[dim]
     chunks = data.draw(st.integers(1, 5))
@@ -280,7 +280,7 @@ def test_split_pieces_are_views_and_errors_match_torch() -> None:
 @pytest.mark.parametrize("which", ["tril", "triu"])
 @given(data=st.data(), dtype=st.sampled_from(FLOATS))
 def test_tril_triu_match_torch(which: str, data: Any, dtype: str) -> None:
-    x = data.draw(float_arrays(dtype, array_shapes(min_dims=2, max_dims=4, max_side=4)))
+    x = data.draw(mgst.arrays(dtype, mgst.shapes(min_dims=2, max_dims=4), **VALUES))
     k = data.draw(st.integers(-4, 4))
     run(lambda lib, t: getattr(lib, which)(t, k), [x])
     a, b = twins(x)
@@ -293,15 +293,15 @@ def test_tril_triu_match_torch(which: str, data: Any, dtype: str) -> None:
 @given(data=st.data(), dtype=st.sampled_from(FLOATS))
 def test_bmm_and_baddbmm_match_torch(data: Any, dtype: str) -> None:
     bsz, n, m, p = (data.draw(st.integers(1, 4)) for _ in range(4))
-    a = data.draw(float_arrays(dtype, (bsz, n, m)), label="a")
-    b = data.draw(float_arrays(dtype, (bsz, m, p)), label="b")
+    a = data.draw(mgst.arrays(dtype, (bsz, n, m), **VALUES), label="a")
+    b = data.draw(mgst.arrays(dtype, (bsz, m, p), **VALUES), label="b")
     scale = 16.0 * m
     res = compare_with_torch(lambda lib, x, y: lib.bmm(x, y), a, b, cotangent="ones")
     assert node(res.minigrad_output) == node(res.torch_output) == "BmmBackward0"
     res.with_tolerance(n_ops=sum_ops(m), grad_n_ops=sum_ops(max(n, p)), scale=scale,
                        grad_scale=4.0 * max(n, p)).raise_if_failed()
     cshape = data.draw(st.sampled_from([(bsz, n, p), (n, p), (1, 1, p), (p,)]))
-    c = data.draw(float_arrays(dtype, cshape), label="c")
+    c = data.draw(mgst.arrays(dtype, cshape, **VALUES), label="c")
     beta, alpha = data.draw(st.sampled_from([1, 0, 0.5])), data.draw(st.sampled_from([1, -2.0, 0.25]))
     res = compare_with_torch(lambda lib, z, x, y: lib.baddbmm(z, x, y, beta=beta, alpha=alpha), c, a, b,
                              cotangent="ones")
@@ -369,8 +369,8 @@ def test_matrix_power_graph_and_values_match_torch(n: int) -> None:
 
 @given(data=st.data(), dtype=st.sampled_from(FLOATS))
 def test_outer_matches_torch_graph(data: Any, dtype: str) -> None:
-    u = data.draw(float_arrays(dtype, (data.draw(st.integers(1, 5)),)), label="u")
-    v = data.draw(float_arrays(dtype, (data.draw(st.integers(1, 5)),)), label="v")
+    u = data.draw(mgst.arrays(dtype, (data.draw(st.integers(1, 5)),), **VALUES), label="u")
+    v = data.draw(mgst.arrays(dtype, (data.draw(st.integers(1, 5)),), **VALUES), label="v")
     res = compare_with_torch(lambda lib, a, b: lib.outer(a, b), u, v, cotangent="ones")
     assert_same_graph(res.minigrad_output, res.torch_output)
     res.with_tolerance(n_ops=1, grad_n_ops=sum_ops(5), scale=16.0, grad_scale=20.0).raise_if_failed()
