@@ -9,32 +9,21 @@ from typing import Any
 
 import numpy as np
 from hypothesis import strategies as st
-from hypothesis.extra import numpy as hnp
 
 import minigrad
 from minigrad.ops import activation as AC
 from minigrad.ops import loss_regression as LR
 from minigrad.ops import nll as N
 from minigrad.ops import softmax as SM
+from minigrad.testing import strategies as mgst
 
 Case = tuple[Callable[..., Any], tuple[Any, ...]]
 F64 = np.float64
-
-
-def _floats(lo: float, hi: float) -> st.SearchStrategy[float]:
-    return st.floats(lo, hi, allow_nan=False, allow_infinity=False)
+SHAPES = mgst.shapes(0, 3, max_side=3)  # 0-3 dims of 1-3
 
 
 def _away(points: tuple[float, ...], lo: float = -3.0, hi: float = 3.0) -> st.SearchStrategy[float]:
-    return _floats(lo, hi).filter(lambda v: all(abs(v - p) > 0.02 for p in points))
-
-
-def _arr(draw: st.DrawFn, shape: Any, elements: st.SearchStrategy[float]) -> np.ndarray:
-    return draw(hnp.arrays(F64, shape, elements=elements))
-
-
-def _shape(draw: st.DrawFn, min_dims: int = 0) -> tuple[int, ...]:
-    return draw(hnp.array_shapes(min_dims=min_dims, max_dims=3, min_side=1, max_side=3))
+    return mgst.floats(F64, lo, hi).filter(lambda v: all(abs(v - p) > 0.02 for p in points))
 
 
 def _leaf(a: np.ndarray) -> minigrad.Tensor:
@@ -43,26 +32,27 @@ def _leaf(a: np.ndarray) -> minigrad.Tensor:
 
 def _pointwise(op: Any, kinks: tuple[float, ...], *extra: Any) -> Callable[[st.DrawFn], Case]:
     def make(draw: st.DrawFn) -> Case:
-        return (lambda x: op.apply(x, *extra)), (_leaf(_arr(draw, _shape(draw), _away(kinks))),)
+        return (lambda x: op.apply(x, *extra)), (_leaf(draw(mgst.arrays(F64, draw(SHAPES), _away(kinks)))),)
     return make
 
 
 def _gelu(draw: st.DrawFn) -> Case:
     approximate = draw(st.sampled_from(["none", "tanh"]))
-    return (lambda x: AC.Gelu.apply(x, approximate)), (_leaf(_arr(draw, _shape(draw), _floats(-4, 4))),)
+    x = draw(mgst.arrays(F64, draw(SHAPES), mgst.floats(F64, -4, 4)))
+    return (lambda x: AC.Gelu.apply(x, approximate)), (_leaf(x),)
 
 
 def _softplus(draw: st.DrawFn) -> Case:
     beta, threshold = draw(st.sampled_from([(1.0, 20.0), (2.0, 3.0), (0.5, 1.0)]))
-    x = _arr(draw, _shape(draw), _away((threshold / beta,), -4, 4))
+    x = draw(mgst.arrays(F64, draw(SHAPES), _away((threshold / beta,), -4, 4)))
     return (lambda t: AC.Softplus.apply(t, beta, threshold)), (_leaf(x),)
 
 
 def _softmax(op: Any) -> Callable[[st.DrawFn], Case]:
     def make(draw: st.DrawFn) -> Case:
-        shape = _shape(draw)
+        shape = draw(SHAPES)
         dim = draw(st.integers(0, max(len(shape), 1) - 1))
-        return (lambda x: op.apply(x, dim)), (_leaf(_arr(draw, shape, _floats(-5, 5))),)
+        return (lambda x: op.apply(x, dim)), (_leaf(draw(mgst.arrays(F64, shape, mgst.floats(F64, -5, 5)))),)
     return make
 
 
@@ -70,9 +60,9 @@ def _nll(op: Any, spatial: int) -> Callable[[st.DrawFn], Case]:
     def make(draw: st.DrawFn) -> Case:
         n, c = draw(st.integers(1, 3)), draw(st.integers(1, 4))
         rest = tuple(draw(st.lists(st.integers(1, 2), min_size=spatial, max_size=spatial)))
-        x = _arr(draw, (n, c, *rest), _floats(-3, 0))
-        t = draw(hnp.arrays(np.int64, (n, *rest), elements=st.integers(0, c - 1)))
-        w = draw(st.none() | hnp.arrays(F64, (c,), elements=_floats(0.2, 2)))
+        x = draw(mgst.arrays(F64, (n, c, *rest), mgst.floats(F64, -3, 0)))
+        t = draw(mgst.class_targets(c, (n, *rest)))
+        w = draw(st.none() | mgst.arrays(F64, (c,), mgst.floats(F64, 0.2, 2)))
         reduction = draw(st.sampled_from(["mean", "sum", "none"]))
         ignore = draw(st.sampled_from([-100, 0]))
         if reduction == "mean" and (t == ignore).all():
@@ -84,29 +74,30 @@ def _nll(op: Any, spatial: int) -> Callable[[st.DrawFn], Case]:
 def _scalar(op: Any) -> Callable[[st.DrawFn], Case]:
     def make(draw: st.DrawFn) -> Case:
         c = draw(st.sampled_from([2.5, -0.5, 3.0]))
-        return (lambda x: op.apply(x, c)), (_leaf(_arr(draw, _shape(draw), _floats(-2, 2))),)
+        return (lambda x: op.apply(x, c)), (_leaf(draw(mgst.arrays(F64, draw(SHAPES), mgst.floats(F64, -2, 2)))),)
     return make
 
 
 def _div_by_count(draw: st.DrawFn) -> Case:
     d = minigrad.tensor(np.asarray(draw(st.integers(1, 5)), dtype=np.int64))
-    return (lambda x: N.DivByCount.apply(x, d)), (_leaf(_arr(draw, _shape(draw), _floats(-2, 2))),)
+    return (lambda x: N.DivByCount.apply(x, d)), (_leaf(draw(mgst.arrays(F64, draw(SHAPES), mgst.floats(F64, -2, 2)))),)
 
 
 def _piecewise(op: Any) -> Callable[[st.DrawFn], Case]:
     def make(draw: st.DrawFn) -> Case:
-        shape = _shape(draw)
+        shape = draw(SHAPES)
         knee = draw(st.sampled_from([0.5, 1.0, 1.5]))
-        x = _arr(draw, shape, _floats(-3, 3))
-        gap = _arr(draw, shape, _floats(-2.5, 2.5).filter(lambda v: abs(abs(v) - knee) > 0.02))
+        x = draw(mgst.arrays(F64, shape, mgst.floats(F64, -3, 3)))
+        gap = draw(mgst.arrays(F64, shape, mgst.floats(F64, -2.5, 2.5).filter(lambda v: abs(abs(v) - knee) > 0.02)))
         reduction = draw(st.sampled_from(["mean", "sum", "none"]))
         return (lambda a, b: op.apply(a, b, reduction, knee, np.dtype(F64))), (_leaf(x), _leaf(x - gap))
     return make
 
 
 def _xlogy(draw: st.DrawFn) -> Case:
-    shape = _shape(draw)
-    return LR.Xlogy.apply, (_leaf(_arr(draw, shape, _floats(-2, 2))), _leaf(_arr(draw, shape, _floats(0.2, 3))))
+    shape = draw(SHAPES)
+    return LR.Xlogy.apply, (_leaf(draw(mgst.arrays(F64, shape, mgst.floats(F64, -2, 2)))),
+                            _leaf(draw(mgst.arrays(F64, shape, mgst.floats(F64, 0.2, 3)))))
 
 
 ACT_CASES: dict[str, Callable[[st.DrawFn], Case]] = {

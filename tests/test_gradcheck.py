@@ -39,9 +39,11 @@ from minigrad.ops import reduction as R
 from minigrad.ops import shape as S
 from minigrad.ops import unary as U
 from minigrad.testing import assert_close
+from minigrad.testing import strategies as mgst
 
 F64 = np.float64
 Case = tuple[Callable[..., Any], tuple[Any, ...]]
+VALUES = mgst.floats(F64, -2.0, 2.0)  # an input's values unless a case says otherwise
 
 
 def builtin_ops() -> dict[str, type[Function]]:
@@ -56,21 +58,9 @@ def builtin_ops() -> dict[str, type[Function]]:
 
 
 # ---------------------------------------------------------------------------------------------- strategies
-def floats(lo: float = -2.0, hi: float = 2.0) -> st.SearchStrategy[float]:
-    return st.floats(lo, hi, allow_nan=False, allow_infinity=False)
-
-
 def away_from_zero(lo: float = 0.05, hi: float = 2.0) -> st.SearchStrategy[float]:
     """|x| in [lo, hi], either sign: away from the kinks of abs/relu and the poles of 1/x."""
-    return st.one_of(floats(-hi, -lo), floats(lo, hi))
-
-
-def shapes(min_dims: int = 1, max_dims: int = 2, min_side: int = 1) -> st.SearchStrategy[tuple[int, ...]]:
-    return hnp.array_shapes(min_dims=min_dims, max_dims=max_dims, min_side=min_side, max_side=3)
-
-
-def arr(draw: st.DrawFn, shape: Any, elements: st.SearchStrategy[float] | None = None) -> np.ndarray:
-    return draw(hnp.arrays(F64, shape, elements=elements if elements is not None else floats()))
+    return st.one_of(mgst.floats(F64, -hi, -lo), mgst.floats(F64, lo, hi))
 
 
 def leaf(a: np.ndarray) -> minigrad.Tensor:
@@ -90,14 +80,14 @@ def distinct(draw: st.DrawFn, shape: Any) -> np.ndarray:
 
 def two_broadcastable(draw: st.DrawFn, elements: st.SearchStrategy[float] | None = None) -> tuple[np.ndarray, ...]:
     bs = draw(hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=2, max_side=3))
-    return arr(draw, bs.input_shapes[0]), arr(draw, bs.input_shapes[1], elements)
+    return draw(mgst.arrays(F64, bs.input_shapes[0], VALUES)), draw(mgst.arrays(F64, bs.input_shapes[1], elements))
 
 
 # ---------------------------------------------------------------------------------------------- one case per op
 def _unary(op: type[Function], elements: st.SearchStrategy[float] | None = None, *extra: Any
            ) -> Callable[[st.DrawFn], Case]:
     def make(draw: st.DrawFn) -> Case:
-        return (lambda x: op.apply(x, *extra)), (leaf(arr(draw, shapes(0), elements)),)
+        return (lambda x: op.apply(x, *extra)), (leaf(draw(mgst.arrays(F64, mgst.shapes(0, 2, max_side=3), elements))),)
     return make
 
 
@@ -127,82 +117,89 @@ def _alpha(op: type[Function]) -> Callable[[st.DrawFn], Case]:
 
 
 def _rsub(draw: st.DrawFn) -> Case:
-    c, alpha = draw(floats()), draw(st.sampled_from([1, 3.0]))
-    return (lambda x: A.Rsub.apply(x, c, alpha)), (leaf(arr(draw, shapes(0))),)
+    c, alpha = draw(VALUES), draw(st.sampled_from([1, 3.0]))
+    return (lambda x: A.Rsub.apply(x, c, alpha)), (leaf(draw(mgst.arrays(F64, mgst.shapes(0, 2, max_side=3), VALUES))),)
 
 
 def _pow(draw: st.DrawFn) -> Case:
     c = draw(st.sampled_from([0, 1, 2, 3, 0.5, -1.5]))
-    return (lambda x: A.Pow.apply(x, c)), (leaf(arr(draw, shapes(0), floats(0.5, 2))),)
+    x = draw(mgst.arrays(F64, mgst.shapes(0, 2, max_side=3), mgst.floats(F64, 0.5, 2)))
+    return (lambda x: A.Pow.apply(x, c)), (leaf(x),)
 
 
 def _pow_tensor(draw: st.DrawFn) -> Case:
     bs = draw(hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=2, max_side=3))
-    return A.PowTensor.apply, (leaf(arr(draw, bs.input_shapes[0], floats(0.5, 2))), leaf(arr(draw, bs.input_shapes[1])))
+    return A.PowTensor.apply, (leaf(draw(mgst.arrays(F64, bs.input_shapes[0], mgst.floats(F64, 0.5, 2)))),
+                               leaf(draw(mgst.arrays(F64, bs.input_shapes[1], VALUES))))
 
 
 def _rpow(draw: st.DrawFn) -> Case:
     c = draw(st.sampled_from([0.5, 2.0, 3.0]))
-    return (lambda x: A.RPow.apply(x, c)), (leaf(arr(draw, shapes(0))),)
+    return (lambda x: A.RPow.apply(x, c)), (leaf(draw(mgst.arrays(F64, mgst.shapes(0, 2, max_side=3), VALUES))),)
 
 
 def _where(draw: st.DrawFn) -> Case:
     a, b = two_broadcastable(draw)
-    cond = draw(hnp.arrays(np.bool_, np.broadcast_shapes(a.shape, b.shape)))
+    cond = draw(mgst.arrays("bool", np.broadcast_shapes(a.shape, b.shape)))
     return (lambda x, y: A.Where.apply(x, y, cond)), (leaf(a), leaf(b))
 
 
 def _addmm(draw: st.DrawFn) -> Case:
     n, k, m = draw(st.integers(1, 3)), draw(st.integers(1, 3)), draw(st.integers(1, 3))
     bias_shape = draw(st.sampled_from([(m,), (n, m), (1, m)]))
-    return L.Addmm.apply, (leaf(arr(draw, bias_shape)), leaf(arr(draw, (n, k))), leaf(arr(draw, (k, m))))
+    bias, a, b = (draw(mgst.arrays(F64, s, VALUES)) for s in (bias_shape, (n, k), (k, m)))
+    return L.Addmm.apply, (leaf(bias), leaf(a), leaf(b))
 
 
 def _mm(draw: st.DrawFn) -> Case:
     n, k, m = draw(st.integers(1, 3)), draw(st.integers(1, 3)), draw(st.integers(1, 3))
-    return L.Mm.apply, (leaf(arr(draw, (n, k))), leaf(arr(draw, (k, m))))
+    return L.Mm.apply, (leaf(draw(mgst.arrays(F64, (n, k), VALUES))), leaf(draw(mgst.arrays(F64, (k, m), VALUES))))
 
 
 def _mv(draw: st.DrawFn) -> Case:
     n, k = draw(st.integers(1, 3)), draw(st.integers(1, 3))
-    return L.Mv.apply, (leaf(arr(draw, (n, k))), leaf(arr(draw, (k,))))
+    return L.Mv.apply, (leaf(draw(mgst.arrays(F64, (n, k), VALUES))), leaf(draw(mgst.arrays(F64, (k,), VALUES))))
 
 
 def _dot(draw: st.DrawFn) -> Case:
     k = draw(st.integers(1, 4))
-    return L.Dot.apply, (leaf(arr(draw, (k,))), leaf(arr(draw, (k,))))
+    return L.Dot.apply, (leaf(draw(mgst.arrays(F64, (k,), VALUES))), leaf(draw(mgst.arrays(F64, (k,), VALUES))))
 
 
 def _bmm(draw: st.DrawFn) -> Case:
     b, n, k, m = (draw(st.integers(1, 2)) for _ in range(4))
     a_batch = draw(st.sampled_from([(b,), (1,), ()]))
-    return L.Bmm.apply, (leaf(arr(draw, (*a_batch, n, k))), leaf(arr(draw, (b, k, m))))
+    return L.Bmm.apply, (leaf(draw(mgst.arrays(F64, (*a_batch, n, k), VALUES))),
+                         leaf(draw(mgst.arrays(F64, (b, k, m), VALUES))))
 
 
 def _mse(draw: st.DrawFn) -> Case:
-    shape = draw(shapes(0))
+    shape = draw(mgst.shapes(0, 2, max_side=3))
     reduction = draw(st.sampled_from(LS.REDUCTIONS))
-    return (lambda x, t: LS.MseLoss.apply(x, t, reduction)), (leaf(arr(draw, shape)), leaf(arr(draw, shape)))
+    return (lambda x, t: LS.MseLoss.apply(x, t, reduction)), (leaf(draw(mgst.arrays(F64, shape, VALUES))),
+                                                              leaf(draw(mgst.arrays(F64, shape, VALUES))))
 
 
 def _bce(draw: st.DrawFn) -> Case:
-    shape = draw(shapes(0))
+    shape = draw(mgst.shapes(0, 2, max_side=3))
     reduction = draw(st.sampled_from(LS.REDUCTIONS))
     t_ = draw(st.booleans())  # with or without dL/dt: a target that is differentiated stays inside (0, 1), where
-    t = arr(draw, shape, floats(0.05, 0.95) if t_ else floats(0, 1))  # the finite differences may not leave [0, 1]
+    # the finite differences may not leave [0, 1]
+    t = draw(mgst.arrays(F64, shape, mgst.floats(F64, 0.05, 0.95) if t_ else mgst.floats(F64, 0, 1)))
     t_ = leaf(t) if t_ else const(t)
-    w = draw(st.none() | hnp.arrays(F64, shape, elements=floats(0.1, 2)))
+    w = draw(st.none() | mgst.arrays(F64, shape, elements=mgst.floats(F64, 0.1, 2)))
     return ((lambda x, t: LS.BinaryCrossEntropy.apply(x, t, w, reduction)),
-            (leaf(arr(draw, shape, floats(0.05, 0.95))), t_))
+            (leaf(draw(mgst.arrays(F64, shape, mgst.floats(F64, 0.05, 0.95)))), t_))
 
 
 def _bce_logits(draw: st.DrawFn) -> Case:
-    shape = draw(shapes(0))
+    shape = draw(mgst.shapes(0, 2, max_side=3))
     reduction = draw(st.sampled_from(LS.REDUCTIONS))
-    w = draw(st.none() | hnp.arrays(F64, shape, elements=floats(0.1, 2)))
-    pw = draw(st.none() | hnp.arrays(F64, shape, elements=floats(0.1, 3)))
+    w = draw(st.none() | mgst.arrays(F64, shape, elements=mgst.floats(F64, 0.1, 2)))
+    pw = draw(st.none() | mgst.arrays(F64, shape, elements=mgst.floats(F64, 0.1, 3)))
     return ((lambda z, t: LS.BinaryCrossEntropyWithLogits.apply(z, t, w, pw, reduction)),
-            (leaf(arr(draw, shape, floats(-4, 4))), leaf(arr(draw, shape, floats(0, 1)))))
+            (leaf(draw(mgst.arrays(F64, shape, mgst.floats(F64, -4, 4)))),
+             leaf(draw(mgst.arrays(F64, shape, mgst.floats(F64, 0, 1))))))
 
 
 def _dims(draw: st.DrawFn, ndim: int) -> tuple[int, ...]:
@@ -211,7 +208,7 @@ def _dims(draw: st.DrawFn, ndim: int) -> tuple[int, ...]:
 
 def _sum_dim(op: type[Function]) -> Callable[[st.DrawFn], Case]:
     def make(draw: st.DrawFn) -> Case:
-        x = arr(draw, shapes(1, 3))
+        x = draw(mgst.arrays(F64, mgst.shapes(1, 3, max_side=3), VALUES))
         dims, keep = _dims(draw, x.ndim), draw(st.booleans())
         return (lambda t: op.apply(t, dims, keep)), (leaf(x),)
     return make
@@ -219,14 +216,14 @@ def _sum_dim(op: type[Function]) -> Callable[[st.DrawFn], Case]:
 
 def _extreme(op: type[Function]) -> Callable[[st.DrawFn], Case]:
     def make(draw: st.DrawFn) -> Case:
-        return op.apply, (leaf(distinct(draw, draw(shapes(0)))),)
+        return op.apply, (leaf(distinct(draw, draw(mgst.shapes(0, 2, max_side=3)))),)
     return make
 
 
 def _extreme_dim(op: type[Function], arg: Callable[..., np.ndarray]) -> Callable[[st.DrawFn], Case]:
     """max/min along a dim: distinct values (no ties), the positions computed as the Tensor method does."""
     def make(draw: st.DrawFn) -> Case:
-        x = distinct(draw, draw(shapes(1)))
+        x = distinct(draw, draw(mgst.shapes(1, 2, max_side=3)))
         dim, keepdim = draw(st.integers(0, x.ndim - 1)), draw(st.booleans())
         idx = arg(x, axis=dim, keepdims=True)
         return (lambda t: op.apply(t, dim, keepdim, idx)), (leaf(x),)
@@ -234,114 +231,118 @@ def _extreme_dim(op: type[Function], arg: Callable[..., np.ndarray]) -> Callable
 
 
 def _expand(draw: st.DrawFn) -> Case:
-    bs = draw(hnp.broadcastable_shapes(draw(shapes(0)), min_dims=0, max_dims=3, max_side=3))
-    x = arr(draw, bs)
+    bs = draw(hnp.broadcastable_shapes(draw(mgst.shapes(0, 2, max_side=3)), min_dims=0, max_dims=3, max_side=3))
+    x = draw(mgst.arrays(F64, bs, VALUES))
     shape = np.broadcast_shapes(bs, draw(hnp.broadcastable_shapes(bs, min_dims=len(bs), max_dims=3, max_side=3)))
     return (lambda t: S.Expand.apply(t, shape)), (leaf(x),)
 
 
 def _squeeze_dims(draw: st.DrawFn) -> Case:
-    x = arr(draw, draw(hnp.array_shapes(min_dims=0, max_dims=3, min_side=1, max_side=2)))
+    x = draw(mgst.arrays(F64, draw(mgst.shapes(0, 3, max_side=2)), VALUES))
     dims = tuple(draw(st.lists(st.integers(0, max(x.ndim - 1, 0)), unique=True, max_size=max(x.ndim, 1))))
     return (lambda t: S.SqueezeDims.apply(t, dims)), (leaf(x),)
 
 
 def _view(draw: st.DrawFn) -> Case:
-    x = arr(draw, shapes(1, 3))
+    x = draw(mgst.arrays(F64, mgst.shapes(1, 3, max_side=3), VALUES))
     target = draw(st.sampled_from([(-1,), (x.size, 1), (1, -1), x.shape[::-1]]))
     return (lambda t: S.View.apply(t, target)), (leaf(x),)
 
 
 def _permute(draw: st.DrawFn) -> Case:
-    x = arr(draw, shapes(1, 3))
+    x = draw(mgst.arrays(F64, mgst.shapes(1, 3, max_side=3), VALUES))
     dims = tuple(draw(st.permutations(range(x.ndim))))
     return (lambda t: S.Permute.apply(t, dims)), (leaf(x),)
 
 
 def _transpose(draw: st.DrawFn) -> Case:
-    x = arr(draw, shapes(2, 3))
+    x = draw(mgst.arrays(F64, mgst.shapes(2, 3, max_side=3), VALUES))
     d0, d1 = draw(st.integers(0, x.ndim - 1)), draw(st.integers(0, x.ndim - 1))
     return (lambda t: S.Transpose.apply(t, d0, d1)), (leaf(x),)
 
 
 def _unsqueeze(draw: st.DrawFn) -> Case:
-    x = arr(draw, shapes(0))
+    x = draw(mgst.arrays(F64, mgst.shapes(0, 2, max_side=3), VALUES))
     dim = draw(st.integers(0, x.ndim))
     return (lambda t: S.Unsqueeze.apply(t, dim)), (leaf(x),)
 
 
 def _squeeze(op: type[Function], with_dim: bool) -> Callable[[st.DrawFn], Case]:
     def make(draw: st.DrawFn) -> Case:
-        shape = draw(hnp.array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=2))
-        x = arr(draw, shape)
+        shape = draw(mgst.shapes(1, 3, max_side=2))
+        x = draw(mgst.arrays(F64, shape, VALUES))
         dim = draw(st.integers(0, x.ndim - 1)) if with_dim else None
         return (lambda t: op.apply(t, dim)), (leaf(x),)
     return make
 
 
 def _unsafe_view(draw: st.DrawFn) -> Case:
-    x = arr(draw, shapes(1, 3))
+    x = draw(mgst.arrays(F64, mgst.shapes(1, 3, max_side=3), VALUES))
     return (lambda t: S.UnsafeView.apply(t, (-1,))), (leaf(x),)
 
 
 def _copy(draw: st.DrawFn) -> Case:
     bs = draw(hnp.mutually_broadcastable_shapes(num_shapes=1, min_dims=0, max_dims=2, max_side=3))
-    return S.Copy.apply, (leaf(arr(draw, bs.result_shape)), leaf(arr(draw, bs.input_shapes[0])))
+    return S.Copy.apply, (leaf(draw(mgst.arrays(F64, bs.result_shape, VALUES))),
+                          leaf(draw(mgst.arrays(F64, bs.input_shapes[0], VALUES))))
 
 
 def _fill(draw: st.DrawFn) -> Case:
-    c = draw(floats())
-    return (lambda t: S.Fill.apply(t, c)), (leaf(arr(draw, shapes(0))),)
+    c = draw(VALUES)
+    return (lambda t: S.Fill.apply(t, c)), (leaf(draw(mgst.arrays(F64, mgst.shapes(0, 2, max_side=3), VALUES))),)
 
 
 def _fill_tensor(draw: st.DrawFn) -> Case:
-    return S.FillTensor.apply, (leaf(arr(draw, shapes(0))), leaf(arr(draw, ())))
+    return S.FillTensor.apply, (leaf(draw(mgst.arrays(F64, mgst.shapes(0, 2, max_side=3), VALUES))),
+                                leaf(draw(mgst.arrays(F64, (), VALUES))))
 
 
 def _select(draw: st.DrawFn) -> Case:
-    x = arr(draw, shapes(1, 2))
+    x = draw(mgst.arrays(F64, mgst.shapes(1, 2, max_side=3), VALUES))
     dim = draw(st.integers(0, x.ndim - 1))
     index = draw(st.integers(-x.shape[dim], x.shape[dim] - 1))
     return (lambda t: S.Select.apply(t, dim, index)), (leaf(x),)
 
 
 def _slice(draw: st.DrawFn) -> Case:
-    x = arr(draw, shapes(1, 2))
+    x = draw(mgst.arrays(F64, mgst.shapes(1, 2, max_side=3), VALUES))
     dim = draw(st.integers(0, x.ndim - 1))
     sl = slice(draw(st.integers(0, 2)), draw(st.none() | st.integers(0, 3)), draw(st.integers(1, 2)))
     return (lambda t: S.Slice.apply(t, dim, sl)), (leaf(x),)
 
 
 def _index(draw: st.DrawFn) -> Case:
-    x = arr(draw, shapes(1, 1))
-    key = draw(hnp.arrays(np.int64, st.integers(1, 5), elements=st.integers(0, x.shape[0] - 1)))  # repeats add up
+    x = draw(mgst.arrays(F64, mgst.shapes(1, 1, max_side=3), VALUES))
+    key = draw(mgst.arrays("int64", st.integers(1, 5), elements=st.integers(0, x.shape[0] - 1)))  # repeats add up
     return (lambda t: S.Index.apply(t, key)), (leaf(x),)
 
 
 def _copy_slices(draw: st.DrawFn) -> Case:
-    x = arr(draw, shapes(1, 1, min_side=2))
+    x = draw(mgst.arrays(F64, mgst.shapes(1, 1, 2, 3), VALUES))
     key = slice(0, draw(st.integers(1, x.shape[0])))
-    v = arr(draw, x[key].shape)
+    v = draw(mgst.arrays(F64, x[key].shape, VALUES))
     return (lambda a, b: S.CopySlices.apply(a, b, key)), (leaf(x), leaf(v))
 
 
 def _cat(draw: st.DrawFn) -> Case:
-    base = draw(shapes(1, 2))
+    base = draw(mgst.shapes(1, 2, max_side=3))
     dim = draw(st.integers(0, len(base) - 1))
     other = (*base[:dim], draw(st.integers(1, 3)), *base[dim + 1:])
-    return (lambda a, b: S.Cat.apply(a, b, dim)), (leaf(arr(draw, base)), leaf(arr(draw, other)))
+    return (lambda a, b: S.Cat.apply(a, b, dim)), (leaf(draw(mgst.arrays(F64, base, VALUES))),
+                                                   leaf(draw(mgst.arrays(F64, other, VALUES))))
 
 
 def _stack(draw: st.DrawFn) -> Case:
-    shape = draw(shapes(0))
+    shape = draw(mgst.shapes(0, 2, max_side=3))
     dim = draw(st.integers(0, len(shape)))
-    return (lambda a, b: S.Stack.apply(a, b, dim)), (leaf(arr(draw, shape)), leaf(arr(draw, shape)))
+    return (lambda a, b: S.Stack.apply(a, b, dim)), (leaf(draw(mgst.arrays(F64, shape, VALUES))),
+                                                     leaf(draw(mgst.arrays(F64, shape, VALUES))))
 
 
 def _clamp(draw: st.DrawFn) -> Case:
     lo, hi = draw(st.sampled_from([(-1.0, 1.0), (None, 0.5), (-0.5, None)]))
     bounds = [b for b in (lo, hi) if b is not None]
-    x = draw(hnp.arrays(F64, shapes(0), elements=floats(-2, 2).filter(
+    x = draw(mgst.arrays(F64, mgst.shapes(0, 2, max_side=3), elements=mgst.floats(F64, -2, 2).filter(
         lambda v: all(abs(v - b) > 0.01 for b in bounds))))
     return (lambda t: U.Clamp.apply(t, lo, hi)), (leaf(x),)
 
@@ -349,7 +350,7 @@ def _clamp(draw: st.DrawFn) -> Case:
 def _clamp_tensor(draw: st.DrawFn) -> Case:
     """Tensor bounds (either may be None); x, lo and hi at least 0.1 apart, so no element sits on a kink (lo > hi
     included: the result is hi there)."""
-    shape = draw(shapes(0))
+    shape = draw(mgst.shapes(0, 2, max_side=3))
     x, lo, hi = distinct(draw, (3, *shape))
     which = draw(st.sampled_from(["both", "min", "max"]))
     if which == "min":
@@ -360,9 +361,9 @@ def _clamp_tensor(draw: st.DrawFn) -> Case:
 
 
 def _round(draw: st.DrawFn) -> Case:
-    shape = draw(shapes(0))
-    whole = draw(hnp.arrays(F64, shape, elements=st.integers(-3, 3).map(float)))
-    frac = draw(hnp.arrays(F64, shape, elements=floats(-0.4, 0.4)))  # never near a .5 jump
+    shape = draw(mgst.shapes(0, 2, max_side=3))
+    whole = draw(mgst.arrays(F64, shape, elements=st.integers(-3, 3).map(float)))
+    frac = draw(mgst.arrays(F64, shape, elements=mgst.floats(F64, -0.4, 0.4)))  # never near a .5 jump
     return U.Round.apply, (leaf(whole + frac),)
 
 
@@ -384,9 +385,10 @@ CASES: dict[str, Callable[[st.DrawFn], Case]] = {
     "SqueezeDims": _squeeze_dims, "Select": _select, "Slice": _slice, "Index": _index,
     "CopySlices": _copy_slices, "Cat": _cat, "Stack": _stack, "Expand": _expand, "Clone": _unary(S.Clone),
     "ToCopy": _unary(S.ToCopy, None, np.float64),
-    "Exp": _unary(U.Exp), "Log": _unary(U.Log, floats(0.2, 3)), "Sigmoid": _unary(U.Sigmoid, floats(-4, 4)),
+    "Exp": _unary(U.Exp), "Log": _unary(U.Log, mgst.floats(F64, 0.2, 3)),
+    "Sigmoid": _unary(U.Sigmoid, mgst.floats(F64, -4, 4)),
     "Tanh": _unary(U.Tanh), "Relu": _unary(U.Relu, away_from_zero()), "Abs": _unary(U.Abs, away_from_zero()),
-    "Clamp": _clamp, "ClampTensor": _clamp_tensor, "Round": _round, "Sqrt": _unary(U.Sqrt, floats(0.2, 3)),
+    "Clamp": _clamp, "ClampTensor": _clamp_tensor, "Round": _round, "Sqrt": _unary(U.Sqrt, mgst.floats(F64, 0.2, 3)),
 }
 
 
@@ -399,7 +401,9 @@ def _convolution(draw: st.DrawFn) -> Case:
     cg, og, k = draw(st.integers(1, 2)), draw(st.integers(1, 2)), draw(st.integers(1, 3))
     stride, dil, pad = draw(st.integers(1, 2)), draw(st.integers(1, 2)), draw(st.integers(0, 1))
     size = dil * (k - 1) + 1 + draw(st.integers(0, 2))
-    x, w, b = arr(draw, (2, groups * cg, size, size)), arr(draw, (groups * og, cg, k, k)), arr(draw, (groups * og,))
+    x = draw(mgst.arrays(F64, (2, groups * cg, size, size), VALUES))
+    w = draw(mgst.arrays(F64, (groups * og, cg, k, k), VALUES))
+    b = draw(mgst.arrays(F64, (groups * og,), VALUES))
     return ((lambda a, c, d: CV.Convolution.apply(a, c, d, (stride, stride), (pad,) * 4, (dil, dil), groups, False)),
             (leaf(x), leaf(w), leaf(b)))
 
@@ -419,34 +423,34 @@ def _avg_pool(draw: st.DrawFn) -> Case:
     out = (size + 2 * p - k) // s + 1
     include = draw(st.booleans())
     return (lambda a: PO.AvgPool2d.apply(a, (k, k), (s, s), (p, p), (out, out), include, None)), \
-        (leaf(arr(draw, (2, size, size))),)
+        (leaf(draw(mgst.arrays(F64, (2, size, size), VALUES))),)
 
 
 def _adaptive_avg_pool(draw: st.DrawFn) -> Case:
     h, w, oh, ow = (draw(st.integers(1, 4)) for _ in range(4))
-    return (lambda a: PO.AdaptiveAvgPool2d.apply(a, (oh, ow))), (leaf(arr(draw, (2, h, w))),)
+    return (lambda a: PO.AdaptiveAvgPool2d.apply(a, (oh, ow))), (leaf(draw(mgst.arrays(F64, (2, h, w), VALUES))),)
 
 
 def _embedding(draw: st.DrawFn) -> Case:
     rows = draw(st.integers(1, 4))
-    idx = draw(hnp.arrays(np.int64, draw(shapes(1, 2)), elements=st.integers(0, rows - 1)))
+    idx = draw(mgst.arrays("int64", draw(mgst.shapes(1, 2, max_side=3)), elements=st.integers(0, rows - 1)))
     # (no padding_idx: its row's gradient is 0 by definition, not the derivative; tests/test_layers_embedding.py
     # holds it against torch)
-    return (lambda w: EM.Embedding.apply(w, idx, None)), (leaf(arr(draw, (rows, 3))),)
+    return (lambda w: EM.Embedding.apply(w, idx, None)), (leaf(draw(mgst.arrays(F64, (rows, 3), VALUES))),)
 
 
 def _batch_norm(draw: st.DrawFn) -> Case:
     train = draw(st.booleans())
     x = distinct(draw, (3, 2, 2))  # spread values: var + eps well away from 0
-    rm, rv = arr(draw, (2,)), arr(draw, (2,), floats(0.5, 2))
+    rm, rv = draw(mgst.arrays(F64, (2,), VALUES)), draw(mgst.arrays(F64, (2,), mgst.floats(F64, 0.5, 2)))
     return ((lambda a, w, b: NO.NativeBatchNorm.apply(a, w, b, rm.copy(), rv.copy(), train, 0.1, 1e-5)),
-            (leaf(x), leaf(arr(draw, (2,))), leaf(arr(draw, (2,)))))
+            (leaf(x), leaf(draw(mgst.arrays(F64, (2,), VALUES))), leaf(draw(mgst.arrays(F64, (2,), VALUES)))))
 
 
 def _layer_norm(draw: st.DrawFn) -> Case:
     x = distinct(draw, (2, 3))
     return (lambda a, w, b: NO.NativeLayerNorm.apply(a, w, b, 1, 1e-5)), \
-        (leaf(x), leaf(arr(draw, (3,))), leaf(arr(draw, (3,))))
+        (leaf(x), leaf(draw(mgst.arrays(F64, (3,), VALUES))), leaf(draw(mgst.arrays(F64, (3,), VALUES))))
 
 
 CASES.update({
@@ -492,8 +496,8 @@ class SquareWrongAt(Function):
         return minigrad.tensor(g)
 
 
-@given(hnp.arrays(F64, hnp.array_shapes(min_dims=1, max_dims=2, min_side=1, max_side=4).filter(
-    lambda s: int(np.prod(s)) >= 3), elements=floats(0.5, 2)), st.data())
+@given(mgst.arrays(F64, mgst.shapes(1, 2, max_side=4).filter(
+    lambda s: int(np.prod(s)) >= 3), elements=mgst.floats(F64, 0.5, 2)), st.data())
 def test_gradcheck_names_the_wrong_element(x: np.ndarray, data: st.DataObject) -> None:
     k = data.draw(st.integers(0, x.size - 1), label="wrong flat index")
     SquareWrongAt.wrong_at = k
@@ -546,8 +550,8 @@ class Square(Function):
         return grad * x * 2
 
 
-@given(hnp.arrays(F64, hnp.array_shapes(min_dims=1, max_dims=2, max_side=3), elements=floats()),
-       hnp.arrays(F64, (2, 3), elements=floats()))
+@given(mgst.arrays(F64, mgst.shapes(1, 2, max_side=3), elements=VALUES),
+       mgst.arrays(F64, (2, 3), elements=VALUES))
 def test_jacobians_are_torchs(x: np.ndarray, m: np.ndarray) -> None:
     """Layout and values: J[input element, output element], as torch.autograd.functional.jacobian (transposed)."""
     def mg_fn(a: Any) -> Any:
