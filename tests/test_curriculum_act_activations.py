@@ -16,7 +16,6 @@ import pytest
 import torch
 from hypothesis import given
 from hypothesis import strategies as st
-from hypothesis.extra import numpy as hnp
 
 import minigrad
 from minigrad.autograd import gradcheck
@@ -31,13 +30,13 @@ from minigrad.testing import (
     to_numpy,
     warnings_of,
 )
+from minigrad.testing import strategies as mgst
 
 FLOATS = ["float32", "float64"]
 
 
-def arrays(dtype: str, min_dims: int = 1, max_dims: int = 3, lo: float = -8.0, hi: float = 8.0) -> Any:
-    return hnp.arrays(np.dtype(dtype), hnp.array_shapes(min_dims=min_dims, max_dims=max_dims, min_side=1, max_side=5),
-                      elements=st.floats(lo, hi, width=32 if dtype == "float32" else 64))
+# inputs' values and cotangents as drawn before the kit: subnormals included; cotangents float32-representable
+COTANGENT = mgst.floats("float32", -2.0, 2.0, allow_subnormal=True)
 
 
 # each activation: (call(lib, x), forward op count, gradient op count) under the float32 policy
@@ -59,8 +58,9 @@ ACTIVATIONS: dict[str, tuple[Callable[[Any, Any], Any], int, int]] = {
 @given(data=st.data())
 def test_activation_matches_torch(name: str, dtype: str, data: st.DataObject) -> None:
     fn, n_ops, grad_ops = ACTIVATIONS[name]
-    x = data.draw(arrays(dtype))
-    g = data.draw(hnp.arrays(np.dtype(dtype), x.shape, elements=st.floats(-2, 2, width=32)))
+    x = data.draw(mgst.arrays(dtype, mgst.shapes(1, 3, max_side=5), min_value=-8.0, max_value=8.0,
+                              allow_subnormal=True))
+    g = data.draw(mgst.arrays(dtype, x.shape, COTANGENT))
     res = compare_with_torch(fn, x, cotangent=g)
     res.with_tolerance(n_ops=n_ops, grad_n_ops=grad_ops).raise_if_failed()
     assert_same_graph(res.minigrad_output, res.torch_output)
@@ -126,9 +126,10 @@ def _softmax_dims(x: np.ndarray) -> st.SearchStrategy[int]:
 @pytest.mark.parametrize("dtype", FLOATS)
 @given(data=st.data())
 def test_softmax_matches_torch(which: str, dtype: str, data: st.DataObject) -> None:
-    x = data.draw(arrays(dtype, min_dims=0, lo=-50, hi=50))
+    x = data.draw(mgst.arrays(dtype, mgst.shapes(0, 3, max_side=5), min_value=-50.0, max_value=50.0,
+                              allow_subnormal=True))
     dim = data.draw(_softmax_dims(x))
-    g = data.draw(hnp.arrays(np.dtype(dtype), x.shape, elements=st.floats(-2, 2, width=32)))
+    g = data.draw(mgst.arrays(dtype, x.shape, COTANGENT))
     res = compare_with_torch(lambda L, t: getattr(L, which)(t, dim), x, cotangent=g)
     n = x.shape[dim] if x.ndim else 1
     # exp, a sum of n terms, a divide (or log); the gradient adds a product, another n-term sum and a multiply
