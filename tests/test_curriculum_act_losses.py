@@ -15,7 +15,6 @@ import pytest
 import torch
 from hypothesis import given
 from hypothesis import strategies as st
-from hypothesis.extra import numpy as hnp
 
 import minigrad
 from minigrad.autograd import gradcheck
@@ -29,6 +28,7 @@ from minigrad.testing import (
     to_numpy,
     warnings_of,
 )
+from minigrad.testing import strategies as mgst
 
 FLOATS = ["float32", "float64"]
 REDUCTIONS = ["mean", "sum", "none"]
@@ -44,15 +44,15 @@ def classification(draw: Any, dtype: str, probs: bool = False) -> dict[str, Any]
     n = draw(st.integers(1, 5))
     c = draw(st.integers(1, 5))
     spatial = tuple(draw(st.lists(st.integers(1, 3), max_size=draw(st.sampled_from([0, 0, 1, 2, 3])))))
-    x = draw(hnp.arrays(np.dtype(dtype), (n, c, *spatial), elements=st.floats(-30, 30, width=32)))
+    x = draw(mgst.arrays(dtype, (n, c, *spatial), mgst.floats("float32", -30, 30, allow_subnormal=True)))
     if probs:
-        p = draw(hnp.arrays(np.float64, (n, c, *spatial), elements=st.floats(0, 1)))
+        p = draw(mgst.arrays("float64", (n, c, *spatial), min_value=0, max_value=1, allow_subnormal=True))
         target = (p / np.maximum(p.sum(1, keepdims=True), 1e-9)).astype(dtype)
     else:
-        target = draw(hnp.arrays(np.int64, (n, *spatial), elements=st.integers(0, c - 1)))
+        target = draw(mgst.class_targets(c, (n, *spatial)))
     weight = None
     if draw(st.booleans()):
-        weight = draw(hnp.arrays(np.dtype(dtype), (c,), elements=st.floats(0.125, 2.0, width=32)))
+        weight = draw(mgst.arrays(dtype, (c,), mgst.floats("float32", 0.125, 2.0)))
     return {"x": x, "t": target, "w": weight, "n": n, "c": c}
 
 
@@ -217,9 +217,9 @@ REGRESSION: dict[str, Callable[..., Any]] = {
 @pytest.mark.parametrize("dtype", FLOATS)
 @given(data=st.data())
 def test_regression_losses(name: str, reduction: str, dtype: str, data: st.DataObject) -> None:
-    shape = data.draw(hnp.array_shapes(min_dims=0, max_dims=3, min_side=1, max_side=5))
-    x = data.draw(hnp.arrays(np.dtype(dtype), shape, elements=st.floats(-3, 3, width=32)))
-    y = data.draw(hnp.arrays(np.dtype(dtype), shape, elements=st.floats(-3, 3, width=32)))
+    shape = data.draw(mgst.shapes(0, 3, max_side=5))
+    x = data.draw(mgst.arrays(dtype, shape, mgst.floats("float32", -3, 3, allow_subnormal=True)))
+    y = data.draw(mgst.arrays(dtype, shape, mgst.floats("float32", -3, 3, allow_subnormal=True)))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # kl_div's 'mean' warning (tested below)
         res = compare_with_torch(lambda L, a, b: REGRESSION[name](L, a, b, reduction), x, y, cotangent="ones")
