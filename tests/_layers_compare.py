@@ -9,18 +9,13 @@ from typing import Any
 
 import numpy as np
 import torch
-from hypothesis import strategies as st
-from hypothesis.extra import numpy as hnp
 
 import minigrad
 from minigrad.testing.tolerances import assert_close
 
-
-def values(dtype: Any, shape: tuple[int, ...], lo: float = -3.0, hi: float = 3.0) -> st.SearchStrategy[np.ndarray]:
-    """Finite arrays of ``dtype`` (float32 or float64) in [lo, hi]."""
-    if np.dtype(dtype) == np.float32:
-        return hnp.arrays(dtype, shape, elements=st.floats(lo, hi, allow_nan=False, allow_infinity=False, width=32))
-    return hnp.arrays(dtype, shape, elements=st.floats(lo, hi, allow_nan=False, allow_infinity=False))
+# the values layer inputs are drawn from, ``mgst.arrays(dtype, shape, **VALUES)``: finite, in [-3, 3], subnormals
+# included (as drawn before the kit)
+VALUES: dict[str, Any] = {"min_value": -3.0, "max_value": 3.0, "allow_subnormal": True}
 
 
 def check_against_torch(fn: Callable[..., Any], arrays: Sequence[np.ndarray | None], *,

@@ -10,8 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import minigrad
+from minigrad.testing import strategies as mgst
 from minigrad.testing import sum_ops
-from tests._layers_compare import check_against_torch, grad_of, same_params, values
+from tests._layers_compare import VALUES, check_against_torch, grad_of, same_params
 
 
 @st.composite
@@ -27,9 +28,9 @@ def conv_case(draw: st.DrawFn, dtype: type) -> dict:
     p = pad if isinstance(pad, tuple) else (0,) * nd
     size = tuple(max(1, d * (kk - 1) + 1 - 2 * pp) + draw(st.integers(0, 5)) for d, kk, pp in zip(dil, k, p))
     xshape = (draw(st.integers(1, 3)), cin, *size)
-    x = draw(values(dtype, xshape))
-    w = draw(values(dtype, (cout, cin // groups, *k)))
-    b = draw(values(dtype, (cout,))) if draw(st.booleans()) else None
+    x = draw(mgst.arrays(dtype, xshape, **VALUES))
+    w = draw(mgst.arrays(dtype, (cout, cin // groups, *k), **VALUES))
+    b = draw(mgst.arrays(dtype, (cout,), **VALUES)) if draw(st.booleans()) else None
     if draw(st.booleans()):  # scalar arguments given as ints where they are equal in every dim
         return dict(nd=nd, x=x, w=w, b=b, stride=stride[0] if len(set(stride)) == 1 else stride, padding=pad,
                     dilation=dil[0] if len(set(dil)) == 1 else dil, groups=groups)

@@ -8,17 +8,17 @@ import pytest
 import torch
 from hypothesis import given
 from hypothesis import strategies as st
-from hypothesis.extra import numpy as hnp
 
 import minigrad
-from tests._layers_compare import check_against_torch, grad_of, same_params, values
+from minigrad.testing import strategies as mgst
+from tests._layers_compare import VALUES, check_against_torch, grad_of, same_params
 
 
 @given(st.integers(1, 8), st.integers(1, 5), st.sampled_from([np.float32, np.float64]), st.data())
 def test_embedding_matches_torch(rows: int, dim: int, dtype: type, data: st.DataObject) -> None:
-    w = data.draw(values(dtype, (rows, dim)))
-    shape = data.draw(hnp.array_shapes(min_dims=1, max_dims=3, max_side=4))
-    idx = data.draw(hnp.arrays(np.int64, shape, elements=st.integers(0, rows - 1)))
+    w = data.draw(mgst.arrays(dtype, (rows, dim), **VALUES))
+    shape = data.draw(mgst.shapes(min_dims=1))
+    idx = data.draw(mgst.arrays("int64", shape, st.integers(0, rows - 1)))
     pad = data.draw(st.one_of(st.none(), st.integers(-rows, rows - 1)))
     max_norm = data.draw(st.one_of(st.none(), st.floats(0.5, 3.0)))
     norm_type = data.draw(st.sampled_from([1.0, 2.0, 3.0]))

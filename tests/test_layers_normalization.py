@@ -11,8 +11,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import minigrad
+from minigrad.testing import strategies as mgst
 from minigrad.testing import sum_ops
-from tests._layers_compare import check_against_torch, grad_of, same_params, values
+from tests._layers_compare import VALUES, check_against_torch, grad_of, same_params
 
 
 def _normal(seed: int, shape: tuple[int, ...], dtype: type) -> np.ndarray:
@@ -25,12 +26,14 @@ def bn_case(draw: st.DrawFn, dtype: type) -> dict:
     c = draw(st.integers(1, 4))
     shape = (draw(st.integers(2, 4)), c, *(draw(st.integers(1, 4)) for _ in range(nd - 2)))
     if dtype == np.float64:
-        x = draw(values(dtype, shape))
+        x = draw(mgst.arrays(dtype, shape, **VALUES))
     else:  # float32: normal values (constant inputs make 1/√(var + eps) amplify rounding beyond one-op policies)
         x = _normal(draw(st.integers(0, 2**16)), shape, dtype)
     affine = draw(st.booleans())
-    return dict(x=x, w=draw(values(dtype, (c,))) if affine else None, b=draw(values(dtype, (c,))) if affine else None,
-                rm=draw(values(dtype, (c,))), rv=draw(values(dtype, (c,), 0.125, 3.0)), training=draw(st.booleans()),
+    per_channel = mgst.arrays(dtype, (c,), **VALUES)
+    return dict(x=x, w=draw(per_channel) if affine else None, b=draw(per_channel) if affine else None,
+                rm=draw(per_channel), rv=draw(mgst.arrays(dtype, (c,), min_value=0.125, max_value=3.0)),
+                training=draw(st.booleans()),
                 running=draw(st.booleans()), momentum=draw(st.sampled_from([0.1, 0.5, 1.0])),
                 eps=draw(st.sampled_from([1e-5, 1e-3])))
 
@@ -71,12 +74,12 @@ def test_layer_norm_matches_torch(data: st.DataObject, dtype: type) -> None:
     k = data.draw(st.integers(1, len(shape)))
     norm = shape[len(shape) - k:]
     if dtype == np.float64:
-        x = data.draw(values(dtype, shape))
+        x = data.draw(mgst.arrays(dtype, shape, **VALUES))
     else:
         x = _normal(data.draw(st.integers(0, 2**16)), shape, dtype)
     affine = data.draw(st.booleans())
-    w = data.draw(values(dtype, norm)) if affine else None
-    b = data.draw(values(dtype, norm)) if affine and data.draw(st.booleans()) else None
+    w = data.draw(mgst.arrays(dtype, norm, **VALUES)) if affine else None
+    b = data.draw(mgst.arrays(dtype, norm, **VALUES)) if affine and data.draw(st.booleans()) else None
     eps = data.draw(st.sampled_from([1e-5, 1e-2]))
     m = int(np.prod(norm))
     check_against_torch(lambda lib, t, ww, bb: lib.nn.functional.layer_norm(t, norm, ww, bb, eps), [x, w, b],

@@ -11,7 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import minigrad
-from tests._layers_compare import check_against_torch, values
+from minigrad.testing import strategies as mgst
+from tests._layers_compare import VALUES, check_against_torch
 
 
 @st.composite
@@ -23,7 +24,7 @@ def pool_case(draw: st.DrawFn, dtype: type, kind: str) -> dict:
     p = tuple(draw(st.integers(0, kk // 2)) for kk in k)
     size = tuple(dd * (kk - 1) + 1 + draw(st.integers(0, 6)) for kk, dd in zip(k, d))
     lead = (draw(st.integers(1, 2)), draw(st.integers(1, 3))) if draw(st.booleans()) else (draw(st.integers(1, 3)),)
-    x = draw(values(dtype, (*lead, *size)))
+    x = draw(mgst.arrays(dtype, (*lead, *size), **VALUES))
     return dict(nd=nd, x=x, k=k, s=s, p=p, d=d, ceil=draw(st.booleans()), include=draw(st.booleans()),
                 divisor=draw(st.sampled_from([None, None, 3])) if nd == 2 else None)
 
@@ -72,14 +73,14 @@ def test_avg_pool_float32_within_policy(case: dict) -> None:
        st.sampled_from([np.float32, np.float64]), st.data())
 def test_adaptive_avg_pool2d_matches_torch(h: int, w: int, oh: int, ow: int | None, dtype: type,
                                            data: st.DataObject) -> None:
-    x = data.draw(values(dtype, (2, 3, h, w)))
+    x = data.draw(mgst.arrays(dtype, (2, 3, h, w), **VALUES))
     size = (oh, ow)
     check_against_torch(lambda lib, t: lib.nn.functional.adaptive_avg_pool2d(t, size), [x], n_ops=8, scale=30.0)
 
 
 @given(st.integers(1, 9), st.integers(1, 5), st.data())
 def test_adaptive_avg_pool1d_matches_torch(n: int, out: int, data: st.DataObject) -> None:
-    x = data.draw(values(np.float64, (2, 3, n)))
+    x = data.draw(mgst.arrays(np.float64, (2, 3, n), **VALUES))
     check_against_torch(lambda lib, t: lib.nn.functional.adaptive_avg_pool1d(t, out), [x])
 
 

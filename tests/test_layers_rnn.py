@@ -14,9 +14,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import minigrad
+from minigrad.testing import strategies as mgst
 from minigrad.testing import sum_ops
 from minigrad.testing.tolerances import assert_close
-from tests._layers_compare import grad_of, same_params, values
+from tests._layers_compare import grad_of, same_params
 
 MODES = ["RNN", "RNN_relu", "LSTM", "GRU"]
 
@@ -38,11 +39,12 @@ def rnn_case(draw: st.DrawFn, dtype: type) -> dict:
     steps, batch = draw(st.integers(1, 5)), draw(st.integers(1, 3))
     batched = draw(st.booleans()) or kw["batch_first"]
     shape = ((batch, steps) if kw["batch_first"] else (steps, batch)) if batched else (steps,)
-    x = draw(values(dtype, (*shape, kw["input_size"]), -2.0, 2.0))
+    x = draw(mgst.arrays(dtype, (*shape, kw["input_size"]), min_value=-2.0, max_value=2.0, allow_subnormal=True))
     dirs = 2 if kw["bidirectional"] else 1
     hshape = (kw["num_layers"] * dirs, batch, kw["hidden_size"]) if batched else \
         (kw["num_layers"] * dirs, kw["hidden_size"])
-    h0 = [draw(values(dtype, hshape, -1.0, 1.0)) for _ in range(2)] if draw(st.booleans()) else None
+    h = mgst.arrays(dtype, hshape, min_value=-1.0, max_value=1.0, allow_subnormal=True)
+    h0 = [draw(h) for _ in range(2)] if draw(st.booleans()) else None
     return dict(mode=draw(st.sampled_from(MODES)), kw=kw, x=x, h0=h0, seed=draw(st.integers(0, 2**16)),
                 train=draw(st.booleans()))
 
@@ -122,9 +124,11 @@ def cell_case(draw: st.DrawFn) -> dict:
                               bias=draw(st.booleans()))
     batched = draw(st.booleans())
     batch = draw(st.integers(1, 3))
-    x = draw(values(np.float64, (batch, kw["input_size"]) if batched else (kw["input_size"],), -2.0, 2.0))
+    x = draw(mgst.arrays(np.float64, (batch, kw["input_size"]) if batched else (kw["input_size"],),
+                         min_value=-2.0, max_value=2.0, allow_subnormal=True))
     hs = (batch, kw["hidden_size"]) if batched else (kw["hidden_size"],)
-    h0 = [draw(values(np.float64, hs, -1.0, 1.0)) for _ in range(2)] if draw(st.booleans()) else None
+    h = mgst.arrays(np.float64, hs, min_value=-1.0, max_value=1.0, allow_subnormal=True)
+    h0 = [draw(h) for _ in range(2)] if draw(st.booleans()) else None
     return dict(kind=draw(st.sampled_from(["RNNCell", "RNNCell_relu", "LSTMCell", "GRUCell"])), kw=kw, x=x, h0=h0,
                 seed=draw(st.integers(0, 2**16)))
 
