@@ -158,7 +158,7 @@ def _index_case(draw: st.DrawFn) -> tuple[np.ndarray, int, np.ndarray]:
     x = draw(mgst.arrays(F64, draw(mgst.shapes(1, 2, max_side=3)), VALUES))
     dim = draw(st.integers(0, x.ndim - 1))
     shape = tuple(draw(st.integers(1, 4 if i == dim else x.shape[i])) for i in range(x.ndim))
-    return x, dim, draw(hnp.arrays(np.int64, shape, elements=st.integers(0, x.shape[dim] - 1)))
+    return x, dim, draw(mgst.arrays("int64", shape, st.integers(0, x.shape[dim] - 1)))
 
 
 def _gather(draw: st.DrawFn) -> Case:
@@ -197,13 +197,13 @@ def _scatter_add(draw: st.DrawFn) -> Case:
 def _index_select(draw: st.DrawFn) -> Case:
     x = draw(mgst.arrays(F64, draw(mgst.shapes(1, 2, max_side=3)), VALUES))
     dim = draw(st.integers(0, x.ndim - 1))
-    index = draw(hnp.arrays(np.int64, st.integers(0, 4), elements=st.integers(0, x.shape[dim] - 1)))
+    index = draw(mgst.arrays("int64", st.integers(0, 4), st.integers(0, x.shape[dim] - 1)))
     return (lambda t: SEL.IndexSelect.apply(t, dim, index)), (leaf(x),)
 
 
 def _mask_for(draw: st.DrawFn, shape: tuple[int, ...]) -> np.ndarray:
     tail = tuple(draw(st.sampled_from([1, s])) for s in shape[draw(st.integers(0, len(shape))):])
-    return draw(hnp.arrays(np.bool_, tail))
+    return draw(mgst.arrays("bool", tail))
 
 
 def _masked_fill(draw: st.DrawFn) -> Case:
