@@ -141,6 +141,8 @@ def _check_pow_number(x: np.ndarray, c: Any) -> None:
         if x.dtype.kind in "iu" and not _arith._fits(c, x.dtype):
             name = {"int32": "int"}.get(x.dtype.name, f"{x.dtype.name}_t")
             raise RuntimeError(f"value cannot be converted to type {name} without overflow")
+        if x.dtype.kind == "b" and not _arith._fits(c, np.dtype(np.int64)):  # (bool ** int computes in int64)
+            raise RuntimeError("value cannot be converted to type int64_t without overflow")
 
 
 def _check_pow_tensors(x: np.ndarray, y: np.ndarray) -> None:

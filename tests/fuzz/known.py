@@ -101,6 +101,8 @@ KNOWN: list[Known] = [
           "takes a NumPy array or list (nn.Linear builds its weight from np.empty)"),
     Known(3, "where", "unclear error", r"KeyError", "an object-dtype operand (a NumPy object array) has no minigrad "
           "dtype"),
+    Known(3, "Module.to", "unclear error", r"not compiled with CUDA", "torch's parser refuses a device given twice "
+          "(positionally and as device=) before it reads the device"),
     Known(3, "nn.functional.kl_div", "error kind differs", r"torch ValueError: .* is not a valid value for reduction",
           "torch reads `reduction` before it checks that input is a Tensor (check order)"),
     Known(3, "Tensor.any", "different result", r"shape \(\) != torch's", "torch's parser reads a nested empty list "
