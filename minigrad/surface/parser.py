@@ -214,10 +214,10 @@ def view_dtype_overload(shape: tuple[Any, ...], dtype: Any, dtype_class: type) -
 
 
 def permute_dims(dims: tuple[Any, ...]) -> tuple[Any, ...]:
-    """permute's dims as torch's parser reads them: a one-element tensor (bool too) is one dim, any other tensor a
-    TypeError; else the dims as given (then read as a shape)."""
+    """permute's dims as torch's parser reads them: a one-element integer (or bool) tensor is one dim, any other
+    tensor (a float one too) a TypeError; else the dims as given (then read as a shape)."""
     if len(dims) == 1 and isinstance(dims[0], TensorBase):
-        if dims[0]._data.size != 1:
+        if dims[0]._data.size != 1 or dims[0]._data.dtype.kind not in "biu":
             raise TypeError("permute(): argument 'dims' (position 1) must be tuple of ints, not Tensor")
         return (int(dims[0]._data.reshape(())),)
     return dims

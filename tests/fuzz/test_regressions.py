@@ -18,6 +18,8 @@ from fuzz.harness import tensor_of as _t
 # (target, call(lib, *args, **kwargs), args, kwargs): deep-run findings, checked by the same rules as the fuzz
 # targets (their draws take ``st.data()``, so hypothesis' @example cannot pin them)
 REGRESSIONS: list[tuple[str, Callable[..., Any], list[Any], dict[str, Any]]] = [
+    # permute(float 0-d tensor): torch's parser refuses it (a TypeError; minigrad read inf as a dim: OverflowError)
+    ("Tensor.permute", lambda lib, t, d: t.permute(d), [_t([], np.int64), _t(np.inf)], {}),
     # bool ** an int beyond int64 (session-5 deep run: the layers refactor had lost the check, NumPy's ValueError)
     ("x ** y", lambda lib, t: t ** (2**63), [_t(False, np.bool_)], {}),
     # pow backward: c - 1 stays a double (torch: (-1) ** 1.000000001 is nan; float32 would round it to 1)
