@@ -30,7 +30,7 @@ from minigrad.surface.parser import UNSET, tensor_arg
 __all__ = [
     "operand", "check_alpha", "check_sub", "add", "sub", "subtract", "mul", "div", "pow", "matmul", "mm", "dot",
     "broadcastable", "eq", "ne", "lt", "le", "gt", "ge", "equal", "allclose", "abs", "relu", "clamp", "clamp_bounds",
-    "round", "sign",
+    "round",
 ]
 
 _state = grad_mode.state
@@ -441,17 +441,6 @@ def round(input: Any, decimals: int = 0) -> Any:
     if input._data.dtype.kind == "b":
         raise NotImplementedError('"round_vml_cpu" not implemented for \'Bool\'')
     return _unary.Round.apply(input, decimals)
-
-
-def sign(input: Any) -> Any:
-    """−1, 0 or 1 (bool stays bool); sign(NaN) is 0 as in torch (NumPy gives NaN)."""
-    x = input._data
-    if x.dtype.kind == "b":
-        return wrap(x.copy())
-    s = np.sign(x)
-    if x.dtype.kind == "f":
-        s = np.where(np.isnan(s), s.dtype.type(0), s)
-    return wrap(s)
 
 
 # ---------------------------------------------------------------------------------------------- products

@@ -15,7 +15,8 @@ from minigrad.autograd.function import _broadcast_error
 from minigrad.ops import loss
 from minigrad.surface.parser import tensor_arg as _tensor_arg
 
-__all__ = ["mse_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits", "legacy_reduction"]
+__all__ = ["mse_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits", "legacy_reduction",
+           "check_reduction"]
 
 
 def mse_loss(input: TensorBase, target: TensorBase, size_average: Any = None, reduce: Any = None,
@@ -24,7 +25,7 @@ def mse_loss(input: TensorBase, target: TensorBase, size_average: Any = None, re
     UserWarning. torch's signature (``size_average``/``reduce`` are its deprecated spellings of ``reduction``).
     The math: ``ops.loss.MseLoss``."""
     reduction = legacy_reduction(size_average, reduce, reduction)
-    _check_reduction(reduction)
+    check_reduction(reduction)
     if not isinstance(target, TensorBase) or not isinstance(input, TensorBase):
         raise TypeError("mse_loss(): input and target must be Tensors")
     if weight is not None:
@@ -54,7 +55,7 @@ def binary_cross_entropy(input: TensorBase, target: TensorBase, weight: TensorBa
     torch's signature. ``target`` must have ``input``'s dtype, as in torch.
     The math: ``ops.loss.BinaryCrossEntropy``."""
     reduction = legacy_reduction(size_average, reduce, reduction)
-    _check_reduction(reduction)
+    check_reduction(reduction)
     if not isinstance(target, TensorBase) or not isinstance(input, TensorBase):
         raise TypeError("binary_cross_entropy(): input and target must be Tensors")
     if target._data.shape != input._data.shape:
@@ -84,7 +85,7 @@ def binary_cross_entropy_with_logits(input: TensorBase, target: TensorBase, weig
                                      reduction: str = "mean", pos_weight: TensorBase | None = None) -> Any:
     """sigmoid + binary cross-entropy in one numerically stable node. The math:
     ``ops.loss.BinaryCrossEntropyWithLogits``."""
-    _check_reduction(reduction)
+    check_reduction(reduction)
     name = "binary_cross_entropy_with_logits"
     _tensor_arg(input, name, "input", 1)
     _tensor_arg(target, name, "target", 2)
@@ -115,12 +116,13 @@ def binary_cross_entropy_with_logits(input: TensorBase, target: TensorBase, weig
     return loss.BinaryCrossEntropyWithLogits.apply(input, target, w, pw, reduction)
 
 
-def _check_reduction(reduction: str) -> None:
+def check_reduction(reduction: str) -> None:
+    """torch's ValueError for a reduction other than 'none', 'mean' or 'sum'."""
     if reduction not in loss.REDUCTIONS:
         raise ValueError(f"{reduction} is not a valid value for reduction")
 
 
-def legacy_reduction(size_average: Any, reduce: Any, reduction: str) -> str:
+def legacy_reduction(size_average: Any, reduce: Any, reduction: str, stacklevel: int = 3) -> str:
     """torch's deprecated ``size_average``/``reduce`` arguments, turned into a reduction with its warning:
     reduce=False gives 'none', else size_average=False gives 'sum', else 'mean'."""
     if size_average is None and reduce is None:
@@ -129,7 +131,7 @@ def legacy_reduction(size_average: Any, reduce: Any, reduction: str) -> str:
     reduce = True if reduce is None else reduce
     result = "none" if not reduce else "mean" if size_average else "sum"
     warnings.warn(f"size_average and reduce args will be deprecated, please use reduction='{result}' instead.",
-                  UserWarning, stacklevel=3)
+                  UserWarning, stacklevel=stacklevel)
     return result
 
 

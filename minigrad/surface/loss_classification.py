@@ -8,7 +8,6 @@ Each step is an op of its own, so the graph has torch's nodes (see TORCH_NOTES.m
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 import numpy as np
@@ -18,28 +17,9 @@ from minigrad._tensor_base import TensorBase, wrap
 from minigrad.ops import arithmetic, nll, reduction, selection
 from minigrad.ops import shape as shape_ops
 from minigrad.ops import softmax as sm
-from minigrad.ops.loss import REDUCTIONS
+from minigrad.surface.loss import check_reduction, legacy_reduction
 
-__all__ = ["nll_loss", "cross_entropy", "check_reduction", "legacy_reduction"]
-
-
-def check_reduction(reduction: str) -> None:
-    """torch's ValueError for a reduction other than 'none', 'mean' or 'sum'."""
-    if reduction not in REDUCTIONS:
-        raise ValueError(f"{reduction} is not a valid value for reduction")
-
-
-def legacy_reduction(size_average: Any, reduce: Any, reduction: str, stacklevel: int = 4) -> str:
-    """torch's deprecated ``size_average``/``reduce`` arguments, turned into a reduction with its warning:
-    reduce=False gives 'none', else size_average=False gives 'sum', else 'mean'."""
-    if size_average is None and reduce is None:
-        return reduction
-    size_average = True if size_average is None else size_average
-    reduce = True if reduce is None else reduce
-    result = "none" if not reduce else "mean" if size_average else "sum"
-    warnings.warn(f"size_average and reduce args will be deprecated, please use reduction='{result}' instead.",
-                  UserWarning, stacklevel=stacklevel)
-    return result
+__all__ = ["nll_loss", "cross_entropy"]
 
 
 def _tensor(x: Any, fn: str, name: str, position: int) -> Any:
@@ -131,7 +111,7 @@ def nll_loss(input: Any, target: Any, weight: Any = None, size_average: Any = No
              reduce: Any = None, reduction: str = "mean") -> Any:
     """−w[t]·x[t] per target (0 where t = ignore_index), averaged by Σ w[t] ('mean'), summed or kept."""
     if size_average is not None or reduce is not None:
-        reduction = legacy_reduction(size_average, reduce, reduction)
+        reduction = legacy_reduction(size_average, reduce, reduction, stacklevel=4)
     check_reduction(reduction)
     _tensor(input, "nll_loss_nd", "input", 1)
     _tensor(target, "nll_loss_nd", "target", 2)
@@ -146,7 +126,7 @@ def cross_entropy(input: Any, target: Any, weight: Any = None, size_average: Any
     """log_softmax over the class dim (dim 1, or 0 for 1-d input), then nll_loss; or, when ``target`` has the
     input's shape, class probabilities: −Σ_c w_c·p_c·log_softmax(x)_c per sample."""
     if size_average is not None or reduce is not None:
-        reduction = legacy_reduction(size_average, reduce, reduction)
+        reduction = legacy_reduction(size_average, reduce, reduction, stacklevel=4)
     check_reduction(reduction)
     _tensor(input, "cross_entropy_loss", "input", 1)
     _tensor(target, "cross_entropy_loss", "target", 2)

@@ -19,7 +19,7 @@ from minigrad.autograd.function import _broadcast_error
 from minigrad.ops import arithmetic, reduction, unary
 from minigrad.ops import loss_regression as lr
 from minigrad.ops import shape as shape_ops
-from minigrad.surface.loss_classification import check_reduction, legacy_reduction
+from minigrad.surface.loss import check_reduction, legacy_reduction
 
 __all__ = ["l1_loss", "smooth_l1_loss", "huber_loss", "kl_div"]
 
@@ -78,7 +78,7 @@ def l1_loss(input: Any, target: Any, size_average: Any = None, reduce: Any = Non
     _tensors("l1_loss", input, target)
     _warn_size(input, target)
     if size_average is not None or reduce is not None:
-        reduction = legacy_reduction(size_average, reduce, reduction)
+        reduction = legacy_reduction(size_average, reduce, reduction, stacklevel=4)
     check_reduction(reduction)
     _no_weight("l1_loss", weight)
     x, t = _broadcast(input, target)
@@ -95,7 +95,7 @@ def smooth_l1_loss(input: Any, target: Any, size_average: Any = None, reduce: An
     _tensors("smooth_l1_loss", input, target)
     _warn_size(input, target)
     if size_average is not None or reduce is not None:
-        reduction = legacy_reduction(size_average, reduce, reduction)
+        reduction = legacy_reduction(size_average, reduce, reduction, stacklevel=4)
     check_reduction(reduction)
     x, t = _broadcast(input, target)
     if beta == 0.0:
@@ -134,7 +134,7 @@ def kl_div(input: Any, target: Any, size_average: Any = None, reduce: Any = None
     'batchmean' is the sum divided by the batch size; 'mean' (all elements) warns as torch does."""
     _tensors("kl_div", input, target)
     if size_average is not None or reduce is not None:
-        reduction_ = legacy_reduction(size_average, reduce, reduction)
+        reduction_ = legacy_reduction(size_average, reduce, reduction, stacklevel=4)
     else:
         if reduction == "mean":
             warnings.warn(_KL_MEAN_WARNING, UserWarning, stacklevel=2)

@@ -19,7 +19,7 @@ from minigrad.ops import reduction as _red
 from minigrad.surface.parser import ALL_DIMS, UNSET, max_min_overload
 from minigrad.surface.shape import dim_index, normalize_dims
 
-__all__ = ["sum", "mean", "max", "min", "argmax", "argmin", "all", "any"]
+__all__ = ["sum", "mean", "max", "min", "argmax", "argmin"]
 
 
 def sum(input: Any, dim: Any = ALL_DIMS, keepdim: bool = False, dtype: Any = None) -> Any:
@@ -140,15 +140,3 @@ def argmax(input: Any, dim: int | None = None, keepdim: bool = False) -> Any:
 
 def argmin(input: Any, dim: int | None = None, keepdim: bool = False) -> Any:
     return _arg(input, dim, keepdim, "argmin", np.argmin)
-
-
-def all(input: Any) -> Any:
-    """True if every element is non-zero (a uint8 tensor gives uint8 0/1, as in torch)."""
-    out = np.asarray(input._data.all())
-    return wrap(out.astype(np.uint8) if input._data.dtype == np.uint8 else out)
-
-
-def any(input: Any) -> Any:
-    """True if some element is non-zero (a uint8 tensor gives uint8 0/1, as in torch)."""
-    out = np.asarray(input._data.any())
-    return wrap(out.astype(np.uint8) if input._data.dtype == np.uint8 else out)
