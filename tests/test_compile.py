@@ -294,9 +294,13 @@ def test_code_names_every_torch_node() -> None:
     step(p.model, p.criterion, p.optimizer, p.inputs, p.targets)
     code = step.code
     for piece in ("# TBackward0", "# AddmmBackward0", "# MseLossBackward0", "AccumulateGrad(model.lin.weight)",
-                  "AccumulateGrad(model.lin.bias)", "# SGD", "optimizer.zero_grad", "sum_to(", "optimizer.update(["):
+                  "AccumulateGrad(model.lin.bias)", "# SGD", "optimizer.zero_grad", "# sum_to (1,)",
+                  "assign_sub(model_lin_weight, "):
         assert piece in code, piece
     compile(code, "<compiled step>", "exec")  # straight-line Python: it parses
+    p.optimizer.param_groups[0]["momentum"] = 0.9  # not a plain SGD any more: its own update(grads) runs
+    step(p.model, p.criterion, p.optimizer, p.inputs, p.targets)
+    assert "optimizer.update([[" in step.code and "assign_sub(" not in step.code
 
 
 def test_a_compiled_module_replays_inference_and_keeps_the_module_surface() -> None:
@@ -412,3 +416,115 @@ def test_curriculum_models_compiled_equal_eager(name: str) -> None:
         assert entry.program is not None, entry.reason
     else:  # not replayable yet: it ran eagerly and says why (a random draw, a tensor made outside an op)
         assert entry.program is None and entry.reason
+
+
+# ---------------------------------------------------------------------------------------------- replay kernels
+def kernel_step(model: nn.Module, loss_fn: nn.Module, opt: torch.optim.Optimizer, x: torch.Tensor,
+                y: torch.Tensor) -> torch.Tensor:
+    loss = loss_fn(model(x), y)
+    loss.backward()
+    opt.step()
+    opt.zero_grad()
+    return loss
+
+
+@given(seed=st.integers(0, 2**32 - 1), dtype=st.sampled_from([torch.float32, torch.float64]),
+       n=st.integers(1, 7), d=st.integers(1, 4), m=st.integers(1, 3), loss=st.sampled_from(["mse", "bce"]),
+       reduction=st.sampled_from(["mean", "sum"]), scale=st.sampled_from([1.0, 1e3]))
+def test_the_replay_kernels_equal_the_ops_bit_for_bit(seed: int, dtype: torch.dtype, n: int, d: int, m: int,
+                                                      loss: str, reduction: str, scale: float) -> None:
+    """Linear (Addmm, T), Sigmoid, MSE and the written-out SGD replay through compiler/kernels.py; with scale 1e3
+    some inputs fall below sigmoid's overflow floor (its other branch)."""
+    rng = np.random.default_rng(seed)
+    x = torch.from_numpy((rng.standard_normal((n, d)) * scale).astype(dtype.np))
+    y = torch.from_numpy(rng.uniform(0, 1, (n, m)).astype(dtype.np))
+
+    def make() -> tuple:
+        torch.manual_seed(seed % 1000)
+        model = nn.Sequential(nn.Linear(d, m, dtype=dtype), nn.Sigmoid())
+        criterion = nn.MSELoss(reduction=reduction) if loss == "mse" else nn.BCELoss(reduction=reduction)
+        return model, criterion, torch.optim.SGD(model.parameters(), lr=0.1)
+
+    eager, compiled = make(), make()
+    step = torch.compile(kernel_step)
+    for _ in range(6):
+        le, lc = kernel_step(*eager, x, y), step(*compiled, x, y)
+        assert np.array_equal(le._data, lc._data, equal_nan=True)
+        assert_same(eager[0], compiled[0])
+    assert step._last.program is not None, step._last.reason
+    assert "assign_sub(" in step.code and "update(" not in step.code  # the written-out SGD ran
+
+
+def forward_and_loss(model: nn.Module, loss_fn: nn.Module, opt: torch.optim.Optimizer, x: torch.Tensor,
+                     y: torch.Tensor) -> tuple:
+    out = model(x)
+    loss = loss_fn(out, y)
+    loss.backward()
+    opt.step()
+    opt.zero_grad()
+    return loss, out.detach(), out.detach().t()
+
+
+def test_a_returned_tensor_is_never_a_reused_buffer() -> None:
+    model, loss_fn, opt = make_mlp(4, torch.float32, 3, 0.0, 0.0)
+    step = torch.compile(forward_and_loss)
+    x = torch.ones(5, 3)
+    y = torch.zeros(5, 1)
+    kept = [step(model, loss_fn, opt, x, y) for _ in range(4)]
+    copies = [tuple(t._data.copy() for t in k) for k in kept]
+    for _ in range(3):
+        step(model, loss_fn, opt, x, y)
+    for k, c in zip(kept, copies):  # what earlier calls returned is unchanged by later replays
+        assert all(np.array_equal(t._data, a) for t, a in zip(k, c))
+    assert not np.array_equal(copies[0][1], copies[3][1])  # (and the model did train)
+
+
+def test_rebinding_a_module_attribute_between_steps_is_seen() -> None:
+    ex = example1
+    eager, compiled = ex.make_pipeline("float64", seed=1), ex.make_pipeline("float64", seed=1)
+    step = torch.compile(ex.train_step)
+    for i in range(12):
+        if i == 3:
+            for p in (eager, compiled):
+                p.criterion.reduction = "sum"
+        if i == 6:  # a new layer: the program read the old one's parameters
+            for p in (eager, compiled):
+                torch.manual_seed(9)
+                p.model.lin = nn.Linear(1, 1, dtype=torch.float64)
+                p.optimizer.param_groups[0]["params"] = list(p.model.parameters())
+        if i == 9:
+            for p in (eager, compiled):
+                p.optimizer.param_groups[0]["momentum"] = 0.5  # the written-out plain SGD no longer applies
+        le = ex.train_step(eager.model, eager.criterion, eager.optimizer, eager.inputs, eager.targets)
+        lc = step(compiled.model, compiled.criterion, compiled.optimizer, compiled.inputs, compiled.targets)
+        assert np.array_equal(le._data, lc._data)
+        assert_same(eager.model, compiled.model)
+    assert "optimizer.update([[" in step.code
+
+
+def step_with_scheduler(model: nn.Module, loss_fn: nn.Module, opt: torch.optim.Optimizer, sched: object,
+                        x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    loss = loss_fn(model(x), y)
+    loss.backward()
+    opt.step()
+    opt.zero_grad()
+    sched.step()  # type: ignore[attr-defined]  # changes lr: Python state a program does not repeat
+    return loss
+
+
+def test_a_scheduler_step_inside_the_function_is_not_baked_in() -> None:
+    def make() -> tuple:
+        model, loss_fn, opt = make_mlp(6, torch.float64, 3, 0.0, 0.0)
+        return model, loss_fn, opt, torch.optim.lr_scheduler.StepLR(opt, step_size=2, gamma=0.5)
+
+    eager, compiled = make(), make()
+    step = torch.compile(step_with_scheduler)
+    x, y = torch.ones(4, 3, dtype=torch.float64), torch.zeros(4, 1, dtype=torch.float64)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for _ in range(7):
+            le, lc = step_with_scheduler(*eager, x, y), step(*compiled, x, y)
+            assert np.array_equal(le._data, lc._data)
+            assert_same(eager[0], compiled[0])
+            assert eager[2].param_groups[0]["lr"] == compiled[2].param_groups[0]["lr"]
+    assert any("scheduler" in str(w.message) for w in caught)

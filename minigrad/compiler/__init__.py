@@ -24,31 +24,89 @@ does): the whole call runs eagerly.
 from __future__ import annotations
 
 import inspect
+import re
 import warnings
 from collections.abc import Callable
 from typing import Any
 
+from minigrad._tensor import Tensor
 from minigrad.autograd import engine, function
 from minigrad.compiler.capture import Recorder, Unsupported
-from minigrad.compiler.guards import FastGuard, describe, guard_key, referenced_objects
+from minigrad.compiler.codegen import MISS, Emitter
+from minigrad.compiler.guards import describe, emit_guards, guard_key, referenced_objects
 from minigrad.compiler.program import Program
+from minigrad.compiler.render import escaping_slots, plain_sgd_guards, prepare, render_body
 from minigrad.nn.module import Module
+from minigrad.optim.optimizer import Optimizer
 
 __all__ = ["compile", "CompiledFunction", "CompiledModule", "Unsupported", "cache_size_limit"]
 
 cache_size_limit = 8  # torch._dynamo.config.cache_size_limit: captures kept per compiled function
 
 
-class _Entry:
-    """One guard set's outcome: a program to replay, or the reason its calls run eagerly."""
+def _identifier(name: str) -> str:
+    """``model.lin.weight`` -> ``model_lin_weight``: a readable name for the generated code."""
+    ident = re.sub(r"\W+", "_", name).strip("_")
+    return ident if ident.isidentifier() else "_" + ident
 
-    __slots__ = ("program", "reason", "guards", "fast")
+
+_EAGER = object()  # what an armed capture that runs eagerly returns when its guards hold
+_MAX_ARMS = 8  # re-arming a capture (guards that miss although its key matched) more often than this: eager
+
+
+class _Entry:
+    """One guard set's outcome: a program to replay, or the reason its calls run eagerly; and its armed replay
+    function (guards, then the program), generated for the objects of the call that armed it."""
+
+    __slots__ = ("program", "reason", "guards", "replay", "source", "arms")
 
     def __init__(self, program: Program | None, reason: str | None, guards: list[str]) -> None:
         self.program = program
         self.reason = reason
         self.guards = guards
-        self.fast: FastGuard | None = None
+        self.replay: Callable[[tuple[Any, ...], dict[str, Any]], Any] | None = None
+        self.source = ""
+        self.arms = 0
+
+    def arm(self, fn: Callable[..., Any], names: list[str], args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        """Generate the replay function for this call's objects: its guards, then the program (or ``_EAGER``)."""
+        self.arms += 1
+        e = Emitter()
+        for name, a in [*zip(names, args), *kwargs.items()]:  # readable names for the objects the code reads
+            if not isinstance(a, Tensor):
+                e.const(a, _identifier(name))
+                if isinstance(a, Optimizer):
+                    for k, group in enumerate(a.param_groups):
+                        e.const(group, f"{_identifier(name)}_group{k}")
+        if self.program is not None:
+            for t_id, name in self.program.names.items():
+                tensor = next((t for t in self.program.live_tensors if id(t) == t_id), None)
+                if tensor is not None:
+                    e.const(tensor, _identifier(name))
+            for acc, name in zip(self.program.accumulators, self.program.accumulator_names):
+                e.const(acc, "acc_" + _identifier(name))
+        e.line("# -- guards: the assumptions of the capture (a miss returns MISS: the caller takes the slow path)")
+        emit_guards(e, fn, args, kwargs)
+        program = self.program
+        if program is None:
+            e.line(f"return {e.const(_EAGER, '_EAGER')}  # this capture runs eagerly: {self.reason}")
+        else:
+            prepare(program)
+            e.names.update(program.names)
+            e.no_buffer = escaping_slots(program)
+            for acc in program.accumulators:
+                a = e.const(acc)
+                e.line(f"if {a}._pre_hooks is not None or {a}._post_hooks is not None:  # a hook added since")
+                e.line("    return MISS")
+            for t in program.grad_none:
+                e.line(f"if {e.const(t)}.grad is not None:  # the fused update assumes no .grad (zero_grad's None)")
+                e.line("    return MISS")
+            plain_sgd_guards(e, program)
+            e.line("# -- the step: one statement per kernel, in the eager run's order")
+            render_body(e, program)
+        self.replay = e.function(getattr(fn, "__name__", "step").replace("<", "_").replace(">", "_"),
+                                 "args, kwargs")
+        self.source = e.source
 
 
 class CompiledFunction:
@@ -64,7 +122,7 @@ class CompiledFunction:
         self.mode = mode
         self.options = dict(options or {})
         self._cache: dict[Any, _Entry] = {}
-        self._last: _Entry | None = None  # the entry the latest call used: checked first, by its FastGuard
+        self._last: _Entry | None = None  # the entry the latest call used: its replay is tried first
         self._warned: set[str] = set()
         try:
             self._names = list(inspect.signature(fn).parameters)
@@ -85,54 +143,62 @@ class CompiledFunction:
             self._warn_once("observers", "autograd.trace() or detect_anomaly() is active: running eagerly")
             return self._fn(*args, **kwargs)
         last = self._last
-        entry: _Entry | None
-        if last is not None and last.fast is not None and last.fast.check(args, kwargs):  # the same step again
-            entry = last
-        else:
-            key = guard_key(self._fn, args, kwargs)
-            entry = self._cache.get(key)
-            if entry is not None:
-                entry.fast = FastGuard(self._fn, args, kwargs)
-                self._last = entry
-        if entry is not None:
-            program = entry.program
-            if program is not None:
-                refusal = program.refusal()
-                if refusal is None:
-                    return program.run(args, kwargs)
+        if last is not None:  # the same step again: its guards and program in one generated function
+            out = last.replay(args, kwargs)  # type: ignore[misc]  # (an armed entry)
+            if out is not MISS:
+                return self._fn(*args, **kwargs) if out is _EAGER else out
+        return self._slow_call(args, kwargs)
+
+    def _slow_call(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        """The guards of the latest capture missed: find the capture of this call's key, or capture anew."""
+        key = guard_key(self._fn, args, kwargs)
+        entry = self._cache.get(key)
+        if entry is None:
+            if len(self._cache) >= cache_size_limit:
+                self._warn_once("limit", f"cache_size_limit ({cache_size_limit}) reached: new guard sets run "
+                                         "eagerly (shapes, dtypes or parameters keep changing)")
+                return self._fn(*args, **kwargs)
+            return self._capture(key, args, kwargs)
+        program = entry.program
+        if program is not None:
+            refusal = program.refusal()
+            if refusal is not None:
                 self._warn_once(refusal, f"{refusal}: running eagerly")
+                return self._fn(*args, **kwargs)
+        self._last = entry
+        out = entry.replay(args, kwargs)  # type: ignore[misc]  # (an armed entry)
+        if out is MISS and entry.arms < _MAX_ARMS:  # armed for other objects or another state: arm for these
+            entry.arm(self._fn, self._arg_names(args), args, kwargs)
+            out = entry.replay(args, kwargs)  # type: ignore[misc]
+        if out is MISS or out is _EAGER:
             return self._fn(*args, **kwargs)
-        if len(self._cache) >= cache_size_limit:
-            self._warn_once("limit", f"cache_size_limit ({cache_size_limit}) reached: new guard sets run eagerly "
-                                     "(shapes, dtypes or parameters keep changing)")
-            return self._fn(*args, **kwargs)
-        return self._capture(key, args, kwargs)
+        return out
+
+    def _arg_names(self, args: tuple[Any, ...]) -> list[str]:
+        return self._names[: len(args)] + [f"arg{i}" for i in range(len(self._names), len(args))]
 
     def _capture(self, key: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-        names = self._names[: len(args)] + [f"arg{i}" for i in range(len(self._names), len(args))]
+        names = self._arg_names(args)
         refs = referenced_objects(self._fn)
         recorder = Recorder(names, args, kwargs, refs, self.fullgraph)
         with recorder:
             result = self._fn(*args, **kwargs)
-        program = recorder.program(result)
+        program = recorder.program(result, args, kwargs, refs)
         reason = recorder.failure or (f"graph break: {recorder.break_at}" if recorder.break_at else None)
-        if program is not None:
-            program.lines.append(f"return {_show(program.output)}")
-        elif reason is not None:
+        if program is None and reason is not None:
             self._warn_once(reason, f"running eagerly: {reason}")
         entry = self._cache[key] = _Entry(program, reason, describe(self._fn, args, kwargs, names))
-        entry.fast = FastGuard(self._fn, args, kwargs)  # armed after the call: as the next call will find things
+        entry.arm(self._fn, names, args, kwargs)  # armed after the call: as the next call will find things
         self._last = entry
         return result
 
     # -- the study side ----------------------------------------------------------------------------------
     @property
     def code(self) -> str:
-        """The latest captured program as straight-line Python (empty before the first call)."""
+        """The replay function of the latest capture that replays, as it runs (empty before the first call)."""
         for entry in reversed(list(self._cache.values())):
             if entry.program is not None:
-                head = f"def {self.__name__}({', '.join(self._names)}):"
-                return "\n".join([head, *("    " + line for line in entry.program.lines)]) + "\n"
+                return entry.source
         return ""
 
     def explain(self, file: Any = None) -> str:
@@ -143,26 +209,12 @@ class CompiledFunction:
             out.append(f"\n== capture {i}: " + ("replayed" if entry.program else f"eager ({entry.reason})"))
             out.append("guards:")
             out.extend(f"  - {g}" for g in entry.guards)
-            if entry.fast is not None:
-                out.append("guard code (checked before every replay; a miss falls back to the full key):")
-                out.extend("    " + line for line in entry.fast.source.rstrip().splitlines())
             if entry.program is not None:
-                out.append(f"program: {entry.program.kernels} kernels")
-                out.append(f"def {self.__name__}({', '.join(self._names)}):")
-                out.extend("    " + line for line in entry.program.lines)
+                out.append(f"program: {entry.program.kernels} kernels, run as this function (guards first):")
+            out.append(entry.source.rstrip())
         text = "\n".join(out)
         print(text, file=file)
         return text
-
-
-def _show(out: Any) -> str:
-    if out.kind == "slot":
-        return f"v{out.value}"
-    if out.kind in ("tensor", "const"):
-        return repr(out.value) if out.kind == "const" else "<input tensor>"
-    if out.kind == "seq":
-        return "(" + ", ".join(_show(i) for i in out.items) + ("," if len(out.items) == 1 else "") + ")"
-    return "{" + ", ".join(f"{k!r}: {_show(i)}" for k, i in zip(out.value, out.items)) + "}"
 
 
 class CompiledModule(Module):

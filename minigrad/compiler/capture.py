@@ -28,8 +28,8 @@ from minigrad._tensor import Tensor
 from minigrad.autograd import engine, function, observers
 from minigrad.autograd.engine import sum_to
 from minigrad.autograd.function import AccumulateGrad
-from minigrad.compiler.fusion import Instr, fuse_optimizer_steps
-from minigrad.compiler.program import Output, Program, ReplayCtx
+from minigrad.compiler.fusion import fuse_optimizer_steps
+from minigrad.compiler.program import Instr, Output, Program, ReplayCtx
 from minigrad.nn.module import Module
 from minigrad.optim.optimizer import Optimizer
 
@@ -72,19 +72,32 @@ def _tensors_of(obj: Any, prefix: str, out: dict[int, tuple[Tensor, str]]) -> No
                 out.setdefault(id(p), (p, f"{prefix}.param_groups[{g}]['params'][{i}]"))
 
 
+def _python_state(objects: list[Any]) -> list[Any]:
+    """What a replay would not redo if the function changed it: each optimizer's hyperparameters (by value) and
+    each module's attributes and buffers (by identity)."""
+    state: list[Any] = []
+    for obj in objects:
+        if isinstance(obj, Optimizer):
+            state.append([{k: v for k, v in g.items() if k != "params"} for g in obj.param_groups])
+        elif isinstance(obj, Module):
+            for m in obj.modules():
+                state.append([id(v) for v in (*m.__dict__.values(), *m._buffers.values())])
+    return state
+
+
 class Recorder:
     """Listens to one eager call and builds its program (or the reason it cannot)."""
 
     def __init__(self, names: list[str], args: tuple[Any, ...], kwargs: dict[str, Any],
                  refs: list[tuple[str, Any]], fullgraph: bool) -> None:
         self.fullgraph = fullgraph
-        self.inputs: dict[int, tuple[Any, str]] = {}  # id(tensor) -> (how to read it from the call, name)
+        self.inputs: dict[int, tuple[str, int | str, str]] = {}  # id(tensor) -> ("arg" | "kwarg", index, name)
         for i, (name, a) in enumerate(zip(names, args)):
             if isinstance(a, Tensor):
-                self.inputs[id(a)] = ((lambda args, kwargs, i=i: args[i]._data), name)
+                self.inputs[id(a)] = ("arg", i, name)
         for name, a in kwargs.items():
             if isinstance(a, Tensor):
-                self.inputs[id(a)] = ((lambda args, kwargs, name=name: kwargs[name]._data), name)
+                self.inputs[id(a)] = ("kwarg", name, name)
         self.live: dict[int, tuple[Tensor, str]] = {}
         for name, a in [*zip(names, args), *kwargs.items(), *refs]:
             if not isinstance(a, Tensor):
@@ -92,13 +105,13 @@ class Recorder:
         for name, a in refs:
             if isinstance(a, Tensor):
                 self.live[id(a)] = (a, name)
+        self.state_before = _python_state([*[a for _, a in zip(names, args)], *kwargs.values(), *(r for _, r in refs)])
         self.slot_of: dict[int, int] = {}
-        self.keep: list[Any] = []  # every array seen stays alive during the capture, so ids stay unique
+        self.arrays: dict[int, np.ndarray] = {}  # slot -> its array (alive during the capture: ids stay unique)
         self.n = 0
-        self.loads: list[tuple[int, Any]] = []
-        self.instrs: list[Instr] = []  # the program in order: what to run (if anything) and the line showing it
+        self.instrs: list[Instr] = []  # the program, in order
         self.accumulators: list[Any] = []
-        self.forward_of: dict[Any, tuple[ReplayCtx, int]] = {}  # graph node -> (its replay ctx, ctx number)
+        self.forward_of: dict[Any, Instr] = {}  # graph node -> its forward instruction
         self.pending: dict[Any, list[int]] = {}  # graph node -> slots of the gradients sent to it, in order
         self.ran: set[int] = set()  # ids of the nodes backward ran
         self.failure: str | None = None
@@ -123,8 +136,10 @@ class Recorder:
         observers.effect_observers.remove(self.on_effect)
         engine.node_observers.remove(self.on_node)
 
-    def emit(self, kind: str, line: str, step: Any = None, **meta: Any) -> None:
-        self.instrs.append(Instr(kind, line, step, meta))
+    def emit(self, kind: str, **meta: Any) -> Instr:
+        instr = Instr(kind, meta)
+        self.instrs.append(instr)
+        return instr
 
     def fail(self, reason: str) -> None:
         if self.failure is None:
@@ -142,7 +157,7 @@ class Recorder:
         slot = self.n
         self.n += 1
         self.slot_of[id(array)] = slot
-        self.keep.append(array)
+        self.arrays[slot] = array
         return slot
 
     def slot_of_tensor(self, t: Tensor) -> int | None:
@@ -153,15 +168,13 @@ class Recorder:
         source = self.inputs.get(id(t))
         if source is not None:
             slot = self.new_slot(data)
-            self.loads.append((slot, source[0]))
-            self.emit("load", f"v{slot} = {source[1]}  # input, shape {list(data.shape)} {data.dtype}")
+            self.emit("load", slot=slot, source=source[0], index=source[1], name=source[2], array=data)
             return slot
         live = self.live.get(id(t))
         if live is not None:
             tensor, name = live
             slot = self.new_slot(data)
-            self.loads.append((slot, lambda args, kwargs, tensor=tensor: tensor._data))
-            self.emit("load", f"v{slot} = {name}  # read live, shape {list(data.shape)} {data.dtype}")
+            self.emit("load", slot=slot, source="live", tensor=tensor, name=name, array=data)
             return slot
         self.fail(f"a tensor of shape {list(data.shape)} was made inside the function by something other than a "
                   f"differentiable op (a factory, a random draw, a comparison...) near {user_frame()}")
@@ -176,28 +189,26 @@ class Recorder:
             self.fail(f"the user autograd.Function {cls.__name__} has no array-level backward to replay")
             return
         template: list[tuple[bool, Any]] = []
-        shown: list[str] = []
+        ins: list[tuple[int, np.ndarray]] = []
+        consts: list[Any] = []
         for a in args:
             if isinstance(a, Tensor):
                 slot = self.slot_of_tensor(a)
                 if slot is None:
                     return
                 template.append((True, slot))
-                shown.append(f"v{slot}")
+                ins.append((slot, a._data))
             else:
                 template.append((False, a))
-                shown.append(repr(a))
+                consts.append(a)
         rctx = ReplayCtx(tuple((None if fn is None else True, 0) for fn, _ in ctx.next_functions))
         k = self.n_ctx
         self.n_ctx += 1
-        if ctx.next_functions:
-            self.forward_of[ctx] = (rctx, k)
         out_slot = self.new_slot(out._data)
-        forward = cls.forward  # type: ignore[attr-defined]  # (a Function subclass)
-
-        node = getattr(cls, "node_name", cls.__name__)
-        self.emit("forward", f"v{out_slot} = {cls.__name__}.forward(ctx{k}, {', '.join(shown)})  # {node}",
-                  _forward_step(forward, rctx, template, out_slot))
+        instr = self.emit("forward", cls=cls, k=k, rctx=rctx, node=ctx, template=template, ins=ins, consts=consts,
+                          out=out_slot, out_array=out._data, node_name=getattr(cls, "node_name", cls.__name__))
+        if ctx.next_functions:
+            self.forward_of[ctx] = instr
 
     def on_constant(self, tensor: Any) -> None:
         """A tensor whose values depend only on shapes and hyperparameters: the program keeps its array."""
@@ -205,8 +216,8 @@ class Recorder:
             return
         data = tensor._data
         slot = self.new_slot(data)
-        self.loads.append((slot, lambda args, kwargs, data=data: data))
-        self.emit("load", f"v{slot} = constant(shape {list(data.shape)}, {data.dtype})  # e.g. a zero initial state")
+        self.emit("load", slot=slot, source="const", var="v", array=data,
+                  name=f"a constant of shape {list(data.shape)} {data.dtype} (e.g. a zero initial state)")
 
     def on_value_read(self, tensor: Any, how: str) -> None:
         if self.in_effect or self.break_at is not None:
@@ -235,35 +246,32 @@ class Recorder:
                 self.fail(f"an in-place write into a tensor the program does not read live (near {user_frame()})")
                 return
             self.epoch = function.EPOCH[0]
-            self.emit("effect", f"{write.__name__}({self.live[id(obj)][1]})  # {(write.__doc__ or '').strip()}",
-                      lambda env, t=obj, write=write: write(t))
+            self.emit("effect", write=write, tensor=obj, name=self.live[id(obj)][1])
             return
         if name == "bump_version":  # an op wrote into a (live) buffer in place; the replayed op writes it again
             if function.EPOCH[0] != self.epoch + 1 or (id(obj) not in self.live and id(obj) not in self.inputs):
                 self.fail(f"an in-place write into a tensor the program does not read live (near {user_frame()})")
                 return
             self.epoch = function.EPOCH[0]
-            self.emit("bump", f"bump_version({(self.live.get(id(obj)) or self.inputs[id(obj)])[1]})  # written in "
-                      "place by the op above", lambda env, t=obj: function.bump_version(t._vc))
+            name = self.live[id(obj)][1] if id(obj) in self.live else self.inputs[id(obj)][2]
+            self.emit("bump", tensor=obj, name=name)
             return
         self.check_epoch()
-        if isinstance(obj, Optimizer):
-            owner = "optimizer"
-        else:
-            owner = "module"
+        if name == "scheduler_step":
+            self.fail(f"{type(obj).__name__}.step() changes the learning rate in Python, which a program does not "
+                      "repeat: call the scheduler outside the compiled function")
+            return
         if name == "step":
             if any(a is not None for a in args):
                 self.fail("optimizer.step(closure) re-runs Python: not replayable")
                 return
             self.in_effect += 1
-            self.emit("step", f"{owner}.step()  # {type(obj).__name__}: every parameter p -= update(p.grad)",
-                      lambda env, obj=obj: obj.step(), optimizer=obj)
-        else:  # zero_grad(set_to_none)
+            self.emit("step", optimizer=obj)
+        elif name == "zero_grad":
             (set_to_none,) = args
-            self.emit("zero_grad", f"{owner}.zero_grad(set_to_none={set_to_none})  # .grad = None" if set_to_none
-                      else f"{owner}.zero_grad(set_to_none=False)  # .grad[...] = 0",
-                      lambda env, obj=obj, s=set_to_none: obj.zero_grad(set_to_none=s), owner=obj,
-                      set_to_none=set_to_none)
+            self.emit("zero_grad", owner=obj, set_to_none=set_to_none)
+        else:
+            self.fail(f"{type(obj).__name__}: {name} has effects a program does not repeat")
 
     def on_node(self, node: Any, grad: np.ndarray | None, grads: tuple[Any, ...]) -> None:
         if self.failure is not None:
@@ -283,41 +291,35 @@ class Recorder:
             if leaf is None or (id(leaf) not in self.live and id(leaf) not in self.inputs):
                 self.fail("backward reaches a leaf tensor the function does not get from its arguments or globals")
                 return
-            name = (self.live.get(id(leaf)) or self.inputs[id(leaf)])[1]
+            name = self.live[id(leaf)][1] if id(leaf) in self.live else self.inputs[id(leaf)][2]
             self.accumulators.append(node)
-            self.emit("accumulate", f"accumulate({name}.grad, g{g})  # AccumulateGrad({name}): .grad = g or .grad += g",
-                      lambda env, acc=node, g=g: acc.apply(env[g]), leaf=leaf, slot=g, name=name)
+            self.emit("accumulate", acc=node, leaf=leaf, slot=g, name=name)
             return
         found = self.forward_of.get(node)
         if found is None:
             self.fail(f"backward reaches {node.name()}, a node of a graph built outside the compiled function")
             return
-        rctx, k = found
-        outs = []
+        outs: list[int | None] = []
+        arrays: list[np.ndarray | None] = []
         for (nxt, _), gi in zip(node.next_functions, grads):
-            outs.append(None if nxt is None or gi is None else self.new_slot(gi))
-        backward = type(node)._function.backward
-
-        def step(env: list[Any], b: Any = backward, c: ReplayCtx = rctx, g: int = g, outs: list[Any] = outs) -> None:
-            r = b(c, env[g])
-            if r.__class__ is not tuple:
-                r = (r,)
-            for slot, value in zip(outs, r):
-                if slot is not None:
-                    env[slot] = value
-
-        shown = ", ".join("_" if s is None else f"g{s}" for s in outs)
-        self.emit("backward", f"{shown} = {type(node)._function.__name__}.backward(ctx{k}, g{g})  # {node.name()}",
-                  step)
+            missing = nxt is None or gi is None
+            outs.append(None if missing else self.new_slot(gi))
+            arrays.append(None if missing else gi)
+        self.emit("backward", forward=found, g=g, outs=outs, out_arrays=arrays, k=found.meta["k"],
+                  node_name=node.name())
         for (nxt, _), gi, slot in zip(node.next_functions, grads, outs):
             if slot is None:
                 continue
             if gi.shape != nxt._shape:
-                slot = self.unary(slot, lambda a, shape=nxt._shape: sum_to(a, shape),
-                                  f"sum_to(g{slot}, {nxt._shape})  # undo broadcasting (engine)")
+                reduced = sum_to(gi, nxt._shape)
+                dst = self.new_slot(reduced)
+                self.emit("sum_to", src=slot, dst=dst, before=gi, shape=nxt._shape)
+                slot, gi = dst, reduced
             if gi.dtype is not nxt._dtype:
-                slot = self.unary(slot, lambda a, dt=nxt._dtype: a.astype(dt, copy=False),
-                                  f"g{slot}.astype({nxt._dtype})  # cast to the input's dtype (engine)")
+                cast = gi.astype(nxt._dtype, copy=False)
+                dst = self.new_slot(cast)
+                self.emit("cast", src=slot, dst=dst, dtype=nxt._dtype)
+                slot = dst
             self.pending.setdefault(nxt, []).append(slot)
 
     def gradient_in(self, node: Any, grad: np.ndarray, sent: list[int] | None) -> int | None:
@@ -330,26 +332,17 @@ class Recorder:
                 self.fail("backward(gradient=...) with a tensor made outside a recorded op")
                 return None
             slot = self.new_slot(grad)
-            self.loads.append((slot, lambda args, kwargs, g=grad: g))
-            self.emit("load", f"g{slot} = ones({list(grad.shape)}, {grad.dtype})  # dL/dL = 1")
+            one = bool(grad.ndim == 0 and grad == 1)
+            self.emit("load", slot=slot, source="const", var="g", array=grad, one=one,
+                      name="dL/dL = 1 (the engine's constant)" if one else "the engine's root gradient")
             return slot
         slot = sent[0]
         for other in sent[1:]:
-            slot = self.binary(slot, other)
+            total = self.arrays[slot] + self.arrays[other]
+            dst = self.new_slot(total)
+            self.emit("add", a=slot, b=other, dst=dst, array=total)
+            slot = dst
         return slot
-
-    def unary(self, src: int, fn: Any, text: str) -> int:
-        dst = self.n
-        self.n += 1
-        self.emit("engine", f"g{dst} = {text}", lambda env, f=fn, s=src, d=dst: env.__setitem__(d, f(env[s])))
-        return dst
-
-    def binary(self, a: int, b: int) -> int:
-        dst = self.n
-        self.n += 1
-        self.emit("engine", f"g{dst} = g{a} + g{b}  # gradients meeting at one node are summed (engine)",
-                  lambda env, a=a, b=b, d=dst: env.__setitem__(d, env[a] + env[b]))
-        return dst
 
     # -- the result --------------------------------------------------------------------------------------
     def output(self, result: Any) -> Output | None:
@@ -383,32 +376,21 @@ class Recorder:
         self.fail(f"the function returns a {type(result).__name__}, which a program cannot rebuild")
         return None
 
-    def program(self, result: Any) -> Program | None:
+    def program(self, result: Any, args: tuple[Any, ...], kwargs: dict[str, Any],
+                refs: list[tuple[str, Any]]) -> Program | None:
         if self.failure is None:
             self.check_epoch()
+        after = _python_state([*args, *kwargs.values(), *(r for _, r in refs)])
+        if self.failure is None and after != self.state_before:
+            self.fail("the function changes Python state a program cannot repeat: an optimizer hyperparameter (a "
+                      "learning-rate scheduler's step?) or a module attribute")
         out = self.output(result) if self.failure is None else None
         if self.failure is not None or self.break_at is not None or out is None:
             return None
         instrs = fuse_optimizer_steps(self.instrs)
-        steps = [i.step for i in instrs if i.step is not None]
         grad_none = [t for i in instrs if i.kind == "fused_step" for t in i.meta["grad_none"]]
-        return Program(self.n, self.loads, steps, [i.line for i in instrs], out, self.accumulators, len(steps),
-                       grad_none)
-
-
-def _forward_step(forward: Any, ctx: ReplayCtx, template: list[tuple[bool, Any]], out: int) -> Any:
-    """The replay of one op's forward: ``env[out] = forward(ctx, *inputs)`` (one-input ops without a list)."""
-    if len(template) == 1 and template[0][0]:
-        s0 = template[0][1]
-
-        def unary(env: list[Any]) -> None:
-            y = forward(ctx, env[s0])
-            env[out] = y if y.__class__ is np.ndarray else np.asarray(y)
-
-        return unary
-
-    def general(env: list[Any]) -> None:
-        y = forward(ctx, *[env[v] if is_slot else v for is_slot, v in template])
-        env[out] = y if y.__class__ is np.ndarray else np.asarray(y)
-
-    return general
+        names = {id(t): name for t, name in self.live.values()}
+        acc_names = [next(i.meta["name"] for i in self.instrs if i.kind == "accumulate" and i.meta["acc"] is acc)
+                     for acc in self.accumulators]
+        return Program(instrs, out, self.accumulators, dict(self.arrays), grad_none, names,
+                       [t for t, _ in self.live.values()], acc_names)

@@ -10,7 +10,7 @@ Eagerly, the end of a training step is::
 Every ``.grad`` is made, read once and dropped. When an optimizer offers ``update(grads)`` (the array-level step
 its own ``step()`` runs: one gradient array or None per parameter, per group), the program becomes::
 
-    optimizer.update([[g1, g2]])
+    optimizer.update([[g1, g2]])       # (a plain SGD is written out: p −= lr·g, see render.py)
 
 with the same kernels on the same values, so the same bits, minus the copies, the Tensor wrappers and the two
 Python loops over the parameters. It holds only while each parameter's ``.grad`` is None when the step starts
@@ -20,25 +20,13 @@ gradients are written to ``.grad`` first, as the eager step would have left them
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
+from minigrad.compiler.program import Instr
 from minigrad.nn.module import Module
 from minigrad.optim.optimizer import Optimizer
 
-__all__ = ["Instr", "fuse_optimizer_steps"]
-
-
-@dataclass
-class Instr:
-    """One instruction of a captured program: its kind, the line that shows it, what replay runs (None for a
-    load, which runs before the steps), and what a rewrite needs to know about it."""
-
-    kind: str  # load, forward, backward, engine, accumulate, step, zero_grad, fused_step, note (a comment)
-    line: str
-    step: Callable[[list[Any]], None] | None = None
-    meta: dict[str, Any] = field(default_factory=dict)
+__all__ = ["fuse_optimizer_steps"]
 
 
 def _parameters(owner: Any) -> list[Any]:
@@ -70,21 +58,12 @@ def fuse_optimizer_steps(instrs: list[Instr]) -> list[Instr]:
             continue
         slot_of = {id(out[j].meta["leaf"]): out[j].meta["slot"] for j in accs}
         slots = [[slot_of.get(id(p)) for p in group["params"]] for group in opt.param_groups]
-        undo = [(out[j].step, out[j].meta["slot"]) for j in accs]  # AccumulateGrad, run only if update raises
-
-        def fused(env: list[Any], update: Any = update, slots: list[list[Any]] = slots, undo: list[Any] = undo) -> None:
-            try:
-                update([[None if s is None else env[s] for s in group] for group in slots])
-            except BaseException:
-                for accumulate, _ in undo:  # leave .grad as the eager step would have left it
-                    accumulate(env)
-                raise
-
-        shown = ", ".join("[" + ", ".join("None" if s is None else f"g{s}" for s in group) + "]" for group in slots)
-        names = ", ".join(out[j].meta["name"] for j in accs)
-        out[i] = Instr("fused_step", f"optimizer.update([{shown}])  # {type(opt).__name__}: p -= update(g) for "
-                       f"{names}", fused, {"grad_none": params})
+        fused = [(out[j].meta["acc"], out[j].meta["slot"], out[j].meta["name"]) for j in accs]
+        out[i] = Instr("fused_step", {"optimizer": opt, "slots": slots, "accs": fused, "grad_none": params})
         for j in accs:  # shown, not run: the update reads the gradient itself
-            out[j] = Instr("note", f"# {out[j].line}  -> fused into {type(opt).__name__}'s update below")
-        out[i + 1] = Instr("note", f"# {after.line}  -> nothing to do: no .grad was made")
+            m = out[j].meta
+            out[j] = Instr("note", {"text": f"# AccumulateGrad({m['name']}): fused into {type(opt).__name__}'s update "
+                                            f"below (it reads g{m['slot']} directly)"})
+        owner = "optimizer" if isinstance(after.meta["owner"], Optimizer) else "model"
+        out[i + 1] = Instr("note", {"text": f"# {owner}.zero_grad(set_to_none=True): nothing to do, no .grad was made"})
     return out

@@ -20,10 +20,11 @@ from typing import Any
 
 from minigrad._tensor import Tensor
 from minigrad.autograd import grad_mode
-from minigrad.nn.module import Module
+from minigrad.compiler.codegen import Emitter
+from minigrad.nn.module import MODULE_EPOCH, Module
 from minigrad.optim.optimizer import Optimizer
 
-__all__ = ["guard_key", "referenced_objects", "describe", "FastGuard"]
+__all__ = ["guard_key", "referenced_objects", "describe", "emit_guards"]
 
 _is = operator.is_
 
@@ -136,80 +137,94 @@ def describe(fn: Any, args: tuple[Any, ...], kwargs: dict[str, Any], names: list
     return lines
 
 
-class FastGuard:
-    """The guards of one matching call as a generated Python function of identity tests (as dynamo's guards are).
+def emit_guards(e: Emitter, fn: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    """The guards of this call as the first statements of a replay function: identity tests, as dynamo's guards
+    are, each returning ``MISS`` when it fails.
 
-    ``source`` is the function's text (``explain()`` shows it): the grad mode; each argument (the same object, or
-    for a tensor the same shape, dtype and ``requires_grad``); each watched Module's attribute values (the same
-    objects: a rebound parameter, a new submodule, a ``train()``/``eval()`` flip or a changed ``reduction`` all
-    show); each watched tensor's array (a ``load_state_dict`` that rebinds or a ``.data`` swap shows); each
-    optimizer group's parameter list; each global the function reads. A miss is not a verdict: the caller falls
-    back to the full key, which may still match (then it arms a new FastGuard)."""
+    They check the grad mode; each argument (the same object, or for a tensor the same shape, dtype and
+    ``requires_grad``); each watched Module's attribute values (the same objects: a rebound parameter, a new
+    submodule, a ``train()``/``eval()`` flip or a changed ``reduction`` all show); each watched tensor's array (a
+    ``load_state_dict`` that rebinds or a ``.data`` swap shows); each optimizer group's parameter list; each
+    global the function reads. A miss is not a verdict: the caller falls back to the full key, which may still
+    match (then it arms that capture's replay again, for the objects of this call)."""
+    state, is_, tensor = e.const(grad_mode.state, "_grad_mode"), e.const(_is, "_is"), e.const(Tensor, "_Tensor")
+    e.line(f"if {state}.enabled is not {grad_mode.state.enabled} or len(args) != {len(args)} or "
+           + (f"tuple(kwargs) != {tuple(kwargs)!r}:" if kwargs else "kwargs:"))
+    e.line("    return MISS")
+    watched: list[Any] = []
+    for i, a in enumerate([*args, *kwargs.values()]):
+        ref = f"args[{i}]" if i < len(args) else f"kwargs[{list(kwargs)[i - len(args)]!r}]"
+        if isinstance(a, Tensor):
+            data = a._data
+            e.line(f"a = {ref}")
+            e.line(f"if a.__class__ is not {e.const(type(a))} and not isinstance(a, {tensor}):")
+            e.line("    return MISS")
+            e.line(f"d = a._data  # {ref}: a tensor of the same shape, dtype and requires_grad")
+            e.line(f"if d.shape != {data.shape} or d.dtype is not {e.const(data.dtype)} or a._requires_grad is not "
+                   f"{a._requires_grad}:")
+            e.line("    return MISS")
+        else:
+            e.line(f"if {ref} is not {e.const(a)}:")
+            e.line("    return MISS")
+            watched.append(a)
+    for name, value in referenced_objects(fn):
+        if name != "self":
+            e.line(f"if {e.const(getattr(fn, '__globals__', {}))}.get({name!r}) is not {e.const(value)}:")
+            e.line("    return MISS")
+        watched.append(value)
+    seen: set[int] = set()
+    modules: list[Module] = []
+    tensors: list[Tensor] = []
+    for obj in watched:
+        _watch(e, obj, seen, is_, modules, tensors)
+    if modules:
+        epoch, checked = e.const(MODULE_EPOCH, "MODULE_EPOCH"), e.const([MODULE_EPOCH[0]], "checked_at")
+        e.line(f"if {epoch}[0] != {checked}[0]:  # a module attribute was written since the last check: check them all")
+        for m in modules:
+            for what, d in (("attributes", m.__dict__), ("buffers", m.__dict__["_buffers"])):
+                if what == "buffers" and not d:
+                    e.line(f"    if {e.const(d)}:  # {type(m).__name__}'s buffers (none)")
+                else:
+                    e.line(f"    if len({e.const(d)}) != {len(d)} or not all(map({is_}, {e.const(d)}.values(), "
+                           f"{e.const(list(d.values()))})):  # {type(m).__name__}'s {what}")
+                e.line("        return MISS")
+        e.line(f"    {checked}[0] = {epoch}[0]")
+    for t in tensors:  # which array holds each watched tensor (a load_state_dict or .data swap rebinds it)
+        e.line(f"if {e.const(t)}._data is not {e.const(t._data)} or {e.const(t)}._requires_grad is not "
+               f"{t._requires_grad}:")
+        e.line("    return MISS")
 
-    __slots__ = ("check", "source")
 
-    def __init__(self, fn: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
-        consts: dict[str, Any] = {"_state": grad_mode.state, "_is": _is, "_Tensor": Tensor}
-        lines = [f"if _state.enabled is not {grad_mode.state.enabled} or len(args) != {len(args)} "
-                 f"or tuple(kwargs) != {tuple(kwargs)!r}:", "    return False"]
-
-        names: dict[int, str] = {}
-
-        def const(value: Any) -> str:  # the guard's constants, one name per object
-            name = names.get(id(value))
-            if name is None:
-                name = names[id(value)] = f"c{len(names)}"
-                consts[name] = value
-            return name
-
-        watched: list[Any] = []
-        for i, a in enumerate([*args, *kwargs.values()]):
-            ref = f"args[{i}]" if i < len(args) else f"kwargs[{list(kwargs)[i - len(args)]!r}]"
-            if isinstance(a, Tensor):
-                data = a._data
-                lines += [f"a = {ref}", f"if not isinstance(a, _Tensor) or a._data.shape != {data.shape} or "
-                          f"a._data.dtype is not {const(data.dtype)} or a._requires_grad is not {a._requires_grad}:",
-                          "    return False"]
+def _watch(e: Emitter, obj: Any, seen: set[int], is_: str, modules: list[Module], tensors: list[Tensor]) -> None:
+    if id(obj) in seen:
+        return
+    seen.add(id(obj))
+    if isinstance(obj, Tensor):
+        tensors.append(obj)
+    elif isinstance(obj, Module):
+        for m in obj.modules():
+            if id(m) not in seen or m is obj:
+                seen.add(id(m))
+                modules.append(m)
+            for value in [*m.__dict__.values(), *m.__dict__["_buffers"].values()]:
+                if isinstance(value, Tensor):
+                    _watch(e, value, seen, is_, modules, tensors)
+    elif isinstance(obj, Optimizer):
+        groups = e.const(obj.param_groups)
+        e.line(f"if len({groups}) != {len(obj.param_groups)} or "
+               + " or ".join(f"{groups}[{k}] is not {e.const(g)}" for k, g in enumerate(obj.param_groups)) + ":")
+        e.line("    return MISS")
+        for group in obj.param_groups:
+            params = list(group["params"])
+            e.line(f"ps = {e.const(group)}['params']")
+            if len(params) <= 8:
+                e.line(f"if len(ps) != {len(params)} or "
+                       + " or ".join(f"ps[{k}] is not {e.const(p)}" for k, p in enumerate(params)) + ":")
             else:
-                lines += [f"if {ref} is not {const(a)}:", "    return False"]
-                watched.append(a)
-        for name, value in referenced_objects(fn):
-            if name != "self":
-                lines += [f"if {const(getattr(fn, '__globals__', {}))}.get({name!r}) is not {const(value)}:",
-                          "    return False"]
-            watched.append(value)
-        seen: set[int] = set()
-        for obj in watched:
-            self._watch(obj, seen, lines, const)
-        lines.append("return True")
-        self.source = "def check(args, kwargs):\n" + "".join(f"    {line}\n" for line in lines)
-        namespace = dict(consts)
-        exec(self.source, namespace)  # the guard function: the text above, with its constants bound
-        self.check = namespace["check"]
-
-    def _watch(self, obj: Any, seen: set[int], lines: list[str], const: Any) -> None:
-        if id(obj) in seen:
-            return
-        seen.add(id(obj))
-        if isinstance(obj, Tensor):
-            lines += [f"if {const(obj)}._data is not {const(obj._data)} or "
-                      f"{const(obj)}._requires_grad is not {obj._requires_grad}:", "    return False"]
-        elif isinstance(obj, Module):
-            for m in obj.modules():
-                attrs = m.__dict__
-                values = list(attrs.values())
-                lines += [f"if len({const(attrs)}) != {len(values)} or not all(map(_is, {const(attrs)}.values(), "
-                          f"{const(values)})):  # {type(m).__name__}'s attributes", "    return False"]
-                for value in [*values, *attrs["_buffers"].values()]:
-                    if isinstance(value, Tensor):
-                        self._watch(value, seen, lines, const)
-        elif isinstance(obj, Optimizer):
-            for group in obj.param_groups:
-                params = list(group["params"])
-                lines += [f"if not all(map(_is, {const(group)}['params'], {const(params)})) or "
-                          f"len({const(group)}['params']) != {len(params)}:", "    return False"]
-                for p in params:
-                    self._watch(p, seen, lines, const)
-        elif isinstance(obj, tuple | list):
-            for item in obj:
-                self._watch(item, seen, lines, const)
+                e.line(f"if len(ps) != {len(params)} or not all(map({is_}, ps, {e.const(params)})):")
+            e.line("    return MISS")
+            for p in params:
+                _watch(e, p, seen, is_, modules, tensors)
+    elif isinstance(obj, tuple | list):
+        for item in obj:
+            _watch(e, item, seen, is_, modules, tensors)

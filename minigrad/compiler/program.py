@@ -1,24 +1,25 @@
-"""A captured step as a straight-line program over NumPy arrays, and its replay.
+"""A captured step as data: its instructions over numbered array slots, and how to rebuild its result.
 
-The program is a list of instructions over numbered array slots ``v0, v1, ...``:
+The instructions (``Instr.kind``), in the order the eager call ran them:
 
-- ``load``: a slot read at the start of every replay: a tensor argument's array, or the array of a tensor the
-  function reads live (a parameter, a buffer, a tensor in its globals);
-- ``forward``: ``v = Op.forward(ctx, ...)``, the op's own forward kernel with a ctx of its own;
-- ``backward``: ``g = Op.backward(ctx, v)``, the op's own backward kernel, in the engine's order;
+- ``load``: a slot read at the start of every replay: a tensor argument's array, the array of a tensor the
+  function reads live (a parameter, a buffer, a tensor in its globals), or a constant (the engine's dL/dL = 1);
+- ``forward``: an op's forward, ``v = Op.forward(ctx, ...)``;
+- ``backward``: the op's backward, ``g... = Op.backward(ctx, g)``, in the engine's order;
 - ``sum_to`` / ``cast`` / ``add``: what the engine does to a gradient between nodes (undo broadcasting, cast to
-  the input's dtype, sum the gradients that meet at a node), in its order;
-- ``accumulate``: the leaf's ``AccumulateGrad`` (``.grad`` = a copy, or ``+=``);
-- ``call``: an optimizer's ``step()`` or a ``zero_grad()``, where the function called it.
+  the input's dtype, sum the gradients that meet at a node);
+- ``accumulate``: a leaf's ``AccumulateGrad`` (``.grad`` = a copy, or ``+=``);
+- ``step`` / ``zero_grad``: an optimizer's ``step()`` or a ``zero_grad()``, where the function called it
+  (``fused_step`` once :mod:`~minigrad.compiler.fusion` has joined them: the update reads the gradients directly);
+- ``effect`` / ``bump``: a module's own in-place bookkeeping, and the version bump of a buffer an op wrote.
 
-Replaying runs the same kernels on the same arrays in the same order as the eager run, so the results are equal
-bit for bit; what it skips is the Python around them: Tensor and Node objects, the engine's graph walk, Module
-``__call__`` and argument parsing.
+:mod:`~minigrad.compiler.render` turns them into Python source. Replaying runs the same kernels on the same
+arrays in the same order as the eager run, so the results are equal bit for bit; what it skips is the Python
+around them: Tensor and Node objects, the engine's graph walk, Module ``__call__`` and argument parsing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,14 +28,21 @@ import numpy as np
 from minigrad._tensor import Tensor
 from minigrad.autograd.function import FREED
 
-__all__ = ["ReplayCtx", "Program", "Output"]
+__all__ = ["Instr", "ReplayCtx", "Program", "Output", "result"]
+
+
+@dataclass
+class Instr:
+    """One instruction: its kind (see the module docstring) and what the code generator needs to know."""
+
+    kind: str
+    meta: dict[str, Any] = field(default_factory=dict)
 
 
 class ReplayCtx:
-    """The ctx an op's forward and backward share during a replay (the eager run's ctx is its graph node).
-
-    It carries what ops read from a ctx: ``save_for_backward``/``saved_tensors``, ``next_functions`` (only whether
-    each input needed a gradient) and the attributes forward sets on it."""
+    """The ctx an op's forward and backward share when it replays through its own methods (the eager run's ctx
+    is its graph node). It carries what ops read from a ctx: ``save_for_backward``/``saved_tensors``,
+    ``next_functions`` (only whether each input needed a gradient) and the attributes forward sets on it."""
 
     __slots__ = ("next_functions", "saved_tensors", "__dict__")
 
@@ -57,23 +65,32 @@ class Output:
     kind: str  # "slot", "tensor" (a live tensor returned as is), "const", "seq", "dict"
     value: Any = None
     node_cls: type | None = None  # the released grad_fn class of a returned tensor (prints as eager's)
-    dtype_name: str = ""
     items: list[Output] = field(default_factory=list)
     container: type = tuple
+
+    def slots(self) -> list[int]:
+        """Every slot the result is made of."""
+        if self.kind == "slot":
+            return [self.value]
+        return [s for item in self.items for s in item.slots()]
 
 
 @dataclass
 class Program:
-    """The instructions of one capture, with the code text that shows them."""
+    """The instructions of one capture."""
 
-    n_slots: int
-    loads: list[tuple[int, Callable[[tuple[Any, ...], dict[str, Any]], np.ndarray]]]
-    steps: list[Callable[[list[Any]], None]]
-    lines: list[str]
+    instrs: list[Instr]
     output: Output
     accumulators: list[Any]  # the AccumulateGrad nodes the program runs (hooks added later: replay refused)
-    kernels: int = 0
+    arrays: dict[int, np.ndarray]  # slot -> the array the capture saw (shapes and dtypes for the buffers)
     grad_none: list[Any] = field(default_factory=list)  # leaves whose .grad a fused step assumes None on entry
+    names: dict[int, str] = field(default_factory=dict)  # id(tensor read live) -> its name (model.lin.weight)
+    live_tensors: list[Any] = field(default_factory=list)  # the tensors read live
+    accumulator_names: list[str] = field(default_factory=list)  # the name of each accumulator's leaf
+
+    @property
+    def kernels(self) -> int:
+        return sum(1 for i in self.instrs if i.kind not in ("load", "note"))
 
     def refusal(self) -> str | None:
         """Why this call cannot replay although the guards hold (a state the guards do not key on), or None."""
@@ -84,31 +101,21 @@ class Program:
                 return "a parameter's .grad was set outside the step (the program assumed None, as zero_grad leaves it)"
         return None
 
-    def run(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-        env: list[Any] = [None] * self.n_slots
-        for slot, load in self.loads:
-            env[slot] = load(args, kwargs)
-        for step in self.steps:
-            step(env)
-        return _build(self.output, env)
+
+_new = object.__new__
 
 
-def _build(out: Output, env: list[Any]) -> Any:
-    kind = out.kind
-    if kind == "slot":
-        t = Tensor._wrap(env[out.value])
-        if out.node_cls is not None:  # the eager result's graph was run and freed: show the same grad_fn
-            node = out.node_cls()
-            node._saved = FREED
-            node.next_functions = ()
-            node._seq = 0
-            data = t._data
-            node._shape, node._dtype = data.shape, data.dtype
-            t.grad_fn = node
-            t._requires_grad = True
-        return t
-    if kind == "tensor" or kind == "const":
-        return out.value
-    if kind == "seq":
-        return out.container(_build(item, env) for item in out.items)
-    return {key: _build(item, env) for key, item in zip(out.value, out.items)}
+def result(data: Any, node_cls: type | None) -> Tensor:
+    """A returned tensor: a new Tensor around ``data``; with ``node_cls``, it shows the eager result's grad_fn
+    (of that class, its graph run and freed: a second backward through it fails as eager's would)."""
+    t = Tensor._wrap(data)
+    if node_cls is not None:
+        node: Any = _new(node_cls)
+        node._saved = FREED
+        node.next_functions = ()
+        node._seq = 0
+        data = t._data
+        node._shape, node._dtype = data.shape, data.dtype
+        t.grad_fn = node
+        t._requires_grad = True
+    return t

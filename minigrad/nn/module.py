@@ -15,7 +15,12 @@ from minigrad.autograd.observers import effect_observers, notify_effect
 from minigrad.nn.parameter import Parameter
 from minigrad.surface.conversion import parse_to
 
-__all__ = ["Module"]
+__all__ = ["Module", "MODULE_EPOCH"]
+
+# Moves on every write to a module's attributes, parameters, sub-modules, buffers or training flag (through the
+# methods below: ``__setattr__``, ``__delattr__``, ``register_*``, ``add_module``, ``train``). ``minigrad.compile``'s
+# guards compare it to skip re-checking every watched module's attributes when nothing was written since.
+MODULE_EPOCH = [0]
 
 
 class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
@@ -90,6 +95,7 @@ class Module:
                 raise TypeError(f"cannot assign '{type(value).__name__}' as child module '{name}'")
             self._modules[name] = None
         object.__setattr__(self, name, value)
+        MODULE_EPOCH[0] += 1
 
     def __getattr__(self, name: str) -> Any:
         d = self.__dict__
@@ -102,6 +108,7 @@ class Module:
             if name in store:
                 del store[name]
         object.__delattr__(self, name)
+        MODULE_EPOCH[0] += 1
 
     def register_parameter(self, name: str, param: Parameter | None) -> None:
         _check_name("parameter", name)
@@ -114,6 +121,7 @@ class Module:
             )
         self._parameters[name] = param
         object.__setattr__(self, name, param)
+        MODULE_EPOCH[0] += 1
 
     def register_buffer(self, name: str, tensor: Tensor | None, persistent: bool = True) -> None:
         """A tensor the module keeps (not a parameter: no gradient); in ``state_dict`` unless not persistent."""
@@ -125,6 +133,7 @@ class Module:
                 f"cannot assign '{_typename(tensor)}' object to buffer '{name}' (minigrad Tensor or None required)"
             )
         self._buffers[name] = tensor
+        MODULE_EPOCH[0] += 1
         skipped = self.__dict__.setdefault("_non_persistent_buffers_set", set())
         (skipped.discard if persistent else skipped.add)(name)
 
@@ -136,6 +145,7 @@ class Module:
             raise KeyError(f"attribute '{name}' already exists")
         self._modules[name] = module
         object.__setattr__(self, name, module)
+        MODULE_EPOCH[0] += 1
 
     register_module = add_module
 
@@ -212,6 +222,7 @@ class Module:
             raise ValueError("training mode is expected to be boolean")
         for m in self.modules():
             object.__setattr__(m, "training", mode)
+        MODULE_EPOCH[0] += 1
         return self
 
     def eval(self) -> Module:

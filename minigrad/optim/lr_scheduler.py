@@ -22,6 +22,7 @@ from functools import wraps
 from typing import Any
 from weakref import ref
 
+from minigrad.autograd.observers import effect_observers, notify_effect
 from minigrad.optim.optimizer import Optimizer
 
 __all__ = ["LRScheduler", "LambdaLR", "StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR",
@@ -114,6 +115,8 @@ class LRScheduler:
 
     def step(self, epoch: int | None = None) -> None:
         """Advance one epoch (call after ``optimizer.step()``) and write the new lr into every group."""
+        if effect_observers:  # minigrad.compile: Python state a captured program would not repeat
+            notify_effect(self, "scheduler_step", (epoch,))
         if self._step_count == 1:
             if not hasattr(self.optimizer.step, "_wrapped_by_lr_sched"):
                 warnings.warn(
@@ -309,6 +312,8 @@ class ReduceLROnPlateau(LRScheduler):
         self.num_bad_epochs = 0
 
     def step(self, metrics: Any, epoch: int | None = None) -> None:  # type: ignore[override]  # torch's signature
+        if effect_observers:  # minigrad.compile: Python state a captured program would not repeat
+            notify_effect(self, "scheduler_step", (epoch,))
         current = float(metrics)
         if epoch is None:
             epoch = self.last_epoch + 1

@@ -1,0 +1,112 @@
+"""Code generation: a captured program becomes one Python function, guards first, then one statement per kernel.
+
+What runs is exactly what ``compiled.code`` and ``explain()`` show: straight-line NumPy over local variables
+``v0, v1, ...`` (values) and ``g7, g8, ...`` (gradients), each statement commented with the torch node it comes
+from. There is no interpreter loop, no environment list and no closure per instruction: the cost of a replay is
+the kernels' own cost plus one local-variable store each.
+
+Names the code uses are bound in the function's namespace: ``_t0`` for a tensor read live (a parameter), ``_b4``
+for the preallocated buffer of slot 4 (reused by every replay: a kernel writes into it with ``out=``), ``ctx1``
+for an op's replay context, ``Addmm`` for an op run through its own ``forward``/``backward``, ``_g0`` for an
+optimizer's parameter group, and NumPy's functions by their names. A value that leaves the call (the function's
+result, or a view of it) never lives in a buffer.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+__all__ = ["Emitter", "MISS"]
+
+
+class _Miss:
+    """What a generated replay returns when a guard fails: the caller takes the slow path (full key, eager)."""
+
+    def __repr__(self) -> str:
+        return "MISS"
+
+
+MISS = _Miss()
+
+# NumPy's functions under the names the generated code uses (bound once: a global lookup each, no attribute chain)
+NUMPY_NAMES: dict[str, Any] = {
+    "add": np.add, "subtract": np.subtract, "multiply": np.multiply, "divide": np.divide, "negative": np.negative,
+    "matmul": np.matmul, "exp": np.exp, "log": np.log, "log1p": np.log1p, "maximum": np.maximum,
+    "add_reduce": np.add.reduce, "min_reduce": np.minimum.reduce, "max_reduce": np.maximum.reduce,
+    "asarray": np.asarray, "ndarray": np.ndarray, "MISS": MISS,
+}
+
+
+class Emitter:
+    """Collects the lines of a generated function and the objects its names are bound to."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.namespace: dict[str, Any] = dict(NUMPY_NAMES)
+        self._names: dict[int, str] = {}
+        self.no_buffer: set[int] = set()  # slots whose array leaves the call (results and their views)
+        self.names: dict[int, str] = {}  # id(tensor) -> its readable name (``model.lin.weight``), for comments
+        self.used: set[int] = set()  # slots some instruction reads (the others only leave as the result)
+        self.ones: set[int] = set()  # slots holding the engine's dL/dL = 1 (multiplying by it is skipped: exact)
+        # Buffers: one array per slot would hold every intermediate of the step between calls; instead a buffer
+        # returns to a pool once no later instruction reads its slot (or a view of it), and the next slot of the
+        # same shape and dtype takes it, as an allocator would.
+        self.lifetime: dict[int, int] = {}  # slot -> the last instruction that reads its memory
+        self.at = 0  # the instruction being written
+        self._pool: dict[tuple[Any, ...], list[np.ndarray]] = {}
+        self._held: list[tuple[int, np.ndarray]] = []  # (last instruction that needs it, buffer)
+        self.n_buffers = 0
+
+    def line(self, text: str) -> None:
+        self.lines.append(text)
+
+    def const(self, value: Any, name: str | None = None) -> str:
+        """The name bound to ``value`` in the function's namespace (one name per object; ``name`` if free)."""
+        known = self._names.get(id(value))
+        if known is not None:
+            return known
+        if name is None or name in self.namespace:
+            name = f"c{len(self._names)}"
+        self._names[id(value)] = name
+        self.namespace[name] = value
+        return name
+
+    def begin(self, index: int) -> None:
+        """Start instruction ``index``: the buffers no instruction from here on reads go back to the pool."""
+        self.at = index
+        held = []
+        for until, buf in self._held:
+            if until < index:
+                self._pool.setdefault((buf.shape, buf.dtype.str), []).append(buf)
+            else:
+                held.append((until, buf))
+        self._held = held
+
+    def _take(self, like: np.ndarray, until: int) -> str:
+        free = self._pool.get((like.shape, like.dtype.str))
+        if free:
+            buf = free.pop()
+        else:
+            buf = np.empty(like.shape, like.dtype)
+            self.n_buffers += 1
+        self._held.append((until, buf))
+        return self.const(buf, f"buf{self.n_buffers - 1}" if id(buf) not in self._names else None)
+
+    def out(self, slot: int, like: np.ndarray) -> str:
+        """``, out=bufN`` writing slot ``slot`` into a preallocated buffer shaped as ``like`` (the array the
+        capture saw), or ``""`` when the slot's array leaves the call and so must be new on every replay."""
+        if slot in self.no_buffer or like.ndim == 0:
+            return ""
+        return f", out={self._take(like, self.lifetime.get(slot, self.at))}"
+
+    def scratch(self, like: np.ndarray, until: int | None = None) -> str:
+        """``, out=bufN``: a kernel's own temporary, needed until instruction ``until`` (default: this one)."""
+        return f", out={self._take(like, self.at if until is None else until)}"
+
+    def function(self, name: str, params: str) -> Any:
+        """Compile the lines as ``def name(params)`` and return the function (its text is ``self.source``)."""
+        self.source = f"def {name}({params}):\n" + "".join(f"    {line}\n" for line in self.lines)
+        exec(compile(self.source, f"<minigrad.compile {name}>", "exec"), self.namespace)
+        return self.namespace[name]

@@ -1,0 +1,184 @@
+"""Replay kernels: the seed ops' forward and backward written as NumPy statements into preallocated buffers.
+
+An op without a kernel here replays through its own ``forward(ctx, ...)`` and ``backward(ctx, grad)`` (a
+:class:`~minigrad.compiler.program.ReplayCtx` in place of the graph node). The ones here are the ops of the three
+seed examples, whose steps are a few microseconds: there the Python around a kernel (a call, ``save_for_backward``,
+a new array) costs as much as the kernel. Each kernel is the op's own arithmetic, statement for statement in the
+op's order (``minigrad/ops/``: the docstring names which), so the result is the same bit for bit; what changes is
+where it is written (``out=`` a buffer reused by every replay) and that a saved tensor is simply a local variable.
+``tests/test_compile.py`` checks every kernel against its op, and whole compiled runs against eager ones.
+
+Each kernel gets the :class:`~minigrad.compiler.codegen.Emitter` and the instruction, writes its statements and
+returns True, or returns False (writing nothing) when the case is not one it covers; the op then replays
+through its own methods.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from minigrad.compiler.codegen import Emitter
+from minigrad.compiler.program import Instr
+from minigrad.ops.linalg import Addmm
+from minigrad.ops.loss import MseLoss
+from minigrad.ops.shape import T
+from minigrad.ops.unary import _SIGMOID_FLOOR, Sigmoid, sigmoid_array
+
+__all__ = ["FORWARD", "BACKWARD", "sum_to_lines"]
+
+
+def _inputs(i: Instr, n: int) -> list[tuple[int, np.ndarray]] | None:
+    """The (slot, captured array) of the op's tensor arguments if there are ``n`` of them, else None."""
+    ins: list[tuple[int, np.ndarray]] = i.meta["ins"]
+    return ins if len(ins) == n else None
+
+
+# ------------------------------------------------------------------------------------------------ T (a view)
+def t_forward(e: Emitter, i: Instr) -> bool:
+    """``T``: y = xᵀ, a view."""
+    ins = _inputs(i, 1)
+    if ins is None:
+        return False
+    ((sx, _),) = ins
+    e.line(f"v{i.meta['out']} = v{sx}.T  # TBackward0 (a view)")
+    return True
+
+
+def t_backward(e: Emitter, i: Instr) -> bool:
+    """``T``: dL/dx = (dL/dy)ᵀ."""
+    (out,) = i.meta["outs"]
+    if out is not None:
+        e.line(f"g{out} = g{i.meta['g']}.T  # TBackward0")
+    return True
+
+
+# ------------------------------------------------------------------------------------------------ Addmm
+def addmm_forward(e: Emitter, i: Instr) -> bool:
+    """``Addmm``: y = X·W (or X * W with one input feature: the same bits), then y += b, in y's buffer."""
+    ins = _inputs(i, 3)
+    if ins is None:
+        return False
+    (sb, _), (sx, x), (sw, _) = ins
+    out = i.meta["out"]
+    product = "multiply" if x.shape[1] == 1 else "matmul"
+    e.line(f"v{out} = {product}(v{sx}, v{sw}{e.out(out, i.meta['out_array'])})  # AddmmBackward0: y = X·W ...")
+    e.line(f"add(v{out}, v{sb}, out=v{out})  #   ... + b")
+    return True
+
+
+def addmm_backward(e: Emitter, i: Instr) -> bool:
+    """``Addmm``: dL/db = dL/dy (summed over rows by the engine), dL/dX = dL/dy·Wᵀ, dL/dW = Xᵀ·dL/dy."""
+    _, (sx, _), (sw, _) = i.meta["forward"].meta["ins"]
+    g, (ob, ox, ow), arrays = i.meta["g"], i.meta["outs"], i.meta["out_arrays"]
+    if ob is not None:
+        e.line(f"g{ob} = g{g}  # AddmmBackward0: dL/db = dL/dy")
+    if ox is not None:
+        e.line(f"g{ox} = matmul(g{g}, v{sw}.T{e.out(ox, arrays[1])})  # AddmmBackward0: dL/dX = dL/dy·Wᵀ")
+    if ow is not None:
+        e.line(f"g{ow} = matmul(v{sx}.T, g{g}{e.out(ow, arrays[2])})  # AddmmBackward0: dL/dW = Xᵀ·dL/dy")
+    return True
+
+
+# ------------------------------------------------------------------------------------------------ MseLoss
+def mse_forward(e: Emitter, i: Instr) -> bool:
+    """``MseLoss`` (same dtypes, a reduction): d = x − t; L = Σ d² (/ n for 'mean')."""
+    ins = _inputs(i, 2)
+    reduction = i.meta["consts"][0] if i.meta["consts"] else None
+    if ins is None or reduction not in ("mean", "sum"):
+        return False
+    (sx, x), (st, t) = ins
+    if x.dtype != t.dtype:
+        return False
+    k, out = i.meta["k"], i.meta["out"]
+    shape = np.broadcast_shapes(x.shape, t.shape)
+    if not shape or not np.prod(shape):
+        return False
+    like = np.empty(shape, x.dtype)
+    d = f"d{k}"
+    e.line(f"{d} = subtract(v{sx}, v{st}{e.scratch(like, i.meta.get('backward_at'))})  # MseLossBackward0: d = x − t")
+    n = f" / {int(np.prod(shape))}" if reduction == "mean" else ""
+    total = f"add_reduce(multiply({d}, {d}{e.scratch(like)}), axis=None){n}"
+    e.line(f"v{out} = {f'asarray({total})' if out in e.used else total}  # MseLossBackward0: L = Σd²{n}")
+    i.meta["kernel_d"] = (d, like)
+    return True
+
+
+def mse_backward(e: Emitter, i: Instr) -> bool:
+    """``MseLoss``: dL/dx = (norm·d)·g with norm = 2/n ('mean') or 2, dL/dt = −dL/dx."""
+    d, like = i.meta["forward"].meta["kernel_d"]
+    reduction = i.meta["forward"].meta["consts"][0]
+    norm = 2.0 / like.size if reduction == "mean" else 2.0
+    g, (ox, ot) = i.meta["g"], i.meta["outs"]
+    gx = f"g{ox}" if ox is not None else f"gx{i.meta['k']}"
+    scale = e.const(like.dtype.type(norm), f"norm{i.meta['k']}")
+    e.line(f"{gx} = multiply({scale}, {d}{e.out(ox, like) if ox is not None else ''})  # MseLossBackward0: "
+           f"dL/dx = {norm!r}·d·g")
+    if g not in e.ones:  # (g·1 = g exactly: skipped for the engine's dL/dL = 1)
+        e.line(f"multiply({gx}, g{g}, out={gx})")
+    if ot is not None:
+        e.line(f"g{ot} = negative({gx})  # MseLossBackward0: dL/dt = −dL/dx")
+    return True
+
+
+# ------------------------------------------------------------------------------------------------ Sigmoid
+def sigmoid_forward(e: Emitter, i: Instr) -> bool:
+    """``Sigmoid``: y = 1 / (1 + e^−x) in one buffer (``sigmoid_array``; below its floor, the op's own path)."""
+    ins = _inputs(i, 1)
+    if ins is None:
+        return False
+    ((sx, x),) = ins
+    if x.dtype.kind != "f" or x.dtype not in _SIGMOID_FLOOR or not x.size or not x.ndim:
+        return False
+    out = i.meta["out"]
+    floor = e.const(x.dtype.type(_SIGMOID_FLOOR[x.dtype]), f"floor{i.meta['k']}")
+    slow = e.const(sigmoid_array, "sigmoid_array")
+    e.line(f"if min_reduce(v{sx}, axis=None) < {floor}:  # SigmoidBackward0 (exp(−x) would overflow)")
+    e.line(f"    v{out} = {slow}(v{sx})")
+    e.line("else:")
+    e.line(f"    v{out} = negative(v{sx}{e.out(out, i.meta['out_array'])})  # SigmoidBackward0: y = 1 / (1 + e^−x)")
+    e.line(f"    exp(v{out}, out=v{out})")
+    e.line(f"    add(v{out}, 1, out=v{out})")
+    e.line(f"    divide(1, v{out}, out=v{out})")
+    return True
+
+
+def sigmoid_backward(e: Emitter, i: Instr) -> bool:
+    """``Sigmoid``: dL/dx = (dL/dy·(1 − y))·y."""
+    y = f"v{i.meta['forward'].meta['out']}"
+    g, (ox,) = i.meta["g"], i.meta["outs"]
+    if ox is None:
+        return True
+    e.line(f"g{ox} = subtract(1, {y}{e.out(ox, i.meta['out_arrays'][0])})  # SigmoidBackward0: dL/dx = g·(1 − y)·y")
+    if g not in e.ones:
+        e.line(f"multiply(g{g}, g{ox}, out=g{ox})")
+    e.line(f"multiply(g{ox}, {y}, out=g{ox})")
+    return True
+
+
+FORWARD: dict[type, Callable[[Emitter, Instr], bool]] = {
+    T: t_forward, Addmm: addmm_forward, MseLoss: mse_forward, Sigmoid: sigmoid_forward,
+}
+BACKWARD: dict[type, Callable[[Emitter, Instr], bool]] = {
+    T: t_backward, Addmm: addmm_backward, MseLoss: mse_backward, Sigmoid: sigmoid_backward,
+}
+
+
+# ------------------------------------------------------------------------------------------------ the engine
+def sum_to_lines(e: Emitter, src: int, dst: int, before: np.ndarray, shape: tuple[int, ...]) -> None:
+    """The engine's ``sum_to`` (undo broadcasting) for this capture's shapes: the same ``add.reduce`` calls."""
+    lead = before.ndim - len(shape)
+    cur, name = before, f"g{src}"
+    if lead:
+        axis: Any = tuple(range(lead)) if lead > 1 else 0
+        cur = np.add.reduce(before, axis=axis)
+        done = cur.shape == shape
+        e.line(f"g{dst} = add_reduce({name}, axis={axis!r}{e.out(dst, cur) if done else ''})  "
+               f"# sum_to {shape}: undo broadcasting (engine)")
+        name = f"g{dst}"
+    if cur.shape != shape:
+        stretched = tuple(k for k, n in enumerate(shape) if n == 1 and cur.shape[k] != 1)
+        e.line(f"g{dst} = add_reduce({name}, axis={stretched!r}, keepdims=True{e.out(dst, np.empty(shape, cur.dtype))})"
+               f"  # sum_to {shape}: undo broadcasting (engine)")

@@ -1,0 +1,285 @@
+"""Render a :class:`~minigrad.compiler.program.Program` as the statements of its replay function.
+
+Each instruction becomes one statement (or a few, for a kernel of :mod:`~minigrad.compiler.kernels`), commented
+with the torch node it replays. Ops without a kernel run their own ``forward``/``backward`` on a
+:class:`~minigrad.compiler.program.ReplayCtx`; an optimizer that is a plain SGD (no momentum, weight decay or
+maximize) is written out as its update, ``p −= lr·g``, each parameter through the engine's ``assign_sub``; any
+other optimizer's ``update(grads)`` is called.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from minigrad._tensor_base import assign_sub, bump_version
+from minigrad.compiler import kernels
+from minigrad.compiler.codegen import Emitter
+from minigrad.compiler.program import Instr, Output, Program, result
+from minigrad.optim.sgd import _REAL, SGD
+
+__all__ = ["prepare", "render_body", "escaping_slots", "plain_sgd_guards"]
+
+
+def prepare(program: Program) -> None:
+    """Decide, for this arming, how each optimizer step is written (a plain SGD is written out)."""
+    for i in program.instrs:
+        if i.kind == "fused_step":
+            i.meta["plain"] = _plain_sgd(i.meta["optimizer"])
+
+
+def escaping_slots(program: Program) -> set[int]:
+    """Slots whose array may leave the call: the result's, any slot sharing memory with them (a view), and the
+    gradients handed to an optimizer's own ``update`` (which may keep them). They get no reused buffer."""
+    arrays = program.arrays
+    out = set(program.output.slots())
+    for s in list(out):
+        a = arrays.get(s)
+        if a is not None:
+            out.update(k for k, b in arrays.items() if k not in out and np.may_share_memory(a, b))
+    for i in program.instrs:
+        if i.kind == "fused_step" and not i.meta["plain"]:
+            out.update(s for group in i.meta["slots"] for s in group if s is not None)
+    return out
+
+
+def _plain_sgd(opt: Any) -> bool:
+    """An SGD whose every group takes the plain update p −= lr·g (checked again before each replay)."""
+    return type(opt) is SGD and all(
+        g["lr"].__class__ in _REAL and g["momentum"].__class__ in _REAL and g["dampening"].__class__ in _REAL
+        and g["weight_decay"].__class__ in _REAL and not (g["momentum"] or g["weight_decay"] or g["maximize"])
+        for g in opt.param_groups)
+
+
+def plain_sgd_guards(e: Emitter, program: Program) -> None:
+    """Guards of the written-out SGD update: every group still plain, its hyperparameters real numbers."""
+    for i in program.instrs:
+        if i.kind == "fused_step" and i.meta.get("plain"):
+            real = e.const(_REAL, "_REAL")
+            for group in i.meta["optimizer"].param_groups:
+                g = e.const(group)
+                e.line(f"if ({g}['lr'].__class__ not in {real} or {g}['momentum'].__class__ not in {real} or "
+                       f"{g}['dampening'].__class__ not in {real} or {g}['weight_decay'].__class__ not in {real}")
+                e.line(f"        or {g}['momentum'] or {g}['weight_decay'] or {g}['maximize']):  # plain SGD")
+                e.line("    return MISS")
+
+
+def _read_slots(i: Instr) -> list[int]:
+    """The slots an instruction reads."""
+    m = i.meta
+    if i.kind == "forward":
+        return [v for is_slot, v in m["template"] if is_slot]
+    if i.kind == "backward":
+        fwd = m["forward"].meta
+        return [m["g"], fwd["out"], *(v for is_slot, v in fwd["template"] if is_slot)]
+    if i.kind in ("sum_to", "cast"):
+        return [m["src"]]
+    if i.kind == "add":
+        return [m["a"], m["b"]]
+    if i.kind == "accumulate":
+        return [m["slot"]]
+    if i.kind == "fused_step":
+        return [s for row in m["slots"] for s in row if s is not None]
+    return []
+
+
+def _root(a: np.ndarray) -> int:
+    """The id of the array owning ``a``'s memory (views share their base's)."""
+    while isinstance(a.base, np.ndarray):
+        a = a.base
+    return id(a)
+
+
+def _lifetimes(program: Program) -> dict[int, int]:
+    """For each slot, the last instruction that reads its memory: its own reads, and those of any slot sharing
+    memory with it (a view such as ``g12 = g10.T``, a gradient passed through)."""
+    last: dict[int, int] = {}
+    for index, i in enumerate(program.instrs):
+        for s in _writes(i):
+            last.setdefault(s, index)
+        for s in _read_slots(i):
+            last[s] = index
+        if i.kind == "backward":
+            i.meta["forward"].meta["backward_at"] = index
+    by_root: dict[int, int] = {}
+    for s, a in program.arrays.items():
+        root = _root(a)
+        by_root[root] = max(by_root.get(root, -1), last.get(s, -1))
+    return {s: by_root[_root(a)] for s, a in program.arrays.items()}
+
+
+def _writes(i: Instr) -> list[int]:
+    """The slots an instruction defines."""
+    m = i.meta
+    if i.kind in ("forward",):
+        return [m["out"]]
+    if i.kind == "backward":
+        return [s for s in m["outs"] if s is not None]
+    if i.kind in ("sum_to", "cast", "add"):
+        return [m["dst"]]
+    if i.kind == "load":
+        return [m["slot"]]
+    return []
+
+
+def render_body(e: Emitter, program: Program) -> None:
+    """The statements of the program, after the guards."""
+    e.used = {s for i in program.instrs for s in _read_slots(i)}
+    e.lifetime = _lifetimes(program)
+    for index, i in enumerate(program.instrs):
+        e.begin(index)
+        _RENDER[i.kind](e, i)
+    e.line(f"return {_output(e, program.output)}")
+
+
+def _load(e: Emitter, i: Instr) -> None:
+    m = i.meta
+    slot, source = m["slot"], m["source"]
+    shape = f"shape {list(m['array'].shape)} {m['array'].dtype}"
+    if source == "arg":
+        e.line(f"v{slot} = args[{m['index']}]._data  # {m['name']}, {shape}")
+    elif source == "kwarg":
+        e.line(f"v{slot} = kwargs[{m['index']!r}]._data  # {m['name']}, {shape}")
+    elif source == "live":
+        e.line(f"v{slot} = {e.const(m['tensor'], '_t' + str(slot))}._data  # {m['name']}, read live, {shape}")
+    else:
+        if m.get("one"):
+            e.ones.add(slot)
+        e.line(f"{m['var']}{slot} = {e.const(m['array'], '_k' + str(slot))}  # {m['name']}")
+
+
+def _forward(e: Emitter, i: Instr) -> None:
+    kernel = kernels.FORWARD.get(i.meta["cls"])
+    if kernel is not None and kernel(e, i):
+        i.meta["kernel"] = True
+        return
+    i.meta["kernel"] = False
+    m = i.meta
+    cls = m["cls"]
+    args = ", ".join(f"v{v}" if is_slot else e.const(v) for is_slot, v in m["template"])
+    ctx = e.const(m["rctx"], "ctx" + str(m["k"]))
+    e.line(f"v{m['out']} = asarray({e.const(cls, cls.__name__)}.forward({ctx}, {args}))  # {m['node_name']}")
+
+
+def _backward(e: Emitter, i: Instr) -> None:
+    fwd = i.meta["forward"]
+    if fwd.meta["kernel"]:
+        kernel = kernels.BACKWARD[fwd.meta["cls"]]
+        kernel(e, i)
+        return
+    m = i.meta
+    cls = fwd.meta["cls"]
+    ctx = e.const(fwd.meta["rctx"], "ctx" + str(fwd.meta["k"]))
+    call = f"{e.const(cls, cls.__name__)}.backward({ctx}, g{m['g']})"
+    outs = m["outs"]
+    if len(outs) == 1:
+        e.line(f"r = {call}  # {m['node_name']}")
+        if outs[0] is not None:
+            e.line(f"g{outs[0]} = r[0] if r.__class__ is tuple else r")
+        return
+    shown = ", ".join("_" if s is None else f"g{s}" for s in outs)
+    e.line(f"{shown}{',' if len(outs) == 1 else ''} = {call}  # {m['node_name']}")
+
+
+def _sum_to(e: Emitter, i: Instr) -> None:
+    m = i.meta
+    kernels.sum_to_lines(e, m["src"], m["dst"], m["before"], m["shape"])
+
+
+def _cast(e: Emitter, i: Instr) -> None:
+    m = i.meta
+    e.line(f"g{m['dst']} = g{m['src']}.astype({e.const(m['dtype'], 'dtype_' + str(m['dtype']))}, copy=False)  "
+           "# cast to the input's dtype (engine)")
+
+
+def _add(e: Emitter, i: Instr) -> None:
+    m = i.meta
+    e.line(f"g{m['dst']} = add(g{m['a']}, g{m['b']}{e.out(m['dst'], m['array'])})  # gradients meeting at one node "
+           "are summed (engine)")
+
+
+def _accumulate(e: Emitter, i: Instr) -> None:
+    m = i.meta
+    acc = e.const(m["acc"], "_acc" + str(m["slot"]))
+    e.line(f"{acc}.apply(g{m['slot']})  # AccumulateGrad({m['name']}): "
+           ".grad = a copy of g, or .grad += g")
+
+
+def _step(e: Emitter, i: Instr) -> None:
+    opt = i.meta["optimizer"]
+    e.line(f"{e.const(opt, 'optimizer')}.step()  # {type(opt).__name__}: every parameter p -= update(p.grad)")
+
+
+def _zero_grad(e: Emitter, i: Instr) -> None:
+    owner, to_none = i.meta["owner"], i.meta["set_to_none"]
+    e.line(f"{e.const(owner)}.zero_grad(set_to_none={to_none})  # " + (".grad = None" if to_none else
+                                                                        ".grad[...] = 0"))
+
+
+def _fused_step(e: Emitter, i: Instr) -> None:
+    opt, slots, accs = i.meta["optimizer"], i.meta["slots"], i.meta["accs"]
+    name = type(opt).__name__
+    if i.meta.get("plain"):
+        e.line(f"# {name}: p -= lr·dL/dp for each parameter (every step computed first, then every write, as eager)")
+        steps = []
+        for group, row in zip(opt.param_groups, slots):
+            lr = f"{e.const(group)}['lr']"
+            for p, s in zip(group["params"], row):
+                if s is None:
+                    continue
+                step = f"s{s}"
+                e.line(f"{step} = multiply({lr}, g{s}{e.scratch(p._data)})  # {name}: "
+                       f"lr·dL/d({e.names[id(p)]})")
+                steps.append((p, step))
+        sub = e.const(assign_sub, "assign_sub")
+        for p, step in steps:
+            e.line(f"{sub}({e.const(p)}, {step})  # {e.names[id(p)]} -= step (in place, version + 1)")
+        return
+    groups = ", ".join("[" + ", ".join("None" if s is None else f"g{s}" for s in row) + "]" for row in slots)
+    e.line("try:")
+    e.line(f"    {e.const(opt, 'optimizer')}.update([{groups}])  # {name}: p -= update(g), for each parameter")
+    e.line("except BaseException:  # leave .grad as the eager step would have")
+    for acc, s, _ in accs:
+        e.line(f"    {e.const(acc, '_acc' + str(s))}.apply(g{s})")
+    e.line("    raise")
+
+
+def _note(e: Emitter, i: Instr) -> None:
+    e.line(i.meta["text"])
+
+
+def _effect(e: Emitter, i: Instr) -> None:
+    m = i.meta
+    write = m["write"]
+    e.line(f"{e.const(write, write.__name__)}({e.const(m['tensor'])})  # {m['name']}: "
+           f"{(write.__doc__ or '').strip().splitlines()[0] if write.__doc__ else ''}")
+
+
+def _bump(e: Emitter, i: Instr) -> None:
+    m = i.meta
+    e.line(f"{e.const(bump_version, 'bump_version')}({e.const(m['tensor'])}._vc)  # {m['name']} was written in "
+           "place by the op above")
+
+
+_RENDER = {"load": _load, "forward": _forward, "backward": _backward, "sum_to": _sum_to, "cast": _cast, "add": _add,
+           "accumulate": _accumulate, "step": _step, "zero_grad": _zero_grad, "fused_step": _fused_step,
+           "note": _note, "effect": _effect, "bump": _bump}
+
+
+def _output(e: Emitter, out: Output) -> str:
+    if out.kind == "slot":
+        node = "None" if out.node_cls is None else e.const(out.node_cls, out.node_cls.__name__)
+        return f"{e.const(result, 'result')}(v{out.value}, {node})"
+    if out.kind in ("tensor", "const"):
+        return e.const(out.value) if out.kind == "tensor" or not isinstance(out.value, int | float | bool | str
+                                                                             | None) else repr(out.value)
+    if out.kind == "seq":
+        inner = ", ".join(_output(e, item) for item in out.items)
+        if out.container is tuple:
+            return f"({inner}{',' if len(out.items) == 1 else ''})"
+        if out.container is list:
+            return f"[{inner}]"
+        return f"{e.const(out.container)}([{inner}])"
+    return "{" + ", ".join(f"{k!r}: {_output(e, item)}" for k, item in zip(out.value, out.items)) + "}"
+
