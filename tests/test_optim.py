@@ -171,3 +171,26 @@ def test_sgd_refuses_bad_parameter_lists_like_torch() -> None:
     p, q = minigrad.nn.Parameter(minigrad.ones(1)), torch.nn.Parameter(torch.ones(1))
     assert_same_error(lambda: minigrad.optim.SGD([{"params": [p]}, {"params": [p]}], lr=0.1),
                       lambda: torch.optim.SGD([{"params": [q]}, {"params": [q]}], lr=0.1))
+
+
+@pytest.mark.parametrize("shape", [(), (1,), (1, 1), (3,), (2, 3)])
+@pytest.mark.parametrize("dtypes", [("float32", "float32"), ("float16", "float16"), ("float64", "float64"),
+                                    ("float32", "float64")])
+def test_assign_sub_writes_in_place_like_numpy_for_every_size(shape: tuple[int, ...], dtypes: tuple[str, str]) -> None:
+    """The optimizers' write primitive (its one-element path avoids numpy's slow in-place ufunc): the same bits
+    as ``a -= delta``, in the tensor's own memory (a view sees it), and one version bump."""
+    from minigrad._tensor_base import assign_sub
+
+    rng = np.random.default_rng(0)
+    data = rng.standard_normal(shape).astype(dtypes[0])
+    delta = (rng.standard_normal(shape) * 1e-3).astype(dtypes[1])
+    t = minigrad.from_numpy(data.copy())
+    view = t.view(-1)
+    memory, version = t._data, t._version
+    assign_sub(t, delta)
+    expected = data.copy()
+    expected -= delta
+    assert t._data is memory and t._data.dtype == expected.dtype
+    np.testing.assert_array_equal(t._data, expected)
+    np.testing.assert_array_equal(view._data, expected.reshape(-1))
+    assert t._version == version + 1

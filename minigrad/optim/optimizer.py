@@ -84,12 +84,13 @@ class Optimizer:
         if effect_observers:
             notify_effect(self, "zero_grad", (set_to_none,))
         for group in self.param_groups:
+            if set_to_none:
+                for p in group["params"]:
+                    p.grad = None
+                continue
             for p in group["params"]:
                 if p.grad is not None:
-                    if set_to_none:
-                        p.grad = None
-                    else:
-                        p.grad._data[...] = 0
+                    p.grad._data[...] = 0
 
     def step(self) -> None:
         raise NotImplementedError

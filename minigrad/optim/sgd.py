@@ -105,9 +105,16 @@ class SGD(Optimizer):
                 loss = closure()
         grads: list[list[np.ndarray | None]] = []
         for group in self.param_groups:
-            _check_hyperparameters(group)
-            grads.append([_grad_array(p) for p in group["params"]])
-        self._update(grads)
+            row: list[np.ndarray | None] = []
+            for p in group["params"]:
+                grad = p.grad
+                if grad is not None:
+                    if grad.__class__ is not Tensor or grad._data.shape != p._data.shape or p._data.dtype.kind != "f":
+                        _check_grad(p, grad)  # raises with the right message (or accepts a Tensor subclass)
+                    grad = grad._data
+                row.append(grad)
+            grads.append(row)
+        self.update(grads)
         return loss
 
     def update(self, grads: list[list[np.ndarray | None]]) -> None:
@@ -116,47 +123,31 @@ class SGD(Optimizer):
         program's gradients. Two passes (``sgd_update`` for each parameter): the first checks everything and
         computes every step and momentum buffer, the second only writes them, so an error anywhere leaves every
         parameter and buffer unchanged."""
-        for group in self.param_groups:
-            _check_hyperparameters(group)
-        self._update(grads)
-
-    def _update(self, grads: list[list[np.ndarray | None]]) -> None:
-        """``update`` once the hyperparameters are checked (``step()`` checked them, group by group)."""
-        staged: list[tuple[Tensor, np.ndarray, np.ndarray | None]] = []
+        steps: list[tuple[Tensor, np.ndarray]] = []  # (p, step): the write pass does p ← p − step
+        buffers: list[tuple[Tensor, np.ndarray]] = []  # (p, its new momentum buffer)
         for group, row in zip(self.param_groups, grads):
             lr, momentum, dampening = group["lr"], group["momentum"], group["dampening"]
             weight_decay, nesterov, maximize = group["weight_decay"], group["nesterov"], group["maximize"]
-            plain = not (momentum or weight_decay or maximize)
+            if (lr.__class__ not in _REAL or momentum.__class__ not in _REAL or dampening.__class__ not in _REAL
+                    or weight_decay.__class__ not in _REAL):  # torch's TypeError for a non-real hyperparameter
+                _check_real(group)
+            if not (momentum or weight_decay or maximize):  # sgd_update reduced to step = lr·g, inlined (hot path)
+                for p, g in zip(group["params"], row):
+                    if g is not None:
+                        steps.append((p, lr * g))
+                continue
             for p, g in zip(group["params"], row):
                 if g is None:
-                    continue
-                if plain:  # sgd_update without momentum, weight decay or maximize, inlined (hot path): step = lr·g
-                    staged.append((p, lr * g, None))
                     continue
                 old = self.state[p].get("momentum_buffer") if momentum and p in self.state else None
                 _check_buffer(old, p)
                 step, buf = sgd_update(p._data, g, None if old is None else old._data, lr=lr, momentum=momentum,
                                        dampening=dampening, weight_decay=weight_decay, nesterov=nesterov,
                                        maximize=maximize)
-                staged.append((p, step, buf))
-        for p, step, buf in staged:
+                steps.append((p, step))
+                if buf is not None:
+                    buffers.append((p, buf))
+        for p, step in steps:
             assign_sub(p, step)  # p ← p − step, in place (its views see it; its version + 1)
-            if buf is not None:
-                self.state.setdefault(p, {})["momentum_buffer"] = Tensor._wrap(buf)
-
-
-def _grad_array(p: Tensor) -> np.ndarray | None:
-    """``p.grad``'s array, checked (torch's errors for a gradient of another shape or an integer parameter)."""
-    grad = p.grad
-    if grad is None:
-        return None
-    if grad.__class__ is not Tensor or grad._data.shape != p._data.shape or p._data.dtype.kind != "f":
-        _check_grad(p, grad)  # raises with the right message (or accepts a Tensor subclass)
-    return grad._data
-
-
-def _check_hyperparameters(group: dict[str, Any]) -> None:
-    """torch's TypeError for a hyperparameter that is not a real number (checked without isinstance when fast)."""
-    if (group["lr"].__class__ not in _REAL or group["momentum"].__class__ not in _REAL
-            or group["dampening"].__class__ not in _REAL or group["weight_decay"].__class__ not in _REAL):
-        _check_real(group)
+        for p, buf in buffers:
+            self.state.setdefault(p, {})["momentum_buffer"] = Tensor._wrap(buf)
