@@ -528,3 +528,24 @@ def test_a_scheduler_step_inside_the_function_is_not_baked_in() -> None:
             assert_same(eager[0], compiled[0])
             assert eager[2].param_groups[0]["lr"] == compiled[2].param_groups[0]["lr"]
     assert any("scheduler" in str(w.message) for w in caught)
+
+
+def test_bce_domain_errors_are_eagers_and_change_nothing() -> None:
+    ex = example3
+    p = ex.make_pipeline("float32", seed=0)
+    step = torch.compile(ex.train_step)
+    for _ in range(3):
+        step(p.model, p.criterion, p.optimizer, p.inputs, p.targets)
+    before = params(p.model)
+    bad_x = p.inputs.clone()
+    bad_x[0, 0] = float("nan")
+    bad_t = p.targets.clone()
+    bad_t[1, 0] = 2.0
+    for x, t, message in ((bad_x, p.targets, "input"), (p.inputs, bad_t, "target")):
+        e = ex.make_pipeline("float32", seed=0)
+        with pytest.raises(RuntimeError, match=f"all elements of {message} should be between 0 and 1"):
+            ex.train_step(e.model, e.criterion, e.optimizer, x, t)
+        with pytest.raises(RuntimeError, match=f"all elements of {message} should be between 0 and 1"):
+            step(p.model, p.criterion, p.optimizer, x, t)
+        assert all(np.array_equal(a, b._data) for a, b in zip(before, p.model.parameters()))
+    assert len(step._cache) == 1  # the same shapes: the replay itself raised, as the eager step does

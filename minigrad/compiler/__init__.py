@@ -50,7 +50,10 @@ def _identifier(name: str) -> str:
     return ident if ident.isidentifier() else "_" + ident
 
 
-_EAGER = object()  # what an armed capture that runs eagerly returns when its guards hold
+def _miss(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """The replay before any capture: always the slow path."""
+    return MISS
+
 _MAX_ARMS = 8  # re-arming a capture (guards that miss although its key matched) more often than this: eager
 
 
@@ -69,7 +72,8 @@ class _Entry:
         self.arms = 0
 
     def arm(self, fn: Callable[..., Any], names: list[str], args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
-        """Generate the replay function for this call's objects: its guards, then the program (or ``_EAGER``)."""
+        """Generate the replay function for this call's objects: its guards, then the program (or the eager
+        function, for a capture that runs eagerly)."""
         self.arms += 1
         e = Emitter()
         for name, a in [*zip(names, args), *kwargs.items()]:  # readable names for the objects the code reads
@@ -88,8 +92,12 @@ class _Entry:
         e.line("# -- guards: the assumptions of the capture (a miss returns MISS: the caller takes the slow path)")
         emit_guards(e, fn, args, kwargs)
         program = self.program
+        observers = (e.const(engine.node_observers, "node_observers"),
+                     e.const(function.creation_observers, "creation_observers"))
+        e.line(f"if {observers[0]} or {observers[1]}:  # autograd.trace() or detect_anomaly() listens: eager")
+        e.line("    return MISS")
         if program is None:
-            e.line(f"return {e.const(_EAGER, '_EAGER')}  # this capture runs eagerly: {self.reason}")
+            e.line(f"return {e.const(fn, 'eager')}(*args, **kwargs)  # this capture runs eagerly: {self.reason}")
         else:
             prepare(program)
             e.names.update(program.names)
@@ -123,6 +131,7 @@ class CompiledFunction:
         self.options = dict(options or {})
         self._cache: dict[Any, _Entry] = {}
         self._last: _Entry | None = None  # the entry the latest call used: its replay is tried first
+        self._replay: Callable[[tuple[Any, ...], dict[str, Any]], Any] = _miss
         self._warned: set[str] = set()
         try:
             self._names = list(inspect.signature(fn).parameters)
@@ -138,19 +147,15 @@ class CompiledFunction:
             warnings.warn(f"minigrad.compile({self.__name__}): {message}", UserWarning, stacklevel=3)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        out = self._replay(args, kwargs)  # the latest capture's generated function: its guards, then its program
+        return self._slow_call(args, kwargs) if out is MISS else out
+
+    def _slow_call(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        """The guards of the latest capture missed: find the capture of this call's key, or capture anew."""
         if engine.node_observers or function.creation_observers:
             # autograd.trace or detect_anomaly is listening: they need the eager engine
             self._warn_once("observers", "autograd.trace() or detect_anomaly() is active: running eagerly")
             return self._fn(*args, **kwargs)
-        last = self._last
-        if last is not None:  # the same step again: its guards and program in one generated function
-            out = last.replay(args, kwargs)  # type: ignore[misc]  # (an armed entry)
-            if out is not MISS:
-                return self._fn(*args, **kwargs) if out is _EAGER else out
-        return self._slow_call(args, kwargs)
-
-    def _slow_call(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-        """The guards of the latest capture missed: find the capture of this call's key, or capture anew."""
         key = guard_key(self._fn, args, kwargs)
         entry = self._cache.get(key)
         if entry is None:
@@ -160,19 +165,24 @@ class CompiledFunction:
                 return self._fn(*args, **kwargs)
             return self._capture(key, args, kwargs)
         program = entry.program
-        if program is not None:
-            refusal = program.refusal()
-            if refusal is not None:
-                self._warn_once(refusal, f"{refusal}: running eagerly")
-                return self._fn(*args, **kwargs)
-        self._last = entry
+        if program is None:
+            return self._fn(*args, **kwargs)
+        refusal = program.refusal()
+        if refusal is not None:
+            self._warn_once(refusal, f"{refusal}: running eagerly")
+            return self._fn(*args, **kwargs)
+        self._use(entry)
         out = entry.replay(args, kwargs)  # type: ignore[misc]  # (an armed entry)
         if out is MISS and entry.arms < _MAX_ARMS:  # armed for other objects or another state: arm for these
             entry.arm(self._fn, self._arg_names(args), args, kwargs)
+            self._use(entry)
             out = entry.replay(args, kwargs)  # type: ignore[misc]
-        if out is MISS or out is _EAGER:
-            return self._fn(*args, **kwargs)
-        return out
+        return self._fn(*args, **kwargs) if out is MISS else out
+
+    def _use(self, entry: _Entry) -> None:
+        """Make ``entry`` the one the next call tries first."""
+        self._last = entry
+        self._replay = entry.replay  # type: ignore[assignment]  # (an armed entry)
 
     def _arg_names(self, args: tuple[Any, ...]) -> list[str]:
         return self._names[: len(args)] + [f"arg{i}" for i in range(len(self._names), len(args))]
@@ -189,7 +199,7 @@ class CompiledFunction:
             self._warn_once(reason, f"running eagerly: {reason}")
         entry = self._cache[key] = _Entry(program, reason, describe(self._fn, args, kwargs, names))
         entry.arm(self._fn, names, args, kwargs)  # armed after the call: as the next call will find things
-        self._last = entry
+        self._use(entry)
         return result
 
     # -- the study side ----------------------------------------------------------------------------------

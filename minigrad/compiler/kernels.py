@@ -23,7 +23,7 @@ import numpy as np
 from minigrad.compiler.codegen import Emitter
 from minigrad.compiler.program import Instr
 from minigrad.ops.linalg import Addmm
-from minigrad.ops.loss import MseLoss
+from minigrad.ops.loss import _EPSILON, BinaryCrossEntropy, MseLoss, _clamped_logs
 from minigrad.ops.shape import T
 from minigrad.ops.unary import _SIGMOID_FLOOR, Sigmoid, sigmoid_array
 
@@ -61,8 +61,15 @@ def addmm_forward(e: Emitter, i: Instr) -> bool:
     ins = _inputs(i, 3)
     if ins is None:
         return False
-    (sb, _), (sx, x), (sw, _) = ins
+    (sb, b), (sx, x), (sw, w) = ins
     out = i.meta["out"]
+    if x.shape[1] == 1 and w.shape == (1, 1) and b.size == 1 and b.ndim <= 2:
+        # one feature in and out: y = x·w + b elementwise, with w and b read as scalars (the same products and
+        # sums as broadcasting their 1-element arrays, which costs NumPy more than the arithmetic here)
+        index = ", ".join("0" * b.ndim) if b.ndim else ""
+        e.line(f"v{out} = multiply(v{sx}, v{sw}[0, 0]{e.out(out, i.meta['out_array'])})  # AddmmBackward0: y = X·W ...")
+        e.line(f"add(v{out}, v{sb}[{index or '()'}], out=v{out})  #   ... + b")
+        return True
     product = "multiply" if x.shape[1] == 1 else "matmul"
     e.line(f"v{out} = {product}(v{sx}, v{sw}{e.out(out, i.meta['out_array'])})  # AddmmBackward0: y = X·W ...")
     e.line(f"add(v{out}, v{sb}, out=v{out})  #   ... + b")
@@ -158,11 +165,72 @@ def sigmoid_backward(e: Emitter, i: Instr) -> bool:
     return True
 
 
+# ------------------------------------------------------------------------------------------------ BCE
+def bce_forward(e: Emitter, i: Instr) -> bool:
+    """``BinaryCrossEntropy`` (no weight, a reduction, the target needing no gradient): the domain checks, then
+    ℓ = (t − 1)·max(ln(1 − x), −100) − t·max(ln x, −100), reduced."""
+    ins = _inputs(i, 2)
+    if ins is None or len(i.meta["consts"]) != 2:
+        return False
+    (sx, x), (st, t) = ins
+    weight, reduction = i.meta["consts"]
+    if (weight is not None or reduction not in ("mean", "sum") or x.dtype != t.dtype or x.dtype.kind != "f"
+            or x.shape != t.shape or not x.size or not x.ndim or i.meta["node"].next_functions[1][0] is not None):
+        return False
+    k, out = i.meta["k"], i.meta["out"]
+    logs = e.const(_clamped_logs, "clamped_logs")
+    errstate = e.const(np.errstate, "errstate")
+    e.line(f"lo, hi = min_reduce(v{sx}, axis=None), max_reduce(v{sx}, axis=None)  # BinaryCrossEntropyBackward0")
+    e.line("if not (lo >= 0 and hi <= 1):")
+    e.line("    raise RuntimeError('all elements of input should be between 0 and 1')")
+    e.line(f"if not (min_reduce(v{st}, axis=None) >= 0 and max_reduce(v{st}, axis=None) <= 1):")
+    e.line("    raise RuntimeError('all elements of target should be between 0 and 1')")
+    e.line("if lo == 0 or hi == 1:  # ln 0 = −inf, clamped to −100")
+    e.line(f"    with {errstate}(divide='ignore'):")
+    e.line(f"        lx{k}, l1x{k} = {logs}(v{sx})")
+    e.line("else:")
+    e.line(f"    lx{k} = log(v{sx}{e.scratch(x)})  # max(ln x, −100)")
+    e.line(f"    maximum(lx{k}, -100, out=lx{k})")
+    e.line(f"    l1x{k} = negative(v{sx}{e.scratch(x)})  # max(ln(1 − x), −100)")
+    e.line(f"    log1p(l1x{k}, out=l1x{k})")
+    e.line(f"    maximum(l1x{k}, -100, out=l1x{k})")
+    e.line(f"loss{k} = subtract(v{st}, 1, dtype={e.const(x.dtype, 'dtype_' + str(x.dtype))}{e.scratch(x)})"
+           "  # (t − 1)·max(ln(1 − x), −100) − t·max(ln x, −100)")
+    e.line(f"multiply(loss{k}, l1x{k}, out=loss{k})")
+    e.line(f"subtract(loss{k}, multiply(v{st}, lx{k}, out=lx{k}), out=loss{k})")
+    n = f" / {x.size}" if reduction == "mean" else ""
+    total = f"add_reduce(loss{k}, axis=None){n}"
+    e.line(f"v{out} = {f'asarray({total})' if out in e.used else total}  # BinaryCrossEntropyBackward0: L = Σℓ{n}")
+    return True
+
+
+def bce_backward(e: Emitter, i: Instr) -> bool:
+    """``BinaryCrossEntropy``: dL/dx = g·(x − t) / max((1 − x)·x, ε)  (/ n for 'mean')."""
+    fwd = i.meta["forward"].meta
+    (sx, x), (st, _) = fwd["ins"]
+    g, (ox, _) = i.meta["g"], i.meta["outs"]
+    if ox is None:
+        return True
+    eps = e.const(x.dtype.type(_EPSILON), f"eps{i.meta['k']}")
+    e.line(f"g{ox} = subtract(v{sx}, v{st}{e.out(ox, x)})  # BinaryCrossEntropyBackward0: dL/dx = g·(x − t) / "
+           "max((1 − x)·x, ε)")
+    if g not in e.ones:
+        e.line(f"multiply(g{g}, g{ox}, out=g{ox})")
+    e.line(f"den = subtract(1, v{sx}{e.scratch(x)})")
+    e.line(f"multiply(den, v{sx}, out=den)")
+    e.line(f"divide(g{ox}, maximum(den, {eps}, out=den), out=g{ox})")
+    if fwd["consts"][1] == "mean":
+        e.line(f"divide(g{ox}, {x.size}, out=g{ox})")
+    return True
+
+
 FORWARD: dict[type, Callable[[Emitter, Instr], bool]] = {
     T: t_forward, Addmm: addmm_forward, MseLoss: mse_forward, Sigmoid: sigmoid_forward,
+    BinaryCrossEntropy: bce_forward,
 }
 BACKWARD: dict[type, Callable[[Emitter, Instr], bool]] = {
     T: t_backward, Addmm: addmm_backward, MseLoss: mse_backward, Sigmoid: sigmoid_backward,
+    BinaryCrossEntropy: bce_backward,
 }
 
 
