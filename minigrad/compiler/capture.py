@@ -29,7 +29,7 @@ from minigrad.autograd import engine, function, observers
 from minigrad.autograd.engine import sum_to
 from minigrad.autograd.function import AccumulateGrad
 from minigrad.compiler.fusion import fuse_optimizer_steps
-from minigrad.compiler.program import Instr, Output, Program, ReplayCtx
+from minigrad.compiler.program import Instr, Output, Program, ReplayCtx, memory_root, shape_only
 from minigrad.nn.module import Module
 from minigrad.optim.optimizer import Optimizer
 
@@ -70,6 +70,25 @@ def _tensors_of(obj: Any, prefix: str, out: dict[int, tuple[Tensor, str]]) -> No
         for g, group in enumerate(obj.param_groups):
             for i, p in enumerate(group["params"]):
                 out.setdefault(id(p), (p, f"{prefix}.param_groups[{g}]['params'][{i}]"))
+
+
+def _strip(meta: dict[str, Any]) -> None:
+    """Replace the arrays in an instruction's description by shape-and-dtype stand-ins (``shape_only``)."""
+    for key, value in meta.items():
+        if key in ("template", "consts"):  # the op's Python arguments: kept as they are
+            continue
+        if isinstance(value, np.ndarray):
+            meta[key] = shape_only(value)
+        elif isinstance(value, list):
+            meta[key] = [_stripped(v) for v in value]
+
+
+def _stripped(v: Any) -> Any:
+    if isinstance(v, np.ndarray):
+        return shape_only(v)
+    if isinstance(v, tuple) and len(v) == 2 and isinstance(v[1], np.ndarray):  # (slot, array)
+        return v[0], shape_only(v[1])
+    return v
 
 
 def _python_state(objects: list[Any]) -> list[Any]:
@@ -205,7 +224,8 @@ class Recorder:
         k = self.n_ctx
         self.n_ctx += 1
         out_slot = self.new_slot(out._data)
-        instr = self.emit("forward", cls=cls, k=k, rctx=rctx, node=ctx, template=template, ins=ins, consts=consts,
+        needs = tuple(fn is not None for fn, _ in ctx.next_functions)
+        instr = self.emit("forward", cls=cls, k=k, rctx=rctx, needs=needs, template=template, ins=ins, consts=consts,
                           out=out_slot, out_array=out._data, node_name=getattr(cls, "node_name", cls.__name__))
         if ctx.next_functions:
             self.forward_of[ctx] = instr
@@ -392,5 +412,12 @@ class Recorder:
         names = {id(t): name for t, name in self.live.values()}
         acc_names = [next(i.meta["name"] for i in self.instrs if i.kind == "accumulate" and i.meta["acc"] is acc)
                      for acc in self.accumulators]
-        return Program(instrs, out, self.accumulators, dict(self.arrays), grad_none, names,
+        numbered: dict[int, int] = {}
+        roots = {s: numbered.setdefault(memory_root(a), len(numbered)) for s, a in self.arrays.items()}
+        leaving = {roots[s] for s in out.slots()}
+        escaping = {s for s, root in roots.items() if root in leaving}
+        for instr in instrs:  # keep shapes and dtypes, not the capture's arrays (constants stay: they are read)
+            if not (instr.kind == "load" and instr.meta["source"] == "const"):
+                _strip(instr.meta)
+        return Program(instrs, out, self.accumulators, roots, escaping, grad_none, names,
                        [t for t, _ in self.live.values()], acc_names)

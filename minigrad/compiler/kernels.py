@@ -175,7 +175,7 @@ def bce_forward(e: Emitter, i: Instr) -> bool:
     (sx, x), (st, t) = ins
     weight, reduction = i.meta["consts"]
     if (weight is not None or reduction not in ("mean", "sum") or x.dtype != t.dtype or x.dtype.kind != "f"
-            or x.shape != t.shape or not x.size or not x.ndim or i.meta["node"].next_functions[1][0] is not None):
+            or x.shape != t.shape or not x.size or not x.ndim or i.meta["needs"][1]):
         return False
     k, out = i.meta["k"], i.meta["out"]
     logs = e.const(_clamped_logs, "clamped_logs")

@@ -28,7 +28,7 @@ import numpy as np
 from minigrad._tensor import Tensor
 from minigrad.autograd.function import FREED
 
-__all__ = ["Instr", "ReplayCtx", "Program", "Output", "result"]
+__all__ = ["Instr", "ReplayCtx", "Program", "Output", "result", "shape_only", "memory_root"]
 
 
 @dataclass
@@ -82,7 +82,8 @@ class Program:
     instrs: list[Instr]
     output: Output
     accumulators: list[Any]  # the AccumulateGrad nodes the program runs (hooks added later: replay refused)
-    arrays: dict[int, np.ndarray]  # slot -> the array the capture saw (shapes and dtypes for the buffers)
+    roots: dict[int, int]  # slot -> which memory it used in the capture (slots sharing memory share a number)
+    escaping: set[int]  # slots whose memory leaves the call (the result and its views): never a reused buffer
     grad_none: list[Any] = field(default_factory=list)  # leaves whose .grad a fused step assumes None on entry
     names: dict[int, str] = field(default_factory=dict)  # id(tensor read live) -> its name (model.lin.weight)
     live_tensors: list[Any] = field(default_factory=list)  # the tensors read live
@@ -103,6 +104,19 @@ class Program:
 
 
 _new = object.__new__
+
+
+def shape_only(a: np.ndarray) -> np.ndarray:
+    """A stand-in for ``a`` that keeps its shape and dtype (what code generation reads) but none of its memory:
+    a program must not keep the capture's arrays (a dataset's, an intermediate's) alive."""
+    return np.broadcast_to(np.empty((), a.dtype), a.shape)
+
+
+def memory_root(a: np.ndarray) -> int:
+    """The id of the array owning ``a``'s memory (views share their base's)."""
+    while isinstance(a.base, np.ndarray):
+        a = a.base
+    return id(a)
 
 
 def result(data: Any, node_cls: type | None) -> Tensor:

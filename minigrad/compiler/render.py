@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
 from minigrad._tensor_base import assign_sub, bump_version
 from minigrad.compiler import kernels
 from minigrad.compiler.codegen import Emitter
@@ -30,14 +28,10 @@ def prepare(program: Program) -> None:
 
 
 def escaping_slots(program: Program) -> set[int]:
-    """Slots whose array may leave the call: the result's, any slot sharing memory with them (a view), and the
-    gradients handed to an optimizer's own ``update`` (which may keep them). They get no reused buffer."""
-    arrays = program.arrays
-    out = set(program.output.slots())
-    for s in list(out):
-        a = arrays.get(s)
-        if a is not None:
-            out.update(k for k, b in arrays.items() if k not in out and np.may_share_memory(a, b))
+    """Slots whose array may leave the call: the result's and any sharing memory with them (a view), found at
+    capture (``Program.escaping``), and the gradients handed to an optimizer's own ``update`` (which may keep
+    them). They get no reused buffer."""
+    out = set(program.escaping)
     for i in program.instrs:
         if i.kind == "fused_step" and not i.meta["plain"]:
             out.update(s for group in i.meta["slots"] for s in group if s is not None)
@@ -84,13 +78,6 @@ def _read_slots(i: Instr) -> list[int]:
     return []
 
 
-def _root(a: np.ndarray) -> int:
-    """The id of the array owning ``a``'s memory (views share their base's)."""
-    while isinstance(a.base, np.ndarray):
-        a = a.base
-    return id(a)
-
-
 def _lifetimes(program: Program) -> dict[int, int]:
     """For each slot, the last instruction that reads its memory: its own reads, and those of any slot sharing
     memory with it (a view such as ``g12 = g10.T``, a gradient passed through)."""
@@ -103,10 +90,9 @@ def _lifetimes(program: Program) -> dict[int, int]:
         if i.kind == "backward":
             i.meta["forward"].meta["backward_at"] = index
     by_root: dict[int, int] = {}
-    for s, a in program.arrays.items():
-        root = _root(a)
+    for s, root in program.roots.items():
         by_root[root] = max(by_root.get(root, -1), last.get(s, -1))
-    return {s: by_root[_root(a)] for s, a in program.arrays.items()}
+    return {s: by_root[root] for s, root in program.roots.items()}
 
 
 def _writes(i: Instr) -> list[int]:
