@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 import minigrad
-from benchmarks.workloads import LEARNING_RATE, Workload
+from benchmarks.config import LEARNING_RATE, Workload
 
 BCE_EPS = 1e-12  # torch's floor on x(1 − x) in BCELoss's gradient
 
@@ -56,13 +56,11 @@ def _engine_subject(name: str, lib: Any, w: Workload, x: np.ndarray, y: np.ndarr
     through ``compile`` if given (``.item()`` stays outside it)."""
     package = "minigrad.examples" if lib is minigrad else "torch_ref"
     seed = importlib.import_module(f"{package}.{SEED_MODULES[w.model]}")
-    nn: Any = lib.nn
     model = seed.build_model(w.n_features, w.dtype)
     linear = model.lin if w.model == "wrapped" else model.linear if w.model == "logistic" else model
-    criterion = nn.MSELoss() if w.loss == "mse" else nn.BCELoss()
-    optimizer = lib.optim.SGD(model.parameters(), lr=lr)
-    objects = {"model": model, "criterion": criterion, "optimizer": optimizer, "X": lib.from_numpy(x),
-               "Y": lib.from_numpy(y)}
+    criterion = lib.nn.MSELoss() if w.loss == "mse" else lib.nn.BCELoss()
+    objects = {"model": model, "criterion": criterion, "optimizer": lib.optim.SGD(model.parameters(), lr=lr),
+               "X": lib.from_numpy(x), "Y": lib.from_numpy(y)}
     args = tuple(objects.values())
     fn = objects["step_fn"] = seed.train_step if compile is None else compile(seed.train_step)
 
@@ -89,23 +87,16 @@ def _compile_first(s: Subject, calls: int) -> Subject:
     return s
 
 
-def _compiled(w: Workload, x: np.ndarray, y: np.ndarray, lr: float) -> Subject:
-    return _compile_first(_engine_subject("compiled", minigrad, w, x, y, lr, minigrad.compile), 2)
-
-
-def _torch(w: Workload, x: np.ndarray, y: np.ndarray, lr: float) -> Subject:
+def _torch(name: str, w: Workload, x: np.ndarray, y: np.ndarray, lr: float) -> Subject:
+    """torch eager, or torch.compile (inductor, CPU) of the same step. For the latter dynamo's cache is reset first:
+    every workload and thread mode compiles afresh (inductor bakes the thread count in), and no recompile limit is
+    reached across them."""
     import torch  # (optional: only its subjects need it)
 
-    return _engine_subject("torch", torch, w, x, y, lr)
-
-
-def _torch_compile(w: Workload, x: np.ndarray, y: np.ndarray, lr: float) -> Subject:
-    """torch.compile (inductor, CPU) of the same step. Dynamo's cache is reset first: every workload and thread
-    mode compiles afresh (inductor bakes the thread count in), and no recompile limit is reached across them."""
-    import torch
-
+    if name == "torch":
+        return _engine_subject(name, torch, w, x, y, lr)
     torch._dynamo.reset()
-    s = _engine_subject("torch.compile", torch, w, x, y, lr, partial(torch.compile, dynamic=False))
+    s = _engine_subject(name, torch, w, x, y, lr, partial(torch.compile, dynamic=False))
     try:
         return _compile_first(s, 4)
     except Exception as e:  # inductor fails in many ways: no C++ compiler, a codegen or backend error, ...
@@ -140,16 +131,12 @@ def _numpy_floor(w: Workload, x: np.ndarray, y: np.ndarray, lr: float) -> Subjec
           dL/dz = dL/dp · p(1 − p)  (sigmoid backward);  then as MSE.
     SGD:  w −= lr·dL/dw;  b −= lr·dL/db.  zero_grad has nothing to do: no gradient outlives the step.
     """
-    n, d = x.shape
-    dt = x.dtype
+    (n, d), dt = x.shape, x.dtype
     yv = y.reshape(-1)  # (n,) view of the (n, 1) targets
     wv = np.zeros(d, dtype=dt)  # the weight row, (d,)
     wc = wv.reshape(d, 1)  # the same memory as a (d, 1) column
     b = np.zeros(1, dtype=dt)
-    inv_n = 1.0 / n
-    two_n = 2.0 / n
-    eps = dt.type(BCE_EPS)
-    x0 = x[:, 0]
+    inv_n, two_n, eps, x0 = 1.0 / n, 2.0 / n, dt.type(BCE_EPS), x[:, 0]
 
     # Equivalent formulations of z = Xw and g = Xᵀr: BLAS dispatch differs by shape (OpenBLAS's gemv on a
     # (n, 1) matrix is slow, for instance), so the floor takes the fastest for this shape.
@@ -217,8 +204,10 @@ def _numpy_floor(w: Workload, x: np.ndarray, y: np.ndarray, lr: float) -> Subjec
 
 # Every subject's builder (w, x, y, lr) -> Subject: add a new one here and its name to ``config.SUBJECTS``.
 BUILDERS: dict[str, Callable[[Workload, np.ndarray, np.ndarray, float], Subject]] = {
-    "minigrad": partial(_engine_subject, "minigrad", minigrad), "compiled": _compiled, "torch": _torch,
-    "torch.compile": _torch_compile, "numpy": _numpy_floor,
+    "minigrad": partial(_engine_subject, "minigrad", minigrad),
+    "compiled": lambda w, x, y, lr: _compile_first(_engine_subject("compiled", minigrad, w, x, y, lr,
+                                                                   minigrad.compile), 2),
+    "torch": partial(_torch, "torch"), "torch.compile": partial(_torch, "torch.compile"), "numpy": _numpy_floor,
 }
 
 

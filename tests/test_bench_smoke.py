@@ -16,11 +16,10 @@ pytest.importorskip("matplotlib")
 pytest.importorskip("threadpoolctl")
 
 from benchmarks.cli import main
-from benchmarks.config import Config
-from benchmarks.env import collect_metadata
+from benchmarks.config import SEEDS, Config
 from benchmarks.report import render
 from benchmarks.runner import run_cell
-from benchmarks.workloads import SEEDS
+from benchmarks.timing import collect_metadata
 
 SUBJECTS = {"minigrad", "compiled", "torch", "numpy"}  # --quick: no torch.compile
 RATIOS = {"minigrad/torch", "minigrad/numpy", "compiled/numpy", "compiled/minigrad", "compiled/torch", "torch/numpy"}
