@@ -55,8 +55,6 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     add("--deep-sizes", type=ints, metavar="N,N,...", help="chain lengths")
     add("--budget-scale", type=float, default=1.0,
         help="multiply every measurement budget (more samples, steadier medians)")
-    add("--no-readme", action="store_true", help="do not rewrite the results section of benchmarks/README.md (only "
-                                                 "a full run into the default directory rewrites it)")
     add("--lower-bound", action="store_true",
         help="instead of benchmarking, time the NumPy floor, the tiny engine (docs/tiny_engine.py: torch's graph "
              "with no bookkeeping) and minigrad on the seeds at 1 thread, and print the table (with --quick: "
@@ -129,7 +127,8 @@ def run(args: argparse.Namespace) -> int:
                                else str(o)))
     print(f"\n{render(results)}\n")
     print(f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB)" + (f" and {', '.join(plots)}" if plots else ""))
-    if (CHECKOUT and not cfg.quick and not args.no_readme and out.resolve() == DEFAULT_RESULTS.resolve()
+    # the README's results section: a full run into the default directory of a checkout rewrites it
+    if (CHECKOUT and not cfg.quick and out.resolve() == DEFAULT_RESULTS.resolve()
             and update_readme(PACKAGE / "README.md", results, plots)):
         print(f"updated the results section of {PACKAGE / 'README.md'}")
     print(f"total wall time {results['meta']['wall_time_s']:.1f} s")

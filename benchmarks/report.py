@@ -56,7 +56,7 @@ def ratio_cell(block: dict[str, Any] | None, key: str) -> str:
     return f"{block['ratios'][key]['median']:.2f}" if block and key in block.get("ratios", {}) else DASH
 
 
-def _ratio(a: float | None, b: float | None) -> str:
+def _ratio(a: float | None, b: float | None) -> str:  # a/b of two recorded numbers
     return DASH if a is None or b is None or b <= 0 else f"{a / b:.2f}"
 
 
@@ -122,24 +122,20 @@ def _timing_table(results: dict[str, Any], kind: str) -> Table:
     return _drop_empty(header, rows)
 
 
-def _mib(n: float | None) -> str:
-    return DASH if n is None else f"{n / 2**20:.2f}"
-
-
 def _memory_table(results: dict[str, Any]) -> Table:
     subjects = [s for s in _subjects(results) if any(s in c.get("memory", {}) for c in results["cells"])]
     pairs = [(a, b) for a, b, *_ in MEMORY_TARGETS]
     header = ["workload", "data MiB", *(f"{k} {SHORT[s]}" for k in ("peak", "step") for s in subjects),
               *(f"{SHORT[a]}/{SHORT[b]} {k}" for a, b in pairs for k in ("peak", "step"))]
-    rows = []
+    rows, mib = [], lambda n: DASH if n is None else f"{n / 2**20:.2f}"
     for cell in (c for c in results["cells"] if c.get("memory")):
         mem = cell["memory"]
         if any("error" in m for m in mem.values()):
             rows.append([label(cell["workload"])] + ["error"] * (len(header) - 1))
             continue
         tot, stp = ({s: m[key] for s, m in mem.items()} for key in ("total_peak_rss_bytes", "step_peak_rss_bytes"))
-        rows.append([label(cell["workload"]), _mib(next(iter(mem.values()))["data_bytes"]),
-                     *(_mib(d.get(s)) for d in (tot, stp) for s in subjects),
+        rows.append([label(cell["workload"]), mib(next(iter(mem.values()))["data_bytes"]),
+                     *(mib(d.get(s)) for d in (tot, stp) for s in subjects),
                      *(_ratio(d.get(a), d.get(b)) for a, b in pairs for d in (tot, stp))])
     return _drop_empty(header, rows)
 
@@ -202,16 +198,13 @@ def table(header: list[str], rows: list[list[str]], markdown: bool = False) -> s
     return "\n".join(lines)
 
 
-def _pool(p: dict[str, Any]) -> str:
-    """One BLAS/OpenMP pool as threadpoolctl sees it."""
-    n = p["num_threads"]
-    arch = f", {p['architecture']}" if p.get("architecture") else ""
-    return f"{p['internal_api']} {p.get('version') or ''} ({p.get('prefix')}, {n} thread{'' if n == 1 else 's'}{arch})"
-
-
 def meta_lines(m: dict[str, Any], pools: str = "threadpoolctl, default") -> list[str]:
     """What the numbers were measured with (``env.collect_metadata``), one line per topic."""
     v, git = m["versions"], m.get("git") or {}
+    pools_text = ", ".join(f"{p['internal_api']} {p.get('version') or ''} ({p.get('prefix')}, {p['num_threads']} thread"
+                           + ("" if p["num_threads"] == 1 else "s")
+                           + (f", {p['architecture']}" if p.get("architecture") else "") + ")"
+                           for p in m["threads_default"]["threadpoolctl"])
     env_set = [k for k, on in m["blas_env"]["set"].items() if on]
     env_vars = m["blas_env"]["variables"]
     commit = (f" (git {git.get('commit', '')[:10]}{', uncommitted changes' if git.get('dirty') else ''})"
@@ -220,8 +213,8 @@ def meta_lines(m: dict[str, Any], pools: str = "threadpoolctl, default") -> list
         f"machine: {m['cpu_model']}, {m['cpu_count']} CPUs; {m['platform']}",
         f"versions: python {v['python']}, numpy {v['numpy']}, torch {v['torch'] or 'not installed'}, "
         f"minigrad {v['minigrad']}{commit}",
-        f"BLAS/OpenMP pools ({pools}): {', '.join(_pool(p) for p in m['threads_default']['threadpoolctl'])}; "
-        f"torch intra-op threads {m['threads_default'].get('torch_num_threads')}",
+        f"BLAS/OpenMP pools ({pools}): {pools_text}; torch intra-op threads "
+        f"{m['threads_default'].get('torch_num_threads')}",
         "OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE: " + ("set: " + ", ".join(env_set) if env_set else "not set")
         + (f"; BLAS-related environment: {env_vars}" if env_vars else "; no BLAS-related environment variables"),
         f"load average (1, 5, 15 min): start {m['load_average_start']}, end {m.get('load_average_end')}; "
@@ -277,12 +270,10 @@ def render(results: dict[str, Any], markdown: bool = False) -> str:
             rows=_timing_table(results, "run"))
     skipped_runs: dict[str, list[str]] = {}
     for c in results["cells"]:
-        modes = [m for m, e in c["modes"].items() if "skipped" in e["run"]]
-        if modes:
+        if modes := [m for m, e in c["modes"].items() if "skipped" in e["run"]]:
             skipped_runs.setdefault(" and ".join(modes), []).append(c["workload"]["name"])
-    for mode_list, names in skipped_runs.items():
-        out += ["", f"Whole-run timing skipped (3 runs would exceed the time budget; a run then costs ~100 steps) "
-                    f"in mode {mode_list} for: {', '.join(names)}."]
+    out += [f"\nWhole-run timing skipped (3 runs would exceed the time budget; a run then costs ~100 steps) in mode "
+            f"{modes} for: {', '.join(names)}." for modes, names in skipped_runs.items()]
     section("Compilation (first call, outside the timings; 1 thread)",
             "'first call' = the call that captures (minigrad.compile) or compiles (torch.compile); 'warm-up' = "
             "it and the untimed calls after it.", rows=_compile_table(results))

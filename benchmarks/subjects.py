@@ -38,14 +38,13 @@ class Subject:
 
 def build_subject(name: str, w: Workload, x: np.ndarray, y: np.ndarray, weight: np.ndarray,
                   bias: np.ndarray, lr: float = LEARNING_RATE) -> Subject:
-    """The subject ``name`` (a key of ``BUILDERS``) set up on ``w`` with data (x, y) and the given initial
-    parameters. Raises :class:`UnavailableError` when it cannot run here."""
+    """The subject ``name`` (a key of ``BUILDERS``) on ``w`` with data (x, y) and the given initial parameters.
+    Raises :class:`UnavailableError` when it cannot run here."""
     subject = BUILDERS[name](w, x, y, lr)
     subject.set_params(weight, bias)
     return subject
 
 
-# --------------------------------------------------------------------------------------------- engines
 SEED_MODULES = {"wrapped": "example1", "linear": "example2", "logistic": "example3"}  # the seed of each model
 
 
@@ -54,8 +53,7 @@ def _engine_subject(name: str, lib: Any, w: Workload, x: np.ndarray, y: np.ndarr
     """minigrad and torch, eager or compiled, run the seeds' own code: the model (``build_model``) and the step
     (``train_step``) of ``minigrad.examples.exampleN`` or its twin ``torch_ref.exampleN``, the step passed
     through ``compile`` if given (``.item()`` stays outside it)."""
-    package = "minigrad.examples" if lib is minigrad else "torch_ref"
-    seed = importlib.import_module(f"{package}.{SEED_MODULES[w.model]}")
+    seed = importlib.import_module(f"{'minigrad.examples' if lib is minigrad else 'torch_ref'}.{SEED_MODULES[w.model]}")
     model = seed.build_model(w.n_features, w.dtype)
     linear = model.lin if w.model == "wrapped" else model.linear if w.model == "logistic" else model
     criterion = lib.nn.MSELoss() if w.loss == "mse" else lib.nn.BCELoss()
@@ -104,12 +102,9 @@ def _torch(name: str, w: Workload, x: np.ndarray, y: np.ndarray, lr: float) -> S
         raise UnavailableError(f"{type(e).__name__}: {text[0] if text else ''}"[:300]) from e
 
 
-# --------------------------------------------------------------------------------------------- the floor
 def _fastest(candidates: dict[str, Callable[[], Any]], repeats: int = 7) -> str:
     """Name of the fastest candidate (median of interleaved timings). The floor picks, per shape, the fastest of
     several equivalent NumPy formulations of the same product, so it is a floor and not a strawman."""
-    if len(candidates) == 1:
-        return next(iter(candidates))
     times: dict[str, list[float]] = {k: [] for k in candidates}
     for fn in candidates.values():
         fn()
@@ -216,7 +211,6 @@ def reset_all(subjects: dict[str, Subject], weight: np.ndarray, bias: np.ndarray
     return {k: partial(s.set_params, weight, bias) for k, s in subjects.items()}
 
 
-# --------------------------------------------------------------------------------------------- checks
 def agreement(subjects: dict[str, Subject], weight: np.ndarray, bias: np.ndarray, steps: int = 3) -> dict[str, Any]:
     """Run ``steps`` steps of every subject from the same parameters and compare losses and parameters with
     torch's: the subjects must compute the same thing for the timings to mean anything. The compiled minigrad
@@ -232,13 +226,11 @@ def agreement(subjects: dict[str, Subject], weight: np.ndarray, bias: np.ndarray
     rw, rb = params[ref]
     scale = max(float(np.max(np.abs(rw))), float(np.max(np.abs(rb))), 1e-30)
     tol = 1e-3 if weight.dtype == np.float32 else 1e-9
-    out: dict[str, Any] = {"steps": steps, "reference": ref, "losses": losses, "max_param_diff_rel": {},
+    diffs = {name: max(float(np.max(np.abs(pw - rw))), float(np.max(np.abs(pb - rb)))) / scale
+             for name, (pw, pb) in params.items()}
+    out: dict[str, Any] = {"steps": steps, "reference": ref, "losses": losses, "max_param_diff_rel": diffs,
                            "tolerance": tol}
-    ok = True
-    for name, (pw, pb) in params.items():
-        diff = max(float(np.max(np.abs(pw - rw))), float(np.max(np.abs(pb - rb)))) / scale
-        out["max_param_diff_rel"][name] = diff
-        ok = ok and bool(np.isfinite(diff)) and diff <= tol
+    ok = all(bool(np.isfinite(diff)) and diff <= tol for diff in diffs.values())
     if "compiled" in params and "minigrad" in params:
         out["compiled_bitwise_equal"] = bool(np.array_equal(losses["compiled"], losses["minigrad"]) and all(
             np.array_equal(a, b) for a, b in zip(params["compiled"], params["minigrad"])))

@@ -168,8 +168,6 @@ def median_ci(values: Sequence[float] | np.ndarray) -> tuple[float, float, float
     """Median and a distribution-free ~95% confidence interval for it (order statistics n/2 ± 0.98·√n)."""
     v = np.sort(np.asarray(values, dtype=float))
     n = len(v)
-    if n == 0:
-        return math.nan, math.nan, math.nan
     half = 0.98 * math.sqrt(n)
     lo, hi = max(math.floor(n / 2 - half), 0), min(math.ceil(n / 2 + half), n - 1)
     return float(np.median(v)), float(v[lo]), float(v[hi])
