@@ -20,7 +20,6 @@ from benchmarks.lower_bound import measure_lower_bound
 from benchmarks.memory import measure
 from benchmarks.report import summary
 from benchmarks.subjects import Subject, UnavailableError, agreement, build_subject, reset_all
-from benchmarks.timing import add_stats, interleave, step_block, summarize
 
 MEMORY_SKIPS = ("torch.compile",)  # each memory process would compile for tens of seconds: not measured
 DEEP_VECTOR = 8  # elements of the deep chain's tensor
@@ -62,10 +61,10 @@ def _run_block(cfg: Config, subjects: dict[str, Subject], step: dict[str, Any], 
 
     gc.collect()
     rounds = int(max(cfg.run_min_rounds, min(cfg.run_max_rounds, cfg.run_budget_s / max(per_round, 1e-9))))
-    block = interleave({k: run_of(s) for k, s in subjects.items()}, rounds, reset_all(subjects, weight, bias),
+    block = timing.interleave({k: run_of(s) for k, s in subjects.items()}, rounds, reset_all(subjects, weight, bias),
                        cpu_samples=True)
-    block = add_stats(block, ratio_pairs(list(subjects)))
-    block["cpu_stats"] = {k: summarize(v) for k, v in block["cpu_samples_ns"].items()}
+    block = timing.add_stats(block, ratio_pairs(list(subjects)))
+    block["cpu_stats"] = {k: timing.summarize(v) for k, v in block["cpu_samples_ns"].items()}
     block["epochs"] = cfg.epochs
     return block
 
@@ -95,7 +94,7 @@ def run_cell(w: Workload, cfg: Config, unavailable: dict[str, str] | None = None
             if "check" not in cell:
                 cell["check"] = agreement(subjects, weight, bias)
             cell["notes"][mode] = {k: s.notes for k, s in subjects.items() if s.notes}
-            step = step_block({k: s.step for k, s in subjects.items()}, cfg, ratio_pairs(list(subjects)),
+            step = timing.step_block({k: s.step for k, s in subjects.items()}, cfg, ratio_pairs(list(subjects)),
                               seed=w.kind == "seed")
             for s in subjects.values():
                 s.set_params(weight, bias)
