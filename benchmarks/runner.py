@@ -162,7 +162,8 @@ def run_deep_chain(sizes: list[int], subjects: list[str], min_repeats: int = 3,
         for key, least in (("backward_loglog_slope", 100), ("backward_loglog_slope_all", 0),
                            ("backward_loglog_slope_1000", 1000)):
             big = [(n, b) for n, b in zip(sizes, ser["backward_median_s"]) if n >= least]
-            ser[key] = math.nan if len(big) < 2 else float(np.polyfit(*np.log(np.array(big, float)).T, 1)[0])
+            logs = np.log(np.array(big, dtype=float)).reshape(-1, 2)  # (log N, log time) per size
+            ser[key] = math.nan if len(big) < 2 else float(np.polyfit(logs[:, 0], logs[:, 1], 1)[0])
         out["subjects"][s] = ser
     return out
 
