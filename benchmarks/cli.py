@@ -19,49 +19,42 @@ PACKAGE = Path(__file__).resolve().parent
 CHECKOUT = (PACKAGE.parent / "pyproject.toml").exists()  # else installed by pip: write into the working directory
 DEFAULT_RESULTS = PACKAGE / "results" if CHECKOUT else Path("minigrad-bench")  # (a checkout's: committed)
 DEFAULT_QUICK_OUT = PACKAGE.parent / "out" / "bench-quick" if CHECKOUT else Path("minigrad-bench-quick")
-RESULTS_FILE = "latest.json"
 INSTALL = "pip install 'minigrad[ref]' (or, in a checkout, pip install -r requirements-dev.txt)"
-
-
-def _ints(text: str) -> list[int]:  # "100,1e5"
-    return [int(float(x)) for x in _strs(text)]
-
-
-def _strs(text: str) -> list[str]:
-    return [x.strip() for x in text.split(",") if x.strip()]
+# Options that override the Config field of the same name when given
+OVERRIDES = ("n_samples", "n_features", "dtypes", "losses", "modes", "epochs", "max_elements", "memory_min_elements",
+             "memory_max_cells", "deep_sizes", "torch_compile")
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     """Every option of the benchmark (the defaults are those of the full run, or of ``--quick``)."""
-    add, big = p.add_argument, lambda text: int(float(text))  # big: "1e8"
+    strs = lambda text: [x.strip() for x in text.split(",") if x.strip()]  # "float32,float64"
+    ints = lambda text: [int(float(x)) for x in strs(text)]  # "100,1e5"
+    big, add = lambda text: int(float(text)), p.add_argument  # big: "1e8"
     add("--quick", action="store_true", help="a reduced run that finishes in under a minute")
     add("--out", type=Path, default=None, help=f"output directory (default: {DEFAULT_RESULTS} for a full run, "
                                                 f"{DEFAULT_QUICK_OUT} with --quick)")
-    add("--sizes", type=_ints, default=None, metavar="N,N,...", help="n_samples of the sweep")
-    add("--features", type=_ints, default=None, metavar="D,D,...", help="n_features of the sweep")
-    add("--dtypes", type=_strs, default=None, metavar="float32,float64")
-    add("--losses", type=_strs, default=None, metavar="mse,bce")
-    add("--modes", type=_strs, default=None, metavar="1thread,default",
+    add("--sizes", dest="n_samples", type=ints, metavar="N,N,...", help="n_samples of the sweep")
+    add("--features", dest="n_features", type=ints, metavar="D,D,...", help="n_features of the sweep")
+    add("--dtypes", type=strs, metavar="float32,float64")
+    add("--losses", type=strs, metavar="mse,bce")
+    add("--modes", type=strs, metavar="1thread,default",
         help="thread modes: every library at 1 thread (the headline) and/or at default threads")
-    add("--epochs", type=int, default=None, help="epochs of a whole-run measurement (default 100, as the seeds)")
-    add("--max-elements", type=big, default=None,
-        help="skip sweep cells with n_samples·n_features above this (default 1e8)")
+    add("--epochs", type=int, help="epochs of a whole-run measurement (default 100, as the seeds)")
+    add("--max-elements", type=big, help="skip sweep cells with n_samples·n_features above this (default 1e8)")
     for name, what in (("seeds", "the three seed examples"), ("sweep", "the size sweep"),
                        ("memory", "the peak-memory measurements"), ("deep", "the deep-chain scaling run"),
                        ("lower-bound", "the lower-bound table in a full run"), ("plots", "the PNGs")):
         add(f"--no-{name}", action="store_true", help=f"skip {what}")
-    add("--memory-min-elements", type=big, default=None,
+    add("--memory-min-elements", type=big,
         help="measure memory for sweep cells with at least this many X elements (seeds always)")
-    add("--memory-max-cells", type=int, default=None,
+    add("--memory-max-cells", type=int,
         help="measure memory for at most this many sweep cells (the largest qualifying ones)")
-    add("--torch-compile", action=argparse.BooleanOptionalAction, default=None,
+    add("--torch-compile", action=argparse.BooleanOptionalAction,
         help="time torch.compile (inductor; compiles for tens of seconds per workload): on by default, off with "
              "--quick")
-    add("--deep-sizes", type=_ints, default=None, metavar="N,N,...", help="chain lengths")
+    add("--deep-sizes", type=ints, metavar="N,N,...", help="chain lengths")
     add("--budget-scale", type=float, default=1.0,
         help="multiply every measurement budget (more samples, steadier medians)")
-    add("--no-readme", action="store_true", help="do not rewrite the results section of benchmarks/README.md (only "
-                                                 "a full run into the default directory rewrites it)")
     add("--lower-bound", action="store_true",
         help="instead of benchmarking, time the NumPy floor, the tiny engine (docs/tiny_engine.py: torch's graph "
              "with no bookkeeping) and minigrad on the seeds at 1 thread, and print the table (with --quick: "
@@ -70,16 +63,23 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "torch (benchmarks/layers.py)")
 
 
+def _importable(module: str) -> bool:
+    try:
+        importlib.import_module(module)
+    except ImportError:
+        return False
+    return True
+
+
 def _config(args: argparse.Namespace) -> Config:
     cfg = quick_config() if args.quick else Config()
-    for name in ("dtypes", "losses", "modes", "epochs", "max_elements", "memory_min_elements", "memory_max_cells",
-                 "deep_sizes", "torch_compile"):
-        if getattr(args, name) is not None:
-            setattr(cfg, name, getattr(args, name))
-    cfg.n_samples = [] if args.no_sweep else (args.sizes if args.sizes is not None else cfg.n_samples)
-    cfg.n_features = args.features if args.features is not None else cfg.n_features
+    for name in (n for n in OVERRIDES if getattr(args, n) is not None):
+        setattr(cfg, name, getattr(args, name))
     for name in ("seeds", "memory", "deep", "lower_bound", "plots"):
-        setattr(cfg, name, getattr(cfg, name) and not getattr(args, f"no_{name}"))
+        if getattr(args, f"no_{name}"):
+            setattr(cfg, name, False)
+    if args.no_sweep:
+        cfg.n_samples = []
     for name in ("seed_step_budget_s", "step_budget_s", "run_budget_s", "deep_budget_s", "warmup_s"):
         setattr(cfg, name, getattr(cfg, name) * args.budget_scale)
     if any(m not in ("1thread", "default") for m in cfg.modes):
@@ -93,29 +93,19 @@ def _config(args: argparse.Namespace) -> Config:
     return cfg
 
 
-def missing_requirements(seeds: bool) -> list[str]:
-    """The packages the benchmark cannot run without: threadpoolctl (every library at 1 thread is the headline)
-    and, for the seed examples' data, scikit-learn. torch and matplotlib are optional (skipped, and said so)."""
-    needed = {"threadpoolctl": "threadpoolctl", **({"sklearn": "scikit-learn"} if seeds else {})}
-    return [pkg for mod, pkg in needed.items() if not _importable(mod)]
-
-
-def _importable(module: str) -> bool:
-    try:
-        importlib.import_module(module)
-    except ImportError:
-        return False
-    return True
-
-
 def run(args: argparse.Namespace) -> int:
-    """Run the benchmark as ``args`` say (or only the lower bound); print the table; write
-    JSON, PNGs, README. Exit status 2, saying what to install, when a required package is missing."""
+    """Run the benchmark as ``args`` say (or only the lower bound, or the layers); print the table; write JSON,
+    PNGs, README. Exit status 2, saying what to install, when threadpoolctl (every library at 1 thread is the
+    headline) or, for the seeds' data, scikit-learn is missing; torch and matplotlib are optional (skipped, and
+    said so)."""
     if args.layers:
         from benchmarks.layers import run_layers
 
         return run_layers(quick=args.quick)
-    missing = missing_requirements(seeds=not args.no_seeds or args.lower_bound)
+    needed = {"threadpoolctl": "threadpoolctl"}
+    if not args.no_seeds or args.lower_bound:
+        needed["sklearn"] = "scikit-learn"
+    missing = [pkg for mod, pkg in needed.items() if not _importable(mod)]
     if missing:
         print(f"minigrad bench needs {' and '.join(missing)}, which {'is' if len(missing) == 1 else 'are'} not "
               f"installed.\nInstall the reference stack: {INSTALL}", file=sys.stderr)
@@ -132,12 +122,13 @@ def run(args: argparse.Namespace) -> int:
     results["targets"] = evaluate_targets(results)
     plots = results["plots"] = make_plots(results, out) if cfg.plots else []
     results["meta"]["wall_time_s"] = time.perf_counter() - t0
-    path = out / RESULTS_FILE
+    path = out / "latest.json"
     path.write_text(json.dumps(results, separators=(",", ":"), default=lambda o: o.item() if hasattr(o, "item")
                                else str(o)))
     print(f"\n{render(results)}\n")
     print(f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB)" + (f" and {', '.join(plots)}" if plots else ""))
-    if (CHECKOUT and not cfg.quick and not args.no_readme and out.resolve() == DEFAULT_RESULTS.resolve()
+    # the README's results section: a full run into the default directory of a checkout rewrites it
+    if (CHECKOUT and not cfg.quick and out.resolve() == DEFAULT_RESULTS.resolve()
             and update_readme(PACKAGE / "README.md", results, plots)):
         print(f"updated the results section of {PACKAGE / 'README.md'}")
     print(f"total wall time {results['meta']['wall_time_s']:.1f} s")

@@ -1,10 +1,14 @@
-"""Names shared by the benchmark modules, the subjects available here, and the run settings (the full run and
-``--quick``, each overridable from the command line)."""
+"""What the benchmark runs: the subjects, the run settings (the full run and ``--quick``, each overridable from the
+command line) and the workloads (the three seed examples, with the data, model and loss of torch_ref, and a size
+sweep of Linear+MSE and Linear+sigmoid+BCE), and their data."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field
 from typing import Any
+
+import numpy as np
 
 SCHEMA = "minigrad-bench/1"
 # Every subject, in table order; the NumPy floor stays last. A new subject is a builder in ``subjects.BUILDERS``
@@ -24,11 +28,34 @@ TORCH_SKIPPED = ("torch is not installed: timing minigrad against the NumPy floo
                  "For the comparison with torch: pip install 'minigrad[ref]' (or pip install -r requirements-dev.txt)")
 TC_OFF = ("torch.compile not run (--quick or --no-torch-compile: it compiles for tens of seconds per workload; "
           "add --torch-compile)")
+LEARNING_RATE = 0.01  # every seed uses SGD(lr=0.01)
 
 
 def ratio_pairs(subjects: tuple[str, ...] | list[str]) -> list[tuple[str, str]]:
     """The pairs of ``RATIOS`` whose subjects are both in ``subjects``."""
     return [(a, b) for a, b in RATIOS if a in subjects and b in subjects]
+
+
+@dataclass(frozen=True)
+class Workload:
+    """One training problem. ``model`` is the seed's model style: ``"wrapped"`` (ex1's LinearRegression module
+    around nn.Linear), ``"linear"`` (a bare nn.Linear) or ``"logistic"`` (sigmoid(Linear(d, 1)))."""
+
+    name: str
+    kind: str  # "seed" | "sweep"
+    loss: str  # "mse" | "bce"
+    model: str
+    n_samples: int
+    n_features: int
+    dtype: str  # "float32" | "float64"
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+SEEDS = (Workload("ex1", "seed", "mse", "wrapped", 4, 1, "float32"),
+         Workload("ex2", "seed", "mse", "linear", 100, 1, "float32"),
+         Workload("ex3", "seed", "bce", "logistic", 455, 30, "float32"))
 
 
 @dataclass
@@ -77,10 +104,17 @@ class Config:
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
 
-    def subjects_for(self, w: Any, mode: str) -> list[str]:
+    def subjects_for(self, w: Workload, mode: str) -> list[str]:
         """The subjects timed on workload ``w`` in thread ``mode`` (torch.compile: see above)."""
         tc = mode == "1thread" and (w.kind == "seed" or f"{w.n_samples}x{w.n_features}" in self.torch_compile_sweep)
         return [s for s in self.subjects if s != "torch.compile" or tc]
+
+    def workloads(self) -> list[Workload]:
+        """The seeds (unless turned off), then the size sweep, smallest first: Linear+MSE (bare nn.Linear) and
+        Linear+sigmoid+BCE."""
+        return (list(SEEDS) if self.seeds else []) + [
+            Workload(f"{loss}-{n}x{d}-{dtype}", "sweep", loss, "linear" if loss == "mse" else "logistic", n, d, dtype)
+            for loss in self.losses for dtype in self.dtypes for d in self.n_features for n in self.n_samples]
 
 
 def quick_config() -> Config:
@@ -92,3 +126,32 @@ def quick_config() -> Config:
                   run_min_rounds=3, run_max_rounds=5, run_max_block_s=1.5, torch_compile=False,
                   memory_min_elements=10_000_000, memory_seeds=False, memory_max_cells=1,
                   deep_sizes=[10, 100, 1_000, 10_000], deep_budget_s=0.2)
+
+
+def make_data(w: Workload) -> tuple[np.ndarray, np.ndarray]:
+    """(X, y) for ``w``: C-contiguous, dtype ``w.dtype``, y of shape (n, 1). The seeds' arrays come from the
+    examples' shared data preparation (``minigrad.examples.data``, also used by torch_ref), as float32. Sweep
+    data: X ~ N(0, 1), y a noisy linear function of X (MSE) or its sign as 0/1 labels (BCE); deterministic per
+    size and dtype."""
+    if w.kind == "seed":
+        from minigrad.examples import data
+
+        x, y = {"ex1": lambda: data.toy_data()[:2], "ex2": data.regression_data,
+                "ex3": lambda: data.breast_cancer_data()[::2]}[w.name]()
+        return np.ascontiguousarray(x, dtype=np.float32), np.ascontiguousarray(y, dtype=np.float32).reshape(-1, 1)
+    dt = np.dtype(w.dtype)
+    rng = np.random.default_rng([w.n_samples, w.n_features, dt.itemsize, 0 if w.loss == "mse" else 1])
+    x = rng.standard_normal((w.n_samples, w.n_features), dtype=dt)
+    z = x @ (rng.standard_normal(w.n_features) / math.sqrt(w.n_features)).astype(dt)
+    noise = rng.standard_normal(w.n_samples, dtype=dt)
+    y = z + dt.type(0.1) * noise if w.loss == "mse" else (z + dt.type(0.5) * noise > 0).astype(dt)
+    return x, np.ascontiguousarray(y.reshape(-1, 1), dtype=dt)
+
+
+def initial_params(w: Workload) -> tuple[np.ndarray, np.ndarray]:
+    """The same starting weight (1, d) and bias (1,) for every subject: torch's init distribution,
+    U(−1/√d, 1/√d), drawn from a fixed NumPy generator."""
+    rng = np.random.default_rng(12345)
+    bound = 1 / math.sqrt(w.n_features)
+    weight = rng.uniform(-bound, bound, (1, w.n_features)).astype(w.dtype)
+    return weight, rng.uniform(-bound, bound, (1,)).astype(w.dtype)

@@ -9,8 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from benchmarks.env import blas_environment, thread_mode, thread_settings
-from benchmarks.timing import interleave, paired_ratio, summarize, warm_up
+from benchmarks import timing
 
 __all__ = ["WORKLOADS", "run_layers"]
 
@@ -59,12 +58,6 @@ def _step(lib: Any, name: str) -> Callable[[], Any]:
     return step
 
 
-def _calls_per_sample(estimate_s: dict[str, float], sample_s: float = 0.02, max_calls: int = 64) -> dict[str, int]:
-    """Consecutive calls per sample (interleave's ``calls``) so that a sample lasts about ``sample_s`` (1 for slow
-    steps)."""
-    return {k: int(max(1, min(max_calls, round(sample_s / max(t, 1e-9))))) for k, t in estimate_s.items()}
-
-
 def run_layers(quick: bool = False, *, rounds: int | None = None, warm_s: float | None = None,
                names: Sequence[str] | None = None) -> int:
     """Time every workload (or only ``names``); print one row each (medians and the paired ratio). Returns 0.
@@ -77,14 +70,14 @@ def run_layers(quick: bool = False, *, rounds: int | None = None, warm_s: float 
     rounds = default_rounds if rounds is None else rounds
     warm = default_warm if warm_s is None else warm_s
     rows: list[tuple[str, str, float, float, dict[str, Any]]] = []
-    with thread_mode("1thread"):
-        settings = thread_settings()
+    with timing.thread_mode("1thread"):
+        settings = timing.thread_settings()
         for name in WORKLOADS if names is None else names:
             fns = {"minigrad": _step(minigrad, name), "torch": _step(torch, name)}
-            est = warm_up(fns, min_calls=3, min_seconds=warm)
-            res = interleave(fns, rounds, calls=_calls_per_sample(est), rewarm={"minigrad", "torch"})
-            mg, th = summarize(res["samples_ns"]["minigrad"]), summarize(res["samples_ns"]["torch"])
-            ratio = paired_ratio(res["samples_ns"]["minigrad"], res["samples_ns"]["torch"])
+            est = timing.warm_up(fns, min_calls=3, min_seconds=warm)
+            res = timing.interleave(fns, rounds, calls=timing.calls_per_sample(est, 0.02), rewarm={"minigrad", "torch"})
+            mg, th = timing.summarize(res["samples_ns"]["minigrad"]), timing.summarize(res["samples_ns"]["torch"])
+            ratio = timing.paired_ratio(res["samples_ns"]["minigrad"], res["samples_ns"]["torch"])
             rows.append((name, WORKLOADS[name][0], mg["median_s"], th["median_s"], ratio))
     print("Layers: forward + backward at tutorial sizes, float32, 1 thread, interleaved; medians of "
           f"{rounds} rounds")
@@ -95,5 +88,6 @@ def run_layers(quick: bool = False, *, rounds: int | None = None, warm_s: float 
         print(f"{name:<22}{where:<32}{mg_s * 1e6:>9.0f}µs{th_s * 1e6:>9.0f}µs{ratio['median']:>7.2f}x  "
               f"[{lo:.2f}, {hi:.2f}]")
     pools = ", ".join(f"{p['internal_api']}={p['num_threads']}" for p in settings["threadpoolctl"])
-    print(f"threads: {pools}; torch {settings.get('torch_num_threads')}; BLAS env {blas_environment()['variables']}")
+    print(f"threads: {pools}; torch {settings.get('torch_num_threads')}; "
+          f"BLAS env {timing.blas_environment()['variables']}")
     return 0

@@ -15,12 +15,10 @@ from typing import Any
 
 import numpy as np
 
-from benchmarks.config import LB_RATIOS, LB_SUBJECTS, Config
-from benchmarks.env import blas_environment, collect_metadata, load_average, thread_mode, thread_settings
+from benchmarks.config import LB_RATIOS, LB_SUBJECTS, LEARNING_RATE, SEEDS, Config, Workload, initial_params, make_data
 from benchmarks.report import meta_lines, render_lower_bound, summary
 from benchmarks.subjects import Subject, agreement, build_subject, reset_all
-from benchmarks.timing import step_block
-from benchmarks.workloads import LEARNING_RATE, SEEDS, Workload, initial_params, make_data
+from benchmarks.timing import blas_environment, collect_metadata, load_average, step_block, thread_mode, thread_settings
 
 TINY_ENGINE_FILE = Path(__file__).resolve().parent.parent / "docs" / "tiny_engine.py"
 
@@ -65,9 +63,7 @@ def tiny_subject(w: Workload, x: np.ndarray, y: np.ndarray, weight: np.ndarray, 
 
 def minigrad_graph(node: Any) -> tuple[str, tuple[Any, ...]] | None:
     """minigrad's graph below ``node`` in ``tiny_engine.describe``'s form: (node name, children)."""
-    if node is None:
-        return None
-    return type(node).__name__, tuple(minigrad_graph(n) for n, _ in node.next_functions)
+    return None if node is None else (type(node).__name__, tuple(minigrad_graph(n) for n, _ in node.next_functions))
 
 
 def check_tiny(w: Workload, steps: int = 3) -> dict[str, Any]:
@@ -89,26 +85,11 @@ def check_tiny(w: Workload, steps: int = 3) -> dict[str, Any]:
     return out
 
 
-def _time_workload(w: Workload, cfg: Config) -> dict[str, Any]:
-    """One interleaved block of steps (the seeds' budgets and burst sampling), each sample starting from the
-    seed's initial parameters (as a 100-epoch run does, not from wherever thousands of steps took them)."""
-    x, y = make_data(w)
-    weight, bias = initial_params(w)
-    gc.collect()
-    gc.freeze()  # what is alive now is out of the GC's way, as in the benchmark
-    subjects = {"numpy": build_subject("numpy", w, x, y, weight, bias), "tiny": tiny_subject(w, x, y, weight, bias),
-                "minigrad": build_subject("minigrad", w, x, y, weight, bias)}
-    entry: dict[str, Any] = {"workload": w.to_json(), "check": check_tiny(w), "threads": thread_settings(),
-                             "load_average": load_average(), "floor_products": subjects["numpy"].notes}
-    entry["step"] = step_block({k: s.step for k, s in subjects.items()}, cfg, LB_RATIOS, seed=True,
-                               prepare=reset_all(subjects, weight, bias))
-    entry["step"]["reset_params_per_sample"] = True
-    return entry
-
-
 def measure_lower_bound(cfg: Config, workloads: tuple[Workload, ...] = SEEDS,
                         log: Callable[[str], None] | None = print) -> dict[str, Any]:
-    """Time the floor, the tiny engine and minigrad on ``workloads`` (every library at 1 thread)."""
+    """Time the floor, the tiny engine and minigrad on ``workloads`` (every library at 1 thread): per workload, one
+    interleaved block of steps (the seeds' budgets and burst sampling), each sample starting from the seed's
+    initial parameters (as a 100-epoch run does, not from wherever thousands of steps took them)."""
     out: dict[str, Any] = {"subjects": list(LB_SUBJECTS), "ratios": [f"{a}/{b}" for a, b in LB_RATIOS],
                            "mode": "1thread", "timestamp_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                            "load_average_start": load_average(), "blas_env": blas_environment(),
@@ -117,7 +98,18 @@ def measure_lower_bound(cfg: Config, workloads: tuple[Workload, ...] = SEEDS,
     with thread_mode("1thread"):
         for w in workloads:
             t1 = time.perf_counter()
-            entry = _time_workload(w, cfg)
+            x, y = make_data(w)
+            weight, bias = initial_params(w)
+            gc.collect()
+            gc.freeze()  # what is alive now is out of the GC's way, as in the benchmark
+            subjects = {"numpy": build_subject("numpy", w, x, y, weight, bias),
+                        "tiny": tiny_subject(w, x, y, weight, bias),
+                        "minigrad": build_subject("minigrad", w, x, y, weight, bias)}
+            entry: dict[str, Any] = {"workload": w.to_json(), "check": check_tiny(w), "threads": thread_settings(),
+                                     "load_average": load_average(), "floor_products": subjects["numpy"].notes}
+            entry["step"] = step_block({k: s.step for k, s in subjects.items()}, cfg, LB_RATIOS, seed=True,
+                                       prepare=reset_all(subjects, weight, bias))
+            entry["step"]["reset_params_per_sample"] = True
             out["cells"].append(entry)
             if log is not None:
                 log(f"lower bound {w.name:<5} {summary(entry['step'])}  ({time.perf_counter() - t1:.1f}s)"

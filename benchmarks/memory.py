@@ -15,9 +15,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from benchmarks.env import proc_value
+from benchmarks.config import Workload, initial_params, make_data
 from benchmarks.subjects import build_subject
-from benchmarks.workloads import Workload, initial_params, make_data
+from benchmarks.timing import proc_value
 
 
 def _status_bytes(key: str) -> int:

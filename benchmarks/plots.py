@@ -19,24 +19,21 @@ STYLES = {"1thread": "-", "default": "--"}
 MODE_NAMES = {"1thread": "1 thread", "default": "default threads"}
 
 
-def _minor_label(v: float, suffix: str = "") -> str:
-    """Label only the minor ticks 2, 3, 5 (× powers of ten) so a log axis stays readable."""
-    if v <= 0:
-        return ""
-    mant = v / 10 ** math.floor(math.log10(v))
-    return f"{v:g}{suffix}" if round(mant) in (2, 3, 5) and abs(mant - round(mant)) < 1e-6 else ""
-
-
 def _log_axes(ax: Any, suffix: str = "") -> None:
-    """Log-log axes with plain numbers (1, 10, 0.5...) instead of 10^k / 2×10^k labels."""
+    """Log-log axes with plain numbers (1, 10, 0.5...) instead of 10^k / 2×10^k labels, of the minor ticks only
+    2, 3 and 5 (× powers of ten), so that the axis stays readable."""
     from matplotlib import ticker
+
+    def minor(v: float, _pos: Any) -> str:
+        mant = v / 10 ** math.floor(math.log10(v)) if v > 0 else 0.0
+        return f"{v:g}{suffix}" if v > 0 and round(mant) in (2, 3, 5) and abs(mant - round(mant)) < 1e-6 else ""
 
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.xaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _pos: f"{v:,.0f}" if v >= 1 else f"{v:g}"))
     ax.xaxis.set_minor_formatter(ticker.NullFormatter())
     ax.yaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _pos: f"{v:g}{suffix}"))
-    ax.yaxis.set_minor_formatter(ticker.FuncFormatter(lambda v, _pos: _minor_label(v, suffix)))
+    ax.yaxis.set_minor_formatter(ticker.FuncFormatter(minor))
 
 
 Line = tuple[str, "str | None", Callable[[dict[str, Any]], Any]]  # (label, color, value of a mode's entry)
@@ -62,9 +59,8 @@ def _sweep_plot(plt: Any, results: dict[str, Any], dtype: str, lines: list[Line]
             ax = axes[i][j]
             for mode in results["config"]["modes"]:
                 for text, color, value in lines:
-                    pts = [(c["workload"]["n_samples"], value(c["modes"][mode])) for c in groups.get((loss, d), [])
-                           if mode in c["modes"]]
-                    pts = [(x, y) for x, y in pts if y is not None]
+                    pts = [(c["workload"]["n_samples"], v) for c in groups.get((loss, d), [])
+                           if mode in c["modes"] and (v := value(c["modes"][mode])) is not None]
                     if pts:  # 1 thread (the headline) bold, default threads light
                         ax.plot(*zip(*pts), STYLES[mode], color=color, label=f"{text} ({MODE_NAMES[mode]})",
                                 marker="o", ms=3.5, lw=1.8 if mode == "1thread" else 1.0,
@@ -77,12 +73,8 @@ def _sweep_plot(plt: Any, results: dict[str, Any], dtype: str, lines: list[Line]
             ax.grid(True, which="both" if ratio else "major", alpha=0.25 if ratio else 0.3)
             ax.set_title(f"{'Linear + MSE' if loss == 'mse' else 'Linear + sigmoid + BCE'}, n_features = {d:,}",
                          fontsize=10)
-            if i == len(losses) - 1:
-                ax.set_xlabel("n_samples")
-            if j == 0:
-                ax.set_ylabel(ylabel)
-    handles, labels = axes[0][0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncol=3, fontsize=9, frameon=False)
+            ax.set(xlabel="n_samples" if i == len(losses) - 1 else "", ylabel=ylabel if j == 0 else "")
+    fig.legend(*axes[0][0].get_legend_handles_labels(), loc="lower center", ncol=3, fontsize=9, frameon=False)
     fig.suptitle(title, fontsize=12)
     w, h = fig.get_size_inches()  # fixed margins in inches (tight_layout costs seconds on these grids)
     fig.subplots_adjust(left=0.75 / w, right=1 - 0.2 / w, top=1 - 0.75 / h, bottom=(0.75 + 0.44) / h,

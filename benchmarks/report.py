@@ -26,6 +26,7 @@ LEGEND = {"minigrad": "minigrad", "compiled": "minigrad compiled (`minigrad.comp
           "torch.compile": "torch.compile (inductor)", "numpy": "the hand-written NumPy step"}
 TC_WHERE = (" (torch.compile: at 1 thread only and, in the sweep, only at n×d = {}: it compiles for tens of seconds "
             "per workload)")
+Table = tuple[list[str], list[list[str]]]  # (header, rows)
 
 
 def fmt_time(seconds: float | None) -> str:
@@ -55,14 +56,17 @@ def ratio_cell(block: dict[str, Any] | None, key: str) -> str:
     return f"{block['ratios'][key]['median']:.2f}" if block and key in block.get("ratios", {}) else DASH
 
 
-def _ratio(a: float | None, b: float | None) -> str:
+def _ratio(a: float | None, b: float | None) -> str:  # a/b of two recorded numbers
     return DASH if a is None or b is None or b <= 0 else f"{a / b:.2f}"
 
 
-def label(w: dict[str, Any]) -> str:
+def label(w: dict[str, Any], ok: bool = True) -> str:
+    """A workload's row name, marked "(!)" when its subjects disagree."""
     if w["kind"] == "seed":
-        return f"{w['name']} ({w['n_samples']}×{w['n_features']} {w['loss'].upper()})"
-    return f"{w['loss'].upper()} {w['n_samples']:,}×{w['n_features']:,} {w['dtype'].replace('float', 'f')}"
+        text = f"{w['name']} ({w['n_samples']}×{w['n_features']} {w['loss'].upper()})"
+    else:
+        text = f"{w['loss'].upper()} {w['n_samples']:,}×{w['n_features']:,} {w['dtype'].replace('float', 'f')}"
+    return text + ("" if ok else " (!)")
 
 
 def _block(cell: dict[str, Any], mode: str, kind: str) -> dict[str, Any] | None:
@@ -78,13 +82,24 @@ def _short(key: str) -> str:
     return "/".join(SHORT[s] for s in key.split("/"))
 
 
-def _drop_empty(header: list[str], rows: list[list[str]]) -> tuple[list[str], list[list[str]]]:
+def _drop_empty(header: list[str], rows: list[list[str]]) -> Table:
     """Without the columns that are empty in every row (a subject that ran nowhere in this mode)."""
     keep = [i for i in range(len(header)) if i == 0 or not rows or any(r[i] != DASH for r in rows)]
     return [header[i] for i in keep], [[r[i] for i in keep] for r in rows]
 
 
-def _timing_table(results: dict[str, Any], kind: str) -> tuple[list[str], list[list[str]]]:
+def _busy(block: dict[str, Any] | None) -> str:
+    """CPU time / wall time of the 1-thread measurement: below ~0.9 the process was descheduled (a loaded
+    machine). Per sample for runs (the smallest subject median), per block for steps."""
+    if block is None:
+        return DASH
+    if "cpu_stats" in block:
+        return f"{min(block['cpu_stats'][k]['median_s'] / block['stats'][k]['median_s'] for k in block['stats']):.2f}"
+    util = block.get("cpu_utilization")
+    return DASH if util is None else f"{util:.2f}"
+
+
+def _timing_table(results: dict[str, Any], kind: str) -> Table:
     """One row per workload: each subject's time at 1 thread, the ratios at 1 thread and at default threads, the
     engines' times at default threads, CPU/wall (and, for runs, CPU-time ratios against torch and the floor)."""
     subjects = _subjects(results)
@@ -100,59 +115,44 @@ def _timing_table(results: dict[str, Any], kind: str) -> tuple[list[str], list[l
         if head is None and other is None:
             continue
         cpu = (head or {}).get("cpu_stats", {})
-        rows.append([label(cell["workload"]) + ("" if cell["check"]["ok"] else " (!)"),
+        rows.append([label(cell["workload"], cell["check"]["ok"]),
                      *(time_cell(head, s) for s in subjects), *(ratio_cell(head, k) for k in ratios),
                      *(ratio_cell(other, k) for k in dflt), *(time_cell(other, s) for s in engines), _busy(head),
                      *(_ratio(*(cpu.get(s, {}).get("median_s") for s in k.split("/"))) for k in cpu_ratios)])
     return _drop_empty(header, rows)
 
 
-def _busy(block: dict[str, Any] | None) -> str:
-    """CPU time / wall time of the 1-thread measurement: below ~0.9 the process was descheduled (a loaded
-    machine). Per sample for runs (the smallest subject median), per block for steps."""
-    if block is None:
-        return DASH
-    if "cpu_stats" in block:
-        return f"{min(block['cpu_stats'][k]['median_s'] / block['stats'][k]['median_s'] for k in block['stats']):.2f}"
-    util = block.get("cpu_utilization")
-    return DASH if util is None else f"{util:.2f}"
-
-
-def _memory_table(results: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
+def _memory_table(results: dict[str, Any]) -> Table:
     subjects = [s for s in _subjects(results) if any(s in c.get("memory", {}) for c in results["cells"])]
     pairs = [(a, b) for a, b, *_ in MEMORY_TARGETS]
-    header = (["workload", "data MiB", *(f"peak {SHORT[s]}" for s in subjects), *(f"step {SHORT[s]}" for s in
-               subjects), *(f"{SHORT[a]}/{SHORT[b]} {k}" for a, b in pairs for k in ("peak", "step"))])
-    rows = []
-    for cell in results["cells"]:
-        mem = cell.get("memory")
-        if not mem:
-            continue
+    header = ["workload", "data MiB", *(f"{k} {SHORT[s]}" for k in ("peak", "step") for s in subjects),
+              *(f"{SHORT[a]}/{SHORT[b]} {k}" for a, b in pairs for k in ("peak", "step"))]
+    rows, mib = [], lambda n: DASH if n is None else f"{n / 2**20:.2f}"
+    for cell in (c for c in results["cells"] if c.get("memory")):
+        mem = cell["memory"]
         if any("error" in m for m in mem.values()):
             rows.append([label(cell["workload"])] + ["error"] * (len(header) - 1))
             continue
-        mib = lambda b: DASH if b is None else f"{b / 2**20:.2f}"
-        tot = {s: m["total_peak_rss_bytes"] for s, m in mem.items()}
-        stp = {s: m["step_peak_rss_bytes"] for s, m in mem.items()}
+        tot, stp = ({s: m[key] for s, m in mem.items()} for key in ("total_peak_rss_bytes", "step_peak_rss_bytes"))
         rows.append([label(cell["workload"]), mib(next(iter(mem.values()))["data_bytes"]),
-                     *(mib(tot.get(s)) for s in subjects), *(mib(stp.get(s)) for s in subjects),
+                     *(mib(d.get(s)) for d in (tot, stp) for s in subjects),
                      *(_ratio(d.get(a), d.get(b)) for a, b in pairs for d in (tot, stp))])
     return _drop_empty(header, rows)
 
 
-def _deep_table(deep: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
-    subs = deep["subjects"]
-    header = ["N ops"] + [c for s in subs for c in (f"{s} backward", "µs/node")]
-    rows = [[f"{n:,}"] + [c for s in subs.values() for c in (fmt_time(s["backward_median_s"][i]),
-                                                                f"{s['backward_per_node_s'][i] * 1e6:.2f}")]
+def _deep_table(deep: dict[str, Any]) -> Table:
+    subs = deep["subjects"].values()
+    header = ["N ops"] + [c for s in deep["subjects"] for c in (f"{s} backward", "µs/node")]
+    rows = [[f"{n:,}"] + [c for s in subs for c in (fmt_time(s["backward_median_s"][i]),
+                                                     f"{s['backward_per_node_s'][i] * 1e6:.2f}")]
             for i, n in enumerate(deep["sizes"])]
     for key, text in (("backward_loglog_slope", "log-log slope, N ≥ 100"),
                       ("backward_loglog_slope_1000", "log-log slope, N ≥ 1,000")):
-        rows.append([text] + [c for s in subs.values() for c in (f"{s[key]:.3f}", "")])
+        rows.append([text] + [c for s in subs for c in (f"{s[key]:.3f}", "")])
     return header, rows
 
 
-def _compile_table(results: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
+def _compile_table(results: dict[str, Any]) -> Table:
     """The compiled subjects' first call (capture or compilation) and warm-up, at 1 thread, per workload."""
     names = [s for s in ("compiled", "torch.compile") if s in _subjects(results)]
     header = ["workload", *(f"{SUBJECT_LABELS[s]} {k}" for s in names for k in ("first call", "warm-up"))]
@@ -201,19 +201,19 @@ def table(header: list[str], rows: list[list[str]], markdown: bool = False) -> s
 def meta_lines(m: dict[str, Any], pools: str = "threadpoolctl, default") -> list[str]:
     """What the numbers were measured with (``env.collect_metadata``), one line per topic."""
     v, git = m["versions"], m.get("git") or {}
-    blas = ", ".join(f"{p['internal_api']} {p.get('version') or ''} ({p.get('prefix')}, {p['num_threads']} thread"
-                     + ("" if p["num_threads"] == 1 else "s") + (f", {p['architecture']}" if p.get("architecture")
-                                                                  else "") + ")"
-                     for p in m["threads_default"]["threadpoolctl"])
+    pools_text = ", ".join(f"{p['internal_api']} {p.get('version') or ''} ({p.get('prefix')}, {p['num_threads']} thread"
+                           + ("" if p["num_threads"] == 1 else "s")
+                           + (f", {p['architecture']}" if p.get("architecture") else "") + ")"
+                           for p in m["threads_default"]["threadpoolctl"])
     env_set = [k for k, on in m["blas_env"]["set"].items() if on]
     env_vars = m["blas_env"]["variables"]
+    commit = (f" (git {git.get('commit', '')[:10]}{', uncommitted changes' if git.get('dirty') else ''})"
+              if git.get("commit") else "")
     return [
         f"machine: {m['cpu_model']}, {m['cpu_count']} CPUs; {m['platform']}",
         f"versions: python {v['python']}, numpy {v['numpy']}, torch {v['torch'] or 'not installed'}, "
-        f"minigrad {v['minigrad']}"
-        + (f" (git {git.get('commit', '')[:10]}{', uncommitted changes' if git.get('dirty') else ''})"
-           if git.get("commit") else ""),
-        f"BLAS/OpenMP pools ({pools}): {blas}; torch intra-op threads "
+        f"minigrad {v['minigrad']}{commit}",
+        f"BLAS/OpenMP pools ({pools}): {pools_text}; torch intra-op threads "
         f"{m['threads_default'].get('torch_num_threads')}",
         "OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE: " + ("set: " + ", ".join(env_set) if env_set else "not set")
         + (f"; BLAS-related environment: {env_vars}" if env_vars else "; no BLAS-related environment variables"),
@@ -224,9 +224,8 @@ def meta_lines(m: dict[str, Any], pools: str = "threadpoolctl, default") -> list
 
 def render_lower_bound(res: dict[str, Any], markdown: bool = False) -> str:
     """The lower-bound table (medians; ratios are medians of per-round ratios), with a caption."""
-    rows = [[label(c["workload"]) + ("" if c["check"]["ok"] else " (!)"), *(time_cell(c["step"], k) for k in
-             LB_SUBJECTS), *(ratio_cell(c["step"], f"{a}/{d}") for a, d in LB_RATIOS), _busy(c["step"])]
-            for c in res["cells"]]
+    rows = [[label(c["workload"], c["check"]["ok"]), *(time_cell(c["step"], k) for k in LB_SUBJECTS),
+             *(ratio_cell(c["step"], f"{a}/{d}") for a, d in LB_RATIOS), _busy(c["step"])] for c in res["cells"]]
     caption = ("Every library at 1 thread, interleaved and sampled in bursts as the step table, each sample "
                "starting from the seed's initial parameters; 'tiny' = the tiny engine (`docs/tiny_engine.py`), "
                "torch's graph node for node with minigrad's NumPy calls and no bookkeeping: tiny/floor is what "
@@ -249,7 +248,10 @@ def render(results: dict[str, Any], markdown: bool = False) -> str:
         out += ["", TC_OFF]
     out += [f"\n{name} skipped: {why}" for name, why in results.get("unavailable", {}).items()]
 
-    def section(title: str, *intro: str, rows: tuple[list[str], list[list[str]]] | None = None) -> None:
+    def section(title: str, *intro: str, rows: Table | None = None, optional: bool = True) -> None:
+        """A titled section; ``optional`` ones with no rows (or no column beside the first) are left out."""
+        if rows is not None and optional and not (rows[1] and len(rows[0]) > 1):
+            return
         out.extend(["", f"{'### ' if markdown else '== '}{title}", "", *intro] + ([""] if intro else []))
         if rows is not None:
             out.append(table(*rows, markdown))
@@ -263,30 +265,23 @@ def render(results: dict[str, Any], markdown: bool = False) -> str:
             "the median's 95% CI is wider than ±10%. CPU/wall = CPU time over wall time at 1 thread (below ~0.9: "
             "other processes took the CPU; whole runs are then inflated more than single steps, whose median avoids "
             "preempted samples).",
-            rows=_timing_table(results, "step"))
-    header, rows = _timing_table(results, "run")
-    if rows:
-        section(f"Time per whole {results['config']['epochs']}-epoch run (loss read every epoch)", rows=(header, rows))
+            rows=_timing_table(results, "step"), optional=False)
+    section(f"Time per whole {results['config']['epochs']}-epoch run (loss read every epoch)",
+            rows=_timing_table(results, "run"))
     skipped_runs: dict[str, list[str]] = {}
     for c in results["cells"]:
-        modes = [m for m, e in c["modes"].items() if "skipped" in e["run"]]
-        if modes:
+        if modes := [m for m, e in c["modes"].items() if "skipped" in e["run"]]:
             skipped_runs.setdefault(" and ".join(modes), []).append(c["workload"]["name"])
-    for mode_list, names in skipped_runs.items():
-        out += ["", f"Whole-run timing skipped (3 runs would exceed the time budget; a run then costs ~100 steps) "
-                    f"in mode {mode_list} for: {', '.join(names)}."]
-    header, rows = _compile_table(results)
-    if rows and len(header) > 1:
-        section("Compilation (first call, outside the timings; 1 thread)",
-                "'first call' = the call that captures (minigrad.compile) or compiles (torch.compile); 'warm-up' = "
-                "it and the untimed calls after it.", rows=(header, rows))
-    header, rows = _memory_table(results)
-    if rows:
-        section("Peak memory (MiB, one process per subject, 1 thread)",
-                "'peak' = high-water RSS during steps minus RSS after imports (data + parameters + the step's "
-                "temporaries); 'step' = high-water RSS during steps minus RSS just before them (the step's "
-                "temporaries alone). torch.compile's is not measured (each process would compile anew).",
-                rows=(header, rows))
+    out += [f"\nWhole-run timing skipped (3 runs would exceed the time budget; a run then costs ~100 steps) in mode "
+            f"{modes} for: {', '.join(names)}." for modes, names in skipped_runs.items()]
+    section("Compilation (first call, outside the timings; 1 thread)",
+            "'first call' = the call that captures (minigrad.compile) or compiles (torch.compile); 'warm-up' = "
+            "it and the untimed calls after it.", rows=_compile_table(results))
+    section("Peak memory (MiB, one process per subject, 1 thread)",
+            "'peak' = high-water RSS during steps minus RSS after imports (data + parameters + the step's "
+            "temporaries); 'step' = high-water RSS during steps minus RSS just before them (the step's "
+            "temporaries alone). torch.compile's is not measured (each process would compile anew).",
+            rows=_memory_table(results))
     if results.get("lower_bound"):
         section("Lower bound: the seeds on the tiny engine (1 thread)")
         out.append(render_lower_bound(results["lower_bound"], markdown))
@@ -295,10 +290,9 @@ def render(results: dict[str, Any], markdown: bool = False) -> str:
         section("Deep chain: backward over N elementwise ops (1 thread)",
                 f"ops cycle {', '.join(d['op_cycle'])} on a {d['vector_elements']}-element {d['dtype']} vector; "
                 "median backward time; slope of log(time) on log(N), 1.0 = linear.", rows=_deep_table(d))
-    targets = evaluate_targets(results)
-    if targets:
-        section("Targets (reported, never asserted)", rows=(["target", "threads", "value", "verdict"], [
-            [t["target"], t["mode"], f"{t['value']:.2f}", "met" if t["met"] else "NOT met"] for t in targets]))
+    section("Targets (reported, never asserted)", rows=(["target", "threads", "value", "verdict"], [
+        [t["target"], t["mode"], f"{t['value']:.2f}", "met" if t["met"] else "NOT met"]
+        for t in evaluate_targets(results)]))
     bad = [c["workload"]["name"] for c in results["cells"] if not c["check"]["ok"]]
     if bad:
         out += ["", f"WARNING: subjects disagree on {', '.join(bad)} (see 'check' in the JSON)."]

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 import minigrad
-from benchmarks.workloads import LEARNING_RATE, Workload
+from benchmarks.config import LEARNING_RATE, Workload
 
 BCE_EPS = 1e-12  # torch's floor on x(1 − x) in BCELoss's gradient
 
@@ -38,14 +38,13 @@ class Subject:
 
 def build_subject(name: str, w: Workload, x: np.ndarray, y: np.ndarray, weight: np.ndarray,
                   bias: np.ndarray, lr: float = LEARNING_RATE) -> Subject:
-    """The subject ``name`` (a key of ``BUILDERS``) set up on ``w`` with data (x, y) and the given initial
-    parameters. Raises :class:`UnavailableError` when it cannot run here."""
+    """The subject ``name`` (a key of ``BUILDERS``) on ``w`` with data (x, y) and the given initial parameters.
+    Raises :class:`UnavailableError` when it cannot run here."""
     subject = BUILDERS[name](w, x, y, lr)
     subject.set_params(weight, bias)
     return subject
 
 
-# --------------------------------------------------------------------------------------------- engines
 SEED_MODULES = {"wrapped": "example1", "linear": "example2", "logistic": "example3"}  # the seed of each model
 
 
@@ -54,15 +53,12 @@ def _engine_subject(name: str, lib: Any, w: Workload, x: np.ndarray, y: np.ndarr
     """minigrad and torch, eager or compiled, run the seeds' own code: the model (``build_model``) and the step
     (``train_step``) of ``minigrad.examples.exampleN`` or its twin ``torch_ref.exampleN``, the step passed
     through ``compile`` if given (``.item()`` stays outside it)."""
-    package = "minigrad.examples" if lib is minigrad else "torch_ref"
-    seed = importlib.import_module(f"{package}.{SEED_MODULES[w.model]}")
-    nn: Any = lib.nn
+    seed = importlib.import_module(f"{'minigrad.examples' if lib is minigrad else 'torch_ref'}.{SEED_MODULES[w.model]}")
     model = seed.build_model(w.n_features, w.dtype)
     linear = model.lin if w.model == "wrapped" else model.linear if w.model == "logistic" else model
-    criterion = nn.MSELoss() if w.loss == "mse" else nn.BCELoss()
-    optimizer = lib.optim.SGD(model.parameters(), lr=lr)
-    objects = {"model": model, "criterion": criterion, "optimizer": optimizer, "X": lib.from_numpy(x),
-               "Y": lib.from_numpy(y)}
+    criterion = lib.nn.MSELoss() if w.loss == "mse" else lib.nn.BCELoss()
+    objects = {"model": model, "criterion": criterion, "optimizer": lib.optim.SGD(model.parameters(), lr=lr),
+               "X": lib.from_numpy(x), "Y": lib.from_numpy(y)}
     args = tuple(objects.values())
     fn = objects["step_fn"] = seed.train_step if compile is None else compile(seed.train_step)
 
@@ -89,23 +85,16 @@ def _compile_first(s: Subject, calls: int) -> Subject:
     return s
 
 
-def _compiled(w: Workload, x: np.ndarray, y: np.ndarray, lr: float) -> Subject:
-    return _compile_first(_engine_subject("compiled", minigrad, w, x, y, lr, minigrad.compile), 2)
-
-
-def _torch(w: Workload, x: np.ndarray, y: np.ndarray, lr: float) -> Subject:
+def _torch(name: str, w: Workload, x: np.ndarray, y: np.ndarray, lr: float) -> Subject:
+    """torch eager, or torch.compile (inductor, CPU) of the same step. For the latter dynamo's cache is reset first:
+    every workload and thread mode compiles afresh (inductor bakes the thread count in), and no recompile limit is
+    reached across them."""
     import torch  # (optional: only its subjects need it)
 
-    return _engine_subject("torch", torch, w, x, y, lr)
-
-
-def _torch_compile(w: Workload, x: np.ndarray, y: np.ndarray, lr: float) -> Subject:
-    """torch.compile (inductor, CPU) of the same step. Dynamo's cache is reset first: every workload and thread
-    mode compiles afresh (inductor bakes the thread count in), and no recompile limit is reached across them."""
-    import torch
-
+    if name == "torch":
+        return _engine_subject(name, torch, w, x, y, lr)
     torch._dynamo.reset()
-    s = _engine_subject("torch.compile", torch, w, x, y, lr, partial(torch.compile, dynamic=False))
+    s = _engine_subject(name, torch, w, x, y, lr, partial(torch.compile, dynamic=False))
     try:
         return _compile_first(s, 4)
     except Exception as e:  # inductor fails in many ways: no C++ compiler, a codegen or backend error, ...
@@ -113,12 +102,9 @@ def _torch_compile(w: Workload, x: np.ndarray, y: np.ndarray, lr: float) -> Subj
         raise UnavailableError(f"{type(e).__name__}: {text[0] if text else ''}"[:300]) from e
 
 
-# --------------------------------------------------------------------------------------------- the floor
 def _fastest(candidates: dict[str, Callable[[], Any]], repeats: int = 7) -> str:
     """Name of the fastest candidate (median of interleaved timings). The floor picks, per shape, the fastest of
     several equivalent NumPy formulations of the same product, so it is a floor and not a strawman."""
-    if len(candidates) == 1:
-        return next(iter(candidates))
     times: dict[str, list[float]] = {k: [] for k in candidates}
     for fn in candidates.values():
         fn()
@@ -140,16 +126,12 @@ def _numpy_floor(w: Workload, x: np.ndarray, y: np.ndarray, lr: float) -> Subjec
           dL/dz = dL/dp · p(1 − p)  (sigmoid backward);  then as MSE.
     SGD:  w −= lr·dL/dw;  b −= lr·dL/db.  zero_grad has nothing to do: no gradient outlives the step.
     """
-    n, d = x.shape
-    dt = x.dtype
+    (n, d), dt = x.shape, x.dtype
     yv = y.reshape(-1)  # (n,) view of the (n, 1) targets
     wv = np.zeros(d, dtype=dt)  # the weight row, (d,)
     wc = wv.reshape(d, 1)  # the same memory as a (d, 1) column
     b = np.zeros(1, dtype=dt)
-    inv_n = 1.0 / n
-    two_n = 2.0 / n
-    eps = dt.type(BCE_EPS)
-    x0 = x[:, 0]
+    inv_n, two_n, eps, x0 = 1.0 / n, 2.0 / n, dt.type(BCE_EPS), x[:, 0]
 
     # Equivalent formulations of z = Xw and g = Xᵀr: BLAS dispatch differs by shape (OpenBLAS's gemv on a
     # (n, 1) matrix is slow, for instance), so the floor takes the fastest for this shape.
@@ -217,8 +199,10 @@ def _numpy_floor(w: Workload, x: np.ndarray, y: np.ndarray, lr: float) -> Subjec
 
 # Every subject's builder (w, x, y, lr) -> Subject: add a new one here and its name to ``config.SUBJECTS``.
 BUILDERS: dict[str, Callable[[Workload, np.ndarray, np.ndarray, float], Subject]] = {
-    "minigrad": partial(_engine_subject, "minigrad", minigrad), "compiled": _compiled, "torch": _torch,
-    "torch.compile": _torch_compile, "numpy": _numpy_floor,
+    "minigrad": partial(_engine_subject, "minigrad", minigrad),
+    "compiled": lambda w, x, y, lr: _compile_first(_engine_subject("compiled", minigrad, w, x, y, lr,
+                                                                   minigrad.compile), 2),
+    "torch": partial(_torch, "torch"), "torch.compile": partial(_torch, "torch.compile"), "numpy": _numpy_floor,
 }
 
 
@@ -227,7 +211,6 @@ def reset_all(subjects: dict[str, Subject], weight: np.ndarray, bias: np.ndarray
     return {k: partial(s.set_params, weight, bias) for k, s in subjects.items()}
 
 
-# --------------------------------------------------------------------------------------------- checks
 def agreement(subjects: dict[str, Subject], weight: np.ndarray, bias: np.ndarray, steps: int = 3) -> dict[str, Any]:
     """Run ``steps`` steps of every subject from the same parameters and compare losses and parameters with
     torch's: the subjects must compute the same thing for the timings to mean anything. The compiled minigrad
@@ -243,13 +226,11 @@ def agreement(subjects: dict[str, Subject], weight: np.ndarray, bias: np.ndarray
     rw, rb = params[ref]
     scale = max(float(np.max(np.abs(rw))), float(np.max(np.abs(rb))), 1e-30)
     tol = 1e-3 if weight.dtype == np.float32 else 1e-9
-    out: dict[str, Any] = {"steps": steps, "reference": ref, "losses": losses, "max_param_diff_rel": {},
+    diffs = {name: max(float(np.max(np.abs(pw - rw))), float(np.max(np.abs(pb - rb)))) / scale
+             for name, (pw, pb) in params.items()}
+    out: dict[str, Any] = {"steps": steps, "reference": ref, "losses": losses, "max_param_diff_rel": diffs,
                            "tolerance": tol}
-    ok = True
-    for name, (pw, pb) in params.items():
-        diff = max(float(np.max(np.abs(pw - rw))), float(np.max(np.abs(pb - rb)))) / scale
-        out["max_param_diff_rel"][name] = diff
-        ok = ok and bool(np.isfinite(diff)) and diff <= tol
+    ok = all(bool(np.isfinite(diff)) and diff <= tol for diff in diffs.values())
     if "compiled" in params and "minigrad" in params:
         out["compiled_bitwise_equal"] = bool(np.array_equal(losses["compiled"], losses["minigrad"]) and all(
             np.array_equal(a, b) for a, b in zip(params["compiled"], params["minigrad"])))

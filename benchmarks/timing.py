@@ -1,19 +1,116 @@
-"""Interleaved timing: warm-up, then rounds of one sample per subject in rotated order (A B C, B C A, ...), a fast
-step's sample being one untimed step and a burst of timed ones (README.md, "Method", says why)."""
+"""How everything is timed, and with what. Interleaved timing: warm-up, then rounds of one sample per subject in
+rotated order (A B C, B C A, ...), a fast step's sample being one untimed step and a burst of timed ones (README.md,
+"Method", says why). The settings: thread modes, and the machine, versions, BLAS and thread pools, load and git
+revision that every result is recorded with."""
 
 from __future__ import annotations
 
 import gc
 import math
+import os
+import platform
+import subprocess
+import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+import minigrad
 from benchmarks.config import Config
 
+# Environment variables that change how BLAS / OpenMP libraries pick kernels and threads.
+BLAS_ENV_PREFIXES = ("OPENBLAS", "GOTO", "OMP", "MKL", "KMP", "GOMP", "BLIS", "NVPL", "VECLIB", "NUMEXPR", "ATEN")
+_WATCHED = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+_POOL_KEYS = ("user_api", "internal_api", "prefix", "version", "num_threads", "architecture", "threading_layer",
+              "filepath")
+REPO = Path(__file__).resolve().parent.parent
 _clock = time.perf_counter_ns
+
+
+def proc_value(path: str, key: str) -> str | None:
+    """The value after ``key:`` in a /proc file such as /proc/meminfo (None if absent or unreadable)."""
+    try:
+        lines = Path(path).read_text().splitlines()
+    except OSError:
+        return None
+    return next((ln.split(":", 1)[1].strip() for ln in lines if ln.startswith(key)), None)
+
+
+def load_average() -> list[float] | None:
+    """1-, 5- and 15-minute load averages: other processes on the machine make timings noisy."""
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        return None
+
+
+def blas_environment() -> dict[str, Any]:
+    """BLAS/OpenMP environment variables, and whether the ones known to slow NumPy are set."""
+    return {"variables": {k: v for k, v in sorted(os.environ.items()) if k.startswith(BLAS_ENV_PREFIXES)},
+            "set": {k: k in os.environ for k in _WATCHED}}
+
+
+def thread_settings() -> dict[str, Any]:
+    """threadpoolctl's view of every loaded BLAS/OpenMP pool, plus torch's intra-op threads if torch is loaded."""
+    from threadpoolctl import threadpool_info
+
+    out: dict[str, Any] = {"threadpoolctl": [{k: info.get(k) for k in _POOL_KEYS} for info in threadpool_info()]}
+    if (torch := sys.modules.get("torch")) is not None:
+        out.update(torch_num_threads=torch.get_num_threads(), torch_num_interop_threads=torch.get_num_interop_threads())
+    return out
+
+
+@contextmanager
+def thread_mode(mode: str) -> Iterator[None]:
+    """``"1thread"``: every library at one thread (threadpoolctl for BLAS/OpenMP, ``torch.set_num_threads(1)``
+    if torch is loaded); ``"default"``: whatever the libraries chose at start-up."""
+    from threadpoolctl import threadpool_limits
+
+    torch = sys.modules.get("torch") if mode == "1thread" else None
+    before = torch.get_num_threads() if torch is not None else 1
+    with threadpool_limits(limits=1 if mode == "1thread" else None):  # (None: leave the pools as they are)
+        try:
+            if torch is not None:
+                torch.set_num_threads(1)
+            yield
+        finally:
+            if torch is not None:
+                torch.set_num_threads(before)
+
+
+def _git(*args: str) -> str | None:
+    try:
+        return subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True, timeout=10,
+                              check=True).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def collect_metadata() -> dict[str, Any]:
+    """Everything a reader needs to judge a result: versions, CPU, BLAS, threads, load, git state."""
+    torch = sys.modules.get("torch")
+    status = _git("status", "--porcelain", "--untracked-files=no")
+    try:
+        blas = dict(np.show_config(mode="dicts").get("Build Dependencies", {}).get("blas", {}))
+    except Exception:  # show_config's format is not a stable API
+        blas = {}
+    return {
+        "timestamp_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "versions": {"python": platform.python_version(), "numpy": np.__version__,
+                     "torch": None if torch is None else torch.__version__, "minigrad": minigrad.__version__},
+        "python_implementation": platform.python_implementation(), "platform": platform.platform(),
+        "cpu_model": proc_value("/proc/cpuinfo", "model name") or platform.processor() or "unknown",
+        "cpu_count": os.cpu_count(),
+        "affinity": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
+        "load_average_start": load_average(), "blas_env": blas_environment(), "threads_default": thread_settings(),
+        "torch_parallel_info": None if torch is None else torch.__config__.parallel_info(), "numpy_blas": blas,
+        "git": {"commit": _git("rev-parse", "HEAD"), "dirty": bool(status) if status is not None else None},
+        "argv": sys.argv,
+    }
 
 
 def warm_up(fns: dict[str, Callable[[], Any]], min_calls: int, min_seconds: float) -> dict[str, float]:
@@ -38,7 +135,7 @@ def interleave(fns: dict[str, Callable[[], Any]], rounds: int,
     together (ns per call), after ``prepare[name]()`` and, for subjects in ``rewarm``, one untimed call (it
     refills the caches the other subjects evicted). Also the block's wall and CPU time and, with
     ``cpu_samples`` (long samples only: the CPU clock is a system call), each sample's CPU time."""
-    names, cpu_clock = list(fns), time.process_time_ns
+    names, cpu_clock, prepare = list(fns), time.process_time_ns, prepare or {}
     samples: dict[str, list[int]] = {k: [] for k in names}
     cpu: dict[str, list[int]] = {k: [] for k in names}
     reps = {k: (calls or {}).get(k, 1) for k in names}
@@ -46,7 +143,7 @@ def interleave(fns: dict[str, Callable[[], Any]], rounds: int,
     for r in range(rounds):
         for j in range(len(names)):
             name = names[(r + j) % len(names)]
-            if prepare is not None and name in prepare:
+            if name in prepare:
                 prepare[name]()
             fn, m = fns[name], reps[name]
             if name in rewarm:
@@ -71,8 +168,6 @@ def median_ci(values: Sequence[float] | np.ndarray) -> tuple[float, float, float
     """Median and a distribution-free ~95% confidence interval for it (order statistics n/2 ± 0.98·√n)."""
     v = np.sort(np.asarray(values, dtype=float))
     n = len(v)
-    if n == 0:
-        return math.nan, math.nan, math.nan
     half = 0.98 * math.sqrt(n)
     lo, hi = max(math.floor(n / 2 - half), 0), min(math.ceil(n / 2 + half), n - 1)
     return float(np.median(v)), float(v[lo]), float(v[hi])
@@ -104,13 +199,18 @@ def add_stats(block: dict[str, Any], pairs: Sequence[tuple[str, str]]) -> dict[s
     return block
 
 
+def calls_per_sample(estimate_s: dict[str, float], sample_s: float) -> dict[str, int]:
+    """Consecutive calls per sample (``interleave``'s ``calls``): about ``sample_s`` long, 1 to 64 calls."""
+    return {k: int(max(1, min(64, round(sample_s / max(t, 1e-9))))) for k, t in estimate_s.items()}
+
+
 def step_block(steps: dict[str, Callable[[], Any]], cfg: Config, pairs: Sequence[tuple[str, str]], seed: bool,
                prepare: dict[str, Callable[[], Any]] | None = None) -> dict[str, Any]:
     """Warm up, size bursts and rounds to the budget (the seeds': ``seed``), then one interleaved block of steps
     with its statistics and ratios."""
     gc.collect()
     est = warm_up(steps, cfg.warmup_calls, cfg.warmup_s)
-    calls = {k: int(max(1, min(64, round(cfg.sample_s / max(t, 1e-9))))) for k, t in est.items()}  # ~sample_s
+    calls = calls_per_sample(est, cfg.sample_s)
     rewarm = {k for k, t in est.items() if t < cfg.rewarm_below_s}
     per_round = sum(t * (calls[k] + (k in rewarm)) for k, t in est.items())
     budget, max_rounds = ((cfg.seed_step_budget_s, cfg.seed_step_max_rounds) if seed

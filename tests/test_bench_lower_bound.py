@@ -15,9 +15,8 @@ import pytest
 pytest.importorskip("threadpoolctl")
 
 from benchmarks.cli import main
-from benchmarks.config import quick_config
+from benchmarks.config import SEEDS, Workload, quick_config
 from benchmarks.lower_bound import LB_SUBJECTS, check_tiny, load_tiny_engine, measure_lower_bound
-from benchmarks.workloads import SEEDS, Workload
 
 WORKLOADS = [*SEEDS, Workload("mse-50x7-float64", "sweep", "mse", "linear", 50, 7, "float64"),
              Workload("bce-50x7-float64", "sweep", "bce", "logistic", 50, 7, "float64")]

@@ -16,11 +16,10 @@ pytest.importorskip("matplotlib")
 pytest.importorskip("threadpoolctl")
 
 from benchmarks.cli import main
-from benchmarks.config import Config
-from benchmarks.env import collect_metadata
+from benchmarks.config import SEEDS, Config
 from benchmarks.report import render
 from benchmarks.runner import run_cell
-from benchmarks.workloads import SEEDS
+from benchmarks.timing import collect_metadata
 
 SUBJECTS = {"minigrad", "compiled", "torch", "numpy"}  # --quick: no torch.compile
 RATIOS = {"minigrad/torch", "minigrad/numpy", "compiled/numpy", "compiled/minigrad", "compiled/torch", "torch/numpy"}
@@ -33,7 +32,7 @@ def quick_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
         "--quick", "--out", str(out), "--sizes", "4,64", "--features", "1,3", "--dtypes", "float32",
         "--max-elements", "100", "--memory-min-elements", "64", "--memory-max-cells", "1",
         "--deep-sizes", "10,100,300",
-        "--epochs", "10", "--budget-scale", "0.2", "--no-readme",
+        "--epochs", "10", "--budget-scale", "0.2",
     ])
     assert rc == 0
     return out, json.loads((out / "latest.json").read_text())
@@ -187,7 +186,7 @@ def test_torch_compile_that_cannot_compile_is_skipped_and_said(monkeypatch: pyte
     assert "comp/tc" not in text and "tc/torch" not in text
     capsys.readouterr()
     assert main(["--quick", "--torch-compile", "--no-sweep", "--modes", "1thread", "--no-memory", "--no-deep",
-                 "--no-lower-bound", "--no-plots", "--epochs", "2", "--budget-scale", "0.05", "--no-readme",
+                 "--no-lower-bound", "--no-plots", "--epochs", "2", "--budget-scale", "0.05",
                  "--out", str(tmp_path)]) == 0  # the command line: a note, not a crash
     out = capsys.readouterr().out
     assert "torch.compile skipped: RuntimeError: InvalidCxxCompiler" in out and "Traceback" not in out
@@ -227,7 +226,7 @@ def _run_hidden(hidden: list[str], argv: list[str]) -> subprocess.CompletedProce
 def test_bench_without_torch_times_minigrad_against_the_floor(tmp_path: Path) -> None:
     proc = _run_hidden(["torch"], [
         "bench", "--quick", "--out", str(tmp_path), "--sizes", "64", "--features", "3", "--no-memory",
-        "--deep-sizes", "10,30", "--budget-scale", "0.1", "--epochs", "3", "--no-readme", "--no-plots"])
+        "--deep-sizes", "10,30", "--budget-scale", "0.1", "--epochs", "3", "--no-plots"])
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr
     assert "torch is not installed" in proc.stdout and "torch skipped" in proc.stdout

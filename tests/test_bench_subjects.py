@@ -7,8 +7,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from benchmarks.config import SEEDS, Workload, initial_params, make_data
 from benchmarks.subjects import Subject, agreement, build_subject
-from benchmarks.workloads import SEEDS, Workload, initial_params, make_data
 
 WORKLOADS = [*SEEDS, *(Workload(f"{loss}-{n}x{d}-{dt}", "sweep", loss, "linear" if loss == "mse" else "logistic",
                                 n, d, dt)
