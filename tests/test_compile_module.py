@@ -300,3 +300,34 @@ def test_code_and_explain_show_the_forward_then_its_backward() -> None:
         compile(source, "<code>", "exec")  # each function parses
     text = cmodel.explain(file=io.StringIO())
     assert "def backward(grad, saved):" in text
+
+
+def test_an_in_place_write_before_the_backward_raises_eagers_error() -> None:
+    def attempts(compiled: bool) -> list[str]:
+        torch.manual_seed(0)
+        model = nn.Sequential(nn.Linear(3, 8), nn.ReLU(), nn.Linear(8, 1), nn.Tanh())
+        m = torch.compile(model) if compiled else model
+        opt = torch.optim.SGD(model.parameters(), lr=0.1)
+        (x, y), = batches(torch.float32, 1)
+        m(x).sum().backward()  # (the capture)
+        messages = []
+        for write in ("step", "output", "input", "none"):
+            inp = x.clone().requires_grad_()
+            out = m(inp)
+            with torch.no_grad():
+                if write == "step":
+                    opt.step()  # the parameters, saved (as views) by the forward
+                elif write == "output":
+                    out.mul_(2.0)  # Tanh saved its output
+                elif write == "input":
+                    inp.add_(1.0)
+            try:
+                nn.functional.mse_loss(out, y).backward()
+                messages.append("no error")
+            except RuntimeError as error:
+                messages.append(str(error))
+        return messages
+
+    eager, compiled = attempts(False), attempts(True)
+    assert eager == compiled
+    assert sum("modified by an inplace operation" in m for m in eager) == 3

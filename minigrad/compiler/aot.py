@@ -26,15 +26,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
 from minigrad import _tensor_base
 from minigrad._tensor import Tensor
-from minigrad.autograd.function import _FREED_MESSAGE, FREED, SEQUENCE, Node, grad_accumulator
+from minigrad.autograd.function import _FREED_MESSAGE, EPOCH, FREED, SEQUENCE, Node, _modified_message, grad_accumulator
 from minigrad.compiler.codegen import Emitter, identifier
-from minigrad.compiler.program import Program
+from minigrad.compiler.program import Check, Program
 from minigrad.compiler.render import RENDER
 
 __all__ = ["CompiledFunctionBackward", "deferred_result", "render_deferred"]
@@ -45,32 +46,68 @@ _new = object.__new__
 class CompiledFunctionBackward(Node):
     """The node of a compiled forward's output: runs the captured backward of this call's forward."""
 
-    __slots__ = ("_saved", "_backward", "_pre_hooks", "_post_hooks")
+    __slots__ = ("_saved", "_backward", "_pre_hooks", "_post_hooks", "_checks", "_versions", "_epoch", "_out_vc")
     _name = "CompiledFunctionBackward"
     formula = "the captured backward of a compiled forward (minigrad.compile: .code shows it)"
     _backward: Callable[[np.ndarray, tuple[Any, ...]], tuple[np.ndarray | None, ...]]
+    _checks: tuple[Check, ...]  # eager's in-place checks of this backward (Deferred.checks), edges renumbered
+    _versions: tuple[tuple[Tensor, int], ...]  # each checked tensor and its version when the forward ran
+    _epoch: int  # EPOCH when the forward ran
+    _out_vc: list[int]  # the output's version counter
 
     def apply(self, grad: np.ndarray) -> tuple[np.ndarray | None, ...]:
         saved = self._saved
         if saved is FREED:  # an earlier backward without retain_graph released this call's values
             raise RuntimeError(_FREED_MESSAGE)
+        if EPOCH[0] != self._epoch and self._checks:  # something was written in place since the forward
+            self._check_versions()
         return self._backward(grad, saved)
+
+    def _check_versions(self) -> None:
+        """Eager's error if a value its backward needs (a parameter, an input, the output) was written in place
+        after the forward, naming it as eager does (``BackwardNode._check_versions``)."""
+        for check in self._checks:
+            tensor: Tensor | None
+            if check.edge < 0:
+                tensor, counter, expected = None, self._out_vc, 0
+            else:
+                tensor, expected = self._versions[check.edge]
+                counter = tensor._vc
+            if counter[1] > self._epoch:
+                node: Any = tensor.grad_fn if check.own and tensor is not None else (
+                    None if check.node_name is None else _Named(check.node_name))
+                value = np.broadcast_to(np.empty((), check.dtype), check.shape)
+                raise RuntimeError(_modified_message(value, counter[0], expected, node))
 
     def __repr__(self) -> str:  # torch's: the node is a Python autograd.Function's
         return f"<{_tensor_base.display_module}.autograd.function.CompiledFunctionBackward object at {id(self):#x}>"
 
 
+class _Named:
+    """A node's name, for eager's in-place message (the node itself was an eager graph's, of the capture)."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def name(self) -> str:
+        return self._name
+
+
 def deferred_result(data: np.ndarray, saved: tuple[Any, ...], next_functions: tuple[tuple[Node | None, int], ...],
-                    backward: Callable[..., Any]) -> Tensor:
+                    backward: Callable[..., Any], checks: tuple[Check, ...],
+                    versions: tuple[tuple[Tensor, int], ...]) -> Tensor:
     """The output tensor of a compiled forward: ``data``, as the output of a new ``CompiledFunctionBackward``."""
     node: Any = _new(CompiledFunctionBackward)
     node._saved = saved
     node._backward = backward
     node.next_functions = next_functions
     node._pre_hooks = node._post_hooks = None
+    node._checks, node._versions, node._epoch = checks, versions, EPOCH[0]
     node._seq = next(SEQUENCE)
     node._shape, node._dtype = data.shape, data.dtype
-    return Tensor._wrap(data, node)
+    t = Tensor._wrap(data, node)
+    node._out_vc = t._vc
+    return t
 
 
 def _saved_names(lines: list[str]) -> list[str]:
@@ -133,8 +170,30 @@ def render_deferred(e: Emitter, program: Program, name: str) -> str:
     b.line(f"return ({grads}{',' if len(deferred.edges) == 1 else ''})  # one per next_functions entry: "
            + ", ".join(edge.name for edge in deferred.edges))
     backward = b.function("backward", "grad, saved")
+    checks, versions = _versions(e, program)
     out = e.const(deferred_result, "compiled_output")
+    e.line(f"versions = {versions}  # the tensors its backward reads: their versions now (the in-place check)")
     e.line(f"return {out}(v{deferred.output}, ({', '.join(saved)}{',' if len(saved) == 1 else ''}), "
-           f"{_next_functions(e, program)}, {e.const(backward, 'backward')})  # the output; its node: "
-           "CompiledFunctionBackward")
+           f"{_next_functions(e, program)}, {e.const(backward, 'backward')}, {checks}, versions)  # the output; "
+           "its node: CompiledFunctionBackward")
     return b.source
+
+
+def _versions(e: Emitter, program: Program) -> tuple[str, str]:
+    """The in-place checks of the backward (a constant) and the expression of this call's versions of the
+    tensors they check: ``((tensor, version), ...)``."""
+    assert program.deferred is not None
+    edges = program.deferred.edges
+    position: dict[int, int] = {}
+    checks = []
+    for check in program.deferred.checks:
+        if check.edge >= 0:
+            check = replace(check, edge=position.setdefault(check.edge, len(position)))
+        checks.append(check)
+    parts = []
+    for k in position:
+        edge = edges[k]
+        ref = f"args[{edge.index}]" if edge.source == "arg" else (
+            f"kwargs[{edge.index!r}]" if edge.source == "kwarg" else e.const(edge.tensor))
+        parts.append(f"({ref}, {ref}._vc[0])")
+    return e.const(tuple(checks), "checks"), "(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")"

@@ -32,7 +32,7 @@ from minigrad.autograd import engine, function, observers
 from minigrad.autograd.engine import sum_to
 from minigrad.autograd.function import AccumulateGrad, grad_accumulator
 from minigrad.compiler.fusion import fuse_optimizer_steps
-from minigrad.compiler.program import Deferred, Edge, Instr, Output, Program, ReplayCtx, memory_root, shape_only
+from minigrad.compiler.program import Check, Deferred, Edge, Instr, Output, Program, ReplayCtx, memory_root, shape_only
 from minigrad.nn.module import Module
 from minigrad.optim.optimizer import Optimizer
 
@@ -401,6 +401,7 @@ class Recorder:
                           "Python during backward")
                 return
         edges: list[Edge] = []
+        read: list[Tensor] = []  # the tensor of each edge
         targets: dict[Any, int] = {}
         for instr in self.instrs:  # the tensors the forward read, in the order it first read them
             m = instr.meta
@@ -410,6 +411,7 @@ class Recorder:
                 t = m["tensor"]
             else:
                 t = args[m["index"]] if m["source"] == "arg" else kwargs[m["index"]]
+            read.append(t)
             node = None
             if t._requires_grad:
                 node = t.grad_fn or grad_accumulator(t)
@@ -439,7 +441,34 @@ class Recorder:
                 edge.slot = grads[k]
                 k += 1
         grad_slot = next(i.meta["slot"] for i in self.instrs[start:] if i.kind == "load")
-        self.deferred = Deferred(start, grad_slot, edges, out)
+        self.deferred = Deferred(start, grad_slot, edges, out, self.version_checks(start, read, result))
+
+    def version_checks(self, start: int, read: list[Tensor], result: Tensor) -> list[Check]:
+        """The eager backward's in-place checks, in its order: each value a node saved that belongs to a tensor
+        the forward read (itself, or a view sharing its version counter) or to the output. A write into one of
+        them between the forward and its backward raises eager's error (``CompiledFunctionBackward.apply``)."""
+        node_of = {id(instr): node for node, instr in self.forward_of.items()}
+        edge_of = {id(t._vc): k for k, t in enumerate(read)}
+        checks: list[Check] = []
+        for instr in self.instrs[start:]:
+            if instr.kind != "backward":
+                continue
+            node = node_of[id(instr.meta["forward"])]
+            for value in node._saved or ():
+                if not isinstance(value, np.ndarray):
+                    continue
+                out = node._out
+                if out is not None and value is out[1]:  # a saved output: checked if it is the forward's
+                    if value is result._data:
+                        checks.append(Check(-1, value.shape, value.dtype, node.name(), False))
+                    continue
+                tensor = next((a for a in node._inputs if isinstance(a, Tensor) and a._data is value), None)
+                if tensor is not None and id(tensor._vc) in edge_of:
+                    k = edge_of[id(tensor._vc)]
+                    own = tensor is read[k]  # the tensor itself (named by its grad_fn then) or a view of it
+                    name = None if own or tensor.grad_fn is None else tensor.grad_fn.name()
+                    checks.append(Check(k, value.shape, value.dtype, name, own))
+        return checks
 
     # -- the result --------------------------------------------------------------------------------------
     def output(self, result: Any) -> Output | None:

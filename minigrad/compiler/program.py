@@ -29,7 +29,8 @@ import numpy as np
 from minigrad._tensor import Tensor
 from minigrad.autograd.function import FREED
 
-__all__ = ["Instr", "ReplayCtx", "Program", "Output", "Edge", "Deferred", "result", "shape_only", "memory_root"]
+__all__ = ["Instr", "ReplayCtx", "Program", "Output", "Edge", "Check", "Deferred", "result", "shape_only",
+           "memory_root"]
 
 
 @dataclass
@@ -91,6 +92,18 @@ class Edge:
 
 
 @dataclass
+class Check:
+    """One value the eager backward would check for an in-place write after the forward (a saved parameter, a
+    view of it, a saved input or output): whose version counter, and how eager's error names it."""
+
+    edge: int  # the edge whose tensor's counter it shares; -1: the forward's output
+    shape: tuple[int, ...]  # the saved value's
+    dtype: np.dtype
+    node_name: str | None  # eager's "output 0 of ..." (a view, a saved output); None: see ``own``
+    own: bool  # the edge's tensor itself was saved: eager names its grad_fn (none for a leaf)
+
+
+@dataclass
 class Deferred:
     """The backward part of a forward's program, run later by its output's ``CompiledFunctionBackward`` node:
     ``instrs[start:]``, from the engine's dL/d(output) in slot ``grad`` to one gradient per edge."""
@@ -99,6 +112,7 @@ class Deferred:
     grad: int  # the slot of dL/d(output)
     edges: list[Edge]
     output: int  # the slot of the forward's output
+    checks: list[Check] = field(default_factory=list)  # the in-place checks of its backward, in eager's order
 
 
 @dataclass
