@@ -99,7 +99,7 @@ class _Entry:
         else:
             e.names.update(program.names)
             if program.deferred is not None:  # a forward whose backward runs later: two functions
-                backward = render_deferred(e, program, "forward")
+                backward = render_deferred(e, program)
                 self.replay = e.function(getattr(fn, "__name__", "forward"), "args, kwargs")
                 self.source = e.source + "\n" + backward
                 return

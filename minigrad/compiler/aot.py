@@ -35,7 +35,7 @@ from minigrad import _tensor_base
 from minigrad._tensor import Tensor
 from minigrad.autograd.function import _FREED_MESSAGE, EPOCH, FREED, SEQUENCE, Node, _modified_message, grad_accumulator
 from minigrad.compiler.codegen import Emitter, identifier
-from minigrad.compiler.program import Check, Program
+from minigrad.compiler.program import Check, Edge, Program
 from minigrad.compiler.render import RENDER
 
 __all__ = ["CompiledFunctionBackward", "deferred_result", "render_deferred"]
@@ -137,13 +137,21 @@ def _next_functions(e: Emitter, program: Program) -> str:
         elif edge.leaf:  # a parameter: its AccumulateGrad, the same node on every call
             parts.append(f"({e.const(grad_accumulator(edge.tensor), 'acc_' + identifier(edge.name))}, 0)")
         else:  # an input: its grad_fn (or AccumulateGrad), this call's
-            ref = f"args[{edge.index}]" if edge.source == "arg" else (
-                f"kwargs[{edge.index!r}]" if edge.source == "kwarg" else e.const(edge.tensor))
+            ref = _tensor(e, edge)
             parts.append(f"({ref}.grad_fn or {e.const(grad_accumulator, 'grad_accumulator')}({ref}), 0)")
     return "(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")"
 
 
-def render_deferred(e: Emitter, program: Program, name: str) -> str:
+def _tensor(e: Emitter, edge: Edge) -> str:
+    """The expression of an edge's tensor in the forward function."""
+    if edge.source == "arg":
+        return f"args[{edge.index}]"
+    if edge.source == "kwarg":
+        return f"kwargs[{edge.index!r}]"
+    return e.const(edge.tensor)
+
+
+def render_deferred(e: Emitter, program: Program) -> str:
     """After the guards in ``e``: the forward statements, then the return of the output with its node. The
     backward function is generated here (its source is returned); ``e`` is the forward's."""
     deferred = program.deferred
@@ -192,8 +200,6 @@ def _versions(e: Emitter, program: Program) -> tuple[str, str]:
         checks.append(check)
     parts = []
     for k in position:
-        edge = edges[k]
-        ref = f"args[{edge.index}]" if edge.source == "arg" else (
-            f"kwargs[{edge.index!r}]" if edge.source == "kwarg" else e.const(edge.tensor))
+        ref = _tensor(e, edges[k])
         parts.append(f"({ref}, {ref}._vc[0])")
     return e.const(tuple(checks), "checks"), "(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")"
