@@ -314,7 +314,7 @@ def test_a_compiled_module_replays_inference_and_keeps_the_module_surface() -> N
     assert cmodel._compiled_forward._last.program is not None
     assert [k.removeprefix("_orig_mod.") for k in cmodel.state_dict()] == list(model.state_dict())
     assert len(list(cmodel.parameters())) == 4
-    out = cmodel(x)  # grad mode on: the backward runs after the call, so this forward runs eagerly
+    out = cmodel(x)  # grad mode on: a capture of its own, with the backward (tests/test_compile_module.py)
     out.sum().backward()
     assert model[0].weight.grad is not None
     cmodel.eval()

@@ -55,9 +55,11 @@ def _run(
     roots: Sequence[tuple[Node, np.ndarray]],
     retain_graph: bool,
     capture: dict[Node, int] | None = None,
+    stop_at_capture: bool = False,
 ) -> list[np.ndarray | None]:
     """Run backward from ``roots``; with ``capture``, return the gradients arriving at those nodes instead
-    of accumulating into leaves (``autograd.grad``)."""
+    of accumulating into leaves (``autograd.grad``). With ``stop_at_capture`` the captured nodes do not run
+    either (``minigrad.compile``'s probe of a forward's backward: its inputs' nodes are where it ends)."""
     buffers: dict[Node, np.ndarray] = {}
     if len(roots) == 1:
         node, g = roots[0]
@@ -83,6 +85,8 @@ def _run(
         if capture is not None:  # autograd.grad: record, and never accumulate into a leaf's .grad
             if node in capture:
                 captured[capture[node]] = g
+                if stop_at_capture:
+                    continue
             if isinstance(node, AccumulateGrad):
                 continue
         if g is None:  # nothing flowed here: run nothing, but release the nodes below

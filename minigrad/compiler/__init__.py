@@ -14,6 +14,10 @@ same order, so the same numbers bit for bit. ``compiled.code`` shows the program
 statement per kernel, each naming the torch node it comes from; ``compiled.explain()`` adds the guards and any
 graph break.
 
+A compiled Module (``minigrad.compile(model)``) is the other common use: its forward replays, and a
+``CompiledFunctionBackward`` node on the output runs the recorded backward of that forward when the caller's
+``loss.backward()`` reaches it (:mod:`~minigrad.compiler.aot`).
+
 Where a program could not repeat the eager call faithfully (a value read such as ``loss.item()`` inside the
 function, a tensor made inside it by a factory or a random draw, an in-place write, hooks, a user
 ``autograd.Function``...), those calls run eagerly and ``explain()`` says why; with ``fullgraph=True`` the first
@@ -24,15 +28,15 @@ does): the whole call runs eagerly.
 from __future__ import annotations
 
 import inspect
-import re
 import warnings
 from collections.abc import Callable
 from typing import Any
 
 from minigrad._tensor import Tensor
 from minigrad.autograd import engine, function
+from minigrad.compiler.aot import render_deferred
 from minigrad.compiler.capture import Recorder, Unsupported
-from minigrad.compiler.codegen import MISS, Emitter
+from minigrad.compiler.codegen import MISS, Emitter, identifier
 from minigrad.compiler.guards import describe, emit_guards, guard_key, referenced_objects
 from minigrad.compiler.program import Program
 from minigrad.compiler.render import escaping_slots, plain_sgd_guards, prepare, render_body
@@ -42,12 +46,6 @@ from minigrad.optim.optimizer import Optimizer
 __all__ = ["compile", "CompiledFunction", "CompiledModule", "Unsupported", "cache_size_limit"]
 
 cache_size_limit = 8  # torch._dynamo.config.cache_size_limit: captures kept per compiled function
-
-
-def _identifier(name: str) -> str:
-    """``model.lin.weight`` -> ``model_lin_weight``: a readable name for the generated code."""
-    ident = re.sub(r"\W+", "_", name).strip("_")
-    return ident if ident.isidentifier() else "_" + ident
 
 
 def _miss(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
@@ -78,17 +76,17 @@ class _Entry:
         e = Emitter()
         for name, a in [*zip(names, args), *kwargs.items()]:  # readable names for the objects the code reads
             if not isinstance(a, Tensor):
-                e.const(a, _identifier(name))
+                e.const(a, identifier(name))
                 if isinstance(a, Optimizer):
                     for k, group in enumerate(a.param_groups):
-                        e.const(group, f"{_identifier(name)}_group{k}")
+                        e.const(group, f"{identifier(name)}_group{k}")
         if self.program is not None:
             for t_id, name in self.program.names.items():
                 tensor = next((t for t in self.program.live_tensors if id(t) == t_id), None)
                 if tensor is not None:
-                    e.const(tensor, _identifier(name))
+                    e.const(tensor, identifier(name))
             for acc, name in zip(self.program.accumulators, self.program.accumulator_names):
-                e.const(acc, "acc_" + _identifier(name))
+                e.const(acc, "acc_" + identifier(name))
         e.line("# -- guards: the assumptions of the capture (a miss returns MISS: the caller takes the slow path)")
         emit_guards(e, fn, args, kwargs)
         program = self.program
@@ -99,8 +97,13 @@ class _Entry:
         if program is None:
             e.line(f"return {e.const(fn, 'eager')}(*args, **kwargs)  # this capture runs eagerly: {self.reason}")
         else:
-            prepare(program)
             e.names.update(program.names)
+            if program.deferred is not None:  # a forward whose backward runs later: two functions
+                backward = render_deferred(e, program)
+                self.replay = e.function(getattr(fn, "__name__", "forward"), "args, kwargs")
+                self.source = e.source + "\n" + backward
+                return
+            prepare(program)
             e.no_buffer = escaping_slots(program)
             for acc in program.accumulators:
                 a = e.const(acc)
@@ -193,6 +196,7 @@ class CompiledFunction:
         recorder = Recorder(names, args, kwargs, refs, self.fullgraph)
         with recorder:
             result = self._fn(*args, **kwargs)
+            recorder.probe(result, args, kwargs)  # a forward whose backward runs later: record that backward
         program = recorder.program(result, args, kwargs, refs)
         reason = recorder.failure or (f"graph break: {recorder.break_at}" if recorder.break_at else None)
         if program is None and reason is not None:
@@ -231,9 +235,13 @@ class CompiledModule(Module):
     """torch's ``OptimizedModule``: the module's forward compiled; otherwise the module itself (its parameters,
     ``state_dict`` under ``_orig_mod.``, ``train()``/``eval()``).
 
-    A forward whose output's backward runs after the call cannot be captured with it (minigrad captures whole
-    steps, not a forward graph with a deferred backward): with grad mode on such calls run eagerly, saying so
-    once; under ``no_grad`` (inference) the forward replays. Compile the training step to replay training."""
+    In grad mode the forward replays and so does its backward, which runs after the call (``loss.backward()``
+    in the training loop): the output's ``grad_fn`` is a ``CompiledFunctionBackward`` (torch's AOTAutograd
+    node) running the backward the capture recorded (:mod:`~minigrad.compiler.aot`), then the engine goes on
+    into each parameter's ``AccumulateGrad`` and each input's graph as for the eager module, bit for bit. Under
+    ``no_grad`` the forward replays with no node. ``code`` and ``explain()`` show the generated functions (with
+    grad mode on: the forward, then its backward). A forward returning several tensors that need a gradient
+    runs eagerly, saying so once."""
 
     def __init__(self, module: Module, **options: Any) -> None:
         super().__init__()

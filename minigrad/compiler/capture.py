@@ -6,7 +6,10 @@ the length of one eager call and turns what it hears into a :class:`~minigrad.co
 - every ``Function.apply`` becomes a ``forward`` instruction on slots (arrays are matched by identity);
 - every backward node the engine runs becomes a ``backward`` instruction, followed by the engine's own
   ``sum_to`` / cast / sum of the gradients meeting at the next node, in the engine's order;
-- an ``AccumulateGrad`` becomes ``accumulate``; an optimizer's ``step()`` and a ``zero_grad()`` become ``call``.
+- an ``AccumulateGrad`` becomes ``accumulate``; an optimizer's ``step()`` and a ``zero_grad()`` become ``call``;
+- a *forward* (a compiled Module's, in grad mode) returns a tensor whose backward runs after the call: the
+  recorder then *probes* that backward (:meth:`Recorder.probe`) and the program gets a backward part
+  (``Program.deferred``), which the returned tensor's ``CompiledFunctionBackward`` node runs later.
 
 Anything the program could not repeat faithfully ends the capture with a reason, and the call (and later calls
 with the same guards) runs eagerly: a tensor made inside the function by something other than an op (a factory,
@@ -27,9 +30,9 @@ import numpy as np
 from minigrad._tensor import Tensor
 from minigrad.autograd import engine, function, observers
 from minigrad.autograd.engine import sum_to
-from minigrad.autograd.function import AccumulateGrad
+from minigrad.autograd.function import AccumulateGrad, grad_accumulator
 from minigrad.compiler.fusion import fuse_optimizer_steps
-from minigrad.compiler.program import Instr, Output, Program, ReplayCtx, memory_root, shape_only
+from minigrad.compiler.program import Check, Deferred, Edge, Instr, Output, Program, ReplayCtx, memory_root, shape_only
 from minigrad.nn.module import Module
 from minigrad.optim.optimizer import Optimizer
 
@@ -138,6 +141,8 @@ class Recorder:
         self.epoch = function.EPOCH[0]
         self.in_effect = 0
         self.n_ctx = 0
+        self.probe_root: np.ndarray | None = None  # the stand-in dL/d(output) of a probed backward
+        self.deferred: Deferred | None = None
 
     # -- listening ---------------------------------------------------------------------------------------
     def __enter__(self) -> Recorder:
@@ -345,9 +350,14 @@ class Recorder:
     def gradient_in(self, node: Any, grad: np.ndarray, sent: list[int] | None) -> int | None:
         """The slot of the gradient arriving at ``node``: the sum of what was sent to it, in arrival order."""
         if not sent:  # a root of backward: dL/dL = 1 (the engine's constant), or a gradient the function computed
-            slot = self.slot_of.get(id(grad))
-            if slot is not None:
-                return slot
+            if grad is self.probe_root:  # the probe's stand-in: the backward part's input
+                given = self.new_slot(grad)
+                self.emit("load", slot=given, source="grad", array=grad,
+                          name="dL/d(output): the gradient the engine brings to CompiledFunctionBackward")
+                return given
+            known = self.slot_of.get(id(grad))
+            if known is not None:
+                return known
             if grad.flags.writeable:
                 self.fail("backward(gradient=...) with a tensor made outside a recorded op")
                 return None
@@ -356,6 +366,10 @@ class Recorder:
             self.emit("load", slot=slot, source="const", var="g", array=grad, one=one,
                       name="dL/dL = 1 (the engine's constant)" if one else "the engine's root gradient")
             return slot
+        return self.summed(sent)
+
+    def summed(self, sent: list[int]) -> int:
+        """The slot of the sum of the gradients sent to one node, in arrival order (the engine's ``prev + g``)."""
         slot = sent[0]
         for other in sent[1:]:
             total = self.arrays[slot] + self.arrays[other]
@@ -363,6 +377,98 @@ class Recorder:
             self.emit("add", a=slot, b=other, dst=dst, array=total)
             slot = dst
         return slot
+
+    # -- a forward whose backward runs after the call -------------------------------------------------------
+    def probe(self, result: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        """If the call was a forward (no backward, step or zero_grad ran in it) returning one tensor whose graph
+        is still needed, record that graph's backward now: run the engine from the tensor's node with a stand-in
+        dL/d(output) (ones), the way torch's AOTAutograd traces the joint graph. The engine runs in its
+        ``autograd.grad`` mode, stopping at the nodes of the tensors the forward read (each parameter's
+        ``AccumulateGrad``, each input's ``grad_fn`` or ``AccumulateGrad``): no ``.grad`` is written and
+        nothing outside the call runs; ``retain_graph`` keeps the graph for the caller's own backward of this
+        first (eager) call. The node observer writes the backward instructions as in a whole step; the
+        gradients arriving at those nodes are the backward part's results (``Program.deferred``)."""
+        if self.failure is not None or self.break_at is not None or not isinstance(result, Tensor):
+            return
+        root = result.grad_fn
+        if root is None or root not in self.forward_of or id(root) in self.ran:
+            return
+        if any(i.kind not in ("load", "forward", "effect", "bump") for i in self.instrs):
+            return  # the function ran a backward or a step itself: not a forward (``output`` says why)
+        for node in self.forward_of:
+            if node._pre_hooks is not None or node._post_hooks is not None:
+                self.fail(f"a hook on {node.name()} (a tensor hook or retain_grad() inside the forward) runs "
+                          "Python during backward")
+                return
+        edges: list[Edge] = []
+        read: list[Tensor] = []  # the tensor of each edge
+        targets: dict[Any, int] = {}
+        for instr in self.instrs:  # the tensors the forward read, in the order it first read them
+            m = instr.meta
+            if instr.kind != "load" or m["source"] == "const":
+                continue
+            if m["source"] == "live":
+                t = m["tensor"]
+            else:
+                t = args[m["index"]] if m["source"] == "arg" else kwargs[m["index"]]
+            read.append(t)
+            node = None
+            if t._requires_grad:
+                node = t.grad_fn or grad_accumulator(t)
+                if node in targets:
+                    self.fail(f"two tensors the forward reads share one graph node ({node.name()})")
+                    return
+                targets[node] = len(targets)
+            edges.append(Edge(m["source"], m["index"] if m["source"] != "live" else None,
+                              t if m["source"] == "live" else None, m["name"], node is not None,
+                              t.grad_fn is None and m["source"] == "live"))
+        start, out = len(self.instrs), self.slot_of[id(result._data)]
+        self.probe_root = np.ones(root._shape, root._dtype)
+        engine._run(((root, self.probe_root),), True, targets, stop_at_capture=True)
+        self.probe_root = None
+        if self.failure is not None:
+            return
+        grads: list[int | None] = []
+        for node in targets:
+            sent = self.pending.pop(node, None)
+            grads.append(self.summed(sent) if sent else None)
+        if self.pending:
+            self.fail("backward reaches a leaf tensor the function does not get from its arguments or globals")
+            return
+        k = 0
+        for edge in edges:
+            if edge.requires_grad:
+                edge.slot = grads[k]
+                k += 1
+        grad_slot = next(i.meta["slot"] for i in self.instrs[start:] if i.kind == "load")
+        self.deferred = Deferred(start, grad_slot, edges, out, self.version_checks(start, read, result))
+
+    def version_checks(self, start: int, read: list[Tensor], result: Tensor) -> list[Check]:
+        """The eager backward's in-place checks, in its order: each value a node saved that belongs to a tensor
+        the forward read (itself, or a view sharing its version counter) or to the output. A write into one of
+        them between the forward and its backward raises eager's error (``CompiledFunctionBackward.apply``)."""
+        node_of = {id(instr): node for node, instr in self.forward_of.items()}
+        edge_of = {id(t._vc): k for k, t in enumerate(read)}
+        checks: list[Check] = []
+        for instr in self.instrs[start:]:
+            if instr.kind != "backward":
+                continue
+            node = node_of[id(instr.meta["forward"])]
+            for value in node._saved or ():
+                if not isinstance(value, np.ndarray):
+                    continue
+                out = node._out
+                if out is not None and value is out[1]:  # a saved output: checked if it is the forward's
+                    if value is result._data:
+                        checks.append(Check(-1, value.shape, value.dtype, node.name(), False))
+                    continue
+                tensor = next((a for a in node._inputs if isinstance(a, Tensor) and a._data is value), None)
+                if tensor is not None and id(tensor._vc) in edge_of:
+                    k = edge_of[id(tensor._vc)]
+                    own = tensor is read[k]  # the tensor itself (named by its grad_fn then) or a view of it
+                    name = None if own or tensor.grad_fn is None else tensor.grad_fn.name()
+                    checks.append(Check(k, value.shape, value.dtype, name, own))
+        return checks
 
     # -- the result --------------------------------------------------------------------------------------
     def output(self, result: Any) -> Output | None:
@@ -377,7 +483,8 @@ class Recorder:
             if result.grad_fn is not None:
                 if id(result.grad_fn) not in self.ran:
                     self.fail("the function returns a tensor whose graph is still needed (its backward runs after "
-                              "the call); compile the whole training step instead")
+                              "the call) alongside other values, or after running a backward itself: a compiled "
+                              "forward returns one tensor (or compile the whole training step)")
                     return None
                 node_cls = type(result.grad_fn)
             return Output("slot", slot, node_cls=node_cls)
@@ -404,7 +511,10 @@ class Recorder:
         if self.failure is None and after != self.state_before:
             self.fail("the function changes Python state a program cannot repeat: an optimizer hyperparameter (a "
                       "learning-rate scheduler's step?) or a module attribute")
-        out = self.output(result) if self.failure is None else None
+        if self.deferred is not None and self.failure is None:
+            out: Output | None = Output("slot", self.deferred.output)
+        else:
+            out = self.output(result) if self.failure is None else None
         if self.failure is not None or self.break_at is not None or out is None:
             return None
         instrs = fuse_optimizer_steps(self.instrs)
@@ -420,4 +530,4 @@ class Recorder:
             if not (instr.kind == "load" and instr.meta["source"] == "const"):
                 _strip(instr.meta)
         return Program(instrs, out, self.accumulators, roots, escaping, grad_none, names,
-                       [t for t, _ in self.live.values()], acc_names)
+                       [t for t, _ in self.live.values()], acc_names, self.deferred)

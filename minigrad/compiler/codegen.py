@@ -14,11 +14,12 @@ result, or a view of it) never lives in a buffer.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
 
-__all__ = ["Emitter", "MISS"]
+__all__ = ["Emitter", "MISS", "identifier"]
 
 
 class _Miss:
@@ -37,6 +38,12 @@ NUMPY_NAMES: dict[str, Any] = {
     "add_reduce": np.add.reduce, "min_reduce": np.minimum.reduce, "max_reduce": np.maximum.reduce,
     "asarray": np.asarray, "ndarray": np.ndarray, "MISS": MISS,
 }
+
+
+def identifier(name: str) -> str:
+    """``model.lin.weight`` -> ``model_lin_weight``: a readable name for the generated code."""
+    ident = re.sub(r"\W+", "_", name).strip("_")
+    return ident if ident.isidentifier() else "_" + ident
 
 
 class Emitter:
@@ -58,6 +65,9 @@ class Emitter:
         self._pool: dict[tuple[Any, ...], list[np.ndarray]] = {}
         self._held: list[tuple[int, np.ndarray]] = []  # (last instruction that needs it, buffer)
         self.n_buffers = 0
+        # A forward whose backward runs later (``Program.deferred``): each call makes its own contexts and arrays
+        # (several forwards may run before their backwards), and only the kernels of ``kernels.PER_CALL`` run
+        self.per_call = False
 
     def line(self, text: str) -> None:
         self.lines.append(text)

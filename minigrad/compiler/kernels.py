@@ -27,7 +27,7 @@ from minigrad.ops.loss import _EPSILON, BinaryCrossEntropy, MseLoss, _clamped_lo
 from minigrad.ops.shape import T
 from minigrad.ops.unary import _SIGMOID_FLOOR, Sigmoid, sigmoid_array
 
-__all__ = ["FORWARD", "BACKWARD", "sum_to_lines"]
+__all__ = ["FORWARD", "BACKWARD", "PER_CALL", "sum_to_lines"]
 
 
 def _inputs(i: Instr, n: int) -> list[tuple[int, np.ndarray]] | None:
@@ -233,6 +233,10 @@ BACKWARD: dict[type, Callable[[Emitter, Instr], bool]] = {
     BinaryCrossEntropy: bce_backward,
 }
 
+# The kernels that keep nothing between their forward and backward but the slots they read (no scratch buffer,
+# no local of their own): the ones a forward whose backward runs later uses (``Emitter.per_call``), with a new
+# array for each output
+PER_CALL = frozenset({T, Addmm, Sigmoid})
 
 # ------------------------------------------------------------------------------------------------ the engine
 def sum_to_lines(e: Emitter, src: int, dst: int, before: np.ndarray, shape: tuple[int, ...]) -> None:
@@ -241,7 +245,7 @@ def sum_to_lines(e: Emitter, src: int, dst: int, before: np.ndarray, shape: tupl
     cur, name = before, f"g{src}"
     if lead:
         axis: Any = tuple(range(lead)) if lead > 1 else 0
-        cur = np.add.reduce(before, axis=axis)
+        cur = np.empty(before.shape[lead:], before.dtype)  # (the reduced shape: the capture's values are gone)
         done = cur.shape == shape
         e.line(f"g{dst} = add_reduce({name}, axis={axis!r}{e.out(dst, cur) if done else ''})  "
                f"# sum_to {shape}: undo broadcasting (engine)")

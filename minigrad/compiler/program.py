@@ -4,6 +4,7 @@ The instructions (``Instr.kind``), in the order the eager call ran them:
 
 - ``load``: a slot read at the start of every replay: a tensor argument's array, the array of a tensor the
   function reads live (a parameter, a buffer, a tensor in its globals), or a constant (the engine's dL/dL = 1);
+  in a backward part (``Program.deferred``), the gradient the engine brings to the output's node;
 - ``forward``: an op's forward, ``v = Op.forward(ctx, ...)``;
 - ``backward``: the op's backward, ``g... = Op.backward(ctx, g)``, in the engine's order;
 - ``sum_to`` / ``cast`` / ``add``: what the engine does to a gradient between nodes (undo broadcasting, cast to
@@ -28,7 +29,8 @@ import numpy as np
 from minigrad._tensor import Tensor
 from minigrad.autograd.function import FREED
 
-__all__ = ["Instr", "ReplayCtx", "Program", "Output", "result", "shape_only", "memory_root"]
+__all__ = ["Instr", "ReplayCtx", "Program", "Output", "Edge", "Check", "Deferred", "result", "shape_only",
+           "memory_root"]
 
 
 @dataclass
@@ -76,6 +78,44 @@ class Output:
 
 
 @dataclass
+class Edge:
+    """One tensor a compiled forward reads (an argument or a tensor read live), in the order it first read it:
+    one entry of the ``next_functions`` of its output's ``CompiledFunctionBackward`` node."""
+
+    source: str  # "arg", "kwarg" or "live"
+    index: int | str | None  # the argument's position or keyword (None for a live tensor)
+    tensor: Any  # the live tensor (None for an argument: a program keeps no argument)
+    name: str
+    requires_grad: bool  # (guarded) its node is its grad_fn or AccumulateGrad; else (None, 0)
+    leaf: bool  # a live leaf: its AccumulateGrad is the same node on every call
+    slot: int | None = None  # the backward part's gradient for it (None: none reaches it)
+
+
+@dataclass
+class Check:
+    """One value the eager backward would check for an in-place write after the forward (a saved parameter, a
+    view of it, a saved input or output): whose version counter, and how eager's error names it."""
+
+    edge: int  # the edge whose tensor's counter it shares; -1: the forward's output
+    shape: tuple[int, ...]  # the saved value's
+    dtype: np.dtype
+    node_name: str | None  # eager's "output 0 of ..." (a view, a saved output); None: see ``own``
+    own: bool  # the edge's tensor itself was saved: eager names its grad_fn (none for a leaf)
+
+
+@dataclass
+class Deferred:
+    """The backward part of a forward's program, run later by its output's ``CompiledFunctionBackward`` node:
+    ``instrs[start:]``, from the engine's dL/d(output) in slot ``grad`` to one gradient per edge."""
+
+    start: int  # instrs[:start] are the forward, instrs[start:] the backward
+    grad: int  # the slot of dL/d(output)
+    edges: list[Edge]
+    output: int  # the slot of the forward's output
+    checks: list[Check] = field(default_factory=list)  # the in-place checks of its backward, in eager's order
+
+
+@dataclass
 class Program:
     """The instructions of one capture."""
 
@@ -88,6 +128,7 @@ class Program:
     names: dict[int, str] = field(default_factory=dict)  # id(tensor read live) -> its name (model.lin.weight)
     live_tensors: list[Any] = field(default_factory=list)  # the tensors read live
     accumulator_names: list[str] = field(default_factory=list)  # the name of each accumulator's leaf
+    deferred: Deferred | None = None  # a forward whose backward runs after the call (a compiled Module's)
 
     @property
     def kernels(self) -> int:

@@ -14,10 +14,10 @@ from typing import Any
 from minigrad._tensor_base import assign_sub, bump_version
 from minigrad.compiler import kernels
 from minigrad.compiler.codegen import Emitter
-from minigrad.compiler.program import Instr, Output, Program, result
+from minigrad.compiler.program import Instr, Output, Program, ReplayCtx, result
 from minigrad.optim.sgd import _REAL, SGD
 
-__all__ = ["prepare", "render_body", "escaping_slots", "plain_sgd_guards"]
+__all__ = ["prepare", "render_body", "escaping_slots", "plain_sgd_guards", "RENDER", "read_slots"]
 
 
 def prepare(program: Program) -> None:
@@ -59,7 +59,7 @@ def plain_sgd_guards(e: Emitter, program: Program) -> None:
                 e.line("    return MISS")
 
 
-def _read_slots(i: Instr) -> list[int]:
+def read_slots(i: Instr) -> list[int]:
     """The slots an instruction reads."""
     m = i.meta
     if i.kind == "forward":
@@ -85,7 +85,7 @@ def _lifetimes(program: Program) -> dict[int, int]:
     for index, i in enumerate(program.instrs):
         for s in _writes(i):
             last.setdefault(s, index)
-        for s in _read_slots(i):
+        for s in read_slots(i):
             last[s] = index
         if i.kind == "backward":
             i.meta["forward"].meta["backward_at"] = index
@@ -111,11 +111,11 @@ def _writes(i: Instr) -> list[int]:
 
 def render_body(e: Emitter, program: Program) -> None:
     """The statements of the program, after the guards."""
-    e.used = {s for i in program.instrs for s in _read_slots(i)}
+    e.used = {s for i in program.instrs for s in read_slots(i)}
     e.lifetime = _lifetimes(program)
     for index, i in enumerate(program.instrs):
         e.begin(index)
-        _RENDER[i.kind](e, i)
+        RENDER[i.kind](e, i)
     e.line(f"return {_output(e, program.output)}")
 
 
@@ -129,6 +129,8 @@ def _load(e: Emitter, i: Instr) -> None:
         e.line(f"v{slot} = kwargs[{m['index']!r}]._data  # {m['name']}, {shape}")
     elif source == "live":
         e.line(f"v{slot} = {e.const(m['tensor'], '_t' + str(slot))}._data  # {m['name']}, read live, {shape}")
+    elif source == "grad":
+        e.line(f"g{slot} = grad  # {m['name']}, {shape}")
     else:
         if m.get("one"):
             e.ones.add(slot)
@@ -137,14 +139,19 @@ def _load(e: Emitter, i: Instr) -> None:
 
 def _forward(e: Emitter, i: Instr) -> None:
     kernel = kernels.FORWARD.get(i.meta["cls"])
-    if kernel is not None and kernel(e, i):
+    if kernel is not None and (not e.per_call or i.meta["cls"] in kernels.PER_CALL) and kernel(e, i):
         i.meta["kernel"] = True
         return
     i.meta["kernel"] = False
     m = i.meta
     cls = m["cls"]
     args = ", ".join(f"v{v}" if is_slot else e.const(v) for is_slot, v in m["template"])
-    ctx = e.const(m["rctx"], "ctx" + str(m["k"]))
+    if e.per_call:  # a context of this call's own (its backward may run after later calls)
+        ctx = f"ctx{m['k']}"
+        needs = e.const(m["rctx"].next_functions, f"needs{m['k']}")
+        e.line(f"{ctx} = {e.const(ReplayCtx, 'ReplayCtx')}({needs})")
+    else:
+        ctx = e.const(m["rctx"], "ctx" + str(m["k"]))
     e.line(f"v{m['out']} = asarray({e.const(cls, cls.__name__)}.forward({ctx}, {args}))  # {m['node_name']}")
 
 
@@ -156,7 +163,7 @@ def _backward(e: Emitter, i: Instr) -> None:
         return
     m = i.meta
     cls = fwd.meta["cls"]
-    ctx = e.const(fwd.meta["rctx"], "ctx" + str(fwd.meta["k"]))
+    ctx = f"ctx{fwd.meta['k']}" if e.per_call else e.const(fwd.meta["rctx"], "ctx" + str(fwd.meta["k"]))
     call = f"{e.const(cls, cls.__name__)}.backward({ctx}, g{m['g']})"
     outs = m["outs"]
     if len(outs) == 1:
@@ -248,7 +255,7 @@ def _bump(e: Emitter, i: Instr) -> None:
            "place by the op above")
 
 
-_RENDER = {"load": _load, "forward": _forward, "backward": _backward, "sum_to": _sum_to, "cast": _cast, "add": _add,
+RENDER = {"load": _load, "forward": _forward, "backward": _backward, "sum_to": _sum_to, "cast": _cast, "add": _add,
            "accumulate": _accumulate, "step": _step, "zero_grad": _zero_grad, "fused_step": _fused_step,
            "note": _note, "effect": _effect, "bump": _bump}
 
