@@ -1,6 +1,4 @@
-"""What the benchmark runs: the subjects, the run settings (the full run and ``--quick``, each overridable from the
-command line) and the workloads (the three seed examples, with the data, model and loss of torch_ref, and a size
-sweep of Linear+MSE and Linear+sigmoid+BCE), and their data."""
+"""What the benchmark runs: the subjects, the settings of a full run and of ``--quick``, the workloads, their data."""
 
 from __future__ import annotations
 
@@ -11,9 +9,7 @@ from typing import Any
 import numpy as np
 
 SCHEMA = "minigrad-bench/1"
-# Every subject, in table order; the NumPy floor stays last. A new subject is a builder in ``subjects.BUILDERS``
-# plus its name here (before "numpy") and in the two label tables: the runner, the report, the plots and the
-# memory phase take their subjects from this tuple.
+# Every subject, in table order, the NumPy floor last (README.md, "Adding a subject")
 SUBJECTS = ("minigrad", "compiled", "torch", "torch.compile", "numpy")
 SUBJECT_LABELS = {"minigrad": "minigrad", "compiled": "minigrad compiled", "torch": "torch eager",
                   "torch.compile": "torch.compile", "numpy": "NumPy floor"}
@@ -38,8 +34,7 @@ def ratio_pairs(subjects: tuple[str, ...] | list[str]) -> list[tuple[str, str]]:
 
 @dataclass(frozen=True)
 class Workload:
-    """One training problem. ``model`` is the seed's model style: ``"wrapped"`` (ex1's LinearRegression module
-    around nn.Linear), ``"linear"`` (a bare nn.Linear) or ``"logistic"`` (sigmoid(Linear(d, 1)))."""
+    """One training problem; ``model``: ``"wrapped"`` (ex1's module around nn.Linear), ``"linear"``, ``"logistic"``."""
 
     name: str
     kind: str  # "seed" | "sweep"
@@ -84,8 +79,7 @@ class Config:
     run_min_rounds: int = 3
     run_max_rounds: int = 25
     run_max_block_s: float = 20.0  # skip whole-run timing when even run_min_rounds would take longer
-    # torch.compile compiles for tens of seconds per workload: at 1 thread only, on the seeds and these sweep
-    # cells (n_samples x n_features, every loss and dtype)
+    # torch.compile compiles for tens of seconds per workload: 1 thread, the seeds and these n x d sweep cells
     torch_compile: bool = True
     torch_compile_sweep: list[str] = field(default_factory=lambda: ["100x10", "10000x100", "1000000x100"])
     memory: bool = True
@@ -110,16 +104,14 @@ class Config:
         return [s for s in self.subjects if s != "torch.compile" or tc]
 
     def workloads(self) -> list[Workload]:
-        """The seeds (unless turned off), then the size sweep, smallest first: Linear+MSE (bare nn.Linear) and
-        Linear+sigmoid+BCE."""
+        """The seeds (unless turned off), then the size sweep of Linear+MSE and Linear+sigmoid+BCE."""
         return (list(SEEDS) if self.seeds else []) + [
             Workload(f"{loss}-{n}x{d}-{dtype}", "sweep", loss, "linear" if loss == "mse" else "logistic", n, d, dtype)
             for loss in self.losses for dtype in self.dtypes for d in self.n_features for n in self.n_samples]
 
 
 def quick_config() -> Config:
-    """Under a minute: the seeds, a small float32 sweep at 100 features, memory of one 100,000 × 100 cell,
-    chains up to 10,000; no torch.compile."""
+    """``--quick``: the seeds, a small float32 sweep, memory of one cell, shorter chains, no torch.compile."""
     return Config(quick=True, n_samples=[100, 10_000, 100_000], n_features=[100], dtypes=["float32"],
                   warmup_calls=3, warmup_s=0.02, seed_step_budget_s=0.3, step_budget_s=0.1, sample_s=5e-4,
                   step_min_rounds=5, step_max_rounds=200, seed_step_max_rounds=600, run_budget_s=0.25,
@@ -129,10 +121,8 @@ def quick_config() -> Config:
 
 
 def make_data(w: Workload) -> tuple[np.ndarray, np.ndarray]:
-    """(X, y) for ``w``: C-contiguous, dtype ``w.dtype``, y of shape (n, 1). The seeds' arrays come from the
-    examples' shared data preparation (``minigrad.examples.data``, also used by torch_ref), as float32. Sweep
-    data: X ~ N(0, 1), y a noisy linear function of X (MSE) or its sign as 0/1 labels (BCE); deterministic per
-    size and dtype."""
+    """(X, y) for ``w``, y of shape (n, 1): the seeds' from ``minigrad.examples.data`` (as torch_ref's), the
+    sweep's X ~ N(0, 1) and y a noisy linear function of X (MSE) or its sign (BCE), deterministic per size."""
     if w.kind == "seed":
         from minigrad.examples import data
 
@@ -149,8 +139,7 @@ def make_data(w: Workload) -> tuple[np.ndarray, np.ndarray]:
 
 
 def initial_params(w: Workload) -> tuple[np.ndarray, np.ndarray]:
-    """The same starting weight (1, d) and bias (1,) for every subject: torch's init distribution,
-    U(−1/√d, 1/√d), drawn from a fixed NumPy generator."""
+    """The same weight (1, d) and bias (1,) for every subject, drawn as torch's init, U(−1/√d, 1/√d)."""
     rng = np.random.default_rng(12345)
     bound = 1 / math.sqrt(w.n_features)
     weight = rng.uniform(-bound, bound, (1, w.n_features)).astype(w.dtype)

@@ -1,6 +1,4 @@
-"""The lower bound: the NumPy floor, the tiny engine (``docs/tiny_engine.py``: torch's graph with minigrad's NumPy
-calls and nothing else) and minigrad on the seeds, interleaved at 1 thread, once :func:`check_tiny` has found the
-same graph and numbers in the tiny engine and minigrad (README.md, "Lower bound")."""
+"""The lower bound (README.md, "Lower bound"): the NumPy floor, the tiny engine and minigrad on the seeds."""
 
 from __future__ import annotations
 
@@ -24,8 +22,7 @@ TINY_ENGINE_FILE = Path(__file__).resolve().parent.parent / "docs" / "tiny_engin
 
 
 def load_tiny_engine() -> ModuleType:
-    """``docs/tiny_engine.py`` in a checkout (the file a student reads and may edit), else the module
-    ``tiny_engine`` that ``pip install .`` installs."""
+    """``docs/tiny_engine.py`` in a checkout, else the module ``tiny_engine`` that ``pip install .`` installs."""
     if TINY_ENGINE_FILE.exists() and str(TINY_ENGINE_FILE.parent) not in sys.path:
         sys.path.insert(0, str(TINY_ENGINE_FILE.parent))
     return importlib.import_module("tiny_engine")
@@ -67,9 +64,7 @@ def minigrad_graph(node: Any) -> tuple[str, tuple[Any, ...]] | None:
 
 
 def check_tiny(w: Workload, steps: int = 3) -> dict[str, Any]:
-    """Run ``steps`` steps of the tiny engine and of minigrad from the same initial parameters: ``ok`` if both
-    build the same graph and the losses and parameters agree (``agreement``'s tolerances); also whether they
-    are bitwise equal. Parameters are restored after."""
+    """``agreement`` of the tiny engine with minigrad, ``ok`` only if both build the same graph too."""
     x, y = make_data(w)
     weight, bias = initial_params(w)
     subjects = {"minigrad": build_subject("minigrad", w, x, y, weight, bias),
@@ -87,9 +82,7 @@ def check_tiny(w: Workload, steps: int = 3) -> dict[str, Any]:
 
 def measure_lower_bound(cfg: Config, workloads: tuple[Workload, ...] = SEEDS,
                         log: Callable[[str], None] | None = print) -> dict[str, Any]:
-    """Time the floor, the tiny engine and minigrad on ``workloads`` (every library at 1 thread): per workload, one
-    interleaved block of steps (the seeds' budgets and burst sampling), each sample starting from the seed's
-    initial parameters (as a 100-epoch run does, not from wherever thousands of steps took them)."""
+    """One interleaved block of steps per workload at 1 thread, each sample from the initial parameters."""
     out: dict[str, Any] = {"subjects": list(LB_SUBJECTS), "ratios": [f"{a}/{b}" for a, b in LB_RATIOS],
                            "mode": "1thread", "timestamp_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                            "load_average_start": load_average(), "blas_env": blas_environment(),

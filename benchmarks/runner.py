@@ -1,5 +1,4 @@
-"""The benchmark run: every workload in both thread modes, then the lower bound and the deep chain, then memory;
-results in a dict that is written as JSON (``report`` prints it, ``plots`` draws it)."""
+"""The benchmark run: every workload in both thread modes, the lower bound, the deep chain, then memory."""
 
 from __future__ import annotations
 
@@ -26,10 +25,7 @@ DEEP_VECTOR = 8  # elements of the deep chain's tensor
 
 
 def skip_reason(w: Workload, max_elements: int) -> str | None:
-    """Why ``w`` is not run, or None. Memory: X, y and each subject's temporaries must fit with room to spare
-    (X is shared by the subjects, a step makes O(n) temporaries); MemAvailable, or all physical memory if that is
-    unreadable. Time: X must stay under ``max_elements`` elements (a step reads X twice, so its cost grows with
-    n·d)."""
+    """Why ``w`` is not run, or None: X and O(n) temporaries must fit in 60% of MemAvailable, n·d ≤ max_elements."""
     elements, itemsize = w.n_samples * w.n_features, np.dtype(w.dtype).itemsize
     x_gib = elements * itemsize / 2**30
     need = 2 * x_gib + w.n_samples * itemsize * 16 / 2**30
@@ -39,15 +35,14 @@ def skip_reason(w: Workload, max_elements: int) -> str | None:
         return (f"memory: X alone is {x_gib:.1f} GiB; with temporaries ~{need:.1f} GiB exceeds 60% of the "
                 f"{free / 2**30:.1f} GiB available")
     if elements > max_elements:
-        return (f"time: n·d = {elements:.0e} > --max-elements {max_elements:.0e} (X = {x_gib:.2f} GiB, read twice "
+        return (f"time: n·d = {elements:.0e} > max_elements {max_elements:.0e} (X = {x_gib:.2f} GiB, read twice "
                 "per step by each subject in each thread mode: beyond this run's time budget)")
     return None
 
 
 def _run_block(cfg: Config, subjects: dict[str, Subject], step: dict[str, Any], weight: Any,
                bias: Any) -> dict[str, Any]:
-    """Whole ``cfg.epochs``-epoch runs (the loss read every epoch, as the seeds' loops print it), each from the
-    initial parameters, with each sample's CPU time too; skipped when even the minimum rounds would not fit."""
+    """Whole runs from the initial parameters (the loss read every epoch), with CPU time; skipped if too long."""
     per_round = sum(st["median_s"] for st in step["stats"].values()) * cfg.epochs
     if per_round * cfg.run_min_rounds > cfg.run_max_block_s:
         return {"skipped": f"time: {cfg.run_min_rounds} rounds of {cfg.epochs}-epoch runs would take "
@@ -70,15 +65,11 @@ def _run_block(cfg: Config, subjects: dict[str, Subject], step: dict[str, Any], 
 
 
 def run_cell(w: Workload, cfg: Config, unavailable: dict[str, str] | None = None) -> dict[str, Any]:
-    """Time one workload: build all subjects on the same data and initial parameters, check they agree, then time
-    steps and runs in each thread mode. A subject that cannot run here goes into ``unavailable`` (name: why) and
-    is not tried again."""
+    """Time one workload's subjects (checked to agree) in each mode; one that cannot run goes into ``unavailable``."""
     x, y = make_data(w)
     weight, bias = initial_params(w)
     unavailable = {} if unavailable is None else unavailable
-    # Collect, then move every live object into the permanent generation: the cyclic GC keeps running during
-    # timings, but only over objects made since, so a full collection triggered by one subject does not
-    # traverse the millions of objects torch's import created (~0.5 s here) and bill them to that subject.
+    # Every live object (torch's import makes millions) out of the cyclic GC's way (README.md, "Method")
     gc.collect()
     gc.freeze()
     cell: dict[str, Any] = {"workload": w.to_json(), "modes": {}, "notes": {}}
@@ -106,19 +97,13 @@ def run_cell(w: Workload, cfg: Config, unavailable: dict[str, str] | None = None
 
 
 def _chain(lib: Any, n: int) -> tuple[float, float, float]:
-    """Build a chain of ``n`` elementwise ops (``y * 1.001``, ``y + 0.001``, ``tanh(y)`` on a small float64 vector:
-    what is timed is the engine's cost per node), run backward; (forward s, backward s, teardown s)."""
+    """A chain of ``n`` elementwise ops on a small vector, then backward: (forward s, backward s, teardown s)."""
     x = lib.ones(DEEP_VECTOR, dtype=lib.float64, requires_grad=True)
     t0 = time.perf_counter()
     y = x
     for i in range(n):  # (inline: a helper call per op would be timed as graph building)
         k = i % 3
-        if k == 0:
-            y = y * 1.001
-        elif k == 1:
-            y = y + 0.001
-        else:
-            y = lib.tanh(y)
+        y = y * 1.001 if k == 0 else y + 0.001 if k == 1 else lib.tanh(y)
     loss = y.sum()
     t1 = time.perf_counter()
     loss.backward()
@@ -131,9 +116,7 @@ def _chain(lib: Any, n: int) -> tuple[float, float, float]:
 
 def run_deep_chain(sizes: list[int], subjects: list[str], min_repeats: int = 3,
                    budget_s: float = 2.0) -> dict[str, Any]:
-    """Time forward and backward of the chain for each N and subject (interleaved per repeat, at 1 thread as the
-    caller arranges). Returns per-subject series, medians, time/N and the slopes of log(time) on log(N) (least
-    squares; 1.0 = linear)."""
+    """Each N and subject interleaved: series, medians, time/N and the slopes of log(time) on log(N) (1 = linear)."""
     libs = {s: importlib.import_module(s) for s in subjects}
     for lib in libs.values():  # import lazily loaded parts, then exclude the libraries' objects from the GC
         _chain(lib, 3)
@@ -169,8 +152,7 @@ def run_deep_chain(sizes: list[int], subjects: list[str], min_repeats: int = 3,
 
 
 def _memory(results: dict[str, Any], cfg: Config, log: Callable[[str], None]) -> None:
-    """Peak memory of the seeds (if ``memory_seeds``) and the largest sweep cells, one process per subject,
-    ``cfg.memory_workers`` at a time (memory does not depend on what else runs; no timing runs any more)."""
+    """Peak memory of the seeds and the largest sweep cells, one process per subject, a few at a time."""
     size = lambda c: c["workload"]["n_samples"] * c["workload"]["n_features"]
     seeds = [c for c in results["cells"] if c["workload"]["kind"] == "seed" and cfg.memory_seeds]
     chosen = seeds + sorted((c for c in results["cells"] if c["workload"]["kind"] == "sweep"
@@ -188,8 +170,7 @@ def _memory(results: dict[str, Any], cfg: Config, log: Callable[[str], None]) ->
 
 
 def run_benchmark(cfg: Config, log: Callable[[str], None] = print) -> dict[str, Any]:
-    """Run everything ``cfg`` asks for and return the results (not yet written): the workloads, the lower bound
-    and the deep chain, then the memory processes."""
+    """Run everything ``cfg`` asks for and return the results (not yet written)."""
     if "torch" in cfg.subjects:
         import torch  # noqa: F401  (loaded before any thread mode: its pool goes to 1 thread with the others)
     t_start = time.perf_counter()

@@ -1,5 +1,4 @@
-"""The subjects (README.md, "Subjects"): one full training step of minigrad eager and compiled, torch eager and
-torch.compile, and the hand-written NumPy floor; :func:`agreement` checks that they compute the same thing."""
+"""The subjects (README.md, "Subjects"), each one full training step, and :func:`agreement` between them."""
 
 from __future__ import annotations
 
@@ -13,6 +12,7 @@ from typing import Any
 import numpy as np
 
 import minigrad
+from benchmarks import timing
 from benchmarks.config import LEARNING_RATE, Workload
 
 BCE_EPS = 1e-12  # torch's floor on x(1 − x) in BCELoss's gradient
@@ -24,8 +24,7 @@ class UnavailableError(Exception):
 
 @dataclass
 class Subject:
-    """One library's training loop on one workload: ``step()`` runs forward, loss, backward, optimizer step and
-    zero_grad, and keeps nothing; ``step_loss()`` also returns the loss as a float (what a training loop prints)."""
+    """One library's training step on one workload (``step_loss`` also returns the loss as a float)."""
 
     name: str
     step: Callable[[], Any]
@@ -38,8 +37,7 @@ class Subject:
 
 def build_subject(name: str, w: Workload, x: np.ndarray, y: np.ndarray, weight: np.ndarray,
                   bias: np.ndarray, lr: float = LEARNING_RATE) -> Subject:
-    """The subject ``name`` (a key of ``BUILDERS``) on ``w`` with data (x, y) and the given initial parameters.
-    Raises :class:`UnavailableError` when it cannot run here."""
+    """The subject ``name`` on ``w`` from the given parameters; :class:`UnavailableError` if it cannot run here."""
     subject = BUILDERS[name](w, x, y, lr)
     subject.set_params(weight, bias)
     return subject
@@ -50,9 +48,7 @@ SEED_MODULES = {"wrapped": "example1", "linear": "example2", "logistic": "exampl
 
 def _engine_subject(name: str, lib: Any, w: Workload, x: np.ndarray, y: np.ndarray, lr: float,
                     compile: Callable[[Any], Any] | None = None) -> Subject:
-    """minigrad and torch, eager or compiled, run the seeds' own code: the model (``build_model``) and the step
-    (``train_step``) of ``minigrad.examples.exampleN`` or its twin ``torch_ref.exampleN``, the step passed
-    through ``compile`` if given (``.item()`` stays outside it)."""
+    """The seed's own ``build_model`` and ``train_step`` (minigrad's or torch_ref's), the step through ``compile``."""
     seed = importlib.import_module(f"{'minigrad.examples' if lib is minigrad else 'torch_ref'}.{SEED_MODULES[w.model]}")
     model = seed.build_model(w.n_features, w.dtype)
     linear = model.lin if w.model == "wrapped" else model.linear if w.model == "logistic" else model
@@ -74,8 +70,7 @@ def _engine_subject(name: str, lib: Any, w: Workload, x: np.ndarray, y: np.ndarr
 
 
 def _compile_first(s: Subject, calls: int) -> Subject:
-    """Call a compiled subject ``calls`` times outside any timing: the first call compiles (recorded as
-    ``compile_s``), the next ones settle any recompilation. ``build_subject`` restores the parameters after."""
+    """``calls`` untimed calls: the first compiles (``compile_s``), the next ones settle any recompilation."""
     t0 = time.perf_counter()
     s.step()
     s.notes["compile_s"] = time.perf_counter() - t0
@@ -86,9 +81,7 @@ def _compile_first(s: Subject, calls: int) -> Subject:
 
 
 def _torch(name: str, w: Workload, x: np.ndarray, y: np.ndarray, lr: float) -> Subject:
-    """torch eager, or torch.compile (inductor, CPU) of the same step. For the latter dynamo's cache is reset first:
-    every workload and thread mode compiles afresh (inductor bakes the thread count in), and no recompile limit is
-    reached across them."""
+    """torch eager, or torch.compile of the same step, compiled afresh (inductor bakes the thread count in)."""
     import torch  # (optional: only its subjects need it)
 
     if name == "torch":
@@ -103,22 +96,13 @@ def _torch(name: str, w: Workload, x: np.ndarray, y: np.ndarray, lr: float) -> S
 
 
 def _fastest(candidates: dict[str, Callable[[], Any]], repeats: int = 7) -> str:
-    """Name of the fastest candidate (median of interleaved timings). The floor picks, per shape, the fastest of
-    several equivalent NumPy formulations of the same product, so it is a floor and not a strawman."""
-    times: dict[str, list[float]] = {k: [] for k in candidates}
-    for fn in candidates.values():
-        fn()
-    for _ in range(repeats):
-        for k, fn in candidates.items():
-            t0 = time.perf_counter()
-            fn()
-            times[k].append(time.perf_counter() - t0)
-    return min(times, key=lambda k: float(np.median(times[k])))
+    """Name of the fastest candidate: the median of interleaved timings, after an untimed round."""
+    samples = timing.interleave(candidates, repeats + 1)["samples_ns"]
+    return min(samples, key=lambda k: float(np.median(samples[k][1:])))
 
 
 def _numpy_floor(w: Workload, x: np.ndarray, y: np.ndarray, lr: float) -> Subject:
-    """One step written by hand in NumPy: the same math and dtype as torch's Linear + (sigmoid + BCE | MSE) +
-    SGD, with closed-form gradients, in-place updates and no temporaries beyond O(n) vectors.
+    """One step by hand in NumPy: torch's math, closed-form gradients, in place, O(n) temporaries.
 
     MSE:  z = Xw + b;  r = z − y;  L = r·r / n;  dL/dz = 2r/n;  dL/dw = Xᵀ(dL/dz);  dL/db = Σ dL/dz.
     BCE:  p = 1/(1 + e^−z);  L = −mean(y·max(ln p, −100) + (1 − y)·max(ln(1 − p), −100));
@@ -207,14 +191,12 @@ BUILDERS: dict[str, Callable[[Workload, np.ndarray, np.ndarray, float], Subject]
 
 
 def reset_all(subjects: dict[str, Subject], weight: np.ndarray, bias: np.ndarray) -> dict[str, Callable[[], None]]:
-    """``prepare`` hooks for ``timing.interleave``: each subject back at the initial parameters before a sample."""
+    """``timing.interleave``'s ``prepare``: each subject back at the initial parameters before a sample."""
     return {k: partial(s.set_params, weight, bias) for k, s in subjects.items()}
 
 
 def agreement(subjects: dict[str, Subject], weight: np.ndarray, bias: np.ndarray, steps: int = 3) -> dict[str, Any]:
-    """Run ``steps`` steps of every subject from the same parameters and compare losses and parameters with
-    torch's: the subjects must compute the same thing for the timings to mean anything. The compiled minigrad
-    must equal eager minigrad bit for bit. Parameters are left at the initial values afterwards."""
+    """Steps of each subject from the same parameters (restored after) against torch's, compiled against eager."""
     losses: dict[str, list[float]] = {}
     params: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for name, s in subjects.items():

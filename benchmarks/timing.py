@@ -1,7 +1,4 @@
-"""How everything is timed, and with what. Interleaved timing: warm-up, then rounds of one sample per subject in
-rotated order (A B C, B C A, ...), a fast step's sample being one untimed step and a burst of timed ones (README.md,
-"Method", says why). The settings: thread modes, and the machine, versions, BLAS and thread pools, load and git
-revision that every result is recorded with."""
+"""How everything is timed (README.md, "Method"): thread modes, interleaved rounds, statistics, and the metadata."""
 
 from __future__ import annotations
 
@@ -66,8 +63,7 @@ def thread_settings() -> dict[str, Any]:
 
 @contextmanager
 def thread_mode(mode: str) -> Iterator[None]:
-    """``"1thread"``: every library at one thread (threadpoolctl for BLAS/OpenMP, ``torch.set_num_threads(1)``
-    if torch is loaded); ``"default"``: whatever the libraries chose at start-up."""
+    """``"1thread"``: every library (BLAS/OpenMP pools, torch) at one thread; ``"default"``: as they started."""
     from threadpoolctl import threadpool_limits
 
     torch = sys.modules.get("torch") if mode == "1thread" else None
@@ -114,8 +110,7 @@ def collect_metadata() -> dict[str, Any]:
 
 
 def warm_up(fns: dict[str, Callable[[], Any]], min_calls: int, min_seconds: float) -> dict[str, float]:
-    """Call each function at least ``min_calls`` times and for at least ``min_seconds``; return the median
-    seconds per call of the second half of the warm-up (an estimate used to size the measurement)."""
+    """Call each function ``min_calls`` times and ``min_seconds`` long; the median s/call of the second half."""
     estimate = {}
     for name, fn in fns.items():
         times: list[int] = []
@@ -131,10 +126,8 @@ def warm_up(fns: dict[str, Callable[[], Any]], min_calls: int, min_seconds: floa
 def interleave(fns: dict[str, Callable[[], Any]], rounds: int,
                prepare: dict[str, Callable[[], Any]] | None = None, cpu_samples: bool = False,
                calls: dict[str, int] | None = None, rewarm: set[str] | frozenset[str] = frozenset()) -> dict[str, Any]:
-    """``rounds`` rounds, the order rotated by one each round. A sample = ``calls[name]`` consecutive calls timed
-    together (ns per call), after ``prepare[name]()`` and, for subjects in ``rewarm``, one untimed call (it
-    refills the caches the other subjects evicted). Also the block's wall and CPU time and, with
-    ``cpu_samples`` (long samples only: the CPU clock is a system call), each sample's CPU time."""
+    """``rounds`` rounds in rotated order; a sample = ``prepare``, for ``rewarm`` one untimed call, then ``calls``
+    calls timed together (ns per call); with ``cpu_samples`` each sample's CPU time too (a system call)."""
     names, cpu_clock, prepare = list(fns), time.process_time_ns, prepare or {}
     samples: dict[str, list[int]] = {k: [] for k in names}
     cpu: dict[str, list[int]] = {k: [] for k in names}
@@ -182,8 +175,7 @@ def summarize(samples_ns: list[int]) -> dict[str, Any]:
 
 
 def paired_ratio(a_ns: list[int], b_ns: list[int]) -> dict[str, Any]:
-    """a/b taken pairwise within each round (same moment, same machine state): median and ~95% CI of the
-    per-round ratios, and the ratio of the medians for comparison."""
+    """a/b pairwise within each round: median and ~95% CI of the per-round ratios, and the ratio of medians."""
     a, b = np.asarray(a_ns, dtype=float), np.asarray(b_ns, dtype=float)
     med, lo, hi = median_ci(a / b)
     return {"median": med, "ci95": [lo, hi], "ratio_of_medians": float(np.median(a) / np.median(b))}
@@ -206,8 +198,7 @@ def calls_per_sample(estimate_s: dict[str, float], sample_s: float) -> dict[str,
 
 def step_block(steps: dict[str, Callable[[], Any]], cfg: Config, pairs: Sequence[tuple[str, str]], seed: bool,
                prepare: dict[str, Callable[[], Any]] | None = None) -> dict[str, Any]:
-    """Warm up, size bursts and rounds to the budget (the seeds': ``seed``), then one interleaved block of steps
-    with its statistics and ratios."""
+    """Warm up, size bursts and rounds to the budget, then one interleaved block of steps with its statistics."""
     gc.collect()
     est = warm_up(steps, cfg.warmup_calls, cfg.warmup_s)
     calls = calls_per_sample(est, cfg.sample_s)

@@ -85,7 +85,7 @@ def test_measure_lower_bound_structure() -> None:
 
 
 def test_lower_bound_cli_prints_the_table(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--lower-bound", "--quick", "--budget-scale", "0.05"]) == 0
+    assert main(["--lower-bound", "--quick"]) == 0
     out = capsys.readouterr().out
     header = next(line for line in out.splitlines() if line.startswith("workload"))
     assert header.split() == ["workload", "NumPy", "floor", "tiny", "engine", "minigrad", "tiny/floor", "mg/floor",

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -15,8 +16,8 @@ pytest.importorskip("torch")
 pytest.importorskip("matplotlib")
 pytest.importorskip("threadpoolctl")
 
-from benchmarks.cli import main
-from benchmarks.config import SEEDS, Config
+from benchmarks.cli import bench, main
+from benchmarks.config import SEEDS, Config, quick_config
 from benchmarks.report import render
 from benchmarks.runner import run_cell
 from benchmarks.timing import collect_metadata
@@ -27,14 +28,12 @@ RATIOS = {"minigrad/torch", "minigrad/numpy", "compiled/numpy", "compiled/minigr
 
 @pytest.fixture(scope="module")
 def quick_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    """``--quick`` on tiny sizes, with a fifth of its budgets."""
     out = tmp_path_factory.mktemp("bench")
-    rc = main([
-        "--quick", "--out", str(out), "--sizes", "4,64", "--features", "1,3", "--dtypes", "float32",
-        "--max-elements", "100", "--memory-min-elements", "64", "--memory-max-cells", "1",
-        "--deep-sizes", "10,100,300",
-        "--epochs", "10", "--budget-scale", "0.2",
-    ])
-    assert rc == 0
+    cfg = replace(quick_config(), n_samples=[4, 64], n_features=[1, 3], max_elements=100, memory_min_elements=64,
+                  memory_max_cells=1, deep_sizes=[10, 100, 300], epochs=10, warmup_s=0.004,
+                  seed_step_budget_s=0.06, step_budget_s=0.02, run_budget_s=0.05, deep_budget_s=0.04)
+    assert bench(cfg, out) == 0
     return out, json.loads((out / "latest.json").read_text())
 
 
@@ -68,7 +67,7 @@ def test_cells_have_samples_ratios_and_agree(quick_run: tuple[Path, dict]) -> No
     _, data = quick_run
     names = [c["workload"]["name"] for c in data["cells"]]
     assert names[:3] == ["ex1", "ex2", "ex3"]
-    # 64×3 = 192 elements > --max-elements 100: skipped, and the output says why
+    # 64×3 = 192 elements > max_elements 100: skipped, and the output says why
     sizes = ((4, 1), (64, 1), (4, 3))
     assert set(names[3:]) == {f"{loss}-{n}x{d}-float32" for loss in ("mse", "bce") for n, d in sizes}
     assert {s["workload"]["name"] for s in data["skipped"]} == {"mse-64x3-float32", "bce-64x3-float32"}
@@ -90,7 +89,7 @@ def test_cells_have_samples_ratios_and_agree(quick_run: tuple[Path, dict]) -> No
 
 def test_memory_lower_bound_deep_chain_and_targets(quick_run: tuple[Path, dict]) -> None:
     _, data = quick_run
-    # --quick: no seeds; of the sweep cells with >= 64 elements, only the largest (--memory-max-cells 1)
+    # --quick: no seeds; of the sweep cells with >= 64 elements, only the largest (memory_max_cells 1)
     measured = [c for c in data["cells"] if "memory" in c]
     assert [c["workload"]["n_samples"] * c["workload"]["n_features"] for c in measured] == [64]
     for cell in measured:
@@ -185,9 +184,8 @@ def test_torch_compile_that_cannot_compile_is_skipped_and_said(monkeypatch: pyte
     assert "torch.compile skipped: RuntimeError: InvalidCxxCompiler: No working C++ compiler found" in text
     assert "comp/tc" not in text and "tc/torch" not in text
     capsys.readouterr()
-    assert main(["--quick", "--torch-compile", "--no-sweep", "--modes", "1thread", "--no-memory", "--no-deep",
-                 "--no-lower-bound", "--no-plots", "--epochs", "2", "--budget-scale", "0.05",
-                 "--out", str(tmp_path)]) == 0  # the command line: a note, not a crash
+    assert main(["--quick", "--torch-compile", "--no-sweep", "--no-memory", "--no-deep", "--no-lower-bound",
+                 "--no-plots", "--out", str(tmp_path)]) == 0  # the command line: a note, not a crash
     out = capsys.readouterr().out
     assert "torch.compile skipped: RuntimeError: InvalidCxxCompiler" in out and "Traceback" not in out
     data = json.loads((tmp_path / "latest.json").read_text())
@@ -212,21 +210,23 @@ _HIDE = ("import sys\n"
          "    def find_spec(self, name, path=None, target=None):\n"
          "        if name.partition('.')[0] in {hidden!r}:\n"
          "            raise ModuleNotFoundError(f'No module named {{name!r}}', name=name)\n"
-         "sys.meta_path.insert(0, Hidden())\n"
-         "from minigrad.cli import main\n"
-         "sys.exit(main({argv!r}))\n")
+         "sys.meta_path.insert(0, Hidden())\n")
 
 
-def _run_hidden(hidden: list[str], argv: list[str]) -> subprocess.CompletedProcess[str]:
-    code = _HIDE.format(hidden=hidden, argv=argv)
+def _run_hidden(hidden: list[str], run: str) -> subprocess.CompletedProcess[str]:
+    code = _HIDE.format(hidden=hidden) + run
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600,
                           cwd=Path(__file__).resolve().parent.parent)
 
 
 def test_bench_without_torch_times_minigrad_against_the_floor(tmp_path: Path) -> None:
-    proc = _run_hidden(["torch"], [
-        "bench", "--quick", "--out", str(tmp_path), "--sizes", "64", "--features", "3", "--no-memory",
-        "--deep-sizes", "10,30", "--budget-scale", "0.1", "--epochs", "3", "--no-plots"])
+    proc = _run_hidden(["torch"], (  # --quick on one tiny sweep cell, with a tenth of its budgets
+        "from dataclasses import replace\nfrom pathlib import Path\nfrom benchmarks.cli import bench\n"
+        "from benchmarks.config import quick_config\n"
+        "cfg = replace(quick_config(), n_samples=[64], n_features=[3], memory=False, deep_sizes=[10, 30], epochs=3,\n"
+        "              plots=False, warmup_s=0.002, seed_step_budget_s=0.03, step_budget_s=0.01, run_budget_s=0.025,\n"
+        "              deep_budget_s=0.02)\n"
+        f"sys.exit(bench(cfg, Path({str(tmp_path)!r})))\n"))
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr
     assert "torch is not installed" in proc.stdout and "torch skipped" in proc.stdout
@@ -247,7 +247,7 @@ def test_bench_without_torch_times_minigrad_against_the_floor(tmp_path: Path) ->
 
 
 def test_bench_without_its_requirements_says_what_to_install() -> None:
-    proc = _run_hidden(["torch", "threadpoolctl"], ["bench", "--quick"])
+    proc = _run_hidden(["torch", "threadpoolctl"], "from minigrad.cli import main\nsys.exit(main(['bench']))\n")
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     assert "minigrad bench needs threadpoolctl" in proc.stderr and "pip install 'minigrad[ref]'" in proc.stderr
