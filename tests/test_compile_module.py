@@ -361,3 +361,9 @@ def test_curriculum_models_compiled_as_modules_equal_eager(name: str) -> None:
         assert not caught
     else:  # not replayable yet: it ran eagerly and said why (a random draw, a tensor made outside an op)
         assert m._compiled_forward._last.reason and caught
+
+
+def test_a_compiled_module_prints_as_torchs_optimized_module() -> None:
+    model = nn.Linear(3, 1)
+    assert repr(torch.compile(model)) == (
+        "OptimizedModule(\n  (_orig_mod): Linear(in_features=3, out_features=1, bias=True)\n)")  # torch 2.13's

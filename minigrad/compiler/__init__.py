@@ -43,7 +43,7 @@ from minigrad.compiler.render import escaping_slots, plain_sgd_guards, prepare, 
 from minigrad.nn.module import Module
 from minigrad.optim.optimizer import Optimizer
 
-__all__ = ["compile", "CompiledFunction", "CompiledModule", "Unsupported", "cache_size_limit"]
+__all__ = ["compile", "CompiledFunction", "OptimizedModule", "CompiledModule", "Unsupported", "cache_size_limit"]
 
 cache_size_limit = 8  # torch._dynamo.config.cache_size_limit: captures kept per compiled function
 
@@ -231,7 +231,7 @@ class CompiledFunction:
         return text
 
 
-class CompiledModule(Module):
+class OptimizedModule(Module):
     """torch's ``OptimizedModule``: the module's forward compiled; otherwise the module itself (its parameters,
     ``state_dict`` under ``_orig_mod.``, ``train()``/``eval()``).
 
@@ -265,6 +265,9 @@ class CompiledModule(Module):
         return self._compiled_forward.explain(file)
 
 
+CompiledModule = OptimizedModule  # (minigrad's descriptive name for it)
+
+
 def compile(model: Any = None, *, fullgraph: bool = False, dynamic: bool | None = None, mode: str | None = None,
             backend: Any = None, options: dict[str, Any] | None = None) -> Any:
     """Compile a function or a Module (``torch.compile``'s arguments); with no model, a decorator."""
@@ -272,7 +275,7 @@ def compile(model: Any = None, *, fullgraph: bool = False, dynamic: bool | None 
     if model is None:
         return lambda fn: compile(fn, **kw)
     if isinstance(model, Module):
-        return CompiledModule(model, **kw)
+        return OptimizedModule(model, **kw)
     if not callable(model):
         raise RuntimeError(f"torch.compile: expected a callable or a Module, got {type(model).__name__}")
     return CompiledFunction(model, **kw)
