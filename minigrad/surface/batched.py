@@ -11,8 +11,11 @@ import numpy as np
 
 from minigrad import _tensor_base as _base  # (module: read at call time, see _tensor/math.py)
 from minigrad._dtype import from_numpy_dtype
+from minigrad.autograd import grad_mode
 from minigrad.ops import batched as _b
 from minigrad.ops import linalg as _linalg
+
+_state = grad_mode.state
 
 __all__ = ["bmm", "baddbmm", "einsum", "matrix_power", "outer", "ger"]
 
@@ -23,8 +26,10 @@ def _input(x: Any, name: str, arg: str = "input", position: int = 1) -> Any:
     return x
 
 
-def _check_batches(a: np.ndarray, b: np.ndarray) -> None:
-    """bmm's checks in torch's order and words: both 3-d, batch2 of size [batch, k], one dtype."""
+def _check_batches(a: np.ndarray, b: np.ndarray, *, empty_ok: bool = False) -> None:
+    """bmm's checks in torch's order and words: both 3-d, batch2 of size [batch, k], one dtype (for bmm
+    (``empty_ok``) only when both operands have elements: torch's kernel returns an empty or zero result before
+    it reads the dtypes)."""
     if a.ndim != 3:
         raise RuntimeError("batch1 must be a 3D tensor")
     if b.ndim != 3:
@@ -32,14 +37,19 @@ def _check_batches(a: np.ndarray, b: np.ndarray) -> None:
     if b.shape[0] != a.shape[0] or b.shape[1] != a.shape[2]:
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: [{a.shape[0]}, "
                            f"{a.shape[2]}] but got: [{b.shape[0]}, {b.shape[1]}].")
-    if a.dtype != b.dtype:
+    if a.dtype != b.dtype and not (empty_ok and (not a.size or not b.size)):
         raise RuntimeError(f"expected scalar type {from_numpy_dtype(a.dtype).scalar_name} but found "
                            f"{from_numpy_dtype(b.dtype).scalar_name}")
 
 
 def bmm(input: Any, mat2: Any) -> Any:
     """A batch of matrix products, (b, n, m) @ (b, m, p) → (b, n, p) (``BmmBackward0``)."""
-    _check_batches(_input(input, "bmm")._data, _input(mat2, "bmm", "mat2", 2)._data)
+    a, b = _input(input, "bmm")._data, _input(mat2, "bmm", "mat2", 2)._data
+    _check_batches(a, b, empty_ok=True)
+    if a.dtype != b.dtype:  # an operand is empty: the result has mat2's dtype (torch allocates it so)
+        if b.dtype.kind != "f" and _state.enabled and (input._requires_grad or mat2._requires_grad):
+            raise RuntimeError(f"Autograd not support dtype: {from_numpy_dtype(b.dtype).scalar_name}")
+        input = input.to(mat2.dtype)
     return _linalg.Bmm.apply(input, mat2)
 
 
@@ -47,6 +57,12 @@ def baddbmm(input: Any, batch1: Any, batch2: Any, *, beta: Any = 1, alpha: Any =
     """β·input + α·(batch1 @ batch2), input broadcast to the product's shape (``BaddbmmBackward0``)."""
     c = _input(input, "baddbmm")
     a, b = _input(batch1, "baddbmm", "batch1", 2)._data, _input(batch2, "baddbmm", "batch2", 3)._data
+    for arr, d in ((a, 0), (a, 1), (b, 2)):  # torch reads the result's sizes before its checks: IndexErrors
+        if arr.ndim == 0:
+            raise IndexError(f"Dimension specified as {d} but tensor has no dimensions")
+        if d >= arr.ndim:
+            raise IndexError(f"Dimension out of range (expected to be in range of [{-arr.ndim}, {arr.ndim - 1}], "
+                             f"but got {d})")
     _check_batches(a, b)
     target = (a.shape[0], a.shape[1], b.shape[2])
     shape = c._data.shape

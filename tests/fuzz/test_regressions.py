@@ -416,6 +416,15 @@ REGRESSIONS: list[tuple[str, Callable[..., Any], list[Any], dict[str, Any]]] = [
     ("Tensor.to", lambda lib, t: t.to(lib.int8), [_t([2147483647.5, 4294967297.0, -70000.5, 1e10], np.float64)], {}),
     ("Tensor.to", lambda lib, t: t.to(lib.int16), [_t([2147483647.5, 4294967297.0, -70000.5, 1e10], np.float64)], {}),
     ("Tensor.to", lambda lib, t: t.to(lib.uint8), [_t([2147483647.5, 4294967297.0, -70000.5, 1e10])], {}),
+    # fuzz19 deep run: bmm with an empty operand skips the dtype check (the result has mat2's dtype); baddbmm reads
+    # batch1's sizes 0 and 1 and batch2's size 2 before its checks (IndexError for a tensor with too few dims)
+    ("Tensor.bmm", lambda lib, a, b: a.bmm(b), [_t(np.zeros((0, 0, 0)), np.int64), _t(np.zeros((0, 0, 0)))], {}),
+    ("Tensor.bmm", lambda lib, a, b: a.bmm(b), [_t(np.zeros((1, 2, 0)), np.int64),
+                                                _t(np.zeros((1, 0, 2)), requires_grad=True)], {}),
+    ("Tensor.baddbmm", lambda lib, a, b, c: a.baddbmm(b, c), [_t([], np.int64), _t([], np.int64), _t([])], {}),
+    ("baddbmm", lambda lib, a, b, c: lib.baddbmm(a, b, c), [_t([1.0]), _t(0.0), _t([])], {}),
+    ("baddbmm", lambda lib, a, b, c: lib.baddbmm(a, b, c), [_t([1.0]), _t(np.ones((2, 2, 2))), _t(np.ones((2, 2)))],
+     {}),
 ]
 
 
