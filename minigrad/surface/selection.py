@@ -207,7 +207,7 @@ def topk(input: Any, k: Any, dim: Any = -1, largest: bool = True, sorted: bool =
     x = _input(input, "topk")
     k = operator.index(k)
     a = x._data
-    d = _dim(x, dim) if a.ndim else 0
+    d = _dim(x, dim)  # (a 0-d tensor has dims -1 and 0)
     size = a.shape[d] if a.ndim else 1
     if not 0 <= k <= size:
         raise RuntimeError("selected index k out of range")
@@ -225,16 +225,16 @@ def sort(input: Any, dim: Any = -1, descending: bool = False, stable: Any = _NOT
     given, torch's stable overload). Always a stable sort here: torch's default sort may order ties otherwise."""
     x = _input(input, "sort")
     a = x._data
-    d = _dim(x, dim) if a.ndim else 0
+    d = _dim(x, dim)  # (a 0-d tensor has dims -1 and 0)
     idx = sort_indices(a, d, bool(descending))
     op = _sel.Sort if stable is _NOT_GIVEN else _sel.StableSort
-    return _values_indices(op.apply(x, d, idx) if a.ndim else x.clone(), idx, "sort")
+    return _values_indices(op.apply(x, d, idx), idx, "sort")
 
 
 def argsort(input: Any, dim: Any = -1, descending: bool = False, stable: bool = False) -> Any:
     """The permutation that sorts ``input`` along ``dim`` (int64, no gradient)."""
     x = _input(input, "argsort")
-    d = _dim(x, dim) if x._data.ndim else 0
+    d = _dim(x, dim)  # (a 0-d tensor has dims -1 and 0)
     return _base.wrap(sort_indices(x._data, d, bool(descending)))
 
 
@@ -272,6 +272,8 @@ def chunk(input: Any, chunks: Any, dim: Any = 0) -> tuple[Any, ...]:
     ``SplitBackward0``."""
     x = _input(input, "chunk")
     chunks = operator.index(chunks)
+    if not x._data.ndim:
+        raise RuntimeError("chunk expects at least a 1-dimensional tensor")
     if chunks <= 0:
         raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
     d = _dim(x, dim)

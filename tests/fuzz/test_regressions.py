@@ -425,6 +425,13 @@ REGRESSIONS: list[tuple[str, Callable[..., Any], list[Any], dict[str, Any]]] = [
     ("baddbmm", lambda lib, a, b, c: lib.baddbmm(a, b, c), [_t([1.0]), _t(0.0), _t([])], {}),
     ("baddbmm", lambda lib, a, b, c: lib.baddbmm(a, b, c), [_t([1.0]), _t(np.ones((2, 2, 2))), _t(np.ones((2, 2)))],
      {}),
+    # a 0-d tensor's dims for sort/argsort/topk are -1 and 0 (others: IndexError); its sort is a SortBackward0 node;
+    # chunk refuses a 0-d tensor
+    ("Tensor.argsort", lambda lib, t: t.argsort(2**40), [_t(0.0)], {}),
+    ("Tensor.sort", lambda lib, t: t.sort(1), [_t(0.0, requires_grad=True)], {}),
+    ("Tensor.sort", lambda lib, t: t.sort(0), [_t(0.0, requires_grad=True)], {}),
+    ("Tensor.topk", lambda lib, t: t.topk(1, 1), [_t(0.0, requires_grad=True)], {}),
+    ("Tensor.chunk", lambda lib, t, c: t.chunk(c), [_t(0, np.int64), _t(1, np.int64)], {}),
 ]
 
 
