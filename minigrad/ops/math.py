@@ -162,7 +162,7 @@ class Atan(Function):
 
 class Atan2(Function):
     """z = atan2(y, x) (the angle of the point (x, y)), broadcast.
-    dL/dy = dL/dz · x / (x² + y²),  dL/dx = dL/dz · (−y) / (x² + y²)."""
+    dL/dy = dL/dz · x / (x² + y²),  dL/dx = dL/dz · (−y) / (x² + y²), 0 where x² + y² is 0."""
 
     node_name = "Atan2Backward0"
     formula = "dL/dy = dL/dz · x/(x² + y²) ; dL/dx = −dL/dz · y/(x² + y²)"
@@ -172,17 +172,25 @@ class Atan2(Function):
 
     @staticmethod
     def forward(ctx, y, x):
+        ctx.save_for_backward(y, x)  # (torch's backward reads the operands in their own dtypes)
         y, x = promote(y, x)
-        y, x = _float(y), _float(x)
-        ctx.save_for_backward(y, x)
-        return np.arctan2(y, x)
+        return np.arctan2(_float(y), _float(x))
 
     @staticmethod
     def backward(ctx, grad):
         y, x = ctx.saved_tensors
-        with _quiet():  # torch's order: recip = 1/(y² + x²), then (dL/dz·x)·recip and (dL/dz·(−y))·recip
-            recip = 1 / (y * y + x * x)
-            return grad * x * recip, grad * -y * recip
+        dt = grad.dtype
+        need_y, need_x = ctx.needs_input_grad[:2]
+        if need_x and y.dtype.kind == "b":  # torch's −y of a bool tensor
+            raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to "
+                               "invert a mask, use the `~` or `logical_not()` operator instead.")
+        with _quiet():  # torch's steps: y·y and x·x each in its operand's dtype (integers wrap), summed in the
+            # result's; recip = 1/that (0 where it is 0); then (dL/dz·x)·recip and (dL/dz·(−y))·recip
+            denom = (y * y).astype(dt) + (x * x).astype(dt)
+            recip = np.where(denom == 0, dt.type(0), np.reciprocal(denom)).astype(dt, copy=False)
+            gy = grad * x.astype(dt) * recip if need_y else None
+            gx = grad * np.negative(y).astype(dt) * recip if need_x else None
+            return gy, gx
 
 
 class Sinh(Function):

@@ -432,6 +432,19 @@ REGRESSIONS: list[tuple[str, Callable[..., Any], list[Any], dict[str, Any]]] = [
     ("Tensor.sort", lambda lib, t: t.sort(0), [_t(0.0, requires_grad=True)], {}),
     ("Tensor.topk", lambda lib, t: t.topk(1, 1), [_t(0.0, requires_grad=True)], {}),
     ("Tensor.chunk", lambda lib, t, c: t.chunk(c), [_t(0, np.int64), _t(1, np.int64)], {}),
+    # atan2's backward: 0 where x² + y² is 0; the squares in each operand's own dtype (integers wrap, float16 may
+    # overflow), −y of a bool tensor is torch's error
+    ("Tensor.arctan2", lambda lib, t, o: t.arctan2(o), [_t([[0.0], [1.0]]), _t(0.0, requires_grad=True)], {}),
+    ("Tensor.atan2", lambda lib, t, o: t.atan2(o), [_t(-(2**63), np.int64), _t(1.0, requires_grad=True)], {}),
+    ("Tensor.atan2_", lambda lib, t, o: t.atan2_(o), [_t(0.0, requires_grad=True, kind="nonleaf"),
+                                                      _t(2**63 - 1, np.int64)], {}),
+    ("atan2", lambda lib, t, o: lib.atan2(t, o), [_t([300.0, 1e-3], np.float16), _t([1.0, 2.0], requires_grad=True)],
+     {}),
+    ("atan2", lambda lib, t, o: lib.atan2(t, o), [_t([True, False], np.bool_), _t([1.0, 2.0], requires_grad=True)],
+     {}),
+    ("atan2", lambda lib, t, o: lib.atan2(t, o), [_t([255, 3], np.uint8), _t([1.0, 2.0], requires_grad=True)], {}),
+    ("atan2", lambda lib, t, o: lib.atan2(t, o), [_t([1e-155, 0.0, -0.0, 1e-200], np.float64, requires_grad=True),
+                                                  _t([0.0, -0.0, 0.0, 1e-200], requires_grad=True)], {}),
 ]
 
 
