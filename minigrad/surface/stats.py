@@ -13,6 +13,7 @@ import numpy as np
 from minigrad import _tensor_base as _base  # (module: read at call time, see _tensor/math.py)
 from minigrad._dtype import from_numpy_dtype, get_default_dtype, to_numpy_dtype
 from minigrad.ops import stats as _s
+from minigrad.surface.linear import _CPP_NAMES
 from minigrad.surface.shape import normalize_dims
 
 __all__ = ["prod", "var", "std", "var_mean", "std_mean", "norm", "vector_norm", "logsumexp", "cumsum", "cumprod",
@@ -164,6 +165,22 @@ def cumprod(input: Any, dim: Any, *, dtype: Any = None) -> Any:
     """Running products along ``dim`` (``CumprodBackward0``)."""
     x = _input(input, "cumprod")
     return _s.Cumprod.apply(x, _one_dim(x, dim), _dtype(dtype))
+
+
+def scan_in_place_is_noop(self: Any, name: str, dim: Any, dtype: Any) -> bool:
+    """cumsum_/cumprod_'s checks, in torch's words: the result keeps self's dtype (a different ``dtype=`` is
+    refused), and a bool tensor is refused unless it is empty or 0-d; True when there is nothing to compute (such
+    a bool tensor is its own result)."""
+    _one_dim(self, dim)
+    dt = self._data.dtype
+    if dtype is not None and to_numpy_dtype(dtype) != dt:
+        raise RuntimeError(f"Bad in-place call: input tensor dtype {_CPP_NAMES[dt.name]} and output tensor dtype "
+                           f"{_CPP_NAMES[to_numpy_dtype(dtype).name]} should match")
+    if dt.kind == "b":
+        if self._data.size and self._data.ndim:
+            raise NotImplementedError(f"\"{name}_out_cpu\" not implemented for 'Bool'")
+        return True
+    return False
 
 
 def _amax_dims(x: Any, dim: Any, name: str) -> tuple[int, ...]:

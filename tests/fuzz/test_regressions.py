@@ -445,6 +445,10 @@ REGRESSIONS: list[tuple[str, Callable[..., Any], list[Any], dict[str, Any]]] = [
     ("atan2", lambda lib, t, o: lib.atan2(t, o), [_t([255, 3], np.uint8), _t([1.0, 2.0], requires_grad=True)], {}),
     ("atan2", lambda lib, t, o: lib.atan2(t, o), [_t([1e-155, 0.0, -0.0, 1e-200], np.float64, requires_grad=True),
                                                   _t([0.0, -0.0, 0.0, 1e-200], requires_grad=True)], {}),
+    # cumsum_/cumprod_ keep self's dtype: an empty or 0-d bool tensor is its own result, another dtype= is refused
+    ("Tensor.cumprod_", lambda lib, t: t.cumprod_(0), [_t([], np.bool_)], {}),
+    ("Tensor.cumsum_", lambda lib, t: t.cumsum_(-1), [_t(True, np.bool_)], {}),
+    ("Tensor.cumprod_", lambda lib, t: t.cumprod_(0, dtype=lib.int64), [_t([1.0, 2.0])], {}),
 ]
 
 
