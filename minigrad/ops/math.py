@@ -19,7 +19,7 @@ __all__ = [
     "Sin", "Cos", "Tan", "Asin", "Acos", "Atan", "Atan2", "Sinh", "Cosh", "Exp2", "Expm1", "Log2", "Log10",
     "Log1p", "Rsqrt", "Sign", "Floor", "Ceil", "Trunc", "Frac", "Erf", "Logit", "Remainder", "RemainderTensor",
     "Fmod", "FmodTensor", "FloorDivide", "erf_array", "NormalFromTensors", "NormalMeanTensor", "NormalStdTensor",
-    "BernoulliDraw",
+    "BernoulliDraw", "BernoulliDrawP", "BernoulliFill", "BernoulliFillTensor",
 ]
 
 _LN2 = math.log(2.0)
@@ -653,3 +653,51 @@ class BernoulliDraw(Function):
     @staticmethod
     def backward(ctx, grad):
         return np.zeros_like(grad)
+
+
+class BernoulliDrawP(BernoulliDraw):
+    """out = 0/1 draws with a probability p given apart from the input (``torch.bernoulli(x, p)``): torch defines no
+    derivative, its node is ``NotImplemented`` and backward through it raises."""
+
+    node_name = "NotImplemented"
+    node_label = "torch::autograd::NotImplemented"
+    formula = "not differentiable (torch raises)"
+
+    @staticmethod
+    def backward(ctx, grad):
+        raise RuntimeError("derivative for aten::bernoulli is not implemented")
+
+
+class BernoulliFill(Function):
+    """x filled in place with 0/1 draws of probability p, a number (``x.bernoulli_(p)``).   dL/dx = 0."""
+
+    node_name = "BernoulliBackward2"
+    formula = "dL/dx = 0"
+    array_api = True
+    edge_args = 1
+
+    @staticmethod
+    def forward(ctx, x, drawn):
+        return drawn
+
+    @staticmethod
+    def backward(ctx, grad):
+        return np.zeros_like(grad)
+
+
+class BernoulliFillTensor(Function):
+    """x filled in place with 0/1 draws of probabilities p, a tensor (``x.bernoulli_(p)``).   dL/dx = 0, dL/dp = 0."""
+
+    node_name = "BernoulliBackward1"
+    formula = "dL/dx = 0 ; dL/dp = 0"
+    array_api = True
+    edge_args = 2
+
+    @staticmethod
+    def forward(ctx, x, p, drawn):
+        ctx.p_shape, ctx.p_dtype = p.shape, p.dtype
+        return drawn
+
+    @staticmethod
+    def backward(ctx, grad):
+        return np.zeros_like(grad), np.zeros(ctx.p_shape, ctx.p_dtype)

@@ -14,8 +14,10 @@ from minigrad import _random_bernoulli, _sampling
 from minigrad import _tensor_base as _base  # (module: read at call time, see _tensor/math.py)
 from minigrad import random as _random
 from minigrad._dtype import from_numpy_dtype, get_default_dtype, to_numpy_dtype
+from minigrad.autograd import grad_mode
 from minigrad.ops import math as _m
 from minigrad.surface.inplace import _overwrite as _write  # torch's in-place write rules
+from minigrad.surface.inplace import check_inplace, rebind
 
 __all__ = ["normal", "bernoulli", "multinomial", "exponential_", "random_", "bernoulli_", "generator_of"]
 
@@ -90,8 +92,10 @@ def bernoulli(input: Any, p: Any = None, *, generator: Any = None, out: Any = No
     probability instead (dropout's kernel, minigrad._random_bernoulli)."""
     if not isinstance(input, _base.TensorBase):
         raise TypeError(f"bernoulli(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
-    out = bernoulli_(_base.wrap(np.empty_like(input._data)), input if p is None else p, generator=generator)
-    return _m.BernoulliDraw.apply(input, out._data)  # (BernoulliBackward0 when input requires grad)
+    with grad_mode.no_grad():
+        out = bernoulli_(_base.wrap(np.empty_like(input._data)), input if p is None else p, generator=generator)
+    # BernoulliBackward0 when input requires grad; with a p of its own, torch's NotImplemented node
+    return (_m.BernoulliDraw if p is None else _m.BernoulliDrawP).apply(input, out._data)
 
 
 def bernoulli_(self: Any, p: Any = 0.5, *, generator: Any = None) -> Any:
@@ -103,8 +107,14 @@ def bernoulli_(self: Any, p: Any = 0.5, *, generator: Any = None) -> Any:
         p = float(p)
         if not 0 <= p <= 1:
             raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p:g}")
+        record = grad_mode.state.enabled and self._requires_grad
+        if record:
+            check_inplace(self)
         # the scalar-p kernel (dropout's; torch's MKL path on Intel CPUs)
-        return _write(self, _random_bernoulli.bernoulli_scalar(gen, self._data.shape, float(p), self._data.dtype))
+        drawn = _random_bernoulli.bernoulli_scalar(gen, self._data.shape, float(p), self._data.dtype)
+        if record:  # BernoulliBackward2
+            return rebind(self, _m.BernoulliFill.apply(self, drawn))
+        return _write(self, drawn)
     pa = p._data
     if pa.dtype.kind != "f":
         _float_kind(pa.dtype, "bernoulli_tensor_cpu_p_")
@@ -118,7 +128,13 @@ def bernoulli_(self: Any, p: Any = 0.5, *, generator: Any = None) -> Any:
         raise RuntimeError(f"The size of tensor a ({shape[-1] if shape else 1}) must match the size of tensor b "
                            f"({pa.shape[-1] if pa.shape else 1}) at non-singleton dimension "
                            f"{max(len(shape) - 1, 0)}") from None
-    return _write(self, _sampling.bernoulli_tensor(gen, np.ascontiguousarray(pb), self._data.dtype))
+    record = grad_mode.state.enabled and (self._requires_grad or p._requires_grad)
+    if record:
+        check_inplace(self)
+    drawn = _sampling.bernoulli_tensor(gen, np.ascontiguousarray(pb), self._data.dtype)
+    if record:  # BernoulliBackward1 (self becomes part of the graph when p requires grad)
+        return rebind(self, _m.BernoulliFillTensor.apply(self, p, drawn))
+    return _write(self, drawn)
 
 
 def multinomial(input: Any, num_samples: Any, replacement: bool = False, *, generator: Any = None,

@@ -449,6 +449,13 @@ REGRESSIONS: list[tuple[str, Callable[..., Any], list[Any], dict[str, Any]]] = [
     ("Tensor.cumprod_", lambda lib, t: t.cumprod_(0), [_t([], np.bool_)], {}),
     ("Tensor.cumsum_", lambda lib, t: t.cumsum_(-1), [_t(True, np.bool_)], {}),
     ("Tensor.cumprod_", lambda lib, t: t.cumprod_(0, dtype=lib.int64), [_t([1.0, 2.0])], {}),
+    # bernoulli with a p of its own is torch's NotImplemented node; bernoulli_ records BernoulliBackward2 (number
+    # p) or BernoulliBackward1 (tensor p, which may bring self into the graph)
+    ("Tensor.bernoulli", lambda lib, t: t.bernoulli(0), [_t(0.0, requires_grad=True)], {}),
+    ("Tensor.bernoulli_", lambda lib, t: t.bernoulli_(), [_t(0.0, requires_grad=True, kind="nonleaf")], {}),
+    ("Tensor.bernoulli_", lambda lib, t, p: t.bernoulli_(p), [_t([0.5, 0.2], requires_grad=True, kind="nonleaf"),
+                                                               _t([0.1, 0.9], np.float64, requires_grad=True)], {}),
+    ("Tensor.bernoulli_", lambda lib, t, p: t.bernoulli_(p), [_t([0.5, 0.2]), _t(0.3, requires_grad=True)], {}),
 ]
 
 
