@@ -19,7 +19,8 @@ __all__ = [
     "Sin", "Cos", "Tan", "Asin", "Acos", "Atan", "Atan2", "Sinh", "Cosh", "Exp2", "Expm1", "Log2", "Log10",
     "Log1p", "Rsqrt", "Sign", "Floor", "Ceil", "Trunc", "Frac", "Erf", "Logit", "Remainder", "RemainderTensor",
     "Fmod", "FmodTensor", "FloorDivide", "erf_array", "NormalFromTensors", "NormalMeanTensor", "NormalStdTensor",
-    "BernoulliDraw", "BernoulliDrawP", "BernoulliFill", "BernoulliFillTensor",
+    "BernoulliDraw", "BernoulliDrawP", "BernoulliFill", "BernoulliFillTensor", "RandomFill", "UniformFill",
+    "NormalFill", "ExponentialFill", "RandomFromToFill", "RandomToFill", "RandomIntFill",
 ]
 
 _LN2 = math.log(2.0)
@@ -668,10 +669,11 @@ class BernoulliDrawP(BernoulliDraw):
         raise RuntimeError("derivative for aten::bernoulli is not implemented")
 
 
-class BernoulliFill(Function):
-    """x filled in place with 0/1 draws of probability p, a number (``x.bernoulli_(p)``).   dL/dx = 0."""
+class RandomFill(Function):
+    """x filled in place with random draws made by the caller (``x.uniform_()``, ``normal_``, ``exponential_``,
+    ``random_``, ``bernoulli_(p)``): one node class per torch node name.   dL/dx = 0."""
 
-    node_name = "BernoulliBackward2"
+    node_name = "UniformBackward0"
     formula = "dL/dx = 0"
     array_api = True
     edge_args = 1
@@ -683,6 +685,34 @@ class BernoulliFill(Function):
     @staticmethod
     def backward(ctx, grad):
         return np.zeros_like(grad)
+
+
+class UniformFill(RandomFill):
+    node_name = "UniformBackward0"
+
+
+class NormalFill(RandomFill):
+    node_name = "NormalBackward0"
+
+
+class ExponentialFill(RandomFill):
+    node_name = "ExponentialBackward0"
+
+
+class RandomFromToFill(RandomFill):
+    node_name = "RandomBackward0"
+
+
+class RandomToFill(RandomFill):
+    node_name = "RandomBackward1"
+
+
+class RandomIntFill(RandomFill):
+    node_name = "RandomBackward2"
+
+
+class BernoulliFill(RandomFill):
+    node_name = "BernoulliBackward2"
 
 
 class BernoulliFillTensor(Function):

@@ -17,7 +17,7 @@ from minigrad._dtype import from_numpy_dtype, get_default_dtype, to_numpy_dtype
 from minigrad.autograd import grad_mode
 from minigrad.ops import math as _m
 from minigrad.surface.inplace import _overwrite as _write  # torch's in-place write rules
-from minigrad.surface.inplace import check_inplace, rebind
+from minigrad.surface.inplace import check_inplace, random_fill, rebind
 
 __all__ = ["normal", "bernoulli", "multinomial", "exponential_", "random_", "bernoulli_", "generator_of"]
 
@@ -107,14 +107,9 @@ def bernoulli_(self: Any, p: Any = 0.5, *, generator: Any = None) -> Any:
         p = float(p)
         if not 0 <= p <= 1:
             raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p:g}")
-        record = grad_mode.state.enabled and self._requires_grad
-        if record:
-            check_inplace(self)
-        # the scalar-p kernel (dropout's; torch's MKL path on Intel CPUs)
-        drawn = _random_bernoulli.bernoulli_scalar(gen, self._data.shape, float(p), self._data.dtype)
-        if record:  # BernoulliBackward2
-            return rebind(self, _m.BernoulliFill.apply(self, drawn))
-        return _write(self, drawn)
+        p = float(p)  # the scalar-p kernel (dropout's; torch's MKL path on Intel CPUs)
+        return random_fill(self, _m.BernoulliFill,
+                           lambda: _random_bernoulli.bernoulli_scalar(gen, self._data.shape, p, self._data.dtype))
     pa = p._data
     if pa.dtype.kind != "f":
         _float_kind(pa.dtype, "bernoulli_tensor_cpu_p_")
@@ -175,22 +170,29 @@ def exponential_(self: Any, lambd: float = 1.0, *, generator: Any = None) -> Any
     if not lambd > 0:
         raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={lambd:g}")
     gen = generator_of(generator)
-    return _write(self, _sampling.exponential(gen, self._data.shape, self._data.dtype, lambd))
+    return random_fill(self, _m.ExponentialFill,
+                       lambda: _sampling.exponential(gen, self._data.shape, self._data.dtype, lambd))
 
 
 def random_(self: Any, from_: Any = None, to: Any = None, *, generator: Any = None, **kwargs: Any) -> Any:
     """Fill ``self`` with integers: random_() over [0, 2^mantissa] (floats) or [0, max] (integers);
     random_(to) over [0, to); random_(from, to) over [from, to)."""
+    # torch's three overloads, each its own node: random_(), random_(to), random_(from, to)
+    node = _m.RandomIntFill if from_ is None and to is None else _m.RandomFromToFill if (
+        from_ is not None and to is not None) else _m.RandomToFill
     if "from" in kwargs:
         from_ = kwargs.pop("from")
+        node = _m.RandomFromToFill
     if kwargs:
         raise TypeError(f"random_() got an unexpected keyword argument '{next(iter(kwargs))}'")
     gen = generator_of(generator)
     dt = self._data.dtype
     if from_ is None and to is None:
-        return _write(self, _sampling.random_integers(gen, self._data.shape, dt))
+        return random_fill(self, node, lambda: _sampling.random_integers(gen, self._data.shape, dt))
     if to is None:
         from_, to = 0, from_
+    elif from_ is None:  # random_(to=n)
+        from_ = 0
     low, high = operator.index(from_), operator.index(to)
     if not low < high:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
@@ -201,4 +203,4 @@ def random_(self: Any, from_: Any = None, to: Any = None, *, generator: Any = No
                 f"minigrad's random_ on {from_numpy_dtype(dt).scalar_name} tensors draws within [-(2^"
                 f"{np.finfo(dt).nmant + 1}), 2^{np.finfo(dt).nmant + 1}] only (torch warns beyond it and adjusts "
                 "the bounds; that stream is not reproduced)")
-    return _write(self, _sampling.random_from_to(gen, self._data.shape, dt, low, high - low))
+    return random_fill(self, node, lambda: _sampling.random_from_to(gen, self._data.shape, dt, low, high - low))

@@ -165,10 +165,6 @@ KNOWN: list[Known] = [
           "iteration selects rows one by one; torch unbinds"),
     Known(1, "Tensor.expand", "different result", r"grad_fn AddBackward0 != torch's ExpandBackward0",
           "expand is computed as x + zeros(shape), not as a view"),
-    Known(1, "Tensor.uniform_", "different result", r"grad_fn .* != torch's UniformBackward0", "a recorded random "
-          "fill is a copy node"),
-    Known(1, "Tensor.normal_", "different result", r"grad_fn .* != torch's NormalBackward0", "a recorded random "
-          "fill is a copy node"),
     Known(1, "Tensor.all", "*", r"(takes 1 positional argument|unexpected keyword argument)",
           "all(dim) is unsupported"),
     Known(1, "Tensor.any", "*", r"(takes 1 positional argument|unexpected keyword argument)",
