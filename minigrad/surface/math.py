@@ -170,8 +170,13 @@ def _check_int_zero(x: Any, y: Any, kernel: str) -> None:
     ya = y._data if isinstance(y, _base.TensorBase) else np.asarray(y)
     if xa.dtype.kind == "b" and ya.dtype.kind == "b":
         raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
-    if xa.dtype.kind in "biu" and ya.dtype.kind in "biu" and xa.size and np.any(ya == 0):
-        raise RuntimeError("ZeroDivisionError")
+    if xa.dtype.kind in "biu" and ya.dtype.kind in "biu" and xa.size:
+        try:  # the divisor as the op reads it: in the result dtype (a Python int beyond it wraps, 2**40 → 0)
+            ya = np.asarray(_arith.promote(xa, y._data if isinstance(y, _base.TensorBase) else y)[1])
+        except OverflowError:
+            return  # (the op raises torch's error)
+        if np.any(ya == 0):
+            raise RuntimeError("ZeroDivisionError")
 
 
 def remainder(input: Any, other: Any) -> Any:

@@ -466,6 +466,10 @@ REGRESSIONS: list[tuple[str, Callable[..., Any], list[Any], dict[str, Any]]] = [
     ("Tensor.random_", lambda lib, t: t.random_(to=3), [_t([1, 2], np.int64)], {}),
     ("Tensor.uniform_", lambda lib, t: t.uniform_(), [_t([0.5, 0.2], requires_grad=True, kind="nonleaf")], {}),
     ("Tensor.normal_", lambda lib, t: t.normal_(), [_t([0.5, 0.2], requires_grad=True, kind="nonleaf")], {}),
+    # fmod/remainder read an integer divisor in the result dtype (a Python int beyond it wraps): 2**40 is 0 for int32
+    ("Tensor.fmod", lambda lib, t: t.fmod(2**40), [_t(0, np.int32)], {}),
+    ("Tensor.fmod", lambda lib, t: t.fmod(-256), [_t([7], np.int8)], {}),
+    ("Tensor.remainder", lambda lib, t, o: t.remainder(o), [_t([7], np.int32), _t(2**40, np.int64)], {}),
 ]
 
 
