@@ -14,6 +14,7 @@ from minigrad._dtype import from_numpy_dtype
 from minigrad.autograd import grad_mode
 from minigrad.ops import batched as _b
 from minigrad.ops import linalg as _linalg
+from minigrad.surface.parser import UNSET, deprecated_beta_alpha
 
 _state = grad_mode.state
 
@@ -53,8 +54,13 @@ def bmm(input: Any, mat2: Any) -> Any:
     return _linalg.Bmm.apply(input, mat2)
 
 
-def baddbmm(input: Any, batch1: Any, batch2: Any, *, beta: Any = 1, alpha: Any = 1) -> Any:
-    """β·input + α·(batch1 @ batch2), input broadcast to the product's shape (``BaddbmmBackward0``)."""
+def baddbmm(input: Any, batch1: Any, batch2: Any, *deprecated: Any, beta: Any = UNSET, alpha: Any = UNSET) -> Any:
+    """β·input + α·(batch1 @ batch2), input broadcast to the product's shape (``BaddbmmBackward0``); torch's
+    deprecated ``(beta, [alpha,] batch1, batch2)`` overloads too."""
+    if deprecated or isinstance(input, numbers.Number) or isinstance(batch1, numbers.Number):
+        input, batch1, batch2, beta, alpha = deprecated_beta_alpha("baddbmm", (input, batch1, batch2, *deprecated),
+                                                                   beta, alpha)
+    beta, alpha = (1 if beta is UNSET else beta), (1 if alpha is UNSET else alpha)
     c = _input(input, "baddbmm")
     a, b = _input(batch1, "baddbmm", "batch1", 2)._data, _input(batch2, "baddbmm", "batch2", 3)._data
     for arr, d in ((a, 0), (a, 1), (b, 2)):  # torch reads the result's sizes before its checks: IndexErrors

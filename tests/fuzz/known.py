@@ -109,8 +109,8 @@ KNOWN: list[Known] = [
           "as dim ([[]]: an empty dim list) where minigrad reads it as no dim"),
     Known(3, "Tensor.all", "different result", r"shape \(\) != torch's", "as Tensor.any"),
     Known(3, "*", "error kind differs", r"appears multiple times in the list of dims \| torch IndexError: .*Expected "
-          r"reduction dim \d+ to have non-zero size", "amax/amin of an empty tensor over a repeated dim: torch checks "
-          "the dims' sizes before their repetition (check order)"),
+          r"reduction dim -?\d+ to have non-zero size", "amax/amin of an empty tensor over a repeated dim: torch "
+          "checks the dims' sizes before their repetition (check order)"),
     # ---- tier 2: errors of ordinary use that minigrad raises elsewhere, or not at all
     Known(2, "nn.*binary_cross_entropy*", "accepts what torch refuses", r"can't be cast to the desired output type",
           "an integer target or weight is promoted (torch refuses it)"),

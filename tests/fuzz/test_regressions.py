@@ -470,6 +470,14 @@ REGRESSIONS: list[tuple[str, Callable[..., Any], list[Any], dict[str, Any]]] = [
     ("Tensor.fmod", lambda lib, t: t.fmod(2**40), [_t(0, np.int32)], {}),
     ("Tensor.fmod", lambda lib, t: t.fmod(-256), [_t([7], np.int8)], {}),
     ("Tensor.remainder", lambda lib, t, o: t.remainder(o), [_t([7], np.int32), _t(2**40, np.int64)], {}),
+    # baddbmm's deprecated overloads with beta (and alpha) first, as a method and as a function
+    ("Tensor.baddbmm", lambda lib, t, a, b: t.baddbmm(0, a, b), [_t([], np.int64), _t([], np.int64), _t([])], {}),
+    ("Tensor.baddbmm", lambda lib, t, a, b: t.baddbmm(0.5, 2, a, b), [_t(np.ones((2, 2, 2))), _t(np.ones((2, 2, 2))),
+                                                                      _t(np.ones((2, 2, 2)), requires_grad=True)], {}),
+    ("baddbmm", lambda lib, t, a, b: lib.baddbmm(0.5, t, 2, a, b), [_t(np.ones((2, 2, 2))), _t(np.ones((2, 2, 2))),
+                                                                    _t(np.ones((2, 2, 2)))], {}),
+    ("Tensor.baddbmm_", lambda lib, t, a, b: t.baddbmm_(0.5, a, b), [_t(np.ones((2, 2, 2))), _t(np.ones((2, 2, 2))),
+                                                                     _t(np.ones((2, 2, 2)))], {}),
 ]
 
 
