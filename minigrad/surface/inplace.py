@@ -192,7 +192,7 @@ def random_fill(t: Any, node: Any, draw: Any) -> Any:
     fill) when autograd must see it, the in-place checks made before anything is drawn."""
     if _state.enabled and t._requires_grad:
         check_inplace(t)
-        return rebind(t, node.apply(t, np.asarray(draw(), dtype=t._data.dtype)))
+        return rebind(t, node.apply(t, np.broadcast_to(np.asarray(draw(), dtype=t._data.dtype), t._data.shape)))
     return _overwrite(t, draw())
 
 

@@ -126,7 +126,7 @@ def bernoulli_(self: Any, p: Any = 0.5, *, generator: Any = None) -> Any:
     record = grad_mode.state.enabled and (self._requires_grad or p._requires_grad)
     if record:
         check_inplace(self)
-    drawn = _sampling.bernoulli_tensor(gen, np.ascontiguousarray(pb), self._data.dtype)
+    drawn = _sampling.bernoulli_tensor(gen, np.ascontiguousarray(pb), self._data.dtype).reshape(shape)
     if record:  # BernoulliBackward1 (self becomes part of the graph when p requires grad)
         return rebind(self, _m.BernoulliFillTensor.apply(self, p, drawn))
     return _write(self, drawn)

@@ -171,12 +171,12 @@ def scan_in_place_is_noop(self: Any, name: str, dim: Any, dtype: Any) -> bool:
     """cumsum_/cumprod_'s checks, in torch's words: the result keeps self's dtype (a different ``dtype=`` is
     refused), and a bool tensor is refused unless it is empty or 0-d; True when there is nothing to compute (such
     a bool tensor is its own result)."""
-    _one_dim(self, dim)
     dt = self._data.dtype
     if dtype is not None and to_numpy_dtype(dtype) != dt:
         raise RuntimeError(f"Bad in-place call: input tensor dtype {_CPP_NAMES[dt.name]} and output tensor dtype "
                            f"{_CPP_NAMES[to_numpy_dtype(dtype).name]} should match")
-    if dt.kind == "b":
+    if dt.kind == "b":  # (no graph: the dim is checked here; else after the in-place checks, as in torch)
+        _one_dim(self, dim)
         if self._data.size and self._data.ndim:
             raise NotImplementedError(f"\"{name}_out_cpu\" not implemented for 'Bool'")
         return True

@@ -456,6 +456,9 @@ REGRESSIONS: list[tuple[str, Callable[..., Any], list[Any], dict[str, Any]]] = [
     ("Tensor.bernoulli_", lambda lib, t, p: t.bernoulli_(p), [_t([0.5, 0.2], requires_grad=True, kind="nonleaf"),
                                                                _t([0.1, 0.9], np.float64, requires_grad=True)], {}),
     ("Tensor.bernoulli_", lambda lib, t, p: t.bernoulli_(p), [_t([0.5, 0.2]), _t(0.3, requires_grad=True)], {}),
+    ("Tensor.bernoulli_", lambda lib, t, p: t.bernoulli_(p), [_t(0.0, requires_grad=True, kind="nonleaf"), _t(0.0)],
+     {}),
+    ("Tensor.cumprod_", lambda lib, t: t.cumprod_(2**40), [_t([], requires_grad=True)], {}),  # (in-place rule first)
     # every recorded random fill is torch's node for it (was a copy node): exponential_, random_'s three overloads,
     # uniform_, normal_
     ("Tensor.exponential_", lambda lib, t: t.exponential_(2.0), [_t([0.5, 0.2], requires_grad=True, kind="nonleaf")],
