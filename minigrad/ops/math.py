@@ -469,7 +469,8 @@ class Erf(Function):
 
 class Logit(Function):
     """y = ln(z / (1 − z)) with z = clamp(x, eps, 1 − eps) when eps is given, else z = x.
-    dL/dx = dL/dy / (x(1 − x)) inside [eps, 1 − eps] (0 outside it); without eps nan outside [0, 1]."""
+    dL/dx = dL/dy / (x(1 − x)) inside [eps, 1 − eps] (0 outside it); without eps (or a negative one) nan outside
+    [0, 1]."""
 
     node_name = "LogitBackward0"
     formula = "dL/dx = dL/dy / (x·(1 − x))  (0 where x was clamped; nan outside [0, 1] without eps)"
@@ -489,10 +490,10 @@ class Logit(Function):
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
         eps = ctx.eps
-        with _quiet():
-            g = grad / (x * (1 - x))
+        with _quiet():  # torch's kernel: dL/dy·inf at x = 0 or 1 (±0 alike); no eps reads as a negative eps
             t = x.dtype.type
-            if eps is None:
+            g = np.where((x == 0) | (x == 1), grad * t(np.inf), grad / (x * (1 - x)))
+            if eps is None or eps < 0:
                 return np.where((x < 0) | (x > 1), t(np.nan), g)
             return np.where((x < t(eps)) | (x > t(1) - t(eps)), t(0), g)
 

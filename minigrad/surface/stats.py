@@ -150,6 +150,10 @@ def norm(input: Any, p: Any = "fro", dim: Any = None, keepdim: bool = False, dty
 def logsumexp(input: Any, dim: Any, keepdim: bool = False) -> Any:
     """ln Σ eˣ over ``dim``, computed stably (``LogsumexpBackward0``); integers in the default float dtype."""
     x = _input(input, "logsumexp")
+    a = x._data
+    if isinstance(dim, list | tuple) and not dim and not keepdim and a.ndim and a.size:
+        # torch reduces over every dim into a 0-d output, then writes its keepdim-shaped result into it
+        raise RuntimeError(f"output with shape [] doesn't match the broadcast shape {[1] * a.ndim}")
     if x._data.dtype.kind != "f":
         x = _base.wrap(x._data.astype(get_default_dtype().np))
     return _s.Logsumexp.apply(x, _dims(x, dim), bool(keepdim))

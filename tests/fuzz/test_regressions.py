@@ -459,6 +459,13 @@ REGRESSIONS: list[tuple[str, Callable[..., Any], list[Any], dict[str, Any]]] = [
     ("Tensor.bernoulli_", lambda lib, t, p: t.bernoulli_(p), [_t(0.0, requires_grad=True, kind="nonleaf"), _t(0.0)],
      {}),
     ("Tensor.cumprod_", lambda lib, t: t.cumprod_(2**40), [_t([], requires_grad=True)], {}),  # (in-place rule first)
+    # logit's backward with a negative eps is the no-eps one (nan outside [0, 1]); dL/dy·inf at x = ±0 and 1
+    ("Tensor.logit_", lambda lib, t, e: t.logit_(e), [_t(-1.0, requires_grad=True, kind="nonleaf"), _t(-1.0)], {}),
+    ("Tensor.logit", lambda lib, t: t.logit(-0.5), [_t([-1.0, -0.0, 0.0, 1.0, 0.5, 2.0, -0.25], requires_grad=True)],
+     {}),
+    # logsumexp over dim=[] of a tensor with elements: torch's own output-shape error (keepdim=False)
+    ("Tensor.logsumexp", lambda lib, t: t.logsumexp(dim=[]), [_t([False], np.bool_)], {}),
+    ("Tensor.logsumexp", lambda lib, t: t.logsumexp(()), [_t(np.zeros((2, 3)), requires_grad=True)], {}),
     # every recorded random fill is torch's node for it (was a copy node): exponential_, random_'s three overloads,
     # uniform_, normal_
     ("Tensor.exponential_", lambda lib, t: t.exponential_(2.0), [_t([0.5, 0.2], requires_grad=True, kind="nonleaf")],
