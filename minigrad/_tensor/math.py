@@ -178,13 +178,11 @@ class MathMethods:
 
     def cumsum_(self, dim: Any, *, dtype: Any = None) -> Any:
         if _stats.scan_in_place_is_noop(self, "cumsum", dim, dtype):
-            bump_version(self._vc)
             return self
         return _in_place(self, _stats.cumsum, dim, dtype=dtype)
 
     def cumprod_(self, dim: Any, *, dtype: Any = None) -> Any:
         if _stats.scan_in_place_is_noop(self, "cumprod", dim, dtype):
-            bump_version(self._vc)
             return self
         return _in_place(self, _stats.cumprod, dim, dtype=dtype)
 

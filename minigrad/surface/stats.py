@@ -174,7 +174,7 @@ def cumprod(input: Any, dim: Any, *, dtype: Any = None) -> Any:
 def scan_in_place_is_noop(self: Any, name: str, dim: Any, dtype: Any) -> bool:
     """cumsum_/cumprod_'s checks, in torch's words: the result keeps self's dtype (a different ``dtype=`` is
     refused), and a bool tensor is refused unless it is empty or 0-d; True when there is nothing to compute (such
-    a bool tensor is its own result)."""
+    a bool tensor is its own result, its version bumped)."""
     dt = self._data.dtype
     if dtype is not None and to_numpy_dtype(dtype) != dt:
         raise RuntimeError(f"Bad in-place call: input tensor dtype {_CPP_NAMES[dt.name]} and output tensor dtype "
@@ -183,6 +183,7 @@ def scan_in_place_is_noop(self: Any, name: str, dim: Any, dtype: Any) -> bool:
         _one_dim(self, dim)
         if self._data.size and self._data.ndim:
             raise NotImplementedError(f"\"{name}_out_cpu\" not implemented for 'Bool'")
+        _base.bump_version(self._vc)  # (written in place, unchanged)
         return True
     return False
 
