@@ -111,6 +111,8 @@ KNOWN: list[Known] = [
     Known(3, "*", "error kind differs", r"appears multiple times in the list of dims \| torch IndexError: .*Expected "
           r"reduction dim -?\d+ to have non-zero size", "amax/amin of an empty tensor over a repeated dim: torch "
           "checks the dims' sizes before their repetition (check order)"),
+    Known(3, "*norm", "*", r"torch TypeError: len\(\) of unsized object", "a 0-d NumPy array as norm's dim: torch's "
+          "Python norm takes its len() (a type it refuses) before it reads the input's dtype"),
     # ---- tier 2: errors of ordinary use that minigrad raises elsewhere, or not at all
     Known(2, "nn.*binary_cross_entropy*", "accepts what torch refuses", r"can't be cast to the desired output type",
           "an integer target or weight is promoted (torch refuses it)"),
