@@ -18,6 +18,7 @@ from minigrad.autograd import grad_mode
 from minigrad.ops import math as _m
 from minigrad.surface.inplace import _overwrite as _write  # torch's in-place write rules
 from minigrad.surface.inplace import check_inplace, random_fill, rebind
+from minigrad.surface.linear import _CPP_NAMES
 
 __all__ = ["normal", "bernoulli", "multinomial", "exponential_", "random_", "bernoulli_", "generator_of"]
 
@@ -196,6 +197,11 @@ def random_(self: Any, from_: Any = None, to: Any = None, *, generator: Any = No
     low, high = operator.index(from_), operator.index(to)
     if not low < high:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
+    if dt.kind in "bui" and dt != np.int64:  # torch's range check of from and to - 1 for the dtype
+        lo, hi = (0, 1) if dt.kind == "b" else (int(np.iinfo(dt).min), int(np.iinfo(dt).max))
+        for what, v in (("from", low), ("to - 1", high - 1)):
+            if not lo <= v <= hi:
+                raise RuntimeError(f"{what} is out of bounds for {_CPP_NAMES[dt.name]}")
     if dt.kind == "f":
         limit = 2 ** (np.finfo(dt).nmant + 1)
         if low < -limit or high - 1 > limit:  # torch warns and moves the bounds to representable floats

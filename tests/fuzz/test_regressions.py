@@ -466,6 +466,20 @@ REGRESSIONS: list[tuple[str, Callable[..., Any], list[Any], dict[str, Any]]] = [
     # logsumexp over dim=[] of a tensor with elements: torch's own output-shape error (keepdim=False)
     ("Tensor.logsumexp", lambda lib, t: t.logsumexp(dim=[]), [_t([False], np.bool_)], {}),
     ("Tensor.logsumexp", lambda lib, t: t.logsumexp(()), [_t(np.zeros((2, 3)), requires_grad=True)], {}),
+    # gather/scatter take an int32 index (any dtype when empty) and refuse a negative one; repeat reads a 0-d
+    # tensor as one size; split refuses a 0-d tensor; random_'s from and to - 1 must fit an integer dtype
+    ("Tensor.scatter_add", lambda lib, t, i, s: t.scatter_add(0, i, s), [_t(0.0), _t([], np.int32), _t(0.0)], {}),
+    ("Tensor.scatter", lambda lib, t, i, s: t.scatter(0, i, s), [_t([0.0, 0.0], requires_grad=True),
+                                                                 _t([1], np.int32), _t([1.0, 2.0], requires_grad=True)],
+     {}),
+    ("Tensor.gather", lambda lib, t, i: t.gather(0, i), [_t([1.0, 2.0], requires_grad=True), _t([1, 0], np.int32)], {}),
+    ("Tensor.gather", lambda lib, t, i: t.gather(0, i), [_t([1.0, 2.0]), _t([1, -1], np.int64)], {}),
+    ("Tensor.gather", lambda lib, t, i: t.gather(0, i), [_t([1.0, 2.0]), _t([1], np.uint8)], {}),
+    ("Tensor.repeat", lambda lib, t, r: t.repeat(r), [_t(False, np.bool_), _t(0, np.int64)], {}),
+    ("Tensor.split", lambda lib, t, s: t.split(s), [_t(-(2**63), np.int64), _t(0.0)], {}),
+    ("Tensor.random_", lambda lib, t: t.random_(2**40), [_t(0, np.int32)], {}),
+    ("Tensor.random_", lambda lib, t: t.random_(-1, 3), [_t([0, 0], np.uint8)], {}),
+    ("Tensor.random_", lambda lib, t: t.random_(3), [_t([True], np.bool_)], {}),
     # every recorded random fill is torch's node for it (was a copy node): exponential_, random_'s three overloads,
     # uniform_, normal_
     ("Tensor.exponential_", lambda lib, t: t.exponential_(2.0), [_t([0.5, 0.2], requires_grad=True, kind="nonleaf")],
