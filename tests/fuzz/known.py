@@ -113,6 +113,9 @@ KNOWN: list[Known] = [
           "checks the dims' sizes before their repetition (check order)"),
     Known(3, "*norm", "*", r"torch TypeError: len\(\) of unsized object", "a 0-d NumPy array as norm's dim: torch's "
           "Python norm takes its len() (a type it refuses) before it reads the input's dtype"),
+    Known(3, "*", "error kind differs", r"minigrad RuntimeError: Expected scalar.isIntegral.*\| torch IndexError: "
+          r"Dimension out of range", "a dims list with a bool tensor after a dim out of range: torch checks each dim "
+          "in turn, minigrad reads every element first (check order)"),
     # ---- tier 2: errors of ordinary use that minigrad raises elsewhere, or not at all
     Known(2, "nn.*binary_cross_entropy*", "accepts what torch refuses", r"can't be cast to the desired output type",
           "an integer target or weight is promoted (torch refuses it)"),
