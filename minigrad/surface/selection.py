@@ -255,7 +255,11 @@ def repeat(input: Any, *sizes: Any) -> Any:
     if any(r < 0 for r in reps):
         raise RuntimeError(f"Trying to create tensor with negative dimension {min(reps)}: "
                            f"{[r * s for r, s in zip(reps, (1,) * (len(reps) - x._data.ndim) + x._data.shape)]}")
-    return _sel.Repeat.apply(x, reps)
+    try:
+        return _sel.Repeat.apply(x, reps)
+    except (MemoryError, ValueError) as e:  # far too large: torch's allocator fails at once too
+        shape = [r * s for r, s in zip(reps, (1,) * (len(reps) - x._data.ndim) + x._data.shape)]
+        raise RuntimeError(f"cannot allocate a tensor of shape {shape}: {e}") from None
 
 
 def tile(input: Any, dims: Any) -> Any:
