@@ -480,6 +480,9 @@ REGRESSIONS: list[tuple[str, Callable[..., Any], list[Any], dict[str, Any]]] = [
     ("Tensor.random_", lambda lib, t: t.random_(2**40), [_t(0, np.int32)], {}),
     ("Tensor.random_", lambda lib, t: t.random_(-1, 3), [_t([0, 0], np.uint8)], {}),
     ("Tensor.random_", lambda lib, t: t.random_(3), [_t([True], np.bool_)], {}),
+    # random_(from, to) draws 64 bits per value from a span of 2**28 up (torch 2.13), as randint does
+    ("Tensor.random_", lambda lib, t: t.random_(-5, 2**31), [_t([0, 0, 0], np.int32)], {}),
+    ("Tensor.random_", lambda lib, t: t.random_(2**28), [_t([0, 0, 0], np.int64)], {}),
     # a repeat/tile too large to allocate is torch's RuntimeError (was NumPy's MemoryError)
     ("Tensor.tile", lambda lib, t: t.tile(2**40), [_t(0, np.int16)], {}),
     # every recorded random fill is torch's node for it (was a copy node): exponential_, random_'s three overloads,
