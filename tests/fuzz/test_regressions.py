@@ -485,6 +485,22 @@ REGRESSIONS: list[tuple[str, Callable[..., Any], list[Any], dict[str, Any]]] = [
     ("Tensor.random_", lambda lib, t: t.random_(2**28), [_t([0, 0, 0], np.int64)], {}),
     # a repeat/tile too large to allocate is torch's RuntimeError (was NumPy's MemoryError)
     ("Tensor.tile", lambda lib, t: t.tile(2**40), [_t(0, np.int16)], {}),
+    # a true division's Python-int input is cast to the float result directly (not wrapped into the tensor's int dtype)
+    ("div", lambda lib, t: lib.div(2**40, t), [_t(1, np.int32)], {}),
+    ("div", lambda lib, t: lib.div(300, t), [_t([3], np.int8)], {}),
+    # pooling size arguments listing the wrong number of ints are torch's RuntimeErrors; an empty stride is the kernel
+    ("avg_pool1d", lambda lib, t: lib.avg_pool1d(t, []), [_t(np.zeros((0, 1)))], {}),
+    ("avg_pool1d", lambda lib, t: lib.avg_pool1d(t, 2, []), [_t(np.zeros((1, 1, 4)))], {}),
+    ("nn.functional.max_pool1d", lambda lib, t: lib.nn.functional.max_pool1d(t, 2, [1, 1]), [_t(np.zeros((1, 1, 4)))],
+     {}),
+    ("nn.functional.max_pool2d", lambda lib, t: lib.nn.functional.max_pool2d(t, []), [_t(np.zeros((1, 1, 4, 4)))],
+     {}),
+    ("nn.functional.avg_pool2d", lambda lib, t: lib.nn.functional.avg_pool2d(t, 2, 2, [1, 1, 1]),
+     [_t(np.zeros((1, 1, 4, 4)))], {}),
+    ("nn.functional.adaptive_avg_pool1d", lambda lib, t: lib.nn.functional.adaptive_avg_pool1d(t, [1, 1]),
+     [_t(np.zeros((1, 1, 4)))], {}),
+    ("nn.functional.adaptive_avg_pool2d", lambda lib, t: lib.nn.functional.adaptive_avg_pool2d(t, []),
+     [_t(np.zeros((1, 1, 4, 4)))], {}),
     # every recorded random fill is torch's node for it (was a copy node): exponential_, random_'s three overloads,
     # uniform_, normal_
     ("Tensor.exponential_", lambda lib, t: t.exponential_(2.0), [_t([0.5, 0.2], requires_grad=True, kind="nonleaf")],
