@@ -124,15 +124,33 @@ def _ellipsis(equation: str, operands: tuple[Any, ...]) -> tuple[str, tuple[Any,
     return ",".join(inputs) + "->" + out, tuple(new_ops)
 
 
+def _subscript(n: Any) -> str:
+    """One subscript of einsum's sublist format as its letter (torch's rule: 0–25 are A–Z, 26–51 a–z)."""
+    if n is Ellipsis:
+        return "..."
+    if n >= 0 and n < 26:
+        return chr(ord("A") + n)
+    if n >= 26 and n < 52:
+        return chr(ord("a") + n - 26)
+    raise ValueError("einsum(): subscript in subscript list is not within the valid range [0, 52)")
+
+
 def einsum(*args: Any) -> Any:
     """einsum(equation, *operands): Einstein summation over the operands' subscripts (one node here; torch records
-    its permute/bmm chain); ``...`` stands for broadcast batch dims."""
+    its permute/bmm chain); ``...`` stands for broadcast batch dims. torch's sublist format (operand, list of ints,
+    ..., [output list]) is turned into an equation first, as torch does."""
     if len(args) < 2:
         raise ValueError("einsum(): must specify the equation string and at least one operand, or at least one "
                          "operand and its subscripts list")
-    equation, operands = args[0], args[1:]
+    if isinstance(args[0], _base.TensorBase):  # the sublist format: operand, subscripts, ..., [output subscripts]
+        equation = ",".join("".join(_subscript(n) for n in sub) for sub in args[1::2])
+        if len(args) % 2 == 1:
+            equation += "->" + "".join(_subscript(n) for n in args[-1])
+        operands = args[:-1:2] if len(args) % 2 == 1 else args[::2]
+    else:
+        equation, operands = args[0], args[1:]
     if not isinstance(equation, str):
-        raise NotImplementedError("minigrad's einsum takes an equation string (not torch's sublist format)")
+        raise TypeError(f"einsum(): argument 'equation' (position 1) must be str, not {type(equation).__name__}")
     if len(operands) == 1 and isinstance(operands[0], list | tuple):
         operands = tuple(operands[0])
     for t in operands:

@@ -206,5 +206,7 @@ def floor_divide(input: Any, other: Any) -> Any:
     if isinstance(input, bool | int | float) and not isinstance(o, _base.TensorBase):  # two numbers: torch wraps
         input = _base.wrap(np.asarray(input, dtype=np.int64 if isinstance(input, int) and isinstance(o, int)
                                       else get_default_dtype().np))
+    elif isinstance(input, bool | int | float) and isinstance(o, _base.TensorBase):  # a number, in the result dtype
+        input = _base.wrap(np.asarray(_arith.promote(o._data, input)[1]))
     _check_int_zero(_input(input, "floor_divide"), o, "div_floor_cpu")
     return _m.FloorDivide.apply(input, o)

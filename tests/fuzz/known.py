@@ -203,6 +203,8 @@ KNOWN: list[Known] = [
           "minigrad computes the gradient"),
     Known(1, "*pow", "different backward", r"values \[?(-inf,? ?)+\]? != torch's \[?(-0\.0,? ?)+\]?", "an int64 "
           "exponent of -2**63: torch computes y - 1 in int64, which wraps around to 2**63 - 1"),
+    Known(1, "einsum", "different result", r"grad_fn EinsumBackward != torch's", "einsum records one node (torch: "
+          "the permute/view/bmm chain it is built from; README, known differences)"),
     Known(1, "Tensor.subtract", "different result", r"grad_fn SubBackward0 != torch's SubBackward1", "torch's "
           "subtract(Scalar other, Scalar alpha) overload (two positional numbers) records SubBackward1; minigrad "
           "records SubBackward0, as for sub"),

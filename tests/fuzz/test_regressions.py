@@ -501,6 +501,14 @@ REGRESSIONS: list[tuple[str, Callable[..., Any], list[Any], dict[str, Any]]] = [
      [_t(np.zeros((1, 1, 4)))], {}),
     ("nn.functional.adaptive_avg_pool2d", lambda lib, t: lib.nn.functional.adaptive_avg_pool2d(t, []),
      [_t(np.zeros((1, 1, 4, 4)))], {}),
+    # floor_divide(number, tensor); a conv weight with fewer out-channels than groups; einsum's sublist format
+    ("floor_divide", lambda lib, t: lib.floor_divide(0, t), [_t([], np.int64)], {}),
+    ("floor_divide", lambda lib, t: lib.floor_divide(2**40 + 7, t), [_t([2, 3], np.int32)], {}),
+    ("conv1d", lambda lib, x, w: lib.conv1d(x, w), [_t(np.zeros((1, 0))), _t(np.zeros((0, 1, 0)))], {}),
+    ("einsum", lambda lib, a, b: lib.einsum(a, b), [_t(0.0), _t(0.0)], {}),
+    ("einsum", lambda lib, a, b: lib.einsum(a, [0, 1], b, [1, 2], [0, 2]), [_t(np.ones((2, 3))), _t(np.ones((3, 4)))],
+     {}),
+    ("einsum", lambda lib, a: lib.einsum(a, [60]), [_t(np.ones(2))], {}),
     # every recorded random fill is torch's node for it (was a copy node): exponential_, random_'s three overloads,
     # uniform_, normal_
     ("Tensor.exponential_", lambda lib, t: t.exponential_(2.0), [_t([0.5, 0.2], requires_grad=True, kind="nonleaf")],
