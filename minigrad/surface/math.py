@@ -12,6 +12,7 @@ from minigrad import _tensor_base as _base  # (module: read at call time, see _t
 from minigrad._dtype import from_numpy_dtype, get_default_dtype
 from minigrad.ops import arithmetic as _arith
 from minigrad.ops import math as _m
+from minigrad.surface.conversion import check_float_fits
 
 __all__ = [
     "sin", "cos", "tan", "asin", "acos", "atan", "atan2", "arctan2", "sinh", "cosh", "exp2", "expm1", "log2",
@@ -145,7 +146,10 @@ def erf(input: Any) -> Any:
 def logit(input: Any, eps: float | None = None) -> Any:
     """ln(z/(1 − z)), z = x clamped to [eps, 1 − eps] when eps is given."""
     x = _input(input, "logit")
-    return _m.Logit.apply(x, None if eps is None else float(eps))
+    if eps is not None:
+        eps = float(eps)  # torch's checked cast to the computation's float dtype (1e308 overflows float32)
+        check_float_fits(x._data.dtype if x._data.dtype.kind == "f" else get_default_dtype().np, eps)
+    return _m.Logit.apply(x, eps)
 
 
 def true_divide(dividend: Any, divisor: Any) -> Any:

@@ -4,6 +4,7 @@ The draws are ``minigrad._sampling``'s (torch's CPU kernels, bit for bit)."""
 
 from __future__ import annotations
 
+import math
 import numbers
 import operator
 from typing import Any
@@ -76,11 +77,13 @@ def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, *, generator: Any 
         m, s = mean, std._data
         shape, dt = s.shape, s.dtype
     _float_kind(dt, "normal_kernel_cpu")
+    if dt == np.float16 and math.prod(shape):
+        raise NotImplementedError("minigrad's generator draws float32 and float64 values only, not float16")
     if st and s.size and not np.all(s >= 0):
         raise RuntimeError("normal expects all elements of std >= 0.0")
     if not st and not std >= 0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
-    z = _sampling.standard_normal(gen, shape, dt)
+    z = _sampling.standard_normal(gen, shape, dt) if dt != np.float16 else np.empty(shape, dt)  # (float16: empty)
     if mt and st:
         return _m.NormalFromTensors.apply(mean, std, z)
     if mt:

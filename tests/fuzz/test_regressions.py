@@ -509,6 +509,11 @@ REGRESSIONS: list[tuple[str, Callable[..., Any], list[Any], dict[str, Any]]] = [
     ("einsum", lambda lib, a, b: lib.einsum(a, [0, 1], b, [1, 2], [0, 2]), [_t(np.ones((2, 3))), _t(np.ones((3, 4)))],
      {}),
     ("einsum", lambda lib, a: lib.einsum(a, [60]), [_t(np.ones(2))], {}),
+    # logit's eps goes through torch's checked cast to the float dtype; normal of an empty float16 tensor is empty
+    ("logit", lambda lib, t: lib.logit(t, 1e308), [_t([], np.float32)], {}),
+    ("logit", lambda lib, t: lib.logit(t, 1e308), [_t([1], np.int64)], {}),
+    ("normal", lambda lib, t: lib.normal(t), [_t([], np.float16)], {}),
+    ("normal", lambda lib, t: lib.normal(t, 2.0), [_t([1.0], np.float16)], {}),  # (NotImplementedError: no float16)
     # every recorded random fill is torch's node for it (was a copy node): exponential_, random_'s three overloads,
     # uniform_, normal_
     ("Tensor.exponential_", lambda lib, t: t.exponential_(2.0), [_t([0.5, 0.2], requires_grad=True, kind="nonleaf")],
