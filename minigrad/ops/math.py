@@ -19,8 +19,8 @@ __all__ = [
     "Sin", "Cos", "Tan", "Asin", "Acos", "Atan", "Atan2", "Sinh", "Cosh", "Exp2", "Expm1", "Log2", "Log10",
     "Log1p", "Rsqrt", "Sign", "Floor", "Ceil", "Trunc", "Frac", "Erf", "Logit", "Remainder", "RemainderTensor",
     "Fmod", "FmodTensor", "FloorDivide", "erf_array", "NormalFromTensors", "NormalMeanTensor", "NormalStdTensor",
-    "BernoulliDraw", "BernoulliDrawP", "BernoulliFill", "BernoulliFillTensor", "RandomFill", "UniformFill",
-    "NormalFill", "ExponentialFill", "RandomFromToFill", "RandomToFill", "RandomIntFill",
+    "BernoulliDraw", "RemainderScalarTensor", "BernoulliDrawP", "BernoulliFill", "BernoulliFillTensor", "RandomFill",
+    "UniformFill", "NormalFill", "ExponentialFill", "RandomFromToFill", "RandomToFill", "RandomIntFill",
 ]
 
 _LN2 = math.log(2.0)
@@ -541,6 +541,19 @@ class RemainderTensor(Function):
         x, y = ctx.saved_tensors
         with _quiet():
             return grad, -grad * np.floor_divide(x, y)
+
+
+class RemainderScalarTensor(RemainderTensor):
+    """z = c mod y for a number c (``torch.remainder(c, y)``): torch defines no derivative, its node is
+    ``NotImplemented`` and backward through it raises."""
+
+    node_name = "NotImplemented"
+    node_label = "torch::autograd::NotImplemented"
+    formula = "not differentiable (torch raises)"
+
+    @staticmethod
+    def backward(ctx, grad):
+        raise RuntimeError("derivative for aten::remainder is not implemented")
 
 
 class Fmod(Function):

@@ -153,7 +153,11 @@ def logit(input: Any, eps: float | None = None) -> Any:
 
 
 def true_divide(dividend: Any, divisor: Any) -> Any:
-    """``div`` (true division) under its old name: ``DivBackward0`` as torch records it."""
+    """``div`` (true division) under its old name: ``DivBackward0`` as torch records it; a Python number as the
+    dividend is torch's wrapped number, as for ``div``."""
+    if isinstance(dividend, bool | int | float):
+        from minigrad.surface.functional import div  # (functional builds on this module's layer)
+        return div(dividend, divisor)
     return _input(dividend, "true_divide") / divisor
 
 
@@ -166,6 +170,13 @@ def _operand(x: Any, name: str) -> Any:
     if isinstance(x, numbers.Number | np.generic):
         return x.item() if isinstance(x, np.generic) else float(x)  # type: ignore[arg-type]  # (a number or a 0-d value)
     raise TypeError(f"{name}(): argument 'other' (position 2) must be Number or Tensor, not {type(x).__name__}")
+
+
+def _wrapped_number(other: Any, x: Any) -> Any:
+    """A Python number first operand of a binary op with a tensor: a 0-d tensor in the op's result dtype (an int
+    beyond an integer dtype wraps), as torch's wrapped number."""
+    a, y = _arith.promote(other._data, x)  # (a is in the result dtype)
+    return _base.wrap(np.asarray(y, dtype=a.dtype))
 
 
 def _check_int_zero(x: Any, y: Any, kernel: str) -> None:
@@ -187,7 +198,9 @@ def remainder(input: Any, other: Any) -> Any:
     """Python's modulo: the result has the divisor's sign (``RemainderBackward0`` for a number divisor,
     ``RemainderBackward1`` for a tensor)."""
     if not isinstance(input, _base.TensorBase) and isinstance(other, _base.TensorBase):  # remainder(Scalar, Tensor)
-        input = _base.wrap(np.asarray(_arith.promote(other._data, _operand(input, "remainder"))[1]))
+        x = _wrapped_number(other, _operand(input, "remainder"))
+        _check_int_zero(x, other, "remainder_cpu")
+        return _m.RemainderScalarTensor.apply(x, other)  # (torch's node: NotImplemented)
     o = _operand(other, "remainder")
     _check_int_zero(_input(input, "remainder"), o, "remainder_cpu")
     if isinstance(o, _base.TensorBase):
@@ -210,7 +223,7 @@ def floor_divide(input: Any, other: Any) -> Any:
     if isinstance(input, bool | int | float) and not isinstance(o, _base.TensorBase):  # two numbers: torch wraps
         input = _base.wrap(np.asarray(input, dtype=np.int64 if isinstance(input, int) and isinstance(o, int)
                                       else get_default_dtype().np))
-    elif isinstance(input, bool | int | float) and isinstance(o, _base.TensorBase):  # a number, in the result dtype
-        input = _base.wrap(np.asarray(_arith.promote(o._data, input)[1]))
+    elif isinstance(input, bool | int | float) and isinstance(o, _base.TensorBase):
+        input = _wrapped_number(o, input)
     _check_int_zero(_input(input, "floor_divide"), o, "div_floor_cpu")
     return _m.FloorDivide.apply(input, o)

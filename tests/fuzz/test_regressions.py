@@ -514,6 +514,13 @@ REGRESSIONS: list[tuple[str, Callable[..., Any], list[Any], dict[str, Any]]] = [
     ("logit", lambda lib, t: lib.logit(t, 1e308), [_t([1], np.int64)], {}),
     ("normal", lambda lib, t: lib.normal(t), [_t([], np.float16)], {}),
     ("normal", lambda lib, t: lib.normal(t, 2.0), [_t([1.0], np.float16)], {}),  # (NotImplementedError: no float16)
+    # a Python number first operand of remainder/floor_divide/true_divide: a wrapped number in the result dtype
+    # (remainder(number, tensor) is torch's NotImplemented node); set_default_device's argument is `device`
+    ("remainder", lambda lib, t: lib.remainder(0.0, t), [_t(0.0)], {}),
+    ("remainder", lambda lib, t: lib.remainder(2.5, t), [_t([1.0, 2.0], requires_grad=True)], {}),
+    ("floor_divide", lambda lib, t: lib.floor_divide(0.5, t), [_t(0.25)], {}),
+    ("true_divide", lambda lib: lib.true_divide(0, 0), [], {}),
+    ("set_default_device", lambda lib: lib.set_default_device(device=None), [], {}),
     # every recorded random fill is torch's node for it (was a copy node): exponential_, random_'s three overloads,
     # uniform_, normal_
     ("Tensor.exponential_", lambda lib, t: t.exponential_(2.0), [_t([0.5, 0.2], requires_grad=True, kind="nonleaf")],
