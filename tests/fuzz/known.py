@@ -116,6 +116,9 @@ KNOWN: list[Known] = [
     Known(3, "*", "error kind differs", r"minigrad RuntimeError: Expected scalar.isIntegral.*\| torch IndexError: "
           r"Dimension out of range", "a dims list with a bool tensor after a dim out of range: torch checks each dim "
           "in turn, minigrad reads every element first (check order)"),
+    Known(3, "*nll_loss", "error kind differs", r"target must have size .* \| torch RuntimeError: expected target "
+          r"dtype to be Long or Byte", "a float target of the wrong size: torch checks the target's dtype before its "
+          "size (check order)"),
     # ---- tier 2: errors of ordinary use that minigrad raises elsewhere, or not at all
     Known(2, "nn.*binary_cross_entropy*", "accepts what torch refuses", r"can't be cast to the desired output type",
           "an integer target or weight is promoted (torch refuses it)"),

@@ -521,6 +521,17 @@ REGRESSIONS: list[tuple[str, Callable[..., Any], list[Any], dict[str, Any]]] = [
     ("floor_divide", lambda lib, t: lib.floor_divide(0.5, t), [_t(0.25)], {}),
     ("true_divide", lambda lib: lib.true_divide(0, 0), [], {}),
     ("set_default_device", lambda lib: lib.set_default_device(device=None), [], {}),
+    # losses: a 0-d input with class probabilities (torch reads size(1)); huber_loss's output has the input's dtype;
+    # l1_loss's mean of an integer difference and its two-bool subtraction; hardtanh_ takes min_val > max_val
+    ("nn.functional.cross_entropy", lambda lib, x, t: lib.nn.functional.cross_entropy(x, t), [_t(0.0), _t(0.0)], {}),
+    ("nn.functional.huber_loss", lambda lib, x, t: lib.nn.functional.huber_loss(x, t), [_t([], np.int64), _t(0.0)],
+     {}),
+    ("nn.functional.l1_loss", lambda lib, x, t: lib.nn.functional.l1_loss(x, t), [_t([], np.int64), _t([], np.int64)],
+     {}),
+    ("nn.functional.l1_loss", lambda lib, x, t: lib.nn.functional.l1_loss(x, t), [_t([True], np.bool_),
+                                                                                   _t([False], np.bool_)], {}),
+    ("nn.functional.hardtanh_", lambda lib, x: lib.nn.functional.hardtanh_(x, 2.0), [_t(0.0)], {}),
+    ("nn.functional.hardtanh", lambda lib: lib.nn.functional.hardtanh(0, 2), [], {}),
     # every recorded random fill is torch's node for it (was a copy node): exponential_, random_'s three overloads,
     # uniform_, normal_
     ("Tensor.exponential_", lambda lib, t: t.exponential_(2.0), [_t([0.5, 0.2], requires_grad=True, kind="nonleaf")],
