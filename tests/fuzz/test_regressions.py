@@ -532,6 +532,9 @@ REGRESSIONS: list[tuple[str, Callable[..., Any], list[Any], dict[str, Any]]] = [
                                                                                    _t([False], np.bool_)], {}),
     ("nn.functional.hardtanh_", lambda lib, x: lib.nn.functional.hardtanh_(x, 2.0), [_t(0.0)], {}),
     ("nn.functional.hardtanh", lambda lib: lib.nn.functional.hardtanh(0, 2), [], {}),
+    # layer_norm's weight and bias must be tensors (was an AttributeError)
+    ("layer_norm", lambda lib, t: lib.layer_norm(t, 0, 0), [_t([])], {}),
+    ("nn.functional.layer_norm", lambda lib, t: lib.nn.functional.layer_norm(t, (2,), 1.0), [_t([1.0, 2.0])], {}),
     # every recorded random fill is torch's node for it (was a copy node): exponential_, random_'s three overloads,
     # uniform_, normal_
     ("Tensor.exponential_", lambda lib, t: t.exponential_(2.0), [_t([0.5, 0.2], requires_grad=True, kind="nonleaf")],
