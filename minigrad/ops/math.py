@@ -630,7 +630,8 @@ class NormalFromTensors(Function):
 
     @staticmethod
     def forward(ctx, mean, std, z):
-        out = z * std  # torch: output.normal_(0, 1), then output.mul_(std).add_(mean), in output's dtype
+        # torch: output (mean's dtype).normal_(0, 1), then output.mul_(std).add_(mean), in the output's dtype
+        out = np.asarray(z * std).astype(z.dtype, copy=False)
         out += mean
         return out
 

@@ -119,6 +119,13 @@ KNOWN: list[Known] = [
     Known(3, "*nll_loss", "error kind differs", r"target must have size .* \| torch RuntimeError: expected target "
           r"dtype to be Long or Byte", "a float target of the wrong size: torch checks the target's dtype before its "
           "size (check order)"),
+    Known(3, "*", "error kind differs", r"minigrad TypeError: iteration over a 0-d tensor", "a 0-d tensor where torch's "
+          "parser wants a list of ints (it reads the tensor as one int); minigrad refuses the type"),
+    Known(3, "einsum", "error kind differs", r"torch ValueError: einsum\(\): must specify the equation string",
+          "an equation that is not a string with an empty operand list: torch's Python einsum unpacks the list and "
+          "reports the missing operands first (check order)"),
+    Known(3, "split", "refuses what torch accepts", r"argument 'input' \(position 1\) must be Tensor, not str",
+          "torch.split's Python code calls input.split(...): a str's own split() answers (duck typing)"),
     # ---- tier 2: errors of ordinary use that minigrad raises elsewhere, or not at all
     Known(2, "nn.*binary_cross_entropy*", "accepts what torch refuses", r"can't be cast to the desired output type",
           "an integer target or weight is promoted (torch refuses it)"),
@@ -206,6 +213,9 @@ KNOWN: list[Known] = [
           "minigrad computes the gradient"),
     Known(1, "*pow", "different backward", r"values \[?(-inf,? ?)+\]? != torch's \[?(-0\.0,? ?)+\]?", "an int64 "
           "exponent of -2**63: torch computes y - 1 in int64, which wraps around to 2**63 - 1"),
+    Known(1, "set_default_device", "refuses what torch accepts", r"not compiled with CUDA", "torch records a CUDA "
+          "default device and fails at the next factory call; minigrad (CPU only) refuses it at once (README, "
+          "Devices)"),
     Known(1, "einsum", "different result", r"grad_fn EinsumBackward != torch's", "einsum records one node (torch: "
           "the permute/view/bmm chain it is built from; README, known differences)"),
     Known(1, "Tensor.subtract", "different result", r"grad_fn SubBackward0 != torch's SubBackward1", "torch's "

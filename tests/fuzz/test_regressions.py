@@ -535,6 +535,10 @@ REGRESSIONS: list[tuple[str, Callable[..., Any], list[Any], dict[str, Any]]] = [
     # layer_norm's weight and bias must be tensors (was an AttributeError)
     ("layer_norm", lambda lib, t: lib.layer_norm(t, 0, 0), [_t([])], {}),
     ("nn.functional.layer_norm", lambda lib, t: lib.nn.functional.layer_norm(t, (2,), 1.0), [_t([1.0, 2.0])], {}),
+    ("layer_norm", lambda lib, t: lib.layer_norm(t, []), [_t(0.0)], {}),
+    # normal(mean, std) has mean's dtype (std of another dtype is cast in)
+    ("normal", lambda lib, m, s: lib.normal(m, s), [_t([]), _t([], np.int64)], {}),
+    ("normal", lambda lib, m, s: lib.normal(m, s), [_t([0.0, 1.0]), _t([1.0, 2.0], np.float64)], {}),
     # every recorded random fill is torch's node for it (was a copy node): exponential_, random_'s three overloads,
     # uniform_, normal_
     ("Tensor.exponential_", lambda lib, t: t.exponential_(2.0), [_t([0.5, 0.2], requires_grad=True, kind="nonleaf")],
