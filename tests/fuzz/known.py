@@ -119,8 +119,8 @@ KNOWN: list[Known] = [
     Known(3, "*nll_loss", "error kind differs", r"target must have size .* \| torch RuntimeError: expected target "
           r"dtype to be Long or Byte", "a float target of the wrong size: torch checks the target's dtype before its "
           "size (check order)"),
-    Known(3, "*", "error kind differs", r"minigrad TypeError: iteration over a 0-d tensor", "a 0-d tensor where torch's "
-          "parser wants a list of ints (it reads the tensor as one int); minigrad refuses the type"),
+    Known(3, "*", "error kind differs", r"minigrad TypeError: iteration over a 0-d tensor", "a 0-d tensor where "
+          "torch's parser wants a list of ints (it reads the tensor as one int); minigrad refuses the type"),
     Known(3, "einsum", "error kind differs", r"torch ValueError: einsum\(\): must specify the equation string",
           "an equation that is not a string with an empty operand list: torch's Python einsum unpacks the list and "
           "reports the missing operands first (check order)"),
