@@ -17,6 +17,7 @@ from minigrad import random as _random
 from minigrad._dtype import from_numpy_dtype, get_default_dtype, to_numpy_dtype
 from minigrad.autograd import grad_mode
 from minigrad.ops import math as _m
+from minigrad.surface.creation import _allocation
 from minigrad.surface.inplace import _overwrite as _write  # torch's in-place write rules
 from minigrad.surface.inplace import check_inplace, random_fill, rebind
 from minigrad.surface.linear import _CPP_NAMES
@@ -62,7 +63,9 @@ def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, *, generator: Any 
         _float_kind(dt, "normal_kernel_cpu")
         if not std >= 0:
             raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
-        t = _base.wrap(gen.normal(_shape(size), dt, float(mean), float(std)))
+        shape = _shape(size)
+        with _allocation(shape):  # (far too large: torch's allocator error, not NumPy's MemoryError)
+            t = _base.wrap(gen.normal(shape, dt, float(mean), float(std)))
         return t.requires_grad_(True) if requires_grad else t
     if size is not None:
         raise TypeError("normal(): a size is only taken with a float mean and a float std")

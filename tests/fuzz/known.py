@@ -124,7 +124,7 @@ KNOWN: list[Known] = [
     Known(3, "einsum", "error kind differs", r"torch ValueError: einsum\(\): must specify the equation string",
           "an equation that is not a string with an empty operand list: torch's Python einsum unpacks the list and "
           "reports the missing operands first (check order)"),
-    Known(3, "split", "refuses what torch accepts", r"argument 'input' \(position 1\) must be Tensor, not str",
+    Known(3, "split", "*", r"argument 'input' \(position 1\) must be Tensor, not str",
           "torch.split's Python code calls input.split(...): a str's own split() answers (duck typing)"),
     # ---- tier 2: errors of ordinary use that minigrad raises elsewhere, or not at all
     Known(2, "nn.*binary_cross_entropy*", "accepts what torch refuses", r"can't be cast to the desired output type",
