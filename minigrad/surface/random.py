@@ -17,6 +17,7 @@ from minigrad import random as _random
 from minigrad._dtype import from_numpy_dtype, get_default_dtype, to_numpy_dtype
 from minigrad.autograd import grad_mode
 from minigrad.ops import math as _m
+from minigrad.surface.conversion import check_float_fits
 from minigrad.surface.creation import _allocation
 from minigrad.surface.inplace import _overwrite as _write  # torch's in-place write rules
 from minigrad.surface.inplace import check_inplace, random_fill, rebind
@@ -80,6 +81,9 @@ def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, *, generator: Any 
         m, s = mean, std._data
         shape, dt = s.shape, s.dtype
     _float_kind(dt, "normal_kernel_cpu")
+    for v in (m, s):  # a number mean or std goes through torch's checked cast to the output's dtype
+        if isinstance(v, numbers.Real) and not isinstance(v, np.ndarray):
+            check_float_fits(dt, float(v))
     if dt == np.float16 and math.prod(shape):
         raise NotImplementedError("minigrad's generator draws float32 and float64 values only, not float16")
     if st and s.size and not np.all(s >= 0):
