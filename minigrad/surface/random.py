@@ -16,6 +16,7 @@ from minigrad import _tensor_base as _base  # (module: read at call time, see _t
 from minigrad import random as _random
 from minigrad._dtype import from_numpy_dtype, get_default_dtype, to_numpy_dtype
 from minigrad.autograd import grad_mode
+from minigrad.autograd.function import _broadcast_error
 from minigrad.ops import math as _m
 from minigrad.surface.conversion import check_float_fits
 from minigrad.surface.creation import _allocation
@@ -72,7 +73,10 @@ def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, *, generator: Any 
         raise TypeError("normal(): a size is only taken with a float mean and a float std")
     if mt and st:
         m, s = mean._data, std._data
-        shape = np.broadcast_shapes(m.shape, s.shape) if m.shape != s.shape else m.shape
+        try:
+            shape = np.broadcast_shapes(m.shape, s.shape) if m.shape != s.shape else m.shape
+        except ValueError:
+            raise _broadcast_error(m, s) from None
         dt = m.dtype
     elif mt:
         m, s = mean._data, std

@@ -126,7 +126,7 @@ KNOWN: list[Known] = [
           "reports the missing operands first (check order)"),
     Known(3, "split", "*", r"argument 'input' \(position 1\) must be Tensor, not str",
           "torch.split's Python code calls input.split(...): a str's own split() answers (duck typing)"),
-    Known(3, "*split", "refuses what torch accepts", r"only integer tensors of a single element can be converted to "
+    Known(3, "*split", "*", r"only integer tensors of a single element can be converted to "
           "an index", "torch's Python Tensor.split takes int() of a float tensor as the split size"),
     # ---- tier 2: errors of ordinary use that minigrad raises elsewhere, or not at all
     Known(2, "nn.*binary_cross_entropy*", "accepts what torch refuses", r"can't be cast to the desired output type",

@@ -541,6 +541,7 @@ REGRESSIONS: list[tuple[str, Callable[..., Any], list[Any], dict[str, Any]]] = [
     ("normal", lambda lib, m, s: lib.normal(m, s), [_t([0.0, 1.0]), _t([1.0, 2.0], np.float64)], {}),
     ("normal", lambda lib: lib.normal(0.0, 1.0, (2**40,)), [], {}),  # (torch's allocator error, not a MemoryError)
     ("normal", lambda lib, s: lib.normal(1e308, s), [_t([])], {}),
+    ("normal", lambda lib, m, s: lib.normal(m, s), [_t([0.0, 1.0]), _t([])], {}),
     # every recorded random fill is torch's node for it (was a copy node): exponential_, random_'s three overloads,
     # uniform_, normal_
     ("Tensor.exponential_", lambda lib, t: t.exponential_(2.0), [_t([0.5, 0.2], requires_grad=True, kind="nonleaf")],
