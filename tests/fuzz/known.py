@@ -128,7 +128,7 @@ KNOWN: list[Known] = [
           "torch.split's Python code calls input.split(...): a str's own split() answers (duck typing)"),
     Known(3, "*split", "*", r"only integer tensors of a single element can be converted to "
           "an index", "torch's Python Tensor.split takes int() of a float tensor as the split size"),
-    Known(3, "normal", "refuses what torch accepts", r"a size is only taken with a float mean and a float std",
+    Known(3, "normal", "*", r"a size is only taken with a float mean and a float std",
           "torch's parser reads a 0-d tensor mean or std as a float when a size follows"),
     # ---- tier 2: errors of ordinary use that minigrad raises elsewhere, or not at all
     Known(2, "nn.*binary_cross_entropy*", "accepts what torch refuses", r"can't be cast to the desired output type",
