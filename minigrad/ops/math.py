@@ -703,30 +703,44 @@ class RandomFill(Function):
 
 
 class UniformFill(RandomFill):
+    """x filled in place with uniform draws (``x.uniform_()``).   dL/dx = 0."""
+
     node_name = "UniformBackward0"
 
 
 class NormalFill(RandomFill):
+    """x filled in place with normal draws (``x.normal_()``).   dL/dx = 0."""
+
     node_name = "NormalBackward0"
 
 
 class ExponentialFill(RandomFill):
+    """x filled in place with exponential draws (``x.exponential_()``).   dL/dx = 0."""
+
     node_name = "ExponentialBackward0"
 
 
 class RandomFromToFill(RandomFill):
+    """x filled in place with integers in [from, to) (``x.random_(from, to)``).   dL/dx = 0."""
+
     node_name = "RandomBackward0"
 
 
 class RandomToFill(RandomFill):
+    """x filled in place with integers in [0, to) (``x.random_(to)``).   dL/dx = 0."""
+
     node_name = "RandomBackward1"
 
 
 class RandomIntFill(RandomFill):
+    """x filled in place with integers over the dtype's range (``x.random_()``).   dL/dx = 0."""
+
     node_name = "RandomBackward2"
 
 
 class BernoulliFill(RandomFill):
+    """x filled in place with 0/1 draws of a number probability (``x.bernoulli_(p)``).   dL/dx = 0."""
+
     node_name = "BernoulliBackward2"
 
 
