@@ -59,10 +59,10 @@ class device:  # noqa: N801 - torch's name
         return (device, (self.type, self.index))
 
 
-def set_default_device(dev: Any) -> None:
+def set_default_device(device: Any) -> None:
     """The device factories allocate on: the CPU (or None, the CPU too); an accelerator is refused here."""
-    if dev is not None:
-        check_device(dev, "set_default_device")
+    if device is not None:
+        check_device(device, "set_default_device")
 
 
 def get_default_device() -> device:

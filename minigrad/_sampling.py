@@ -63,9 +63,10 @@ def random_integers(gen: Generator, shape: tuple[int, ...], dtype: np.dtype) -> 
 
 
 def random_from_to(gen: Generator, shape: tuple[int, ...], dtype: np.dtype, low: int, span: int) -> np.ndarray:
-    """``random_(from, to)``: ``low + w mod span`` with a 32-bit draw, or a 64-bit one when span ≥ 2^32."""
+    """``random_(from, to)``: ``low + w mod span`` with a 32-bit draw, or a 64-bit one when span ≥ 2^28 (torch
+    2.13's threshold: a 32-bit draw's modulo bias would show beyond it)."""
     n = math.prod(shape)
-    w = gen._random64(n) if span >= 2**32 else gen._random32(n)
+    w = gen._random64(n) if span >= 2**28 else gen._random32(n)
     val = ((w % _U64(span)) + _U64(low & 0xFFFFFFFFFFFFFFFF)).view(np.int64)
     return val.astype(dtype).reshape(shape)
 

@@ -3,7 +3,7 @@ each on hypothesis-drawn inputs from a domain where it is differentiable (away f
 
 ``CURRICULUM_CASES`` has the same shape as ``tests/test_gradcheck.py``'s ``CASES`` (op class name → a draw
 function returning ``(fn, inputs)``), so that file's "every built-in op has a case" check can take them in with
-``CASES.update(CURRICULUM_CASES)``. Three ops have no case, each for a stated reason (``NO_CASE``).
+``CASES.update(CURRICULUM_CASES)``. Some ops have no case, each for a stated reason (``NO_CASE``).
 """
 
 from __future__ import annotations
@@ -307,6 +307,17 @@ NO_CASE = {
     "NormalMeanTensor": "as NormalFromTensors",
     "NormalStdTensor": "as NormalFromTensors",
     "BernoulliDraw": "torch defines dL/dp = 0 for the draws (tested against torch in test_curriculum_ops_random.py)",
+    "BernoulliDrawP": "torch defines no derivative (NotImplemented; tested against torch by the fuzz's regressions)",
+    "RemainderScalarTensor": "as BernoulliDrawP (remainder(number, tensor))",
+    "BernoulliFillTensor": "a random fill: torch defines dL/dx = dL/dp = 0 (the fuzz's regressions compare with torch)",
+    "RandomFill": "as BernoulliFillTensor (the base of the fills below)",
+    "UniformFill": "as BernoulliFillTensor",
+    "NormalFill": "as BernoulliFillTensor",
+    "ExponentialFill": "as BernoulliFillTensor",
+    "RandomFromToFill": "as BernoulliFillTensor",
+    "RandomToFill": "as BernoulliFillTensor",
+    "RandomIntFill": "as BernoulliFillTensor",
+    "BernoulliFill": "as BernoulliFillTensor",
 }
 
 

@@ -12,6 +12,7 @@ from minigrad.surface import math as _math
 from minigrad.surface import random as _random
 from minigrad.surface import selection as _sel
 from minigrad.surface import stats as _stats
+from minigrad.surface.parser import UNSET
 
 __all__ = ["MathMethods"]
 
@@ -176,9 +177,13 @@ class MathMethods:
     any = _stats.any
 
     def cumsum_(self, dim: Any, *, dtype: Any = None) -> Any:
+        if _stats.scan_in_place_is_noop(self, "cumsum", dim, dtype):
+            return self
         return _in_place(self, _stats.cumsum, dim, dtype=dtype)
 
     def cumprod_(self, dim: Any, *, dtype: Any = None) -> Any:
+        if _stats.scan_in_place_is_noop(self, "cumprod", dim, dtype):
+            return self
         return _in_place(self, _stats.cumprod, dim, dtype=dtype)
 
     # ---------------------------------------------------------------- selection
@@ -219,8 +224,8 @@ class MathMethods:
     matrix_power = _batched.matrix_power
     outer = ger = _batched.outer
 
-    def baddbmm_(self, batch1: Any, batch2: Any, *, beta: Any = 1, alpha: Any = 1) -> Any:
-        return _in_place(self, _batched.baddbmm, batch1, batch2, beta=beta, alpha=alpha)
+    def baddbmm_(self, batch1: Any, batch2: Any, *deprecated: Any, beta: Any = UNSET, alpha: Any = UNSET) -> Any:
+        return _in_place(self, _batched.baddbmm, batch1, batch2, *deprecated, beta=beta, alpha=alpha)
 
     # ---------------------------------------------------------------- random
     bernoulli = _random.bernoulli

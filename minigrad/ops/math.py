@@ -19,7 +19,8 @@ __all__ = [
     "Sin", "Cos", "Tan", "Asin", "Acos", "Atan", "Atan2", "Sinh", "Cosh", "Exp2", "Expm1", "Log2", "Log10",
     "Log1p", "Rsqrt", "Sign", "Floor", "Ceil", "Trunc", "Frac", "Erf", "Logit", "Remainder", "RemainderTensor",
     "Fmod", "FmodTensor", "FloorDivide", "erf_array", "NormalFromTensors", "NormalMeanTensor", "NormalStdTensor",
-    "BernoulliDraw",
+    "BernoulliDraw", "RemainderScalarTensor", "BernoulliDrawP", "BernoulliFill", "BernoulliFillTensor", "RandomFill",
+    "UniformFill", "NormalFill", "ExponentialFill", "RandomFromToFill", "RandomToFill", "RandomIntFill",
 ]
 
 _LN2 = math.log(2.0)
@@ -162,7 +163,7 @@ class Atan(Function):
 
 class Atan2(Function):
     """z = atan2(y, x) (the angle of the point (x, y)), broadcast.
-    dL/dy = dL/dz · x / (x² + y²),  dL/dx = dL/dz · (−y) / (x² + y²)."""
+    dL/dy = dL/dz · x / (x² + y²),  dL/dx = dL/dz · (−y) / (x² + y²), 0 where x² + y² is 0."""
 
     node_name = "Atan2Backward0"
     formula = "dL/dy = dL/dz · x/(x² + y²) ; dL/dx = −dL/dz · y/(x² + y²)"
@@ -172,17 +173,25 @@ class Atan2(Function):
 
     @staticmethod
     def forward(ctx, y, x):
+        ctx.save_for_backward(y, x)  # (torch's backward reads the operands in their own dtypes)
         y, x = promote(y, x)
-        y, x = _float(y), _float(x)
-        ctx.save_for_backward(y, x)
-        return np.arctan2(y, x)
+        return np.arctan2(_float(y), _float(x))
 
     @staticmethod
     def backward(ctx, grad):
         y, x = ctx.saved_tensors
-        with _quiet():  # torch's order: recip = 1/(y² + x²), then (dL/dz·x)·recip and (dL/dz·(−y))·recip
-            recip = 1 / (y * y + x * x)
-            return grad * x * recip, grad * -y * recip
+        dt = grad.dtype
+        need_y, need_x = ctx.needs_input_grad[:2]
+        if need_x and y.dtype.kind == "b":  # torch's −y of a bool tensor
+            raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to "
+                               "invert a mask, use the `~` or `logical_not()` operator instead.")
+        with _quiet():  # torch's steps: y·y and x·x each in its operand's dtype (integers wrap), summed in the
+            # result's; recip = 1/that (0 where it is 0); then (dL/dz·x)·recip and (dL/dz·(−y))·recip
+            denom = (y * y).astype(dt) + (x * x).astype(dt)
+            recip = np.where(denom == 0, dt.type(0), np.reciprocal(denom)).astype(dt, copy=False)
+            gy = grad * x.astype(dt) * recip if need_y else None
+            gx = grad * np.negative(y).astype(dt) * recip if need_x else None
+            return gy, gx
 
 
 class Sinh(Function):
@@ -460,7 +469,8 @@ class Erf(Function):
 
 class Logit(Function):
     """y = ln(z / (1 − z)) with z = clamp(x, eps, 1 − eps) when eps is given, else z = x.
-    dL/dx = dL/dy / (x(1 − x)) inside [eps, 1 − eps] (0 outside it); without eps nan outside [0, 1]."""
+    dL/dx = dL/dy / (x(1 − x)) inside [eps, 1 − eps] (0 outside it); without eps (or a negative one) nan outside
+    [0, 1]."""
 
     node_name = "LogitBackward0"
     formula = "dL/dx = dL/dy / (x·(1 − x))  (0 where x was clamped; nan outside [0, 1] without eps)"
@@ -480,10 +490,10 @@ class Logit(Function):
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
         eps = ctx.eps
-        with _quiet():
-            g = grad / (x * (1 - x))
+        with _quiet():  # torch's kernel: dL/dy·inf at x = 0 or 1 (±0 alike); no eps reads as a negative eps
             t = x.dtype.type
-            if eps is None:
+            g = np.where((x == 0) | (x == 1), grad * t(np.inf), grad / (x * (1 - x)))
+            if eps is None or eps < 0:
                 return np.where((x < 0) | (x > 1), t(np.nan), g)
             return np.where((x < t(eps)) | (x > t(1) - t(eps)), t(0), g)
 
@@ -531,6 +541,19 @@ class RemainderTensor(Function):
         x, y = ctx.saved_tensors
         with _quiet():
             return grad, -grad * np.floor_divide(x, y)
+
+
+class RemainderScalarTensor(RemainderTensor):
+    """z = c mod y for a number c (``torch.remainder(c, y)``): torch defines no derivative, its node is
+    ``NotImplemented`` and backward through it raises."""
+
+    node_name = "NotImplemented"
+    node_label = "torch::autograd::NotImplemented"
+    formula = "not differentiable (torch raises)"
+
+    @staticmethod
+    def backward(ctx, grad):
+        raise RuntimeError("derivative for aten::remainder is not implemented")
 
 
 class Fmod(Function):
@@ -607,7 +630,8 @@ class NormalFromTensors(Function):
 
     @staticmethod
     def forward(ctx, mean, std, z):
-        out = z * std  # torch: output.normal_(0, 1), then output.mul_(std).add_(mean), in output's dtype
+        # torch: output (mean's dtype).normal_(0, 1), then output.mul_(std).add_(mean), in the output's dtype
+        out = np.asarray(z * std).astype(z.dtype, copy=False)
         out += mean
         return out
 
@@ -645,3 +669,94 @@ class BernoulliDraw(Function):
     @staticmethod
     def backward(ctx, grad):
         return np.zeros_like(grad)
+
+
+class BernoulliDrawP(BernoulliDraw):
+    """out = 0/1 draws with a probability p given apart from the input (``torch.bernoulli(x, p)``): torch defines no
+    derivative, its node is ``NotImplemented`` and backward through it raises."""
+
+    node_name = "NotImplemented"
+    node_label = "torch::autograd::NotImplemented"
+    formula = "not differentiable (torch raises)"
+
+    @staticmethod
+    def backward(ctx, grad):
+        raise RuntimeError("derivative for aten::bernoulli is not implemented")
+
+
+class RandomFill(Function):
+    """x filled in place with random draws made by the caller (``x.uniform_()``, ``normal_``, ``exponential_``,
+    ``random_``, ``bernoulli_(p)``): one node class per torch node name.   dL/dx = 0."""
+
+    node_name = "UniformBackward0"
+    formula = "dL/dx = 0"
+    array_api = True
+    edge_args = 1
+
+    @staticmethod
+    def forward(ctx, x, drawn):
+        return drawn
+
+    @staticmethod
+    def backward(ctx, grad):
+        return np.zeros_like(grad)
+
+
+class UniformFill(RandomFill):
+    """x filled in place with uniform draws (``x.uniform_()``).   dL/dx = 0."""
+
+    node_name = "UniformBackward0"
+
+
+class NormalFill(RandomFill):
+    """x filled in place with normal draws (``x.normal_()``).   dL/dx = 0."""
+
+    node_name = "NormalBackward0"
+
+
+class ExponentialFill(RandomFill):
+    """x filled in place with exponential draws (``x.exponential_()``).   dL/dx = 0."""
+
+    node_name = "ExponentialBackward0"
+
+
+class RandomFromToFill(RandomFill):
+    """x filled in place with integers in [from, to) (``x.random_(from, to)``).   dL/dx = 0."""
+
+    node_name = "RandomBackward0"
+
+
+class RandomToFill(RandomFill):
+    """x filled in place with integers in [0, to) (``x.random_(to)``).   dL/dx = 0."""
+
+    node_name = "RandomBackward1"
+
+
+class RandomIntFill(RandomFill):
+    """x filled in place with integers over the dtype's range (``x.random_()``).   dL/dx = 0."""
+
+    node_name = "RandomBackward2"
+
+
+class BernoulliFill(RandomFill):
+    """x filled in place with 0/1 draws of a number probability (``x.bernoulli_(p)``).   dL/dx = 0."""
+
+    node_name = "BernoulliBackward2"
+
+
+class BernoulliFillTensor(Function):
+    """x filled in place with 0/1 draws of probabilities p, a tensor (``x.bernoulli_(p)``).   dL/dx = 0, dL/dp = 0."""
+
+    node_name = "BernoulliBackward1"
+    formula = "dL/dx = 0 ; dL/dp = 0"
+    array_api = True
+    edge_args = 2
+
+    @staticmethod
+    def forward(ctx, x, p, drawn):
+        ctx.p_shape, ctx.p_dtype = p.shape, p.dtype
+        return drawn
+
+    @staticmethod
+    def backward(ctx, grad):
+        return np.zeros_like(grad), np.zeros(ctx.p_shape, ctx.p_dtype)

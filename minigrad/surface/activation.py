@@ -155,10 +155,15 @@ def softplus(input: Any, beta: float = 1.0, threshold: float = 20.0) -> Any:
 
 
 def hardtanh(input: Any, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> Any:
-    """clamp(x, min_val, max_val) as one ``HardtanhBackward0`` node (integer input stays integer)."""
-    _tensor(input, "hardtanh")
+    """clamp(x, min_val, max_val) as one ``HardtanhBackward0`` node (integer input stays integer); torch's Python
+    function refuses min_val > max_val first."""
     if min_val > max_val:
         raise ValueError("min_val cannot be greater than max_val")
+    return _hardtanh(input, min_val, max_val, inplace)
+
+
+def _hardtanh(input: Any, min_val: float, max_val: float, inplace: bool) -> Any:
+    _tensor(input, "hardtanh")
     if input._data.dtype.kind == "b":
         raise RuntimeError("Bool inputs not supported for hardtanh")
     if inplace:
@@ -167,7 +172,8 @@ def hardtanh(input: Any, min_val: float = -1.0, max_val: float = 1.0, inplace: b
 
 
 def hardtanh_(input: Any, min_val: float = -1.0, max_val: float = 1.0) -> Any:
-    return hardtanh(input, min_val, max_val, inplace=True)
+    """hardtanh in place; torch's hardtanh_ takes min_val > max_val (every value becomes max_val)."""
+    return _hardtanh(input, min_val, max_val, inplace=True)
 
 
 def relu6(input: Any, inplace: bool = False) -> Any:

@@ -11,8 +11,12 @@ import numpy as np
 
 from minigrad import _tensor_base as _base  # (module: read at call time, see _tensor/math.py)
 from minigrad._dtype import from_numpy_dtype
+from minigrad.autograd import grad_mode
 from minigrad.ops import batched as _b
 from minigrad.ops import linalg as _linalg
+from minigrad.surface.parser import UNSET, deprecated_beta_alpha
+
+_state = grad_mode.state
 
 __all__ = ["bmm", "baddbmm", "einsum", "matrix_power", "outer", "ger"]
 
@@ -23,8 +27,10 @@ def _input(x: Any, name: str, arg: str = "input", position: int = 1) -> Any:
     return x
 
 
-def _check_batches(a: np.ndarray, b: np.ndarray) -> None:
-    """bmm's checks in torch's order and words: both 3-d, batch2 of size [batch, k], one dtype."""
+def _check_batches(a: np.ndarray, b: np.ndarray, *, empty_ok: bool = False) -> None:
+    """bmm's checks in torch's order and words: both 3-d, batch2 of size [batch, k], one dtype (for bmm
+    (``empty_ok``) only when both operands have elements: torch's kernel returns an empty or zero result before
+    it reads the dtypes)."""
     if a.ndim != 3:
         raise RuntimeError("batch1 must be a 3D tensor")
     if b.ndim != 3:
@@ -32,21 +38,37 @@ def _check_batches(a: np.ndarray, b: np.ndarray) -> None:
     if b.shape[0] != a.shape[0] or b.shape[1] != a.shape[2]:
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: [{a.shape[0]}, "
                            f"{a.shape[2]}] but got: [{b.shape[0]}, {b.shape[1]}].")
-    if a.dtype != b.dtype:
+    if a.dtype != b.dtype and not (empty_ok and (not a.size or not b.size)):
         raise RuntimeError(f"expected scalar type {from_numpy_dtype(a.dtype).scalar_name} but found "
                            f"{from_numpy_dtype(b.dtype).scalar_name}")
 
 
 def bmm(input: Any, mat2: Any) -> Any:
     """A batch of matrix products, (b, n, m) @ (b, m, p) → (b, n, p) (``BmmBackward0``)."""
-    _check_batches(_input(input, "bmm")._data, _input(mat2, "bmm", "mat2", 2)._data)
+    a, b = _input(input, "bmm")._data, _input(mat2, "bmm", "mat2", 2)._data
+    _check_batches(a, b, empty_ok=True)
+    if a.dtype != b.dtype:  # an operand is empty: the result has mat2's dtype (torch allocates it so)
+        if b.dtype.kind != "f" and _state.enabled and (input._requires_grad or mat2._requires_grad):
+            raise RuntimeError(f"Autograd not support dtype: {from_numpy_dtype(b.dtype).scalar_name}")
+        input = input.to(mat2.dtype)
     return _linalg.Bmm.apply(input, mat2)
 
 
-def baddbmm(input: Any, batch1: Any, batch2: Any, *, beta: Any = 1, alpha: Any = 1) -> Any:
-    """β·input + α·(batch1 @ batch2), input broadcast to the product's shape (``BaddbmmBackward0``)."""
+def baddbmm(input: Any, batch1: Any, batch2: Any, *deprecated: Any, beta: Any = UNSET, alpha: Any = UNSET) -> Any:
+    """β·input + α·(batch1 @ batch2), input broadcast to the product's shape (``BaddbmmBackward0``); torch's
+    deprecated ``(beta, [alpha,] batch1, batch2)`` overloads too."""
+    if deprecated or isinstance(input, numbers.Number) or isinstance(batch1, numbers.Number):
+        input, batch1, batch2, beta, alpha = deprecated_beta_alpha("baddbmm", (input, batch1, batch2, *deprecated),
+                                                                   beta, alpha)
+    beta, alpha = (1 if beta is UNSET else beta), (1 if alpha is UNSET else alpha)
     c = _input(input, "baddbmm")
     a, b = _input(batch1, "baddbmm", "batch1", 2)._data, _input(batch2, "baddbmm", "batch2", 3)._data
+    for arr, d in ((a, 0), (a, 1), (b, 2)):  # torch reads the result's sizes before its checks: IndexErrors
+        if arr.ndim == 0:
+            raise IndexError(f"Dimension specified as {d} but tensor has no dimensions")
+        if d >= arr.ndim:
+            raise IndexError(f"Dimension out of range (expected to be in range of [{-arr.ndim}, {arr.ndim - 1}], "
+                             f"but got {d})")
     _check_batches(a, b)
     target = (a.shape[0], a.shape[1], b.shape[2])
     shape = c._data.shape
@@ -102,15 +124,33 @@ def _ellipsis(equation: str, operands: tuple[Any, ...]) -> tuple[str, tuple[Any,
     return ",".join(inputs) + "->" + out, tuple(new_ops)
 
 
+def _subscript(n: Any) -> str:
+    """One subscript of einsum's sublist format as its letter (torch's rule: 0–25 are A–Z, 26–51 a–z)."""
+    if n is Ellipsis:
+        return "..."
+    if n >= 0 and n < 26:
+        return chr(ord("A") + n)
+    if n >= 26 and n < 52:
+        return chr(ord("a") + n - 26)
+    raise ValueError("einsum(): subscript in subscript list is not within the valid range [0, 52)")
+
+
 def einsum(*args: Any) -> Any:
     """einsum(equation, *operands): Einstein summation over the operands' subscripts (one node here; torch records
-    its permute/bmm chain); ``...`` stands for broadcast batch dims."""
+    its permute/bmm chain); ``...`` stands for broadcast batch dims. torch's sublist format (operand, list of ints,
+    ..., [output list]) is turned into an equation first, as torch does."""
     if len(args) < 2:
         raise ValueError("einsum(): must specify the equation string and at least one operand, or at least one "
                          "operand and its subscripts list")
-    equation, operands = args[0], args[1:]
+    if isinstance(args[0], _base.TensorBase):  # the sublist format: operand, subscripts, ..., [output subscripts]
+        equation = ",".join("".join(_subscript(n) for n in sub) for sub in args[1::2])
+        if len(args) % 2 == 1:
+            equation += "->" + "".join(_subscript(n) for n in args[-1])
+        operands = args[:-1:2] if len(args) % 2 == 1 else args[::2]
+    else:
+        equation, operands = args[0], args[1:]
     if not isinstance(equation, str):
-        raise NotImplementedError("minigrad's einsum takes an equation string (not torch's sublist format)")
+        raise TypeError(f"einsum(): argument 'equation' (position 1) must be str, not {type(equation).__name__}")
     if len(operands) == 1 and isinstance(operands[0], list | tuple):
         operands = tuple(operands[0])
     for t in operands:

@@ -87,6 +87,9 @@ def _conv(input: Any, weight: Any, bias: Any, stride: Any, padding: Any, dilatio
         pads = tuple(v for q in p for v in (q, q))
     batched = x.ndim == nd + 2
     shape = x.shape if batched else (1, *x.shape)
+    if w.shape[0] < groups:
+        raise RuntimeError(f"Given groups={groups}, expected weight to be at least {groups} at dimension 0, but got "
+                           f"weight of size {list(w.shape)} instead")
     if shape[1] != w.shape[1] * groups or w.shape[0] % groups:
         if w.shape[0] % groups:
             raise RuntimeError(f"Given groups={groups}, expected weight to be divisible by {groups} at dimension 0, "

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from minigrad._dtype import dtype as _DtypeClass
-from minigrad._dtype import from_numpy_dtype, result_type
+from minigrad._dtype import from_numpy_dtype, get_default_dtype, result_type
 from minigrad._tensor_base import TensorBase as Tensor  # (layer 4: tensors are known by their base class)
 from minigrad.ops import shape as _shape
 from minigrad.ops.arithmetic import Maximum, Minimum, Where
@@ -97,12 +97,15 @@ def _tensor_list(tensors: Any, name: str) -> list[Tensor]:
 
 def _t_or_number(x: Any, name: str, other: Any = None) -> Tensor:
     """``input`` of add/sub/mul/div: a Tensor, or a Python number that torch takes as a 0-d "wrapped number"
-    tensor, which does not decide the result dtype (it is made in the dtype the op will produce)."""
+    tensor, which does not decide the result dtype (it is made in the dtype the op will produce: for div, integer
+    operands divide in the default float dtype, the number cast to it directly)."""
     if isinstance(x, bool | int | float) and not isinstance(x, Tensor):
         if type(x) is int and not -(2**63) <= x < 2**63:  # torch: a uint64 tensor, or an overflow
             raise NotImplementedError(f"{name}(): a Python int beyond int64 as 'input' is not supported by minigrad")
         if isinstance(other, Tensor):
             dt = result_type(other._data, x)
+            if name == "div" and dt.kind in "biu":
+                dt = get_default_dtype().np
             if type(x) is int and dt.kind in "iu" and not np.iinfo(dt).min <= x <= np.iinfo(dt).max:
                 return Tensor._wrap(np.array(x % 2**64, dtype=np.uint64).astype(dt))  # torch wraps it around
             return tensor(x, dtype=from_numpy_dtype(dt))

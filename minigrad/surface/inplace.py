@@ -26,6 +26,7 @@ from minigrad._tensor_base import TensorBase, bump_version, wrap
 from minigrad.autograd import grad_mode
 from minigrad.autograd.function import AccumulateGrad, Function, _broadcast_error
 from minigrad.ops import arithmetic as _arith
+from minigrad.ops import math as _m
 from minigrad.ops import shape as _shape
 from minigrad.ops import unary as _unary
 from minigrad.surface import parser
@@ -186,6 +187,15 @@ def _overwrite(t: Any, values: np.ndarray | Any) -> Any:
     return t
 
 
+def random_fill(t: Any, node: Any, draw: Any) -> Any:
+    """Fill ``t`` with ``draw()``'s random values: recorded as ``node`` (a ``RandomFill``, torch's node for that
+    fill) when autograd must see it, the in-place checks made before anything is drawn."""
+    if _state.enabled and t._requires_grad:
+        check_inplace(t)
+        return rebind(t, node.apply(t, np.broadcast_to(np.asarray(draw(), dtype=t._data.dtype), t._data.shape)))
+    return _overwrite(t, draw())
+
+
 def zero_(input: Any) -> Any:
     """Set every element to 0 (``ZeroBackward0`` when recorded)."""
     if _state.enabled and input._requires_grad:
@@ -333,7 +343,7 @@ def uniform_(input: Any, a: float = 0.0, b: float = 1.0, generator: Any = None) 
             if not -biggest <= v <= biggest:
                 raise RuntimeError(f"{name} is out of bounds for {CTYPES[input._data.dtype.name]}")
     gen = _generator(generator)
-    return _overwrite(input, gen.uniform(input._data.shape, input._data.dtype, a, b))
+    return random_fill(input, _m.UniformFill, lambda: gen.uniform(input._data.shape, input._data.dtype, a, b))
 
 
 def normal_(input: Any, mean: float = 0.0, std: float = 1.0, generator: Any = None) -> Any:
@@ -343,7 +353,7 @@ def normal_(input: Any, mean: float = 0.0, std: float = 1.0, generator: Any = No
     if isinstance(std, numbers.Real) and not std >= 0:  # (NaN too)
         raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
     gen = _generator(generator)
-    return _overwrite(input, gen.normal(input._data.shape, input._data.dtype, mean, std))
+    return random_fill(input, _m.NormalFill, lambda: gen.normal(input._data.shape, input._data.dtype, mean, std))
 
 
 _generator = generator  # (uniform_/normal_ take a ``generator`` argument that hides the function's name)

@@ -140,6 +140,8 @@ def cross_entropy(input: Any, target: Any, weight: Any = None, size_average: Any
                                f"{_dtype_name(t)}")
         if ignore_index >= 0:
             raise RuntimeError("ignore_index is not supported for floating point target")
+        if not x.ndim:  # torch reads the class count, input.size(1)
+            raise IndexError("Dimension specified as 1 but tensor has no dimensions")
         return _cross_entropy_probs(input, target, weight, reduction, label_smoothing, class_dim)
     if weight is not None:
         _check_weight_grad(weight, "nll_loss_forward")

@@ -19,6 +19,7 @@ from minigrad.autograd.function import _broadcast_error
 from minigrad.ops import arithmetic, reduction, unary
 from minigrad.ops import loss_regression as lr
 from minigrad.ops import shape as shape_ops
+from minigrad.surface.arithmetic import check_sub
 from minigrad.surface.loss import check_reduction, legacy_reduction
 
 __all__ = ["l1_loss", "smooth_l1_loss", "huber_loss", "kl_div"]
@@ -82,6 +83,11 @@ def l1_loss(input: Any, target: Any, size_average: Any = None, reduce: Any = Non
     check_reduction(reduction)
     _no_weight("l1_loss", weight)
     x, t = _broadcast(input, target)
+    check_sub(x._data, t._data)  # (two bool tensors: torch's subtraction error)
+    dt = result_type(x._data, t._data)
+    if reduction == "mean" and dt.kind != "f":  # torch's mean of the integer |x − t|
+        raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a floating point or "
+                           f"complex dtype. Got: {from_numpy_dtype(dt).scalar_name}")
     return _l1(x, t, reduction)
 
 
@@ -117,6 +123,9 @@ def huber_loss(input: Any, target: Any, reduction: str = "mean", delta: float = 
     if not delta > 0:
         raise RuntimeError("huber_loss does not support non-positive values for delta.")
     dt = result_type(x._data, t._data)
+    if dt.kind == "f" and x._data.dtype.kind != "f":  # torch writes the loss into a tensor of the input's dtype
+        raise RuntimeError(f"result type {from_numpy_dtype(dt).scalar_name} can't be cast to the desired output type "
+                           f"{from_numpy_dtype(x._data.dtype).scalar_name}")
     _float_kernel(dt, "huber_cpu")
     return lr.HuberLoss.apply(x, t, reduction, delta, dt)
 

@@ -12,6 +12,7 @@ from minigrad import _tensor_base as _base  # (module: read at call time, see _t
 from minigrad._dtype import from_numpy_dtype, get_default_dtype
 from minigrad.ops import arithmetic as _arith
 from minigrad.ops import math as _m
+from minigrad.surface.conversion import check_float_fits
 
 __all__ = [
     "sin", "cos", "tan", "asin", "acos", "atan", "atan2", "arctan2", "sinh", "cosh", "exp2", "expm1", "log2",
@@ -145,11 +146,18 @@ def erf(input: Any) -> Any:
 def logit(input: Any, eps: float | None = None) -> Any:
     """ln(z/(1 − z)), z = x clamped to [eps, 1 − eps] when eps is given."""
     x = _input(input, "logit")
-    return _m.Logit.apply(x, None if eps is None else float(eps))
+    if eps is not None:
+        eps = float(eps)  # torch's checked cast to the computation's float dtype (1e308 overflows float32)
+        check_float_fits(x._data.dtype if x._data.dtype.kind == "f" else get_default_dtype().np, eps)
+    return _m.Logit.apply(x, eps)
 
 
 def true_divide(dividend: Any, divisor: Any) -> Any:
-    """``div`` (true division) under its old name: ``DivBackward0`` as torch records it."""
+    """``div`` (true division) under its old name: ``DivBackward0`` as torch records it; a Python number as the
+    dividend is torch's wrapped number, as for ``div``."""
+    if isinstance(dividend, bool | int | float):
+        from minigrad.surface.functional import div  # (functional builds on this module's layer)
+        return div(dividend, divisor)
     return _input(dividend, "true_divide") / divisor
 
 
@@ -164,21 +172,35 @@ def _operand(x: Any, name: str) -> Any:
     raise TypeError(f"{name}(): argument 'other' (position 2) must be Number or Tensor, not {type(x).__name__}")
 
 
+def _wrapped_number(other: Any, x: Any) -> Any:
+    """A Python number first operand of a binary op with a tensor: a 0-d tensor in the op's result dtype (an int
+    beyond an integer dtype wraps), as torch's wrapped number."""
+    a, y = _arith.promote(other._data, x)  # (a is in the result dtype)
+    return _base.wrap(np.asarray(y, dtype=a.dtype))
+
+
 def _check_int_zero(x: Any, y: Any, kernel: str) -> None:
     """Integer division by zero is torch's RuntimeError; bool operands its not-implemented error."""
     xa = x._data
     ya = y._data if isinstance(y, _base.TensorBase) else np.asarray(y)
     if xa.dtype.kind == "b" and ya.dtype.kind == "b":
         raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
-    if xa.dtype.kind in "biu" and ya.dtype.kind in "biu" and xa.size and np.any(ya == 0):
-        raise RuntimeError("ZeroDivisionError")
+    if xa.dtype.kind in "biu" and ya.dtype.kind in "biu" and xa.size:
+        try:  # the divisor as the op reads it: in the result dtype (a Python int beyond it wraps, 2**40 → 0)
+            ya = np.asarray(_arith.promote(xa, y._data if isinstance(y, _base.TensorBase) else y)[1])
+        except OverflowError:
+            return  # (the op raises torch's error)
+        if np.any(ya == 0):
+            raise RuntimeError("ZeroDivisionError")
 
 
 def remainder(input: Any, other: Any) -> Any:
     """Python's modulo: the result has the divisor's sign (``RemainderBackward0`` for a number divisor,
     ``RemainderBackward1`` for a tensor)."""
     if not isinstance(input, _base.TensorBase) and isinstance(other, _base.TensorBase):  # remainder(Scalar, Tensor)
-        input = _base.wrap(np.asarray(_arith.promote(other._data, _operand(input, "remainder"))[1]))
+        x = _wrapped_number(other, _operand(input, "remainder"))
+        _check_int_zero(x, other, "remainder_cpu")
+        return _m.RemainderScalarTensor.apply(x, other)  # (torch's node: NotImplemented)
     o = _operand(other, "remainder")
     _check_int_zero(_input(input, "remainder"), o, "remainder_cpu")
     if isinstance(o, _base.TensorBase):
@@ -201,5 +223,7 @@ def floor_divide(input: Any, other: Any) -> Any:
     if isinstance(input, bool | int | float) and not isinstance(o, _base.TensorBase):  # two numbers: torch wraps
         input = _base.wrap(np.asarray(input, dtype=np.int64 if isinstance(input, int) and isinstance(o, int)
                                       else get_default_dtype().np))
+    elif isinstance(input, bool | int | float) and isinstance(o, _base.TensorBase):
+        input = _wrapped_number(o, input)
     _check_int_zero(_input(input, "floor_divide"), o, "div_floor_cpu")
     return _m.FloorDivide.apply(input, o)

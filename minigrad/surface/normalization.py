@@ -44,9 +44,16 @@ def layer_norm(input: Any, normalized_shape: Any, weight: Any = None, bias: Any 
     """Normalize over the trailing ``normalized_shape`` dims of each sample; w, b of that shape."""
     if not isinstance(input, TensorBase):
         raise TypeError(f"layer_norm(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+    for position, (name, t) in enumerate((("weight", weight), ("bias", bias)), 3):
+        if t is not None and not isinstance(t, TensorBase):
+            raise TypeError(f"layer_norm(): argument '{name}' (position {position}) must be Tensor, not "
+                            f"{type(t).__name__}")
     shape = (int(normalized_shape),) if isinstance(normalized_shape, int) else tuple(int(s) for s in normalized_shape)
     x = input._data
     nd = len(shape)
+    if not nd:
+        raise RuntimeError("Expected normalized_shape to be at least 1-dimensional, i.e., containing at least one "
+                           "element, but got normalized_shape = []")
     if x.ndim < nd or tuple(x.shape[x.ndim - nd:]) != shape:
         raise RuntimeError(f"Given normalized_shape={list(shape)}, expected input with shape "
                            f"[*, {', '.join(map(str, shape))}], but got input of size{list(x.shape)}")

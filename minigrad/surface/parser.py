@@ -94,6 +94,26 @@ def deprecated_alpha(name: str, alpha: Any, rest: tuple[Any, ...], keyword_alpha
     return rest[0], alpha
 
 
+def deprecated_beta_alpha(name: str, args: tuple[Any, ...], beta: Any, alpha: Any) -> tuple[Any, ...]:
+    """torch's deprecated overloads of ``baddbmm`` with beta (and alpha) as leading positional numbers: as a function
+    ``(beta, input, [alpha,] batch1, batch2)``, as a method ``(self, beta, [alpha,] batch1, batch2)``. Returns
+    ``(input, batch1, batch2, beta, alpha)``."""
+    def number(v: Any) -> bool:
+        return isinstance(v, numbers.Number)
+
+    if beta is UNSET and alpha is UNSET:
+        n = len(args)
+        if n == 4 and number(args[0]) and not number(args[1]):
+            return args[1], args[2], args[3], args[0], 1
+        if n == 5 and number(args[0]) and number(args[2]):
+            return args[1], args[3], args[4], args[0], args[2]
+        if n == 4 and number(args[1]):
+            return args[0], args[2], args[3], args[1], 1
+        if n == 5 and number(args[1]) and number(args[2]):
+            return args[0], args[3], args[4], args[1], args[2]
+    raise TypeError(f"{name}() received an invalid combination of arguments")
+
+
 def alpha_number(alpha: Any, name: str) -> Any:
     """``alpha`` as a number: a 0-d tensor (or a NumPy scalar) gives its value, as torch's Scalar parser reads it;
     anything else that is not a number is its TypeError."""

@@ -42,6 +42,37 @@ def _geometry(x: Any, kernel_size: Any, stride: Any, padding: Any, dilation: Any
     return (k[0], k[1]), (s[0], s[1]), (p[0], p[1]), (d[0], d[1]), out
 
 
+def _length(v: Any) -> int | None:
+    """How many ints a size argument lists (None for a single int or anything unsized)."""
+    if isinstance(v, int) or v is None:
+        return None
+    try:
+        return len(v)
+    except TypeError:
+        return None
+
+
+def _check_sizes(name: str, args: tuple[tuple[str, Any, tuple[int, ...], str], ...]) -> None:
+    """torch's refusal of a size argument listing the wrong number of ints: (argument, value, lengths allowed,
+    message with {n} for the length given)."""
+    for arg, v, allowed, message in args:
+        n = _length(v)
+        if n is not None and n not in allowed:
+            raise RuntimeError(message.format(name=name, arg=arg, n=n))
+
+
+_TWO = "{name}: {arg} must either be a single int, or a tuple of two ints"
+
+
+def _check_2d(name: str, kernel_size: Any, stride: Any, padding: Any, dilation: Any = 1) -> None:
+    _check_sizes(name, (("kernel_size", kernel_size, (1, 2), _TWO),
+                        ("stride", stride, (0, 1, 2), "{name}: stride must either be omitted, a single int, or a tuple "
+                                                      "of two ints"),
+                        ("padding", padding, (1, 2), _TWO),
+                        ("dilation", dilation, (1, 2), "{name}: dilation must be either a single int, or a tuple of "
+                                                       "two ints")))
+
+
 def _check(input: Any, name: str, dims: tuple[int, ...], message: str) -> None:
     if not isinstance(input, TensorBase):
         raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
@@ -53,6 +84,7 @@ def max_pool2d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 
                ceil_mode: bool = False, return_indices: bool = False) -> Any:
     """Max over each window of the last two dims (``MaxPool2DWithIndicesBackward0``); with ``return_indices``
     also the int64 argmax of each window as a flat index into its input plane."""
+    _check_2d("max_pool2d", kernel_size, stride, padding, dilation)
     _check(input, "max_pool2d", (3, 4), "non-empty 3D or 4D (batch mode) tensor expected for input")
     k, s, p, d, out = _geometry(input._data, kernel_size, stride, padding, dilation, ceil_mode)
     box: list[Any] = []
@@ -65,6 +97,17 @@ def max_pool1d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 
     """max_pool2d over (…, 1, L), as torch computes it (unsqueeze, 2-d pool, squeeze)."""
     _check(input, "max_pool1d", (2, 3), "max_pool1d: Expected 2D or 3D (batch mode) tensor with optional 0 dim "
            "batch size for input, but got:{shape}")
+    _check_sizes("max_pool1d", (
+        ("kernel_size", kernel_size, (1,), "{name}() {arg} must be an int, list of ints or tuple of ints of size 1 but "
+                                           "got size {n}"),
+        ("stride", stride, (0, 1), "{name}() {arg} must be None, an int, list of ints, or tuple of ints of size 1 but "
+                                   "got size {n}"),
+        ("padding", padding, (1,), "{name}() {arg} must be an int, list of ints, or tuple of ints of size 1 but got "
+                                   "size {n}"),
+        ("dilation", dilation, (1,), "{name}() {arg} must be an int, list of ints or tuple of ints of size 1 but got "
+                                     "size {n}")))
+    if _length(stride) == 0:
+        stride = None  # (an empty stride is the kernel size)
     k, p = _ints(kernel_size, 1)[0], _ints(padding, 1)[0]
     if not return_indices and p > k // 2:
         raise RuntimeError(f"max_pool1d() padding should be at most half of kernel size, but got padding={p} and "
@@ -81,6 +124,7 @@ def max_pool1d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 
 def avg_pool2d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: bool = False,
                count_include_pad: bool = True, divisor_override: int | None = None) -> Any:
     """Mean over each window (``AvgPool2DBackward0``); padding counts in the divisor if ``count_include_pad``."""
+    _check_2d("avg_pool2d", kernel_size, stride, padding)
     _check(input, "avg_pool2d", (3, 4), "non-empty 3D or 4D (batch mode) tensor expected for input")
     if divisor_override is not None and divisor_override == 0:
         raise RuntimeError("divisor must be not zero")
@@ -91,6 +135,11 @@ def avg_pool2d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 
 def avg_pool1d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: bool = False,
                count_include_pad: bool = True) -> Any:
     """avg_pool2d over (…, 1, L) (unsqueeze, 2-d pool, squeeze, as torch)."""
+    one = "{name}() argument '{arg}' should contain one int (got {n})"
+    _check_sizes("avg_pool1d", (("kernel_size", kernel_size, (1,), one), ("stride", stride, (0, 1), one),
+                                ("padding", padding, (1,), one)))
+    if _length(stride) == 0:
+        stride = None  # (an empty stride is the kernel size)
     _check(input, "avg_pool1d", (2, 3), "non-empty 2D or 3D (batch mode) tensor expected for input")
     st = None if stride is None else (1, *_ints(stride, 1))
     y = avg_pool2d(Unsqueeze.apply(input, -2), (1, *_ints(kernel_size, 1)), st, (0, _ints(padding, 1)[0]),
@@ -101,6 +150,7 @@ def avg_pool1d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 
 def adaptive_avg_pool2d(input: Any, output_size: Any) -> Any:
     """Mean over windows [⌊i·H/OH⌋, ⌈(i+1)·H/OH⌉) (``AdaptiveAvgPool2DBackward0``); to 1×1 it is a mean over the
     last two dims (``MeanBackward1``), as torch computes it."""
+    _check_sizes("adaptive_avg_pool2d", (("output_size", output_size, (2,), "{name}: output_size must be 2"),))
     _check(input, "adaptive_avg_pool2d", (3, 4), "adaptive_avg_pool2d(): Expected 3D or 4D tensor, but got {shape}")
     h, w = input._data.shape[-2:]
     size = (output_size, output_size) if isinstance(output_size, int) else tuple(output_size)
@@ -113,6 +163,8 @@ def adaptive_avg_pool2d(input: Any, output_size: Any) -> Any:
 
 def adaptive_avg_pool1d(input: Any, output_size: Any) -> Any:
     """adaptive_avg_pool2d over (…, 1, L)."""
+    _check_sizes("adaptive_avg_pool1d", (("output_size", output_size, (1,), "{name}() argument '{arg}' should "
+                                                                           "contain one int (got {n})"),))
     _check(input, "adaptive_avg_pool1d", (2, 3), "adaptive_avg_pool1d(): Expected 2D or 3D tensor, but got {shape}")
     n = output_size if isinstance(output_size, int) else output_size[0]
     y = AdaptiveAvgPool2d.apply(Unsqueeze.apply(input, -2), (1, int(n)))

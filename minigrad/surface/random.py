@@ -4,6 +4,7 @@ The draws are ``minigrad._sampling``'s (torch's CPU kernels, bit for bit)."""
 
 from __future__ import annotations
 
+import math
 import numbers
 import operator
 from typing import Any
@@ -14,8 +15,14 @@ from minigrad import _random_bernoulli, _sampling
 from minigrad import _tensor_base as _base  # (module: read at call time, see _tensor/math.py)
 from minigrad import random as _random
 from minigrad._dtype import from_numpy_dtype, get_default_dtype, to_numpy_dtype
+from minigrad.autograd import grad_mode
+from minigrad.autograd.function import _broadcast_error
 from minigrad.ops import math as _m
+from minigrad.surface.conversion import check_float_fits
+from minigrad.surface.creation import _allocation
 from minigrad.surface.inplace import _overwrite as _write  # torch's in-place write rules
+from minigrad.surface.inplace import check_inplace, random_fill, rebind
+from minigrad.surface.linear import _CPP_NAMES
 
 __all__ = ["normal", "bernoulli", "multinomial", "exponential_", "random_", "bernoulli_", "generator_of"]
 
@@ -58,13 +65,18 @@ def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, *, generator: Any 
         _float_kind(dt, "normal_kernel_cpu")
         if not std >= 0:
             raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
-        t = _base.wrap(gen.normal(_shape(size), dt, float(mean), float(std)))
+        shape = _shape(size)
+        with _allocation(shape):  # (far too large: torch's allocator error, not NumPy's MemoryError)
+            t = _base.wrap(gen.normal(shape, dt, float(mean), float(std)))
         return t.requires_grad_(True) if requires_grad else t
     if size is not None:
         raise TypeError("normal(): a size is only taken with a float mean and a float std")
     if mt and st:
         m, s = mean._data, std._data
-        shape = np.broadcast_shapes(m.shape, s.shape) if m.shape != s.shape else m.shape
+        try:
+            shape = np.broadcast_shapes(m.shape, s.shape) if m.shape != s.shape else m.shape
+        except ValueError:
+            raise _broadcast_error(m, s) from None
         dt = m.dtype
     elif mt:
         m, s = mean._data, std
@@ -73,11 +85,16 @@ def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, *, generator: Any 
         m, s = mean, std._data
         shape, dt = s.shape, s.dtype
     _float_kind(dt, "normal_kernel_cpu")
+    for v in (m, s):  # a number mean or std goes through torch's checked cast to the output's dtype
+        if isinstance(v, numbers.Real) and not isinstance(v, np.ndarray):
+            check_float_fits(dt, float(v))
+    if dt == np.float16 and math.prod(shape):
+        raise NotImplementedError("minigrad's generator draws float32 and float64 values only, not float16")
     if st and s.size and not np.all(s >= 0):
         raise RuntimeError("normal expects all elements of std >= 0.0")
     if not st and not std >= 0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
-    z = _sampling.standard_normal(gen, shape, dt)
+    z = _sampling.standard_normal(gen, shape, dt) if dt != np.float16 else np.empty(shape, dt)  # (float16: empty)
     if mt and st:
         return _m.NormalFromTensors.apply(mean, std, z)
     if mt:
@@ -90,8 +107,10 @@ def bernoulli(input: Any, p: Any = None, *, generator: Any = None, out: Any = No
     probability instead (dropout's kernel, minigrad._random_bernoulli)."""
     if not isinstance(input, _base.TensorBase):
         raise TypeError(f"bernoulli(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
-    out = bernoulli_(_base.wrap(np.empty_like(input._data)), input if p is None else p, generator=generator)
-    return _m.BernoulliDraw.apply(input, out._data)  # (BernoulliBackward0 when input requires grad)
+    with grad_mode.no_grad():
+        out = bernoulli_(_base.wrap(np.empty_like(input._data)), input if p is None else p, generator=generator)
+    # BernoulliBackward0 when input requires grad; with a p of its own, torch's NotImplemented node
+    return (_m.BernoulliDraw if p is None else _m.BernoulliDrawP).apply(input, out._data)
 
 
 def bernoulli_(self: Any, p: Any = 0.5, *, generator: Any = None) -> Any:
@@ -103,8 +122,9 @@ def bernoulli_(self: Any, p: Any = 0.5, *, generator: Any = None) -> Any:
         p = float(p)
         if not 0 <= p <= 1:
             raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p:g}")
-        # the scalar-p kernel (dropout's; torch's MKL path on Intel CPUs)
-        return _write(self, _random_bernoulli.bernoulli_scalar(gen, self._data.shape, float(p), self._data.dtype))
+        p = float(p)  # the scalar-p kernel (dropout's; torch's MKL path on Intel CPUs)
+        return random_fill(self, _m.BernoulliFill,
+                           lambda: _random_bernoulli.bernoulli_scalar(gen, self._data.shape, p, self._data.dtype))
     pa = p._data
     if pa.dtype.kind != "f":
         _float_kind(pa.dtype, "bernoulli_tensor_cpu_p_")
@@ -118,7 +138,13 @@ def bernoulli_(self: Any, p: Any = 0.5, *, generator: Any = None) -> Any:
         raise RuntimeError(f"The size of tensor a ({shape[-1] if shape else 1}) must match the size of tensor b "
                            f"({pa.shape[-1] if pa.shape else 1}) at non-singleton dimension "
                            f"{max(len(shape) - 1, 0)}") from None
-    return _write(self, _sampling.bernoulli_tensor(gen, np.ascontiguousarray(pb), self._data.dtype))
+    record = grad_mode.state.enabled and (self._requires_grad or p._requires_grad)
+    if record:
+        check_inplace(self)
+    drawn = _sampling.bernoulli_tensor(gen, np.ascontiguousarray(pb), self._data.dtype).reshape(shape)
+    if record:  # BernoulliBackward1 (self becomes part of the graph when p requires grad)
+        return rebind(self, _m.BernoulliFillTensor.apply(self, p, drawn))
+    return _write(self, drawn)
 
 
 def multinomial(input: Any, num_samples: Any, replacement: bool = False, *, generator: Any = None,
@@ -159,25 +185,37 @@ def exponential_(self: Any, lambd: float = 1.0, *, generator: Any = None) -> Any
     if not lambd > 0:
         raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={lambd:g}")
     gen = generator_of(generator)
-    return _write(self, _sampling.exponential(gen, self._data.shape, self._data.dtype, lambd))
+    return random_fill(self, _m.ExponentialFill,
+                       lambda: _sampling.exponential(gen, self._data.shape, self._data.dtype, lambd))
 
 
 def random_(self: Any, from_: Any = None, to: Any = None, *, generator: Any = None, **kwargs: Any) -> Any:
     """Fill ``self`` with integers: random_() over [0, 2^mantissa] (floats) or [0, max] (integers);
     random_(to) over [0, to); random_(from, to) over [from, to)."""
+    # torch's three overloads, each its own node: random_(), random_(to), random_(from, to)
+    node = _m.RandomIntFill if from_ is None and to is None else _m.RandomFromToFill if (
+        from_ is not None and to is not None) else _m.RandomToFill
     if "from" in kwargs:
         from_ = kwargs.pop("from")
+        node = _m.RandomFromToFill
     if kwargs:
         raise TypeError(f"random_() got an unexpected keyword argument '{next(iter(kwargs))}'")
     gen = generator_of(generator)
     dt = self._data.dtype
     if from_ is None and to is None:
-        return _write(self, _sampling.random_integers(gen, self._data.shape, dt))
+        return random_fill(self, node, lambda: _sampling.random_integers(gen, self._data.shape, dt))
     if to is None:
         from_, to = 0, from_
+    elif from_ is None:  # random_(to=n)
+        from_ = 0
     low, high = operator.index(from_), operator.index(to)
     if not low < high:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
+    if dt.kind in "bui" and dt != np.int64:  # torch's range check of from and to - 1 for the dtype
+        lo, hi = (0, 1) if dt.kind == "b" else (int(np.iinfo(dt).min), int(np.iinfo(dt).max))
+        for what, v in (("from", low), ("to - 1", high - 1)):
+            if not lo <= v <= hi:
+                raise RuntimeError(f"{what} is out of bounds for {_CPP_NAMES[dt.name]}")
     if dt.kind == "f":
         limit = 2 ** (np.finfo(dt).nmant + 1)
         if low < -limit or high - 1 > limit:  # torch warns and moves the bounds to representable floats
@@ -185,4 +223,4 @@ def random_(self: Any, from_: Any = None, to: Any = None, *, generator: Any = No
                 f"minigrad's random_ on {from_numpy_dtype(dt).scalar_name} tensors draws within [-(2^"
                 f"{np.finfo(dt).nmant + 1}), 2^{np.finfo(dt).nmant + 1}] only (torch warns beyond it and adjusts "
                 "the bounds; that stream is not reproduced)")
-    return _write(self, _sampling.random_from_to(gen, self._data.shape, dt, low, high - low))
+    return random_fill(self, node, lambda: _sampling.random_from_to(gen, self._data.shape, dt, low, high - low))

@@ -32,13 +32,15 @@ def _dim(x: Any, dim: Any) -> int:
 
 
 def _index(x: Any, dim: int, index: Any, name: str, src: Any = None) -> np.ndarray:
-    """gather/scatter's index checks, in torch's words: int64, as many dims as the input, no larger than the input
-    (and the source) apart from ``dim``, each value in range."""
+    """gather/scatter's index checks, in torch's words: int64 or int32 (any dtype when empty), as many dims as the
+    input, no larger than the input (and the source) apart from ``dim``, each value in [0, size)."""
     if not isinstance(index, _base.TensorBase):
         raise TypeError(f"{name}(): argument 'index' must be Tensor, not {type(index).__name__}")
     idx = index._data
     if idx.dtype != np.int64:
-        raise RuntimeError(f"{name}(): Expected dtype int64 for index")
+        if idx.dtype != np.int32 and idx.size:  # (an empty index of any dtype is taken)
+            raise RuntimeError(f"{'gather' if name == 'gather' else 'scatter'}(): Expected dtype int32/int64 for index")
+        idx = idx.astype(np.int64)
     a = x._data
     if idx.ndim != a.ndim and idx.size and a.ndim:
         raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
@@ -54,12 +56,9 @@ def _index(x: Any, dim: int, index: Any, name: str, src: Any = None) -> np.ndarr
     size = a.shape[dim] if a.ndim else 1
     if idx.size:
         low, high = int(idx.min()), int(idx.max())
-        floor = -size if name == "gather" else 0  # (gather reads a negative index from the end)
-        if low < floor or high >= size:
-            bad = idx[(idx < floor) | (idx >= size)]
+        if low < 0 or high >= size:  # (a negative index is out of bounds too)
+            bad = idx[(idx < 0) | (idx >= size)]
             raise RuntimeError(f"index {int(bad.reshape(-1)[0])} is out of bounds for dimension {dim} with size {size}")
-        if low < 0:
-            return idx % size
     return idx
 
 
@@ -207,7 +206,7 @@ def topk(input: Any, k: Any, dim: Any = -1, largest: bool = True, sorted: bool =
     x = _input(input, "topk")
     k = operator.index(k)
     a = x._data
-    d = _dim(x, dim) if a.ndim else 0
+    d = _dim(x, dim)  # (a 0-d tensor has dims -1 and 0)
     size = a.shape[d] if a.ndim else 1
     if not 0 <= k <= size:
         raise RuntimeError("selected index k out of range")
@@ -225,16 +224,16 @@ def sort(input: Any, dim: Any = -1, descending: bool = False, stable: Any = _NOT
     given, torch's stable overload). Always a stable sort here: torch's default sort may order ties otherwise."""
     x = _input(input, "sort")
     a = x._data
-    d = _dim(x, dim) if a.ndim else 0
+    d = _dim(x, dim)  # (a 0-d tensor has dims -1 and 0)
     idx = sort_indices(a, d, bool(descending))
     op = _sel.Sort if stable is _NOT_GIVEN else _sel.StableSort
-    return _values_indices(op.apply(x, d, idx) if a.ndim else x.clone(), idx, "sort")
+    return _values_indices(op.apply(x, d, idx), idx, "sort")
 
 
 def argsort(input: Any, dim: Any = -1, descending: bool = False, stable: bool = False) -> Any:
     """The permutation that sorts ``input`` along ``dim`` (int64, no gradient)."""
     x = _input(input, "argsort")
-    d = _dim(x, dim) if x._data.ndim else 0
+    d = _dim(x, dim)  # (a 0-d tensor has dims -1 and 0)
     return _base.wrap(sort_indices(x._data, d, bool(descending)))
 
 
@@ -242,7 +241,7 @@ def _sizes(args: tuple[Any, ...]) -> tuple[int, ...]:
     if len(args) == 1 and isinstance(args[0], tuple | list):
         args = tuple(args[0])
     elif len(args) == 1 and isinstance(args[0], _base.TensorBase):
-        args = tuple(args[0].tolist())
+        args = tuple(np.atleast_1d(args[0]._data).tolist())  # (a 0-d tensor is one size)
     return tuple(operator.index(a) for a in args)
 
 
@@ -256,7 +255,11 @@ def repeat(input: Any, *sizes: Any) -> Any:
     if any(r < 0 for r in reps):
         raise RuntimeError(f"Trying to create tensor with negative dimension {min(reps)}: "
                            f"{[r * s for r, s in zip(reps, (1,) * (len(reps) - x._data.ndim) + x._data.shape)]}")
-    return _sel.Repeat.apply(x, reps)
+    try:
+        return _sel.Repeat.apply(x, reps)
+    except (MemoryError, ValueError) as e:  # far too large: torch's allocator fails at once too
+        shape = [r * s for r, s in zip(reps, (1,) * (len(reps) - x._data.ndim) + x._data.shape)]
+        raise RuntimeError(f"cannot allocate a tensor of shape {shape}: {e}") from None
 
 
 def tile(input: Any, dims: Any) -> Any:
@@ -272,6 +275,8 @@ def chunk(input: Any, chunks: Any, dim: Any = 0) -> tuple[Any, ...]:
     ``SplitBackward0``."""
     x = _input(input, "chunk")
     chunks = operator.index(chunks)
+    if not x._data.ndim:
+        raise RuntimeError("chunk expects at least a 1-dimensional tensor")
     if chunks <= 0:
         raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
     d = _dim(x, dim)
@@ -285,6 +290,8 @@ def split(tensor: Any, split_size_or_sections: Any, dim: Any = 0) -> tuple[Any, 
     """Pieces of ``split_size`` along ``dim`` (``SplitBackward0``), or of the listed sizes
     (``SplitWithSizesBackward0``); views of the input."""
     x = _input(tensor, "split")
+    if not x._data.ndim:
+        raise RuntimeError("split expects at least a 1-dimensional tensor")
     d = _dim(x, dim)
     size = x._data.shape[d]
     if isinstance(split_size_or_sections, list | tuple):

@@ -13,6 +13,7 @@ import numpy as np
 from minigrad import _tensor_base as _base  # (module: read at call time, see _tensor/math.py)
 from minigrad._dtype import from_numpy_dtype, get_default_dtype, to_numpy_dtype
 from minigrad.ops import stats as _s
+from minigrad.surface.linear import _CPP_NAMES
 from minigrad.surface.shape import normalize_dims
 
 __all__ = ["prod", "var", "std", "var_mean", "std_mean", "norm", "vector_norm", "logsumexp", "cumsum", "cumprod",
@@ -149,6 +150,10 @@ def norm(input: Any, p: Any = "fro", dim: Any = None, keepdim: bool = False, dty
 def logsumexp(input: Any, dim: Any, keepdim: bool = False) -> Any:
     """ln Σ eˣ over ``dim``, computed stably (``LogsumexpBackward0``); integers in the default float dtype."""
     x = _input(input, "logsumexp")
+    a = x._data
+    if isinstance(dim, list | tuple) and not dim and not keepdim and a.ndim and a.size:
+        # torch reduces over every dim into a 0-d output, then writes its keepdim-shaped result into it
+        raise RuntimeError(f"output with shape [] doesn't match the broadcast shape {[1] * a.ndim}")
     if x._data.dtype.kind != "f":
         x = _base.wrap(x._data.astype(get_default_dtype().np))
     return _s.Logsumexp.apply(x, _dims(x, dim), bool(keepdim))
@@ -164,6 +169,23 @@ def cumprod(input: Any, dim: Any, *, dtype: Any = None) -> Any:
     """Running products along ``dim`` (``CumprodBackward0``)."""
     x = _input(input, "cumprod")
     return _s.Cumprod.apply(x, _one_dim(x, dim), _dtype(dtype))
+
+
+def scan_in_place_is_noop(self: Any, name: str, dim: Any, dtype: Any) -> bool:
+    """cumsum_/cumprod_'s checks, in torch's words: the result keeps self's dtype (a different ``dtype=`` is
+    refused), and a bool tensor is refused unless it is empty or 0-d; True when there is nothing to compute (such
+    a bool tensor is its own result, its version bumped)."""
+    dt = self._data.dtype
+    if dtype is not None and to_numpy_dtype(dtype) != dt:
+        raise RuntimeError(f"Bad in-place call: input tensor dtype {_CPP_NAMES[dt.name]} and output tensor dtype "
+                           f"{_CPP_NAMES[to_numpy_dtype(dtype).name]} should match")
+    if dt.kind == "b":  # (no graph: the dim is checked here; else after the in-place checks, as in torch)
+        _one_dim(self, dim)
+        if self._data.size and self._data.ndim:
+            raise NotImplementedError(f"\"{name}_out_cpu\" not implemented for 'Bool'")
+        _base.bump_version(self._vc)  # (written in place, unchanged)
+        return True
+    return False
 
 
 def _amax_dims(x: Any, dim: Any, name: str) -> tuple[int, ...]:

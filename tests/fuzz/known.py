@@ -108,6 +108,28 @@ KNOWN: list[Known] = [
     Known(3, "Tensor.any", "different result", r"shape \(\) != torch's", "torch's parser reads a nested empty list "
           "as dim ([[]]: an empty dim list) where minigrad reads it as no dim"),
     Known(3, "Tensor.all", "different result", r"shape \(\) != torch's", "as Tensor.any"),
+    Known(3, "*", "error kind differs", r"appears multiple times in the list of dims \| torch IndexError: .*Expected "
+          r"reduction dim -?\d+ to have non-zero size", "amax/amin of an empty tensor over a repeated dim: torch "
+          "checks the dims' sizes before their repetition (check order)"),
+    Known(3, "*norm", "*", r"torch TypeError: len\(\) of unsized object", "a 0-d NumPy array as norm's dim: torch's "
+          "Python norm takes its len() (a type it refuses) before it reads the input's dtype"),
+    Known(3, "*", "error kind differs", r"minigrad RuntimeError: Expected scalar.isIntegral.*\| torch IndexError: "
+          r"Dimension out of range", "a dims list with a bool tensor after a dim out of range: torch checks each dim "
+          "in turn, minigrad reads every element first (check order)"),
+    Known(3, "*nll_loss", "error kind differs", r"target must have size .* \| torch RuntimeError: expected target "
+          r"dtype to be Long or Byte", "a float target of the wrong size: torch checks the target's dtype before its "
+          "size (check order)"),
+    Known(3, "*", "error kind differs", r"minigrad TypeError: iteration over a 0-d tensor", "a 0-d tensor where "
+          "torch's parser wants a list of ints (it reads the tensor as one int); minigrad refuses the type"),
+    Known(3, "einsum", "error kind differs", r"torch ValueError: einsum\(\): must specify the equation string",
+          "an equation that is not a string with an empty operand list: torch's Python einsum unpacks the list and "
+          "reports the missing operands first (check order)"),
+    Known(3, "split", "*", r"argument 'input' \(position 1\) must be Tensor, not str",
+          "torch.split's Python code calls input.split(...): a str's own split() answers (duck typing)"),
+    Known(3, "*split", "*", r"only integer tensors of a single element can be converted to "
+          "an index", "torch's Python Tensor.split takes int() of a float tensor as the split size"),
+    Known(3, "normal", "*", r"a size is only taken with a float mean and a float std",
+          "torch's parser reads a 0-d tensor mean or std as a float when a size follows"),
     # ---- tier 2: errors of ordinary use that minigrad raises elsewhere, or not at all
     Known(2, "nn.*binary_cross_entropy*", "accepts what torch refuses", r"can't be cast to the desired output type",
           "an integer target or weight is promoted (torch refuses it)"),
@@ -165,10 +187,6 @@ KNOWN: list[Known] = [
           "iteration selects rows one by one; torch unbinds"),
     Known(1, "Tensor.expand", "different result", r"grad_fn AddBackward0 != torch's ExpandBackward0",
           "expand is computed as x + zeros(shape), not as a view"),
-    Known(1, "Tensor.uniform_", "different result", r"grad_fn .* != torch's UniformBackward0", "a recorded random "
-          "fill is a copy node"),
-    Known(1, "Tensor.normal_", "different result", r"grad_fn .* != torch's NormalBackward0", "a recorded random "
-          "fill is a copy node"),
     Known(1, "Tensor.all", "*", r"(takes 1 positional argument|unexpected keyword argument)",
           "all(dim) is unsupported"),
     Known(1, "Tensor.any", "*", r"(takes 1 positional argument|unexpected keyword argument)",
@@ -199,6 +217,11 @@ KNOWN: list[Known] = [
           "minigrad computes the gradient"),
     Known(1, "*pow", "different backward", r"values \[?(-inf,? ?)+\]? != torch's \[?(-0\.0,? ?)+\]?", "an int64 "
           "exponent of -2**63: torch computes y - 1 in int64, which wraps around to 2**63 - 1"),
+    Known(1, "set_default_device", "*", r"not compiled with CUDA", "torch records a CUDA "
+          "default device and fails at the next factory call; minigrad (CPU only) refuses it at once (README, "
+          "Devices)"),
+    Known(1, "einsum", "different result", r"grad_fn EinsumBackward != torch's", "einsum records one node (torch: "
+          "the permute/view/bmm chain it is built from; README, known differences)"),
     Known(1, "Tensor.subtract", "different result", r"grad_fn SubBackward0 != torch's SubBackward1", "torch's "
           "subtract(Scalar other, Scalar alpha) overload (two positional numbers) records SubBackward1; minigrad "
           "records SubBackward0, as for sub"),

@@ -416,6 +416,154 @@ REGRESSIONS: list[tuple[str, Callable[..., Any], list[Any], dict[str, Any]]] = [
     ("Tensor.to", lambda lib, t: t.to(lib.int8), [_t([2147483647.5, 4294967297.0, -70000.5, 1e10], np.float64)], {}),
     ("Tensor.to", lambda lib, t: t.to(lib.int16), [_t([2147483647.5, 4294967297.0, -70000.5, 1e10], np.float64)], {}),
     ("Tensor.to", lambda lib, t: t.to(lib.uint8), [_t([2147483647.5, 4294967297.0, -70000.5, 1e10])], {}),
+    # fuzz19 deep run: bmm with an empty operand skips the dtype check (the result has mat2's dtype); baddbmm reads
+    # batch1's sizes 0 and 1 and batch2's size 2 before its checks (IndexError for a tensor with too few dims)
+    ("Tensor.bmm", lambda lib, a, b: a.bmm(b), [_t(np.zeros((0, 0, 0)), np.int64), _t(np.zeros((0, 0, 0)))], {}),
+    ("Tensor.bmm", lambda lib, a, b: a.bmm(b), [_t(np.zeros((1, 2, 0)), np.int64),
+                                                _t(np.zeros((1, 0, 2)), requires_grad=True)], {}),
+    ("Tensor.baddbmm", lambda lib, a, b, c: a.baddbmm(b, c), [_t([], np.int64), _t([], np.int64), _t([])], {}),
+    ("baddbmm", lambda lib, a, b, c: lib.baddbmm(a, b, c), [_t([1.0]), _t(0.0), _t([])], {}),
+    ("baddbmm", lambda lib, a, b, c: lib.baddbmm(a, b, c), [_t([1.0]), _t(np.ones((2, 2, 2))), _t(np.ones((2, 2)))],
+     {}),
+    # a 0-d tensor's dims for sort/argsort/topk are -1 and 0 (others: IndexError); its sort is a SortBackward0 node;
+    # chunk refuses a 0-d tensor
+    ("Tensor.argsort", lambda lib, t: t.argsort(2**40), [_t(0.0)], {}),
+    ("Tensor.sort", lambda lib, t: t.sort(1), [_t(0.0, requires_grad=True)], {}),
+    ("Tensor.sort", lambda lib, t: t.sort(0), [_t(0.0, requires_grad=True)], {}),
+    ("Tensor.topk", lambda lib, t: t.topk(1, 1), [_t(0.0, requires_grad=True)], {}),
+    ("Tensor.chunk", lambda lib, t, c: t.chunk(c), [_t(0, np.int64), _t(1, np.int64)], {}),
+    # atan2's backward: 0 where x² + y² is 0; the squares in each operand's own dtype (integers wrap, float16 may
+    # overflow), −y of a bool tensor is torch's error
+    ("Tensor.arctan2", lambda lib, t, o: t.arctan2(o), [_t([[0.0], [1.0]]), _t(0.0, requires_grad=True)], {}),
+    ("Tensor.atan2", lambda lib, t, o: t.atan2(o), [_t(-(2**63), np.int64), _t(1.0, requires_grad=True)], {}),
+    ("Tensor.atan2_", lambda lib, t, o: t.atan2_(o), [_t(0.0, requires_grad=True, kind="nonleaf"),
+                                                      _t(2**63 - 1, np.int64)], {}),
+    ("atan2", lambda lib, t, o: lib.atan2(t, o), [_t([300.0, 1e-3], np.float16), _t([1.0, 2.0], requires_grad=True)],
+     {}),
+    ("atan2", lambda lib, t, o: lib.atan2(t, o), [_t([True, False], np.bool_), _t([1.0, 2.0], requires_grad=True)],
+     {}),
+    ("atan2", lambda lib, t, o: lib.atan2(t, o), [_t([255, 3], np.uint8), _t([1.0, 2.0], requires_grad=True)], {}),
+    ("atan2", lambda lib, t, o: lib.atan2(t, o), [_t([1e-155, 0.0, -0.0, 1e-200], np.float64, requires_grad=True),
+                                                  _t([0.0, -0.0, 0.0, 1e-200], requires_grad=True)], {}),
+    # cumsum_/cumprod_ keep self's dtype: an empty or 0-d bool tensor is its own result, another dtype= is refused
+    ("Tensor.cumprod_", lambda lib, t: t.cumprod_(0), [_t([], np.bool_)], {}),
+    ("Tensor.cumsum_", lambda lib, t: t.cumsum_(-1), [_t(True, np.bool_)], {}),
+    ("Tensor.cumprod_", lambda lib, t: t.cumprod_(0, dtype=lib.int64), [_t([1.0, 2.0])], {}),
+    # bernoulli with a p of its own is torch's NotImplemented node; bernoulli_ records BernoulliBackward2 (number
+    # p) or BernoulliBackward1 (tensor p, which may bring self into the graph)
+    ("Tensor.bernoulli", lambda lib, t: t.bernoulli(0), [_t(0.0, requires_grad=True)], {}),
+    ("Tensor.bernoulli_", lambda lib, t: t.bernoulli_(), [_t(0.0, requires_grad=True, kind="nonleaf")], {}),
+    ("Tensor.bernoulli_", lambda lib, t, p: t.bernoulli_(p), [_t([0.5, 0.2], requires_grad=True, kind="nonleaf"),
+                                                               _t([0.1, 0.9], np.float64, requires_grad=True)], {}),
+    ("Tensor.bernoulli_", lambda lib, t, p: t.bernoulli_(p), [_t([0.5, 0.2]), _t(0.3, requires_grad=True)], {}),
+    ("Tensor.bernoulli_", lambda lib, t, p: t.bernoulli_(p), [_t(0.0, requires_grad=True, kind="nonleaf"), _t(0.0)],
+     {}),
+    ("Tensor.cumprod_", lambda lib, t: t.cumprod_(2**40), [_t([], requires_grad=True)], {}),  # (in-place rule first)
+    # logit's backward with a negative eps is the no-eps one (nan outside [0, 1]); dL/dy·inf at x = ±0 and 1
+    ("Tensor.logit_", lambda lib, t, e: t.logit_(e), [_t(-1.0, requires_grad=True, kind="nonleaf"), _t(-1.0)], {}),
+    ("Tensor.logit", lambda lib, t: t.logit(-0.5), [_t([-1.0, -0.0, 0.0, 1.0, 0.5, 2.0, -0.25], requires_grad=True)],
+     {}),
+    # logsumexp over dim=[] of a tensor with elements: torch's own output-shape error (keepdim=False)
+    ("Tensor.logsumexp", lambda lib, t: t.logsumexp(dim=[]), [_t([False], np.bool_)], {}),
+    ("Tensor.logsumexp", lambda lib, t: t.logsumexp(()), [_t(np.zeros((2, 3)), requires_grad=True)], {}),
+    # gather/scatter take an int32 index (any dtype when empty) and refuse a negative one; repeat reads a 0-d
+    # tensor as one size; split refuses a 0-d tensor; random_'s from and to - 1 must fit an integer dtype
+    ("Tensor.scatter_add", lambda lib, t, i, s: t.scatter_add(0, i, s), [_t(0.0), _t([], np.int32), _t(0.0)], {}),
+    ("Tensor.scatter", lambda lib, t, i, s: t.scatter(0, i, s), [_t([0.0, 0.0], requires_grad=True),
+                                                                 _t([1], np.int32), _t([1.0, 2.0], requires_grad=True)],
+     {}),
+    ("Tensor.gather", lambda lib, t, i: t.gather(0, i), [_t([1.0, 2.0], requires_grad=True), _t([1, 0], np.int32)], {}),
+    ("Tensor.gather", lambda lib, t, i: t.gather(0, i), [_t([1.0, 2.0]), _t([1, -1], np.int64)], {}),
+    ("Tensor.gather", lambda lib, t, i: t.gather(0, i), [_t([1.0, 2.0]), _t([1], np.uint8)], {}),
+    ("Tensor.repeat", lambda lib, t, r: t.repeat(r), [_t(False, np.bool_), _t(0, np.int64)], {}),
+    ("Tensor.split", lambda lib, t, s: t.split(s), [_t(-(2**63), np.int64), _t(0.0)], {}),
+    ("Tensor.random_", lambda lib, t: t.random_(2**40), [_t(0, np.int32)], {}),
+    ("Tensor.random_", lambda lib, t: t.random_(-1, 3), [_t([0, 0], np.uint8)], {}),
+    ("Tensor.random_", lambda lib, t: t.random_(3), [_t([True], np.bool_)], {}),
+    # random_(from, to) draws 64 bits per value from a span of 2**28 up (torch 2.13), as randint does
+    ("Tensor.random_", lambda lib, t: t.random_(-5, 2**31), [_t([0, 0, 0], np.int32)], {}),
+    ("Tensor.random_", lambda lib, t: t.random_(2**28), [_t([0, 0, 0], np.int64)], {}),
+    # a repeat/tile too large to allocate is torch's RuntimeError (was NumPy's MemoryError)
+    ("Tensor.tile", lambda lib, t: t.tile(2**40), [_t(0, np.int16)], {}),
+    # a true division's Python-int input is cast to the float result directly (not wrapped into the tensor's int dtype)
+    ("div", lambda lib, t: lib.div(2**40, t), [_t(1, np.int32)], {}),
+    ("div", lambda lib, t: lib.div(300, t), [_t([3], np.int8)], {}),
+    # pooling size arguments listing the wrong number of ints are torch's RuntimeErrors; an empty stride is the kernel
+    ("avg_pool1d", lambda lib, t: lib.avg_pool1d(t, []), [_t(np.zeros((0, 1)))], {}),
+    ("avg_pool1d", lambda lib, t: lib.avg_pool1d(t, 2, []), [_t(np.zeros((1, 1, 4)))], {}),
+    ("nn.functional.max_pool1d", lambda lib, t: lib.nn.functional.max_pool1d(t, 2, [1, 1]), [_t(np.zeros((1, 1, 4)))],
+     {}),
+    ("nn.functional.max_pool2d", lambda lib, t: lib.nn.functional.max_pool2d(t, []), [_t(np.zeros((1, 1, 4, 4)))],
+     {}),
+    ("nn.functional.avg_pool2d", lambda lib, t: lib.nn.functional.avg_pool2d(t, 2, 2, [1, 1, 1]),
+     [_t(np.zeros((1, 1, 4, 4)))], {}),
+    ("nn.functional.adaptive_avg_pool1d", lambda lib, t: lib.nn.functional.adaptive_avg_pool1d(t, [1, 1]),
+     [_t(np.zeros((1, 1, 4)))], {}),
+    ("nn.functional.adaptive_avg_pool2d", lambda lib, t: lib.nn.functional.adaptive_avg_pool2d(t, []),
+     [_t(np.zeros((1, 1, 4, 4)))], {}),
+    # floor_divide(number, tensor); a conv weight with fewer out-channels than groups; einsum's sublist format
+    ("floor_divide", lambda lib, t: lib.floor_divide(0, t), [_t([], np.int64)], {}),
+    ("floor_divide", lambda lib, t: lib.floor_divide(2**40 + 7, t), [_t([2, 3], np.int32)], {}),
+    ("conv1d", lambda lib, x, w: lib.conv1d(x, w), [_t(np.zeros((1, 0))), _t(np.zeros((0, 1, 0)))], {}),
+    ("einsum", lambda lib, a, b: lib.einsum(a, b), [_t(0.0), _t(0.0)], {}),
+    ("einsum", lambda lib, a, b: lib.einsum(a, [0, 1], b, [1, 2], [0, 2]), [_t(np.ones((2, 3))), _t(np.ones((3, 4)))],
+     {}),
+    ("einsum", lambda lib, a: lib.einsum(a, [60]), [_t(np.ones(2))], {}),
+    # logit's eps goes through torch's checked cast to the float dtype; normal of an empty float16 tensor is empty
+    ("logit", lambda lib, t: lib.logit(t, 1e308), [_t([], np.float32)], {}),
+    ("logit", lambda lib, t: lib.logit(t, 1e308), [_t([1], np.int64)], {}),
+    ("normal", lambda lib, t: lib.normal(t), [_t([], np.float16)], {}),
+    ("normal", lambda lib, t: lib.normal(t, 2.0), [_t([1.0], np.float16)], {}),  # (NotImplementedError: no float16)
+    # a Python number first operand of remainder/floor_divide/true_divide: a wrapped number in the result dtype
+    # (remainder(number, tensor) is torch's NotImplemented node); set_default_device's argument is `device`
+    ("remainder", lambda lib, t: lib.remainder(0.0, t), [_t(0.0)], {}),
+    ("remainder", lambda lib, t: lib.remainder(2.5, t), [_t([1.0, 2.0], requires_grad=True)], {}),
+    ("floor_divide", lambda lib, t: lib.floor_divide(0.5, t), [_t(0.25)], {}),
+    ("true_divide", lambda lib: lib.true_divide(0, 0), [], {}),
+    ("set_default_device", lambda lib: lib.set_default_device(device=None), [], {}),
+    # losses: a 0-d input with class probabilities (torch reads size(1)); huber_loss's output has the input's dtype;
+    # l1_loss's mean of an integer difference and its two-bool subtraction; hardtanh_ takes min_val > max_val
+    ("nn.functional.cross_entropy", lambda lib, x, t: lib.nn.functional.cross_entropy(x, t), [_t(0.0), _t(0.0)], {}),
+    ("nn.functional.huber_loss", lambda lib, x, t: lib.nn.functional.huber_loss(x, t), [_t([], np.int64), _t(0.0)],
+     {}),
+    ("nn.functional.l1_loss", lambda lib, x, t: lib.nn.functional.l1_loss(x, t), [_t([], np.int64), _t([], np.int64)],
+     {}),
+    ("nn.functional.l1_loss", lambda lib, x, t: lib.nn.functional.l1_loss(x, t), [_t([True], np.bool_),
+                                                                                   _t([False], np.bool_)], {}),
+    ("nn.functional.hardtanh_", lambda lib, x: lib.nn.functional.hardtanh_(x, 2.0), [_t(0.0)], {}),
+    ("nn.functional.hardtanh", lambda lib: lib.nn.functional.hardtanh(0, 2), [], {}),
+    # layer_norm's weight and bias must be tensors (was an AttributeError)
+    ("layer_norm", lambda lib, t: lib.layer_norm(t, 0, 0), [_t([])], {}),
+    ("nn.functional.layer_norm", lambda lib, t: lib.nn.functional.layer_norm(t, (2,), 1.0), [_t([1.0, 2.0])], {}),
+    ("layer_norm", lambda lib, t: lib.layer_norm(t, []), [_t(0.0)], {}),
+    # normal(mean, std) has mean's dtype (std of another dtype is cast in)
+    ("normal", lambda lib, m, s: lib.normal(m, s), [_t([]), _t([], np.int64)], {}),
+    ("normal", lambda lib, m, s: lib.normal(m, s), [_t([0.0, 1.0]), _t([1.0, 2.0], np.float64)], {}),
+    ("normal", lambda lib: lib.normal(0.0, 1.0, (2**40,)), [], {}),  # (torch's allocator error, not a MemoryError)
+    ("normal", lambda lib, s: lib.normal(1e308, s), [_t([])], {}),
+    ("normal", lambda lib, m, s: lib.normal(m, s), [_t([0.0, 1.0]), _t([])], {}),
+    # every recorded random fill is torch's node for it (was a copy node): exponential_, random_'s three overloads,
+    # uniform_, normal_
+    ("Tensor.exponential_", lambda lib, t: t.exponential_(2.0), [_t([0.5, 0.2], requires_grad=True, kind="nonleaf")],
+     {}),
+    ("Tensor.random_", lambda lib, t: t.random_(), [_t([0.5, 0.2], requires_grad=True, kind="nonleaf")], {}),
+    ("Tensor.random_", lambda lib, t: t.random_(3), [_t([0.5, 0.2], requires_grad=True, kind="nonleaf")], {}),
+    ("Tensor.random_", lambda lib, t: t.random_(0, 3), [_t([0.5, 0.2], requires_grad=True, kind="nonleaf")], {}),
+    ("Tensor.random_", lambda lib, t: t.random_(to=3), [_t([1, 2], np.int64)], {}),
+    ("Tensor.uniform_", lambda lib, t: t.uniform_(), [_t([0.5, 0.2], requires_grad=True, kind="nonleaf")], {}),
+    ("Tensor.normal_", lambda lib, t: t.normal_(), [_t([0.5, 0.2], requires_grad=True, kind="nonleaf")], {}),
+    # fmod/remainder read an integer divisor in the result dtype (a Python int beyond it wraps): 2**40 is 0 for int32
+    ("Tensor.fmod", lambda lib, t: t.fmod(2**40), [_t(0, np.int32)], {}),
+    ("Tensor.fmod", lambda lib, t: t.fmod(-256), [_t([7], np.int8)], {}),
+    ("Tensor.remainder", lambda lib, t, o: t.remainder(o), [_t([7], np.int32), _t(2**40, np.int64)], {}),
+    # baddbmm's deprecated overloads with beta (and alpha) first, as a method and as a function
+    ("Tensor.baddbmm", lambda lib, t, a, b: t.baddbmm(0, a, b), [_t([], np.int64), _t([], np.int64), _t([])], {}),
+    ("Tensor.baddbmm", lambda lib, t, a, b: t.baddbmm(0.5, 2, a, b), [_t(np.ones((2, 2, 2))), _t(np.ones((2, 2, 2))),
+                                                                      _t(np.ones((2, 2, 2)), requires_grad=True)], {}),
+    ("baddbmm", lambda lib, t, a, b: lib.baddbmm(0.5, t, 2, a, b), [_t(np.ones((2, 2, 2))), _t(np.ones((2, 2, 2))),
+                                                                    _t(np.ones((2, 2, 2)))], {}),
+    ("Tensor.baddbmm_", lambda lib, t, a, b: t.baddbmm_(0.5, a, b), [_t(np.ones((2, 2, 2))), _t(np.ones((2, 2, 2))),
+                                                                     _t(np.ones((2, 2, 2)))], {}),
 ]
 
 
