@@ -162,15 +162,23 @@ def memory_root(a: np.ndarray) -> int:
 
 def result(data: Any, node_cls: type | None) -> Tensor:
     """A returned tensor: a new Tensor around ``data``; with ``node_cls``, it shows the eager result's grad_fn
-    (of that class, its graph run and freed: a second backward through it fails as eager's would)."""
-    t = Tensor._wrap(data)
-    if node_cls is not None:
-        node: Any = _new(node_cls)
-        node._saved = FREED
-        node.next_functions = ()
-        node._seq = 0
-        data = t._data
-        node._shape, node._dtype = data.shape, data.dtype
-        t.grad_fn = node
-        t._requires_grad = True
+    (of that class, its graph run and freed: a second backward through it fails as eager's would). The fields
+    are ``TensorBase._wrap``'s, set here directly: this runs once per replay, after the kernels."""
+    t: Any = _new(Tensor)
+    t._data = data = data if data.__class__ is np.ndarray else np.asarray(data)
+    t.grad = None
+    t._vc = [0, 0]
+    t._acc = None
+    t._retains_grad = False
+    if node_cls is None:
+        t.grad_fn = None
+        t._requires_grad = False
+        return t
+    node: Any = _new(node_cls)
+    node._saved = FREED
+    node.next_functions = ()
+    node._seq = 0
+    node._shape, node._dtype = data.shape, data.dtype
+    t.grad_fn = node
+    t._requires_grad = True
     return t

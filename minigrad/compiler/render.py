@@ -111,7 +111,10 @@ def _writes(i: Instr) -> list[int]:
 
 def render_body(e: Emitter, program: Program) -> None:
     """The statements of the program, after the guards."""
-    e.used = {s for i in program.instrs for s in read_slots(i)}
+    # (a backward "reads" its forward's output only to keep its memory alive: a kernel's own backward never reads
+    # a reduction's result, so that result need not be made an array unless another statement reads it)
+    e.used = {s for i in program.instrs for s in read_slots(i)
+              if not (i.kind == "backward" and s == i.meta["forward"].meta["out"])}
     e.lifetime = _lifetimes(program)
     for index, i in enumerate(program.instrs):
         e.begin(index)
