@@ -13,6 +13,7 @@ from minigrad._dtype import from_numpy_dtype, get_default_dtype
 from minigrad.ops import arithmetic as _arith
 from minigrad.ops import math as _m
 from minigrad.surface.conversion import check_float_fits
+from minigrad.surface.functional import div
 
 __all__ = [
     "sin", "cos", "tan", "asin", "acos", "atan", "atan2", "arctan2", "sinh", "cosh", "exp2", "expm1", "log2",
@@ -156,7 +157,6 @@ def true_divide(dividend: Any, divisor: Any) -> Any:
     """``div`` (true division) under its old name: ``DivBackward0`` as torch records it; a Python number as the
     dividend is torch's wrapped number, as for ``div``."""
     if isinstance(dividend, bool | int | float):
-        from minigrad.surface.functional import div  # (functional builds on this module's layer)
         return div(dividend, divisor)
     return _input(dividend, "true_divide") / divisor
 
