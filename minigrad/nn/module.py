@@ -94,6 +94,11 @@ class Module:
             if value is not None:
                 raise TypeError(f"cannot assign '{type(value).__name__}' as child module '{name}'")
             self._modules[name] = None
+        self._write(name, value)
+
+    def _write(self, name: str, value: Any) -> None:
+        """Set an attribute in the instance ``__dict__``: every attribute write of a Module ends here (and moves
+        ``MODULE_EPOCH``)."""
         object.__setattr__(self, name, value)
         MODULE_EPOCH[0] += 1
 
@@ -120,8 +125,7 @@ class Module:
                 "required)"
             )
         self._parameters[name] = param
-        object.__setattr__(self, name, param)
-        MODULE_EPOCH[0] += 1
+        self._write(name, param)
 
     def register_buffer(self, name: str, tensor: Tensor | None, persistent: bool = True) -> None:
         """A tensor the module keeps (not a parameter: no gradient); in ``state_dict`` unless not persistent."""
@@ -144,8 +148,7 @@ class Module:
         if hasattr(self, name) and name not in self._modules:
             raise KeyError(f"attribute '{name}' already exists")
         self._modules[name] = module
-        object.__setattr__(self, name, module)
-        MODULE_EPOCH[0] += 1
+        self._write(name, module)
 
     register_module = add_module
 
@@ -221,8 +224,7 @@ class Module:
         if not isinstance(mode, bool):
             raise ValueError("training mode is expected to be boolean")
         for m in self.modules():
-            object.__setattr__(m, "training", mode)
-        MODULE_EPOCH[0] += 1
+            m._write("training", mode)
         return self
 
     def eval(self) -> Module:
