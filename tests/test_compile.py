@@ -530,6 +530,57 @@ def test_a_scheduler_step_inside_the_function_is_not_baked_in() -> None:
     assert any("scheduler" in str(w.message) for w in caught)
 
 
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+def test_a_learning_rate_set_between_steps_is_read_at_the_next_replay(dtype: torch.dtype) -> None:
+    """The written-out SGD keeps the learning rate as a 0-d array, converted again when ``group['lr']`` is another
+    object: a new float, an int, an equal float (another object), then the first value again."""
+    ex = example3
+    eager, compiled = ex.make_pipeline(str(dtype.np), seed=2), ex.make_pipeline(str(dtype.np), seed=2)
+    step = torch.compile(ex.train_step)
+    rates = {3: 0.05, 5: 1, 7: float("0.05"), 9: 0.1, 11: 0.0}
+    for i in range(14):
+        for p in (eager, compiled):
+            if i in rates:
+                p.optimizer.param_groups[0]["lr"] = rates[i]
+        le = ex.train_step(eager.model, eager.criterion, eager.optimizer, eager.inputs, eager.targets)
+        lc = step(compiled.model, compiled.criterion, compiled.optimizer, compiled.inputs, compiled.targets)
+        assert np.array_equal(le._data, lc._data)
+        assert_same(eager.model, compiled.model)
+    assert len(step._cache) == 1 and "lr0_" in step.code  # one capture, its learning rate read at every replay
+    before = params(compiled.model)
+    lc = step(compiled.model, compiled.criterion, compiled.optimizer, compiled.inputs, compiled.targets)
+    assert all(np.array_equal(a, b._data) for a, b in zip(before, compiled.model.parameters()))  # lr = 0: no change
+
+
+class _Gated(nn.Module):
+    """σ(a(x)) · σ(b(x)): two kernel outputs (sigmoids, in reused buffers) that an op without a kernel (Mul) saves
+    for its backward, beside an MSE whose scratch has their shape."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.a, self.b = nn.Linear(3, 4), nn.Linear(3, 4)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.sigmoid(self.a(x)) * torch.sigmoid(self.b(x))
+
+
+def test_a_buffer_is_not_reused_while_a_saved_value_lives_in_it() -> None:
+    """Buffer lifetimes include what each op's ctx saved (``Recorder.held_slots``): were they to end at the last
+    forward read, the MSE's scratch would take a sigmoid's buffer before Mul's backward reads it."""
+    def make() -> tuple:
+        torch.manual_seed(4)
+        model = _Gated()
+        return model, nn.MSELoss(), torch.optim.SGD(model.parameters(), lr=0.5)
+
+    eager, compiled = make(), make()
+    step = torch.compile(kernel_step)
+    x, y = torch.randn(6, 3), torch.rand(6, 4)
+    for _ in range(5):
+        assert np.array_equal(kernel_step(*eager, x, y)._data, step(*compiled, x, y)._data)
+        assert_same(eager[0], compiled[0])
+    assert step._last.program is not None and "MulBackward0" in step.code and "out=buf" in step.code
+
+
 def test_bce_domain_errors_are_eagers_and_change_nothing() -> None:
     ex = example3
     p = ex.make_pipeline("float32", seed=0)

@@ -130,6 +130,7 @@ class Recorder:
         self.state_before = _python_state([*[a for _, a in zip(names, args)], *kwargs.values(), *(r for _, r in refs)])
         self.slot_of: dict[int, int] = {}
         self.arrays: dict[int, np.ndarray] = {}  # slot -> its array (alive during the capture: ids stay unique)
+        self.slots_by_root: dict[int, list[int]] = {}  # memory_root of a slot's array -> the slots in that memory
         self.n = 0
         self.instrs: list[Instr] = []  # the program, in order
         self.accumulators: list[Any] = []
@@ -182,6 +183,8 @@ class Recorder:
         self.n += 1
         self.slot_of[id(array)] = slot
         self.arrays[slot] = array
+        if isinstance(array, np.ndarray):
+            self.slots_by_root.setdefault(memory_root(array), []).append(slot)
         return slot
 
     def slot_of_tensor(self, t: Tensor) -> int | None:
@@ -231,9 +234,25 @@ class Recorder:
         out_slot = self.new_slot(out._data)
         needs = tuple(fn is not None for fn, _ in ctx.next_functions)
         instr = self.emit("forward", cls=cls, k=k, rctx=rctx, needs=needs, template=template, ins=ins, consts=consts,
-                          out=out_slot, out_array=out._data, node_name=getattr(cls, "node_name", cls.__name__))
+                          out=out_slot, out_array=out._data, node_name=getattr(cls, "node_name", cls.__name__),
+                          held=self.held_slots(ctx))
         if ctx.next_functions:
             self.forward_of[ctx] = instr
+
+    def held_slots(self, ctx: Any) -> list[int]:
+        """The slots whose memory the op's ctx keeps for its backward (what it saved, and any array among its
+        attributes): the memory its backward may read, which no later statement may reuse before that backward."""
+        held: list[int] = []
+        todo = [getattr(ctx, "_saved", None), *getattr(ctx, "__dict__", {}).values()]
+        while todo:
+            value = todo.pop()
+            if isinstance(value, np.ndarray):
+                held.extend(self.slots_by_root.get(memory_root(value), ()))
+            elif isinstance(value, tuple | list):
+                todo.extend(value)
+            elif isinstance(value, dict):
+                todo.extend(value.values())
+        return held
 
     def on_constant(self, tensor: Any) -> None:
         """A tensor whose values depend only on shapes and hyperparameters: the program keeps its array."""

@@ -68,6 +68,13 @@ class Emitter:
         # A forward whose backward runs later (``Program.deferred``): each call makes its own contexts and arrays
         # (several forwards may run before their backwards), and only the kernels of ``kernels.PER_CALL`` run
         self.per_call = False
+        # 1-element arrays whose memory a guard pins (a parameter's ``._data``): slot's memory root -> its array, so
+        # a kernel can read such a parameter as a 0-d view bound once (``stable_scalar``)
+        self.pinned: dict[int, tuple[np.ndarray, str]] = {}
+        self.guarded: dict[int, np.ndarray] = {}  # id(tensor) -> the array a guard checks is its ``._data``
+        self.roots: dict[int, int] = {}  # slot -> its memory root (``Program.roots``)
+        self._scalars: dict[tuple[Any, ...], str] = {}
+        self.sigmoid_outputs: dict[int, str] = {}  # slot of a sigmoid kernel's y -> the test "some y is exactly 0"
 
     def line(self, text: str) -> None:
         self.lines.append(text)
@@ -82,6 +89,27 @@ class Emitter:
         self._names[id(value)] = name
         self.namespace[name] = value
         return name
+
+    def scalar(self, value: float, dtype: np.dtype[Any], label: str) -> str:
+        """A 0-d array of ``dtype`` holding the Python number ``value`` (``label_dtype`` in the namespace).
+
+        A Python number beside an array is cast to the array's dtype (NumPy's rule for a "weak" scalar, NEP 50), so
+        ``add(x, one)`` computes what ``add(x, 1)`` does, bit for bit; but NumPy converts a Python number anew at
+        every call (~0.3 µs, as much as the arithmetic on a few hundred elements), and a 0-d array not at all."""
+        key = (type(value), value, np.dtype(dtype).str)
+        name = self._scalars.get(key)
+        if name is None:
+            name = self._scalars[key] = self.const(np.array(value, dtype=dtype), f"{label}_{np.dtype(dtype)}")
+        return name
+
+    def stable_scalar(self, slot: int) -> str | None:
+        """A 0-d view (bound once) of the 1-element array slot ``slot`` reads, when a guard pins that memory (a
+        parameter read live, or a view of one); else None. Reading it reads the parameter's current value."""
+        pinned = self.pinned.get(self.roots.get(slot, -1))
+        if pinned is None or pinned[0].size != 1:
+            return None
+        array, name = pinned
+        return self.const(array.reshape(()), f"{identifier(name)}_0d")
 
     def begin(self, index: int) -> None:
         """Start instruction ``index``: the buffers no instruction from here on reads go back to the pool."""

@@ -190,6 +190,7 @@ def emit_guards(e: Emitter, fn: Any, args: tuple[Any, ...], kwargs: dict[str, An
                 e.line("        return MISS")
         e.line(f"    {checked}[0] = {epoch}[0]")
     for t in tensors:  # which array holds each watched tensor (a load_state_dict or .data swap rebinds it)
+        e.guarded[id(t)] = t._data
         e.line(f"if {e.const(t)}._data is not {e.const(t._data)} or {e.const(t)}._requires_grad is not "
                f"{t._requires_grad}:")
         e.line("    return MISS")

@@ -65,10 +65,13 @@ def addmm_forward(e: Emitter, i: Instr) -> bool:
     out = i.meta["out"]
     if x.shape[1] == 1 and w.shape == (1, 1) and b.size == 1 and b.ndim <= 2:
         # one feature in and out: y = x·w + b elementwise, with w and b read as scalars (the same products and
-        # sums as broadcasting their 1-element arrays, which costs NumPy more than the arithmetic here)
+        # sums as broadcasting their 1-element arrays, which costs NumPy more than the arithmetic here): a 0-d
+        # view of the parameter bound once where a guard pins its memory, else an element read now
         index = ", ".join("0" * b.ndim) if b.ndim else ""
-        e.line(f"v{out} = multiply(v{sx}, v{sw}[0, 0]{e.out(out, i.meta['out_array'])})  # AddmmBackward0: y = X·W ...")
-        e.line(f"add(v{out}, v{sb}[{index or '()'}], out=v{out})  #   ... + b")
+        w0 = e.stable_scalar(sw) or f"v{sw}[0, 0]"
+        b0 = e.stable_scalar(sb) or f"v{sb}[{index or '()'}]"
+        e.line(f"v{out} = multiply(v{sx}, {w0}{e.out(out, i.meta['out_array'])})  # AddmmBackward0: y = X·W ...")
+        e.line(f"add(v{out}, {b0}, out=v{out})  #   ... + b")
         return True
     product = "multiply" if x.shape[1] == 1 else "matmul"
     e.line(f"v{out} = {product}(v{sx}, v{sw}{e.out(out, i.meta['out_array'])})  # AddmmBackward0: y = X·W ...")
@@ -120,7 +123,7 @@ def mse_backward(e: Emitter, i: Instr) -> bool:
     norm = 2.0 / like.size if reduction == "mean" else 2.0
     g, (ox, ot) = i.meta["g"], i.meta["outs"]
     gx = f"g{ox}" if ox is not None else f"gx{i.meta['k']}"
-    scale = e.const(like.dtype.type(norm), f"norm{i.meta['k']}")
+    scale = e.scalar(norm, like.dtype, f"norm{i.meta['k']}")
     e.line(f"{gx} = multiply({scale}, {d}{e.out(ox, like) if ox is not None else ''})  # MseLossBackward0: "
            f"dL/dx = {norm!r}·d·g")
     if g not in e.ones:  # (g·1 = g exactly: skipped for the engine's dL/dL = 1)
@@ -140,15 +143,20 @@ def sigmoid_forward(e: Emitter, i: Instr) -> bool:
     if x.dtype.kind != "f" or x.dtype not in _SIGMOID_FLOOR or not x.size or not x.ndim:
         return False
     out = i.meta["out"]
-    floor = e.const(x.dtype.type(_SIGMOID_FLOOR[x.dtype]), f"floor{i.meta['k']}")
+    k = i.meta["k"]
+    floor = e.const(x.dtype.type(_SIGMOID_FLOOR[x.dtype]), f"floor{k}")
+    one = e.scalar(1, x.dtype, "one")
     slow = e.const(sigmoid_array, "sigmoid_array")
-    e.line(f"if min_reduce(v{sx}, axis=None) < {floor}:  # SigmoidBackward0 (exp(−x) would overflow)")
+    e.line(f"lo{k} = min_reduce(v{sx}, axis=None)  # SigmoidBackward0: below {floor}, exp(−x) would overflow")
+    e.line(f"if lo{k} < {floor}:")
     e.line(f"    v{out} = {slow}(v{sx})")
     e.line("else:")
     e.line(f"    v{out} = negative(v{sx}{e.out(out, i.meta['out_array'])})  # SigmoidBackward0: y = 1 / (1 + e^−x)")
     e.line(f"    exp(v{out}, out=v{out})")
-    e.line(f"    add(v{out}, 1, out=v{out})")
-    e.line(f"    divide(1, v{out}, out=v{out})")
+    e.line(f"    add(v{out}, {one}, out=v{out})")
+    e.line(f"    divide({one}, v{out}, out=v{out})")
+    # y is in [0, 1] or NaN, and 0 only where x < floor: what a BCE reading y need not check again (bce_forward)
+    e.sigmoid_outputs[out] = f"lo{k} < {floor}"
     return True
 
 
@@ -158,7 +166,9 @@ def sigmoid_backward(e: Emitter, i: Instr) -> bool:
     g, (ox,) = i.meta["g"], i.meta["outs"]
     if ox is None:
         return True
-    e.line(f"g{ox} = subtract(1, {y}{e.out(ox, i.meta['out_arrays'][0])})  # SigmoidBackward0: dL/dx = g·(1 − y)·y")
+    one = e.scalar(1, i.meta["forward"].meta["out_array"].dtype, "one")
+    e.line(f"g{ox} = subtract({one}, {y}{e.out(ox, i.meta['out_arrays'][0])})  # SigmoidBackward0: "
+           "dL/dx = g·(1 − y)·y")
     if g not in e.ones:
         e.line(f"multiply(g{g}, g{ox}, out=g{ox})")
     e.line(f"multiply(g{ox}, {y}, out=g{ox})")
@@ -180,22 +190,29 @@ def bce_forward(e: Emitter, i: Instr) -> bool:
     k, out = i.meta["k"], i.meta["out"]
     logs = e.const(_clamped_logs, "clamped_logs")
     errstate = e.const(np.errstate, "errstate")
-    e.line(f"lo, hi = min_reduce(v{sx}, axis=None), max_reduce(v{sx}, axis=None)  # BinaryCrossEntropyBackward0")
-    e.line("if not (lo >= 0 and hi <= 1):")
+    one, floor = e.scalar(1, x.dtype, "one"), e.scalar(-100, x.dtype, "minus100")
+    underflowed = e.sigmoid_outputs.get(sx)
+    if underflowed is None:
+        e.line(f"lo, hi = min_reduce(v{sx}, axis=None), max_reduce(v{sx}, axis=None)  # BinaryCrossEntropyBackward0")
+        e.line("if not (lo >= 0 and hi <= 1):")
+        exact = "lo == 0 or hi == 1"
+    else:  # x = σ(z) (the kernel above): x ≥ 0 unless NaN, and a NaN makes the max NaN too: one reduction tells
+        e.line(f"hi = max_reduce(v{sx}, axis=None)  # BinaryCrossEntropyBackward0: x = σ(·) ∈ [0, 1] or NaN")
+        e.line("if not hi <= 1:")
+        exact = f"hi == 1 or {underflowed}"  # (σ is exactly 0 only where its input was below the floor)
     e.line("    raise RuntimeError('all elements of input should be between 0 and 1')")
     e.line(f"if not (min_reduce(v{st}, axis=None) >= 0 and max_reduce(v{st}, axis=None) <= 1):")
     e.line("    raise RuntimeError('all elements of target should be between 0 and 1')")
-    e.line("if lo == 0 or hi == 1:  # ln 0 = −inf, clamped to −100")
+    e.line(f"if {exact}:  # ln 0 = −inf, clamped to −100")
     e.line(f"    with {errstate}(divide='ignore'):")
     e.line(f"        lx{k}, l1x{k} = {logs}(v{sx})")
     e.line("else:")
     e.line(f"    lx{k} = log(v{sx}{e.scratch(x)})  # max(ln x, −100)")
-    e.line(f"    maximum(lx{k}, -100, out=lx{k})")
+    e.line(f"    maximum(lx{k}, {floor}, out=lx{k})")
     e.line(f"    l1x{k} = negative(v{sx}{e.scratch(x)})  # max(ln(1 − x), −100)")
     e.line(f"    log1p(l1x{k}, out=l1x{k})")
-    e.line(f"    maximum(l1x{k}, -100, out=l1x{k})")
-    e.line(f"loss{k} = subtract(v{st}, 1, dtype={e.const(x.dtype, 'dtype_' + str(x.dtype))}{e.scratch(x)})"
-           "  # (t − 1)·max(ln(1 − x), −100) − t·max(ln x, −100)")
+    e.line(f"    maximum(l1x{k}, {floor}, out=l1x{k})")
+    e.line(f"loss{k} = subtract(v{st}, {one}{e.scratch(x)})  # (t − 1)·max(ln(1 − x), −100) − t·max(ln x, −100)")
     e.line(f"multiply(loss{k}, l1x{k}, out=loss{k})")
     e.line(f"subtract(loss{k}, multiply(v{st}, lx{k}, out=lx{k}), out=loss{k})")
     n = f" / {x.size}" if reduction == "mean" else ""
@@ -211,16 +228,16 @@ def bce_backward(e: Emitter, i: Instr) -> bool:
     g, (ox, _) = i.meta["g"], i.meta["outs"]
     if ox is None:
         return True
-    eps = e.const(x.dtype.type(_EPSILON), f"eps{i.meta['k']}")
+    eps, one = e.scalar(_EPSILON, x.dtype, "eps"), e.scalar(1, x.dtype, "one")
     e.line(f"g{ox} = subtract(v{sx}, v{st}{e.out(ox, x)})  # BinaryCrossEntropyBackward0: dL/dx = g·(x − t) / "
            "max((1 − x)·x, ε)")
     if g not in e.ones:
         e.line(f"multiply(g{g}, g{ox}, out=g{ox})")
-    e.line(f"den = subtract(1, v{sx}{e.scratch(x)})")
+    e.line(f"den = subtract({one}, v{sx}{e.scratch(x)})")
     e.line(f"multiply(den, v{sx}, out=den)")
     e.line(f"divide(g{ox}, maximum(den, {eps}, out=den), out=g{ox})")
     if fwd["consts"][1] == "mean":
-        e.line(f"divide(g{ox}, {x.size}, out=g{ox})")
+        e.line(f"divide(g{ox}, {e.scalar(x.size, x.dtype, 'n')}, out=g{ox})")
     return True
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from minigrad._tensor_base import assign_sub, bump_version
 from minigrad.compiler import kernels
 from minigrad.compiler.codegen import Emitter
@@ -64,9 +66,9 @@ def read_slots(i: Instr) -> list[int]:
     m = i.meta
     if i.kind == "forward":
         return [v for is_slot, v in m["template"] if is_slot]
-    if i.kind == "backward":
+    if i.kind == "backward":  # dL/d(output), and the memory its forward's ctx holds (saved for this backward)
         fwd = m["forward"].meta
-        return [m["g"], fwd["out"], *(v for is_slot, v in fwd["template"] if is_slot)]
+        return [m["g"], *fwd["held"]]
     if i.kind in ("sum_to", "cast"):
         return [m["src"]]
     if i.kind == "add":
@@ -111,11 +113,13 @@ def _writes(i: Instr) -> list[int]:
 
 def render_body(e: Emitter, program: Program) -> None:
     """The statements of the program, after the guards."""
-    # (a backward "reads" its forward's output only to keep its memory alive: a kernel's own backward never reads
-    # a reduction's result, so that result need not be made an array unless another statement reads it)
+    # (a backward whose ctx saved its forward's output "reads" it to keep its memory alive, but a kernel's own
+    # backward never reads a reduction's result: that result need not be made an array unless another statement
+    # reads it)
     e.used = {s for i in program.instrs for s in read_slots(i)
               if not (i.kind == "backward" and s == i.meta["forward"].meta["out"])}
     e.lifetime = _lifetimes(program)
+    e.roots = program.roots
     for index, i in enumerate(program.instrs):
         e.begin(index)
         RENDER[i.kind](e, i)
@@ -131,6 +135,9 @@ def _load(e: Emitter, i: Instr) -> None:
     elif source == "kwarg":
         e.line(f"v{slot} = kwargs[{m['index']!r}]._data  # {m['name']}, {shape}")
     elif source == "live":
+        pinned, root = e.guarded.get(id(m["tensor"])), e.roots.get(slot)
+        if pinned is not None and root is not None:  # a guard checks which array this is: a kernel may bind a
+            e.pinned[root] = (pinned, m["name"])  # view of it once
         e.line(f"v{slot} = {e.const(m['tensor'], '_t' + str(slot))}._data  # {m['name']}, read live, {shape}")
     elif source == "grad":
         e.line(f"g{slot} = grad  # {m['name']}, {shape}")
@@ -219,13 +226,13 @@ def _fused_step(e: Emitter, i: Instr) -> None:
     if i.meta.get("plain"):
         e.line(f"# {name}: p -= lr·dL/dp for each parameter (every step computed first, then every write, as eager)")
         steps = []
-        for group, row in zip(opt.param_groups, slots):
-            lr = f"{e.const(group)}['lr']"
+        for k, (group, row) in enumerate(zip(opt.param_groups, slots)):
+            lrs = _learning_rates(e, group, k, [p._data.dtype for p, s in zip(group["params"], row) if s is not None])
             for p, s in zip(group["params"], row):
                 if s is None:
                     continue
                 step = f"s{s}"
-                e.line(f"{step} = multiply({lr}, g{s}{e.scratch(p._data)})  # {name}: "
+                e.line(f"{step} = multiply({lrs[p._data.dtype]}, g{s}{e.scratch(p._data)})  # {name}: "
                        f"lr·dL/d({e.names[id(p)]})")
                 steps.append((p, step))
         sub = e.const(assign_sub, "assign_sub")
@@ -239,6 +246,23 @@ def _fused_step(e: Emitter, i: Instr) -> None:
     for acc, s, _ in accs:
         e.line(f"    {e.const(acc, '_acc' + str(s))}.apply(g{s})")
     e.line("    raise")
+
+
+def _learning_rates(e: Emitter, group: dict[str, Any], k: int, dtypes: list[Any]) -> dict[Any, str]:
+    """The group's learning rate as a 0-d array of each parameter dtype (``Emitter.scalar``'s reason), read live:
+    converted again only when ``group['lr']`` is another object than at the last step (a scheduler set it). The
+    conversion is NumPy's own for eager's ``lr * g``: ``multiply(lr, one)`` casts the Python number to the dtype."""
+    if not dtypes:
+        return {}
+    seen = e.const([None], f"lr_seen{k}")
+    e.line(f"lr = {e.const(group)}['lr']")
+    e.line(f"if lr is not {seen}[0]:  # a new learning rate (or the first step): as a 0-d array of each dtype")
+    names = {}
+    for dtype in dict.fromkeys(dtypes):
+        names[dtype] = e.const(np.zeros((), dtype), f"lr{k}_{dtype}")
+        e.line(f"    multiply(lr, {e.scalar(1, dtype, 'one')}, out={names[dtype]})")
+    e.line(f"    {seen}[0] = lr  # (after: a conversion that raised is tried again)")
+    return names
 
 
 def _note(e: Emitter, i: Instr) -> None:
