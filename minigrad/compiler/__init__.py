@@ -18,8 +18,11 @@ A compiled Module (``minigrad.compile(model)``) is the other common use: its for
 ``CompiledFunctionBackward`` node on the output runs the recorded backward of that forward when the caller's
 ``loss.backward()`` reaches it (:mod:`~minigrad.compiler.aot`).
 
+A dropout mask is drawn again at every replay, by the same function from the same default generator, so the
+masks are eager's; a recorded in-place op (``h.add_(b)`` on a tensor in the graph) writes its result into the
+tensor's memory, as eagerly (``autograd.observers``: ``recompute_observers`` and the ``"rebind"`` effect).
 Where a program could not repeat the eager call faithfully (a value read such as ``loss.item()`` inside the
-function, a tensor made inside it by a factory or a random draw, an in-place write, hooks, a user
+function, a tensor made inside it by a factory or another random draw, a NumPy-level in-place write, hooks, a user
 ``autograd.Function``...), those calls run eagerly and ``explain()`` says why; with ``fullgraph=True`` the first
 call raises :class:`Unsupported` instead. minigrad does not resume a partial graph after a break (torch's dynamo
 does): the whole call runs eagerly.

@@ -148,6 +148,7 @@ class Recorder:
     # -- listening ---------------------------------------------------------------------------------------
     def __enter__(self) -> Recorder:
         observers.constant_observers.append(self.on_constant)
+        observers.recompute_observers.append(self.on_recompute)
         observers.op_observers.append(self.on_op)
         observers.value_read_observers.append(self.on_value_read)
         observers.effect_observers.append(self.on_effect)
@@ -156,6 +157,7 @@ class Recorder:
 
     def __exit__(self, *exc: Any) -> None:
         observers.constant_observers.remove(self.on_constant)
+        observers.recompute_observers.remove(self.on_recompute)
         observers.op_observers.remove(self.on_op)
         observers.value_read_observers.remove(self.on_value_read)
         observers.effect_observers.remove(self.on_effect)
@@ -263,6 +265,23 @@ class Recorder:
         self.emit("load", slot=slot, source="const", var="v", array=data,
                   name=f"a constant of shape {list(data.shape)} {data.dtype} (e.g. a zero initial state)")
 
+    def on_recompute(self, tensor: Any, fn: Any, args: tuple[Any, ...]) -> None:
+        """A tensor made outside the graph as ``fn(*args)`` (a dropout mask, an in-place op's copy): the program
+        calls ``fn`` again, each tensor argument replaced by its slot's array."""
+        if self.failure is not None or self.in_effect:
+            return
+        template: list[tuple[bool, Any]] = []
+        for a in args:
+            if isinstance(a, Tensor):
+                slot = self.slot_of_tensor(a)
+                if slot is None:
+                    return
+                template.append((True, slot))
+            else:
+                template.append((False, a))
+        data = tensor._data
+        self.emit("call", fn=fn, template=template, slot=self.new_slot(data), array=data)
+
     def on_value_read(self, tensor: Any, how: str) -> None:
         if self.in_effect or self.break_at is not None:
             return
@@ -291,6 +310,15 @@ class Recorder:
                 return
             self.epoch = function.EPOCH[0]
             self.emit("effect", write=write, tensor=obj, name=self.live[id(obj)][1])
+            return
+        if name == "rebind":  # a recorded in-place op wrote its result into the tensor's memory: so does the replay
+            (out,) = args
+            src, dst = self.slot_of.get(id(out._data)), self.slot_of_tensor(obj)
+            if src is None or dst is None or function.EPOCH[0] != self.epoch + 1:
+                self.fail(f"an in-place op whose result the program cannot place (near {user_frame()})")
+                return
+            self.epoch = function.EPOCH[0]
+            self.emit("write", src=src, dst=dst, name=getattr(out.grad_fn, "_name", "an in-place op"))
             return
         if name == "bump_version":  # an op wrote into a (live) buffer in place; the replayed op writes it again
             if function.EPOCH[0] != self.epoch + 1 or (id(obj) not in self.live and id(obj) not in self.inputs):
@@ -412,7 +440,7 @@ class Recorder:
         root = result.grad_fn
         if root is None or root not in self.forward_of or id(root) in self.ran:
             return
-        if any(i.kind not in ("load", "forward", "effect", "bump") for i in self.instrs):
+        if any(i.kind not in ("load", "forward", "effect", "bump", "call", "write") for i in self.instrs):
             return  # the function ran a backward or a step itself: not a forward (``output`` says why)
         for node in self.forward_of:
             if node._pre_hooks is not None or node._post_hooks is not None:

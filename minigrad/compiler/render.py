@@ -77,6 +77,10 @@ def read_slots(i: Instr) -> list[int]:
         return [m["slot"]]
     if i.kind == "fused_step":
         return [s for row in m["slots"] for s in row if s is not None]
+    if i.kind == "call":
+        return [v for is_slot, v in m["template"] if is_slot]
+    if i.kind == "write":  # (it also writes dst's memory: that memory must live until then)
+        return [m["src"], m["dst"]]
     return []
 
 
@@ -106,7 +110,7 @@ def _writes(i: Instr) -> list[int]:
         return [s for s in m["outs"] if s is not None]
     if i.kind in ("sum_to", "cast", "add"):
         return [m["dst"]]
-    if i.kind == "load":
+    if i.kind in ("load", "call"):
         return [m["slot"]]
     return []
 
@@ -265,6 +269,20 @@ def _learning_rates(e: Emitter, group: dict[str, Any], k: int, dtypes: list[Any]
     return names
 
 
+def _call(e: Emitter, i: Instr) -> None:
+    m = i.meta
+    fn = m["fn"]
+    args = ", ".join(f"v{v}" if is_slot else repr(v) if isinstance(v, int | float | bool | str | tuple | None)
+                     else e.const(v, f"dtype_{v}" if isinstance(v, np.dtype) else None) for is_slot, v in m["template"])
+    what = (fn.__doc__ or "").strip().splitlines()[0] if fn.__doc__ else fn.__name__
+    e.line(f"v{m['slot']} = {e.const(fn, fn.__name__)}({args})  # made outside the graph, again: {what}")
+
+
+def _write(e: Emitter, i: Instr) -> None:
+    m = i.meta
+    e.line(f"v{m['dst']}[...] = v{m['src']}  # {m['name']} in place: its result written into the tensor's memory")
+
+
 def _note(e: Emitter, i: Instr) -> None:
     e.line(i.meta["text"])
 
@@ -284,7 +302,7 @@ def _bump(e: Emitter, i: Instr) -> None:
 
 RENDER = {"load": _load, "forward": _forward, "backward": _backward, "sum_to": _sum_to, "cast": _cast, "add": _add,
            "accumulate": _accumulate, "step": _step, "zero_grad": _zero_grad, "fused_step": _fused_step,
-           "note": _note, "effect": _effect, "bump": _bump}
+           "note": _note, "effect": _effect, "bump": _bump, "call": _call, "write": _write}
 
 
 def _output(e: Emitter, out: Output) -> str:

@@ -14,6 +14,7 @@ import numpy as np
 from minigrad import random
 from minigrad._random_bernoulli import bernoulli_scalar
 from minigrad._tensor_base import TensorBase, wrap
+from minigrad.autograd.observers import notify_recompute, recompute_observers
 
 __all__ = ["dropout"]
 
@@ -29,9 +30,16 @@ def dropout(input: Any, p: float = 0.5, training: bool = True, inplace: bool = F
         return input
     if x.dtype.kind != "f":
         raise RuntimeError(f'"bernoulli_scalar_cpu_" not implemented for \'{input.dtype.scalar_name}\'')
+    mask = wrap(dropout_noise(x.shape, p, x.dtype))
+    if recompute_observers:  # minigrad.compile: a replay draws it again, from the default generator
+        notify_recompute(mask, dropout_noise, (x.shape, p, x.dtype))
+    return input.mul_(mask) if inplace else input * mask
+
+
+def dropout_noise(shape: tuple[int, ...], p: float, dtype: np.dtype[Any]) -> np.ndarray:
+    """Bernoulli(1 − p) noise from the default generator, divided in place by 1 − p (a 0-d zero for p = 1)."""
     if p == 1:
-        noise = np.zeros((), dtype=x.dtype)
-    else:
-        noise = bernoulli_scalar(random.default_generator, x.shape, 1 - p, x.dtype)
-        noise /= x.dtype.type(1 - p)
-    return input.mul_(wrap(noise)) if inplace else input * wrap(noise)
+        return np.zeros((), dtype=dtype)
+    noise = bernoulli_scalar(random.default_generator, shape, 1 - p, dtype)
+    noise /= dtype.type(1 - p)
+    return noise

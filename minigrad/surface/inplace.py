@@ -25,6 +25,7 @@ from minigrad._dtype import result_type as _result_type
 from minigrad._tensor_base import TensorBase, bump_version, wrap
 from minigrad.autograd import grad_mode
 from minigrad.autograd.function import AccumulateGrad, Function, _broadcast_error
+from minigrad.autograd.observers import effect_observers, notify_effect, notify_recompute, recompute_observers
 from minigrad.ops import arithmetic as _arith
 from minigrad.ops import math as _m
 from minigrad.ops import shape as _shape
@@ -75,7 +76,10 @@ def check_inplace(t: Any) -> None:
 def snapshot(t: Any) -> Any:
     """The input a recorded in-place op computes from: a copy of ``t`` at the same place in the graph (torch
     keeps the original values too), so writing the result into ``t`` cannot alter what the op saved."""
-    return wrap(t._data.copy(), t.grad_fn)
+    copy = wrap(t._data.copy(), t.grad_fn)
+    if recompute_observers:  # minigrad.compile: the replay copies too
+        notify_recompute(copy, np.copy, (t,))
+    return copy
 
 
 def rebind(t: Any, out: Any) -> Any:
@@ -90,6 +94,8 @@ def rebind(t: Any, out: Any) -> Any:
     t.grad_fn = out.grad_fn
     t._requires_grad = True
     bump_version(t._vc)
+    if effect_observers:  # minigrad.compile: the replay writes the result into t's memory too
+        notify_effect(t, "rebind", (out,))
     return t
 
 
