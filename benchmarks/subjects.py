@@ -110,13 +110,22 @@ def _numpy_floor(w: Workload, x: np.ndarray, y: np.ndarray, lr: float) -> Subjec
           dL/dp = (p − y) / max(p(1 − p), 1e-12) / n  (torch's BCE backward, clamp included);
           dL/dz = dL/dp · p(1 − p)  (sigmoid backward);  then as MSE.
     SGD:  w −= lr·dL/dw;  b −= lr·dL/db.  zero_grad has nothing to do: no gradient outlives the step.
+
+    Two NumPy costs that are not arithmetic are avoided, as ``minigrad.compile``'s replay avoids them: a Python
+    number beside an array is converted anew at every call (~0.35 µs), so the constants are 0-d arrays made
+    once (the same values: NumPy casts the number to the array's dtype either way); and a ufunc writing in place
+    into a 1-element array costs ~0.8 µs against ~0.25 µs into other memory, so the bias (and a 1-element
+    weight) is updated out of place and copied back.
     """
     (n, d), dt = x.shape, x.dtype
     yv = y.reshape(-1)  # (n,) view of the (n, 1) targets
     wv = np.zeros(d, dtype=dt)  # the weight row, (d,)
     wc = wv.reshape(d, 1)  # the same memory as a (d, 1) column
     b = np.zeros(1, dtype=dt)
-    inv_n, two_n, eps, x0 = 1.0 / n, 2.0 / n, dt.type(BCE_EPS), x[:, 0]
+    b0, x0 = b.reshape(()), x[:, 0]  # the bias as a 0-d view; the single feature column
+    inv_n, two_n, eps, one, floor_log, lr0 = (np.array(v, dtype=dt) for v in (1.0 / n, 2.0 / n, BCE_EPS, 1, -100, lr))
+    step_w, step_b = np.empty(d, dtype=dt), np.empty(1, dtype=dt)  # lr·dL/dw and lr·dL/db
+    w_in_place = d > 1
 
     # Equivalent formulations of z = Xw and g = Xᵀr: BLAS dispatch differs by shape (OpenBLAS's gemv on a
     # (n, 1) matrix is slow, for instance), so the floor takes the fastest for this shape.
@@ -126,7 +135,8 @@ def _numpy_floor(w: Workload, x: np.ndarray, y: np.ndarray, lr: float) -> Subjec
     backwards: dict[str, Callable[[np.ndarray], np.ndarray]] = {
         "gemv r@X": lambda g: g @ x, "gemm X.T@r": lambda g: (x_t @ g.reshape(n, 1)).reshape(-1)}
     if d == 1:
-        forwards["scale x*w"] = lambda: x0 * wv[0]
+        w0 = wv.reshape(())  # the weight as a 0-d view
+        forwards["scale x*w"] = lambda: np.multiply(x0, w0)
         backwards["dot r·x"] = lambda g: np.dot(g, x0).reshape(1)
     reps = 7 if n * d <= 10**7 else 3
     r = np.ones(n, dtype=dt)
@@ -137,40 +147,48 @@ def _numpy_floor(w: Workload, x: np.ndarray, y: np.ndarray, lr: float) -> Subjec
     if w.loss == "mse":
         def step_loss_array() -> Any:
             z = fwd_impl()  # forward: z = Xw (a new (n,) array) ...
-            z += b  # ... + b, in place
+            z += b0  # ... + b, in place
             z -= yv  # r = z − y, in place
             loss = np.dot(z, z) * inv_n  # L = mean(r²)
             z *= two_n  # dL/dz = 2r/n
             gw, gb = xt_impl(z), z.sum()  # dL/dw = Xᵀ·dL/dz, dL/db = Σ dL/dz
-            gw *= lr
-            np.subtract(wv, gw, out=wv)  # SGD, in place
-            np.subtract(b, lr * gb, out=b)
+            np.multiply(gw, lr0, out=step_w)  # SGD: w −= lr·dL/dw, b −= lr·dL/db
+            np.multiply(gb, lr0, out=step_b)
+            if w_in_place:
+                np.subtract(wv, step_w, out=wv)
+            else:
+                wv[...] = wv - step_w
+            b[...] = b - step_b
             return loss
     else:
         def step_loss_array() -> Any:
             z = fwd_impl()
-            z += b
+            z += b0
             np.negative(z, out=z)  # p = 1 / (1 + e^−z), in place
             np.exp(z, out=z)
-            z += 1
+            z += one
             p = np.reciprocal(z, out=z)
             log_p = np.log(p)  # BCE, log terms clamped at −100 as torch does
-            np.maximum(log_p, -100, out=log_p)
+            np.maximum(log_p, floor_log, out=log_p)
             log_q = np.negative(p)  # ln(1 − p) = log1p(−p), as torch computes it
             np.log1p(log_q, out=log_q)
-            np.maximum(log_q, -100, out=log_q)
+            np.maximum(log_q, floor_log, out=log_q)
             log_p -= log_q  # y·ln p + (1 − y)·ln(1 − p) = ln(1 − p) + y·(ln p − ln(1 − p))
             loss = -(np.dot(yv, log_p) + log_q.sum()) * inv_n
-            q = np.subtract(1, p, out=log_q)  # p(1 − p), reusing a buffer
+            q = np.subtract(one, p, out=log_q)  # p(1 − p), reusing a buffer
             q *= p
             g = np.subtract(p, yv, out=log_p)  # dL/dp = (p − y) / max(p(1 − p), eps) / n
             g /= np.maximum(q, eps, out=z)  # z (= p) is no longer needed: reuse it
             g *= inv_n
             g *= q  # dL/dz = dL/dp · p(1 − p)
             gw, gb = xt_impl(g), g.sum()
-            gw *= lr
-            np.subtract(wv, gw, out=wv)
-            np.subtract(b, lr * gb, out=b)
+            np.multiply(gw, lr0, out=step_w)  # SGD: w −= lr·dL/dw, b −= lr·dL/db
+            np.multiply(gb, lr0, out=step_b)
+            if w_in_place:
+                np.subtract(wv, step_w, out=wv)
+            else:
+                wv[...] = wv - step_w
+            b[...] = b - step_b
             return loss
 
     def set_params(weight: np.ndarray, bias: np.ndarray) -> None:

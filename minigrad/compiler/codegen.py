@@ -74,10 +74,29 @@ class Emitter:
         self.guarded: dict[int, np.ndarray] = {}  # id(tensor) -> the array a guard checks is its ``._data``
         self.roots: dict[int, int] = {}  # slot -> its memory root (``Program.roots``)
         self._scalars: dict[tuple[Any, ...], str] = {}
+        self._pure: dict[int, str] = {}  # line index -> the name a pure line defines (``pure``)
         self.sigmoid_outputs: dict[int, str] = {}  # slot of a sigmoid kernel's y -> the test "some y is exactly 0"
 
     def line(self, text: str) -> None:
         self.lines.append(text)
+
+    def pure(self, name: str, text: str) -> None:
+        """A line that only names a value (``v3 = args[3]._data``, ``v1 = v0.T``): dropped from the function if
+        no other line reads ``name`` (a kernel read the value another way, or nothing reads it)."""
+        self._pure[len(self.lines)] = name
+        self.lines.append(text)
+
+    def _drop_unread(self) -> None:
+        """Drop the pure lines whose name no kept line reads (their own right-hand sides included), until none."""
+        kept = set(range(len(self.lines)))
+        while True:
+            text = "\n".join(self.lines[k].split("=", 1)[1] if k in self._pure else self.lines[k] for k in kept)
+            unread = {k for k in kept & self._pure.keys() if not re.search(rf"\b{self._pure[k]}\b", text)}
+            if not unread:
+                break
+            kept -= unread
+        self.lines = [line for k, line in enumerate(self.lines) if k in kept]
+        self._pure = {}
 
     def const(self, value: Any, name: str | None = None) -> str:
         """The name bound to ``value`` in the function's namespace (one name per object; ``name`` if free)."""
@@ -145,6 +164,7 @@ class Emitter:
 
     def function(self, name: str, params: str) -> Any:
         """Compile the lines as ``def name(params)`` and return the function (its text is ``self.source``)."""
+        self._drop_unread()
         self.source = f"def {name}({params}):\n" + "".join(f"    {line}\n" for line in self.lines)
         exec(compile(self.source, f"<minigrad.compile {name}>", "exec"), self.namespace)
         return self.namespace[name]

@@ -152,8 +152,13 @@ def emit_guards(e: Emitter, fn: Any, args: tuple[Any, ...], kwargs: dict[str, An
            + (f"tuple(kwargs) != {tuple(kwargs)!r}:" if kwargs else "kwargs:"))
     e.line("    return MISS")
     watched: list[Any] = []
+    same = [f"{_ref(i, args, kwargs)} is not {e.const(a)}" for i, a in enumerate([*args, *kwargs.values()])
+            if not isinstance(a, Tensor)]
+    if same:  # the same objects (by identity) as the arguments that are not tensors
+        e.line(f"if {' or '.join(same)}:")
+        e.line("    return MISS")
     for i, a in enumerate([*args, *kwargs.values()]):
-        ref = f"args[{i}]" if i < len(args) else f"kwargs[{list(kwargs)[i - len(args)]!r}]"
+        ref = _ref(i, args, kwargs)
         if isinstance(a, Tensor):
             data = a._data
             e.line(f"a = {ref}")
@@ -164,8 +169,6 @@ def emit_guards(e: Emitter, fn: Any, args: tuple[Any, ...], kwargs: dict[str, An
                    f"{a._requires_grad}:")
             e.line("    return MISS")
         else:
-            e.line(f"if {ref} is not {e.const(a)}:")
-            e.line("    return MISS")
             watched.append(a)
     for name, value in referenced_objects(fn):
         if name != "self":
@@ -194,6 +197,10 @@ def emit_guards(e: Emitter, fn: Any, args: tuple[Any, ...], kwargs: dict[str, An
         e.line(f"if {e.const(t)}._data is not {e.const(t._data)} or {e.const(t)}._requires_grad is not "
                f"{t._requires_grad}:")
         e.line("    return MISS")
+
+
+def _ref(i: int, args: tuple[Any, ...], kwargs: dict[str, Any]) -> str:
+    return f"args[{i}]" if i < len(args) else f"kwargs[{list(kwargs)[i - len(args)]!r}]"
 
 
 def _watch(e: Emitter, obj: Any, seen: set[int], is_: str, modules: list[Module], tensors: list[Tensor]) -> None:

@@ -43,7 +43,7 @@ def t_forward(e: Emitter, i: Instr) -> bool:
     if ins is None:
         return False
     ((sx, _),) = ins
-    e.line(f"v{i.meta['out']} = v{sx}.T  # TBackward0 (a view)")
+    e.pure(f"v{i.meta['out']}", f"v{i.meta['out']} = v{sx}.T  # TBackward0 (a view)")
     return True
 
 

@@ -49,15 +49,16 @@ def _plain_sgd(opt: Any) -> bool:
 
 
 def plain_sgd_guards(e: Emitter, program: Program) -> None:
-    """Guards of the written-out SGD update: every group still plain, its hyperparameters real numbers."""
+    """Guards of the written-out SGD update: every group still plain (the same momentum, dampening, weight decay
+    and maximize objects as when armed) and its learning rate, read live, a real number."""
     for i in program.instrs:
         if i.kind == "fused_step" and i.meta.get("plain"):
             real = e.const(_REAL, "_REAL")
             for group in i.meta["optimizer"].param_groups:
                 g = e.const(group)
-                e.line(f"if ({g}['lr'].__class__ not in {real} or {g}['momentum'].__class__ not in {real} or "
-                       f"{g}['dampening'].__class__ not in {real} or {g}['weight_decay'].__class__ not in {real}")
-                e.line(f"        or {g}['momentum'] or {g}['weight_decay'] or {g}['maximize']):  # plain SGD")
+                same = " or ".join(f"{g}[{k!r}] is not {e.const(group[k])}"
+                                   for k in ("momentum", "dampening", "weight_decay", "maximize"))
+                e.line(f"if {g}['lr'].__class__ not in {real} or {same}:  # plain SGD")
                 e.line("    return MISS")
 
 
@@ -135,20 +136,21 @@ def _load(e: Emitter, i: Instr) -> None:
     slot, source = m["slot"], m["source"]
     shape = f"shape {list(m['array'].shape)} {m['array'].dtype}"
     if source == "arg":
-        e.line(f"v{slot} = args[{m['index']}]._data  # {m['name']}, {shape}")
+        e.pure(f"v{slot}", f"v{slot} = args[{m['index']}]._data  # {m['name']}, {shape}")
     elif source == "kwarg":
-        e.line(f"v{slot} = kwargs[{m['index']!r}]._data  # {m['name']}, {shape}")
+        e.pure(f"v{slot}", f"v{slot} = kwargs[{m['index']!r}]._data  # {m['name']}, {shape}")
     elif source == "live":
         pinned, root = e.guarded.get(id(m["tensor"])), e.roots.get(slot)
         if pinned is not None and root is not None:  # a guard checks which array this is: a kernel may bind a
             e.pinned[root] = (pinned, m["name"])  # view of it once
-        e.line(f"v{slot} = {e.const(m['tensor'], '_t' + str(slot))}._data  # {m['name']}, read live, {shape}")
+        e.pure(f"v{slot}", f"v{slot} = {e.const(m['tensor'], '_t' + str(slot))}._data  # {m['name']}, read live, "
+               f"{shape}")
     elif source == "grad":
         e.line(f"g{slot} = grad  # {m['name']}, {shape}")
     else:
         if m.get("one"):
             e.ones.add(slot)
-        e.line(f"{m['var']}{slot} = {e.const(m['array'], '_k' + str(slot))}  # {m['name']}")
+        e.pure(f"{m['var']}{slot}", f"{m['var']}{slot} = {e.const(m['array'], '_k' + str(slot))}  # {m['name']}")
 
 
 def _forward(e: Emitter, i: Instr) -> None:
