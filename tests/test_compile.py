@@ -626,6 +626,33 @@ def test_recomputed_tensors_and_in_place_ops_replay_as_eager() -> None:
     assert "dropout_noise(" in code and "[...] = v" in code and "MulBackward0 in place" in code
 
 
+@pytest.mark.parametrize("change", ["new list", "update", "setdefault", "del+set"])
+def test_an_optimizer_param_group_changed_between_steps_is_seen(change: str) -> None:
+    """A new ``param_groups`` list, or a group written through any dict method: the replay sees it (the plain-SGD
+    guards are re-checked when ``OPTIMIZER_EPOCH`` moved, and the list is guarded by identity)."""
+    ex = example1
+    eager, compiled = ex.make_pipeline("float64", seed=1), ex.make_pipeline("float64", seed=1)
+    step = torch.compile(ex.train_step)
+    for i in range(8):
+        if i == 3:
+            for p in (eager, compiled):
+                groups = p.optimizer.param_groups
+                if change == "new list":
+                    p.optimizer.param_groups = [dict(groups[0], lr=0.05)]
+                elif change == "update":
+                    groups[0].update(momentum=0.5)
+                elif change == "setdefault":
+                    groups[0].pop("maximize")
+                    groups[0].setdefault("maximize", True)
+                else:
+                    del groups[0]["weight_decay"]
+                    groups[0]["weight_decay"] = 0.1
+        le = ex.train_step(eager.model, eager.criterion, eager.optimizer, eager.inputs, eager.targets)
+        lc = step(compiled.model, compiled.criterion, compiled.optimizer, compiled.inputs, compiled.targets)
+        assert np.array_equal(le._data, lc._data)
+        assert_same(eager.model, compiled.model)
+
+
 def test_bce_domain_errors_are_eagers_and_change_nothing() -> None:
     ex = example3
     p = ex.make_pipeline("float32", seed=0)

@@ -217,9 +217,9 @@ def _watch(e: Emitter, obj: Any, seen: set[int], is_: str, modules: list[Module]
             for value in [*m.__dict__.values(), *m.__dict__["_buffers"].values()]:
                 if isinstance(value, Tensor):
                     _watch(e, value, seen, is_, modules, tensors)
-    elif isinstance(obj, Optimizer):
+    elif isinstance(obj, Optimizer):  # (the same list of the same groups: a new list assigned is seen too)
         groups = e.const(obj.param_groups)
-        e.line(f"if len({groups}) != {len(obj.param_groups)} or "
+        e.line(f"if {e.const(obj)}.param_groups is not {groups} or len({groups}) != {len(obj.param_groups)} or "
                + " or ".join(f"{groups}[{k}] is not {e.const(g)}" for k, g in enumerate(obj.param_groups)) + ":")
         e.line("    return MISS")
         for group in obj.param_groups:

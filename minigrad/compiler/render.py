@@ -17,6 +17,7 @@ from minigrad._tensor_base import assign_sub, bump_version
 from minigrad.compiler import kernels
 from minigrad.compiler.codegen import Emitter
 from minigrad.compiler.program import Instr, Output, Program, ReplayCtx, result
+from minigrad.optim.optimizer import OPTIMIZER_EPOCH, ParamGroup
 from minigrad.optim.sgd import _REAL, SGD
 
 __all__ = ["prepare", "render_body", "escaping_slots", "plain_sgd_guards", "RENDER", "read_slots"]
@@ -50,16 +51,25 @@ def _plain_sgd(opt: Any) -> bool:
 
 def plain_sgd_guards(e: Emitter, program: Program) -> None:
     """Guards of the written-out SGD update: every group still plain (the same momentum, dampening, weight decay
-    and maximize objects as when armed) and its learning rate, read live, a real number."""
+    and maximize objects as when armed) and its learning rate, read live, a real number. Re-checked only when
+    some param group was written since the last check (``OPTIMIZER_EPOCH``; groups are ``ParamGroup`` dicts)."""
     for i in program.instrs:
         if i.kind == "fused_step" and i.meta.get("plain"):
             real = e.const(_REAL, "_REAL")
-            for group in i.meta["optimizer"].param_groups:
+            groups = i.meta["optimizer"].param_groups
+            gated = all(type(group) is ParamGroup for group in groups)
+            indent = "    " if gated else ""
+            if gated:
+                epoch, checked = e.const(OPTIMIZER_EPOCH, "OPTIMIZER_EPOCH"), e.const([None], "sgd_checked_at")
+                e.line(f"if {epoch}[0] != {checked}[0]:  # a param group was written since the last check")
+            for group in groups:
                 g = e.const(group)
                 same = " or ".join(f"{g}[{k!r}] is not {e.const(group[k])}"
                                    for k in ("momentum", "dampening", "weight_decay", "maximize"))
-                e.line(f"if {g}['lr'].__class__ not in {real} or {same}:  # plain SGD")
-                e.line("    return MISS")
+                e.line(f"{indent}if {g}['lr'].__class__ not in {real} or {same}:  # plain SGD")
+                e.line(f"{indent}    return MISS")
+            if gated:
+                e.line(f"    {checked}[0] = {epoch}[0]")
 
 
 def read_slots(i: Instr) -> list[int]:

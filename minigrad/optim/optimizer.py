@@ -12,7 +12,36 @@ import numpy as np
 from minigrad._tensor import Tensor
 from minigrad.autograd.observers import effect_observers, notify_effect
 
-__all__ = ["Optimizer"]
+__all__ = ["Optimizer", "ParamGroup", "OPTIMIZER_EPOCH"]
+
+# Moves at every write into any optimizer's param group (a learning-rate scheduler's step, ``group['lr'] = ...``,
+# ``load_state_dict``): ``minigrad.compile``'s guards re-check the hyperparameters only when it moved.
+OPTIMIZER_EPOCH = [0]
+
+
+def _writes(method: Any) -> Any:
+    """``dict``'s ``method``, moving ``OPTIMIZER_EPOCH`` first."""
+
+    @functools.wraps(method)
+    def write(self: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+        OPTIMIZER_EPOCH[0] += 1
+        return method(self, *args, **kwargs)
+
+    return write
+
+
+class ParamGroup(dict):
+    """A parameter group: a plain ``dict`` to read (as torch's), whose every write moves ``OPTIMIZER_EPOCH``."""
+
+    __slots__ = ()
+    __setitem__ = _writes(dict.__setitem__)
+    __delitem__ = _writes(dict.__delitem__)
+    __ior__ = _writes(dict.__ior__)
+    update = _writes(dict.update)
+    setdefault = _writes(dict.setdefault)
+    pop = _writes(dict.pop)
+    popitem = _writes(dict.popitem)
+    clear = _writes(dict.clear)
 
 
 def _observed_step(step: Any) -> Any:
@@ -74,9 +103,9 @@ class Optimizer:
         seen = {id(p) for g in self.param_groups for p in g["params"]}
         if any(id(p) in seen for p in params):
             raise ValueError("some parameters appear in more than one parameter group")
-        full = dict(self.defaults)
-        full.update(group)
-        full["params"] = params
+        full = ParamGroup(self.defaults)
+        dict.update(full, group)
+        dict.__setitem__(full, "params", params)
         self.param_groups.append(full)
 
     def zero_grad(self, set_to_none: bool = True) -> None:
