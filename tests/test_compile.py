@@ -48,7 +48,8 @@ def test_seed_examples_compiled_equal_eager_bit_for_bit(name: str, dtype: str) -
         assert_same(eager.model, compiled.model)
         assert all(p.grad is None for p in compiled.model.parameters())
     entry = step._last
-    assert entry is not None and entry.program is not None, entry.reason  # it really replayed
+    assert entry is not None and entry.program is not None, entry.reason  # it really replayed:
+    assert len(step._cache) == 1  # one capture, every later call its replay
 
 
 def mlp_step(model: nn.Module, loss_fn: nn.Module, opt: torch.optim.Optimizer, x: torch.Tensor,
@@ -83,7 +84,7 @@ def test_mlp_compiled_equals_eager(seed: int, dtype: torch.dtype, hidden: int, n
         le, lc = mlp_step(*eager, x, y), step(*compiled, x, y)
         assert np.array_equal(le._data, lc._data)
         assert_same(eager[0], compiled[0])
-    assert step._last.program is not None, step._last.reason
+    assert step._last.program is not None and len(step._cache) == 1, step._last.reason
 
 
 def test_a_shape_change_captures_again_and_matches_eager() -> None:
@@ -227,20 +228,34 @@ def random_inside(model: nn.Module, opt: torch.optim.Optimizer, x: torch.Tensor)
     return loss
 
 
-def test_a_random_draw_inside_is_never_baked_in() -> None:
+def like_inside(model: nn.Module, opt: torch.optim.Optimizer, x: torch.Tensor) -> torch.Tensor:
+    loss = (model(x + torch.ones_like(x)) ** 2).mean()  # a factory reading a tensor: not made again
+    loss.backward()
+    opt.step()
+    opt.zero_grad()
+    return loss
+
+
+@pytest.mark.parametrize("step", [random_inside, like_inside])
+def test_a_random_draw_inside_is_never_baked_in(step: object) -> None:
+    """A draw inside the step is drawn again at every replay; a tensor made from another tensor's values or
+    shape by a factory that is not made again (``ones_like``) runs the step eagerly, saying so."""
     results = []
     for compiled in (False, True):
         torch.manual_seed(5)
         model = nn.Linear(2, 1)
         opt = torch.optim.SGD(model.parameters(), lr=0.1)
-        fn = torch.compile(random_inside) if compiled else random_inside
+        fn = torch.compile(step) if compiled else step
         x = torch.ones(3, 2)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             results.append([fn(model, opt, x).item() for _ in range(6)])
-        if compiled:
+        if compiled and step is random_inside:
+            assert fn._last.program is not None and "torch.randn(" in fn.code
+        elif compiled:
             assert any("made inside the function" in str(w.message) for w in caught)
     assert results[0] == results[1]
+    assert step is like_inside or len(set(results[1])) == len(results[1])  # a new draw at every call
 
 
 def test_hooks_and_observers_fall_back_to_eager() -> None:
@@ -407,16 +422,66 @@ def test_curriculum_models_compiled_equal_eager(name: str) -> None:
         step = torch.compile(_step_zero_first) if compiled else _step_zero_first
         with warnings.catch_warnings(record=True):
             warnings.simplefilter("always")
-            losses = [step(model, loss_cls(), opt, x, y)._data.copy() for _ in range(50)]
+            loss_fn = loss_cls()  # (one criterion: a new one per call would be a new guard set every call)
+            losses = [step(model, loss_fn, opt, x, y)._data.copy() for _ in range(50)]
         runs.append((losses, {k: v._data.copy() for k, v in model.state_dict().items()}, step))
     (eager_losses, eager_state, _), (comp_losses, comp_state, step) = runs
     assert all(np.array_equal(a, b) for a, b in zip(eager_losses, comp_losses))
     assert all(np.array_equal(eager_state[k], comp_state[k]) for k in eager_state)  # running stats, counts too
     entry = step._last
-    if replays:
-        assert entry.program is not None, entry.reason
+    if replays:  # one capture, replayed by every later call
+        assert entry.program is not None and len(step._cache) == 1, entry.reason
     else:  # not replayable yet: it ran eagerly and says why (a random draw, a tensor made outside an op)
         assert entry.program is None and entry.reason
+
+
+@pytest.mark.parametrize("name", sorted(CURRICULUM))
+def test_a_new_batch_at_every_step_equals_eager(name: str) -> None:
+    """Each call gets other inputs and targets of the same shapes (a DataLoader's batches): the replay reads them,
+    never the first batch's values (class targets and embedding indices reach their ops as arrays)."""
+    build, loss_cls, opt_cls, data, _ = CURRICULUM[name]
+    x0, y0 = data()
+    batches = [(torch.from_numpy(np.roll(x0._data, i, axis=0).copy()),
+                torch.from_numpy(np.roll(y0._data, 2 * i).copy())) for i in range(12)]
+    runs = []
+    for compiled in (False, True):
+        torch.manual_seed(0)
+        model = build()
+        opt = opt_cls(model.parameters())
+        step = torch.compile(_step_zero_first) if compiled else _step_zero_first
+        with warnings.catch_warnings(record=True):
+            warnings.simplefilter("always")
+            loss_fn = loss_cls()
+            losses = [step(model, loss_fn, opt, x, y)._data.copy() for x, y in batches]
+        runs.append((losses, params(model), step))
+    (le, pe, _), (lc, pc, step) = runs
+    assert all(np.array_equal(a, b) for a, b in zip(le, lc)) and all(np.array_equal(a, b) for a, b in zip(pe, pc))
+    assert step._last.program is not None and len(step._cache) == 1, step._last.reason  # one capture, replayed
+
+
+@pytest.mark.parametrize("kwargs", [{"weight": [1.0, 2.0, 0.5]}, {"ignore_index": 1},
+                                    {"weight": [1.0, 2.0, 0.5], "ignore_index": 2}, {"label_smoothing": 0.1}])
+def test_cross_entropy_options_with_new_targets_equal_eager(kwargs: dict) -> None:
+    """Class weights and ignored targets are computed from the targets' values: a replay must not keep the first
+    call's (label smoothing's mean divides by a count of kept targets, made outside the graph: it runs eagerly)."""
+    kw = {k: torch.tensor(v) if k == "weight" else v for k, v in kwargs.items()}
+    rng = np.random.default_rng(3)
+    batches = [(torch.from_numpy(rng.standard_normal((6, 4)).astype(np.float32)),
+                torch.from_numpy(rng.integers(0, 3, 6))) for _ in range(8)]
+    runs = []
+    for compiled in (False, True):
+        torch.manual_seed(1)
+        model = nn.Linear(4, 3)
+        opt = torch.optim.SGD(model.parameters(), lr=0.1)
+        loss_fn = nn.CrossEntropyLoss(**kw)
+        step = torch.compile(kernel_step) if compiled else kernel_step
+        with warnings.catch_warnings(record=True):
+            warnings.simplefilter("always")
+            runs.append(([step(model, loss_fn, opt, x, y)._data.copy() for x, y in batches], params(model), step))
+    (le, pe, _), (lc, pc, step) = runs
+    assert all(np.array_equal(a, b) for a, b in zip(le, lc)) and all(np.array_equal(a, b) for a, b in zip(pe, pc))
+    assert (step._last.program is None) == ("label_smoothing" in kwargs), step._last.reason
+    assert len(step._cache) == 1  # one capture, replayed (or run eagerly) by every later call
 
 
 # ---------------------------------------------------------------------------------------------- replay kernels
@@ -651,6 +716,42 @@ def test_an_optimizer_param_group_changed_between_steps_is_seen(change: str) -> 
         lc = step(compiled.model, compiled.criterion, compiled.optimizer, compiled.inputs, compiled.targets)
         assert np.array_equal(le._data, lc._data)
         assert_same(eager.model, compiled.model)
+
+
+def step_making_tensors(model: nn.Module, opt: torch.optim.Optimizer, x: torch.Tensor,
+                        y: torch.Tensor) -> torch.Tensor:
+    noise = 0.1 * torch.randn(x.shape[0], x.shape[1])  # input noise, drawn anew at every call
+    weights = torch.arange(1, x.shape[0] + 1, dtype=torch.float32) / x.shape[0]
+    offset = torch.zeros(1) + torch.full((1,), 0.5)
+    loss = (weights * ((model(x + noise) - y + offset) ** 2).sum(dim=1)).mean()
+    loss.backward()
+    opt.step()
+    opt.zero_grad()
+    return loss
+
+
+def test_tensors_made_by_factories_inside_the_step_are_made_again_at_each_replay() -> None:
+    """``randn``, ``arange``, ``zeros``, ``full`` inside a step: a replay calls them again (the random ones from
+    the same generator, so a manual_seed between calls gives eager's draws)."""
+    results = []
+    for compiled in (False, True):
+        torch.manual_seed(6)
+        model = nn.Linear(3, 2)
+        opt = torch.optim.SGD(model.parameters(), lr=0.05)
+        fn = torch.compile(step_making_tensors) if compiled else step_making_tensors
+        x, y = torch.ones(5, 3), torch.zeros(5, 2)
+        losses = []
+        for i in range(10):
+            if i == 6:
+                torch.manual_seed(60)
+            losses.append(fn(model, opt, x, y)._data.copy())
+        results.append((losses, params(model)))
+        if compiled:
+            assert fn._last.program is not None, fn._last.reason
+            assert "torch.randn(5, 3)" in fn.code and "torch.arange(" in fn.code
+    (le, pe), (lc, pc) = results
+    assert all(np.array_equal(a, b) for a, b in zip(le, lc)) and all(np.array_equal(a, b) for a, b in zip(pe, pc))
+    assert len({float(v) for v in lc}) == len(lc)
 
 
 def test_bce_domain_errors_are_eagers_and_change_nothing() -> None:

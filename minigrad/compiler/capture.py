@@ -75,6 +75,13 @@ def _tensors_of(obj: Any, prefix: str, out: dict[int, tuple[Tensor, str]]) -> No
                 out.setdefault(id(p), (p, f"{prefix}.param_groups[{g}]['params'][{i}]"))
 
 
+def _holds_array(value: Any) -> bool:
+    """An ndarray, or a tuple/list holding one (an op's argument that is no tensor but carries values)."""
+    if isinstance(value, np.ndarray):
+        return value.ndim > 0 or value.dtype.kind not in "biuf"  # (a 0-d number is a value like a Python one)
+    return isinstance(value, tuple | list) and any(_holds_array(v) for v in value)
+
+
 def _strip(meta: dict[str, Any]) -> None:
     """Replace the arrays in an instruction's description by shape-and-dtype stand-ins (``shape_only``)."""
     for key, value in meta.items():
@@ -127,6 +134,10 @@ class Recorder:
         for name, a in refs:
             if isinstance(a, Tensor):
                 self.live[id(a)] = (a, name)
+        # the arrays of the tensors the function gets or reads (an op may be given one as an array)
+        self.array_owner: dict[int, Tensor] = {id(t._data): t for t in [*(a for a in [*args, *kwargs.values()]
+                                                                           if isinstance(a, Tensor)),
+                                                                         *(t for t, _ in self.live.values())]}
         self.state_before = _python_state([*[a for _, a in zip(names, args)], *kwargs.values(), *(r for _, r in refs)])
         self.slot_of: dict[int, int] = {}
         self.arrays: dict[int, np.ndarray] = {}  # slot -> its array (alive during the capture: ids stay unique)
@@ -227,6 +238,19 @@ class Recorder:
                     return
                 template.append((True, slot))
                 ins.append((slot, a._data))
+            elif isinstance(a, np.ndarray) and (id(a) in self.slot_of or id(a) in self.array_owner):
+                # a tensor's own array (class targets, embedding indices, a running mean): its slot
+                slot = self.slot_of.get(id(a))
+                if slot is None:
+                    slot = self.slot_of_tensor(self.array_owner[id(a)])
+                    if slot is None:
+                        return
+                template.append((True, slot))
+            elif _holds_array(a):  # a mask or an index computed from some tensor's values: a program would keep
+                self.fail(f"{cls.__name__} was given an array computed outside the graph near {user_frame()} "
+                          "(from a tensor's values, such as a mask of ignored targets): a program would keep "
+                          "this call's values")  # this call's values, so the capture runs eagerly
+                return
             else:
                 template.append((False, a))
                 consts.append(a)

@@ -17,6 +17,7 @@ from minigrad import random
 from minigrad._device import check_device, device_type, refuse_accelerator
 from minigrad._dtype import cast, from_numpy_dtype, get_default_dtype, promote_types, scalar_as, to_numpy_dtype
 from minigrad._tensor_base import TensorBase as Tensor  # (layer 4: tensors are known by their base class)
+from minigrad.autograd.observers import factory
 from minigrad.surface.conversion import check_float_fits as _check_float_fits
 from minigrad.surface.conversion import checked_bound as _checked_bound
 from minigrad.surface.inplace import generator as _generator
@@ -259,16 +260,19 @@ def sized(fn: str, shape: tuple[Any, ...], size: Any) -> tuple[Any, ...]:
     return (size,)
 
 
+@factory
 def zeros(*shape: Any, size: Any = None, dtype: Any = None, device: Any = None,
           requires_grad: bool = False) -> Tensor:
     return _alloc(0, sized("zeros", shape, size), dtype, requires_grad, device, "zeros")
 
 
+@factory
 def ones(*shape: Any, size: Any = None, dtype: Any = None, device: Any = None,
          requires_grad: bool = False) -> Tensor:
     return _alloc(1, sized("ones", shape, size), dtype, requires_grad, device, "ones")
 
 
+@factory
 def empty(*shape: Any, size: Any = None, dtype: Any = None, device: Any = None,
           requires_grad: bool = False) -> Tensor:
     return _alloc(None, sized("empty", shape, size), dtype, requires_grad, device, "empty")
@@ -279,6 +283,7 @@ def _check_fill(fill_value: Any, fn: str) -> None:
         raise TypeError(f"{fn}(): argument 'fill_value' (position 2) must be Number, not {type(fill_value).__name__}")
 
 
+@factory
 def full(size: Any, fill_value: Any, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     _check_fill(fill_value, "full")
     if isinstance(size, numbers.Integral):  # (a size is a sequence: full(2, 1) is torch's TypeError)
@@ -322,6 +327,7 @@ def _num(v: Any) -> str:
     return str(math.trunc(v)) if isinstance(v, numbers.Real) and math.isfinite(v) and v == math.trunc(v) else str(v)
 
 
+@factory
 def arange(start: Any, end: Any = None, step: Any = 1, *, dtype: Any = None,
            device: Any = None, requires_grad: bool = False) -> Tensor:
     """Values start, start+step, … below end; int64 when all arguments are ints, else the default float."""
@@ -402,6 +408,7 @@ def _arange_size(start: Any, end: Any, step: Any) -> int:
     return math.ceil(size)
 
 
+@factory
 def linspace(start: float, end: float, steps: int, *, dtype: Any = None,
              device: Any = None, requires_grad: bool = False) -> Tensor:
     """``steps`` values from start to end, as torch's kernel computes them: 0-d tensor bounds are read as numbers
@@ -458,6 +465,7 @@ def _linspace_bound(dt: np.dtype, v: Any, fill: bool = False) -> Any:
     return v
 
 
+@factory
 def eye(n: int, m: int | None = None, *, dtype: Any = None, device: Any = None,
         requires_grad: bool = False) -> Tensor:
     for name, v in (("n", n), ("m", m)):
@@ -494,6 +502,7 @@ def _check_float(dtype: Any, kernel: str) -> None:
         raise NotImplementedError("minigrad's generator draws float32 and float64 values only, not float16")
 
 
+@factory
 def rand(*dims: Any, size: Any = None, generator: Any = None, dtype: Any = None,
          device: Any = None, requires_grad: bool = False) -> Tensor:
     """Uniform on [0, 1), the same numbers as torch.rand for the same seed."""
@@ -505,6 +514,7 @@ def rand(*dims: Any, size: Any = None, generator: Any = None, dtype: Any = None,
         return _finish(_gen(generator).uniform(shape, _dtype_of(dtype)), requires_grad)
 
 
+@factory
 def randn(*dims: Any, size: Any = None, generator: Any = None, dtype: Any = None,
           device: Any = None, requires_grad: bool = False) -> Tensor:
     """Standard normal, the same numbers as torch.randn for the same seed."""
@@ -516,6 +526,7 @@ def randn(*dims: Any, size: Any = None, generator: Any = None, dtype: Any = None
         return _finish(_gen(generator).normal(shape, _dtype_of(dtype)), requires_grad)
 
 
+@factory
 def randint(low: Any = _NO_LOW, high: Any = None, size: Any = None, *, generator: Any = None, dtype: Any = None,
             device: Any = None, requires_grad: bool = False) -> Tensor:
     """Integers in [low, high), the same numbers as torch.randint for the same seed: ``randint(low, high, size)``,
@@ -554,6 +565,7 @@ def randn_like(t: Tensor, *, dtype: Any = None, generator: Any = None,
     return randn(t._data.shape, dtype=dtype or t.dtype, generator=generator, requires_grad=requires_grad)
 
 
+@factory
 def randperm(n: int, *, generator: Any = None, dtype: Any = None,
              device: Any = None, requires_grad: bool = False) -> Tensor:
     if isinstance(n, bool) or not (isinstance(n, numbers.Integral) or _is_index(n)):

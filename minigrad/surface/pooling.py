@@ -87,9 +87,9 @@ def max_pool2d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 
     _check_2d("max_pool2d", kernel_size, stride, padding, dilation)
     _check(input, "max_pool2d", (3, 4), "non-empty 3D or 4D (batch mode) tensor expected for input")
     k, s, p, d, out = _geometry(input._data, kernel_size, stride, padding, dilation, ceil_mode)
-    box: list[Any] = []
+    box: list[Any] | None = [] if return_indices else None  # (the op puts the argmax indices in it)
     y = MaxPool2d.apply(input, k, s, p, d, out, box)
-    return (y, wrap(box[0])) if return_indices else y
+    return (y, wrap(box[0])) if box is not None else y
 
 
 def max_pool1d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
