@@ -363,6 +363,34 @@ def test_curriculum_models_compiled_as_modules_equal_eager(name: str) -> None:
         assert m._compiled_forward._last.reason and caught
 
 
+@pytest.mark.parametrize("name", sorted(CURRICULUM))
+def test_curriculum_modules_on_new_batches_equal_eager(name: str) -> None:
+    """Other inputs of the same shapes at every call (embedding indices reach their op as an array): the compiled
+    forward reads each call's, never the first call's."""
+    build, loss_cls, opt_cls, data, replayed = CURRICULUM[name]
+    x0, y0 = data()
+    batches = [(torch.from_numpy(np.roll(x0._data, i, axis=0).copy()),
+                torch.from_numpy(np.roll(y0._data, 2 * i).copy())) for i in range(10)]
+    runs = []
+    for compiled in (False, True):
+        torch.manual_seed(0)
+        model = build()
+        m = torch.compile(model) if compiled else model
+        opt, loss_fn = opt_cls(m.parameters()), loss_cls()
+        losses = []
+        for x, y in batches:
+            opt.zero_grad()
+            loss = loss_fn(m(x), y)
+            loss.backward()
+            opt.step()
+            losses.append(loss._data.copy())
+        runs.append((losses, {k: v._data.copy() for k, v in model.state_dict().items()}, m))
+    (le, se, _), (lc, sc, m) = runs
+    assert all(np.array_equal(a, b) for a, b in zip(le, lc))
+    assert all(np.array_equal(se[k], sc[k]) for k in se)
+    assert replays(m) == replayed and len(m._compiled_forward._cache) == 1
+
+
 def test_a_compiled_module_prints_as_torchs_optimized_module() -> None:
     model = nn.Linear(3, 1)
     assert repr(torch.compile(model)) == (
