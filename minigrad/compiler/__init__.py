@@ -18,12 +18,14 @@ A compiled Module (``minigrad.compile(model)``) is the other common use: its for
 ``CompiledFunctionBackward`` node on the output runs the recorded backward of that forward when the caller's
 ``loss.backward()`` reaches it (:mod:`~minigrad.compiler.aot`).
 
-A dropout mask is drawn again at every replay, by the same function from the same default generator, so the
-masks are eager's; a recorded in-place op (``h.add_(b)`` on a tensor in the graph) writes its result into the
-tensor's memory, as eagerly (``autograd.observers``: ``recompute_observers`` and the ``"rebind"`` effect).
+A dropout mask, and a tensor a factory makes inside the step from plain arguments (``torch.randn(4, 3)``,
+``torch.zeros(n)``), is made again at every replay by the same call, random draws from the same generator, so
+they are eager's; a recorded in-place op (``h.add_(b)`` on a tensor in the graph) writes its result into the
+tensor's memory, as eagerly (``autograd.observers``: ``recompute_observers`` and the ``"rebind"`` effect). An op
+given a tensor's own array (class targets, embedding indices) reads it from that tensor at each replay.
 Where a program could not repeat the eager call faithfully (a value read such as ``loss.item()`` inside the
-function, a tensor made inside it by a factory or another random draw, a NumPy-level in-place write, hooks, a user
-``autograd.Function``...), those calls run eagerly and ``explain()`` says why; with ``fullgraph=True`` the first
+function, a tensor or an array made inside it from another tensor's values, a NumPy-level in-place write, hooks,
+a user ``autograd.Function``...), those calls run eagerly and ``explain()`` says why; with ``fullgraph=True`` the first
 call raises :class:`Unsupported` instead. minigrad does not resume a partial graph after a break (torch's dynamo
 does): the whole call runs eagerly.
 """
