@@ -10,6 +10,7 @@ import gc
 import tracemalloc
 import warnings
 import weakref
+from collections.abc import Callable
 
 import numpy as np
 import pytest
@@ -410,10 +411,20 @@ CURRICULUM = {
 }
 
 
+def curriculum_batches(data: Callable[[], tuple[torch.Tensor, torch.Tensor]],
+                       steps: int) -> list[tuple[torch.Tensor, torch.Tensor]]:
+    """``steps`` batches of the same shapes, each a new pair of tensors with other rows (a DataLoader's)."""
+    x0, y0 = data()
+    return [(torch.from_numpy(np.roll(x0._data, i, axis=0).copy()), torch.from_numpy(np.roll(y0._data, 2 * i).copy()))
+            for i in range(steps)]
+
+
 @pytest.mark.parametrize("name", sorted(CURRICULUM))
 def test_curriculum_models_compiled_equal_eager(name: str) -> None:
+    """50 steps, a new batch at each (class targets and embedding indices reach their ops as arrays: a replay
+    reads each call's, never the first call's)."""
     build, loss_cls, opt_cls, data, replays = CURRICULUM[name]
-    x, y = data()
+    batches = curriculum_batches(data, 50)
     runs = []
     for compiled in (False, True):
         torch.manual_seed(0)
@@ -423,7 +434,7 @@ def test_curriculum_models_compiled_equal_eager(name: str) -> None:
         with warnings.catch_warnings(record=True):
             warnings.simplefilter("always")
             loss_fn = loss_cls()  # (one criterion: a new one per call would be a new guard set every call)
-            losses = [step(model, loss_fn, opt, x, y)._data.copy() for _ in range(50)]
+            losses = [step(model, loss_fn, opt, x, y)._data.copy() for x, y in batches]
         runs.append((losses, {k: v._data.copy() for k, v in model.state_dict().items()}, step))
     (eager_losses, eager_state, _), (comp_losses, comp_state, step) = runs
     assert all(np.array_equal(a, b) for a, b in zip(eager_losses, comp_losses))
@@ -431,32 +442,8 @@ def test_curriculum_models_compiled_equal_eager(name: str) -> None:
     entry = step._last
     if replays:  # one capture, replayed by every later call
         assert entry.program is not None and len(step._cache) == 1, entry.reason
-    else:  # not replayable yet: it ran eagerly and says why (a random draw, a tensor made outside an op)
+    else:  # not replayable yet: it ran eagerly and says why
         assert entry.program is None and entry.reason
-
-
-@pytest.mark.parametrize("name", sorted(CURRICULUM))
-def test_a_new_batch_at_every_step_equals_eager(name: str) -> None:
-    """Each call gets other inputs and targets of the same shapes (a DataLoader's batches): the replay reads them,
-    never the first batch's values (class targets and embedding indices reach their ops as arrays)."""
-    build, loss_cls, opt_cls, data, _ = CURRICULUM[name]
-    x0, y0 = data()
-    batches = [(torch.from_numpy(np.roll(x0._data, i, axis=0).copy()),
-                torch.from_numpy(np.roll(y0._data, 2 * i).copy())) for i in range(12)]
-    runs = []
-    for compiled in (False, True):
-        torch.manual_seed(0)
-        model = build()
-        opt = opt_cls(model.parameters())
-        step = torch.compile(_step_zero_first) if compiled else _step_zero_first
-        with warnings.catch_warnings(record=True):
-            warnings.simplefilter("always")
-            loss_fn = loss_cls()
-            losses = [step(model, loss_fn, opt, x, y)._data.copy() for x, y in batches]
-        runs.append((losses, params(model), step))
-    (le, pe, _), (lc, pc, step) = runs
-    assert all(np.array_equal(a, b) for a, b in zip(le, lc)) and all(np.array_equal(a, b) for a, b in zip(pe, pc))
-    assert step._last.program is not None and len(step._cache) == 1, step._last.reason  # one capture, replayed
 
 
 @pytest.mark.parametrize("kwargs", [{"weight": [1.0, 2.0, 0.5]}, {"ignore_index": 1},

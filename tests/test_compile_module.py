@@ -17,7 +17,7 @@ import minigrad as torch
 import minigrad.nn as nn
 from minigrad.autograd.function import FREED
 from minigrad.examples import example1, example2, example3
-from tests.test_compile import CURRICULUM
+from tests.test_compile import CURRICULUM, curriculum_batches
 
 EXAMPLES = {"example1": example1, "example2": example2, "example3": example3}
 
@@ -368,9 +368,7 @@ def test_curriculum_modules_on_new_batches_equal_eager(name: str) -> None:
     """Other inputs of the same shapes at every call (embedding indices reach their op as an array): the compiled
     forward reads each call's, never the first call's."""
     build, loss_cls, opt_cls, data, replayed = CURRICULUM[name]
-    x0, y0 = data()
-    batches = [(torch.from_numpy(np.roll(x0._data, i, axis=0).copy()),
-                torch.from_numpy(np.roll(y0._data, 2 * i).copy())) for i in range(10)]
+    batches = curriculum_batches(data, 10)
     runs = []
     for compiled in (False, True):
         torch.manual_seed(0)

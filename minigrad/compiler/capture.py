@@ -228,32 +228,10 @@ class Recorder:
         if ctx is None:
             self.fail(f"the user autograd.Function {cls.__name__} has no array-level backward to replay")
             return
-        template: list[tuple[bool, Any]] = []
-        ins: list[tuple[int, np.ndarray]] = []
-        consts: list[Any] = []
-        for a in args:
-            if isinstance(a, Tensor):
-                slot = self.slot_of_tensor(a)
-                if slot is None:
-                    return
-                template.append((True, slot))
-                ins.append((slot, a._data))
-            elif isinstance(a, np.ndarray) and (id(a) in self.slot_of or id(a) in self.array_owner):
-                # a tensor's own array (class targets, embedding indices, a running mean): its slot
-                slot = self.slot_of.get(id(a))
-                if slot is None:
-                    slot = self.slot_of_tensor(self.array_owner[id(a)])
-                    if slot is None:
-                        return
-                template.append((True, slot))
-            elif _holds_array(a):  # a mask or an index computed from some tensor's values: a program would keep
-                self.fail(f"{cls.__name__} was given an array computed outside the graph near {user_frame()} "
-                          "(from a tensor's values, such as a mask of ignored targets): a program would keep "
-                          "this call's values")  # this call's values, so the capture runs eagerly
-                return
-            else:
-                template.append((False, a))
-                consts.append(a)
+        parsed = self.template(cls.__name__, args)
+        if parsed is None:
+            return
+        template, ins, consts = parsed
         rctx = ReplayCtx(tuple((None if fn is None else True, 0) for fn, _ in ctx.next_functions))
         k = self.n_ctx
         self.n_ctx += 1
@@ -289,22 +267,48 @@ class Recorder:
         self.emit("load", slot=slot, source="const", var="v", array=data,
                   name=f"a constant of shape {list(data.shape)} {data.dtype} (e.g. a zero initial state)")
 
+    def template(self, what: str, args: tuple[Any, ...]) -> tuple[list[tuple[bool, Any]], list[tuple[int, Any]],
+                                                                   list[Any]] | None:
+        """How a call's arguments are replayed: ``(is_slot, slot or value)`` each, the (slot, array) of its tensor
+        arguments and its other values; None if one cannot be (the capture then fails, saying why)."""
+        template: list[tuple[bool, Any]] = []
+        ins: list[tuple[int, np.ndarray]] = []
+        consts: list[Any] = []
+        for a in args:
+            if isinstance(a, Tensor):
+                slot = self.slot_of_tensor(a)
+                if slot is None:
+                    return None
+                template.append((True, slot))
+                ins.append((slot, a._data))
+            elif isinstance(a, np.ndarray) and (id(a) in self.slot_of or id(a) in self.array_owner):
+                # a tensor's own array (class targets, embedding indices, a running mean): its slot
+                slot = self.slot_of.get(id(a))
+                if slot is None:
+                    slot = self.slot_of_tensor(self.array_owner[id(a)])
+                    if slot is None:
+                        return None
+                template.append((True, slot))
+            elif _holds_array(a):  # a mask or an index computed from some tensor's values: a program would keep
+                self.fail(f"{what} was given an array computed outside the graph near {user_frame()} (from a "
+                          "tensor's values, such as a mask of ignored targets): a program would keep this call's "
+                          "values")  # this call's values, so the capture runs eagerly
+                return None
+            else:
+                template.append((False, a))
+                consts.append(a)
+        return template, ins, consts
+
     def on_recompute(self, tensor: Any, fn: Any, args: tuple[Any, ...]) -> None:
         """A tensor made outside the graph as ``fn(*args)`` (a dropout mask, an in-place op's copy): the program
         calls ``fn`` again, each tensor argument replaced by its slot's array."""
         if self.failure is not None or self.in_effect:
             return
-        template: list[tuple[bool, Any]] = []
-        for a in args:
-            if isinstance(a, Tensor):
-                slot = self.slot_of_tensor(a)
-                if slot is None:
-                    return
-                template.append((True, slot))
-            else:
-                template.append((False, a))
+        parsed = self.template(getattr(fn, "__name__", "a function"), args)
+        if parsed is None:
+            return
         data = tensor._data
-        self.emit("call", fn=fn, template=template, slot=self.new_slot(data), array=data)
+        self.emit("call", fn=fn, template=parsed[0], slot=self.new_slot(data), array=data)
 
     def on_value_read(self, tensor: Any, how: str) -> None:
         if self.in_effect or self.break_at is not None:
