@@ -230,7 +230,7 @@ def random_inside(model: nn.Module, opt: torch.optim.Optimizer, x: torch.Tensor)
 
 
 def like_inside(model: nn.Module, opt: torch.optim.Optimizer, x: torch.Tensor) -> torch.Tensor:
-    loss = (model(x + torch.ones_like(x)) ** 2).mean()  # a factory reading a tensor: not made again
+    loss = (model(x + torch.tensor([[1.0, 2.0]])) ** 2).mean()  # tensor(data): not made again (data can change)
     loss.backward()
     opt.step()
     opt.zero_grad()
@@ -239,8 +239,8 @@ def like_inside(model: nn.Module, opt: torch.optim.Optimizer, x: torch.Tensor) -
 
 @pytest.mark.parametrize("step", [random_inside, like_inside])
 def test_a_random_draw_inside_is_never_baked_in(step: object) -> None:
-    """A draw inside the step is drawn again at every replay; a tensor made from another tensor's values or
-    shape by a factory that is not made again (``ones_like``) runs the step eagerly, saying so."""
+    """A draw inside the step is drawn again at every replay; a tensor made by a factory that is not made again
+    (``torch.tensor(data)``) runs the step eagerly, saying so."""
     results = []
     for compiled in (False, True):
         torch.manual_seed(5)
@@ -709,7 +709,7 @@ def step_making_tensors(model: nn.Module, opt: torch.optim.Optimizer, x: torch.T
                         y: torch.Tensor) -> torch.Tensor:
     noise = 0.1 * torch.randn(x.shape[0], x.shape[1])  # input noise, drawn anew at every call
     weights = torch.arange(1, x.shape[0] + 1, dtype=torch.float32) / x.shape[0]
-    offset = torch.zeros(1) + torch.full((1,), 0.5)
+    offset = torch.zeros(1) + torch.full((1,), 0.5) + torch.ones_like(y) * torch.full_like(y, 0.25)
     loss = (weights * ((model(x + noise) - y + offset) ** 2).sum(dim=1)).mean()
     loss.backward()
     opt.step()
@@ -718,8 +718,8 @@ def step_making_tensors(model: nn.Module, opt: torch.optim.Optimizer, x: torch.T
 
 
 def test_tensors_made_by_factories_inside_the_step_are_made_again_at_each_replay() -> None:
-    """``randn``, ``arange``, ``zeros``, ``full`` inside a step: a replay calls them again (the random ones from
-    the same generator, so a manual_seed between calls gives eager's draws)."""
+    """``randn``, ``arange``, ``zeros``, ``full``, ``ones_like``, ``full_like`` inside a step: a replay calls them
+    again (the random ones from the same generator, so a manual_seed between calls gives eager's draws)."""
     results = []
     for compiled in (False, True):
         torch.manual_seed(6)
@@ -735,7 +735,7 @@ def test_tensors_made_by_factories_inside_the_step_are_made_again_at_each_replay
         results.append((losses, params(model)))
         if compiled:
             assert fn._last.program is not None, fn._last.reason
-            assert "torch.randn(5, 3)" in fn.code and "torch.arange(" in fn.code
+            assert "torch.randn(5, 3)" in fn.code and "torch.arange(" in fn.code and "torch.full((5, 2), 1" in fn.code
     (le, pe), (lc, pc) = results
     assert all(np.array_equal(a, b) for a, b in zip(le, lc)) and all(np.array_equal(a, b) for a, b in zip(pe, pc))
     assert len({float(v) for v in lc}) == len(lc)

@@ -17,7 +17,7 @@ from minigrad import random
 from minigrad._device import check_device, device_type, refuse_accelerator
 from minigrad._dtype import cast, from_numpy_dtype, get_default_dtype, promote_types, scalar_as, to_numpy_dtype
 from minigrad._tensor_base import TensorBase as Tensor  # (layer 4: tensors are known by their base class)
-from minigrad.autograd.observers import factory
+from minigrad.autograd.observers import Recompute, factory, notify_recompute, recompute_observers
 from minigrad.surface.conversion import check_float_fits as _check_float_fits
 from minigrad.surface.conversion import checked_bound as _checked_bound
 from minigrad.surface.inplace import generator as _generator
@@ -300,26 +300,36 @@ def _like(t: Tensor, dtype: Any, name: str) -> tuple[tuple[int, ...], Any]:
     return t._data.shape, (t._data.dtype if dtype is None else dtype)
 
 
+def _made_like(out: Tensor, fill: Any, shape: tuple[int, ...], dtype: Any) -> Tensor:
+    """``out``, made by a ``*_like`` factory: for ``minigrad.compile``, the same as ``full(shape, fill, dtype)``
+    (``empty`` for no fill), which a replay calls again (the other tensor gave only its shape and dtype)."""
+    if recompute_observers and not out._requires_grad and not isinstance(fill, Tensor | np.ndarray):
+        call = Recompute(empty, (shape,), {"dtype": dtype}) if fill is None else Recompute(full, (shape, fill),
+                                                                                           {"dtype": dtype})
+        notify_recompute(out, call, ())
+    return out
+
+
 def zeros_like(t: Tensor, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     shape, dt = _like(t, dtype, "zeros_like")
-    return _alloc(0, (shape,), dt, requires_grad, device, "zeros_like")
+    return _made_like(_alloc(0, (shape,), dt, requires_grad, device, "zeros_like"), 0, shape, dt)
 
 
 def ones_like(t: Tensor, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     shape, dt = _like(t, dtype, "ones_like")
-    return _alloc(1, (shape,), dt, requires_grad, device, "ones_like")
+    return _made_like(_alloc(1, (shape,), dt, requires_grad, device, "ones_like"), 1, shape, dt)
 
 
 def empty_like(t: Tensor, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     shape, dt = _like(t, dtype, "empty_like")
-    return _alloc(None, (shape,), dt, requires_grad, device, "empty_like")
+    return _made_like(_alloc(None, (shape,), dt, requires_grad, device, "empty_like"), None, shape, dt)
 
 
 def full_like(t: Tensor, fill_value: Any, *, dtype: Any = None, device: Any = None,
               requires_grad: bool = False) -> Tensor:
     shape, dt = _like(t, dtype, "full_like")
     _check_fill(fill_value, "full_like")
-    return _alloc(fill_value, (shape,), dt, requires_grad, device, "full_like")
+    return _made_like(_alloc(fill_value, (shape,), dt, requires_grad, device, "full_like"), fill_value, shape, dt)
 
 
 def _num(v: Any) -> str:
