@@ -78,7 +78,7 @@ def _tensors_of(obj: Any, prefix: str, out: dict[int, tuple[Tensor, str]]) -> No
 def _holds_array(value: Any) -> bool:
     """An ndarray, or a tuple/list holding one (an op's argument that is no tensor but carries values)."""
     if isinstance(value, np.ndarray):
-        return value.ndim > 0 or value.dtype.kind not in "biuf"  # (a 0-d number is a value like a Python one)
+        return True
     return isinstance(value, tuple | list) and any(_holds_array(v) for v in value)
 
 
