@@ -144,26 +144,17 @@ def _numpy_floor(w: Workload, x: np.ndarray, y: np.ndarray, lr: float) -> Subjec
     bwd_name = _fastest({k: partial(f, r) for k, f in backwards.items()}, reps)
     fwd_impl, xt_impl = forwards[fwd_name], backwards[bwd_name]
 
-    if w.loss == "mse":
-        def step_loss_array() -> Any:
-            z = fwd_impl()  # forward: z = Xw (a new (n,) array) ...
-            z += b0  # ... + b, in place
+    mse = w.loss == "mse"
+
+    def step_loss_array() -> Any:
+        z = fwd_impl()  # forward: z = Xw (a new (n,) array) ...
+        z += b0  # ... + b, in place
+        if mse:
             z -= yv  # r = z − y, in place
             loss = np.dot(z, z) * inv_n  # L = mean(r²)
             z *= two_n  # dL/dz = 2r/n
-            gw, gb = xt_impl(z), z.sum()  # dL/dw = Xᵀ·dL/dz, dL/db = Σ dL/dz
-            np.multiply(gw, lr0, out=step_w)  # SGD: w −= lr·dL/dw, b −= lr·dL/db
-            np.multiply(gb, lr0, out=step_b)
-            if w_in_place:
-                np.subtract(wv, step_w, out=wv)
-            else:
-                wv[...] = wv - step_w
-            b[...] = b - step_b
-            return loss
-    else:
-        def step_loss_array() -> Any:
-            z = fwd_impl()
-            z += b0
+            g = z
+        else:
             np.negative(z, out=z)  # p = 1 / (1 + e^−z), in place
             np.exp(z, out=z)
             z += one
@@ -181,15 +172,14 @@ def _numpy_floor(w: Workload, x: np.ndarray, y: np.ndarray, lr: float) -> Subjec
             g /= np.maximum(q, eps, out=z)  # z (= p) is no longer needed: reuse it
             g *= inv_n
             g *= q  # dL/dz = dL/dp · p(1 − p)
-            gw, gb = xt_impl(g), g.sum()
-            np.multiply(gw, lr0, out=step_w)  # SGD: w −= lr·dL/dw, b −= lr·dL/db
-            np.multiply(gb, lr0, out=step_b)
-            if w_in_place:
-                np.subtract(wv, step_w, out=wv)
-            else:
-                wv[...] = wv - step_w
-            b[...] = b - step_b
-            return loss
+        np.multiply(xt_impl(g), lr0, out=step_w)  # SGD: w −= lr·Xᵀ·dL/dz, b −= lr·Σ dL/dz
+        np.multiply(g.sum(), lr0, out=step_b)
+        if w_in_place:
+            np.subtract(wv, step_w, out=wv)
+        else:
+            wv[...] = wv - step_w
+        b[...] = b - step_b
+        return loss
 
     def set_params(weight: np.ndarray, bias: np.ndarray) -> None:
         wv[...] = np.asarray(weight, dtype=dt).reshape(-1)

@@ -11,6 +11,7 @@ import tracemalloc
 import warnings
 import weakref
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pytest
@@ -532,26 +533,34 @@ def test_a_returned_tensor_is_never_a_reused_buffer() -> None:
     assert not np.array_equal(copies[0][1], copies[3][1])  # (and the model did train)
 
 
-def test_rebinding_a_module_attribute_between_steps_is_seen() -> None:
-    ex = example1
-    eager, compiled = ex.make_pipeline("float64", seed=1), ex.make_pipeline("float64", seed=1)
+def lockstep(ex: Any, dtype: str, seed: int, steps: int, change: Callable[[int, Any], None]) -> tuple[Any, Any]:
+    """``steps`` calls of the seed's train_step, eager and compiled, on two identical pipelines; ``change(i, p)``
+    runs on each before call ``i``. Every loss and parameter must be equal; returns the compiled step and its
+    pipeline."""
+    eager, compiled = ex.make_pipeline(dtype, seed=seed), ex.make_pipeline(dtype, seed=seed)
     step = torch.compile(ex.train_step)
-    for i in range(12):
-        if i == 3:
-            for p in (eager, compiled):
-                p.criterion.reduction = "sum"
-        if i == 6:  # a new layer: the program read the old one's parameters
-            for p in (eager, compiled):
-                torch.manual_seed(9)
-                p.model.lin = nn.Linear(1, 1, dtype=torch.float64)
-                p.optimizer.param_groups[0]["params"] = list(p.model.parameters())
-        if i == 9:
-            for p in (eager, compiled):
-                p.optimizer.param_groups[0]["momentum"] = 0.5  # the written-out plain SGD no longer applies
+    for i in range(steps):
+        for p in (eager, compiled):
+            change(i, p)
         le = ex.train_step(eager.model, eager.criterion, eager.optimizer, eager.inputs, eager.targets)
         lc = step(compiled.model, compiled.criterion, compiled.optimizer, compiled.inputs, compiled.targets)
         assert np.array_equal(le._data, lc._data)
         assert_same(eager.model, compiled.model)
+    return step, compiled
+
+
+def test_rebinding_a_module_attribute_between_steps_is_seen() -> None:
+    def change(i: int, p: Any) -> None:
+        if i == 3:
+            p.criterion.reduction = "sum"
+        if i == 6:  # a new layer: the program read the old one's parameters
+            torch.manual_seed(9)
+            p.model.lin = nn.Linear(1, 1, dtype=torch.float64)
+            p.optimizer.param_groups[0]["params"] = list(p.model.parameters())
+        if i == 9:
+            p.optimizer.param_groups[0]["momentum"] = 0.5  # (no longer plain SGD)
+
+    step, _ = lockstep(example1, "float64", 1, 12, change)
     assert "optimizer.update([[" in step.code
 
 
@@ -561,7 +570,7 @@ def step_with_scheduler(model: nn.Module, loss_fn: nn.Module, opt: torch.optim.O
     loss.backward()
     opt.step()
     opt.zero_grad()
-    sched.step()  # type: ignore[attr-defined]  # changes lr: Python state a program does not repeat
+    sched.step()  # changes lr: Python state a program does not repeat
     return loss
 
 
@@ -587,21 +596,16 @@ def test_a_scheduler_step_inside_the_function_is_not_baked_in() -> None:
 def test_a_learning_rate_set_between_steps_is_read_at_the_next_replay(dtype: torch.dtype) -> None:
     """The written-out SGD keeps the learning rate as a 0-d array, converted again when ``group['lr']`` is another
     object: a new float, an int, an equal float (another object), then the first value again."""
-    ex = example3
-    eager, compiled = ex.make_pipeline(str(dtype.np), seed=2), ex.make_pipeline(str(dtype.np), seed=2)
-    step = torch.compile(ex.train_step)
     rates = {3: 0.05, 5: 1, 7: float("0.05"), 9: 0.1, 11: 0.0}
-    for i in range(14):
-        for p in (eager, compiled):
-            if i in rates:
-                p.optimizer.param_groups[0]["lr"] = rates[i]
-        le = ex.train_step(eager.model, eager.criterion, eager.optimizer, eager.inputs, eager.targets)
-        lc = step(compiled.model, compiled.criterion, compiled.optimizer, compiled.inputs, compiled.targets)
-        assert np.array_equal(le._data, lc._data)
-        assert_same(eager.model, compiled.model)
-    assert len(step._cache) == 1 and "lr0_" in step.code  # one capture, its learning rate read at every replay
+
+    def change(i: int, p: Any) -> None:
+        if i in rates:
+            p.optimizer.param_groups[0]["lr"] = rates[i]
+
+    step, compiled = lockstep(example3, str(dtype.np), 2, 14, change)
+    assert len(step._cache) == 1 and "lr0_" in step.code  # one capture, lr read live
     before = params(compiled.model)
-    lc = step(compiled.model, compiled.criterion, compiled.optimizer, compiled.inputs, compiled.targets)
+    step(compiled.model, compiled.criterion, compiled.optimizer, compiled.inputs, compiled.targets)
     assert all(np.array_equal(a, b._data) for a, b in zip(before, compiled.model.parameters()))  # lr = 0: no change
 
 
@@ -682,27 +686,22 @@ def test_recomputed_tensors_and_in_place_ops_replay_as_eager() -> None:
 def test_an_optimizer_param_group_changed_between_steps_is_seen(change: str) -> None:
     """A new ``param_groups`` list, or a group written through any dict method: the replay sees it (the plain-SGD
     guards are re-checked when ``OPTIMIZER_EPOCH`` moved, and the list is guarded by identity)."""
-    ex = example1
-    eager, compiled = ex.make_pipeline("float64", seed=1), ex.make_pipeline("float64", seed=1)
-    step = torch.compile(ex.train_step)
-    for i in range(8):
-        if i == 3:
-            for p in (eager, compiled):
-                groups = p.optimizer.param_groups
-                if change == "new list":
-                    p.optimizer.param_groups = [dict(groups[0], lr=0.05)]
-                elif change == "update":
-                    groups[0].update(momentum=0.5)
-                elif change == "setdefault":
-                    groups[0].pop("maximize")
-                    groups[0].setdefault("maximize", True)
-                else:
-                    del groups[0]["weight_decay"]
-                    groups[0]["weight_decay"] = 0.1
-        le = ex.train_step(eager.model, eager.criterion, eager.optimizer, eager.inputs, eager.targets)
-        lc = step(compiled.model, compiled.criterion, compiled.optimizer, compiled.inputs, compiled.targets)
-        assert np.array_equal(le._data, lc._data)
-        assert_same(eager.model, compiled.model)
+    def edit(i: int, p: Any) -> None:
+        if i != 3:
+            return
+        groups = p.optimizer.param_groups
+        if change == "new list":
+            p.optimizer.param_groups = [dict(groups[0], lr=0.05)]
+        elif change == "update":
+            groups[0].update(momentum=0.5)
+        elif change == "setdefault":
+            groups[0].pop("maximize")
+            groups[0].setdefault("maximize", True)
+        else:
+            del groups[0]["weight_decay"]
+            groups[0]["weight_decay"] = 0.1
+
+    lockstep(example1, "float64", 1, 8, edit)
 
 
 def step_making_tensors(model: nn.Module, opt: torch.optim.Optimizer, x: torch.Tensor,

@@ -19,7 +19,7 @@ here while it captures a step; nothing registers at import time.
   from. A captured program makes it again by calling ``fn`` with the same arguments (each tensor argument's array
   at that point of the step), so a random draw is drawn anew at every replay, from the same generator, as eagerly.
   An in-place op's write of its result into the tensor's memory is the effect ``"rebind"`` (``effect_observers``).
-  A tensor factory marked :func:`factory` (``zeros``, ``randn``, ``tensor``...) reports each tensor it makes as a
+  A tensor factory marked :func:`factory` (``zeros``, ``randn``, ``arange``...) reports each tensor it makes as a
   :class:`Recompute` of its call, so a step that makes tensors (or draws random ones) inside replays too.
 """
 

@@ -286,12 +286,14 @@ def _call(e: Emitter, i: Instr) -> None:
     fn = m["fn"]
     args = ", ".join(f"v{v}" if is_slot else repr(v) if isinstance(v, int | float | bool | str | tuple | None)
                      else e.const(v, f"dtype_{v}" if isinstance(v, np.dtype) else None) for is_slot, v in m["template"])
-    what = (fn.__doc__ or "").strip().splitlines()[0] if fn.__doc__ else fn.__name__
+    what = fn.__doc__.strip().splitlines()[0] if fn.__doc__ else fn.__name__
     e.line(f"v{m['slot']} = {e.const(fn, fn.__name__)}({args})  # made outside the graph, again: {what}")
 
 
 def _write(e: Emitter, i: Instr) -> None:
     m = i.meta
+    root = e.roots.get(m["dst"])  # (a sigmoid's output written over no longer holds only σ's values)
+    e.sigmoid_outputs = {s: test for s, test in e.sigmoid_outputs.items() if e.roots.get(s) != root}
     e.line(f"v{m['dst']}[...] = v{m['src']}  # {m['name']} in place: its result written into the tensor's memory")
 
 
