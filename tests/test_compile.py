@@ -266,8 +266,9 @@ def test_hooks_and_observers_fall_back_to_eager() -> None:
     step = torch.compile(ex.train_step)
     args_e = (eager.model, eager.criterion, eager.optimizer, eager.inputs, eager.targets)
     args_c = (compiled.model, compiled.criterion, compiled.optimizer, compiled.inputs, compiled.targets)
-    ex.train_step(*args_e)
-    step(*args_c)
+    for _ in range(3):  # (replays past the first: the hook guards are checked again only once a hook is added)
+        ex.train_step(*args_e)
+        step(*args_c)
     seen = []
     for m in (eager.model, compiled.model):
         m.lin.weight.register_hook(lambda g: seen.append(1) or g * 0.5)
@@ -501,12 +502,40 @@ def test_the_replay_kernels_equal_the_ops_bit_for_bit(seed: int, dtype: torch.dt
 
     eager, compiled = make(), make()
     step = torch.compile(kernel_step)
-    for _ in range(6):
-        le, lc = kernel_step(*eager, x, y), step(*compiled, x, y)
-        assert np.array_equal(le._data, lc._data, equal_nan=True)
-        assert_same(eager[0], compiled[0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # (eager warns for none of these inputs: neither may the replay)
+        for _ in range(6):
+            le, lc = kernel_step(*eager, x, y), step(*compiled, x, y)
+            assert np.array_equal(le._data, lc._data, equal_nan=True)
+            assert_same(eager[0], compiled[0])
     assert step._last.program is not None, step._last.reason
     assert "assign_sub(" in step.code and "update(" not in step.code  # the written-out SGD ran
+    assert (loss == "bce") == ("errstate(over='ignore', divide='ignore')" in step.code)  # (sigmoid and BCE paired)
+
+
+def test_sigmoid_then_bce_at_the_extremes_equal_eager_without_warnings() -> None:
+    """The paired sigmoid + BCE kernels at the inputs where e^−x overflows (σ = 0, and the denormals just above),
+    where σ rounds to exactly 1 (ln 0 clamped to −100 on both sides), in both dtypes: eager's bits, no warning."""
+    for dtype in (torch.float32, torch.float64):
+        x = torch.tensor([[-1000.0], [-709.8], [-709.78], [-100.0], [-88.7228], [-88.721], [-88.72], [0.0], [20.0],
+                          [40.0], [1000.0]], dtype=dtype)
+        y = torch.tensor([[0.0], [1.0], [0.5], [1.0], [0.0], [1.0], [0.25], [1.0], [0.0], [1.0], [0.0]], dtype=dtype)
+
+        def make(dtype: torch.dtype = dtype) -> tuple:
+            model = nn.Sequential(nn.Linear(1, 1, dtype=dtype), nn.Sigmoid())
+            with torch.no_grad():
+                model[0].weight.fill_(1.0)
+                model[0].bias.fill_(0.0)
+            return model, nn.BCELoss(), torch.optim.SGD(model.parameters(), lr=1e-4)
+
+        eager, compiled = make(), make()
+        step = torch.compile(kernel_step)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            for _ in range(4):
+                assert np.array_equal(kernel_step(*eager, x, y)._data, step(*compiled, x, y)._data)
+                assert_same(eager[0], compiled[0])
+        assert step._last.program is not None and "errstate(over='ignore', divide='ignore')" in step.code
 
 
 def forward_and_loss(model: nn.Module, loss_fn: nn.Module, opt: torch.optim.Optimizer, x: torch.Tensor,
@@ -562,6 +591,33 @@ def test_rebinding_a_module_attribute_between_steps_is_seen() -> None:
 
     step, _ = lockstep(example1, "float64", 1, 12, change)
     assert "optimizer.update([[" in step.code
+
+
+def test_changing_an_optimizers_lists_between_steps_is_seen() -> None:
+    """``param_groups`` and each group's ``params`` are watched lists (writes move ``OPTIMIZER_EPOCH``, so the guards
+    skip them until then): removing, adding, replacing and reordering parameters, and a new group, are all seen."""
+    def change(i: int, p: Any) -> None:
+        groups, (weight, bias) = p.optimizer.param_groups, (p.model.lin.weight, p.model.lin.bias)
+        if i == 3:
+            groups[0]["params"].pop()  # the bias is no longer updated
+        elif i == 5:
+            groups[0]["params"].append(bias)
+        elif i == 7:
+            groups[0]["params"].remove(bias)
+            p.optimizer.add_param_group({"params": [bias], "lr": 0.5})  # the bias in a group of its own
+        elif i == 9:
+            groups[1]["params"][0] = weight  # (a group holding the weight twice over: the optimizer allows it)
+            groups[0]["params"].clear()
+        elif i == 11:
+            del groups[1]
+            groups[0]["params"] += [bias, weight]
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        step, _ = lockstep(example1, "float64", 1, 14, change)
+    assert len(step._cache) >= 4
+    # (a bias outside the optimizer keeps its .grad across steps: those steps run eagerly, as they must)
+    assert all(".grad was set outside the step" in str(w.message) for w in caught)
 
 
 def step_with_scheduler(model: nn.Module, loss_fn: nn.Module, opt: torch.optim.Optimizer, sched: object,
@@ -751,7 +807,7 @@ def test_bce_domain_errors_are_eagers_and_change_nothing() -> None:
     bad_x[0, 0] = float("nan")
     bad_t = p.targets.clone()
     bad_t[1, 0] = 2.0
-    for x, t, message in ((bad_x, p.targets, "input"), (p.inputs, bad_t, "target")):
+    for x, t, message in ((bad_x, p.targets, "input"), (p.inputs, bad_t, "target"), (bad_x, bad_t, "input")):
         e = ex.make_pipeline("float32", seed=0)
         with pytest.raises(RuntimeError, match=f"all elements of {message} should be between 0 and 1"):
             ex.train_step(e.model, e.criterion, e.optimizer, x, t)

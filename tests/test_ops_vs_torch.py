@@ -170,6 +170,19 @@ def test_sigmoid_at_extremes_has_no_warning_nan_or_overflow(dtype: str) -> None:
     assert to_numpy(ya)[0] == 0.0 and to_numpy(ya)[-1] == 1.0
 
 
+def test_sigmoid_keeps_torchs_denormals_just_above_the_overflow() -> None:
+    """float32 e^−x is finite up to x ≈ −88.7228: between there and −88.72 torch's σ is a denormal (not 0), and a
+    NaN beside a very negative input warns of nothing."""
+    values = np.array([-88.7228, -88.721, -88.72, -89.0, math.nan, -1000.0], dtype=np.float32)
+    a, b = twins(values)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = to_numpy(a.sigmoid())
+    want = to_numpy(b.sigmoid())
+    np.testing.assert_array_equal(got, want)
+    assert (got[:3] > 0).all() and (got[3:4] == 0).all()
+
+
 @pytest.mark.parametrize("dtype", FLOATS)
 def test_nan_and_inf_propagate_like_torch(dtype: str) -> None:
     values = np.array([math.nan, math.inf, -math.inf, 1.0], dtype=dtype)

@@ -42,12 +42,14 @@ from minigrad.autograd import grad_mode
 from minigrad.autograd.observers import op_observers
 
 __all__ = [
-    "Node", "BackwardNode", "AccumulateGrad", "Function", "FunctionCtx", "creation_observers", "bump_version",
-    "EPOCH", "FREED", "grad_accumulator",
+    "Node", "BackwardNode", "AccumulateGrad", "Function", "FunctionCtx", "creation_observers", "HOOK_EPOCH",
+    "bump_version", "EPOCH", "FREED", "grad_accumulator",
 ]
 
 # Callables run with each new node when non-empty (anomaly mode records the forward stack here).
 creation_observers: list[Callable[[Node], None]] = []
+# Moves at every hook registered on any node (``minigrad.compile``'s guards re-check a parameter's hooks only then)
+HOOK_EPOCH = [0]
 
 # EPOCH (the global count of in-place modifications) and bump_version live with the version counters, in layer
 # 1 (minigrad._tensor_base); a node records EPOCH when made, so "saved value changed since" is one comparison.
@@ -120,12 +122,14 @@ class Node:
 
     def register_prehook(self, hook: Callable[[tuple[Any, ...]], Any]) -> None:
         """``hook((grad_output,))`` runs before this node; it may return a replacement tuple."""
+        HOOK_EPOCH[0] += 1
         if self._pre_hooks is None:
             self._pre_hooks = []  # type: ignore[misc]  # (stored by subclasses: a slot or the node's __dict__)
         self._pre_hooks.append(hook)
 
     def register_hook(self, hook: Callable[[tuple[Any, ...], tuple[Any, ...]], Any]) -> None:
         """``hook(grad_inputs, grad_outputs)`` runs after this node computed its input gradients."""
+        HOOK_EPOCH[0] += 1
         if self._post_hooks is None:
             self._post_hooks = []  # type: ignore[misc]  # (stored by subclasses: a slot or the node's __dict__)
         self._post_hooks.append(hook)

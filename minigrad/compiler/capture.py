@@ -32,7 +32,18 @@ from minigrad.autograd import engine, function, observers
 from minigrad.autograd.engine import sum_to
 from minigrad.autograd.function import AccumulateGrad, grad_accumulator
 from minigrad.compiler.fusion import fuse_optimizer_steps
-from minigrad.compiler.program import Check, Deferred, Edge, Instr, Output, Program, ReplayCtx, memory_root, shape_only
+from minigrad.compiler.program import (
+    Check,
+    Deferred,
+    Edge,
+    Instr,
+    Output,
+    Program,
+    ReplayCtx,
+    memory_root,
+    released_node,
+    shape_only,
+)
 from minigrad.nn.module import Module
 from minigrad.optim.optimizer import Optimizer
 
@@ -554,7 +565,7 @@ class Recorder:
                     return Output("tensor", result)
                 self.fail("the function returns a tensor made outside a recorded op")
                 return None
-            node_cls = None
+            node_cls = node = None
             if result.grad_fn is not None:
                 if id(result.grad_fn) not in self.ran:
                     self.fail("the function returns a tensor whose graph is still needed (its backward runs after "
@@ -562,7 +573,8 @@ class Recorder:
                               "forward returns one tensor (or compile the whole training step)")
                     return None
                 node_cls = type(result.grad_fn)
-            return Output("slot", slot, node_cls=node_cls)
+                node = released_node(node_cls, result._data.shape, result._data.dtype)
+            return Output("slot", slot, node_cls=node_cls, node=node)
         if result.__class__ in (bool, int, float, str, type(None)):
             return Output("const", result)
         if isinstance(result, tuple | list):

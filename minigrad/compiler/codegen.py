@@ -76,15 +76,16 @@ class Emitter:
         self._scalars: dict[tuple[Any, ...], str] = {}
         self._pure: dict[int, str] = {}  # line index -> the name a pure line defines (``pure``)
         self.sigmoid_outputs: dict[int, str] = {}  # slot of a sigmoid kernel's y -> the test "some y is exactly 0"
+        self.indent = ""  # prefixed to every line (a kernel opens a ``with`` block that the next one closes)
 
     def line(self, text: str) -> None:
-        self.lines.append(text)
+        self.lines.append(self.indent + text)
 
     def pure(self, name: str, text: str) -> None:
         """A line that only names a value (``v3 = args[3]._data``, ``v1 = v0.T``): dropped from the function if
         no other line reads ``name`` (a kernel read the value another way, or nothing reads it)."""
         self._pure[len(self.lines)] = name
-        self.lines.append(text)
+        self.lines.append(self.indent + text)
 
     def _drop_unread(self) -> None:
         """Drop the pure lines whose name no kept line reads (their own right-hand sides included), until none."""

@@ -22,7 +22,7 @@ from minigrad._tensor import Tensor
 from minigrad.autograd import grad_mode
 from minigrad.compiler.codegen import Emitter
 from minigrad.nn.module import MODULE_EPOCH, Module
-from minigrad.optim.optimizer import Optimizer
+from minigrad.optim.optimizer import OPTIMIZER_EPOCH, Optimizer, ParamGroup, WatchedList
 
 __all__ = ["guard_key", "referenced_objects", "describe", "emit_guards"]
 
@@ -219,19 +219,34 @@ def _watch(e: Emitter, obj: Any, seen: set[int], is_: str, modules: list[Module]
                     _watch(e, value, seen, is_, modules, tensors)
     elif isinstance(obj, Optimizer):  # (the same list of the same groups: a new list assigned is seen too)
         groups = e.const(obj.param_groups)
+        # An optimizer's own lists and groups move OPTIMIZER_EPOCH at every write: then they are checked only when
+        # it moved (a plain list put in their place is not watched: the check below fails, and the next arming
+        # checks at every call)
+        gated = (type(obj).__setattr__ is Optimizer.__setattr__ and type(obj.param_groups) is WatchedList
+                 and all(type(g) is ParamGroup and type(g["params"]) is WatchedList for g in obj.param_groups))
+        if gated:
+            epoch, checked = e.const(OPTIMIZER_EPOCH, "OPTIMIZER_EPOCH"), e.const([None], "groups_checked_at")
+            e.line(f"if {epoch}[0] != {checked}[0]:  # a param group was written since the last check")
+            e.indent += "    "
         e.line(f"if {e.const(obj)}.param_groups is not {groups} or len({groups}) != {len(obj.param_groups)} or "
                + " or ".join(f"{groups}[{k}] is not {e.const(g)}" for k, g in enumerate(obj.param_groups)) + ":")
         e.line("    return MISS")
+        watched = e.const(WatchedList, "WatchedList")
         for group in obj.param_groups:
             params = list(group["params"])
             e.line(f"ps = {e.const(group)}['params']")
+            same_list = f"ps.__class__ is not {watched} or " if gated else ""
             if len(params) <= 8:
-                e.line(f"if len(ps) != {len(params)} or "
-                       + " or ".join(f"ps[{k}] is not {e.const(p)}" for k, p in enumerate(params)) + ":")
+                e.line(f"if {same_list}len(ps) != {len(params)}"
+                       + "".join(f" or ps[{k}] is not {e.const(p)}" for k, p in enumerate(params)) + ":")
             else:
-                e.line(f"if len(ps) != {len(params)} or not all(map({is_}, ps, {e.const(params)})):")
+                e.line(f"if {same_list}len(ps) != {len(params)} or not all(map({is_}, ps, {e.const(params)})):")
             e.line("    return MISS")
-            for p in params:
+        if gated:
+            e.line(f"{checked}[0] = {epoch}[0]")
+            e.indent = e.indent[:-4]
+        for group in obj.param_groups:
+            for p in group["params"]:
                 _watch(e, p, seen, is_, modules, tensors)
     elif isinstance(obj, tuple | list):
         for item in obj:

@@ -134,29 +134,53 @@ def mse_backward(e: Emitter, i: Instr) -> bool:
 
 
 # ------------------------------------------------------------------------------------------------ Sigmoid
-def sigmoid_forward(e: Emitter, i: Instr) -> bool:
-    """``Sigmoid``: y = 1 / (1 + e^−x) in one buffer (``sigmoid_array``; below its floor, the op's own path)."""
+def _sigmoid_case(i: Instr) -> tuple[int, np.ndarray] | None:
+    """The (slot, captured array) of a sigmoid's input when the kernel covers it, else None."""
     ins = _inputs(i, 1)
     if ins is None:
-        return False
+        return None
     ((sx, x),) = ins
     if x.dtype.kind != "f" or x.dtype not in _SIGMOID_FLOOR or not x.size or not x.ndim:
+        return None
+    return sx, x
+
+
+def sigmoid_forward(e: Emitter, i: Instr) -> bool:
+    """``Sigmoid``: y = 1 / (1 + e^−x) in one buffer (``sigmoid_array``: where e^−x may overflow, its own call, which
+    computes the same values without NumPy's warning). Right before a BCE kernel that reads y (``pair``), one
+    ``errstate`` covers both ops instead: the overflow test here and BCE's test of its input are not needed."""
+    case = _sigmoid_case(i)
+    if case is None:
         return False
+    sx, x = case
     out = i.meta["out"]
     k = i.meta["k"]
-    floor = e.const(x.dtype.type(_SIGMOID_FLOOR[x.dtype]), f"floor{k}")
     one = e.scalar(1, x.dtype, "one")
+
+    def formula() -> None:
+        e.line(f"v{out} = negative(v{sx}{e.out(out, i.meta['out_array'])})  # SigmoidBackward0: y = 1 / (1 + e^−x)")
+        e.line(f"exp(v{out}, out=v{out})")
+        e.line(f"add(v{out}, {one}, out=v{out})")
+        e.line(f"divide({one}, v{out}, out=v{out})")
+
+    if i.meta.get("with_bce"):
+        e.line(f"with {e.const(np.errstate, 'errstate')}(over='ignore', divide='ignore'):  # (with the BCE below) "
+               "e^−x = inf gives y = 1 / (1 + inf) = 0, and ln 0 = −inf is clamped to −100: eager's values, no warning")
+        e.indent += "    "
+        formula()
+        e.sigmoid_outputs[out] = "with_bce"
+        return True
+    floor = e.const(x.dtype.type(_SIGMOID_FLOOR[x.dtype]), f"floor{k}")
     slow = e.const(sigmoid_array, "sigmoid_array")
-    e.line(f"lo{k} = min_reduce(v{sx}, axis=None)  # SigmoidBackward0: below {floor}, exp(−x) would overflow")
-    e.line(f"if lo{k} < {floor}:")
+    e.line(f"lo{k} = min_reduce(v{sx}, axis=None)  # SigmoidBackward0: below {floor}, exp(−x) may overflow")
+    e.line(f"if not lo{k} >= {floor}:")
     e.line(f"    v{out} = {slow}(v{sx})")
     e.line("else:")
-    e.line(f"    v{out} = negative(v{sx}{e.out(out, i.meta['out_array'])})  # SigmoidBackward0: y = 1 / (1 + e^−x)")
-    e.line(f"    exp(v{out}, out=v{out})")
-    e.line(f"    add(v{out}, {one}, out=v{out})")
-    e.line(f"    divide({one}, v{out}, out=v{out})")
-    # y is in [0, 1] or NaN, and 0 only where x < floor: what a BCE reading y need not check again (bce_forward)
-    e.sigmoid_outputs[out] = f"lo{k} < {floor}"
+    e.indent += "    "
+    formula()
+    e.indent = e.indent[:-4]
+    # y is in [0, 1] or NaN, and 0 only where e^−x overflowed: what a BCE reading y need not check again (bce_forward)
+    e.sigmoid_outputs[out] = f"not lo{k} >= {floor}"
     return True
 
 
@@ -176,48 +200,100 @@ def sigmoid_backward(e: Emitter, i: Instr) -> bool:
 
 
 # ------------------------------------------------------------------------------------------------ BCE
-def bce_forward(e: Emitter, i: Instr) -> bool:
-    """``BinaryCrossEntropy`` (no weight, a reduction, the target needing no gradient): the domain checks, then
-    ℓ = (t − 1)·max(ln(1 − x), −100) − t·max(ln x, −100), reduced."""
+def _bce_case(i: Instr) -> tuple[int, np.ndarray, int, np.ndarray, str] | None:
+    """(input slot and array, target slot and array, reduction) when the BCE kernel covers the op, else None:
+    no weight, a reduction, the target needing no gradient."""
     ins = _inputs(i, 2)
     if ins is None or len(i.meta["consts"]) != 2:
-        return False
+        return None
     (sx, x), (st, t) = ins
     weight, reduction = i.meta["consts"]
     if (weight is not None or reduction not in ("mean", "sum") or x.dtype != t.dtype or x.dtype.kind != "f"
             or x.shape != t.shape or not x.size or not x.ndim or i.meta["needs"][1]):
+        return None
+    return sx, x, st, t, reduction
+
+
+def pair(instrs: list[Instr], per_call: bool) -> None:
+    """Mark each sigmoid whose output the next op (past loads) reads as a BCE's input, both kernels applying: they
+    are written in one ``errstate`` block (``sigmoid_forward``, ``bce_forward``)."""
+    for index, i in enumerate(instrs):
+        if i.kind != "forward" or i.meta["cls"] is not Sigmoid:
+            continue
+        i.meta["with_bce"] = False
+        nxt = next((j for j in instrs[index + 1:] if j.kind != "load"), None)
+        if (per_call or nxt is None or nxt.kind != "forward" or nxt.meta["cls"] is not BinaryCrossEntropy
+                or _sigmoid_case(i) is None):
+            continue
+        case = _bce_case(nxt)
+        i.meta["with_bce"] = case is not None and case[0] == i.meta["out"]
+
+
+def bce_domain_error(x: np.ndarray) -> RuntimeError:
+    """The error eager's BCE raises when a domain test fails: the input's if some x is outside [0, 1] (it tests the
+    input first), else the target's."""
+    if not (np.minimum.reduce(x, axis=None) >= 0 and np.maximum.reduce(x, axis=None) <= 1):
+        return RuntimeError("all elements of input should be between 0 and 1")
+    return RuntimeError("all elements of target should be between 0 and 1")
+
+
+def bce_forward(e: Emitter, i: Instr) -> bool:
+    """``BinaryCrossEntropy`` (``_bce_case``): the domain tests, then
+    ℓ = (t − 1)·max(ln(1 − x), −100) − t·max(ln x, −100), reduced."""
+    case = _bce_case(i)
+    if case is None:
         return False
+    sx, x, st, _, reduction = case
     k, out = i.meta["k"], i.meta["out"]
-    logs = e.const(_clamped_logs, "clamped_logs")
-    errstate = e.const(np.errstate, "errstate")
     one, floor = e.scalar(1, x.dtype, "one"), e.scalar(-100, x.dtype, "minus100")
     underflowed = e.sigmoid_outputs.get(sx)
-    if underflowed is None:
-        e.line(f"lo, hi = min_reduce(v{sx}, axis=None), max_reduce(v{sx}, axis=None)  # BinaryCrossEntropyBackward0")
-        e.line("if not (lo >= 0 and hi <= 1):")
-        exact = "lo == 0 or hi == 1"
-    else:  # x = σ(z) (the kernel above): x ≥ 0 unless NaN, and a NaN makes the max NaN too: one reduction tells
-        e.line(f"hi = max_reduce(v{sx}, axis=None)  # BinaryCrossEntropyBackward0: x = σ(·) ∈ [0, 1] or NaN")
-        e.line("if not hi <= 1:")
-        exact = f"hi == 1 or {underflowed}"  # (σ is exactly 0 only where its input was below the floor)
-    e.line("    raise RuntimeError('all elements of input should be between 0 and 1')")
-    e.line(f"if not (min_reduce(v{st}, axis=None) >= 0 and max_reduce(v{st}, axis=None) <= 1):")
-    e.line("    raise RuntimeError('all elements of target should be between 0 and 1')")
-    e.line(f"if {exact}:  # ln 0 = −inf, clamped to −100")
-    e.line(f"    with {errstate}(divide='ignore'):")
-    e.line(f"        lx{k}, l1x{k} = {logs}(v{sx})")
-    e.line("else:")
-    e.line(f"    lx{k} = log(v{sx}{e.scratch(x)})  # max(ln x, −100)")
-    e.line(f"    maximum(lx{k}, {floor}, out=lx{k})")
-    e.line(f"    l1x{k} = negative(v{sx}{e.scratch(x)})  # max(ln(1 − x), −100)")
-    e.line(f"    log1p(l1x{k}, out=l1x{k})")
-    e.line(f"    maximum(l1x{k}, {floor}, out=l1x{k})")
-    e.line(f"loss{k} = subtract(v{st}, {one}{e.scratch(x)})  # (t − 1)·max(ln(1 − x), −100) − t·max(ln x, −100)")
+    paired = underflowed == "with_bce"
+
+    def fast_logs() -> None:
+        e.line(f"lx{k} = log(v{sx}{e.scratch(x)})  # max(ln x, −100)")
+        e.line(f"maximum(lx{k}, {floor}, out=lx{k})")
+        e.line(f"l1x{k} = negative(v{sx}{e.scratch(x)})  # max(ln(1 − x), −100)")
+        e.line(f"log1p(l1x{k}, out=l1x{k})")
+        e.line(f"maximum(l1x{k}, {floor}, out=l1x{k})")
+
+    error = e.const(bce_domain_error, "bce_domain_error") if paired else ""
+    loss = f"loss{k} = subtract(v{st}, {one}{e.scratch(x)})  # (t − 1)·max(ln(1 − x), −100) − t·max(ln x, −100)"
+    if paired:  # x = σ(z), in the errstate block the sigmoid opened: x is in [0, 1] or NaN (tested on the loss)
+        fast_logs()
+        e.line(loss)
+        e.line(f"tt{k} = multiply(v{st}, loss{k}{e.scratch(x)})  # t·(t − 1) ≤ 0 exactly where 0 ≤ t ≤ 1 (NaN: not)")
+        e.indent = e.indent[:-4]
+        e.line(f"if not max_reduce(tt{k}, axis=None) <= 0:  # the target's domain test, in one reduction")
+        e.line(f"    raise {error}(v{sx})  # (eager tests x first: a NaN x is the input's error)")
+    else:
+        if underflowed is None:
+            e.line(f"lo, hi = min_reduce(v{sx}, axis=None), max_reduce(v{sx}, axis=None)  # "
+                   "BinaryCrossEntropyBackward0")
+            e.line("if not (lo >= 0 and hi <= 1):")
+            exact = "lo == 0 or hi == 1"
+        else:  # x = σ(z) (the kernel above): x ≥ 0 unless NaN, and a NaN makes the max NaN too: one reduction tells
+            e.line(f"hi = max_reduce(v{sx}, axis=None)  # BinaryCrossEntropyBackward0: x = σ(·) ∈ [0, 1] or NaN")
+            e.line("if not hi <= 1:")
+            exact = f"hi == 1 or {underflowed}"  # (σ is exactly 0 only where e^−x overflowed)
+        e.line("    raise RuntimeError('all elements of input should be between 0 and 1')")
+        e.line(f"if not (min_reduce(v{st}, axis=None) >= 0 and max_reduce(v{st}, axis=None) <= 1):")
+        e.line("    raise RuntimeError('all elements of target should be between 0 and 1')")
+        e.line(f"if {exact}:  # ln 0 = −inf, clamped to −100")
+        e.line(f"    with {e.const(np.errstate, 'errstate')}(divide='ignore'):")
+        e.line(f"        lx{k}, l1x{k} = {e.const(_clamped_logs, 'clamped_logs')}(v{sx})")
+        e.line("else:")
+        e.indent += "    "
+        fast_logs()
+        e.indent = e.indent[:-4]
+        e.line(loss)
     e.line(f"multiply(loss{k}, l1x{k}, out=loss{k})")
     e.line(f"subtract(loss{k}, multiply(v{st}, lx{k}, out=lx{k}), out=loss{k})")
     n = f" / {x.size}" if reduction == "mean" else ""
     total = f"add_reduce(loss{k}, axis=None){n}"
     e.line(f"v{out} = {f'asarray({total})' if out in e.used else total}  # BinaryCrossEntropyBackward0: L = Σℓ{n}")
+    if paired:  # t ∈ [0, 1] and both logs in [−100, 0]: every ℓ is finite and ≥ 0, so L is NaN iff some x is NaN
+        e.line(f"if v{out} != v{out}:  # L is NaN only if some x = σ(·) is NaN: eager's domain error")
+        e.line("    raise RuntimeError('all elements of input should be between 0 and 1')")
     return True
 
 

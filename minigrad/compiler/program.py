@@ -29,8 +29,8 @@ import numpy as np
 from minigrad._tensor import Tensor
 from minigrad.autograd.function import FREED
 
-__all__ = ["Instr", "ReplayCtx", "Program", "Output", "Edge", "Check", "Deferred", "result", "shape_only",
-           "memory_root"]
+__all__ = ["Instr", "ReplayCtx", "Program", "Output", "Edge", "Check", "Deferred", "result", "released_node",
+           "shape_only", "memory_root"]
 
 
 @dataclass
@@ -67,6 +67,7 @@ class Output:
     kind: str  # "slot", "tensor" (a live tensor returned as is), "const", "seq", "dict"
     value: Any = None
     node_cls: type | None = None  # the released grad_fn class of a returned tensor (prints as eager's)
+    node: Any = None  # that grad_fn, one per capture (``released_node``)
     items: list[Output] = field(default_factory=list)
     container: type = tuple
 
@@ -160,25 +161,27 @@ def memory_root(a: np.ndarray) -> int:
     return id(a)
 
 
-def result(data: Any, node_cls: type | None) -> Tensor:
-    """A returned tensor: a new Tensor around ``data``; with ``node_cls``, it shows the eager result's grad_fn
-    (of that class, its graph run and freed: a second backward through it fails as eager's would). The fields
-    are ``TensorBase._wrap``'s, set here directly: this runs once per replay, after the kernels."""
-    t: Any = _new(Tensor)
-    t._data = data = data if data.__class__ is np.ndarray else np.asarray(data)
-    t.grad = None
-    t._vc = [0, 0]
-    t._acc = None
-    t._retains_grad = False
-    if node_cls is None:
-        t.grad_fn = None
-        t._requires_grad = False
-        return t
+def released_node(node_cls: type, shape: tuple[int, ...], dtype: np.dtype) -> Any:
+    """A graph node of class ``node_cls`` whose graph has run and been freed (as eager's result's grad_fn is after
+    the step's ``backward()``): it prints as eager's, and a second backward through it fails as eager's would."""
     node: Any = _new(node_cls)
     node._saved = FREED
     node.next_functions = ()
     node._seq = 0
-    node._shape, node._dtype = data.shape, data.dtype
+    node._shape, node._dtype = shape, dtype
+    return node
+
+
+def result(data: Any, node: Any) -> Tensor:
+    """A returned tensor: a new Tensor around ``data``, whose grad_fn is ``node`` (a ``released_node``, made once
+    per capture: a replay builds no graph) or None. The fields are ``TensorBase._wrap``'s, set here directly: this
+    runs once per replay, after the kernels."""
+    t: Any = _new(Tensor)
+    t._data = data if data.__class__ is np.ndarray else np.asarray(data)
+    t.grad = None
+    t._vc = [0, 0]
+    t._acc = None
+    t._retains_grad = False
     t.grad_fn = node
-    t._requires_grad = True
+    t._requires_grad = node is not None
     return t

@@ -135,6 +135,7 @@ def render_body(e: Emitter, program: Program) -> None:
               if not (i.kind == "backward" and s == i.meta["forward"].meta["out"])}
     e.lifetime = _lifetimes(program)
     e.roots = program.roots
+    kernels.pair(program.instrs, e.per_call)
     for index, i in enumerate(program.instrs):
         e.begin(index)
         RENDER[i.kind](e, i)
@@ -321,7 +322,7 @@ RENDER = {"load": _load, "forward": _forward, "backward": _backward, "sum_to": _
 
 def _output(e: Emitter, out: Output) -> str:
     if out.kind == "slot":
-        node = "None" if out.node_cls is None else e.const(out.node_cls, out.node_cls.__name__)
+        node = "None" if out.node is None else e.const(out.node, type(out.node).__name__)
         return f"{e.const(result, 'result')}(v{out.value}, {node})"
     if out.kind in ("tensor", "const"):
         return e.const(out.value) if out.kind == "tensor" or not isinstance(out.value, int | float | bool | str

@@ -15,18 +15,19 @@ def _float(x: np.ndarray) -> np.ndarray:
     return x if x.dtype.kind == "f" else x.astype(get_default_dtype().np)
 
 
-# Below these inputs exp(-x) overflows the dtype; sigmoid is then 0 (torch gets there through 1/(1+inf)).
+# At or above these inputs exp(-x) is finite; below them it may overflow to inf (and 1 / (1 + inf) = 0, as in torch).
 _SIGMOID_FLOOR = {np.dtype(np.float16): -11.08, np.dtype(np.float32): -88.72, np.dtype(np.float64): -709.78}
 
 
 def sigmoid_array(x: np.ndarray) -> np.ndarray:
-    """σ(x) = 1 / (1 + e^−x), torch's formula, without NumPy's overflow warning for very negative x."""
-    floor = _SIGMOID_FLOOR[x.dtype]
-    if x.size and np.minimum.reduce(x, axis=None) < floor:  # NaN compares False, propagates through the formula
-        safe = np.maximum(x, floor)
-        return np.where(x < floor, 0, 1 / (1 + np.exp(-safe))).astype(x.dtype, copy=False)
-    y = np.asarray(np.negative(x))  # 1 / (1 + e^−x) in one buffer (asarray: a 0-d result is a scalar)
-    np.exp(y, out=y)
+    """σ(x) = 1 / (1 + e^−x), torch's formula, in one buffer. Where e^−x overflows, σ = 1 / (1 + inf) = 0 as in
+    torch (and the denormals just above it are kept, as torch keeps them), without NumPy's overflow warning."""
+    y = np.asarray(np.negative(x))  # (asarray: a 0-d result is a scalar)
+    if x.size and not np.minimum.reduce(x, axis=None) >= _SIGMOID_FLOOR[x.dtype]:  # (a NaN makes the min NaN)
+        with np.errstate(over="ignore"):
+            np.exp(y, out=y)
+    else:
+        np.exp(y, out=y)
     y += 1
     return np.divide(1, y, out=y)
 

@@ -12,18 +12,19 @@ import numpy as np
 from minigrad._tensor import Tensor
 from minigrad.autograd.observers import effect_observers, notify_effect
 
-__all__ = ["Optimizer", "ParamGroup", "OPTIMIZER_EPOCH"]
+__all__ = ["Optimizer", "ParamGroup", "WatchedList", "OPTIMIZER_EPOCH"]
 
-# Moves at every write into any optimizer's param group (a learning-rate scheduler's step, ``group['lr'] = ...``,
-# ``load_state_dict``): ``minigrad.compile``'s guards re-check the hyperparameters only when it moved.
+# Moves at every write into any optimizer's param groups (a learning-rate scheduler's step, ``group['lr'] = ...``,
+# ``load_state_dict``, a parameter added to a group, a new ``param_groups`` list): ``minigrad.compile``'s guards
+# re-check an optimizer's groups and hyperparameters only when it moved.
 OPTIMIZER_EPOCH = [0]
 
 
 def _writes(method: Any) -> Any:
-    """``dict``'s ``method``, moving ``OPTIMIZER_EPOCH`` first."""
+    """``dict``'s or ``list``'s ``method``, moving ``OPTIMIZER_EPOCH`` first."""
 
     @functools.wraps(method)
-    def write(self: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+    def write(self: Any, *args: Any, **kwargs: Any) -> Any:
         OPTIMIZER_EPOCH[0] += 1
         return method(self, *args, **kwargs)
 
@@ -42,6 +43,25 @@ class ParamGroup(dict):
     pop = _writes(dict.pop)
     popitem = _writes(dict.popitem)
     clear = _writes(dict.clear)
+
+
+class WatchedList(list[Any]):
+    """``param_groups`` and each group's ``params``: a plain ``list`` to read (as torch's), whose every write moves
+    ``OPTIMIZER_EPOCH``."""
+
+    __slots__ = ()
+    __setitem__ = _writes(list.__setitem__)
+    __delitem__ = _writes(list.__delitem__)
+    __iadd__ = _writes(list.__iadd__)
+    __imul__ = _writes(list.__imul__)
+    append = _writes(list.append)
+    extend = _writes(list.extend)
+    insert = _writes(list.insert)
+    pop = _writes(list.pop)
+    remove = _writes(list.remove)
+    clear = _writes(list.clear)
+    sort = _writes(list.sort)
+    reverse = _writes(list.reverse)
 
 
 def _observed_step(step: Any) -> Any:
@@ -78,7 +98,7 @@ class Optimizer:
             )
         self.defaults = defaults
         self.state: dict[Tensor, dict[str, Any]] = {}
-        self.param_groups: list[dict[str, Any]] = []
+        self.param_groups: list[dict[str, Any]] = WatchedList()
         groups = list(params) if isinstance(params, Iterable) else None
         if groups is None:
             raise TypeError(
@@ -105,8 +125,12 @@ class Optimizer:
             raise ValueError("some parameters appear in more than one parameter group")
         full = ParamGroup(self.defaults)
         dict.update(full, group)
-        dict.__setitem__(full, "params", params)
+        dict.__setitem__(full, "params", WatchedList(params))
         self.param_groups.append(full)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        OPTIMIZER_EPOCH[0] += 1  # (a new ``param_groups`` list, for one: see OPTIMIZER_EPOCH)
+        object.__setattr__(self, name, value)
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Clear every parameter's ``.grad``: to None (torch 2.x default) or to zeros in place."""
