@@ -76,6 +76,9 @@ class Emitter:
         self._scalars: dict[tuple[Any, ...], str] = {}
         self._pure: dict[int, str] = {}  # line index -> the name a pure line defines (``pure``)
         self.sigmoid_outputs: dict[int, str] = {}  # slot of a sigmoid kernel's y -> the test "some y is exactly 0"
+        self.buffered: set[int] = set()  # slots written into a preallocated buffer (``out``)
+        self.shapes: dict[int, tuple[int, ...]] = {}  # slot -> its shape and dtype in the capture (``out``)
+        self.dtypes: dict[int, np.dtype[Any]] = {}
         self.indent = ""  # prefixed to every line (a kernel opens a ``with`` block that the next one closes)
 
     def line(self, text: str) -> None:
@@ -157,7 +160,15 @@ class Emitter:
         capture saw), or ``""`` when the slot's array leaves the call and so must be new on every replay."""
         if slot in self.no_buffer or like.ndim == 0:
             return ""
+        self.buffered.add(slot)
+        self.shapes[slot], self.dtypes[slot] = like.shape, like.dtype
         return f", out={self._take(like, self.lifetime.get(slot, self.at))}"
+
+    def dead_buffer(self, slot: int, like: np.ndarray) -> bool:
+        """Whether slot ``slot`` is a buffer of ``like``'s shape and dtype that nothing reads after the current
+        instruction: a kernel may write its own temporary over it."""
+        return (slot in self.buffered and self.lifetime.get(slot) == self.at and self.shapes.get(slot) == like.shape
+                and self.dtypes.get(slot) == like.dtype)
 
     def scratch(self, like: np.ndarray, until: int | None = None) -> str:
         """``, out=bufN``: a kernel's own temporary, needed until instruction ``until`` (default: this one)."""

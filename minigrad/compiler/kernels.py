@@ -93,24 +93,43 @@ def addmm_backward(e: Emitter, i: Instr) -> bool:
 
 
 # ------------------------------------------------------------------------------------------------ MseLoss
-def mse_forward(e: Emitter, i: Instr) -> bool:
-    """``MseLoss`` (same dtypes, a reduction): d = x − t; L = Σ d² (/ n for 'mean')."""
+def _mse_case(i: Instr) -> tuple[int, int, str, np.ndarray] | None:
+    """(input slot, target slot, reduction, an array of d's shape and dtype) when the MSE kernel covers the op
+    (same dtypes, a reduction, some elements), else None."""
     ins = _inputs(i, 2)
     reduction = i.meta["consts"][0] if i.meta["consts"] else None
     if ins is None or reduction not in ("mean", "sum"):
-        return False
+        return None
     (sx, x), (st, t) = ins
     if x.dtype != t.dtype:
-        return False
-    k, out = i.meta["k"], i.meta["out"]
+        return None
     shape = np.broadcast_shapes(x.shape, t.shape)
     if not shape or not np.prod(shape):
+        return None
+    return sx, st, reduction, np.empty(shape, x.dtype)
+
+
+def backward_holds(i: Instr, per_call: bool) -> list[int] | None:
+    """The slots a forward's kernel backward reads of what its ctx saved, when they are fewer than the op's own
+    backward reads (``Instr.meta["held"]``), else None. MSE's reads only d, a buffer of its own: x and t may go."""
+    if i.meta["cls"] is MseLoss and not per_call and _mse_case(i) is not None:
+        return []
+    return None
+
+
+def mse_forward(e: Emitter, i: Instr) -> bool:
+    """``MseLoss`` (``_mse_case``): d = x − t; L = Σ d² (/ n for 'mean'); d² in x's buffer if nothing reads x after
+    this (its ctx saved x, but the kernel's backward reads d)."""
+    case = _mse_case(i)
+    if case is None:
         return False
-    like = np.empty(shape, x.dtype)
+    sx, st, reduction, like = case
+    k, out = i.meta["k"], i.meta["out"]
     d = f"d{k}"
     e.line(f"{d} = subtract(v{sx}, v{st}{e.scratch(like, i.meta.get('backward_at'))})  # MseLossBackward0: d = x − t")
-    n = f" / {int(np.prod(shape))}" if reduction == "mean" else ""
-    total = f"add_reduce(multiply({d}, {d}{e.scratch(like)}), axis=None){n}"
+    n = f" / {like.size}" if reduction == "mean" else ""
+    square = f", out=v{sx}" if e.dead_buffer(sx, like) else e.scratch(like)  # (x's buffer: x is no longer read)
+    total = f"add_reduce(multiply({d}, {d}{square}), axis=None){n}"
     e.line(f"v{out} = {f'asarray({total})' if out in e.used else total}  # MseLossBackward0: L = Σd²{n}")
     i.meta["kernel_d"] = (d, like)
     return True
@@ -249,8 +268,8 @@ def bce_forward(e: Emitter, i: Instr) -> bool:
     underflowed = e.sigmoid_outputs.get(sx)
     paired = underflowed == "with_bce"
 
-    def fast_logs() -> None:
-        e.line(f"lx{k} = log(v{sx}{e.scratch(x)})  # max(ln x, −100)")
+    def fast_logs(lx_out: str) -> None:
+        e.line(f"lx{k} = log(v{sx}{lx_out})  # max(ln x, −100)")
         e.line(f"maximum(lx{k}, {floor}, out=lx{k})")
         e.line(f"l1x{k} = negative(v{sx}{e.scratch(x)})  # max(ln(1 − x), −100)")
         e.line(f"log1p(l1x{k}, out=l1x{k})")
@@ -259,12 +278,12 @@ def bce_forward(e: Emitter, i: Instr) -> bool:
     error = e.const(bce_domain_error, "bce_domain_error") if paired else ""
     loss = f"loss{k} = subtract(v{st}, {one}{e.scratch(x)})  # (t − 1)·max(ln(1 − x), −100) − t·max(ln x, −100)"
     if paired:  # x = σ(z), in the errstate block the sigmoid opened: x is in [0, 1] or NaN (tested on the loss)
-        fast_logs()
         e.line(loss)
         e.line(f"tt{k} = multiply(v{st}, loss{k}{e.scratch(x)})  # t·(t − 1) ≤ 0 exactly where 0 ≤ t ≤ 1 (NaN: not)")
-        e.indent = e.indent[:-4]
         e.line(f"if not max_reduce(tt{k}, axis=None) <= 0:  # the target's domain test, in one reduction")
         e.line(f"    raise {error}(v{sx})  # (eager tests x first: a NaN x is the input's error)")
+        fast_logs(f", out=tt{k}")  # (the test's buffer)
+        e.indent = e.indent[:-4]
     else:
         if underflowed is None:
             e.line(f"lo, hi = min_reduce(v{sx}, axis=None), max_reduce(v{sx}, axis=None)  # "
@@ -283,7 +302,7 @@ def bce_forward(e: Emitter, i: Instr) -> bool:
         e.line(f"        lx{k}, l1x{k} = {e.const(_clamped_logs, 'clamped_logs')}(v{sx})")
         e.line("else:")
         e.indent += "    "
-        fast_logs()
+        fast_logs(e.scratch(x))
         e.indent = e.indent[:-4]
         e.line(loss)
     e.line(f"multiply(loss{k}, l1x{k}, out=loss{k})")

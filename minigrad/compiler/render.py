@@ -79,7 +79,8 @@ def read_slots(i: Instr) -> list[int]:
         return [v for is_slot, v in m["template"] if is_slot]
     if i.kind == "backward":  # dL/d(output), and the memory its forward's ctx holds (saved for this backward)
         fwd = m["forward"].meta
-        return [m["g"], *fwd["held"]]
+        holds = fwd.get("kernel_holds")  # (fewer, when its kernel's backward reads less: kernels.backward_holds)
+        return [m["g"], *(fwd["held"] if holds is None else holds)]
     if i.kind in ("sum_to", "cast"):
         return [m["src"]]
     if i.kind == "add":
@@ -131,6 +132,9 @@ def render_body(e: Emitter, program: Program) -> None:
     # (a backward whose ctx saved its forward's output "reads" it to keep its memory alive, but a kernel's own
     # backward never reads a reduction's result: that result need not be made an array unless another statement
     # reads it)
+    for i in program.instrs:
+        if i.kind == "forward":
+            i.meta["kernel_holds"] = kernels.backward_holds(i, e.per_call)
     e.used = {s for i in program.instrs for s in read_slots(i)
               if not (i.kind == "backward" and s == i.meta["forward"].meta["out"])}
     e.lifetime = _lifetimes(program)
