@@ -510,12 +510,19 @@ def test_the_replay_kernels_equal_the_ops_bit_for_bit(seed: int, dtype: torch.dt
             assert_same(eager[0], compiled[0])
     assert step._last.program is not None, step._last.reason
     assert "assign_sub(" in step.code and "update(" not in step.code  # the written-out SGD ran
-    assert (loss == "bce") == ("errstate(over='ignore', divide='ignore')" in step.code)  # (sigmoid and BCE paired)
+    assert (loss == "bce") == ("make_extobj(over='ignore', divide='ignore')" in step.code)  # (sigmoid and BCE paired)
 
 
-def test_sigmoid_then_bce_at_the_extremes_equal_eager_without_warnings() -> None:
+@pytest.mark.parametrize("direct", [True, False])
+def test_sigmoid_then_bce_at_the_extremes_equal_eager_without_warnings(direct: bool,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     """The paired sigmoid + BCE kernels at the inputs where e^−x overflows (σ = 0, and the denormals just above),
-    where σ rounds to exactly 1 (ln 0 clamped to −100 on both sides), in both dtypes: eager's bits, no warning."""
+    where σ rounds to exactly 1 (ln 0 clamped to −100 on both sides), in both dtypes: eager's bits, no warning;
+    with NumPy's errstate entered directly (its context variable) and as ``with np.errstate`` (NumPy 1.x's way)."""
+    from minigrad.compiler import kernels
+
+    if not direct:
+        monkeypatch.setattr(kernels, "_ERRSTATE", None)
     for dtype in (torch.float32, torch.float64):
         x = torch.tensor([[-1000.0], [-709.8], [-709.78], [-100.0], [-88.7228], [-88.721], [-88.72], [0.0], [20.0],
                           [40.0], [1000.0]], dtype=dtype)
@@ -535,7 +542,9 @@ def test_sigmoid_then_bce_at_the_extremes_equal_eager_without_warnings() -> None
             for _ in range(4):
                 assert np.array_equal(kernel_step(*eager, x, y)._data, step(*compiled, x, y)._data)
                 assert_same(eager[0], compiled[0])
-        assert step._last.program is not None and "errstate(over='ignore', divide='ignore')" in step.code
+        assert step._last.program is not None
+        assert ("errstate_var.set(make_extobj(over='ignore', divide='ignore'))" in step.code) == direct
+        assert ("with errstate(over='ignore', divide='ignore')" in step.code) == (not direct)
 
 
 def forward_and_loss(model: nn.Module, loss_fn: nn.Module, opt: torch.optim.Optimizer, x: torch.Tensor,
@@ -830,8 +839,10 @@ def test_bce_domain_errors_are_eagers_and_change_nothing() -> None:
     ex = example3
     p = ex.make_pipeline("float32", seed=0)
     step = torch.compile(ex.train_step)
+    settings = np.geterr()
     for _ in range(3):
         step(p.model, p.criterion, p.optimizer, p.inputs, p.targets)
+    assert np.geterr() == settings
     before = params(p.model)
     bad_x = p.inputs.clone()
     bad_x[0, 0] = float("nan")
@@ -844,4 +855,5 @@ def test_bce_domain_errors_are_eagers_and_change_nothing() -> None:
         with pytest.raises(RuntimeError, match=f"all elements of {message} should be between 0 and 1"):
             step(p.model, p.criterion, p.optimizer, x, t)
         assert all(np.array_equal(a, b._data) for a, b in zip(before, p.model.parameters()))
+        assert np.geterr() == settings  # (the replay's errstate block was left as it was entered)
     assert len(step._cache) == 1  # the same shapes: the replay itself raised, as the eager step does

@@ -79,6 +79,7 @@ class Emitter:
         self.buffered: set[int] = set()  # slots written into a preallocated buffer (``out``)
         self.shapes: dict[int, tuple[int, ...]] = {}  # slot -> its shape and dtype in the capture (``out``)
         self.dtypes: dict[int, np.dtype[Any]] = {}
+        self.one_minus: dict[int, str] = {}  # slot of y -> a local holding 1 − y (a BCE's, for the sigmoid before it)
         self.indent = ""  # prefixed to every line (a kernel opens a ``with`` block that the next one closes)
 
     def line(self, text: str) -> None:

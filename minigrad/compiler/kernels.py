@@ -29,6 +29,18 @@ from minigrad.ops.unary import _SIGMOID_FLOOR, Sigmoid, sigmoid_array
 
 __all__ = ["FORWARD", "BACKWARD", "PER_CALL", "sum_to_lines"]
 
+# ``np.errstate(**kw)`` in NumPy 2 sets a context variable to ``_make_extobj(**kw)`` (the current settings with
+# ``kw`` changed) and resets it on exit: ~0.9 µs of Python per use, as much as three kernels of example 3. The replay
+# takes the same two steps itself where the names exist (NumPy ≥ 2), and writes ``with np.errstate(...)`` otherwise.
+_ERRSTATE: Any
+_make_extobj: Any
+try:
+    from numpy._core import _ufunc_config, umath
+
+    _ERRSTATE, _make_extobj = _ufunc_config._extobj_contextvar, umath._make_extobj  # type: ignore[attr-defined]
+except (ImportError, AttributeError):  # (NumPy 1.x)
+    _ERRSTATE = _make_extobj = None
+
 
 def _inputs(i: Instr, n: int) -> list[tuple[int, np.ndarray]] | None:
     """The (slot, captured array) of the op's tensor arguments if there are ``n`` of them, else None."""
@@ -183,8 +195,14 @@ def sigmoid_forward(e: Emitter, i: Instr) -> bool:
         e.line(f"divide({one}, v{out}, out=v{out})")
 
     if i.meta.get("with_bce"):
-        e.line(f"with {e.const(np.errstate, 'errstate')}(over='ignore', divide='ignore'):  # (with the BCE below) "
-               "e^−x = inf gives y = 1 / (1 + inf) = 0, and ln 0 = −inf is clamped to −100: eager's values, no warning")
+        why = "(with the BCE below) e^−x = inf gives y = 1 / (1 + inf) = 0, and ln 0 = −inf is clamped to −100"
+        if _ERRSTATE is None:
+            e.line(f"with {e.const(np.errstate, 'errstate')}(over='ignore', divide='ignore'):  # {why}")
+        else:  # np.errstate's own two steps, without its ~0.8 µs of Python around them
+            var, make = e.const(_ERRSTATE, "errstate_var"), e.const(_make_extobj, "make_extobj")
+            e.line(f"quiet = {var}.set({make}(over='ignore', divide='ignore'))  # = np.errstate(over='ignore', "
+                   f"divide='ignore'): {why}")
+            e.line("try:")
         e.indent += "    "
         formula()
         e.sigmoid_outputs[out] = "with_bce"
@@ -210,10 +228,14 @@ def sigmoid_backward(e: Emitter, i: Instr) -> bool:
     if ox is None:
         return True
     one = e.scalar(1, i.meta["forward"].meta["out_array"].dtype, "one")
-    e.line(f"g{ox} = subtract({one}, {y}{e.out(ox, i.meta['out_arrays'][0])})  # SigmoidBackward0: "
-           "dL/dx = g·(1 − y)·y")
-    if g not in e.ones:
-        e.line(f"multiply(g{g}, g{ox}, out=g{ox})")
+    out = e.out(ox, i.meta["out_arrays"][0])
+    omy = e.one_minus.pop(i.meta["forward"].meta["out"], None)  # 1 − y, computed by the BCE above
+    if omy is not None and g not in e.ones:
+        e.line(f"g{ox} = multiply(g{g}, {omy}{out})  # SigmoidBackward0: dL/dx = g·(1 − y)·y")
+    else:
+        e.line(f"g{ox} = subtract({one}, {y}{out})  # SigmoidBackward0: dL/dx = g·(1 − y)·y")
+        if g not in e.ones:
+            e.line(f"multiply(g{g}, g{ox}, out=g{ox})")
     e.line(f"multiply(g{ox}, {y}, out=g{ox})")
     return True
 
@@ -246,6 +268,7 @@ def pair(instrs: list[Instr], per_call: bool) -> None:
             continue
         case = _bce_case(nxt)
         i.meta["with_bce"] = case is not None and case[0] == i.meta["out"]
+        nxt.meta["sigmoid"] = i if i.meta["with_bce"] else None
 
 
 def bce_domain_error(x: np.ndarray) -> RuntimeError:
@@ -284,6 +307,9 @@ def bce_forward(e: Emitter, i: Instr) -> bool:
         e.line(f"    raise {error}(v{sx})  # (eager tests x first: a NaN x is the input's error)")
         fast_logs(f", out=tt{k}")  # (the test's buffer)
         e.indent = e.indent[:-4]
+        if _ERRSTATE is not None:
+            e.line("finally:")
+            e.line(f"    {e.const(_ERRSTATE, 'errstate_var')}.reset(quiet)  # (the settings as they were)")
     else:
         if underflowed is None:
             e.line(f"lo, hi = min_reduce(v{sx}, axis=None), max_reduce(v{sx}, axis=None)  # "
@@ -328,8 +354,16 @@ def bce_backward(e: Emitter, i: Instr) -> bool:
            "max((1 − x)·x, ε)")
     if g not in e.ones:
         e.line(f"multiply(g{g}, g{ox}, out=g{ox})")
-    e.line(f"den = subtract({one}, v{sx}{e.scratch(x)})")
-    e.line(f"multiply(den, v{sx}, out=den)")
+    sigmoid = fwd.get("sigmoid")  # (paired: its backward, later, computes the same 1 − y)
+    until = sigmoid.meta.get("backward_at") if sigmoid is not None and sigmoid.meta["with_bce"] else None
+    if until is not None:
+        k = fwd["k"]
+        e.line(f"omx{k} = subtract({one}, v{sx}{e.scratch(x, until)})  # 1 − x (σ's backward below reads it too)")
+        e.line(f"den = multiply(omx{k}, v{sx}{e.scratch(x)})")
+        e.one_minus[sx] = f"omx{k}"
+    else:
+        e.line(f"den = subtract({one}, v{sx}{e.scratch(x)})")
+        e.line(f"multiply(den, v{sx}, out=den)")
     e.line(f"divide(g{ox}, maximum(den, {eps}, out=den), out=g{ox})")
     if fwd["consts"][1] == "mean":
         e.line(f"divide(g{ox}, {e.scalar(x.size, x.dtype, 'n')}, out=g{ox})")
