@@ -98,6 +98,13 @@ def _binary(op: type[Function], elements: st.SearchStrategy[float] | None = None
     return make
 
 
+def _div_rounded(draw: st.DrawFn) -> Case:
+    """``rounding_mode=None``: true division's derivative (the rounded modes' zero gradient, which finite
+    differences would contradict at every jump, is checked against torch in test_curriculum_ops.py)."""
+    a, b = two_broadcastable(draw, away_from_zero(0.5))
+    return (lambda x, y: A.DivRounded.apply(x, y, None)), (leaf(a), leaf(b))
+
+
 def _extremes(op: type[Function]) -> Callable[[st.DrawFn], Case]:
     """maximum/minimum: distinct values 0.1 apart (no ties, where the derivative jumps), broadcastable shapes."""
     def make(draw: st.DrawFn) -> Case:
@@ -369,7 +376,8 @@ def _round(draw: st.DrawFn) -> Case:
 
 CASES: dict[str, Callable[[st.DrawFn], Case]] = {
     "Add": _alpha(A.Add), "Sub": _alpha(A.Sub), "Rsub": _rsub, "Mul": _binary(A.Mul),
-    "Div": _binary(A.Div, away_from_zero(0.5)), "Neg": _unary(A.Neg), "Pow": _pow, "PowTensor": _pow_tensor,
+    "Div": _binary(A.Div, away_from_zero(0.5)), "DivRounded": _div_rounded, "Neg": _unary(A.Neg), "Pow": _pow,
+    "PowTensor": _pow_tensor,
     "RPow": _rpow, "Reciprocal": _unary(A.Reciprocal, away_from_zero(0.5)), "Where": _where,
     "Maximum": _extremes(A.Maximum), "Minimum": _extremes(A.Minimum),
     "Addmm": _addmm, "Mm": _mm, "Mv": _mv, "Dot": _dot, "Bmm": _bmm,

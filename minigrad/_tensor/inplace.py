@@ -24,7 +24,8 @@ class InplaceMethods(_Storage):
     add_ = __iadd__ = _s.add_
     sub_ = __isub__ = _s.sub_
     mul_ = __imul__ = _s.mul_
-    div_ = __itruediv__ = _s.div_
+    div_ = divide_ = _s.div_
+    __itruediv__ = _s.div_
     zero_ = _s.zero_
     fill_ = _s.fill_
     copy_ = _s.copy_

@@ -12,8 +12,8 @@ from minigrad._cpu import CPU_CAPABILITY
 from minigrad._dtype import get_default_dtype, result_type, scalar_as
 from minigrad.autograd.function import Function
 
-__all__ = ["promote", "scaled", "Add", "Sub", "Rsub", "Mul", "Div", "Neg", "Pow", "PowTensor", "RPow", "Reciprocal",
-           "Maximum", "Minimum", "Where"]
+__all__ = ["promote", "scaled", "Add", "Sub", "Rsub", "Mul", "Div", "DivRounded", "rounded_quotient", "Neg", "Pow",
+           "PowTensor", "RPow", "Reciprocal", "Maximum", "Minimum", "Where"]
 
 
 def promote(x: np.ndarray, y: Any) -> tuple[Any, Any]:
@@ -245,6 +245,48 @@ class Div(Function):
         gx = grad / y if ctx.next_functions[0][0] is not None else None
         gy = -grad * ((x / y) / y) if ctx.next_functions[1][0] is not None else None  # torch's order: no y² overflow
         return gx, gy
+
+
+class DivRounded(Function):
+    """z = x / y with torch's ``rounding_mode``: None (true division, Div's derivative), 'trunc' (toward zero) or
+    'floor' (toward −∞, Python's ⌊x/y⌋). A rounded quotient is piecewise constant: dL/dx = dL/dy = 0 (torch's
+    zeros, not an error)."""
+
+    node_name = "DivBackward2"
+    formula = "None: dL/dx = dL/dz / y ; dL/dy = −dL/dz·x / y²  —  'trunc', 'floor': dL/dx = dL/dy = 0"
+    array_api = True
+    broadcasting = True
+    edge_args = 2
+
+    @staticmethod
+    def forward(ctx, x, y, mode):
+        ctx.mode = mode
+        if mode is None:
+            return Div.forward(ctx, x, y)
+        return rounded_quotient(x, y, mode)
+
+    @staticmethod
+    def backward(ctx, grad):
+        if ctx.mode is None:
+            return Div.backward(ctx, grad)
+        zero = np.zeros_like(grad)
+        return tuple(zero if fn is not None else None for fn, _ in ctx.next_functions)
+
+
+def rounded_quotient(x: np.ndarray, y: Any, mode: str) -> np.ndarray:
+    """x / y rounded toward zero ('trunc') or down ('floor') in torch's result dtype: integers stay integers.
+    Floats: floor is NumPy's floor_divide (the algorithm torch's div_floor uses: (x − fmod(x, y)) / y, corrected),
+    trunc is trunc(x / y); a zero divisor gives ±inf or nan, as in torch (integer zero divisors are refused
+    before). Integers: trunc is the floor quotient plus 1 where the division is inexact and the signs differ."""
+    x, y = promote(x, y)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if mode == "floor":
+            return np.asarray(np.floor_divide(x, y))
+        if np.result_type(x, y).kind == "f":
+            return np.asarray(np.trunc(np.true_divide(x, y)))
+        q = np.asarray(np.floor_divide(x, y))
+        inexact = np.subtract(x, np.multiply(q, y)) != 0
+        return np.asarray(q + (inexact & (np.less(x, 0) != np.less(y, 0))))
 
 
 class Neg(Function):

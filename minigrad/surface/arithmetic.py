@@ -101,9 +101,40 @@ def mul(input: Any, other: Any) -> Any:
     return _Mul.apply(input, operand(other))
 
 
-def div(input: Any, other: Any) -> Any:
-    """``input / other``."""
-    return _Div.apply(input, operand(other))
+def div(input: Any, other: Any, *, rounding_mode: Any = UNSET) -> Any:
+    """``input / other``; with ``rounding_mode`` (None, 'trunc' or 'floor'), torch's ``DivBackward2``."""
+    if rounding_mode is UNSET:
+        return _Div.apply(input, operand(other))
+    return rounded_div(input, other, rounding_mode)
+
+
+def rounded_div(input: Any, other: Any, rounding_mode: Any) -> Any:
+    """``div(input, other, rounding_mode=...)``: the mode checked as torch checks it, integer zero divisors refused."""
+    if rounding_mode is not None and not isinstance(rounding_mode, str):
+        raise TypeError(f"div() received an invalid combination of arguments - got rounding_mode="
+                        f"{type(rounding_mode).__name__}, but expected str rounding_mode")
+    if rounding_mode not in (None, "trunc", "floor"):
+        raise RuntimeError(
+            f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'")
+    o = operand(other)
+    if rounding_mode is not None:
+        check_int_zero(input, o, f"div_{rounding_mode}_cpu")
+    return _arith.DivRounded.apply(input, o, rounding_mode)
+
+
+def check_int_zero(x: Any, y: Any, kernel: str) -> None:
+    """Integer division by zero is torch's RuntimeError; bool operands its not-implemented error."""
+    xa = x._data
+    ya = y._data if isinstance(y, TensorBase) else np.asarray(y)
+    if xa.dtype.kind == "b" and ya.dtype.kind == "b":
+        raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
+    if xa.dtype.kind in "biu" and ya.dtype.kind in "biu" and xa.size:
+        try:  # the divisor as the op reads it: in the result dtype (a Python int beyond it wraps, 2**40 → 0)
+            ya = np.asarray(_arith.promote(xa, y._data if isinstance(y, TensorBase) else y)[1])
+        except OverflowError:
+            return  # (the op raises torch's error)
+        if np.any(ya == 0):
+            raise RuntimeError("ZeroDivisionError")
 
 
 def rtruediv_operator(input: Any, other: Any) -> Any:

@@ -133,8 +133,15 @@ def mul(input: Any, other: Any) -> Tensor:
     return _t_or_number(input, "mul", other) * other
 
 
-def div(input: Any, other: Any) -> Tensor:
-    return _t_or_number(input, "div", other) / other
+def div(input: Any, other: Any, *, rounding_mode: Any = _UNSET) -> Tensor:
+    """``input / other``; ``rounding_mode`` 'trunc' or 'floor' rounds the quotient (integers stay integers)."""
+    if rounding_mode is _UNSET:
+        return _t_or_number(input, "div", other) / other
+    x = _t_or_number(input, "div" if rounding_mode is None else "div_rounded", other)
+    return x.div(other, rounding_mode=rounding_mode)
+
+
+divide = div
 
 
 def pow(input: Any, exponent: Any) -> Tensor:

@@ -12,6 +12,7 @@ from minigrad import _tensor_base as _base  # (module: read at call time, see _t
 from minigrad._dtype import from_numpy_dtype, get_default_dtype
 from minigrad.ops import arithmetic as _arith
 from minigrad.ops import math as _m
+from minigrad.surface.arithmetic import check_int_zero
 from minigrad.surface.conversion import check_float_fits
 from minigrad.surface.functional import div
 
@@ -179,30 +180,15 @@ def _wrapped_number(other: Any, x: Any) -> Any:
     return _base.wrap(np.asarray(y, dtype=a.dtype))
 
 
-def _check_int_zero(x: Any, y: Any, kernel: str) -> None:
-    """Integer division by zero is torch's RuntimeError; bool operands its not-implemented error."""
-    xa = x._data
-    ya = y._data if isinstance(y, _base.TensorBase) else np.asarray(y)
-    if xa.dtype.kind == "b" and ya.dtype.kind == "b":
-        raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
-    if xa.dtype.kind in "biu" and ya.dtype.kind in "biu" and xa.size:
-        try:  # the divisor as the op reads it: in the result dtype (a Python int beyond it wraps, 2**40 → 0)
-            ya = np.asarray(_arith.promote(xa, y._data if isinstance(y, _base.TensorBase) else y)[1])
-        except OverflowError:
-            return  # (the op raises torch's error)
-        if np.any(ya == 0):
-            raise RuntimeError("ZeroDivisionError")
-
-
 def remainder(input: Any, other: Any) -> Any:
     """Python's modulo: the result has the divisor's sign (``RemainderBackward0`` for a number divisor,
     ``RemainderBackward1`` for a tensor)."""
     if not isinstance(input, _base.TensorBase) and isinstance(other, _base.TensorBase):  # remainder(Scalar, Tensor)
         x = _wrapped_number(other, _operand(input, "remainder"))
-        _check_int_zero(x, other, "remainder_cpu")
+        check_int_zero(x, other, "remainder_cpu")
         return _m.RemainderScalarTensor.apply(x, other)  # (torch's node: NotImplemented)
     o = _operand(other, "remainder")
-    _check_int_zero(_input(input, "remainder"), o, "remainder_cpu")
+    check_int_zero(_input(input, "remainder"), o, "remainder_cpu")
     if isinstance(o, _base.TensorBase):
         return _m.RemainderTensor.apply(input, o)
     return _m.Remainder.apply(input, o)
@@ -211,7 +197,7 @@ def remainder(input: Any, other: Any) -> Any:
 def fmod(input: Any, other: Any) -> Any:
     """C's fmod: the result has the dividend's sign (``FmodBackward0`` / ``FmodBackward1``)."""
     o = _operand(other, "fmod")
-    _check_int_zero(_input(input, "fmod"), o, "fmod_cpu")
+    check_int_zero(_input(input, "fmod"), o, "fmod_cpu")
     if isinstance(o, _base.TensorBase):
         return _m.FmodTensor.apply(input, o)
     return _m.Fmod.apply(input, o)
@@ -225,5 +211,5 @@ def floor_divide(input: Any, other: Any) -> Any:
                                       else get_default_dtype().np))
     elif isinstance(input, bool | int | float) and isinstance(o, _base.TensorBase):
         input = _wrapped_number(o, input)
-    _check_int_zero(_input(input, "floor_divide"), o, "div_floor_cpu")
+    check_int_zero(_input(input, "floor_divide"), o, "div_floor_cpu")
     return _m.FloorDivide.apply(input, o)
