@@ -16,7 +16,7 @@ __all__ = ["InplaceMethods"]
 
 
 class InplaceMethods(_Storage):
-    """``add_``, ``sub_``, ``mul_``, ``div_`` (and ``+=``...), ``zero_``, ``fill_``, ``copy_``, ``relu_``,
+    """``add_``, ``sub_``, ``mul_`` (and ``+=``, ``/=``...), ``zero_``, ``fill_``, ``copy_``, ``relu_``,
     ``clamp_``, ``uniform_``, ``normal_``."""
 
     __slots__ = ()
@@ -24,8 +24,7 @@ class InplaceMethods(_Storage):
     add_ = __iadd__ = _s.add_
     sub_ = __isub__ = _s.sub_
     mul_ = __imul__ = _s.mul_
-    div_ = divide_ = _s.div_
-    __itruediv__ = _s.div_
+    __itruediv__ = _s.div_  # (div_ and divide_, which take a rounding_mode: MathMethods)
     zero_ = _s.zero_
     fill_ = _s.fill_
     copy_ = _s.copy_

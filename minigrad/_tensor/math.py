@@ -7,7 +7,9 @@ from typing import Any
 
 from minigrad.autograd import grad_mode
 from minigrad.autograd.function import bump_version
+from minigrad.surface import arithmetic as _arithmetic
 from minigrad.surface import batched as _batched
+from minigrad.surface import inplace as _inplace
 from minigrad.surface import math as _math
 from minigrad.surface import random as _random
 from minigrad.surface import selection as _sel
@@ -32,11 +34,11 @@ def _in_place(self: Any, fn: Any, *args: Any, **kwargs: Any) -> Any:
         with grad_mode.no_grad():
             out = fn(self, *args, **kwargs)
     a, r = self._data, out._data
+    if r.shape != a.shape:  # (torch checks the shape first)
+        raise RuntimeError(f"output with shape {list(a.shape)} doesn't match the broadcast shape {list(r.shape)}")
     if _KIND_RANK[r.dtype.kind] > _KIND_RANK[a.dtype.kind]:
         raise RuntimeError(f"result type {out.dtype.scalar_name} can't be cast to the desired output type "
                            f"{self.dtype.scalar_name}")
-    if r.shape != a.shape:
-        raise RuntimeError(f"output with shape {list(a.shape)} doesn't match the broadcast shape {list(r.shape)}")
     if needs:
         return self._rebind(out)
     a[...] = r
@@ -150,6 +152,14 @@ class MathMethods:
 
     def logit_(self, eps: float | None = None) -> Any:
         return _in_place(self, _math.logit, eps)
+
+    def div_(self, other: Any, *, rounding_mode: Any = UNSET) -> Any:
+        """``self /= other``; with ``rounding_mode``, the rounded quotient (``DivBackward2``) written into self."""
+        if rounding_mode is UNSET:
+            return _inplace.div_(self, other)
+        return _in_place(self, _arithmetic.div, other, rounding_mode=rounding_mode)
+
+    divide_ = div_
 
     def true_divide_(self, other: Any) -> Any:
         return _in_place(self, _math.true_divide, other)

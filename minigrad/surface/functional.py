@@ -95,16 +95,16 @@ def _tensor_list(tensors: Any, name: str) -> list[Tensor]:
     return list(tensors)
 
 
-def _t_or_number(x: Any, name: str, other: Any = None) -> Tensor:
+def _t_or_number(x: Any, name: str, other: Any = None, true_division: bool = False) -> Tensor:
     """``input`` of add/sub/mul/div: a Tensor, or a Python number that torch takes as a 0-d "wrapped number"
-    tensor, which does not decide the result dtype (it is made in the dtype the op will produce: for div, integer
-    operands divide in the default float dtype, the number cast to it directly)."""
+    tensor, which does not decide the result dtype (it is made in the dtype the op will produce: for a true
+    division, integer operands divide in the default float dtype, the number cast to it directly)."""
     if isinstance(x, bool | int | float) and not isinstance(x, Tensor):
         if type(x) is int and not -(2**63) <= x < 2**63:  # torch: a uint64 tensor, or an overflow
             raise NotImplementedError(f"{name}(): a Python int beyond int64 as 'input' is not supported by minigrad")
         if isinstance(other, Tensor):
             dt = result_type(other._data, x)
-            if name == "div" and dt.kind in "biu":
+            if true_division and dt.kind in "biu":
                 dt = get_default_dtype().np
             if type(x) is int and dt.kind in "iu" and not np.iinfo(dt).min <= x <= np.iinfo(dt).max:
                 return Tensor._wrap(np.array(x % 2**64, dtype=np.uint64).astype(dt))  # torch wraps it around
@@ -136,9 +136,9 @@ def mul(input: Any, other: Any) -> Tensor:
 def div(input: Any, other: Any, *, rounding_mode: Any = _UNSET) -> Tensor:
     """``input / other``; ``rounding_mode`` 'trunc' or 'floor' rounds the quotient (integers stay integers)."""
     if rounding_mode is _UNSET:
-        return _t_or_number(input, "div", other) / other
-    x = _t_or_number(input, "div" if rounding_mode is None else "div_rounded", other)
-    return x.div(other, rounding_mode=rounding_mode)
+        return _t_or_number(input, "div", other, true_division=True) / other
+    return _t_or_number(input, "div", other, true_division=rounding_mode is None).div(other,
+                                                                                       rounding_mode=rounding_mode)
 
 
 divide = div

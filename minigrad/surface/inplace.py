@@ -39,10 +39,8 @@ from minigrad.surface.arithmetic import (
     clamp_bounds,
     operand,
     relu,
-    rounded_div,
 )
 from minigrad.surface.conversion import CTYPES, check_float_fits, overflow_error, scalar_value
-from minigrad.surface.parser import UNSET
 
 __all__ = [
     "LEAF_INPLACE", "VIEW_OF_LEAF_INPLACE", "check_inplace", "rebind", "snapshot", "add_", "sub_", "mul_", "div_",
@@ -172,25 +170,8 @@ def mul_(input: Any, other: Any) -> Any:
     return _inplace(input, _arith.Mul, other, np.multiply)
 
 
-def div_(input: Any, other: Any, *, rounding_mode: Any = UNSET) -> Any:
-    if rounding_mode is UNSET:
-        return _inplace(input, _arith.Div, other, np.true_divide)
-    o = operand(other)
-    if _state.enabled and (input._requires_grad or (isinstance(o, TensorBase) and o._requires_grad)):
-        check_inplace(input)
-        out = rounded_div(snapshot(input), o, rounding_mode)
-    else:
-        out = rounded_div(wrap(input._data), o, rounding_mode)  # (no graph: computed aside, then written in)
-    if out._data.shape != input._data.shape:
-        raise RuntimeError(f"output with shape {list(input._data.shape)} doesn't match the broadcast shape "
-                           f"{list(out._data.shape)}")
-    if _KIND_RANK[out._data.dtype.kind] > _KIND_RANK[input._data.dtype.kind]:  # int_t /= float, or true division
-        raise _cannot_cast(out, input)
-    if out.grad_fn is not None:
-        return rebind(input, out)
-    input._data[...] = out._data
-    bump_version(input._vc)
-    return input
+def div_(input: Any, other: Any) -> Any:
+    return _inplace(input, _arith.Div, other, np.true_divide)
 
 
 def _overwrite(t: Any, values: np.ndarray | Any) -> Any:
