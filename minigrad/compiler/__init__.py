@@ -110,14 +110,12 @@ class _Entry:
                 return
             prepare(program)
             e.no_buffer = escaping_slots(program)
-            if program.accumulators:  # (checked again only once a hook was registered on some node)
-                epoch, checked = e.const(function.HOOK_EPOCH, "HOOK_EPOCH"), e.const([None], "hooks_checked_at")
-                e.line(f"if {epoch}[0] != {checked}[0]:  # a hook was registered since the last check")
-                for acc in program.accumulators:
-                    a = e.const(acc)
-                    e.line(f"    if {a}._pre_hooks is not None or {a}._post_hooks is not None:  # on this parameter")
-                    e.line("        return MISS")
-                e.line(f"    {checked}[0] = {epoch}[0]")
+            if program.accumulators:
+                with e.gate(function.HOOK_EPOCH, "HOOK_EPOCH", "hooks", "a hook was registered since the last check"):
+                    for acc in program.accumulators:
+                        a = e.const(acc)
+                        e.line(f"if {a}._pre_hooks is not None or {a}._post_hooks is not None:  # on this parameter")
+                        e.line("    return MISS")
             for t in program.grad_none:
                 e.line(f"if {e.const(t)}.grad is not None:  # the fused update assumes no .grad (zero_grad's None)")
                 e.line("    return MISS")

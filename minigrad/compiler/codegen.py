@@ -15,6 +15,8 @@ result, or a view of it) never lives in a buffer.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -76,14 +78,31 @@ class Emitter:
         self._scalars: dict[tuple[Any, ...], str] = {}
         self._pure: dict[int, str] = {}  # line index -> the name a pure line defines (``pure``)
         self.sigmoid_outputs: dict[int, str] = {}  # slot of a sigmoid kernel's y -> the test "some y is exactly 0"
-        self.buffered: set[int] = set()  # slots written into a preallocated buffer (``out``)
-        self.shapes: dict[int, tuple[int, ...]] = {}  # slot -> its shape and dtype in the capture (``out``)
-        self.dtypes: dict[int, np.dtype[Any]] = {}
+        self.buffered: dict[int, tuple[Any, ...]] = {}  # slot written into a preallocated buffer -> its (shape, dtype)
         self.one_minus: dict[int, str] = {}  # slot of y -> a local holding 1 − y (a BCE's, for the sigmoid before it)
         self.indent = ""  # prefixed to every line (a kernel opens a ``with`` block that the next one closes)
 
     def line(self, text: str) -> None:
         self.lines.append(self.indent + text)
+
+    @contextmanager
+    def indented(self) -> Iterator[None]:
+        """The lines written inside are one level deeper (the body of an ``if``, an ``else``, a ``try``)."""
+        self.indent += "    "
+        try:
+            yield
+        finally:
+            self.indent = self.indent[:-4]
+
+    @contextmanager
+    def gate(self, epoch: list[int], epoch_name: str, name: str, why: str) -> Iterator[None]:
+        """The checks written inside run only when ``epoch`` (a counter that every write of one kind moves: a module
+        attribute, an optimizer's group or list, a hook) moved since they last all passed."""
+        counter, checked = self.const(epoch, epoch_name), self.const([None], f"{name}_checked_at")
+        self.line(f"if {counter}[0] != {checked}[0]:  # {why}")
+        with self.indented():
+            yield
+            self.line(f"{checked}[0] = {counter}[0]")
 
     def pure(self, name: str, text: str) -> None:
         """A line that only names a value (``v3 = args[3]._data``, ``v1 = v0.T``): dropped from the function if
@@ -161,15 +180,13 @@ class Emitter:
         capture saw), or ``""`` when the slot's array leaves the call and so must be new on every replay."""
         if slot in self.no_buffer or like.ndim == 0:
             return ""
-        self.buffered.add(slot)
-        self.shapes[slot], self.dtypes[slot] = like.shape, like.dtype
+        self.buffered[slot] = (like.shape, like.dtype)
         return f", out={self._take(like, self.lifetime.get(slot, self.at))}"
 
     def dead_buffer(self, slot: int, like: np.ndarray) -> bool:
         """Whether slot ``slot`` is a buffer of ``like``'s shape and dtype that nothing reads after the current
         instruction: a kernel may write its own temporary over it."""
-        return (slot in self.buffered and self.lifetime.get(slot) == self.at and self.shapes.get(slot) == like.shape
-                and self.dtypes.get(slot) == like.dtype)
+        return self.buffered.get(slot) == (like.shape, like.dtype) and self.lifetime.get(slot) == self.at
 
     def scratch(self, like: np.ndarray, until: int | None = None) -> str:
         """``, out=bufN``: a kernel's own temporary, needed until instruction ``until`` (default: this one)."""

@@ -16,6 +16,7 @@ kind of guards). The key covers what the program bakes in or reads:
 from __future__ import annotations
 
 import operator
+from contextlib import nullcontext
 from typing import Any
 
 from minigrad._tensor import Tensor
@@ -181,17 +182,15 @@ def emit_guards(e: Emitter, fn: Any, args: tuple[Any, ...], kwargs: dict[str, An
     for obj in watched:
         _watch(e, obj, seen, is_, modules, tensors)
     if modules:
-        epoch, checked = e.const(MODULE_EPOCH, "MODULE_EPOCH"), e.const([MODULE_EPOCH[0]], "checked_at")
-        e.line(f"if {epoch}[0] != {checked}[0]:  # a module attribute was written since the last check: check them all")
-        for m in modules:
-            for what, d in (("attributes", m.__dict__), ("buffers", m.__dict__["_buffers"])):
-                if what == "buffers" and not d:
-                    e.line(f"    if {e.const(d)}:  # {type(m).__name__}'s buffers (none)")
-                else:
-                    e.line(f"    if len({e.const(d)}) != {len(d)} or not all(map({is_}, {e.const(d)}.values(), "
-                           f"{e.const(list(d.values()))})):  # {type(m).__name__}'s {what}")
-                e.line("        return MISS")
-        e.line(f"    {checked}[0] = {epoch}[0]")
+        with e.gate(MODULE_EPOCH, "MODULE_EPOCH", "modules", "a module attribute was written since the last check"):
+            for m in modules:
+                for what, d in (("attributes", m.__dict__), ("buffers", m.__dict__["_buffers"])):
+                    if what == "buffers" and not d:
+                        e.line(f"if {e.const(d)}:  # {type(m).__name__}'s buffers (none)")
+                    else:
+                        e.line(f"if len({e.const(d)}) != {len(d)} or not all(map({is_}, {e.const(d)}.values(), "
+                               f"{e.const(list(d.values()))})):  # {type(m).__name__}'s {what}")
+                    e.line("    return MISS")
     for t in tensors:  # which array holds each watched tensor (a load_state_dict or .data swap rebinds it)
         e.guarded[id(t)] = t._data
         e.line(f"if {e.const(t)}._data is not {e.const(t._data)} or {e.const(t)}._requires_grad is not "
@@ -224,27 +223,21 @@ def _watch(e: Emitter, obj: Any, seen: set[int], is_: str, modules: list[Module]
         # checks at every call)
         gated = (type(obj).__setattr__ is Optimizer.__setattr__ and type(obj.param_groups) is WatchedList
                  and all(type(g) is ParamGroup and type(g["params"]) is WatchedList for g in obj.param_groups))
-        if gated:
-            epoch, checked = e.const(OPTIMIZER_EPOCH, "OPTIMIZER_EPOCH"), e.const([None], "groups_checked_at")
-            e.line(f"if {epoch}[0] != {checked}[0]:  # a param group was written since the last check")
-            e.indent += "    "
-        e.line(f"if {e.const(obj)}.param_groups is not {groups} or len({groups}) != {len(obj.param_groups)} or "
-               + " or ".join(f"{groups}[{k}] is not {e.const(g)}" for k, g in enumerate(obj.param_groups)) + ":")
-        e.line("    return MISS")
-        watched = e.const(WatchedList, "WatchedList")
-        for group in obj.param_groups:
-            params = list(group["params"])
-            e.line(f"ps = {e.const(group)}['params']")
-            same_list = f"ps.__class__ is not {watched} or " if gated else ""
-            if len(params) <= 8:
-                e.line(f"if {same_list}len(ps) != {len(params)}"
-                       + "".join(f" or ps[{k}] is not {e.const(p)}" for k, p in enumerate(params)) + ":")
-            else:
-                e.line(f"if {same_list}len(ps) != {len(params)} or not all(map({is_}, ps, {e.const(params)})):")
+        with (e.gate(OPTIMIZER_EPOCH, "OPTIMIZER_EPOCH", "groups", "a param group was written since the last check")
+              if gated else nullcontext()):
+            e.line(f"if {e.const(obj)}.param_groups is not {groups} or len({groups}) != {len(obj.param_groups)} or "
+                   + " or ".join(f"{groups}[{k}] is not {e.const(g)}" for k, g in enumerate(obj.param_groups)) + ":")
             e.line("    return MISS")
-        if gated:
-            e.line(f"{checked}[0] = {epoch}[0]")
-            e.indent = e.indent[:-4]
+            same_list = f"ps.__class__ is not {e.const(WatchedList, 'WatchedList')} or " if gated else ""
+            for group in obj.param_groups:
+                params = list(group["params"])
+                e.line(f"ps = {e.const(group)}['params']")
+                if len(params) <= 8:
+                    e.line(f"if {same_list}len(ps) != {len(params)}"
+                           + "".join(f" or ps[{k}] is not {e.const(p)}" for k, p in enumerate(params)) + ":")
+                else:
+                    e.line(f"if {same_list}len(ps) != {len(params)} or not all(map({is_}, ps, {e.const(params)})):")
+                e.line("    return MISS")
         for group in obj.param_groups:
             for p in group["params"]:
                 _watch(e, p, seen, is_, modules, tensors)

@@ -213,9 +213,8 @@ def sigmoid_forward(e: Emitter, i: Instr) -> bool:
     e.line(f"if not lo{k} >= {floor}:")
     e.line(f"    v{out} = {slow}(v{sx})")
     e.line("else:")
-    e.indent += "    "
-    formula()
-    e.indent = e.indent[:-4]
+    with e.indented():
+        formula()
     # y is in [0, 1] or NaN, and 0 only where e^−x overflowed: what a BCE reading y need not check again (bce_forward)
     e.sigmoid_outputs[out] = f"not lo{k} >= {floor}"
     return True
@@ -327,9 +326,8 @@ def bce_forward(e: Emitter, i: Instr) -> bool:
         e.line(f"    with {e.const(np.errstate, 'errstate')}(divide='ignore'):")
         e.line(f"        lx{k}, l1x{k} = {e.const(_clamped_logs, 'clamped_logs')}(v{sx})")
         e.line("else:")
-        e.indent += "    "
-        fast_logs(e.scratch(x))
-        e.indent = e.indent[:-4]
+        with e.indented():
+            fast_logs(e.scratch(x))
         e.line(loss)
     e.line(f"multiply(loss{k}, l1x{k}, out=loss{k})")
     e.line(f"subtract(loss{k}, multiply(v{st}, lx{k}, out=lx{k}), out=loss{k})")

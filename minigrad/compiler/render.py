@@ -9,6 +9,7 @@ other optimizer's ``update(grads)`` is called.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from typing import Any
 
 import numpy as np
@@ -58,18 +59,14 @@ def plain_sgd_guards(e: Emitter, program: Program) -> None:
             real = e.const(_REAL, "_REAL")
             groups = i.meta["optimizer"].param_groups
             gated = all(type(group) is ParamGroup for group in groups)
-            indent = "    " if gated else ""
-            if gated:
-                epoch, checked = e.const(OPTIMIZER_EPOCH, "OPTIMIZER_EPOCH"), e.const([None], "sgd_checked_at")
-                e.line(f"if {epoch}[0] != {checked}[0]:  # a param group was written since the last check")
-            for group in groups:
-                g = e.const(group)
-                same = " or ".join(f"{g}[{k!r}] is not {e.const(group[k])}"
-                                   for k in ("momentum", "dampening", "weight_decay", "maximize"))
-                e.line(f"{indent}if {g}['lr'].__class__ not in {real} or {same}:  # plain SGD")
-                e.line(f"{indent}    return MISS")
-            if gated:
-                e.line(f"    {checked}[0] = {epoch}[0]")
+            with (e.gate(OPTIMIZER_EPOCH, "OPTIMIZER_EPOCH", "sgd", "a param group was written since the last check")
+                  if gated else nullcontext()):
+                for group in groups:
+                    g = e.const(group)
+                    same = " or ".join(f"{g}[{k!r}] is not {e.const(group[k])}"
+                                       for k in ("momentum", "dampening", "weight_decay", "maximize"))
+                    e.line(f"if {g}['lr'].__class__ not in {real} or {same}:  # plain SGD")
+                    e.line("    return MISS")
 
 
 def read_slots(i: Instr) -> list[int]:
